@@ -1,0 +1,52 @@
+# Backroll: `make run` opens the app, `make test` runs every test. Both set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOME_DIR ?= $(CURDIR)/.backroll-home
+
+.PHONY: run test check lint-imports unit ui reliability reliability-report screenshots bench demo clean test-snapshot-update
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $(STAMP)
+
+## Open the app on the built-in content and a local data folder (./.backroll-home).
+run: $(STAMP)
+	BACKROLL_HOME=$(HOME_DIR) $(BIN)/backroll
+
+## Open the app on a generated six-week sample history in a temp home.
+demo: $(STAMP)
+	$(BIN)/backroll demo
+
+## The whole suite: core/UI contract, unit, UI (Pilot + snapshots), reliability.
+test: $(STAMP) lint-imports
+	$(BIN)/python -m pytest -q
+
+lint-imports: $(STAMP)
+	$(BIN)/lint-imports
+
+check: lint-imports
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q tests/unit
+
+ui: $(STAMP)
+	$(BIN)/python -m pytest -q tests/ui
+
+test-snapshot-update: $(STAMP)
+	$(BIN)/python -m pytest -q tests/ui --snapshot-update
+
+reliability: $(STAMP)
+	$(BIN)/python -m tests.reliability.report
+
+screenshots: $(STAMP)
+	$(BIN)/python -m tracker.ui.screenshots screenshots
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache build dist *.egg-info
