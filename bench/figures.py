@@ -1,0 +1,318 @@
+"""The benchmarks. Each returns Figures measured next to a same-run baseline."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+from bench.table import Figure
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+# -- helpers -------------------------------------------------------------------
+
+
+def _median_process_seconds(cmd: list[str], runs: int, env: dict[str, str] | None = None) -> float:
+    """Median wall time of a whole process, spawn to exit."""
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def _process_json(cmd: list[str], env: dict[str, str] | None = None) -> dict:
+    out = subprocess.run(cmd, check=True, cwd=ROOT, env=env, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _env(home: Path | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("NO_COLOR", None)
+    if home is not None:
+        env["BACKROLL_HOME"] = str(home)
+    return env
+
+
+def _history_home(n_sessions: int, parent: Path) -> Path:
+    """A data home holding n generated sessions (the same generator as `backroll demo`)."""
+    from tracker.demo import generate_bulk
+    from tracker.store import Store
+
+    home = parent / f"home-{n_sessions}"
+    store = Store.open(home)
+    try:
+        if n_sessions:
+            store.merge(generate_bulk(n_sessions, seed=11))
+    finally:
+        store.close()
+    return home
+
+
+def _one_more_session(seed: int):
+    from tracker.demo import generate_bulk
+
+    return generate_bulk(1, seed=seed)[0]
+
+
+# -- startup -----------------------------------------------------------------------
+
+
+def bench_startup(quick: bool) -> list[Figure]:
+    runs = 3 if quick else 7
+    with tempfile.TemporaryDirectory() as tmp:
+        home = _history_home(1_000 if quick else 10_000, Path(tmp))
+        # Warm the OS file cache and .pyc files for both, so neither pays a cold start.
+        for cmd in (
+            [PY, "-m", "bench.bare_app", "--exit-after-first-frame"],
+            [PY, "-m", "bench.our_app", "--exit-after-first-frame"],
+        ):
+            subprocess.run(cmd, cwd=ROOT, env=_env(home), check=True, capture_output=True)
+        bare = _median_process_seconds([PY, "-m", "bench.bare_app", "--exit-after-first-frame"], runs, _env(home))
+        ours = _median_process_seconds([PY, "-m", "bench.our_app", "--exit-after-first-frame"], runs, _env(home))
+    size = "1k" if quick else "10k"
+    return [
+        Figure(
+            f"startup to first frame ({size} history)",
+            ours * 1000,
+            "ms",
+            bare * 1000,
+            "bare Textual app",
+            "<= 1.3x",
+            ours <= 1.3 * bare,
+            f"median of {runs} whole processes",
+        )
+    ]
+
+
+# -- save one session ---------------------------------------------------------------
+
+
+def _stock_tinydb_insert_ms(records: list[dict], extra: dict, reps: int, tmp: Path) -> float:
+    from tinydb import TinyDB
+
+    path = tmp / f"stock-{len(records)}.json"
+    db = TinyDB(path)
+    db.insert_multiple(records)
+    times = []
+    for i in range(reps):
+        doc = dict(extra, id=f"{extra['id']}-{i}")
+        t0 = time.perf_counter()
+        db.insert(doc)
+        times.append(time.perf_counter() - t0)
+    db.close()
+    return statistics.median(times) * 1000
+
+
+def _our_save_ms(home: Path, reps: int) -> float:
+    from tracker.store import Store
+
+    store = Store.open(home)
+    times = []
+    try:
+        for i in range(reps):
+            session = _one_more_session(1000 + i)
+            t0 = time.perf_counter()
+            store.add(session)
+            times.append(time.perf_counter() - t0)
+    finally:
+        store.close()
+    return statistics.median(times) * 1000
+
+
+def bench_save(quick: bool) -> list[Figure]:
+    from tracker.demo import generate_bulk
+
+    sizes = [1_000, 10_000] if quick else [1_000, 10_000, 100_000]
+    out: list[Figure] = []
+    ours_by_size: dict[int, float] = {}
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        for n in sizes:
+            sessions = generate_bulk(n, seed=11)
+            records = [s.to_dict() for s in sessions]
+            extra = _one_more_session(999).to_dict()
+            stock_reps = 3 if n >= 100_000 else 7
+            stock = _stock_tinydb_insert_ms(records, extra, stock_reps, tmp)
+            home = tmp / f"home-{n}"
+            from tracker.store import Store
+
+            store = Store.open(home)
+            store.merge(sessions)
+            store.close()
+            ours = _our_save_ms(home, 15)
+            ours_by_size[n] = ours
+            target, met = "-", None
+            if n == 10_000:
+                target, met = "<= 20 ms and <= 0.1x", ours <= 20 and ours <= 0.1 * stock
+            out.append(
+                Figure(f"save one session at {n // 1000}k", ours, "ms", stock, "stock TinyDB insert", target, met)
+            )
+        if 100_000 in ours_by_size:
+            growth = ours_by_size[100_000] / ours_by_size[10_000]
+            out.append(
+                Figure(
+                    "save growth 10k -> 100k",
+                    ours_by_size[100_000],
+                    "ms",
+                    ours_by_size[10_000],
+                    "ours at 10k",
+                    "<= 2x",
+                    growth <= 2.0,
+                )
+            )
+    return out
+
+
+# -- status --json -------------------------------------------------------------------
+
+
+def bench_status(quick: bool) -> list[Figure]:
+    runs = 3 if quick else 7
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        full = _history_home(1_000 if quick else 10_000, tmp)
+        empty = _history_home(0, tmp)
+        cmd = [PY, "-m", "tracker", "status", "--json"]
+        for home in (full, empty):
+            subprocess.run(cmd, cwd=ROOT, env=_env(home), check=True, capture_output=True)
+        base = _median_process_seconds(cmd, runs, _env(empty))
+        ours = _median_process_seconds(cmd, runs, _env(full))
+    size = "1k" if quick else "10k"
+    return [
+        Figure(
+            f"status --json ({size} history)",
+            ours * 1000,
+            "ms",
+            base * 1000,
+            "same, empty history",
+            "<= 1.3x",
+            ours <= 1.3 * base,
+            f"median of {runs} whole processes",
+        )
+    ]
+
+
+# -- export / import ------------------------------------------------------------------
+
+
+def _best_of(fn: Callable[[], object], reps: int) -> float:
+    best = float("inf")
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def bench_exchange(quick: bool) -> list[Figure]:
+    from tracker import exchange
+    from tracker.demo import generate_bulk
+
+    n = 1_000 if quick else 10_000
+    sessions = generate_bulk(n, seed=11)
+    records = [s.to_dict() for s in sessions]
+    payload = {"format": "backroll.history", "version": 1, "exported_at": "2026-01-01T00:00:00+00:00", "sessions": records}
+    text = json.dumps(payload)
+
+    dumps = _best_of(lambda: json.dumps(payload), 5)
+    ours_export = _best_of(lambda: exchange.export_json(sessions), 5)
+    loads = _best_of(lambda: json.loads(text), 5)
+    ours_import = _best_of(lambda: exchange.parse_import(text), 5)
+    size = f"{n // 1000}k"
+    return [
+        Figure(f"export JSON ({size})", ours_export * 1000, "ms", dumps * 1000, "json.dumps", "<= 2x", ours_export <= 2 * dumps),
+        Figure(
+            f"import JSON with validation ({size})",
+            ours_import * 1000,
+            "ms",
+            loads * 1000,
+            "json.loads",
+            "<= 5x",
+            ours_import <= 5 * loads,
+        ),
+    ]
+
+
+# -- timer accuracy and CPU while a session runs ---------------------------------------------
+
+
+def bench_timer(quick: bool) -> list[Figure]:
+    seconds = 15 if quick else 60
+    with tempfile.TemporaryDirectory() as tmp_name:
+        home = _history_home(0, Path(tmp_name))
+        report = _process_json([PY, "-m", "bench.our_app", "--session", str(seconds)], _env(home))
+    lateness = sorted(report["lateness_ms"])
+    p99 = lateness[min(len(lateness) - 1, int(round(0.99 * (len(lateness) - 1))))] if lateness else float("nan")
+    cpu_pct = 100 * report["cpu"] / report["wall"]
+    return [
+        Figure(
+            f"session end error ({seconds} s routine)",
+            abs(report["end_error_ms"]),
+            "ms",
+            report["planned_s"] * 1000,
+            "planned end",
+            "<= 20 ms",
+            abs(report["end_error_ms"]) <= 20,
+        ),
+        Figure(
+            "count change lateness p99",
+            p99,
+            "ms",
+            None,
+            f"{len(lateness)} count changes",
+            "<= 50 ms",
+            p99 <= 50,
+        ),
+        Figure(
+            "CPU while a session runs",
+            cpu_pct,
+            "%",
+            report["wall"],
+            "wall s",
+            "<= 2% of a core",
+            cpu_pct <= 2.0,
+        ),
+    ]
+
+
+def bench_idle(quick: bool) -> list[Figure]:
+    idle = 10 if quick else 30
+    with tempfile.TemporaryDirectory() as tmp_name:
+        home = _history_home(1_000, Path(tmp_name))
+        ours = _process_json([PY, "-m", "bench.our_app", "--idle", str(idle)], _env(home))
+        bare = _process_json([PY, "-m", "bench.bare_app", "--idle", str(idle)], _env(home))
+    pct = 100 * ours["cpu"] / ours["wall"]
+    bare_pct = 100 * bare["cpu"] / bare["wall"]
+    return [Figure(f"CPU idle on Today ({idle} s)", pct, "%", bare_pct, "bare app idle", "<= 0.5%", pct <= 0.5)]
+
+
+def bench_memory(quick: bool) -> list[Figure]:
+    with tempfile.TemporaryDirectory() as tmp_name:
+        home = _history_home(1_000 if quick else 10_000, Path(tmp_name))
+        ours = _process_json([PY, "-m", "bench.our_app", "--idle", "1"], _env(home))
+        bare = _process_json([PY, "-m", "bench.bare_app", "--idle", "1"], _env(home))
+    o, b = ours["maxrss_kb"] / 1024, bare["maxrss_kb"] / 1024
+    size = "1k" if quick else "10k"
+    return [Figure(f"peak RSS ({size} history open)", o, "MB", b, "bare Textual app", "<= 1.5x", o <= 1.5 * b)]
+
+
+ALL: dict[str, Callable[..., list[Figure]]] = {
+    "startup": bench_startup,
+    "save": bench_save,
+    "status": bench_status,
+    "exchange": bench_exchange,
+    "timer": bench_timer,
+    "idle": bench_idle,
+    "memory": bench_memory,
+}
