@@ -1,0 +1,107 @@
+"""Rotating daily backups: backups/YYYY-MM-DD/, the newest 7 kept.
+
+Every write is an atomic replace, which gives the file a new inode and
+leaves the old one untouched. So a backup can hard-link each file instead
+of copying it: the link keeps the version of that day alive for nothing.
+Copying is the fallback where links fail (another file system, FAT, ...).
+A backup is taken before the first write of a day, under the writer lock,
+so it holds the history as it was before that day's changes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Callable, Iterable
+
+from tracker.paths import PRIVATE_DIR, PRIVATE_FILE, ensure_private_dir
+from tracker.store.storage import Unreadable, fsync_dir, read_json
+
+KEEP = 7
+DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+PARTIAL_PREFIX = ".partial-"
+
+
+def backup_days(root: Path) -> list[Path]:
+    """The complete backups, newest first."""
+    try:
+        names = [e.name for e in os.scandir(root) if e.is_dir(follow_symlinks=False) and DAY_RE.match(e.name)]
+    except FileNotFoundError:
+        return []
+    return [root / n for n in sorted(names, reverse=True)]
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
+        os.chmod(dst, PRIVATE_FILE)
+
+
+def take_daily(root: Path, day: str, files: Iterable[Path], keep: int = KEEP) -> Path | None:
+    """Back up `files` into root/day unless that backup exists; prune to the newest `keep`.
+
+    Returns the new backup folder, or None when there was nothing to do.
+    Call only while holding the writer lock.
+    """
+    target = root / day
+    if target.exists():
+        return None
+    sources = [f for f in files if f.is_file()]
+    if not sources:
+        return None
+    ensure_private_dir(root)
+    remove_partials(root)
+    partial = root / f"{PARTIAL_PREFIX}{day}"
+    partial.mkdir(mode=PRIVATE_DIR)
+    os.chmod(partial, PRIVATE_DIR)
+    for src in sources:
+        try:
+            _link_or_copy(src, partial / src.name)
+        except FileNotFoundError:
+            continue
+    fsync_dir(partial)
+    os.replace(partial, target)
+    fsync_dir(root)
+    prune(root, keep)
+    return target
+
+
+def remove_partials(root: Path) -> None:
+    """Drop backups a killed process left half made."""
+    try:
+        entries = list(os.scandir(root))
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        if entry.name.startswith(PARTIAL_PREFIX) and entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def prune(root: Path, keep: int = KEEP) -> list[Path]:
+    removed = []
+    for old in backup_days(root)[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
+        removed.append(old)
+    return removed
+
+
+def newest_good_copy(root: Path, name: str, is_good: Callable[[Path, object], None]) -> Path | None:
+    """The newest backup of the file called `name` that reads and validates.
+
+    `is_good(path, parsed)` raises Unreadable (or ValueError...) when the copy is no good.
+    """
+    for day in backup_days(root):
+        candidate = day / name
+        try:
+            data, _ = read_json(candidate)
+            is_good(candidate, data)
+        except FileNotFoundError:
+            continue
+        except (Unreadable, ValueError, TypeError, KeyError, OSError):
+            continue
+        return candidate
+    return None

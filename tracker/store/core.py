@@ -1,0 +1,591 @@
+"""The Store: the practice history on month-sharded TinyDB files.
+
+Layout under the data home (see migrations.py for the schema history)::
+
+    backroll.lock                 flock'd by the one writer; holds "PID description"
+    settings.json                 {"schema": 1, "settings": {...}}
+    data/meta.json                {"format": "backroll.store", "schema": 1}
+    data/sessions-YYYY-MM.json    one TinyDB per month of local_date, table "sessions"
+    backups/YYYY-MM-DD/           hard links of the files above, newest 7 days
+
+Why shards: TinyDB rewrites its whole file on every write, so with one file
+a save costs O(history). A month holds ~30-60 sessions, so a save rewrites
+~50 KB whatever the size of the history, in one atomic replace.
+
+Concurrency: the writer lock is held only for one write transaction. Parsed
+sessions stay in memory; at the start of every write, under the lock, each
+file's (inode, size, mtime_ns, ctime_ns) is compared with what was loaded
+and only the files another process replaced are read again. Every write is
+an atomic replace (a new inode), so a changed file is always seen as
+changed, and a write is always computed from the latest version on disk:
+no acknowledged session is lost to a stale in-memory copy. `refresh()` does
+the same check without the lock, for a long-running app that wants to see
+what `backroll log` added from another terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping, Sequence
+
+from tinydb import TinyDB
+from tinydb.table import Document, Table
+
+from tracker.model import Session, Settings
+from tracker.paths import Locations, ensure_private_dir
+from tracker.store import backups as backup_mod
+from tracker.store.errors import StoreCorrupt, StoreError, StoreWriteError
+from tracker.store.lock import WriterLock
+from tracker.store.migrations import (
+    CURRENT_SCHEMA,
+    SESSIONS_TABLE,
+    check_meta,
+    detect_version,
+    legacy_path,
+    meta_document,
+    meta_path,
+    migrate,
+    shard_files,
+    shard_key,
+    shard_name,
+)
+from tracker.store.storage import (
+    AtomicJSONStorage,
+    Token,
+    Unreadable,
+    WriteBytes,
+    atomic_write,
+    dumps,
+    file_token,
+    read_json,
+    remove_temp_files,
+    write_all,
+)
+
+SETTINGS_SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class MergeReport:
+    """What Store.merge did: a conflict is an id already saved with different content (kept as saved)."""
+
+    added: int = 0
+    already_present: int = 0
+    conflicts: int = 0
+    added_ids: tuple[str, ...] = ()
+    conflict_ids: tuple[str, ...] = ()
+
+
+# --- validation: what a good file looks like -------------------------------------------
+
+
+def parse_shard(path: Path, data: Any) -> dict[str, tuple[int, Session]]:
+    """session id -> (TinyDB doc id, Session); raises Unreadable on any wrong shape."""
+    if not isinstance(data, dict):
+        raise Unreadable(path, f"it should be a TinyDB database (a JSON object of tables), found {type(data).__name__}")
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            raise Unreadable(path, f"its table {name!r} is not a JSON object")
+    if SESSIONS_TABLE not in data:
+        raise Unreadable(path, f"it has no {SESSIONS_TABLE!r} table")
+    docs: dict[str, tuple[int, Session]] = {}
+    for key, doc in data[SESSIONS_TABLE].items():
+        try:
+            doc_id = int(key)
+        except ValueError:
+            raise Unreadable(path, f"document key {key!r} is not a number") from None
+        if not isinstance(doc, dict):
+            raise Unreadable(path, f"document {key} is not a JSON object")
+        try:
+            session = Session.from_dict(doc)
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            raise Unreadable(path, f"document {key} is not a valid session ({type(exc).__name__}: {exc})") from None
+        if session.id in docs:
+            raise Unreadable(path, f"session {session.id} appears twice")
+        docs[session.id] = (doc_id, session)
+    return docs
+
+
+def parse_meta(path: Path, data: Any) -> dict[str, Any]:
+    meta = check_meta(path, data)
+    if meta["schema"] > CURRENT_SCHEMA:
+        raise Unreadable(path, _newer(meta["schema"]))
+    if meta["schema"] < CURRENT_SCHEMA or meta.get("migrating_from") is not None:
+        raise Unreadable(path, f"it says schema {meta['schema']} but the folder holds schema {CURRENT_SCHEMA} files")
+    return meta
+
+
+def parse_settings(path: Path, data: Any) -> Settings:
+    if not isinstance(data, dict) or not isinstance(data.get("settings"), dict):
+        raise Unreadable(path, "it should be a JSON object with a 'settings' object")
+    schema = data.get("schema")
+    if isinstance(schema, bool) or not isinstance(schema, int):
+        raise Unreadable(path, "it has no valid schema version")
+    if schema > SETTINGS_SCHEMA:
+        raise Unreadable(path, _newer(schema))
+    try:
+        return Settings.from_dict(data["settings"])
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise Unreadable(path, f"its settings are not valid ({type(exc).__name__}: {exc})") from None
+
+
+def _newer(schema: int) -> str:
+    return f"it was written by a newer version of Backroll (schema {schema}; this version reads up to {CURRENT_SCHEMA}), upgrade Backroll to read it"
+
+
+# --- the store ---------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class _Shard:
+    key: str
+    path: Path
+    db: TinyDB
+    docs: dict[str, tuple[int, Session]] = field(default_factory=dict)
+
+    @property
+    def storage(self) -> AtomicJSONStorage:
+        return self.db.storage  # type: ignore[return-value]
+
+    @property
+    def token(self) -> Token | None:
+        return self.storage.token
+
+    @property
+    def table(self) -> Table:
+        return self.db.table(SESSIONS_TABLE, cache_size=0)
+
+    def next_doc_id(self) -> int:
+        return max((doc_id for doc_id, _ in self.docs.values()), default=0) + 1
+
+
+class Store:
+    """The history of one data home. Open with Store.open(home); see the module docstring."""
+
+    def __init__(
+        self,
+        home: Path,
+        *,
+        wait: float = 5.0,
+        label: str | None = None,
+        today: Callable[[], date] | None = None,
+        write_bytes: WriteBytes | None = None,
+    ) -> None:
+        """Use Store.open(); this only sets fields."""
+        self.locations = Locations(Path(home))
+        self.wait = wait
+        self._today = today or date.today
+        self._write_bytes = write_bytes or write_all
+        self._lock = WriterLock(self.locations.lock, label=label)
+        self._mutex = threading.RLock()
+        self._shards: dict[str, _Shard] = {}
+        self._index: dict[str, str] = {}  # session id -> shard key
+        self._sorted: list[Session] | None = None
+        self._meta_token: Token | None = None
+        self._settings = Settings()
+        self._settings_token: Token | None = None
+        self._backup_day: str | None = None
+        self._closed = False
+        self.backup_error: OSError | None = None  # the last failed daily backup, if any
+        self.migrated_from: list[int] = []
+
+    # -- opening ----------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        home: Path,
+        *,
+        wait: float = 5.0,
+        label: str | None = None,
+        today: Callable[[], date] | None = None,
+        write_bytes: WriteBytes | None = None,
+    ) -> Store:
+        """Open (creating, or migrating, if needed) the history under `home`.
+
+        Raises StoreLocked when another process holds the writer lock for
+        more than `wait` seconds, StoreCorrupt when a file cannot be read
+        (left untouched), StoreWriteError when the folder cannot be written.
+        `label` describes this process in the lock file ("backroll log");
+        `today` dates the daily backups; `write_bytes` is the low-level write
+        (a seam for tests: point it at a full disk).
+        """
+        store = cls(home, wait=wait, label=label, today=today, write_bytes=write_bytes)
+        store._open()
+        return store
+
+    def _open(self) -> None:
+        loc = self.locations
+        try:
+            ensure_private_dir(loc.home)
+            ensure_private_dir(loc.data)
+        except OSError as exc:
+            raise StoreWriteError(
+                f"Could not create the data folder {loc.data}: {exc.strerror or exc}.", path=loc.data, errno=exc.errno
+            ) from exc
+        with self._locked():
+            remove_temp_files(loc.data)
+            remove_temp_files(loc.home)
+            backup_mod.remove_partials(loc.backups)
+            try:
+                version = detect_version(loc)
+            except Unreadable as exc:
+                raise self._corrupt(exc) from None
+            if version is None:
+                atomic_write(meta_path(loc), dumps(meta_document()), self._write_bytes)
+            elif version > CURRENT_SCHEMA:
+                raise self._corrupt(Unreadable(meta_path(loc), _newer(version)))
+            elif version < CURRENT_SCHEMA:
+                try:
+                    self.migrated_from = migrate(loc, version, self._write_bytes)
+                except Unreadable as exc:
+                    raise self._corrupt(exc) from None
+            elif not meta_path(loc).exists():
+                atomic_write(meta_path(loc), dumps(meta_document()), self._write_bytes)
+        self._sync()
+
+    # -- reading (from memory) ----------------------------------------------------------
+
+    def sessions(self) -> list[Session]:
+        """Every session, sorted by started_at (then id). From memory: no file is read."""
+        with self._mutex:
+            if self._sorted is None:
+                self._sorted = sorted(
+                    (self._shards[key].docs[sid][1] for sid, key in self._index.items()),
+                    key=lambda s: (s.started_at, s.id),
+                )
+            return list(self._sorted)
+
+    def get(self, session_id: str) -> Session | None:
+        with self._mutex:
+            key = self._index.get(session_id)
+            return None if key is None else self._shards[key].docs[session_id][1]
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __contains__(self, session_id: object) -> bool:
+        return session_id in self._index
+
+    def load_settings(self) -> Settings:
+        return self._settings
+
+    def refresh(self) -> bool:
+        """Pick up files another process replaced (no lock taken); True when anything changed.
+
+        Cheap: one stat per file, and only changed files are read. Raises
+        StoreCorrupt if a changed file cannot be read (memory is kept as it was).
+        """
+        with self._mutex:
+            self._check_open()
+            return self._sync()
+
+    # -- writing ------------------------------------------------------------------------
+
+    def add(self, session: Session) -> None:
+        """Save a new session; durable on disk when this returns.
+
+        Saving the same session again is a no-op; a different session with
+        an id already saved raises ValueError.
+        """
+        with self._writing():
+            existing = self.get(session.id)
+            if existing is not None:
+                if existing.to_dict() == session.to_dict():
+                    return
+                raise ValueError(f"a different session with id {session.id} is already saved; use update()")
+            self._insert(shard_key(session.local_date), [session])
+
+    def update(self, session: Session) -> None:
+        """Replace the saved session that has `session.id` (KeyError if there is none)."""
+        with self._writing():
+            old_key = self._index.get(session.id)
+            if old_key is None:
+                raise KeyError(session.id)
+            if self._shards[old_key].docs[session.id][1].to_dict() == session.to_dict():
+                return
+            new_key = shard_key(session.local_date)
+            if new_key == old_key:
+                self._replace(old_key, session)
+            else:  # moved to another month: add there first, so a crash leaves a duplicate, never a loss
+                self._insert(new_key, [session])
+                self._remove(old_key, session.id, keep_index=True)
+
+    def delete(self, session_id: str) -> Session:
+        """Remove a session and return it (KeyError if there is none)."""
+        with self._writing():
+            key = self._index.get(session_id)
+            if key is None:
+                raise KeyError(session_id)
+            session = self._shards[key].docs[session_id][1]
+            self._remove(key, session_id)
+            return session
+
+    def merge(self, sessions: Sequence[Session]) -> MergeReport:
+        """Add the sessions whose id is not saved yet: one atomic write per month touched.
+
+        Identical sessions count as already present; a different session
+        with a saved id is a conflict and the saved one is kept. Validate
+        before calling. Importing the same sessions twice changes nothing.
+        """
+        with self._writing():
+            by_month: dict[str, list[Session]] = {}
+            incoming: dict[str, dict[str, Any]] = {}
+            present = 0
+            conflicts: list[str] = []
+            for session in sessions:
+                as_dict = session.to_dict()
+                saved = self.get(session.id)
+                earlier = incoming.get(session.id)
+                reference = saved.to_dict() if saved is not None else earlier
+                if reference is not None:
+                    if reference == as_dict:
+                        present += 1
+                    else:
+                        conflicts.append(session.id)
+                    continue
+                incoming[session.id] = as_dict
+                by_month.setdefault(shard_key(session.local_date), []).append(session)
+            written: list[str] = []
+            for key in sorted(by_month):
+                try:
+                    self._insert(key, by_month[key])
+                except StoreWriteError as exc:
+                    if written:
+                        raise StoreWriteError(
+                            f"{exc} {len(written)} of {len(incoming)} new sessions were saved before the failure; "
+                            "importing again is safe.",
+                            path=exc.path,
+                            errno=exc.errno,
+                        ) from exc
+                    raise
+                written.extend(s.id for s in by_month[key])
+            return MergeReport(
+                added=len(written),
+                already_present=present,
+                conflicts=len(conflicts),
+                added_ids=tuple(written),
+                conflict_ids=tuple(conflicts),
+            )
+
+    def save_settings(self, settings: Settings) -> None:
+        path = self.locations.settings
+        with self._writing():
+            payload = dumps({"schema": SETTINGS_SCHEMA, "settings": settings.to_dict()})
+            self._settings_token = atomic_write(path, payload, self._write_bytes)
+            self._settings = Settings.from_dict(settings.to_dict())
+
+    # -- life cycle ---------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._mutex:
+            if self._closed:
+                return
+            self._closed = True
+            self._lock.release()
+            for shard in self._shards.values():
+                shard.db.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def files(self) -> list[Path]:
+        """The files that make up the history now (what a backup holds)."""
+        found = [meta_path(self.locations), *sorted(shard_files(self.locations).values())]
+        if self.locations.settings.exists():
+            found.append(self.locations.settings)
+        return found
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError("The history store is closed.")
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        with self._mutex:
+            self._lock.acquire(self.wait)
+            try:
+                yield
+            finally:
+                self._lock.release()
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One write transaction: lock, catch up with other processes, daily backup, then write."""
+        with self._mutex:
+            self._check_open()
+            with self._locked():
+                self._sync()
+                self._daily_backup()
+                yield
+
+    def _daily_backup(self) -> None:
+        day = self._today().isoformat()
+        if self._backup_day == day:
+            return
+        try:
+            backup_mod.take_daily(self.locations.backups, day, self.files())
+        except OSError as exc:  # a missed backup must not stop a save
+            self.backup_error = exc
+            return
+        self.backup_error = None
+        self._backup_day = day
+
+    def _sync(self) -> bool:
+        """Reload what changed on disk since we last read or wrote it. True when anything did."""
+        changed = False
+        loc = self.locations
+        path = meta_path(loc)
+        token = file_token(path)
+        if token is not None and token != self._meta_token:
+            try:
+                data, token = read_json(path)
+                parse_meta(path, data)
+            except Unreadable as exc:
+                raise self._corrupt(exc) from None
+            except FileNotFoundError:
+                token = None
+            self._meta_token = token
+
+        path = loc.settings
+        token = file_token(path)
+        if token != self._settings_token:
+            if token is None:
+                self._settings = Settings()
+            else:
+                try:
+                    data, token = read_json(path)
+                    self._settings = parse_settings(path, data)
+                except Unreadable as exc:
+                    raise self._corrupt(exc) from None
+                except FileNotFoundError:
+                    token, self._settings = None, Settings()
+            self._settings_token = token
+
+        on_disk = shard_files(loc)
+        for key in [k for k in self._shards if k not in on_disk]:
+            self._shards.pop(key).db.close()
+            changed = True
+        for key, path in sorted(on_disk.items()):
+            shard = self._shards.get(key)
+            if shard is not None and shard.token == file_token(path):
+                continue
+            try:
+                loaded = self._load_shard(key, path)
+            except FileNotFoundError:
+                continue
+            self._shards[key] = loaded
+            changed = True
+        if changed:
+            self._rebuild_index()
+        return changed
+
+    def _load_shard(self, key: str, path: Path) -> _Shard:
+        try:
+            data, token = read_json(path)
+            docs = parse_shard(path, data)
+        except Unreadable as exc:
+            raise self._corrupt(exc) from None
+        db = TinyDB(path, storage=AtomicJSONStorage, data=data, token=token, write_bytes=self._write_bytes)
+        return _Shard(key, path, db, docs)
+
+    def _new_shard(self, key: str) -> _Shard:
+        path = self.locations.data / shard_name(key)
+        db = TinyDB(path, storage=AtomicJSONStorage, data={SESSIONS_TABLE: {}}, write_bytes=self._write_bytes)
+        return _Shard(key, path, db)
+
+    def _rebuild_index(self) -> None:
+        index: dict[str, str] = {}
+        for key in sorted(self._shards):
+            for sid, (_, session) in self._shards[key].docs.items():
+                # a session found twice (a move cut short by a crash): the month of its local_date wins
+                if sid not in index or shard_key(session.local_date) == key:
+                    index[sid] = key
+        self._index = index
+        self._sorted = None
+
+    @contextmanager
+    def _rollback_on_failure(self, key: str) -> Iterator[_Shard]:
+        shard = self._shards.get(key) or self._new_shard(key)
+        try:
+            yield shard
+        except BaseException:
+            # TinyDB changed the in-memory dict before the write failed: go back to what is on disk
+            shard.db.close()
+            try:
+                self._shards[key] = self._load_shard(key, shard.path)
+            except FileNotFoundError:
+                self._shards.pop(key, None)
+            except StoreError:
+                pass  # raised again at the next write; the original error matters more
+            self._rebuild_index()
+            raise
+        self._shards[key] = shard
+        self._sorted = None
+
+    def _insert(self, key: str, sessions: Sequence[Session]) -> None:
+        with self._rollback_on_failure(key) as shard:
+            first = shard.next_doc_id()
+            documents = [Document(s.to_dict(), doc_id=first + i) for i, s in enumerate(sessions)]
+            shard.table.insert_multiple(documents)
+            for doc in documents:
+                session = Session.from_dict(doc)  # memory holds exactly what the file holds
+                shard.docs[session.id] = (doc.doc_id, session)
+                self._index[session.id] = key
+
+    def _replace(self, key: str, session: Session) -> None:
+        with self._rollback_on_failure(key) as shard:
+            doc_id = shard.docs[session.id][0]
+            new = session.to_dict()
+
+            def transform(doc: dict[str, Any]) -> None:
+                doc.clear()
+                doc.update(new)
+
+            shard.table.update(transform, doc_ids=[doc_id])
+            shard.docs[session.id] = (doc_id, Session.from_dict(new))
+
+    def _remove(self, key: str, session_id: str, *, keep_index: bool = False) -> None:
+        with self._rollback_on_failure(key) as shard:
+            doc_id = shard.docs[session_id][0]
+            shard.table.remove(doc_ids=[doc_id])
+            del shard.docs[session_id]
+            if not keep_index:
+                self._index.pop(session_id, None)
+
+    def _corrupt(self, exc: Unreadable) -> StoreCorrupt:
+        path = exc.path
+        validators: Mapping[str, Callable[[Path, Any], Any]] = {
+            "meta.json": parse_meta,
+            "settings.json": parse_settings,
+        }
+        validate = validators.get(path.name, parse_shard)
+        backup = None
+        if path != legacy_path(self.locations):
+            backup = backup_mod.newest_good_copy(self.locations.backups, path.name, validate)
+        message = (
+            f"The history file {path} cannot be read: {exc.reason}. Backroll has left it untouched and will not "
+            "save anything until it is fixed"
+        )
+        if backup is not None:
+            message += f"; the newest good backup of it is {backup}."
+        else:
+            message += "; there is no good backup of it."
+        return StoreCorrupt(message, path=path, backup=backup, reason=exc.reason)
+
+
+__all__ = ["MergeReport", "Store", "parse_meta", "parse_settings", "parse_shard"]

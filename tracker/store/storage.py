@@ -1,0 +1,214 @@
+"""Atomic, private JSON files and the TinyDB storage built on them.
+
+Every write goes to a temp file in the same folder, is flushed and fsynced,
+then `os.replace`d over the target, and the folder is fsynced: a reader (or a
+process killed at any instant) sees the old file or the new one, never a mix.
+Files are created 0600. A file is read once and kept parsed in memory: TinyDB
+asks the storage for the whole database on every operation, and answering
+from memory is what keeps a save fast as the history grows.
+"""
+
+from __future__ import annotations
+
+import errno as errno_codes
+import json
+import os
+import re
+import secrets
+from pathlib import Path
+from typing import Any, Callable
+
+from tinydb.storages import Storage
+
+from tracker.paths import PRIVATE_FILE
+from tracker.store.errors import StoreWriteError
+
+WriteBytes = Callable[[int, bytes], None]
+"""Writes all of `data` to the open file descriptor; the seam tests use to inject ENOSPC."""
+
+Token = tuple[int, int, int, int]
+"""What identifies one version of a file: inode, size, mtime_ns, ctime_ns."""
+
+TEMP_RE = re.compile(r"^\..+\.\d+\.[0-9a-f]{8}\.tmp$")
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """The default WriteBytes: os.write until every byte is written."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def token_of(st: os.stat_result) -> Token:
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def file_token(path: Path) -> Token | None:
+    try:
+        return token_of(os.stat(path))
+    except FileNotFoundError:
+        return None
+
+
+class Unreadable(Exception):
+    """Internal: why a file cannot be used; turned into StoreCorrupt by the store."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def read_json(path: Path) -> tuple[Any, Token]:
+    """Parse `path`, returning its content and the token of exactly the bytes read.
+
+    Raises FileNotFoundError when it is missing and Unreadable when it is
+    empty, not UTF-8 or not JSON. An empty file is never "no data".
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        token = token_of(os.fstat(fd))
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    raw = b"".join(chunks)
+    if not raw.strip():
+        raise Unreadable(path, "it is empty (0 bytes)" if not raw else "it contains only blank space")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Unreadable(path, "it is not UTF-8 text") from None
+    try:
+        return json.loads(text), token
+    except json.JSONDecodeError as exc:
+        raise Unreadable(path, f"it is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+
+
+def dumps(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    except OSError as exc:  # some file systems cannot fsync a folder; the replace itself is done
+        if exc.errno not in (errno_codes.EINVAL, errno_codes.ENOTSUP, errno_codes.EBADF):
+            raise
+    finally:
+        os.close(fd)
+
+
+def describe_os_error(exc: OSError, path: Path) -> str:
+    """One plain sentence for a failed save of `path`."""
+    code = exc.errno
+    if code in (errno_codes.ENOSPC, errno_codes.EDQUOT):
+        why = "the disk is full"
+        fix = "free some space and try again"
+    elif code == errno_codes.EROFS:
+        why = "the folder is on a read-only file system"
+        fix = "make it writable or choose another home with --home"
+    elif code in (errno_codes.EACCES, errno_codes.EPERM):
+        why = "permission was denied"
+        fix = "check the owner and permissions of the folder"
+    else:
+        why = exc.strerror or str(exc)
+        fix = "try again"
+    return f"Could not save {path}: {why}; the previous version of the file is intact, {fix}."
+
+
+def atomic_write(path: Path, payload: bytes, write_bytes: WriteBytes = write_all) -> Token:
+    """Replace `path` by `payload` atomically and durably; returns the new file's token.
+
+    On failure the old file is untouched, the temp file is removed and
+    StoreWriteError is raised.
+    """
+    folder = path.parent
+    tmp = folder / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, PRIVATE_FILE)
+        try:
+            os.fchmod(fd, PRIVATE_FILE)  # the umask may only remove bits; make it exact
+            write_bytes(fd, payload)
+            os.fsync(fd)
+            token = token_of(os.fstat(fd))
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise StoreWriteError(describe_os_error(exc, path), path=path, errno=exc.errno) from exc
+    try:
+        fsync_dir(folder)
+    except OSError as exc:
+        raise StoreWriteError(describe_os_error(exc, path), path=path, errno=exc.errno) from exc
+    # rename keeps the inode but changes ctime; stat again for the exact token
+    return file_token(path) or token
+
+
+def remove_temp_files(folder: Path) -> list[Path]:
+    """Delete temp files left by a killed writer. Call only while holding the writer lock."""
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return removed
+    for entry in entries:
+        if TEMP_RE.match(entry.name) and entry.is_file(follow_symlinks=False):
+            try:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+            except FileNotFoundError:
+                pass
+    return removed
+
+
+class AtomicJSONStorage(Storage):
+    """A TinyDB storage that never leaves a half-written file.
+
+    `TinyDB(path, storage=AtomicJSONStorage)` works on its own; the Store
+    passes `data` (already parsed and validated) so the file is read once.
+    The parsed content stays in memory; TinyDB's reads are answered from it.
+    When a write fails the in-memory copy is dropped, so the next read sees
+    what is on disk (TinyDB mutates the dict it was given before writing).
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        data: dict[str, Any] | None = None,
+        token: Token | None = None,
+        write_bytes: WriteBytes | None = None,
+    ) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self._data = data
+        self.token = token
+        self._write_bytes = write_bytes or write_all
+
+    def read(self) -> dict[str, Any] | None:
+        if self._data is None:
+            try:
+                data, self.token = read_json(self.path)
+            except FileNotFoundError:
+                return None
+            if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+                raise Unreadable(self.path, "it is not a TinyDB database (an object of tables)")
+            self._data = data
+        return self._data
+
+    def write(self, data: dict[str, Any]) -> None:
+        try:
+            self.token = atomic_write(self.path, dumps(data), self._write_bytes)
+        except BaseException:
+            self._data = None
+            self.token = None
+            raise
+        self._data = data
