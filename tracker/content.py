@@ -1055,16 +1055,19 @@ def load_library(user_dir: Path | None = None, *, content_dir: Path | None = Non
     return Library(_frozen(poses), _frozen(routines), base.programs, tuple(errors))
 
 
-def load_file(path: Path, known_poses: Mapping[str, Pose] | None = None) -> Library:
+def load_file(
+    path: Path, known_poses: Mapping[str, Pose] | None = None, *, content_dir: Path | None = None
+) -> Library:
     """One user file as a Library of its own content; raises ContentError (one problem) or ContentErrors.
 
     `known_poses` are the poses its steps may use besides its own. None means
     the built-in library: its poses, and its ids, which the file's routine may
-    not shadow; its `next` must then name a known routine.
+    not shadow; its `next` must then name a known routine. `content_dir`
+    replaces the shipped content (tests).
     """
     path = Path(path)
     if known_poses is None:
-        base = load_builtin()
+        base = load_builtin(content_dir)
         content = _user_file(path, base)
         if not content.errors:
             content.errors.extend(_check_next(content, base.ids() | set(content.ids())))
@@ -1075,13 +1078,13 @@ def load_file(path: Path, known_poses: Mapping[str, Pose] | None = None) -> Libr
     return Library(_frozen(content.poses), _frozen(routines), _frozen(), ())
 
 
-def check_file(path: Path) -> list[ContentError]:
+def check_file(path: Path, *, content_dir: Path | None = None) -> list[ContentError]:
     """Every problem in the user routine file `path`, checked against the built-in library; [] = valid.
 
     For `backroll check FILE`. Broken built-in content still raises.
     """
     try:
-        load_file(Path(path))
+        load_file(Path(path), content_dir=content_dir)
     except ContentErrors as exc:
         return list(exc.errors)
     except ContentError as exc:
