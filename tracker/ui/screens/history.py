@@ -1,0 +1,353 @@
+"""History: every saved session in a table, its details, the note, delete with undo, filters."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Sequence
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.validation import ValidationResult, Validator
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select
+
+from tracker.model import Session
+from tracker.ui.screens.confirm import ConfirmScreen
+from tracker.ui.screens.note_edit import NoteEditScreen
+from tracker.ui.widgets.session_detail import (
+    SessionDetail,
+    format_duration,
+    format_level,
+    format_pain,
+    routine_name,
+)
+
+UNDO_SECONDS = 12.0
+
+
+class IsoDate(Validator):
+    """Empty, or a date written YYYY-MM-DD."""
+
+    def validate(self, value: str) -> ValidationResult:
+        if not value.strip():
+            return self.success()
+        try:
+            date.fromisoformat(value.strip())
+        except ValueError:
+            return self.failure(f"“{value.strip()}” is not a date; write it as YYYY-MM-DD, e.g. 2025-03-01.")
+        return self.success()
+
+
+def parse_day(value: str) -> date | None:
+    value = value.strip()
+    return date.fromisoformat(value) if value else None
+
+
+def filter_sessions(
+    sessions: Sequence[Session], routine: str | None, since: date | None, until: date | None
+) -> list[Session]:
+    """Sessions matching the filters, newest first."""
+    chosen = [
+        s
+        for s in sessions
+        if (routine is None or s.routine == routine)
+        and (since is None or s.local_date >= since)
+        and (until is None or s.local_date <= until)
+    ]
+    return sorted(chosen, key=lambda s: s.started_at, reverse=True)
+
+
+class HistoryScreen(Screen):
+    """Sessions table on the left (top when narrow), the selected session's details beside it."""
+
+    TITLE = "History"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    BINDINGS = [
+        Binding("e", "edit_note", "Edit note", id="history.edit_note"),
+        Binding("d,delete", "delete", "Delete", id="history.delete"),
+        Binding("u", "undo", "Undo delete", id="history.undo"),
+        Binding("c", "clear_filters", "Clear filters", id="history.clear_filters"),
+        Binding("slash", "focus_filters", "Filter", show=False, id="history.filter"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, sessions: list[Session], library: Any) -> None:
+            super().__init__()
+            self.sessions = sessions
+            self.library = library
+
+    class Deleted(Message):
+        def __init__(self, session: Session) -> None:
+            super().__init__()
+            self.session = session
+
+    class Restored(Message):
+        def __init__(self, session: Session) -> None:
+            super().__init__()
+            self.session = session
+
+    class NoteSaved(Message):
+        def __init__(self, session_id: str) -> None:
+            super().__init__()
+            self.session_id = session_id
+
+    class WriteFailed(Message):
+        def __init__(self, what: str, error: Exception) -> None:
+            super().__init__()
+            self.what = what
+            self.error = error
+
+    def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self.sessions: list[Session] = []
+        self.shown: list[Session] = []
+        self.library: Any = None
+        self.deleted: Session | None = None
+        self._select_after_load: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="history-filters"):
+            yield Select[str]([], prompt="All routines", id="history-routine", allow_blank=True)
+            yield Input(placeholder="from YYYY-MM-DD", id="history-since", validators=[IsoDate()], max_length=10)
+            yield Input(placeholder="to YYYY-MM-DD", id="history-until", validators=[IsoDate()], max_length=10)
+        yield Label("", id="history-filter-error")
+        with Horizontal(id="history-body"):
+            with Vertical(id="history-list"):
+                yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+                yield Label("", id="history-count")
+            with VerticalScroll(id="history-detail-pane"):
+                yield SessionDetail(id="history-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Date", key="date")
+        table.add_column("Routine", key="routine")
+        table.add_column("Time", key="time")
+        table.add_column("Level", key="level")
+        table.add_column("Pain", key="pain")
+        table.add_column("Hurt", key="hurt")
+        self.refresh_data()
+
+    # Data ------------------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        """Reload the sessions (the app calls this after a session is saved)."""
+        self._load()
+
+    @work(thread=True, exclusive=True, group="history-load")
+    def _load(self) -> None:
+        service = self.app.service
+        self.post_message(self.Loaded(list(service.sessions()), service.library))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.sessions = message.sessions
+        self.library = message.library
+        self._update_routine_options()
+        self._show()
+
+    def _update_routine_options(self) -> None:
+        select = self.query_one("#history-routine", Select)
+        ids = sorted({s.routine for s in self.sessions}, key=lambda rid: routine_name(self.library, rid).lower())
+        options = [(routine_name(self.library, rid), rid) for rid in ids]
+        current = select.value
+        with select.prevent(Select.Changed):
+            select.set_options(options)
+            if current in ids:
+                select.value = current
+
+    def _filters(self) -> tuple[str | None, date | None, date | None] | None:
+        """The filters as typed, or None (with a message shown) while a date is invalid."""
+        error = self.query_one("#history-filter-error", Label)
+        select = self.query_one("#history-routine", Select)
+        routine = None if select.is_blank() else str(select.value)
+        problems: list[str] = []
+        days: list[date | None] = []
+        for input_id in ("#history-since", "#history-until"):
+            field = self.query_one(input_id, Input)
+            result = field.validate(field.value)
+            if result is not None and not result.is_valid:
+                problems.extend(result.failure_descriptions)
+                days.append(None)
+            else:
+                days.append(parse_day(field.value))
+        since, until = days
+        if not problems and since and until and since > until:
+            problems.append("The “from” date is after the “to” date.")
+        error.update(" ".join(problems))
+        error.set_class(bool(problems), "-error")
+        return None if problems else (routine, since, until)
+
+    def _show(self) -> None:
+        filters = self._filters()
+        if filters is None:
+            return
+        table = self.query_one(DataTable)
+        keep = self._select_after_load or self.selected_id()
+        self._select_after_load = None
+        self.shown = filter_sessions(self.sessions, *filters)
+        table.clear()
+        for session in self.shown:
+            table.add_row(
+                session.local_date.isoformat(),
+                routine_name(self.library, session.routine),
+                format_duration(session.duration),
+                format_level(session),
+                format_pain(session),
+                "hurt" if session.hurt else "",
+                key=session.id,
+            )
+        count = self.query_one("#history-count", Label)
+        total = len(self.sessions)
+        if not total:
+            count.update("No sessions yet. Start one from Today or the Library.")
+        elif len(self.shown) == total:
+            count.update(f"{total} session{'s' if total != 1 else ''}")
+        else:
+            count.update(f"{len(self.shown)} of {total} sessions match the filters")
+        if keep and keep in {s.id for s in self.shown}:
+            table.move_cursor(row=table.get_row_index(keep))
+        self._show_detail()
+
+    def selected(self) -> Session | None:
+        table = self.query_one(DataTable)
+        if not self.shown or table.cursor_row < 0 or table.cursor_row >= len(self.shown):
+            return None
+        return self.shown[table.cursor_row]
+
+    def selected_id(self) -> str | None:
+        session = self.selected()
+        return session.id if session else None
+
+    def _show_detail(self) -> None:
+        self.query_one(SessionDetail).show(self.selected(), self.library)
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    # Filters ---------------------------------------------------------------
+
+    @on(Select.Changed, "#history-routine")
+    @on(Input.Changed, "#history-filters Input")
+    def _filter_changed(self) -> None:
+        self._show()
+
+    @on(Input.Submitted, "#history-filters Input")
+    def _filter_submitted(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def action_clear_filters(self) -> None:
+        self.query_one("#history-routine", Select).clear()
+        for input_id in ("#history-since", "#history-until"):
+            self.query_one(input_id, Input).value = ""
+        self._show()
+
+    def action_focus_filters(self) -> None:
+        self.query_one("#history-routine", Select).focus()
+
+    # Edit the note ---------------------------------------------------------
+
+    def action_edit_note(self) -> None:
+        session = self.selected()
+        if session is None:
+            self.notify("Choose a session first.", severity="warning")
+            return
+        title = f"Note for {routine_name(self.library, session.routine)}, {session.local_date.isoformat()}"
+
+        def saved(note: str | None) -> None:
+            if note is not None and note != session.checkin.note:
+                self._save_note(session.id, note)
+
+        self.app.push_screen(NoteEditScreen(session.checkin.note, title), saved)
+
+    @work(thread=True, group="history-write")
+    def _save_note(self, session_id: str, note: str) -> None:
+        try:
+            self.app.service.update_note(session_id, note)
+        except Exception as error:  # the store's errors are one plain sentence
+            self.post_message(self.WriteFailed("The note was not saved", error))
+            return
+        self.post_message(self.NoteSaved(session_id))
+
+    @on(NoteSaved)
+    def _note_saved(self, message: NoteSaved) -> None:
+        self.notify("Note saved.")
+        self._select_after_load = message.session_id
+        self.refresh_data()
+
+    # Delete and undo -------------------------------------------------------
+
+    def action_delete(self) -> None:
+        session = self.selected()
+        if session is None:
+            self.notify("Choose a session first.", severity="warning")
+            return
+        question = f"Delete the {routine_name(self.library, session.routine)} session of {session.local_date.isoformat()}?"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(session.id)
+
+        self.app.push_screen(ConfirmScreen(question, "You can undo this for a few seconds with u."), answered)
+
+    @work(thread=True, group="history-write")
+    def _delete(self, session_id: str) -> None:
+        try:
+            removed = self.app.service.delete_session(session_id)
+        except Exception as error:
+            self.post_message(self.WriteFailed("The session was not deleted", error))
+            return
+        self.post_message(self.Deleted(removed))
+
+    @on(Deleted)
+    def _deleted(self, message: Deleted) -> None:
+        self.deleted = message.session
+        self.refresh_bindings()
+        name = routine_name(self.library, message.session.routine)
+        self.notify(
+            f"Deleted {name}, {message.session.local_date.isoformat()}. Press u to undo.",
+            title="Session deleted",
+            timeout=UNDO_SECONDS,
+        )
+        self.refresh_data()
+
+    def action_undo(self) -> None:
+        if self.deleted is None:
+            self.notify("Nothing to undo.")
+            return
+        session, self.deleted = self.deleted, None
+        self.refresh_bindings()
+        self._restore(session)
+
+    @work(thread=True, group="history-write")
+    def _restore(self, session: Session) -> None:
+        try:
+            self.app.service.restore_session(session)
+        except Exception as error:
+            self.post_message(self.WriteFailed("The session was not restored", error))
+            return
+        self.post_message(self.Restored(session))
+
+    @on(Restored)
+    def _restored(self, message: Restored) -> None:
+        self.notify("Session restored.")
+        self._select_after_load = message.session.id
+        self.refresh_data()
+
+    @on(WriteFailed)
+    def _write_failed(self, message: WriteFailed) -> None:
+        self.notify(f"{message.what}: {message.error}", severity="error", timeout=10)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo":
+            return self.deleted is not None
+        if action in ("edit_note", "delete"):
+            return True if self.shown else None
+        return True

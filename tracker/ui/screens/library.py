@@ -1,0 +1,198 @@
+"""Library: routines and poses on the left, details on the right; s or Enter starts a routine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Static, Tree
+
+from tracker.model import Prescription, Routine
+from tracker.ui.widgets.library_detail import describe_pose, describe_routine
+from tracker.ui.widgets.library_tree import Entry, LibraryTree
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything the screen shows, read off the event loop."""
+
+    library: Any
+    routines: dict[str, Routine]  # id -> routine as it would run today (the program bound to its level)
+    seconds: dict[str, float]  # id -> planned length at the current settings
+    levels: dict[str, Prescription]  # program id -> today's prescription
+
+
+class LibraryScreen(Screen):
+    TITLE = "Library"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    BINDINGS = [
+        Binding("s", "start", "Start routine", id="library.start"),
+        Binding("slash", "focus_tree", "Browse", show=False, id="library.browse"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, catalogue: Catalogue) -> None:
+            super().__init__()
+            self.catalogue = catalogue
+
+    class LoadFailed(Message):
+        def __init__(self, error: Exception) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self.catalogue: Catalogue | None = None
+        self.current: Entry | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="library-body"):
+            yield LibraryTree("Library", id="library-tree")
+            with VerticalScroll(id="library-detail-pane"):
+                yield Static("Loading the library…", id="library-detail")
+                yield Button("Start this routine", id="library-start", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        tree = self.query_one(LibraryTree)
+        tree.show_root = False
+        self.query_one("#library-start", Button).display = False
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        """Reload: durations follow the settings, the program's level follows the history."""
+        self._load()
+
+    @work(thread=True, exclusive=True, group="library-load")
+    def _load(self) -> None:
+        service = self.app.service
+        try:
+            library = service.library
+            settings = service.settings
+            routines: dict[str, Routine] = {}
+            seconds: dict[str, float] = {}
+            levels: dict[str, Prescription] = {}
+            for routine_id in service.routine_ids():
+                routine = service.routine(routine_id)
+                routines[routine_id] = routine
+                seconds[routine_id] = service.planned_seconds(routine, settings)
+                if routine_id in library.programs:
+                    level = service.prescription_of(routine)
+                    if level is not None:
+                        levels[routine_id] = level
+        except Exception as error:
+            self.post_message(self.LoadFailed(error))
+            return
+        self.post_message(self.Loaded(Catalogue(library, routines, seconds, levels)))
+
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
+        self.query_one("#library-detail", Static).update(f"The library could not be loaded: {message.error}")
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.catalogue = catalogue = message.catalogue
+        tree = self.query_one(LibraryTree)
+        keep = self.current
+        tree.clear()
+        programs = tree.root.add("Programs", expand=True)
+        routines = tree.root.add("Routines", expand=True)
+        poses = tree.root.add("Poses", expand=False)
+        ordered = sorted(catalogue.routines.values(), key=lambda r: r.name.lower())
+        for routine in ordered:
+            branch = programs if routine.id in catalogue.library.programs else routines
+            minutes = round(catalogue.seconds.get(routine.id, 0) / 60) or 1
+            branch.add_leaf(f"{routine.name} [dim]{minutes}m[/dim]", data=Entry("routine", routine.id))
+        for pose in sorted(catalogue.library.poses.values(), key=lambda p: p.name.lower()):
+            poses.add_leaf(pose.name, data=Entry("pose", pose.id))
+        target = keep or (Entry("routine", ordered[0].id) if ordered else None)
+        self._move_to(target)
+
+    def _move_to(self, entry: Entry | None) -> None:
+        tree = self.query_one(LibraryTree)
+
+        def visit(node: Any) -> Any:
+            if node.data == entry:
+                return node
+            for child in node.children:
+                found = visit(child)
+                if found is not None:
+                    return found
+            return None
+
+        node = visit(tree.root) if entry else None
+        if node is not None:
+            if node.parent is not None and not node.parent.is_expanded:
+                node.parent.expand()
+            tree.move_cursor(node)
+        self._show(entry)
+
+    @on(Tree.NodeHighlighted, "#library-tree")
+    @on(Tree.NodeSelected, "#library-tree")
+    def _highlighted(self, event: Tree.NodeHighlighted[Entry]) -> None:
+        if event.node.data is not None:
+            self._show(event.node.data)
+
+    def _show(self, entry: Entry | None) -> None:
+        catalogue = self.catalogue
+        if catalogue is None or entry is None:
+            return
+        self.current = entry
+        detail = self.query_one("#library-detail", Static)
+        button = self.query_one("#library-start", Button)
+        library = catalogue.library
+        if entry.kind == "routine":
+            routine = catalogue.routines.get(entry.id)
+            if routine is None:
+                return
+            detail.update(
+                describe_routine(routine, library.poses, catalogue.seconds.get(entry.id), catalogue.levels.get(entry.id))
+            )
+            button.display = True
+        else:
+            pose = library.poses.get(entry.id)
+            if pose is None:
+                return
+            used = [r.name for r in catalogue.routines.values() if any(step.pose == pose.id for step in r.steps)]
+            detail.update(describe_pose(pose, used))
+            button.display = False
+        self.query_one("#library-detail-pane").scroll_home(animate=False)
+        self.refresh_bindings()
+
+    # Starting ------------------------------------------------------------------
+
+    def selected_routine(self) -> str | None:
+        if self.current is not None and self.current.kind == "routine":
+            return self.current.id
+        return None
+
+    def action_start(self) -> None:
+        routine_id = self.selected_routine()
+        if routine_id is None:
+            self.notify("Choose a routine to start; poses are practised inside routines.")
+            return
+        self.app.start_routine(routine_id)
+
+    @on(LibraryTree.StartRequested)
+    def _start_requested(self, message: LibraryTree.StartRequested) -> None:
+        self.app.start_routine(message.routine_id)
+
+    @on(Button.Pressed, "#library-start")
+    def _start_pressed(self) -> None:
+        self.action_start()
+
+    def action_focus_tree(self) -> None:
+        self.query_one(LibraryTree).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "start":
+            return True if self.selected_routine() else None
+        return True

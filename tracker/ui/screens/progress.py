@@ -1,0 +1,170 @@
+"""Progress: streaks, consistency, a calendar heatmap, the pain trend, the bridge level over time, the advice."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Sequence
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Sparkline, Static
+
+from tracker.model import Prescription, Session, Settings
+from tracker.ui.widgets.advice import AdviceCard
+from tracker.ui.widgets.heatmap import CalendarHeatmap, DayActivity
+from tracker.ui.widgets.level_chart import LevelChart
+
+PAIN_SESSIONS = 30  # how many recent sessions the pain trend shows
+WEEKS = 26
+
+
+def activity_by_day(sessions: Sequence[Session]) -> dict[date, DayActivity]:
+    counts: dict[date, int] = defaultdict(int)
+    minutes: dict[date, float] = defaultdict(float)
+    for session in sessions:
+        counts[session.local_date] += 1
+        minutes[session.local_date] += session.duration / 60.0
+    return {day: DayActivity(counts[day], minutes[day]) for day in counts}
+
+
+def pain_trend(sessions: Sequence[Session], limit: int = PAIN_SESSIONS) -> list[int]:
+    """pain_after of the most recent sessions that recorded it, oldest first."""
+    ordered = sorted(sessions, key=lambda s: s.started_at)
+    values = [s.checkin.pain_after for s in ordered if s.checkin.pain_after is not None]
+    return values[-limit:]
+
+
+def describe_pain(values: Sequence[int]) -> str:
+    if not values:
+        return "No pain scores yet: the check-in after a session asks for one (0-10, optional)."
+    average = sum(values) / len(values)
+    text = f"Pain after the last {len(values)} session{'s' if len(values) != 1 else ''} (0-10): latest {values[-1]}, average {average:.1f}"
+    if len(values) >= 6:
+        half = len(values) // 2
+        early = sum(values[:half]) / half
+        late = sum(values[half:]) / (len(values) - half)
+        trend = "easing" if late < early - 0.4 else "rising" if late > early + 0.4 else "steady"
+        text += f", {trend}"
+    return text + "."
+
+
+@dataclass(frozen=True)
+class ProgressData:
+    today: date
+    status: Any  # tracker.service.Status: streak, advice, prescription
+    sessions: list[Session]
+    levels: list[tuple[date, Prescription]]
+    settings: Settings
+
+
+class ProgressScreen(Screen):
+    TITLE = "Progress"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    BINDINGS = [
+        Binding("r", "reload", "Refresh", id="progress.refresh"),
+        Binding("t", "focus_heatmap", "Calendar", id="progress.calendar"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, data: ProgressData) -> None:
+            super().__init__()
+            self.data = data
+
+    class LoadFailed(Message):
+        def __init__(self, error: Exception) -> None:
+            super().__init__()
+            self.error = error
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="progress-body"):
+            with Horizontal(id="progress-stats"):
+                yield Static("", id="stat-current", classes="stat")
+                yield Static("", id="stat-longest", classes="stat")
+                yield Static("", id="stat-consistency", classes="stat")
+                yield Static("", id="stat-days", classes="stat")
+            with Vertical(id="progress-calendar", classes="panel"):
+                yield CalendarHeatmap(today=date.today(), weeks=WEEKS, id="heatmap")
+            with Horizontal(id="progress-charts"):
+                with Vertical(id="progress-pain", classes="panel"):
+                    yield Static("", id="pain-caption")
+                    yield Sparkline([], id="pain-sparkline")
+                with Vertical(id="progress-level", classes="panel"):
+                    yield LevelChart(weeks=WEEKS, id="level-chart")
+            yield AdviceCard(id="progress-advice")
+            yield Static("", id="progress-next")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#progress-calendar").border_title = f"Last {WEEKS} weeks"
+        self.query_one("#progress-pain").border_title = "Pain trend"
+        self.query_one("#progress-level").border_title = "Bridge program level"
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        """Recompute everything (the app calls this after a session is saved)."""
+        self._load()
+
+    def action_reload(self) -> None:
+        self.refresh_data()
+
+    def action_focus_heatmap(self) -> None:
+        self.query_one(CalendarHeatmap).focus()
+
+    @work(thread=True, exclusive=True, group="progress-load")
+    def _load(self) -> None:
+        service = self.app.service
+        try:
+            today = service.today()
+            data = ProgressData(
+                today=today,
+                status=service.status(today),
+                sessions=[s for s in service.sessions() if s.local_date <= today],
+                levels=service.level_history(),
+                settings=service.settings,
+            )
+        except Exception as error:  # StoreError and friends: one plain sentence
+            self.post_message(self.LoadFailed(error))
+            return
+        self.post_message(self.Loaded(data))
+
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
+        self.notify(f"Progress could not be loaded: {message.error}", severity="error")
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        data = message.data
+        streak = data.status.streak
+        self._stat("#stat-current", "Current streak", _days(streak.current))
+        self._stat("#stat-longest", "Longest streak", _days(streak.longest))
+        self._stat("#stat-consistency", "Consistency", f"{round(streak.consistency * 100)}%")
+        self._stat("#stat-days", "Practice days", str(streak.practice_days))
+
+        self.query_one(CalendarHeatmap).update(
+            activity_by_day(data.sessions), today=data.today, rest_weekdays=data.settings.rest_weekdays
+        )
+        pains = pain_trend(data.sessions)
+        self.query_one("#pain-caption", Static).update(describe_pain(pains))
+        self.query_one("#pain-sparkline", Sparkline).data = [float(v) for v in pains] if pains else []
+        self.query_one(LevelChart).show(data.levels, data.today)
+
+        advice = data.status.advice
+        self.query_one(AdviceCard).show(advice)
+        self.query_one("#progress-next", Static).update(
+            f"Next bridge session: [b]{data.status.prescription.describe()}[/b]"
+        )
+
+    def _stat(self, selector: str, label: str, value: str) -> None:
+        self.query_one(selector, Static).update(f"[b]{value}[/b]\n[dim]{label}[/dim]")
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'s' if count != 1 else ''}"

@@ -1,0 +1,304 @@
+"""Settings: tempo, breath, cues, theme, rest days and the tighter side per pose; saved in a worker."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Mapping
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static, Switch
+
+from tracker.model import Settings, Side
+from tracker.ui.widgets.heatmap import WEEKDAYS
+
+TEMPO_RANGE = (0.5, 5.0)  # seconds per count
+BREATH_RANGE = (2.0, 15.0)  # seconds per breath
+MAX_REST_DAYS = 3  # the bridge program wants at least 4 practice days a week
+SIDE_CHOICES = [("no tighter side", Side.NONE.value), ("left is tighter", Side.LEFT.value), ("right is tighter", Side.RIGHT.value)]
+
+
+def parse_number(text: str, label: str, low: float, high: float, unit: str) -> tuple[float | None, str]:
+    """The number typed, or None and a message saying what to type."""
+    try:
+        value = float(text.strip().replace(",", "."))
+    except ValueError:
+        return None, f"{label}: type a number of {unit} between {low:g} and {high:g}, e.g. {low * 2:g}."
+    if not low <= value <= high:
+        return None, f"{label}: {value:g} is out of range; choose between {low:g} and {high:g} {unit}."
+    return value, ""
+
+
+def parse_rest_allowance(text: str) -> tuple[int | None, str]:
+    text = text.strip() or "0"
+    if not text.isdigit():
+        return None, f"Rest days per week: type a whole number from 0 to {MAX_REST_DAYS}."
+    value = int(text)
+    if value > MAX_REST_DAYS:
+        return None, f"Rest days per week: at most {MAX_REST_DAYS}, so you still practise 4 days a week."
+    return value, ""
+
+
+def build_settings(
+    base: Settings,
+    *,
+    tempo: str,
+    breath: str,
+    sound: bool,
+    voice: bool,
+    theme: str,
+    rest_weekdays: set[int],
+    rest_per_week: str,
+    tighter: Mapping[str, str],
+) -> tuple[Settings | None, dict[str, str]]:
+    """The settings the form describes, or None with one message per field that needs fixing."""
+    errors: dict[str, str] = {}
+    tempo_value, message = parse_number(tempo, "Tempo", *TEMPO_RANGE, "seconds per count")
+    if message:
+        errors["tempo"] = message
+    breath_value, message = parse_number(breath, "Breath length", *BREATH_RANGE, "seconds")
+    if message:
+        errors["breath"] = message
+    allowance, message = parse_rest_allowance(rest_per_week)
+    if message:
+        errors["rest"] = message
+    elif allowance is not None and len(rest_weekdays) + allowance > MAX_REST_DAYS:
+        errors["rest"] = (
+            f"Rest days: {len(rest_weekdays)} weekdays plus {allowance} a week is more than {MAX_REST_DAYS}; "
+            "keep at least 4 practice days a week."
+        )
+    if errors:
+        return None, errors
+    assert tempo_value is not None and breath_value is not None and allowance is not None
+    sides = {pose: Side(side) for pose, side in tighter.items() if side in (Side.LEFT.value, Side.RIGHT.value)}
+    return (
+        replace(
+            base,
+            tempo=tempo_value,
+            breath_seconds=breath_value,
+            sound=sound,
+            voice=voice,
+            theme=theme,
+            rest_weekdays=frozenset(rest_weekdays),
+            rest_days_per_week=allowance,
+            tighter_side=sides,
+        ),
+        {},
+    )
+
+
+class SettingsScreen(Screen):
+    TITLE = "Settings"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="settings.save", priority=True),
+        Binding("ctrl+r", "revert", "Revert", id="settings.revert"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, settings: Settings, sided: list[tuple[str, str]]) -> None:
+            super().__init__()
+            self.settings = settings
+            self.sided = sided  # (pose id, pose name) of every pose done on both sides
+
+    class Saved(Message):
+        """Settings were written; the app may refresh screens that depend on them."""
+
+        def __init__(self, settings: Settings) -> None:
+            super().__init__()
+            self.settings = settings
+
+    class SaveFailed(Message):
+        def __init__(self, error: Exception) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self.saved: Settings | None = None
+        self.sided: list[tuple[str, str]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="settings-body"):
+            with Vertical(classes="panel", id="settings-timing"):
+                with Horizontal(classes="field"):
+                    yield Label("Tempo (seconds per count)", classes="field-label")
+                    yield Input(id="tempo", type="number", classes="field-input")
+                with Horizontal(classes="field"):
+                    yield Label("Breath length (seconds)", classes="field-label")
+                    yield Input(id="breath", type="number", classes="field-input")
+            with Vertical(classes="panel", id="settings-cues"):
+                with Horizontal(classes="field"):
+                    yield Label("Bell at each phase", classes="field-label")
+                    yield Switch(id="sound")
+                with Horizontal(classes="field"):
+                    yield Label("Spoken cues (espeak-ng)", classes="field-label")
+                    yield Switch(id="voice")
+                with Horizontal(classes="field"):
+                    yield Label("Theme", classes="field-label")
+                    yield Select[str]([], id="theme", allow_blank=False, classes="field-input")
+            with Vertical(classes="panel", id="settings-rest"):
+                yield Static("Declared rest days neither break nor extend a streak.", classes="hint")
+                with Horizontal(id="rest-weekdays"):
+                    for number, name in enumerate(WEEKDAYS):
+                        yield Checkbox(name, id=f"rest-{number}", compact=True)
+                with Horizontal(classes="field"):
+                    yield Label("Or rest days per week", classes="field-label")
+                    yield Input(id="rest-per-week", type="integer", classes="field-input", max_length=1)
+            with Vertical(classes="panel", id="settings-sides"):
+                yield Static("Loading poses…", classes="hint", id="sides-hint")
+            yield Static("", id="settings-errors")
+            with Horizontal(id="settings-buttons"):
+                yield Button("Save", id="settings-save", variant="primary")
+                yield Button("Revert", id="settings-revert")
+                yield Label("", id="settings-state")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#settings-timing").border_title = "Timing"
+        self.query_one("#settings-cues").border_title = "Cues and look"
+        self.query_one("#settings-rest").border_title = "Rest days"
+        self.query_one("#settings-sides").border_title = "Tighter side"
+        themes = sorted(self.app.available_themes)
+        self.query_one("#theme", Select).set_options([(name, name) for name in themes])
+        self.refresh_data()
+
+    # Load and fill -------------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="settings-load")
+    def _load(self) -> None:
+        service = self.app.service
+        poses = service.library.poses
+        sided = sorted(((p.id, p.name) for p in poses.values() if p.sided), key=lambda item: item[1].lower())
+        self.post_message(self.Loaded(service.settings, sided))
+
+    @on(Loaded)
+    async def _loaded(self, message: Loaded) -> None:
+        self.saved = message.settings
+        if message.sided != self.sided:
+            self.sided = message.sided
+            await self._build_sides()
+        self._fill(message.settings)
+
+    async def _build_sides(self) -> None:
+        panel = self.query_one("#settings-sides")
+        await panel.query(".side-field").remove()
+        hint = self.query_one("#sides-hint", Static)
+        if not self.sided:
+            hint.update("No pose in the library is done on one side at a time.")
+            return
+        hint.update("Sided poses hold a little longer on the tighter side.")
+        rows = []
+        for pose_id, pose_name in self.sided:
+            row = Horizontal(
+                Label(pose_name, classes="field-label"),
+                Select[str](SIDE_CHOICES, id=f"side-{pose_id}", allow_blank=False, classes="field-input"),
+                classes="field side-field",
+            )
+            rows.append(row)
+        await panel.mount_all(rows)
+
+    def _fill(self, settings: Settings) -> None:
+        with self.prevent(Input.Changed, Switch.Changed, Checkbox.Changed, Select.Changed):
+            self.query_one("#tempo", Input).value = f"{settings.tempo:g}"
+            self.query_one("#breath", Input).value = f"{settings.breath_seconds:g}"
+            self.query_one("#sound", Switch).value = settings.sound
+            self.query_one("#voice", Switch).value = settings.voice
+            theme = self.query_one("#theme", Select)
+            if settings.theme in self.app.available_themes:
+                theme.value = settings.theme
+            for number in range(7):
+                self.query_one(f"#rest-{number}", Checkbox).value = number in settings.rest_weekdays
+            self.query_one("#rest-per-week", Input).value = str(settings.rest_days_per_week)
+            for pose_id, _ in self.sided:
+                side = settings.tighter_side.get(pose_id, Side.NONE)
+                self.query_one(f"#side-{pose_id}", Select).value = Side(side).value
+        self._show_errors({})
+        self._set_state("")
+
+    # Edit --------------------------------------------------------------------
+
+    def read_form(self) -> tuple[Settings | None, dict[str, str]]:
+        base = self.saved or Settings()
+        theme = self.query_one("#theme", Select)
+        return build_settings(
+            base,
+            tempo=self.query_one("#tempo", Input).value,
+            breath=self.query_one("#breath", Input).value,
+            sound=self.query_one("#sound", Switch).value,
+            voice=self.query_one("#voice", Switch).value,
+            theme=str(theme.value) if not theme.is_blank() else base.theme,
+            rest_weekdays={n for n in range(7) if self.query_one(f"#rest-{n}", Checkbox).value},
+            rest_per_week=self.query_one("#rest-per-week", Input).value,
+            tighter={pose_id: str(self.query_one(f"#side-{pose_id}", Select).value) for pose_id, _ in self.sided},
+        )
+
+    @on(Input.Changed)
+    @on(Switch.Changed)
+    @on(Checkbox.Changed)
+    @on(Select.Changed)
+    def _changed(self, event: Message) -> None:
+        if isinstance(event, Select.Changed) and event.select.id == "theme" and not event.select.is_blank():
+            self.app.theme = str(event.value)  # applied live; kept only when saved
+        settings, errors = self.read_form()
+        self._show_errors(errors)
+        self._set_state("unsaved changes" if settings != self.saved else "")
+
+    def _show_errors(self, errors: Mapping[str, str]) -> None:
+        for field_id, input_id in (("tempo", "#tempo"), ("breath", "#breath"), ("rest", "#rest-per-week")):
+            self.query_one(input_id, Input).set_class(field_id in errors, "-invalid")
+        box = self.query_one("#settings-errors", Static)
+        box.update("\n".join(errors.values()))
+        box.display = bool(errors)
+
+    def _set_state(self, text: str) -> None:
+        self.query_one("#settings-state", Label).update(text)
+
+    # Save and revert ---------------------------------------------------------
+
+    @on(Button.Pressed, "#settings-save")
+    def action_save(self) -> None:
+        settings, errors = self.read_form()
+        self._show_errors(errors)
+        if settings is None:
+            self.notify("Some settings need fixing before they can be saved.", severity="warning")
+            return
+        self._set_state("saving…")
+        self._save(settings)
+
+    @work(thread=True, exclusive=True, group="settings-save")
+    def _save(self, settings: Settings) -> None:
+        try:
+            self.app.service.save_settings(settings)
+        except Exception as error:  # StoreError: one plain sentence
+            self.post_message(self.SaveFailed(error))
+            return
+        self.post_message(self.Saved(settings))
+
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
+        self.saved = message.settings
+        self._set_state("saved")
+        self.notify("Settings saved.")
+
+    @on(SaveFailed)
+    def _save_failed(self, message: SaveFailed) -> None:
+        self._set_state("not saved")
+        self.notify(f"Settings were not saved: {message.error}", severity="error", timeout=10)
+
+    @on(Button.Pressed, "#settings-revert")
+    def action_revert(self) -> None:
+        if self.saved is None:
+            return
+        if self.saved.theme in self.app.available_themes:
+            self.app.theme = self.saved.theme
+        self._fill(self.saved)

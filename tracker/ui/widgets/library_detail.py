@@ -1,0 +1,95 @@
+"""Words for one routine or one pose: cues, props, modifications, cautions, muscles, steps, source."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from rich.markup import escape
+
+from tracker.model import Pose, Routine, Side, Step, StepKind
+from tracker.ui.widgets.session_detail import format_duration
+
+
+def _bullets(title: str, items: Iterable[str]) -> list[str]:
+    items = list(items)
+    if not items:
+        return []
+    return ["", f"[b]{title}[/b]", *(f"  • {escape(item)}" for item in items)]
+
+
+def describe_step(step: Step, poses: Mapping[str, Pose]) -> str:
+    pose = poses.get(step.pose)
+    name = step.title or (pose.name if pose else step.pose)
+    if step.kind is StepKind.OBSERVE and step.observe is not None:
+        return f"{escape(name)}: [i]{escape(step.observe.question)}[/i]"
+    if step.kind is StepKind.REPS:
+        text = f"{step.reps} rep{'s' if step.reps != 1 else ''}, raise {step.raise_counts} / lower {step.lower_counts} counts"
+        if step.hold:
+            text += f", hold {step.hold.describe()}"
+    elif step.kind is StepKind.HOLD:
+        text = f"hold {step.hold.describe() if step.hold else ''}"
+        if step.reps > 1:
+            text += f" ×{step.reps}"
+    else:
+        text = f"{step.kind.value} {format_duration(step.duration)}"
+    if step.sides is Side.BOTH:
+        text += ", each side"
+    elif step.sides in (Side.LEFT, Side.RIGHT):
+        text += f", {step.sides.value} side"
+    if step.repeats > 1:
+        text += f", {step.repeats} times"
+    if step.optional:
+        text += " [dim](optional)[/dim]"
+    return f"{escape(name)}: {text}"
+
+
+def describe_routine(routine: Routine, poses: Mapping[str, Pose], seconds: float | None, level: Any = None) -> str:
+    lines = [f"[b]{escape(routine.name)}[/b]"]
+    if routine.summary:
+        lines += [escape(routine.summary)]
+    about = []
+    if seconds is not None:
+        about.append(f"about {round(seconds / 60) or 1} min at your tempo")
+    about.append(f"{len(routine.steps)} steps")
+    if routine.repeats > 1:
+        about.append(f"done {routine.repeats} times")
+    lines += ["", ", ".join(about).capitalize() + "."]
+    if level is not None:
+        lines.append(f"Today's level: {escape(level.describe())}")
+    lines += ["", "[b]Steps[/b]"]
+    lines += [f"  {number}. {describe_step(step, poses)}" for number, step in enumerate(routine.steps, 1)]
+    lines += _bullets("Props", routine.props)
+    lines += _bullets("Cautions", routine.cautions)
+    if routine.next:
+        lines += ["", f"[b]Next[/b] {escape(routine.next)}"]
+    if routine.tags:
+        lines += ["", f"[dim]Tags: {escape(', '.join(routine.tags))}[/dim]"]
+    lines += ["", f"[dim]Source: {escape(routine.source or 'not given')}"
+              + (f" · from {escape(routine.origin)}" if routine.origin != "builtin" else "") + "[/dim]"]
+    lines += ["", "[dim]Press s or Enter to start it.[/dim]"]
+    return "\n".join(lines)
+
+
+def describe_pose(pose: Pose, used_in: Iterable[str]) -> str:
+    title = f"[b]{escape(pose.name)}[/b]"
+    if pose.sanskrit:
+        title += f" [i]({escape(pose.sanskrit)})[/i]"
+    lines = [title]
+    kinds = []
+    if pose.sided:
+        kinds.append("done on each side; set your tighter side in Settings")
+    if pose.advanced:
+        kinds.append("advanced: never part of a default routine")
+    if kinds:
+        lines.append(f"[dim]{escape('; '.join(kinds).capitalize())}.[/dim]")
+    lines += _bullets("Cues", pose.cues)
+    lines += _bullets("Props", pose.props)
+    lines += _bullets("Modifications", pose.modifications)
+    lines += _bullets("Cautions", pose.cautions)
+    if pose.muscles:
+        lines += ["", f"[b]Muscles[/b] {escape(', '.join(pose.muscles))}"]
+    used = sorted(used_in)
+    if used:
+        lines += ["", f"[b]In routines[/b] {escape(', '.join(used))}"]
+    lines += ["", f"[dim]Source: {escape(pose.source or 'not given')}[/dim]"]
+    return "\n".join(lines)
