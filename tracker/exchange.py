@@ -499,7 +499,7 @@ class _Checker:
         self.boolean(r["completed"], f"{path}.completed")
         if ("answer" in r) != ("question_key" in r):
             self.fail(path, "answer and question_key go together")
-        if "answer" in r:
+        elif "answer" in r:
             self.string(r["answer"], f"{path}.answer", max_length=MAX_ANSWER)
             self.string(r["question_key"], f"{path}.question_key", max_length=80)
 
@@ -635,5 +635,13 @@ def import_sessions(store: Any, sessions: Sequence[Session], *, dry_run: bool = 
     report = plan_import(existing, sessions)
     report.dry_run = dry_run
     if report.added and not dry_run:
-        store.merge(report.added)
+        merged = store.merge(report.added)
+        done = set(getattr(merged, "added_ids", ())) if hasattr(merged, "added_ids") else None
+        if done is not None and len(done) != len(report.added):
+            # Another process saved some of these ids between our check and the write.
+            late = [s for s in report.added if s.id not in done]
+            report.added = [s for s in report.added if s.id in done]
+            again = plan_import({s.id: store.get(s.id) for s in late if store.get(s.id) is not None}, late)
+            report.present.extend(again.present)
+            report.rejected.extend(again.rejected)
     return report

@@ -1,0 +1,459 @@
+"""Export and import: the schema, the strict validator, CSV, and merging by UUID."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+import os
+import stat
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable
+from zoneinfo import ZoneInfo
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tracker import exchange
+from tracker.exchange import ImportRefused
+from tracker.model import (
+    CheckIn,
+    Felt,
+    HurtAt,
+    Phase,
+    Prescription,
+    Session,
+    Side,
+    Stability,
+    StepResult,
+)
+
+ZONES = ["Europe/London", "Europe/Paris", "America/New_York", "Asia/Tokyo", "Australia/Adelaide", "UTC"]
+EXPORTED_AT = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.Draft202012Validator:
+    schema = exchange.schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def make_session(
+    n: int = 0,
+    *,
+    day: date = date(2025, 3, 1),
+    zone: str = "Europe/Paris",
+    hour: int = 7,
+    note: str = "",
+    pain_after: int | None = 0,
+    routine: str = "bridge",
+) -> Session:
+    started = datetime(day.year, day.month, day.day, hour, 30, tzinfo=ZoneInfo(zone))
+    return Session(
+        id=f"00000000-0000-4000-8000-{n:012d}",
+        routine=routine,
+        started_at=started,
+        zone=zone,
+        local_date=day,
+        duration=312.5,
+        completed=True,
+        checkin=CheckIn(pain_before=2, pain_after=pain_after, stable=Stability.UNSURE, felt=Felt.RIGHT, note=note),
+        prescription=Prescription(3, 4, 0) if routine == "bridge" else None,
+        steps=(
+            StepResult(0, "hip-rocks", reps_planned=8, reps_done=8, raise_counts=2, lower_counts=2, seconds=32, completed=True),
+            StepResult(1, "back-roll", reps_planned=3, reps_done=3, raise_counts=4, lower_counts=4, seconds=24.2, completed=True),
+            StepResult(2, "constructive-rest", answer="some", question_key="space-before", completed=True),
+        ),
+        origin="cli",
+    )
+
+
+def doc_of(*sessions: Session) -> dict[str, Any]:
+    return json.loads(exchange.export_json(sessions, EXPORTED_AT))
+
+
+# --------------------------------------------------------------------------- sessions, any shape
+
+
+@st.composite
+def sessions_strategy(draw: Callable[..., Any]) -> Session:
+    zone = draw(st.sampled_from(ZONES))
+    started = draw(
+        st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31), timezones=st.just(ZoneInfo(zone)),
+                     allow_imaginary=False)  # fmt: skip
+    )
+    pain = st.none() | st.integers(0, 10)
+    text = st.text(max_size=40)
+    seconds = st.floats(0, 5000, allow_nan=False).map(lambda x: round(x, 3))
+    step = st.builds(
+        StepResult,
+        index=st.integers(0, 50),
+        pose=st.sampled_from(["hip-rocks", "back-roll", "bridge", "child", "cat-cow"]),
+        side=st.sampled_from(list(Side)),
+        reps_planned=st.integers(0, 100),
+        reps_done=st.integers(0, 100),
+        raise_counts=st.integers(0, 20),
+        lower_counts=st.integers(0, 20),
+        hold_seconds=seconds,
+        seconds=seconds,
+        skipped=st.booleans(),
+        completed=st.booleans(),
+        answer=st.none() | text,
+        question_key=st.sampled_from(["", "space-before", "space-after"]),
+    )
+    hurt = draw(st.booleans())
+    return Session(
+        id=str(draw(st.uuids())),
+        routine=draw(st.sampled_from(["bridge", "floor-flow", "my-routine-2", "x"])),
+        started_at=started,
+        zone=zone,
+        local_date=started.date(),
+        duration=draw(seconds),
+        completed=draw(st.booleans()),
+        hurt=hurt,
+        hurt_at=HurtAt(1, "back-roll", Side.NONE, 2, Phase.RAISE) if hurt and draw(st.booleans()) else None,
+        checkin=CheckIn(
+            pain_before=draw(pain),
+            pain_after=draw(pain),
+            stable=draw(st.none() | st.sampled_from(list(Stability))),
+            felt=draw(st.none() | st.sampled_from(list(Felt))),
+            note=draw(text),
+        ),
+        prescription=draw(st.none() | st.builds(Prescription, st.integers(1, 8), st.integers(4, 8), st.integers(0, 8))),
+        steps=tuple(draw(st.lists(step, max_size=4))),
+        origin=draw(st.sampled_from(exchange.ORIGINS)),
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(sessions_strategy(), max_size=4, unique_by=lambda s: s.id))
+def test_every_export_is_valid_and_reads_back_the_same(validator, sessions: list[Session]) -> None:
+    doc = json.loads(exchange.export_json(sessions, EXPORTED_AT))
+    validator.validate(doc)
+    assert exchange.validate_document(doc) == []
+    back = exchange.sessions_from_document(doc)
+    assert sorted(s.to_dict()["id"] for s in back) == sorted(s.id for s in sessions)
+    assert {s.id: s.to_dict() for s in back} == {s.id: s.to_dict() for s in sessions}
+
+
+def test_export_envelope_and_order() -> None:
+    late, early = make_session(1, day=date(2025, 3, 2)), make_session(2, day=date(2025, 3, 1))
+    doc = doc_of(late, early)
+    assert list(doc) == ["format", "version", "exported_at", "sessions"]
+    assert doc["format"] == "backroll.history" and doc["version"] == 1
+    assert doc["exported_at"] == "2025-06-01T12:00:00+00:00"
+    assert [s["id"] for s in doc["sessions"]] == [early.id, late.id]
+    assert doc["sessions"][0] == early.to_dict()
+
+
+def test_export_refuses_a_naive_exported_at() -> None:
+    with pytest.raises(ValueError):
+        exchange.export_document([], datetime(2025, 1, 1))
+
+
+def test_schema_ships_in_the_package() -> None:
+    from importlib import resources
+
+    text = resources.files("tracker").joinpath("schema", "history-v1.schema.json").read_text()
+    assert json.loads(text)["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert exchange.schema_text() == text
+
+
+# --------------------------------------------------------------------------- the validator agrees with the schema
+
+
+def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    def mutate(doc: dict[str, Any]) -> None:
+        target: Any = doc
+        parts = path.split(".")
+        for part in parts[:-1]:
+            target = target[int(part)] if part.isdigit() else target[part]
+        last = parts[-1]
+        if value is _DELETE:
+            del target[last]
+        else:
+            target[int(last) if last.isdigit() else last] = value
+
+    return mutate
+
+
+_DELETE = object()
+
+# Each breaks the document in a way the schema alone can see; both must refuse.
+SCHEMA_BREAKS = {
+    "wrong tag": _set("format", "backroll.other"),
+    "wrong version": _set("version", 2),
+    "version as string": _set("version", "1"),
+    "version true": _set("version", True),
+    "no sessions": _set("sessions", _DELETE),
+    "sessions not a list": _set("sessions", {}),
+    "extra top field": _set("extra", 1),
+    "naive exported_at": _set("exported_at", "2025-06-01T12:00:00"),
+    "bad uuid": _set("sessions.0.id", "not-a-uuid"),
+    "uppercase uuid": _set("sessions.0.id", "00000000-0000-4000-8000-00000000000A"),
+    "naive started_at": _set("sessions.0.started_at", "2025-03-01T07:30:00"),
+    "date only started_at": _set("sessions.0.started_at", "2025-03-01"),
+    "bad zone name": _set("sessions.0.zone", "../../etc/passwd"),
+    "local_date not a date": _set("sessions.0.local_date", "01/03/2025"),
+    "pain 11": _set("sessions.0.checkin.pain_after", 11),
+    "pain -1": _set("sessions.0.checkin.pain_before", -1),
+    "pain 2.5": _set("sessions.0.checkin.pain_before", 2.5),
+    "pain as string": _set("sessions.0.checkin.pain_before", "3"),
+    "pain true": _set("sessions.0.checkin.pain_before", True),
+    "bad stable": _set("sessions.0.checkin.stable", "maybe"),
+    "bad felt": _set("sessions.0.checkin.felt", "great"),
+    "note not a string": _set("sessions.0.checkin.note", ["x"]),
+    "note too long": _set("sessions.0.checkin.note", "x" * 10_001),
+    "checkin missing": _set("sessions.0.checkin", _DELETE),
+    "extra session field": _set("sessions.0.weight", 80),
+    "negative duration": _set("sessions.0.duration", -1),
+    "duration string": _set("sessions.0.duration", "300"),
+    "completed as 1": _set("sessions.0.completed", 1),
+    "prescription lifts 0.5": _set("sessions.0.prescription.lifts", 0.5),
+    "prescription 1000 lifts": _set("sessions.0.prescription.lifts", 1000),
+    "prescription list": _set("sessions.0.prescription", [3, 4, 0]),
+    "bad step side": _set("sessions.0.steps.0.side", "middle"),
+    "step extra": _set("sessions.0.steps.0.x", 1),
+    "step missing index": _set("sessions.0.steps.0.index", _DELETE),
+    "answer without key": _set("sessions.0.steps.2.question_key", _DELETE),
+    "hurt_at wrong phase": _set("sessions.0.hurt_at", {"step": 1, "pose": "back-roll", "side": "none", "rep": 1, "phase": "jump"}),
+    "bad origin": _set("sessions.0.origin", "cloud"),
+    "routine with spaces": _set("sessions.0.routine", "rm -rf"),
+    "nested note": _set("sessions.0.checkin.note", {"a": {"b": {"c": [[[]]]}}}),
+    "session is a list": _set("sessions.0", []),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMA_BREAKS))
+def test_validator_and_schema_both_refuse(validator, name: str) -> None:
+    doc = doc_of(make_session(1))
+    SCHEMA_BREAKS[name](doc)
+    assert list(validator.iter_errors(doc)), f"the schema accepts {name}"
+    problems = exchange.validate_document(doc)
+    assert problems, f"the validator accepts {name}"
+    with pytest.raises(ImportRefused):
+        exchange.sessions_from_document(doc)
+
+
+# Valid variations: both must accept.
+SCHEMA_ACCEPTS = {
+    "empty history": _set("sessions", []),
+    "Z offset": _set("exported_at", "2025-06-01T12:00:00Z"),
+    "null check-in answers": _set("sessions.0.checkin", {"pain_before": None, "pain_after": None, "stable": None, "felt": None, "note": ""}),
+    "no prescription": _set("sessions.0.prescription", None),
+    "hurt_at": _set("sessions.0.hurt_at", {"step": 1, "pose": "back-roll", "side": "left", "rep": 2, "phase": "raise"}),
+    "integral float pain": _set("sessions.0.checkin.pain_after", 3.0),
+    "no steps": _set("sessions.0.steps", []),
+    "unicode note": _set("sessions.0.checkin.note", "Dos un peu raide 🙂 ce matin"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMA_ACCEPTS))
+def test_validator_and_schema_both_accept(validator, name: str) -> None:
+    doc = doc_of(make_session(1))
+    SCHEMA_ACCEPTS[name](doc)
+    validator.validate(doc)
+    assert exchange.validate_document(doc) == []
+
+
+def test_local_date_must_match_the_start_at_its_own_offset() -> None:
+    # 23:30 in Tokyo is still that day there, whatever zone reads the file.
+    good = make_session(1, day=date(2025, 3, 1), zone="Asia/Tokyo", hour=23)
+    doc = doc_of(good)
+    assert exchange.validate_document(doc) == []
+    doc["sessions"][0]["local_date"] = "2025-03-02"
+    [problem] = exchange.validate_document(doc)
+    assert problem.startswith("sessions[0].local_date:") and "2025-03-01" in problem
+
+
+def test_impossible_dates_and_unknown_zones_are_refused() -> None:
+    doc = doc_of(make_session(1))
+    doc["sessions"][0]["started_at"] = "2025-02-30T07:30:00+01:00"
+    doc["sessions"][0]["zone"] = "Mars/Olympus_Mons"
+    problems = exchange.validate_document(doc)
+    assert any("started_at" in p for p in problems)
+    assert any("zone" in p and "Mars" in p for p in problems)
+
+
+def test_problems_name_the_json_path() -> None:
+    doc = doc_of(make_session(1), make_session(2))
+    doc["sessions"][1]["checkin"]["pain_after"] = 11
+    with pytest.raises(ImportRefused) as caught:
+        exchange.sessions_from_document(doc)
+    assert caught.value.problems == ("sessions[1].checkin.pain_after: must be from 0 to 10, not 11",)
+
+
+def test_problem_list_is_bounded() -> None:
+    doc = doc_of(*(make_session(i) for i in range(200)))
+    for s in doc["sessions"]:
+        s["checkin"]["pain_after"] = 99
+    problems = exchange.validate_document(doc)
+    assert len(problems) == exchange.MAX_PROBLEMS + 1
+    assert problems[-1].startswith("... and 150 more")
+
+
+def test_duplicates_in_one_file() -> None:
+    a = make_session(1)
+    same = doc_of(a)
+    same["sessions"].append(copy.deepcopy(same["sessions"][0]))
+    assert [s.id for s in exchange.sessions_from_document(same)] == [a.id]
+    different = doc_of(a)
+    twin = copy.deepcopy(different["sessions"][0])
+    twin["checkin"]["note"] = "edited"
+    different["sessions"].append(twin)
+    with pytest.raises(ImportRefused) as caught:
+        exchange.sessions_from_document(different)
+    assert "appears again with different content" in caught.value.problems[0]
+
+
+# --------------------------------------------------------------------------- parsing hostile bytes
+
+
+def test_parse_refuses_what_is_not_strict_json() -> None:
+    for data in (b"", b"not json", b"{", b'{"a": NaN}', b'{"a": Infinity}', b"\xff\xfe{}", b'{"a": 1, "a": 2}'):
+        with pytest.raises(ImportRefused):
+            exchange.parse_json(data)
+
+
+def test_parse_accepts_a_utf8_bom() -> None:
+    assert exchange.parse_json(b"\xef\xbb\xbf{}") == {}
+
+
+def test_deep_nesting_is_refused_without_crashing() -> None:
+    with pytest.raises(ImportRefused, match="nested too deeply"):
+        exchange.parse_json(b"[" * 200_000 + b"]" * 200_000)
+
+
+def test_huge_numbers_are_refused() -> None:
+    with pytest.raises(ImportRefused):
+        exchange.parse_json(b'{"a": ' + b"9" * 100_000 + b"}")
+
+
+def test_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
+    big = tmp_path / "big.json"
+    with open(big, "wb") as handle:
+        handle.truncate(exchange.MAX_BYTES + 1)  # sparse: no time spent writing it
+    with pytest.raises(ImportRefused, match="limit"):
+        exchange.read_bytes_limited(big)
+
+
+def test_read_export_reports_missing_and_folders(tmp_path: Path) -> None:
+    with pytest.raises(ImportRefused, match="does not exist"):
+        exchange.read_export(tmp_path / "nope.json")
+    with pytest.raises(ImportRefused, match="folder"):
+        exchange.read_export(tmp_path)
+
+
+# --------------------------------------------------------------------------- merge planning
+
+
+def test_plan_import_classifies_by_uuid() -> None:
+    a, b, c = make_session(1), make_session(2), make_session(3)
+    changed = Session(**{**{f: getattr(b, f) for f in b.__slots__}, "checkin": CheckIn(note="mine")})
+    report = exchange.plan_import({a.id: a, b.id: changed}, [a, b, c])
+    assert [s.id for s in report.added] == [c.id]
+    assert [s.id for s in report.present] == [a.id]
+    [(rejected, reason)] = report.rejected
+    assert rejected.id == b.id and "checkin" in reason and "kept the stored one" in reason
+    assert report.summary() == "added 1 session, 1 already present, 1 rejected"
+    assert report.to_json_dict()["rejected"][0]["id"] == b.id
+
+
+class FakeStore:
+    def __init__(self, sessions: list[Session] = []) -> None:
+        self.saved = {s.id: s for s in sessions}
+        self.merges = 0
+
+    def sessions(self) -> list[Session]:
+        return sorted(self.saved.values(), key=lambda s: (s.started_at, s.id))
+
+    def get(self, session_id: str) -> Session | None:
+        return self.saved.get(session_id)
+
+    def merge(self, sessions: list[Session]) -> Any:
+        self.merges += 1
+        for s in sessions:
+            self.saved.setdefault(s.id, s)
+
+
+def test_import_sessions_writes_once_and_dry_run_writes_nothing() -> None:
+    store = FakeStore([make_session(1)])
+    incoming = [make_session(1), make_session(2), make_session(3)]
+    dry = exchange.import_sessions(store, incoming, dry_run=True)
+    assert len(dry.added) == 2 and store.merges == 0 and len(store.saved) == 1
+    assert dry.summary().startswith("would add 2 sessions")
+    real = exchange.import_sessions(store, incoming)
+    assert len(real.added) == 2 and store.merges == 1
+    again = exchange.import_sessions(store, incoming)
+    assert not again.added and len(again.present) == 3 and store.merges == 1
+
+
+def test_import_with_the_real_store_is_idempotent(tmp_path: Path) -> None:
+    from tracker.store import Store
+
+    home = tmp_path / "home"
+    incoming = [make_session(i, day=date(2025, 1 + i % 3, 1 + i)) for i in range(6)]
+    with Store.open(home) as store:
+        first = exchange.import_sessions(store, incoming)
+        assert len(first.added) == 6
+    before = {p: p.read_bytes() for p in sorted((home / "data").glob("*.json"))}
+    with Store.open(home) as store:
+        second = exchange.import_sessions(store, incoming)
+        assert not second.added and len(second.present) == 6
+        assert [s.to_dict() for s in store.sessions()] == [s.to_dict() for s in sorted(incoming, key=lambda s: s.started_at)]
+    assert {p: p.read_bytes() for p in sorted((home / "data").glob("*.json"))} == before
+
+
+# --------------------------------------------------------------------------- CSV and filters
+
+
+def test_csv_one_row_per_session() -> None:
+    sessions = [make_session(1, note="=HYPERLINK(\"x\")"), make_session(2, day=date(2025, 3, 2), routine="floor-flow")]
+    rows = list(csv.DictReader(io.StringIO(exchange.export_csv(sessions))))
+    assert list(rows[0]) == list(exchange.SESSION_COLUMNS)
+    assert len(rows) == 2
+    first = rows[0]
+    assert first["local_date"] == "2025-03-01"
+    assert first["started_at"] == "2025-03-01T07:30:00+01:00"
+    assert first["zone"] == "Europe/Paris"
+    assert (first["lifts"], first["count"], first["hold"]) == ("3", "4", "0")
+    assert first["completed"] == "true" and first["hurt"] == "false"
+    assert first["duration_seconds"] == "312.5"
+    assert first["note"] == "'=HYPERLINK(\"x\")"  # never runs as a spreadsheet formula
+    assert rows[1]["lifts"] == "" and rows[1]["routine"] == "floor-flow"
+
+
+def test_csv_steps_mode_one_row_per_step() -> None:
+    rows = list(csv.DictReader(io.StringIO(exchange.export_csv([make_session(1), make_session(2)], steps=True))))
+    assert list(rows[0]) == list(exchange.STEP_COLUMNS)
+    assert len(rows) == 6
+    assert rows[0]["pose"] == "hip-rocks" and rows[0]["reps_done"] == "8"
+    assert rows[2]["answer"] == "some" and rows[2]["question_key"] == "space-before"
+    assert rows[1]["answer"] == "" and rows[1]["question_key"] == ""
+
+
+def test_csv_of_nothing_is_a_header() -> None:
+    assert exchange.export_csv([]) == ",".join(exchange.SESSION_COLUMNS) + "\n"
+
+
+def test_filter_by_local_date_inclusive() -> None:
+    sessions = [make_session(i, day=date(2025, 3, 1) + timedelta(days=i)) for i in range(5)]
+    picked = exchange.filter_sessions(sessions, date(2025, 3, 2), date(2025, 3, 4))
+    assert [s.local_date.day for s in picked] == [2, 3, 4]
+    assert len(exchange.filter_sessions(sessions, since=date(2025, 3, 4))) == 2
+    assert len(exchange.filter_sessions(sessions, until=date(2025, 3, 1))) == 1
+
+
+def test_write_private_is_atomic_and_0600(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    target.write_text("old")
+    os.chmod(target, 0o644)
+    exchange.write_private(target, "new")
+    assert target.read_text() == "new"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
