@@ -1,9 +1,13 @@
 """Rotating daily backups: backups/YYYY-MM-DD/, the newest 7 kept.
 
-Every write is an atomic replace, which gives the file a new inode and
-leaves the old one untouched. So a backup can hard-link each file instead
-of copying it: the link keeps the version of that day alive for nothing.
-Copying is the fallback where links fail (another file system, FAT, ...).
+Every write is an atomic replace (a new inode), so a file's content only
+changes when its name points at a new file. A backup therefore copies only
+the files that changed since the previous backup and hard-links the others
+to the previous backup's copy (rsync --link-dest style): a day costs one or
+two small copies, not a copy of the whole history. Backups never share an
+inode with a live file, so a live file damaged in place (by an editor, a
+stock TinyDB writer, a bad disk) cannot damage its backups; linking the live
+files themselves would. Where links fail (FAT, another file system) it copies.
 A backup is taken before the first write of a day, under the writer lock,
 so it holds the history as it was before that day's changes.
 """
@@ -28,17 +32,27 @@ def backup_days(root: Path) -> list[Path]:
     """The complete backups, newest first."""
     try:
         names = [e.name for e in os.scandir(root) if e.is_dir(follow_symlinks=False) and DAY_RE.match(e.name)]
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return []
     return [root / n for n in sorted(names, reverse=True)]
 
 
-def _link_or_copy(src: Path, dst: Path) -> None:
+def _copy(src: Path, dst: Path) -> None:
+    shutil.copy2(src, dst)  # keeps mtime_ns: the next backup compares it to decide to link
+    os.chmod(dst, PRIVATE_FILE)
+    fd = os.open(dst, os.O_RDONLY | os.O_CLOEXEC)
     try:
-        os.link(src, dst)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _same_version(live: os.stat_result, previous: Path) -> bool:
+    try:
+        st = os.stat(previous)
     except OSError:
-        shutil.copyfile(src, dst)
-        os.chmod(dst, PRIVATE_FILE)
+        return False
+    return st.st_size == live.st_size and st.st_mtime_ns == live.st_mtime_ns
 
 
 def take_daily(root: Path, day: str, files: Iterable[Path], keep: int = KEEP) -> Path | None:
@@ -55,12 +69,21 @@ def take_daily(root: Path, day: str, files: Iterable[Path], keep: int = KEEP) ->
         return None
     ensure_private_dir(root)
     remove_partials(root)
+    previous = next((d for d in backup_days(root) if d.name < day), None)
     partial = root / f"{PARTIAL_PREFIX}{day}"
     partial.mkdir(mode=PRIVATE_DIR)
     os.chmod(partial, PRIVATE_DIR)
     for src in sources:
+        dst = partial / src.name
         try:
-            _link_or_copy(src, partial / src.name)
+            live = os.stat(src)
+            if previous is not None and _same_version(live, previous / src.name):
+                try:
+                    os.link(previous / src.name, dst)
+                    continue
+                except OSError:
+                    pass
+            _copy(src, dst)
         except FileNotFoundError:
             continue
     fsync_dir(partial)
@@ -74,7 +97,7 @@ def remove_partials(root: Path) -> None:
     """Drop backups a killed process left half made."""
     try:
         entries = list(os.scandir(root))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return
     for entry in entries:
         if entry.name.startswith(PARTIAL_PREFIX) and entry.is_dir(follow_symlinks=False):

@@ -26,6 +26,7 @@ what `backroll log` added from another terminal.
 from __future__ import annotations
 
 import os
+import stat
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ from tracker.store.lock import WriterLock
 from tracker.store.migrations import (
     CURRENT_SCHEMA,
     SESSIONS_TABLE,
+    SHARD_RE,
     check_meta,
     detect_version,
     legacy_path,
@@ -64,6 +66,7 @@ from tracker.store.storage import (
     file_token,
     read_json,
     remove_temp_files,
+    token_of,
     write_all,
 )
 
@@ -190,6 +193,7 @@ class Store:
         self._settings = Settings()
         self._settings_token: Token | None = None
         self._backup_day: str | None = None
+        self._generation: tuple[str, int] | None = None  # lock-file generation our memory is current with
         self._closed = False
         self.backup_error: OSError | None = None  # the last failed daily backup, if any
         self.migrated_from: list[int] = []
@@ -429,7 +433,10 @@ class Store:
         with self._mutex:
             self._check_open()
             with self._locked():
-                self._sync()
+                lock = self._lock
+                if lock.found is None or lock.found != self._generation:
+                    self._sync()  # someone wrote since our last write: catch up first
+                self._generation = lock.generation
                 self._daily_backup()
                 yield
 
@@ -476,16 +483,27 @@ class Store:
                     token, self._settings = None, Settings()
             self._settings_token = token
 
-        on_disk = shard_files(loc)
+        on_disk: dict[str, Token] = {}
+        with os.scandir(loc.data) as entries:
+            for entry in entries:
+                match = SHARD_RE.match(entry.name)
+                if match is None:
+                    continue
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except FileNotFoundError:
+                    continue
+                if stat.S_ISREG(st.st_mode):
+                    on_disk[match.group(1)] = token_of(st)
         for key in [k for k in self._shards if k not in on_disk]:
             self._shards.pop(key).db.close()
             changed = True
-        for key, path in sorted(on_disk.items()):
+        for key in sorted(on_disk):
             shard = self._shards.get(key)
-            if shard is not None and shard.token == file_token(path):
+            if shard is not None and shard.token == on_disk[key]:
                 continue
             try:
-                loaded = self._load_shard(key, path)
+                loaded = self._load_shard(key, loc.data / shard_name(key))
             except FileNotFoundError:
                 continue
             self._shards[key] = loaded

@@ -6,12 +6,21 @@ the lock a process writes its PID and a short description into the file, so
 a process that has to give up can say who is in the way. The kernel
 releases a flock when its holder dies, so a lock left by a killed process
 is simply taken over by the next writer.
+
+The file also carries a write generation, "<epoch>:<n>", bumped by every
+writer as soon as it holds the lock (before it touches any file). A store
+that finds the generation it left behind knows nobody wrote in between and
+skips checking the files; any other value (a writer, even one killed half
+way, or a lock file recreated with a new random epoch) makes it re-check.
+The record is rewritten in place, padded to a fixed size: no truncate, no
+fsync (it only has to outlive processes, not a power cut, which they don't).
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import secrets
 import sys
 import time
 from pathlib import Path
@@ -31,17 +40,33 @@ def default_label() -> str:
     return " ".join([name, *words])[:80]
 
 
+RECORD_SIZE = 256
+Generation = tuple[str, int]
+
+
+def _parse(raw: bytes) -> tuple[int | None, str, Generation | None]:
+    lines = raw.decode("utf-8", errors="replace").splitlines()
+    pid_text, _, label = (lines[0] if lines else "").strip().partition(" ")
+    try:
+        pid: int | None = int(pid_text)
+    except ValueError:
+        pid, label = None, ""
+    generation = None
+    if len(lines) > 1 and lines[1].startswith("generation "):
+        epoch, _, number = lines[1][len("generation ") :].strip().partition(":")
+        if epoch and number.isdigit():
+            generation = (epoch, int(number))
+    return pid, label.strip(), generation
+
+
 def read_holder(path: Path) -> tuple[int | None, str]:
     """The PID and description the current (or last) holder wrote into the lock file."""
     try:
-        text = path.read_text(encoding="utf-8", errors="replace").strip()
+        raw = path.read_bytes()[: RECORD_SIZE * 2]
     except OSError:
         return None, ""
-    pid_text, _, label = text.partition(" ")
-    try:
-        return int(pid_text), label.strip()
-    except ValueError:
-        return None, ""
+    pid, label, _ = _parse(raw)
+    return pid, label
 
 
 class WriterLock:
@@ -51,6 +76,8 @@ class WriterLock:
         self.path = path
         self.label = (label or default_label()).replace("\n", " ")
         self._fd: int | None = None
+        self.found: Generation | None = None  # the generation found when the lock was taken
+        self.generation: Generation | None = None  # the one this holder wrote
 
     @property
     def held(self) -> bool:
@@ -64,6 +91,10 @@ class WriterLock:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, PRIVATE_FILE)
         except OSError as exc:
             raise StoreWriteError(describe_os_error(exc, self.path), path=self.path, errno=exc.errno) from exc
+        try:
+            os.fchmod(fd, PRIVATE_FILE)
+        except OSError:
+            pass
         deadline = time.monotonic() + max(0.0, wait)
         delay = 0.002
         try:
@@ -80,13 +111,18 @@ class WriterLock:
         except BaseException:
             os.close(fd)
             raise
+        try:
+            _, _, found = _parse(os.pread(fd, RECORD_SIZE * 2, 0))
+            generation = (found[0], found[1] + 1) if found else (secrets.token_hex(8), 1)
+            record = f"{os.getpid()} {self.label}\ngeneration {generation[0]}:{generation[1]}\n".encode("utf-8")
+            os.pwrite(fd, record[: RECORD_SIZE - 1].ljust(RECORD_SIZE - 1) + b"\n", 0)
+        except OSError as exc:
+            # without the bump other processes could miss what we write: do not write at all
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+            raise StoreWriteError(describe_os_error(exc, self.path), path=self.path, errno=exc.errno) from exc
         self._fd = fd
-        try:  # best effort: a full disk must not stop us from taking the lock
-            os.fchmod(fd, PRIVATE_FILE)
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{os.getpid()} {self.label}\n".encode("utf-8"), 0)
-        except OSError:
-            pass
+        self.found, self.generation = found, generation
 
     def release(self) -> None:
         fd, self._fd = self._fd, None

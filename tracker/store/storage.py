@@ -51,7 +51,7 @@ def file_token(path: Path) -> Token | None:
         return None
 
 
-class Unreadable(Exception):
+class Unreadable(ValueError):
     """Internal: why a file cannot be used; turned into StoreCorrupt by the store."""
 
     def __init__(self, path: Path, reason: str) -> None:
