@@ -1,0 +1,222 @@
+"""The session runner driven by a fake clock: start, pause, resume, skip, back, hurt, stop, finish, check in."""
+
+from __future__ import annotations
+
+from textual.widgets import Button, Digits, Input, Label, ProgressBar, Select
+
+from tracker.ui.screens.checkin import CheckInScreen
+from tracker.ui.screens.confirm import ConfirmScreen
+from tracker.ui.screens.safety import HurtNoteScreen
+from tracker.ui.screens.session import SAFETY_INTERVAL, SessionScreen
+from tracker.ui.screens.today import TodayScreen
+
+
+def label(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Label).render())
+
+
+async def start(pilot, settle, key: str = "s") -> SessionScreen:
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, SessionScreen)
+    return screen
+
+
+async def tick(pilot, clock, seconds: float) -> None:
+    clock.advance(seconds)
+    pilot.app.screen.refresh_view()
+    await pilot.pause()
+
+
+async def test_bridge_runs_at_todays_prescription_and_counts_from_the_clock(service, make, clock, settle):
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(pilot, settle)
+        assert screen.routine.id == "bridge"
+        assert screen.runner.status == "running"
+        assert label(screen, "#pose-title") == "Hip rocks"
+        assert label(screen, "#session-step") == "step 1 of 3"
+        assert "RAISE" in label(screen, "#phase-word")
+        assert screen.query_one("#count", Digits).value == "1"
+        assert "of 2 counts" in label(screen, "#count-unit")
+        assert "Next:" in label(screen, "#next-step")
+
+        await tick(pilot, clock, 1.0)
+        assert screen.query_one("#count", Digits).value == "2"
+        await tick(pilot, clock, 1.0)
+        assert "LOWER" in label(screen, "#phase-word")
+        assert screen.runner.view().rep == 1
+        await tick(pilot, clock, 2.0)
+        assert "rep 2 of 8" in label(screen, "#pose-where")
+        assert screen.query_one("#session-progress", ProgressBar).progress > 0
+
+
+async def test_the_next_redraw_is_one_timer_at_the_next_change(service, make, clock, settle):
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(pilot, settle)
+        await tick(pilot, clock, 0.25)
+        timer = screen._timer
+        assert timer is not None and timer.name == "session-next"
+        expected = screen.runner.next_change() - clock()
+        assert abs(timer._interval - (expected + 0.01)) < 1e-6
+        assert 0 < timer._interval <= 1.01
+        # Besides that one-shot, only the slow safety interval runs: no frame loop.
+        assert SAFETY_INTERVAL >= 1.0
+        await pilot.press("space")
+        assert screen._timer is None  # paused: nothing to wake up for
+
+
+async def test_pause_resume_skip_and_back(service, make, clock, settle):
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(pilot, settle)
+        await tick(pilot, clock, 1.5)
+        before = screen.runner.view()
+
+        await pilot.press("space")
+        assert screen.runner.status == "paused"
+        assert "PAUSED" in label(screen, "#phase-word")
+        await tick(pilot, clock, 120.0)
+        paused = screen.runner.view()
+        assert (paused.step_number, paused.rep, paused.phase, paused.count) == (before.step_number, before.rep, before.phase, before.count)
+
+        await pilot.press("space")
+        assert screen.runner.status == "running"
+        assert "PAUSED" not in label(screen, "#phase-word")
+
+        await pilot.press("n")
+        assert screen.runner.view().title == "Back roll"
+        assert label(screen, "#session-step") == "step 2 of 3"
+
+        await pilot.press("b")
+        assert screen.runner.view().title == "Hip rocks"
+
+
+async def test_finish_check_in_and_see_it_saved_with_the_streak(service, make, clock, settle):
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(pilot, settle)
+        total = screen.runner.view().session_left
+        # Steps under the runner's suspend gap (5 s): each redraw is what a timer would have done.
+        for _ in range(int(total / 4) + 2):
+            await tick(pilot, clock, 4.0)
+            if isinstance(app.screen, CheckInScreen):
+                break
+        await settle(pilot)
+        checkin = app.screen
+        assert isinstance(checkin, CheckInScreen)
+        assert "well done" in str(checkin.query_one(".dialog-title", Label).render())
+
+        checkin.query_one("#pain-before", Select).value = 3
+        checkin.query_one("#pain-after", Select).value = 1
+        checkin.query_one("#stable").query("RadioButton")[0].value = True  # yes
+        checkin.query_one("#felt").query("RadioButton")[2].value = True  # hard
+        checkin.query_one("#note", Input).value = "Felt steady."
+        await pilot.click("#save")
+        await settle(pilot)
+
+        assert isinstance(app.screen, TodayScreen)
+        sessions = service.sessions()
+        assert len(sessions) == 1
+        saved = sessions[0]
+        assert saved.routine == "bridge" and saved.completed and not saved.hurt
+        assert (saved.checkin.pain_before, saved.checkin.pain_after) == (3, 1)
+        assert saved.checkin.stable.value == "yes" and saved.checkin.felt.value == "hard"
+        assert saved.checkin.note == "Felt steady."
+        assert saved.local_date.isoformat() == "2025-03-12"
+        assert app.screen.query_one("#streak-digits", Digits).value == "1"
+
+
+async def test_hurt_stops_at_once_shows_the_note_then_checks_in_with_hurt_marked(service, make, clock, settle):
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(pilot, settle)
+        await pilot.press("n")
+        await tick(pilot, clock, 3.0)
+        await pilot.press("h")
+        await pilot.pause()
+        assert screen.runner.status == "hurt"
+        assert isinstance(app.screen, HurtNoteScreen)
+        assert "stop" in str(app.screen.query_one(".dialog-title", Label).render()).lower()
+
+        await pilot.press("enter")
+        await pilot.pause()
+        checkin = app.screen
+        assert isinstance(checkin, CheckInScreen)
+        assert "hurt" in str(checkin.query_one(".dialog-title", Label).render())
+        await pilot.click("#save")
+        await settle(pilot)
+
+        assert isinstance(app.screen, TodayScreen)
+        (saved,) = service.sessions()
+        assert saved.hurt and not saved.completed
+        assert saved.hurt_at is not None and saved.hurt_at.pose == "back-roll"
+        # A hurt session still counts as practice.
+        assert app.screen.query_one("#streak-digits", Digits).value == "1"
+
+
+async def test_q_asks_before_ending_and_keeps_going_on_no(service, make, clock, settle):
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(pilot, settle)
+        await tick(pilot, clock, 2.0)
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert screen.runner.status == "paused"  # nothing moves while the question is up
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen and screen.runner.status == "running"
+
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        checkin = app.screen
+        assert isinstance(checkin, CheckInScreen)
+        assert "ended early" in str(checkin.query_one(".dialog-title", Label).render())
+
+        # Leaving without saving asks once more, then nothing is stored.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        assert service.sessions() == []
+        assert not app.in_session
+
+
+async def test_observation_asks_its_question_and_records_the_answer(service, make, clock, settle):
+    app = make(service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.start_routine("pelvic-tilt-check")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        assert screen.runner.status == "observing"
+        await pilot.pause()
+        assert "between your lower back and the floor" in label(screen, "#question")
+        buttons = list(screen.query("#choices Button"))
+        assert [str(b.label) for b in buttons] == ["a lot", "some", "a little", "none"]
+        await pilot.click(f"#{buttons[1].id}")
+        await pilot.pause()
+        assert screen.runner.status == "running"
+        assert screen.runner.results().answers["space-before"] == "some"
+        assert not screen.query_one("#observe").display
+
+
+async def test_views_and_a_second_start_are_blocked_during_a_session(service, make, clock, settle):
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(pilot, settle)
+        await pilot.press("2")
+        await pilot.pause()
+        assert app.screen is screen and app.current_mode == "today"
+        app.start_routine("floor-flow")
+        await settle(pilot)
+        assert app.screen is screen

@@ -1,0 +1,144 @@
+"""Today on launch, the first-run safety note, the store error screen, the palette, NO_COLOR."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.widgets import Digits, OptionList, Static
+
+from tracker.ui.commands import app_commands
+from tracker.ui.screens.safety import SafetyNoteScreen
+from tracker.ui.screens.store_error import StoreErrorScreen
+from tracker.ui.screens.today import TodayScreen
+
+
+def text_of(widget) -> str:
+    return str(widget.render())
+
+
+async def test_today_shows_streak_prescription_advice_and_routines(service, make, settle):
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TodayScreen)
+        assert screen.query_one("#streak-digits", Digits).value == "0"
+        assert "2 lifts, raise and lower to 4" in text_of(screen.query_one("#next", Static))
+        advice = text_of(screen.query_one("#advice", Static))
+        assert service.status().advice.message in advice
+        for reason in service.status().advice.reasons:
+            assert reason in advice
+        routines = screen.query_one("#routines", OptionList)
+        assert routines.get_option_at_index(0).id == "bridge"
+        assert routines.option_count == 1 + len(service.library.routines)
+        assert app.ready
+
+
+async def test_safety_note_shows_once_across_restarts(fresh_service, home, make, settle, open_service):
+    app = make(fresh_service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SafetyNoteScreen)
+        assert "doctor" in text_of(app.screen.query_one(".dialog-text", Static))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+    fresh_service.close()
+
+    again = open_service(home)
+    try:
+        assert again.settings.safety_note_seen
+        app = make(again)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, TodayScreen)
+            assert not any(isinstance(s, SafetyNoteScreen) for s in app.screen_stack)
+    finally:
+        again.close()
+
+
+async def test_locked_store_shows_a_readable_error_not_a_traceback(home, make, settle, open_service, monkeypatch):
+    from tracker.store import Store, StoreLocked
+
+    real_open = Store.open.__func__
+    attempts = []
+
+    def locked_once(cls, *args, **kwargs):
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise StoreLocked("Another Backroll is using this history.", pid=4242, path=home / "backroll.lock")
+        return real_open(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "open", classmethod(locked_once))
+    service = open_service(home)
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, StoreErrorScreen)
+        text = text_of(app.screen.query_one(".dialog-text", Static))
+        assert "4242" in text and "backroll.lock" in text
+        assert "press r to try again" in text.lower()
+        # Once the other holder lets go, r retries and Today loads.
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, (TodayScreen, SafetyNoteScreen))
+        assert app.ready
+    service.close()
+
+
+async def test_views_switch_with_number_keys(service, make, settle):
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key, mode in (("2", "history"), ("3", "progress"), ("4", "library"), ("5", "settings"), ("1", "today")):
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.current_mode == mode
+
+
+async def test_palette_reaches_every_action(service, make, settle):
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        names = {c.name for c in app_commands(app, app.screen)}
+        for _, title in app.VIEWS:
+            assert f"Go to {title}" in names
+        for routine in service.library.routines.values():
+            assert f"Start: {routine.name}" in names
+        assert {"Toggle sound", "Toggle spoken cues", "Export history (JSON)", "Help", "Quit"} <= names
+
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"toggle sound")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert service.settings.sound is True  # the fixture turned it off; the palette turned it back on
+
+
+async def test_export_from_the_palette_writes_a_file(service, home, make, settle):
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.action_export()
+        await settle(pilot)
+    files = list((home / "exports").glob("backroll-*.json"))
+    assert len(files) == 1
+    assert '"format": "backroll.history"' in files[0].read_text()
+
+
+async def test_no_color_is_respected(service, make, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make(service)
+    assert app.no_color
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert any(type(f).__name__ in ("Monochrome", "NoColor") for f in app._filters)
+
+
+async def test_theme_from_settings_is_applied(service, make, settle):
+    service.save_settings(replace(service.settings, theme="nord"))
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.theme == "nord"

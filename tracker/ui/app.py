@@ -1,0 +1,258 @@
+"""The Backroll app: modes for the five views, the session flow, and app-wide actions.
+
+Screens live in `screens/`, widgets in `widgets/`; this file only wires
+them. Data access that can block (opening the store, saving) runs in thread
+workers, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+from dataclasses import replace
+from datetime import timezone
+from importlib import import_module
+from typing import Any, Callable
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from .commands import BackrollCommands
+from .screens.safety import SafetyNoteScreen
+from .screens.session import SessionScreen
+from .screens.store_error import StoreErrorScreen
+from .screens.today import TodayScreen
+from .sound import CuePlayer
+
+Clock = Callable[[], float]
+
+# mode -> (module, class) of each view's screen; imported when first shown.
+VIEW_SCREENS: dict[str, tuple[str, str]] = {
+    "today": (".screens.today", "TodayScreen"),
+    "history": (".screens.history", "HistoryScreen"),
+    "progress": (".screens.progress", "ProgressScreen"),
+    "library": (".screens.library", "LibraryScreen"),
+    "settings": (".screens.settings", "SettingsScreen"),
+}
+
+
+def is_store_error(error: BaseException) -> bool:
+    try:
+        from ..store import StoreError
+    except ImportError:  # pragma: no cover - only while the store is being written
+        return type(error).__name__.startswith("Store")
+    return isinstance(error, StoreError)
+
+
+class BackrollApp(App[None]):
+    CSS_PATH = ["app.tcss", "views.tcss"]  # ours, then the other views' (History, Progress, Library, Settings)
+    TITLE = "Backroll"
+    COMMANDS = App.COMMANDS | {BackrollCommands}
+    VIEWS = (("today", "Today"), ("history", "History"), ("progress", "Progress"), ("library", "Library"), ("settings", "Settings"))
+    BINDINGS = [
+        Binding("1", "view('today')", "Today", id="view.today"),
+        Binding("2", "view('history')", "History", id="view.history"),
+        Binding("3", "view('progress')", "Progress", id="view.progress"),
+        Binding("4", "view('library')", "Library", id="view.library"),
+        Binding("5", "view('settings')", "Settings", id="view.settings"),
+        Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(self, service: Any, *, clock: Clock = time.monotonic, cursor_blink: bool = True, voice_program: str | None = None) -> None:
+        super().__init__()
+        self.service = service
+        self.clock = clock
+        self.cursor_blink = cursor_blink
+        self.cue_player = CuePlayer(self, voice_program=voice_program)
+        self.views: dict[str, Screen[Any]] = {}
+        self.ready = False  # the store is open and Today has loaded once
+        self.session_screen: SessionScreen | None = None
+        self._safety_checked = False
+        for mode in VIEW_SCREENS:
+            self.add_mode(mode, self._view_factory(mode))
+
+    def _view_factory(self, mode: str) -> Callable[[], Screen[Any]]:
+        def make() -> Screen[Any]:
+            module, name = VIEW_SCREENS[mode]
+            cls = getattr(import_module(module, __package__), name)
+            # A view takes the service, or reads self.app.service itself.
+            takes_service = any(
+                p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in inspect.signature(cls).parameters.values()
+            )
+            screen = cls(self.service) if takes_service else cls()
+            self.views[mode] = screen
+            return screen
+
+        return make
+
+    def on_mount(self) -> None:
+        if not self.cursor_blink:
+            self.screen_change_signal.subscribe(self, self._stop_blinking)
+        self.switch_mode("today")
+
+    def _stop_blinking(self, screen: Screen[Any]) -> None:
+        def stop() -> None:
+            for widget in screen.query("Input, TextArea"):
+                widget.cursor_blink = False  # type: ignore[attr-defined]
+
+        screen.call_after_refresh(stop)
+
+    @property
+    def in_session(self) -> bool:
+        return self.session_screen is not None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "view":
+            # Views wait for the first load (one thread opens the store) and never leave a running session.
+            return self.ready and not self.in_session
+        return True
+
+    # Data ------------------------------------------------------------------
+
+    def data_loaded(self) -> None:
+        """Called by Today after each successful load (store open, settings read)."""
+        first = not self.ready
+        self.ready = True
+        if first:
+            self.refresh_bindings()
+            settings = self.service.settings
+            if settings.theme in self.available_themes and settings.theme != self.theme:
+                self.theme = settings.theme
+        if not self._safety_checked:
+            self._safety_checked = True
+            if not self.service.settings.safety_note_seen:
+                self.push_screen(SafetyNoteScreen(), callback=lambda _: self._mark_safety_seen())
+
+    @work(thread=True, exclusive=True, group="settings", exit_on_error=False)
+    def _mark_safety_seen(self) -> None:
+        self._save_settings(replace(self.service.settings, safety_note_seen=True))
+
+    def _save_settings(self, settings: Any) -> bool:
+        """Save from a worker thread; a failure is shown, not raised."""
+        try:
+            self.service.save_settings(settings)
+        except Exception as error:
+            self.call_from_thread(self.notify, f"Settings not saved: {error}", severity="error")
+            return False
+        return True
+
+    def refresh_views(self) -> None:
+        """After a session is saved: every view that shows data reloads it."""
+        for screen in self.views.values():
+            refresh = getattr(screen, "refresh_data", None)
+            if callable(refresh):
+                refresh()
+
+    def show_error(self, error: BaseException) -> None:
+        """A store error gets a readable screen; anything else a notification."""
+        if is_store_error(error):
+            if not isinstance(self.screen, StoreErrorScreen):
+                self.push_screen(StoreErrorScreen(error), callback=lambda _: self.refresh_views())
+        else:
+            self.log.error(repr(error))
+            self.notify(f"{type(error).__name__}: {error}", title="Something went wrong", severity="error", timeout=10)
+
+    # Sessions --------------------------------------------------------------
+
+    def start_routine(self, routine_id: str) -> None:
+        """Run a routine now (the bridge program at today's prescription)."""
+        if self.in_session:
+            self.notify("A session is already running.")
+            return
+        if self.current_mode != "today":
+            self.switch_mode("today")
+        self._prepare(routine_id)
+
+    @work(thread=True, exclusive=True, group="start", exit_on_error=False)
+    def _prepare(self, routine_id: str) -> None:
+        try:
+            routine = self.service.routine(routine_id)
+            self.service.settings  # noqa: B018 - opens the store here, not on the event loop
+        except KeyError:
+            self.call_from_thread(self.notify, f"No routine called {routine_id!r}.", severity="error")
+            return
+        except Exception as error:
+            self.call_from_thread(self.show_error, error)
+            return
+        self.call_from_thread(self._run, routine)
+
+    def _run(self, routine: Any) -> None:
+        from ..runner import Runner
+
+        if self.in_session:
+            return
+        service = self.service
+        runner = Runner(routine, service.library.poses, service.settings, self.clock)
+        self.session_screen = SessionScreen(service, routine, runner, service.now(), self.clock)
+        self.push_screen(self.session_screen, callback=self._session_ended)
+
+    def _session_ended(self, saved: Any) -> None:
+        self.session_screen = None
+        self.refresh_bindings()
+        if saved is not None:
+            self.notify("Session saved. See you tomorrow.", title="Saved")
+            self.refresh_views()
+
+    # Actions ---------------------------------------------------------------
+
+    def action_view(self, mode: str) -> None:
+        if self.check_action("view", (mode,)):
+            self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        if self.session_screen is not None and self.screen is self.session_screen:
+            self.session_screen.action_stop()
+            return
+        self.exit()
+
+    def action_safety_note(self) -> None:
+        self.push_screen(SafetyNoteScreen())
+
+    def action_toggle_sound(self) -> None:
+        self._toggle("sound", "Sound")
+
+    def action_toggle_voice(self) -> None:
+        if not self.cue_player.voice_available:
+            self.notify("Spoken cues need espeak-ng, which is not installed.", severity="warning")
+            return
+        self._toggle("voice", "Spoken cues")
+
+    @work(thread=True, exclusive=True, group="settings", exit_on_error=False)
+    def _toggle(self, field: str, label: str) -> None:
+        settings = self.service.settings
+        value = not getattr(settings, field)
+        if self._save_settings(replace(settings, **{field: value})):
+            self.call_from_thread(self.notify, f"{label} {'on' if value else 'off'}.")
+            settings_view = self.views.get("settings")
+            if settings_view is not None and hasattr(settings_view, "refresh_data"):
+                self.call_from_thread(settings_view.refresh_data)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def action_export(self) -> None:
+        from ..exchange import export_json, write_private
+        from ..paths import ensure_private_dir
+
+        try:
+            now = self.service.now()
+            text = export_json(self.service.sessions(), now.astimezone(timezone.utc))
+            folder = ensure_private_dir(self.service.locations.exports)
+            path = folder / f"backroll-{now:%Y-%m-%d-%H%M%S}.json"
+            write_private(path, text)
+        except Exception as error:
+            self.call_from_thread(self.notify, f"Export failed: {error}", severity="error", timeout=10)
+            return
+        self.call_from_thread(self.notify, f"History exported to {path}", title="Exported", timeout=10)
+
+
+def make_app(service: Any, *, clock: Clock = time.monotonic, cursor_blink: bool = True, voice_program: str | None = None) -> BackrollApp:
+    """The one factory the CLI, the screenshots script and the tests share."""
+    return BackrollApp(service, clock=clock, cursor_blink=cursor_blink, voice_program=voice_program)

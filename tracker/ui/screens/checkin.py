@@ -1,0 +1,225 @@
+"""The check-in after a session: a few optional answers, then one save off the event loop.
+
+A failed save (disk full, data locked...) keeps the session in memory and
+offers to retry or to write it to a file that `backroll import` can read.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static
+
+from ...model import CheckIn, Felt, Stability
+from .confirm import ConfirmScreen
+
+PAIN_CHOICES = [(str(score), score) for score in range(11)]
+
+
+@dataclass(frozen=True)
+class FinishedRun:
+    """What the runner hands to the check-in: the routine, its results, and when it started."""
+
+    routine: Any
+    result: Any  # runner.RunResult
+    started_at: datetime
+
+
+def rescue_folders(service: Any) -> list[Path]:
+    """Where to write a session that could not be saved, best first."""
+    folders: list[Path] = []
+    home = getattr(service, "home", None)
+    if home is not None:
+        folders.append(Path(home) / "exports")
+    folders += [Path.home(), Path(tempfile.gettempdir())]
+    return folders
+
+
+def write_rescue_file(service: Any, session: Any) -> Path:
+    """Write one session as an export file (`backroll import` reads it); the first folder that accepts it wins."""
+    from ...exchange import export_json, write_private
+
+    text = export_json([session], datetime.now(timezone.utc))
+    name = f"backroll-unsaved-{session.local_date.isoformat()}-{session.id[:8]}.json"
+    last_error: OSError | None = None
+    for folder in rescue_folders(service):
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            path = folder / name
+            write_private(path, text)
+            return path
+        except OSError as error:
+            last_error = error
+    raise last_error or OSError("no folder accepted the file")
+
+
+class CheckInScreen(ModalScreen[Any]):
+    """Dismisses with the saved Session, or None when the person chose not to keep it."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="checkin.save"),
+        Binding("escape", "discard", "Don't save", id="checkin.discard"),
+    ]
+
+    def __init__(self, service: Any, run: FinishedRun) -> None:
+        super().__init__(classes="dialog-screen")
+        self.service = service
+        self.run = run
+        self.session: Any | None = None  # kept in memory until it is saved or exported
+        self.failed = False
+
+    @property
+    def hurt(self) -> bool:
+        return getattr(self.run.result, "hurt_at", None) is not None
+
+    @property
+    def completed(self) -> bool:
+        return bool(getattr(self.run.result, "completed", False))
+
+    def compose(self) -> ComposeResult:
+        if self.hurt:
+            title = "Check-in · stopped because it hurt"
+        elif self.completed:
+            title = "Check-in · well done"
+        else:
+            title = "Check-in · session ended early"
+        with Vertical(classes="dialog", id="checkin-dialog"):
+            yield Label(title, classes="dialog-title")
+            yield Static(f"{escape(self.run.routine.name)} · every answer is optional", classes="dialog-text")
+            with Horizontal(classes="checkin-row"):
+                yield Label("Pain before", classes="checkin-label")
+                yield Select(PAIN_CHOICES, prompt="–", id="pain-before", classes="pain")
+                yield Label("after", classes="checkin-label-short")
+                yield Select(PAIN_CHOICES, prompt="–", id="pain-after", classes="pain")
+            with Horizontal(classes="checkin-row"):
+                yield Label("Stable?", classes="checkin-label")
+                with RadioSet(id="stable", classes="inline-radio"):
+                    for choice in Stability:
+                        yield RadioButton(choice.value, name=choice.value)
+            with Horizontal(classes="checkin-row"):
+                yield Label("It felt", classes="checkin-label")
+                with RadioSet(id="felt", classes="inline-radio"):
+                    for felt in Felt:
+                        yield RadioButton(felt.value, name=felt.value)
+            yield Input(placeholder="A note (optional)", id="note", max_length=500)
+            yield Static("", id="checkin-status")
+            with Horizontal(classes="dialog-buttons", id="checkin-buttons"):
+                yield Button("Save", id="save", variant="primary")
+                yield Button("Retry", id="retry", variant="primary", classes="-failed-only")
+                yield Button("Export to file", id="export", classes="-failed-only")
+                yield Button("Don't save", id="discard", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#pain-before", Select).focus()
+
+    # Reading the form ------------------------------------------------------
+
+    def checkin(self) -> CheckIn:
+        def pain(selector: str) -> int | None:
+            value = self.query_one(selector, Select).value
+            return value if isinstance(value, int) else None
+
+        def choice(selector: str) -> str | None:
+            pressed = self.query_one(selector, RadioSet).pressed_button
+            return pressed.name if pressed is not None else None
+
+        stable = choice("#stable")
+        felt = choice("#felt")
+        return CheckIn(
+            pain_before=pain("#pain-before"),
+            pain_after=pain("#pain-after"),
+            stable=Stability(stable) if stable else None,
+            felt=Felt(felt) if felt else None,
+            note=self.query_one("#note", Input).value.strip(),
+        )
+
+    # Saving ----------------------------------------------------------------
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted, "#note")
+    def action_save(self) -> None:
+        if self.failed:
+            self._retry()
+            return
+        self.session = self.service.make_session(self.run.routine, self.run.result, self.checkin(), self.run.started_at)
+        self._begin_save()
+
+    @on(Button.Pressed, "#retry")
+    def _retry(self) -> None:
+        if self.session is None:
+            self.action_save()
+            return
+        # Answers changed after a failure still count.
+        self.session = self.service.make_session(self.run.routine, self.run.result, self.checkin(), self.run.started_at)
+        self._begin_save()
+
+    def _begin_save(self) -> None:
+        self._status("Saving…")
+        self.query_one("#checkin-buttons").disabled = True
+        self._save(self.session)
+
+    @work(thread=True, exclusive=True, group="checkin-save", exit_on_error=False)
+    def _save(self, session: Any) -> None:
+        try:
+            self.service.save_session(session)
+        except Exception as error:  # StoreWriteError, StoreLocked, or worse: never lose the session
+            self.app.call_from_thread(self._save_failed, error)
+            return
+        self.app.call_from_thread(self.dismiss, session)
+
+    def _save_failed(self, error: Exception) -> None:
+        self.failed = True
+        self.add_class("-failed")
+        self.query_one("#checkin-buttons").disabled = False
+        self._status(
+            f"[b]Not saved:[/b] {escape(str(error))}\n"
+            "Your session is kept here. Retry, or export it to a file and import it later.",
+            error=True,
+        )
+        self.query_one("#retry", Button).focus()
+
+    @on(Button.Pressed, "#export")
+    def _export(self) -> None:
+        if self.session is None:
+            return
+        self._status("Writing the file…")
+        self._write_rescue(self.session)
+
+    @work(thread=True, exclusive=True, group="checkin-export", exit_on_error=False)
+    def _write_rescue(self, session: Any) -> None:
+        try:
+            path = write_rescue_file(self.service, session)
+        except OSError as error:
+            self.app.call_from_thread(self._status, f"[b]Could not write a file either:[/b] {escape(str(error))}", True)
+            return
+        self.app.call_from_thread(self._exported, path)
+
+    def _exported(self, path: Path) -> None:
+        self.app.notify(f"Saved to {path}\nRun `backroll import {path}` later to add it to your history.", timeout=15)
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#discard")
+    def action_discard(self) -> None:
+        def answered(sure: bool | None) -> None:
+            if sure:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen("Leave without saving?", "This session will not count in your history.", yes="Don't save", no="Back"),
+            callback=answered,
+        )
+
+    def _status(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#checkin-status", Static)
+        status.update(text)
+        status.set_class(error, "-error")

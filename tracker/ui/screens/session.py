@@ -1,0 +1,274 @@
+"""The session runner: readable from the mat, hands-free, and quick to stop.
+
+It never counts ticks: every refresh redraws from `runner.view()`, which
+the runner computes from its deadlines and the clock, so nothing drifts.
+The next refresh is a one-shot timer at `runner.next_change()`, plus a
+slow safety interval; no 60 fps loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Callable
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Button, Footer, Input, Label, ProgressBar, Static
+
+from ..widgets.countdown import PhaseCount, clock_text
+from .checkin import CheckInScreen, FinishedRun
+from .confirm import ConfirmScreen
+from .safety import HurtNoteScreen
+
+if TYPE_CHECKING:
+    from ..app import BackrollApp
+
+SAFETY_INTERVAL = 2.0  # seconds; catches a missed timer (suspend, clock jump) at negligible cost
+TIMER_SLACK = 0.01  # fire just after the change so the view has moved on
+
+
+@dataclass
+class _Question:
+    key: tuple[int, str]
+    choices: tuple[str, ...]
+
+
+def side_text(side: Any) -> str:
+    value = str(getattr(side, "value", side) or "none")
+    return "" if value in ("none", "both") else f"{value.capitalize()} side"
+
+
+UNIT_NAMES = {"count": "counts", "breath": "breaths", "second": "seconds"}
+
+
+def count_text(view: Any) -> tuple[str, str]:
+    """The big number and the line under it: "3" / "of 4 counts", or "45" / "seconds left"."""
+    if view.question or view.phase is None:
+        return "", ""
+    if view.counts:
+        return str(view.count), f"of {view.counts} {UNIT_NAMES.get(str(view.unit), 'counts')}"
+    return clock_text(view.phase_left or 0.0), "seconds left" if (view.phase_left or 0) < 60 else "left"
+
+
+class SessionScreen(Screen[Any]):
+    """Runs one routine; dismisses with the saved Session, or None."""
+
+    BINDINGS = [
+        Binding("space", "toggle_pause", "Pause/Resume", id="session.pause"),
+        Binding("n", "skip", "Skip", id="session.skip"),
+        Binding("b", "back", "Back", id="session.back"),
+        Binding("h", "hurt", "It hurts", id="session.hurt"),
+        Binding("q,escape", "stop", "Stop", id="session.stop"),
+    ]
+
+    def __init__(self, service: Any, routine: Any, runner: Any, started_at: datetime, clock: Callable[[], float]) -> None:
+        super().__init__(id="session")
+        self.service = service
+        self.routine = routine
+        self.runner = runner
+        self.started_at = started_at
+        self.clock = clock
+        self._timer: Timer | None = None
+        self._question: _Question | None = None
+        self._ending = False
+
+    @property
+    def backroll(self) -> BackrollApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="session-top"):
+            yield Label(escape(self.routine.name), id="session-routine")
+            yield Label("", id="session-step")
+            yield Label("", id="session-left")
+        yield ProgressBar(total=1.0, show_eta=False, show_percentage=False, id="session-progress")
+        with Vertical(id="session-body"):
+            yield Label("", id="pose-title")
+            yield Static("", id="pose-cue")
+            yield Label("", id="pose-where")
+            yield PhaseCount(id="phase")
+            yield Vertical(id="observe")
+        yield Label("", id="next-step")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.runner.status == "ready":
+            self.runner.start()
+        self.set_interval(SAFETY_INTERVAL, self.refresh_view, name="session-safety")
+        self.refresh_view()
+
+    # Drawing ---------------------------------------------------------------
+
+    def refresh_view(self) -> None:
+        """Advance the runner to now, play cues, redraw, and schedule the next redraw."""
+        if self._ending and not self.is_current:
+            return
+        cues = self.runner.poll()
+        settings = self.service.settings
+        self.backroll.cue_player.play(cues, sound=settings.sound, voice=settings.voice)
+        view = self.runner.view()
+        self._draw(view)
+        self._schedule()
+        if self.runner.done and not self._ending and self.runner.status == "finished":
+            self._end()
+
+    def _draw(self, view: Any) -> None:
+        step = f"step {view.step_number} of {view.step_count}"
+        if view.rounds > 1:
+            step = f"round {view.round} of {view.rounds} · {step}"
+        self.query_one("#session-step", Label).update(step)
+        self.query_one("#session-left", Label).update(f"{clock_text(view.session_left)} left")
+        self.query_one("#session-progress", ProgressBar).update(progress=view.progress)
+        self.query_one("#pose-title", Label).update(escape(view.title or ""))
+        self.query_one("#pose-cue", Static).update(escape(view.cue or ""))
+        where = [text for text in (side_text(view.side), f"rep {view.rep} of {view.reps}" if view.reps > 1 else "") if text]
+        self.query_one("#pose-where", Label).update(" · ".join(where))
+        phase = str(getattr(view.phase, "value", view.phase)) if view.phase is not None else None
+        count, unit = count_text(view)
+        self.query_one(PhaseCount).show(phase, count, unit, paused=view.paused)
+        self.query_one("#next-step", Label).update(f"Next: {escape(view.next_title)}" if view.next_title else "Last step")
+        self.set_class(view.paused, "-paused")
+        self._show_question(view)
+
+    def _show_question(self, view: Any) -> None:
+        box = self.query_one("#observe", Vertical)
+        if not view.question:
+            if self._question is not None:
+                self._question = None
+                box.remove_children()
+                box.display = False
+            box.display = False
+            return
+        key = (view.step_index, view.question)
+        if self._question is not None and self._question.key == key:
+            return
+        self._question = _Question(key, tuple(view.choices or ()))
+        box.remove_children()
+        box.display = True
+        widgets: list[Any] = [Label(escape(view.question), id="question")]
+        if view.choices:
+            buttons = [Button(choice, id=f"choice-{i}", classes="choice") for i, choice in enumerate(view.choices)]
+            widgets.append(Horizontal(*buttons, id="choices"))
+        else:
+            widgets.append(Input(placeholder="Type what you notice, then Enter (or n to skip)", id="answer"))
+        box.mount_all(widgets)
+
+        def focus_first() -> None:
+            for widget in box.query("Button, Input"):
+                if not self.app.cursor_blink and isinstance(widget, Input):
+                    widget.cursor_blink = False
+                widget.focus()
+                break
+
+        self.call_after_refresh(focus_first)
+
+    def _schedule(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if self.runner.status != "running":
+            return
+        change = self.runner.next_change()
+        if change is None:
+            return
+        delay = max(0.0, change - self.clock()) + TIMER_SLACK
+        self._timer = self.set_timer(delay, self.refresh_view, name="session-next")
+
+    # Actions ---------------------------------------------------------------
+
+    def _act(self, method: Callable[[], Any]) -> None:
+        if self.runner.done or self._ending:
+            return
+        method()
+        self.refresh_view()
+
+    def action_toggle_pause(self) -> None:
+        self._act(self.runner.toggle_pause)
+
+    def action_pause(self) -> None:
+        if self.runner.status == "running":
+            self._act(self.runner.pause)
+
+    def action_resume(self) -> None:
+        if self.runner.status == "paused":
+            self._act(self.runner.resume)
+
+    def action_skip(self) -> None:
+        self._act(self.runner.skip)
+
+    def action_back(self) -> None:
+        self._act(self.runner.back)
+
+    def action_hurt(self) -> None:
+        """Stop at once, record where, show the stop-if-it-hurts note, then the check-in."""
+        if self.runner.done or self._ending:
+            return
+        self.runner.hurt()
+        self.refresh_view()
+        self._ending = True
+        self.app.push_screen(HurtNoteScreen(), callback=lambda _: self._checkin())
+
+    def action_stop(self) -> None:
+        if self._ending:
+            return
+        if self.runner.done:
+            self._end()
+            return
+        was_running = self.runner.status == "running"
+        if was_running:
+            self.runner.pause()
+            self.refresh_view()
+
+        def answered(stop: bool | None) -> None:
+            if stop:
+                self.runner.stop()
+                self.refresh_view()
+                self._end()
+            elif was_running and self.runner.status == "paused":
+                self._act(self.runner.resume)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "End this session now?",
+                "What you have done so far can still be saved.",
+                yes="End session",
+                no="Keep going",
+            ),
+            callback=answered,
+        )
+
+    @on(Button.Pressed, ".choice")
+    def _choice(self, event: Button.Pressed) -> None:
+        event.stop()
+        self._answer(str(event.button.label))
+
+    @on(Input.Submitted, "#answer")
+    def _typed(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._answer(event.value.strip())
+
+    def _answer(self, text: str) -> None:
+        if self.runner.done or not self.runner.view().question:
+            return
+        self.runner.answer(text)
+        self.refresh_view()
+
+    # Ending ----------------------------------------------------------------
+
+    def _end(self) -> None:
+        if self._ending:
+            return
+        self._ending = True
+        self._checkin()
+
+    def _checkin(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        run = FinishedRun(self.routine, self.runner.results(), self.started_at)
+        self.app.push_screen(CheckInScreen(self.service, run), callback=self.dismiss)

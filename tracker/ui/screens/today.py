@@ -1,0 +1,162 @@
+"""Today: the streak, the next prescription, the advice with its reasons, and one key to start."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..widgets.advice import AdviceCard
+from ..widgets.streak import StreakCard
+
+if TYPE_CHECKING:
+    from ..app import BackrollApp
+
+PROGRAM_ID = "bridge"
+
+
+@dataclass(frozen=True)
+class RoutineRow:
+    id: str
+    name: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class TodayData:
+    today: date
+    status: Any  # service.Status: streaks, advice, prescription
+    routines: tuple[RoutineRow, ...]
+    content_problems: tuple[str, ...] = ()
+
+
+def minutes(seconds: float) -> str:
+    return f"~{max(1, round(seconds / 60))} min"
+
+
+def load_today(service: Any) -> TodayData:
+    """Everything Today shows, read in one go (called in a worker thread)."""
+    today = service.today()
+    status = service.status(today)
+    library = service.library
+    settings = service.settings
+    rows: list[RoutineRow] = []
+    if PROGRAM_ID in library.programs:
+        bridge = service.routine(PROGRAM_ID)
+        program = library.programs[PROGRAM_ID]
+        rows.append(
+            RoutineRow(
+                PROGRAM_ID,
+                program.name,
+                f"today: {status.prescription.describe()} · {minutes(library.planned_seconds(bridge, settings))}",
+            )
+        )
+    for routine in sorted(library.routines.values(), key=lambda r: r.name.lower()):
+        if routine.id == PROGRAM_ID:
+            continue
+        rows.append(RoutineRow(routine.id, routine.name, minutes(library.planned_seconds(routine, settings))))
+    problems = tuple(str(error) for error in library.errors)
+    return TodayData(today, status, tuple(rows), problems)
+
+
+class TodayScreen(Screen[None]):
+    """The screen Backroll opens on."""
+
+    BINDINGS = [
+        Binding("s", "start", "Start", id="today.start"),
+        Binding("r", "refresh", "Reload", id="today.reload", show=False),
+    ]
+
+    def __init__(self, service: Any) -> None:
+        super().__init__(id="today")
+        self.service = service
+        self.data: TodayData | None = None
+
+    @property
+    def backroll(self) -> BackrollApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="today-body"):
+            with Horizontal(id="today-top"):
+                yield StreakCard(id="streak")
+                yield Static("Loading…", id="next", classes="card")
+            yield AdviceCard(id="advice")
+            routines = OptionList(id="routines", classes="card")
+            routines.border_title = "Routines"
+            routines.border_subtitle = "Enter or s to start"
+            yield routines
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#next", Static).border_title = "Next session"
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        """Reload from the service, off the event loop."""
+        self._load()
+
+    def action_refresh(self) -> None:
+        self.refresh_data()
+
+    @work(thread=True, exclusive=True, group="today-load", exit_on_error=False)
+    def _load(self) -> None:
+        try:
+            data = load_today(self.service)
+        except Exception as error:  # store errors become a readable screen, not a traceback
+            self.app.call_from_thread(self.backroll.show_error, error)
+            return
+        self.app.call_from_thread(self.show, data)
+
+    def show(self, data: TodayData) -> None:
+        previous = self.highlighted_routine()
+        self.data = data
+        status = data.status
+        self.query_one(StreakCard).show(status.streak, data.today)
+        self.query_one(AdviceCard).show(status.advice)
+        advice = status.advice
+        current = getattr(advice, "current", None)
+        text = f"[b]Bridge program[/b]\n{escape(status.prescription.describe())}"
+        if current is not None and current != status.prescription:
+            text += f"\n[dim]last time: {escape(current.describe())}[/dim]"
+        self.query_one("#next", Static).update(text)
+        routines = self.query_one("#routines", OptionList)
+        routines.clear_options()
+        routines.add_options(
+            Option(f"[b]{escape(row.name)}[/b]  [dim]{escape(row.detail)}[/dim]", id=row.id) for row in data.routines
+        )
+        if data.routines:
+            ids = [row.id for row in data.routines]
+            routines.highlighted = ids.index(previous) if previous in ids else 0
+        if data.content_problems:
+            self.notify(
+                "\n".join(data.content_problems[:3]),
+                title=f"{len(data.content_problems)} problem(s) in your routine files",
+                severity="warning",
+                timeout=10,
+            )
+        self.backroll.data_loaded()
+
+    def highlighted_routine(self) -> str | None:
+        routines = self.query_one("#routines", OptionList)
+        if routines.highlighted is None or routines.option_count == 0:
+            return None
+        return routines.get_option_at_index(routines.highlighted).id
+
+    def action_start(self) -> None:
+        self.backroll.start_routine(self.highlighted_routine() or PROGRAM_ID)
+
+    @on(OptionList.OptionSelected, "#routines")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.backroll.start_routine(event.option.id)

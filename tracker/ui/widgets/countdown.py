@@ -1,0 +1,46 @@
+"""The runner's centrepiece: the phase in words over the count in big digits."""
+
+from __future__ import annotations
+
+import math
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Digits, Label
+
+PHASE_WORDS = {
+    "raise": "RAISE",
+    "lower": "LOWER",
+    "hold": "HOLD",
+    "breathe": "BREATHE",
+    "flow": "FLOW",
+    "rest": "REST",
+    "observe": "NOTICE",
+}
+
+
+def clock_text(seconds: float) -> str:
+    """Whole seconds left, rounded up, as S or M:SS; 0.2 s left still shows 1."""
+    whole = max(0, math.ceil(seconds - 1e-9))
+    if whole < 60:
+        return str(whole)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+class PhaseCount(Vertical):
+    """Phase word and count; readable two metres away."""
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="phase-word")
+        yield Digits("", id="count")
+        yield Label("", id="count-unit")
+
+    def show(self, phase: str | None, count: str, unit: str = "", *, paused: bool = False) -> None:
+        word = PHASE_WORDS.get(phase or "", (phase or "").upper())
+        label = self.query_one("#phase-word", Label)
+        label.update(f"{word} · PAUSED" if paused and word else ("PAUSED" if paused else word))
+        self.set_class(paused, "-paused")
+        for name in PHASE_WORDS:
+            self.set_class(phase == name, f"-{name}")
+        self.query_one("#count", Digits).update(count)
+        self.query_one("#count-unit", Label).update(unit)

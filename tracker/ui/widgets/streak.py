@@ -1,0 +1,44 @@
+"""Current streak in big digits, with the longest streak and consistency beside it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Digits, Static
+
+
+def describe_last(last: date | None, today: date) -> str:
+    if last is None:
+        return "no practice yet"
+    days = (today - last).days
+    if days <= 0:
+        return "practised today"
+    if days == 1:
+        return "last practice yesterday"
+    return f"last practice {days} days ago"
+
+
+class StreakCard(Horizontal):
+    """`streaks.StreakSummary` at a glance."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="card")
+        self.border_title = "Streak"
+
+    def compose(self) -> ComposeResult:
+        yield Digits("0", id="streak-digits")
+        yield Static("", id="streak-text")
+
+    def show(self, summary: Any, today: date) -> None:
+        self.query_one("#streak-digits", Digits).update(str(summary.current))
+        days = "day" if summary.current == 1 else "days"
+        text = (
+            f"[b]{days} in a row[/b]\n"
+            f"longest {summary.longest} · {summary.practice_days} practice days\n"
+            f"consistency {round(summary.consistency * 100)}%\n"
+            f"{describe_last(summary.last_practice, today)}"
+        )
+        self.query_one("#streak-text", Static).update(text)
