@@ -45,6 +45,12 @@ def home(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def now() -> datetime:
+    """The fixed instant every service in these tests lives at."""
+    return NOW
+
+
+@pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
 

@@ -7,7 +7,7 @@ offers to retry or to write it to a file that `backroll import` can read.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -159,8 +159,8 @@ class CheckInScreen(ModalScreen[Any]):
         if self.session is None:
             self.action_save()
             return
-        # Answers changed after a failure still count.
-        self.session = self.service.make_session(self.run.routine, self.run.result, self.checkin(), self.run.started_at)
+        # Same id (a save that half-happened must not become two sessions); answers edited since still count.
+        self.session = replace(self.session, checkin=self.checkin())
         self._begin_save()
 
     def _begin_save(self) -> None:
@@ -192,6 +192,7 @@ class CheckInScreen(ModalScreen[Any]):
     def _export(self) -> None:
         if self.session is None:
             return
+        self.session = replace(self.session, checkin=self.checkin())
         self._status("Writing the file…")
         self._write_rescue(self.session)
 
