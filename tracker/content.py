@@ -57,10 +57,14 @@ __all__ = [
     "MAX_STEPS",
     "check_file",
     "find_line",
+    "hold_seconds",
     "load_builtin",
     "load_file",
     "load_library",
     "planned_seconds",
+    "side_seconds",
+    "step_seconds",
+    "step_sides",
 ]
 
 MAX_FILE_BYTES = 1024 * 1024  # larger files are refused unread
