@@ -64,6 +64,7 @@ class HistoryScreen(Screen):
     """Sessions table on the left (top when narrow), the selected session's details beside it."""
 
     TITLE = "History"
+    AUTO_FOCUS = "#history-table"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     BINDINGS = [
@@ -112,9 +113,9 @@ class HistoryScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="history-filters"):
-            yield Select[str]([], prompt="All routines", id="history-routine", allow_blank=True)
-            yield Input(placeholder="from YYYY-MM-DD", id="history-since", validators=[IsoDate()], max_length=10)
-            yield Input(placeholder="to YYYY-MM-DD", id="history-until", validators=[IsoDate()], max_length=10)
+            yield Select[str]([], prompt="All routines", id="history-routine", allow_blank=True, compact=True)
+            yield Input(placeholder="from YYYY-MM-DD", id="history-since", validators=[IsoDate()], max_length=10, compact=True)
+            yield Input(placeholder="to YYYY-MM-DD", id="history-until", validators=[IsoDate()], max_length=10, compact=True)
         yield Label("", id="history-filter-error")
         with Horizontal(id="history-body"):
             with Vertical(id="history-list"):

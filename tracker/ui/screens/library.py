@@ -30,6 +30,7 @@ class Catalogue:
 
 class LibraryScreen(Screen):
     TITLE = "Library"
+    AUTO_FOCUS = "#library-tree"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     BINDINGS = [

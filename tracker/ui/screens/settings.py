@@ -126,47 +126,60 @@ class SettingsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="settings-body"):
-            with Vertical(classes="panel", id="settings-timing"):
-                with Horizontal(classes="field"):
-                    yield Label("Tempo (seconds per count)", classes="field-label")
-                    yield Input(id="tempo", type="number", classes="field-input")
-                with Horizontal(classes="field"):
-                    yield Label("Breath length (seconds)", classes="field-label")
-                    yield Input(id="breath", type="number", classes="field-input")
-            with Vertical(classes="panel", id="settings-cues"):
-                with Horizontal(classes="field"):
-                    yield Label("Bell at each phase", classes="field-label")
-                    yield Switch(id="sound")
-                with Horizontal(classes="field"):
-                    yield Label("Spoken cues (espeak-ng)", classes="field-label")
-                    yield Switch(id="voice")
-                with Horizontal(classes="field"):
-                    yield Label("Theme", classes="field-label")
-                    yield Select[str]([], id="theme", allow_blank=False, classes="field-input")
-            with Vertical(classes="panel", id="settings-rest"):
-                yield Static("Declared rest days neither break nor extend a streak.", classes="hint")
-                with Horizontal(id="rest-weekdays"):
-                    for number, name in enumerate(WEEKDAYS):
-                        yield Checkbox(name, id=f"rest-{number}", compact=True)
-                with Horizontal(classes="field"):
-                    yield Label("Or rest days per week", classes="field-label")
-                    yield Input(id="rest-per-week", type="integer", classes="field-input", max_length=1)
-            with Vertical(classes="panel", id="settings-sides"):
-                yield Static("Loading poses…", classes="hint", id="sides-hint")
+            with Horizontal(id="settings-columns"):
+                with Vertical(id="settings-left", classes="settings-column"):
+                    yield from self._timing()
+                    yield from self._cues()
+                with Vertical(id="settings-right", classes="settings-column"):
+                    yield from self._rest()
+                    with Vertical(classes="panel", id="settings-sides"):
+                        yield Static("Loading poses…", classes="hint", id="sides-hint")
+        with Vertical(id="settings-bar"):
             yield Static("", id="settings-errors")
             with Horizontal(id="settings-buttons"):
-                yield Button("Save", id="settings-save", variant="primary")
-                yield Button("Revert", id="settings-revert")
+                yield Button("Save", id="settings-save", variant="primary", compact=True)
+                yield Button("Revert", id="settings-revert", compact=True)
                 yield Label("", id="settings-state")
         yield Footer()
+
+    def _timing(self) -> ComposeResult:
+        with Vertical(classes="panel", id="settings-timing"):
+            with Horizontal(classes="field"):
+                yield Label("Tempo (seconds per count)", classes="field-label")
+                yield Input(id="tempo", type="number", classes="field-input", compact=True)
+            with Horizontal(classes="field"):
+                yield Label("Breath length (seconds)", classes="field-label")
+                yield Input(id="breath", type="number", classes="field-input", compact=True)
+
+    def _cues(self) -> ComposeResult:
+        with Vertical(classes="panel", id="settings-cues"):
+            for switch_id, label in (("sound", "Bell at each phase"), ("voice", "Spoken cues (espeak-ng)")):
+                with Horizontal(classes="field"):
+                    yield Label(label, classes="field-label")
+                    yield Switch(id=switch_id)
+                    yield Label("", id=f"{switch_id}-state", classes="switch-state")
+            with Horizontal(classes="field"):
+                yield Label("Theme", classes="field-label")
+                themes = [(name, name) for name in sorted(self.app.available_themes)]
+                yield Select[str](
+                    themes, id="theme", allow_blank=False, value=self.app.theme, classes="field-input", compact=True
+                )
+
+    def _rest(self) -> ComposeResult:
+        with Vertical(classes="panel", id="settings-rest"):
+            yield Static("Declared rest days neither break nor extend a streak.", classes="hint")
+            with Horizontal(id="rest-weekdays"):
+                for number, name in enumerate(WEEKDAYS):
+                    yield Checkbox(name, id=f"rest-{number}", compact=True)
+            with Horizontal(classes="field"):
+                yield Label("Or rest days per week", classes="field-label")
+                yield Input(id="rest-per-week", type="integer", classes="field-input", max_length=1, compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#settings-timing").border_title = "Timing"
         self.query_one("#settings-cues").border_title = "Cues and look"
         self.query_one("#settings-rest").border_title = "Rest days"
         self.query_one("#settings-sides").border_title = "Tighter side"
-        themes = sorted(self.app.available_themes)
-        self.query_one("#theme", Select).set_options([(name, name) for name in themes])
         self.refresh_data()
 
     # Load and fill -------------------------------------------------------------
@@ -201,7 +214,7 @@ class SettingsScreen(Screen):
         for pose_id, pose_name in self.sided:
             row = Horizontal(
                 Label(pose_name, classes="field-label"),
-                Select[str](SIDE_CHOICES, id=f"side-{pose_id}", allow_blank=False, classes="field-input"),
+                Select[str](SIDE_CHOICES, id=f"side-{pose_id}", allow_blank=False, classes="field-input", compact=True),
                 classes="field side-field",
             )
             rows.append(row)
@@ -222,6 +235,7 @@ class SettingsScreen(Screen):
             for pose_id, _ in self.sided:
                 side = settings.tighter_side.get(pose_id, Side.NONE)
                 self.query_one(f"#side-{pose_id}", Select).value = Side(side).value
+        self._show_switches()
         self._show_errors({})
         self._set_state("")
 
@@ -250,8 +264,14 @@ class SettingsScreen(Screen):
         if isinstance(event, Select.Changed) and event.select.id == "theme" and not event.select.is_blank():
             self.app.theme = str(event.value)  # applied live; kept only when saved
         settings, errors = self.read_form()
+        self._show_switches()
         self._show_errors(errors)
         self._set_state("unsaved changes" if settings != self.saved else "")
+
+    def _show_switches(self) -> None:
+        for switch_id in ("sound", "voice"):
+            on_ = self.query_one(f"#{switch_id}", Switch).value
+            self.query_one(f"#{switch_id}-state", Label).update("on" if on_ else "off")
 
     def _show_errors(self, errors: Mapping[str, str]) -> None:
         for field_id, input_id in (("tempo", "#tempo"), ("breath", "#breath"), ("rest", "#rest-per-week")):

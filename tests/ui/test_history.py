@@ -1,0 +1,211 @@
+"""History: rows, detail, delete with confirm and undo, note editing, filters; against a real store."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.widgets import DataTable, Input, Label, Select, TextArea
+
+from tracker.model import CheckIn, Felt, HurtAt, Phase, Prescription, Side, Stability
+from tracker.service import build_session, planned_results
+from tracker.ui.screens.confirm import ConfirmScreen
+from tracker.ui.screens.history import HistoryScreen, IsoDate
+from tracker.ui.screens.note_edit import NoteEditScreen
+from tracker.ui.widgets.session_detail import SessionDetail
+
+
+def seed(service) -> list:
+    """Three sessions on three days: two bridge sessions (one hurt) and a pelvic-tilt check."""
+    library, settings = service.library, service.settings
+    made = []
+    specs = [
+        ("bridge", 3, Prescription(2, 4), CheckIn(2, 1, Stability.NO, Felt.RIGHT, "Stiff morning."), False),
+        ("pelvic-tilt-check", 2, None, CheckIn(note="Checked the space."), False),
+        ("bridge", 1, Prescription(3, 4), CheckIn(3, 4, None, Felt.HARD, "Twinge on the second lift."), True),
+    ]
+    for number, (routine_id, days_ago, level, checkin, hurt) in enumerate(specs):
+        routine = library.routine(routine_id, level)
+        started = (service.now() - timedelta(days=days_ago)).replace(hour=7, minute=number)
+        steps = planned_results(routine, library, settings, done=not hurt)
+        session = build_session(
+            routine,
+            started_at=started,
+            zone=service.zone,
+            steps=steps,
+            duration=sum(s.seconds for s in steps),
+            completed=not hurt,
+            hurt=hurt,
+            hurt_at=HurtAt(1, "back-roll", Side.NONE, 2, Phase.RAISE) if hurt else None,
+            checkin=checkin,
+            prescription=level,
+            session_id=f"00000000-0000-4000-8000-00000000000{number}",
+        )
+        service.save_session(session)
+        made.append(session)
+    return made
+
+
+async def open_history(app, pilot, settle) -> HistoryScreen:
+    await settle(pilot)
+    await pilot.press("2")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, HistoryScreen)
+    return screen
+
+
+def test_iso_date_validator() -> None:
+    validator = IsoDate()
+    assert validator.validate("").is_valid
+    assert validator.validate("2025-03-01").is_valid
+    result = validator.validate("2025-13-01")
+    assert not result.is_valid and "YYYY-MM-DD" in result.failure_descriptions[0]
+
+
+async def test_history_shows_rows_newest_first_with_detail(service, make, settle) -> None:
+    sessions = seed(service)
+    app = make(service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(app, pilot, settle)
+        table = screen.query_one(DataTable)
+        assert table.row_count == 3
+        newest = table.get_row_at(0)
+        assert newest[0] == sessions[2].local_date.isoformat()
+        assert newest[1] == service.library.programs["bridge"].name
+        assert newest[3] == "3×4"
+        assert newest[4] == "3→4"
+        assert newest[5] == "hurt"
+        detail = str(screen.query_one(SessionDetail).render())
+        assert "Twinge on the second lift." in detail
+        assert "Where it hurt" in detail and "rep 2" in detail
+        await pilot.press("down")
+        detail = str(screen.query_one(SessionDetail).render())
+        assert "Checked the space." in detail
+
+
+async def test_delete_confirm_and_undo_restores_the_exact_session(service, make, settle) -> None:
+    sessions = seed(service)
+    target = sessions[2]
+    app = make(service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(app, pilot, settle)
+        table = screen.query_one(DataTable)
+        table.focus()
+        assert screen.selected_id() == target.id
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is screen
+        assert table.row_count == 2
+        assert service.get_session(target.id) is None
+        assert any("undo" in n.message for n in app._notifications)
+        await pilot.press("u")
+        await settle(pilot)
+        assert table.row_count == 3
+        assert service.get_session(target.id) == target
+        assert screen.selected_id() == target.id
+        await pilot.press("u")  # nothing left to undo: no change
+        await settle(pilot)
+        assert table.row_count == 3
+
+
+async def test_declining_the_confirmation_keeps_the_session(service, make, settle) -> None:
+    sessions = seed(service)
+    app = make(service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(app, pilot, settle)
+        screen.query_one(DataTable).focus()
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("n")
+        await settle(pilot)
+        assert screen.query_one(DataTable).row_count == 3
+        assert service.get_session(sessions[2].id) is not None
+
+
+async def test_edit_note_persists(service, make, settle, home, open_service) -> None:
+    sessions = seed(service)
+    app = make(service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(app, pilot, settle)
+        screen.query_one(DataTable).focus()
+        await pilot.press("down")  # the pelvic-tilt check
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditScreen)
+        area = app.screen.query_one(TextArea)
+        assert area.text == "Checked the space."
+        area.text = "Plenty of space today."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert "Plenty of space today." in str(screen.query_one(SessionDetail).render())
+    service.close()
+    reopened = open_service(home)
+    try:
+        assert reopened.get_session(sessions[1].id).checkin.note == "Plenty of space today."
+    finally:
+        reopened.close()
+
+
+async def test_cancelled_note_edit_changes_nothing(service, make, settle) -> None:
+    sessions = seed(service)
+    app = make(service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(app, pilot, settle)
+        screen.query_one(DataTable).focus()
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one(TextArea).text = "discard me"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert service.get_session(sessions[2].id).checkin.note == "Twinge on the second lift."
+
+
+async def test_filters_narrow_rows_and_reject_bad_dates(service, make, settle) -> None:
+    sessions = seed(service)
+    app = make(service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(app, pilot, settle)
+        table = screen.query_one(DataTable)
+        select = screen.query_one("#history-routine", Select)
+        select.value = "bridge"
+        await settle(pilot)
+        assert table.row_count == 2
+        assert {screen.shown[i].routine for i in range(2)} == {"bridge"}
+
+        since = screen.query_one("#history-since", Input)
+        since.focus()
+        await pilot.press(*sessions[2].local_date.isoformat())
+        await settle(pilot)
+        assert table.row_count == 1
+
+        until = screen.query_one("#history-until", Input)
+        until.value = "2025-02-30"  # not a date: the table keeps its rows, a message says why
+        await settle(pilot)
+        error = screen.query_one("#history-filter-error", Label)
+        assert "YYYY-MM-DD" in str(error.render())
+        assert table.row_count == 1
+
+        until.value = (sessions[2].local_date - timedelta(days=5)).isoformat()  # before "from"
+        await settle(pilot)
+        assert "after" in str(error.render())
+
+        table.focus()
+        await pilot.press("c")
+        await settle(pilot)
+        assert table.row_count == 3
+        assert since.value == "" and select.is_blank()
+
+
+async def test_empty_history_says_how_to_start(service, make, settle) -> None:
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(app, pilot, settle)
+        assert screen.query_one(DataTable).row_count == 0
+        assert "No sessions yet" in str(screen.query_one("#history-count", Label).render())
+        await pilot.press("d")  # nothing selected: a gentle message, no dialog
+        await pilot.pause()
+        assert app.screen is screen

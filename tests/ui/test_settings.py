@@ -1,0 +1,127 @@
+"""Settings: edits are validated, applied (theme live), saved in a worker and survive a restart."""
+
+from __future__ import annotations
+
+from textual.widgets import Checkbox, Input, Select, Static, Switch
+
+from tracker.model import Settings, Side
+from tracker.ui.screens.settings import SettingsScreen, build_settings
+
+
+async def open_settings(app, pilot, settle) -> SettingsScreen:
+    await settle(pilot)
+    await pilot.press("5")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, SettingsScreen)
+    return screen
+
+
+def form(**changes: object) -> dict:
+    values: dict = dict(
+        tempo="1", breath="5", sound=True, voice=False, theme="nord", rest_weekdays=set(), rest_per_week="0", tighter={}
+    )
+    values.update(changes)
+    return values
+
+
+def test_build_settings_accepts_a_valid_form() -> None:
+    settings, errors = build_settings(
+        Settings(safety_note_seen=True),
+        **form(tempo="1,5", rest_weekdays={6}, rest_per_week="1", tighter={"low-lunge": "left", "half-split": "none"}),
+    )
+    assert errors == {}
+    assert settings is not None
+    assert settings.tempo == 1.5 and settings.rest_weekdays == frozenset({6}) and settings.rest_days_per_week == 1
+    assert settings.tighter_side == {"low-lunge": Side.LEFT}
+    assert settings.safety_note_seen  # fields the form does not show are kept
+
+
+def test_build_settings_explains_each_problem() -> None:
+    settings, errors = build_settings(
+        Settings(), **form(tempo="fast", breath="40", rest_weekdays={0, 1, 2}, rest_per_week="2")
+    )
+    assert settings is None
+    assert "type a number" in errors["tempo"]
+    assert "out of range" in errors["breath"] and "15" in errors["breath"]
+    assert "4 practice days" in errors["rest"]
+    _, errors = build_settings(Settings(), **form(rest_per_week="x"))
+    assert "whole number" in errors["rest"]
+
+
+async def test_settings_persist_across_a_restart(service, make, settle, home, open_service) -> None:
+    sided = sorted(p.id for p in service.library.poses.values() if p.sided)
+    assert sided, "the library has sided poses"
+    app = make(service)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_settings(app, pilot, settle)
+        assert screen.query_one("#tempo", Input).value == "1"
+        tempo = screen.query_one("#tempo", Input)
+        tempo.value = "1.5"
+        screen.query_one("#breath", Input).value = "6"
+        await pilot.click("#sound")  # mouse works: the fixture saved sound off
+        screen.query_one("#rest-6", Checkbox).value = True
+        screen.query_one(f"#side-{sided[0]}", Select).value = "right"
+        screen.query_one("#theme", Select).value = "nord"
+        await settle(pilot)
+        assert app.theme == "nord"  # applied live, before saving
+        assert "unsaved" in str(screen.query_one("#settings-state").render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "saved" == str(screen.query_one("#settings-state").render())
+    service.close()
+
+    again = open_service(home)
+    try:
+        settings = again.settings
+        assert settings.tempo == 1.5
+        assert settings.breath_seconds == 6
+        assert settings.sound is True
+        assert settings.rest_weekdays == frozenset({6})
+        assert settings.tighter_side == {sided[0]: Side.RIGHT}
+        assert settings.theme == "nord"
+        assert settings.safety_note_seen
+        app = make(again)
+        async with app.run_test(size=(100, 40)) as pilot:
+            screen = await open_settings(app, pilot, settle)
+            assert screen.query_one("#tempo", Input).value == "1.5"
+            assert screen.query_one("#sound", Switch).value is True
+            assert screen.query_one("#rest-6", Checkbox).value is True
+            assert screen.query_one(f"#side-{sided[0]}", Select).value == "right"
+            assert app.theme == "nord"
+    finally:
+        again.close()
+
+
+async def test_invalid_values_are_explained_and_not_saved(service, make, settle) -> None:
+    before = service.settings
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(app, pilot, settle)
+        tempo = screen.query_one("#tempo", Input)
+        tempo.focus()
+        tempo.value = ""
+        await pilot.press(*"12")
+        await settle(pilot)
+        errors = screen.query_one("#settings-errors", Static)
+        assert errors.display and "between 0.5 and 5" in str(errors.render())
+        assert tempo.has_class("-invalid")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert service.settings == before
+        await pilot.press("ctrl+r")  # revert: the saved value comes back, the message goes
+        await settle(pilot)
+        assert tempo.value == "1" and not errors.display
+
+
+async def test_revert_restores_the_saved_theme(service, make, settle) -> None:
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(app, pilot, settle)
+        saved_theme = app.theme
+        screen.query_one("#theme", Select).value = "gruvbox"
+        await settle(pilot)
+        assert app.theme == "gruvbox"
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert app.theme == saved_theme
