@@ -272,12 +272,12 @@ class Runner:
         for i, step in enumerate(routine.steps):
             if not step.optional:
                 numbers[i] = len(numbers) + 1
-        for rnd in range(1, max(1, routine.repeats) + 1):
+        for rnd in range(1, routine.repeats + 1):
             for index, step in enumerate(routine.steps):
                 if step.optional:
                     continue
                 sides = (Side.LEFT, Side.RIGHT) if step.sides is Side.BOTH else (step.sides,)
-                for srep in range(1, max(1, step.repeats) + 1):
+                for srep in range(1, step.repeats + 1):
                     for side in sides:
                         extra = None
                         if side in (Side.LEFT, Side.RIGHT) and tighter.get(step.pose) is side:
@@ -312,12 +312,13 @@ class Runner:
             offset = end
 
         hold_seconds = 0.0
-        reps = max(1, step.reps)
+        reps = step.reps
+        base = step.hold if step.hold is not None and step.hold.amount > 0 else None
+        hold = None
+        if base is not None or extra is not None:
+            hold = _add_holds(base or extra, extra if base is not None else None, tempo, breath)  # type: ignore[arg-type]
+            hold_seconds = hold[0]
         if step.kind is StepKind.REPS:
-            hold = None
-            if step.hold is not None and step.hold.amount > 0:
-                hold = _add_holds(step.hold, extra, tempo, breath)
-                hold_seconds = hold[0]
             for rep in range(1, reps + 1):
                 add(Phase.RAISE, step.raise_counts * tempo, rep, "count", tempo, step.raise_counts, False)
                 if hold is not None:
@@ -326,19 +327,19 @@ class Runner:
                 if segs and segs[-1].rep == rep:
                     segs[-1] = _replace_rep_end(segs[-1])
         elif step.kind is StepKind.HOLD:
-            if step.hold is not None:
-                seconds, phase, unit, unit_len, counts = _add_holds(step.hold, extra, tempo, breath)
-                hold_seconds = seconds
-                for rep in range(1, reps + 1):
-                    add(phase, seconds, rep, unit, unit_len, counts, True)
-                    if rep < reps:
-                        add(Phase.REST, step.rest_between, rep, "second", 0.0, None, False)
+            for rep in range(1, reps + 1):
+                if hold is not None:
+                    add(hold[1], hold[0], rep, hold[2], hold[3], hold[4], True)
+                if rep < reps:
+                    add(Phase.REST, step.rest_between, rep, "second", 0.0, None, False)
         elif step.kind in (StepKind.FLOW, StepKind.REST):
             reps = 1
+            hold_seconds = 0.0
             phase = Phase.FLOW if step.kind is StepKind.FLOW else Phase.REST
             add(phase, float(step.duration), 1, "second", 0.0, None, True)
         else:  # OBSERVE
             reps = 1
+            hold_seconds = 0.0
             add(Phase.OBSERVE, 0.0, 1, None, 0.0, None, True)
         if not segs:
             return offset
