@@ -211,6 +211,7 @@ class ProgressionRules:
     gap_step_back_days: int = 7
     gap_restart_days: int = 28
     pain_threshold: int = 1  # a pain score at or above this (after the session) counts as pain
+    easy_sessions: int = 3  # "the last sessions felt easy": the last N bridge sessions all felt easy
 
 
 @dataclass(frozen=True, slots=True)
