@@ -1,0 +1,106 @@
+"""Library: routines and poses with their details; s, Enter or the button starts a routine in the runner."""
+
+from __future__ import annotations
+
+from textual.widgets import Button, Static
+
+from tracker.ui.screens.library import LibraryScreen
+from tracker.ui.screens.session import SessionScreen
+from tracker.ui.widgets.library_tree import Entry, LibraryTree
+
+
+async def open_library(app, pilot, settle) -> LibraryScreen:
+    await settle(pilot)
+    await pilot.press("4")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, LibraryScreen)
+    return screen
+
+
+def detail_text(screen: LibraryScreen) -> str:
+    return str(screen.query_one("#library-detail", Static).render())
+
+
+def leaves(tree: LibraryTree) -> list[Entry]:
+    found = []
+
+    def visit(node) -> None:
+        if node.data is not None:
+            found.append(node.data)
+        for child in node.children:
+            visit(child)
+
+    visit(tree.root)
+    return found
+
+
+async def test_library_lists_every_routine_and_pose(service, make, settle) -> None:
+    app = make(service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_library(app, pilot, settle)
+        entries = leaves(screen.query_one(LibraryTree))
+        routines = {e.id for e in entries if e.kind == "routine"}
+        poses = {e.id for e in entries if e.kind == "pose"}
+        assert routines == set(service.routine_ids())
+        assert poses == set(service.library.poses)
+        # The first routine is shown at once, with its steps, duration and source.
+        text = detail_text(screen)
+        assert "Steps" in text and "min at your tempo" in text and "Source:" in text
+
+
+async def test_pose_details_show_cues_cautions_and_muscles(service, make, settle) -> None:
+    pose = next(p for p in service.library.poses.values() if p.cautions and p.muscles)
+    app = make(service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_library(app, pilot, settle)
+        screen._move_to(Entry("pose", pose.id))
+        await settle(pilot)
+        text = detail_text(screen)
+        assert pose.name in text
+        assert pose.cues[0] in text
+        assert "Cautions" in text and "Muscles" in text
+        assert not screen.query_one("#library-start", Button).display
+        await pilot.press("s")  # a pose is not runnable on its own: a message, no session
+        await settle(pilot)
+        assert app.session_screen is None
+
+
+async def test_s_starts_the_selected_routine(service, make, settle) -> None:
+    app = make(service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_library(app, pilot, settle)
+        screen._move_to(Entry("routine", "pelvic-tilt-check"))
+        await settle(pilot)
+        assert "Pelvic" in detail_text(screen)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionScreen)
+        assert app.session_screen is not None
+        assert app.session_screen.routine.id == "pelvic-tilt-check"
+
+
+async def test_enter_starts_the_bridge_program_at_todays_level(service, make, settle) -> None:
+    app = make(service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_library(app, pilot, settle)
+        screen._move_to(Entry("routine", "bridge"))
+        await settle(pilot)
+        level = service.status().prescription
+        assert level.describe() in detail_text(screen)
+        screen.query_one(LibraryTree).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionScreen)
+        assert app.session_screen.routine.program == "bridge"
+
+
+async def test_the_start_button_works_with_the_mouse(service, make, settle) -> None:
+    app = make(service)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_library(app, pilot, settle)
+        screen._move_to(Entry("routine", "pelvic-tilt-check"))
+        await settle(pilot)
+        await pilot.click("#library-start")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionScreen)
