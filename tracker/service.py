@@ -1,0 +1,474 @@
+"""The one object the CLI and the UI use to reach the core.
+
+`Backroll(home)` loads the content library (built-in plus `<home>/routines`),
+opens the store lazily (so a screen that only shows the library never takes
+the lock), and answers the questions the screens ask: today's status
+(streaks + advice + the next prescription), the history, the routine to run
+now, and the saving of a finished session.
+
+Time is injected: `now` returns an aware datetime and `zone` is the IANA
+name sessions are stamped with, so tests and snapshots never depend on the
+machine's clock or zone.
+
+No Textual here (see the import-linter contract in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, Callable, Sequence
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from tracker import progression, streaks
+from tracker.content import Library, load_library
+from tracker.model import (
+    CheckIn,
+    HoldUnit,
+    Prescription,
+    Program,
+    ProgressionRules,
+    Routine,
+    Session,
+    Settings,
+    Side,
+    StepKind,
+    StepResult,
+)
+from tracker.paths import Locations
+from tracker.progression import Advice
+from tracker.streaks import StreakSummary
+
+PROGRAM_ID = "bridge"
+Now = Callable[[], datetime]
+
+
+def _valid_zone(name: str) -> bool:
+    if not name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def local_zone_name(environ: dict[str, str] | None = None, localtime: Path = Path("/etc/localtime")) -> str:
+    """The IANA name of this machine's zone: $TZ, else the /etc/localtime link, else /etc/timezone, else UTC."""
+    env = os.environ if environ is None else environ
+    tz = env.get("TZ", "").strip()
+    if tz:
+        name = tz.lstrip(":")
+        if "zoneinfo/" in name:
+            name = name.split("zoneinfo/", 1)[1]
+        if _valid_zone(name):
+            return name
+    try:
+        target = os.readlink(localtime)
+    except OSError:
+        target = ""
+    if "zoneinfo/" in target:
+        name = target.split("zoneinfo/", 1)[1]
+        if _valid_zone(name):
+            return name
+    try:
+        name = Path("/etc/timezone").read_text(encoding="utf-8").strip()
+    except OSError:
+        name = ""
+    if _valid_zone(name):
+        return name
+    return "UTC"
+
+
+def _zone_of(moment: datetime) -> str | None:
+    key = getattr(moment.tzinfo, "key", None)
+    return key if isinstance(key, str) and _valid_zone(key) else None
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where the person stands today: streaks, the advice and the prescription for the next session."""
+
+    today: date
+    streak: StreakSummary
+    advice: Advice
+    prescription: Prescription  # for the next session, after the advice
+    program_id: str = PROGRAM_ID
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Exactly the `status --json` object of the CLI contract."""
+        s = self.streak
+        return {
+            "today": self.today.isoformat(),
+            "current_streak": int(s.current),
+            "longest_streak": int(s.longest),
+            "practice_days": int(s.practice_days),
+            "last_practice": s.last_practice.isoformat() if s.last_practice else None,
+            "consistency": round(min(1.0, max(0.0, float(s.consistency))), 4),
+            "program": {
+                "id": self.program_id,
+                "lifts": self.prescription.lifts,
+                "count": self.prescription.count,
+                "hold": self.prescription.hold,
+            },
+            "advice": {
+                "kind": str(getattr(self.advice.kind, "value", self.advice.kind)),
+                "message": self.advice.message,
+                "reasons": [str(r) for r in self.advice.reasons],
+            },
+        }
+
+
+class Backroll:
+    """The service: content, history, settings, advice; shared by the CLI, the UI and the tests."""
+
+    def __init__(
+        self,
+        home: Path | str,
+        *,
+        now: Now | None = None,
+        zone: str | None = None,
+        library: Library | None = None,
+        store_wait: float = 5.0,
+        label: str | None = None,
+    ) -> None:
+        self.home = Path(home)
+        self.locations = Locations(self.home)
+        self._now: Now = now or (lambda: datetime.now().astimezone())
+        if zone is None and now is not None:
+            zone = _zone_of(self._now())
+        self.zone = zone or local_zone_name()
+        if not _valid_zone(self.zone):
+            raise ValueError(f"{self.zone!r} is not a time zone this computer knows.")
+        self.tzinfo = ZoneInfo(self.zone)
+        user_dir = self.locations.routines
+        self.library: Library = library if library is not None else load_library(user_dir if user_dir.is_dir() else None)
+        self._store_wait = store_wait
+        self._label = label
+        self._store: Any = None
+        self._settings: Settings | None = None
+        self._prescribed: dict[Routine, Prescription] = {}
+
+    # ------------------------------------------------------------------ time
+
+    def now(self) -> datetime:
+        """The current instant, in the service's zone."""
+        return self._now().astimezone(self.tzinfo)
+
+    def today(self) -> date:
+        return self.now().date()
+
+    def localize(self, moment: datetime) -> datetime:
+        """An aware instant in the service's zone; a naive one is read as local wall time."""
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=self.tzinfo)
+        return moment.astimezone(self.tzinfo)
+
+    # ------------------------------------------------------------------ store and settings
+
+    @property
+    def store(self) -> Any:
+        """The history store, opened (and locked) on first use. Raises StoreLocked / StoreCorrupt."""
+        if self._store is None:
+            from tracker.store import Store
+
+            self._store = Store.open(self.home, wait=self._store_wait, label=self._label, today=self.today)
+        return self._store
+
+    @property
+    def store_is_open(self) -> bool:
+        return self._store is not None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = self.store.load_settings()
+        return self._settings
+
+    def save_settings(self, settings: Settings) -> None:
+        self.store.save_settings(settings)
+        self._settings = settings
+
+    def close(self) -> None:
+        if self._store is not None:
+            try:
+                self._store.close()
+            finally:
+                self._store = None
+
+    def __enter__(self) -> Backroll:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ content
+
+    @property
+    def library_errors(self) -> tuple[Any, ...]:
+        return tuple(self.library.errors)
+
+    def program(self, program_id: str = PROGRAM_ID) -> Program | None:
+        return self.library.programs.get(program_id)
+
+    def rules(self, program_id: str = PROGRAM_ID) -> ProgressionRules:
+        program = self.program(program_id)
+        return program.rules if program is not None else ProgressionRules()
+
+    def routine(self, routine_id: str, prescription: Prescription | None = None) -> Routine:
+        """A runnable routine; the program is bound to `prescription`, by default today's advice. KeyError if unknown."""
+        if routine_id in self.library.programs:
+            if prescription is None:
+                prescription = self.status().prescription
+            routine = self.library.routine(routine_id, prescription)
+            self._prescribed[routine] = prescription
+            return routine
+        return self.library.routine(routine_id)
+
+    def routine_ids(self) -> list[str]:
+        return sorted({*self.library.routines, *self.library.programs})
+
+    def planned_seconds(self, routine: Routine, settings: Settings | None = None) -> float:
+        return float(self.library.planned_seconds(routine, settings or self.settings))
+
+    def prescription_of(self, routine: Routine) -> Prescription | None:
+        """The prescription a program routine was bound to (None for other routines)."""
+        if not routine.program:
+            return None
+        known = self._prescribed.get(routine)
+        if known is not None:
+            return known
+        program = self.program(routine.program)
+        return derive_prescription(program, routine) if program else None
+
+    # ------------------------------------------------------------------ history
+
+    def sessions(
+        self, since: date | None = None, until: date | None = None, routine: str | None = None
+    ) -> list[Session]:
+        """Stored sessions, oldest first, filtered by practice day (inclusive) and routine id."""
+        return [
+            s
+            for s in self.store.sessions()
+            if (since is None or s.local_date >= since)
+            and (until is None or s.local_date <= until)
+            and (routine is None or s.routine == routine)
+        ]
+
+    def get_session(self, session_id: str) -> Session | None:
+        return self.store.get(session_id)
+
+    def save_session(self, session: Session) -> None:
+        self.store.add(session)
+
+    def delete_session(self, session_id: str) -> Session:
+        """Delete and return the session, so the UI can offer undo through restore_session."""
+        return self.store.delete(session_id)
+
+    def restore_session(self, session: Session) -> None:
+        if self.store.get(session.id) is None:
+            self.store.add(session)
+        else:
+            self.store.update(session)
+
+    def update_note(self, session_id: str, note: str) -> Session:
+        session = self.store.get(session_id)
+        if session is None:
+            raise KeyError(session_id)
+        updated = replace(session, checkin=replace(session.checkin, note=note))
+        self.store.update(updated)
+        return updated
+
+    # ------------------------------------------------------------------ advice
+
+    def _history_until(self, today: date) -> list[Session]:
+        return [s for s in self.store.sessions() if s.local_date <= today]
+
+    def advice(self, today: date | None = None, program_id: str = PROGRAM_ID) -> Advice:
+        today = today or self.today()
+        return progression.advise(
+            self._history_until(today), self.settings, today, self.rules(program_id), program_id
+        )
+
+    def status(self, today: date | None = None, program_id: str = PROGRAM_ID) -> Status:
+        """Streaks, advice and the next prescription as of `today` (sessions after it are ignored)."""
+        today = today or self.today()
+        history = self._history_until(today)
+        summary = streaks.summarize(history, self.settings, today)
+        advice = progression.advise(history, self.settings, today, self.rules(program_id), program_id)
+        return Status(today=today, streak=summary, advice=advice, prescription=advice.prescription, program_id=program_id)
+
+    def level_history(self, program_id: str = PROGRAM_ID) -> list[tuple[date, Prescription]]:
+        return progression.level_history(self.store.sessions(), program_id)
+
+    # ------------------------------------------------------------------ sessions
+
+    def make_session(
+        self,
+        routine: Routine,
+        run_result: Any,
+        checkin: CheckIn | None,
+        started_at: datetime,
+        *,
+        prescription: Prescription | None = None,
+        origin: str = "app",
+    ) -> Session:
+        """A Session for a finished run: new UUID, this zone, the practice day fixed from the start instant."""
+        hurt_at = getattr(run_result, "hurt_at", None)
+        return build_session(
+            routine,
+            started_at=self.localize(started_at),
+            zone=self.zone,
+            steps=tuple(getattr(run_result, "steps", ())),
+            duration=float(getattr(run_result, "duration", 0.0)),
+            completed=bool(getattr(run_result, "completed", False)),
+            hurt=hurt_at is not None or getattr(run_result, "status", None) == "hurt",
+            hurt_at=hurt_at,
+            checkin=checkin or CheckIn(),
+            prescription=prescription or self.prescription_of(routine),
+            origin=origin,
+        )
+
+    def log_session(
+        self,
+        routine: Routine,
+        started_at: datetime,
+        checkin: CheckIn | None = None,
+        *,
+        hurt: bool = False,
+        prescription: Prescription | None = None,
+        origin: str = "cli",
+    ) -> Session:
+        """A session logged without the runner (e.g. `backroll log`): the planned steps, marked done."""
+        results = planned_results(routine, self.library, self.settings, done=not hurt)
+        return build_session(
+            routine,
+            started_at=self.localize(started_at),
+            zone=self.zone,
+            steps=results,
+            duration=sum(r.seconds for r in results) if not hurt else 0.0,
+            completed=not hurt,
+            hurt=hurt,
+            hurt_at=None,
+            checkin=checkin or CheckIn(),
+            prescription=prescription or self.prescription_of(routine),
+            origin=origin,
+        )
+
+
+# ---------------------------------------------------------------------- builders shared with tracker.demo
+
+
+def build_session(
+    routine: Routine,
+    *,
+    started_at: datetime,
+    zone: str,
+    steps: Sequence[StepResult] = (),
+    duration: float = 0.0,
+    completed: bool = True,
+    hurt: bool = False,
+    hurt_at: Any = None,
+    checkin: CheckIn = CheckIn(),
+    prescription: Prescription | None = None,
+    origin: str = "app",
+    session_id: str | None = None,
+) -> Session:
+    """The one place a Session is assembled. `started_at` must be aware; its own date is the practice day."""
+    if started_at.tzinfo is None:
+        raise ValueError("started_at must be an aware datetime")
+    return Session(
+        id=session_id or str(uuid.uuid4()),
+        routine=routine.program or routine.id,
+        started_at=started_at,
+        zone=zone,
+        local_date=started_at.date(),
+        duration=duration,
+        completed=completed,
+        hurt=hurt,
+        hurt_at=hurt_at,
+        checkin=checkin,
+        prescription=prescription if routine.program else None,
+        steps=tuple(steps),
+        origin=origin,
+    )
+
+
+def planned_results(routine: Routine, library: Library, settings: Settings, *, done: bool = True) -> tuple[StepResult, ...]:
+    """The StepResults of `routine` run as planned, block by block as the runner records them.
+
+    One per round, step, step repeat and side (optional steps left out, as the
+    runner does), with the planned reps, counts, hold and seconds at these
+    settings; `done=False` marks them all not done (a session stopped at once).
+    Observations are left unanswered (skipped).
+    """
+    from tracker.content import hold_seconds, side_seconds, step_sides
+
+    tighter = {str(k): Side(v) for k, v in settings.tighter_side.items()}
+    results: list[StepResult] = []
+    for _round in range(routine.repeats):
+        for index, step in enumerate(routine.steps):
+            if step.optional:
+                continue
+            observe = step.kind is StepKind.OBSERVE
+            reps = step.reps if step.kind in (StepKind.REPS, StepKind.HOLD) else 0
+            counted = step.kind is StepKind.REPS
+            for _repeat in range(step.repeats):
+                for side in step_sides(step):
+                    ok = done and not observe
+                    results.append(
+                        StepResult(
+                            index=index,
+                            pose=step.pose,
+                            side=side,
+                            reps_planned=reps,
+                            reps_done=reps if ok else 0,
+                            raise_counts=step.raise_counts if counted else 0,
+                            lower_counts=step.lower_counts if counted else 0,
+                            hold_seconds=hold_seconds(step, side, settings, tighter),
+                            seconds=side_seconds(step, side, settings, tighter) if ok else 0.0,
+                            skipped=observe,
+                            completed=ok,
+                        )
+                    )
+    return tuple(results)
+
+
+def derive_prescription(program: Program, routine: Routine) -> Prescription | None:
+    """Read the prescription back from a routine the program generated (lifts, count and hold bindings)."""
+    values: dict[str, int] = {}
+    for template, binding in zip(program.steps, program.bindings):
+        poses = {template.pose, binding.get("pose_if_hold")}
+        match = next((s for s in routine.steps if s.pose in poses and s.kind is template.kind), None)
+        if match is None:
+            continue
+        for field_name, key in binding.items():
+            if field_name == "pose_if_hold":
+                continue
+            value = getattr(match, field_name, None)
+            if field_name == "hold":
+                value = int(value.amount) if value is not None and value.unit is HoldUnit.COUNTS else 0
+            if isinstance(value, (int, float)):
+                values.setdefault(key, int(value))
+    if "lifts" in values and "count" in values:
+        return Prescription(values["lifts"], values["count"], values.get("hold", 0))
+    return None
+
+
+def at_local(day: date, clock: time, zone: str) -> datetime:
+    """`day` at wall-clock `clock` in `zone`, aware."""
+    return datetime.combine(day, clock, tzinfo=ZoneInfo(zone))
+
+
+__all__ = [
+    "Backroll",
+    "Status",
+    "build_session",
+    "planned_results",
+    "derive_prescription",
+    "local_zone_name",
+    "at_local",
+]
