@@ -12,6 +12,9 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from tracker.content import (
     MAX_FILE_BYTES,
@@ -875,3 +878,19 @@ def test_library_is_read_only(builtin):
     assert isinstance(library, Library)
     with pytest.raises(TypeError):
         library.routines["x"] = library.routines["pelvic-tilt-check"]  # type: ignore[index]
+
+
+# ---------------------------------------------------------------- the locator never fails on odd text
+
+TOML_BITS = st.sampled_from(
+    ["[routine]", "[[routine.steps]]", "[[ pose ]]", 'hold = { count = 4 }', "'''", '"""', "id = 'x'", "[a.\"b\"]", "# [x]", "[", "]]", ""]
+)
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(TOML_BITS, st.text(max_size=20)), max_size=30), st.text(max_size=30))
+def test_find_line_never_raises_and_stays_in_range(lines, field):
+    text = "\n".join(lines)
+    for path in (field, "routine.steps[1].hold", "pose[0].id"):
+        line = find_line(text, path)
+        assert line is None or 1 <= line <= max(len(text.splitlines()), 1)
