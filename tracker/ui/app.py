@@ -106,8 +106,11 @@ class BackrollApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "view":
-            # Views wait for the first load (one thread opens the store) and never leave a running session.
-            return self.ready and not self.in_session
+            # Views wait for the first load (one thread opens the store) and never leave a running session;
+            # the footer leaves out the view you are on.
+            if isinstance(self.screen, StoreErrorScreen):
+                return False
+            return self.ready and not self.in_session and parameters[:1] != (self.current_mode,)
         return True
 
     # Data ------------------------------------------------------------------
@@ -193,7 +196,10 @@ class BackrollApp(App[None]):
         self.session_screen = None
         self.refresh_bindings()
         if saved is not None:
-            self.notify("Session saved. See you tomorrow.", title="Saved")
+            if saved.hurt:
+                self.notify("Saved, with where it hurt. Rest now; the next session will not ask for more.", title="Saved")
+            else:
+                self.notify("Session saved. See you tomorrow.", title="Saved")
             self.refresh_views()
 
     # Actions ---------------------------------------------------------------
@@ -201,6 +207,7 @@ class BackrollApp(App[None]):
     def action_view(self, mode: str) -> None:
         if self.check_action("view", (mode,)):
             self.switch_mode(mode)
+            self.refresh_bindings()
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

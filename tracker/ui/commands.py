@@ -27,6 +27,13 @@ def session_screen_of(app: BackrollApp, screen: Screen[object]):  # -> SessionSc
     return screen if isinstance(screen, SessionScreen) else None
 
 
+def first_sentence(text: str, limit: int = 70) -> str:
+    sentence = text.split(". ")[0].strip().rstrip(".")
+    if len(sentence) > limit:
+        sentence = sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return sentence or "Run this routine"
+
+
 def app_commands(app: BackrollApp, screen: Screen[object]) -> list[Command]:
     """Every action that makes sense from `screen` (the screen under the palette)."""
     commands: list[Command] = []
@@ -46,7 +53,7 @@ def app_commands(app: BackrollApp, screen: Screen[object]) -> list[Command]:
         for program in library.programs.values():
             commands.append(Command(f"Start: {program.name}", "At today's prescription", partial(app.start_routine, program.id)))
         for routine in sorted(library.routines.values(), key=lambda r: r.name.lower()):
-            commands.append(Command(f"Start: {routine.name}", routine.summary or "Run this routine", partial(app.start_routine, routine.id)))
+            commands.append(Command(f"Start: {routine.name}", first_sentence(routine.summary), partial(app.start_routine, routine.id)))
         commands.append(Command("Export history (JSON)", "Write every session to a file in your data folder", app.action_export))
         commands.append(Command("Show the safety note", "Talk to a doctor first; stop if it hurts", app.action_safety_note))
     commands += [

@@ -95,7 +95,7 @@ class SessionScreen(Screen[Any]):
             yield PhaseCount(id="phase")
             yield Vertical(id="observe")
         yield Label("", id="next-step")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if self.runner.status == "ready":

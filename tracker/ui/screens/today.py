@@ -37,6 +37,7 @@ class TodayData:
     status: Any  # service.Status: streaks, advice, prescription
     routines: tuple[RoutineRow, ...]
     content_problems: tuple[str, ...] = ()
+    plan: str = ""  # what the next bridge session holds, in a few words
 
 
 def minutes(seconds: float) -> str:
@@ -50,22 +51,20 @@ def load_today(service: Any) -> TodayData:
     library = service.library
     settings = service.settings
     rows: list[RoutineRow] = []
+    plan = ""
     if PROGRAM_ID in library.programs:
         bridge = service.routine(PROGRAM_ID)
         program = library.programs[PROGRAM_ID]
-        rows.append(
-            RoutineRow(
-                PROGRAM_ID,
-                program.name,
-                f"today: {status.prescription.describe()} · {minutes(library.planned_seconds(bridge, settings))}",
-            )
-        )
+        length = minutes(library.planned_seconds(bridge, settings))
+        rows.append(RoutineRow(PROGRAM_ID, program.name, f"today: {status.prescription.describe()} · {length}"))
+        names = [library.poses[s.pose].name if s.pose in library.poses else s.pose for s in bridge.steps if not s.optional]
+        plan = f"{' → '.join(names)} · {length}"
     for routine in sorted(library.routines.values(), key=lambda r: r.name.lower()):
         if routine.id == PROGRAM_ID:
             continue
         rows.append(RoutineRow(routine.id, routine.name, minutes(library.planned_seconds(routine, settings))))
     problems = tuple(str(error) for error in library.errors)
-    return TodayData(today, status, tuple(rows), problems)
+    return TodayData(today, status, tuple(rows), problems, plan)
 
 
 class TodayScreen(Screen[None]):
@@ -96,7 +95,7 @@ class TodayScreen(Screen[None]):
             routines.border_title = "Routines"
             routines.border_subtitle = "Enter or s to start"
             yield routines
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#next", Static).border_title = "Next session"
@@ -128,7 +127,9 @@ class TodayScreen(Screen[None]):
         current = getattr(advice, "current", None)
         text = f"[b]Bridge program[/b]\n{escape(status.prescription.describe())}"
         if current is not None and current != status.prescription:
-            text += f"\n[dim]last time: {escape(current.describe())}[/dim]"
+            text += f"\n[dim]up from {escape(current.describe())}[/dim]" if status.prescription > current else f"\n[dim]was {escape(current.describe())}[/dim]"
+        if data.plan:
+            text += f"\n[dim]{escape(data.plan)}[/dim]"
         self.query_one("#next", Static).update(text)
         routines = self.query_one("#routines", OptionList)
         routines.clear_options()

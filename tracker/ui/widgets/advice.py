@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
 from textual.widgets import Static
 
 # Kinds that ask the person to slow down; styled calmly but distinctly.
@@ -28,13 +30,20 @@ class AdviceCard(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, classes="card")
         self.border_title = "Advice"
+        self.plain = ""  # the advice as plain text, for tests and screen readers of the SVGs
 
     def show(self, advice: Any | None) -> None:
         if advice is None:
+            self.plain = ""
             self.update("")
             return
         kind = str(getattr(advice.kind, "value", advice.kind))
         self.set_class(kind in CAUTIOUS, "-cautious")
-        lines = [f"[b]{escape(HEADINGS.get(kind, kind.replace('_', ' ').capitalize()))}[/b]  {escape(advice.message)}"]
-        lines += [f"  • {escape(reason)}" for reason in advice.reasons]
-        self.update("\n".join(lines))
+        heading = Text.assemble((HEADINGS.get(kind, kind.replace("_", " ").capitalize()), "bold"), "  ", advice.message)
+        reasons = Table.grid(padding=(0, 1))
+        reasons.add_column(width=3, justify="right")
+        reasons.add_column(ratio=1)
+        for reason in advice.reasons:
+            reasons.add_row("•", Text(str(reason)))
+        self.plain = "\n".join([heading.plain, *(f"• {reason}" for reason in advice.reasons)])
+        self.update(Group(heading, reasons))

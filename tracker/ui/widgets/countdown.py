@@ -42,5 +42,7 @@ class PhaseCount(Vertical):
         self.set_class(paused, "-paused")
         for name in PHASE_WORDS:
             self.set_class(phase == name, f"-{name}")
-        self.query_one("#count", Digits).update(count)
+        digits = self.query_one("#count", Digits)
+        digits.update(count)
+        digits.display = bool(count)  # observing: no number, no blank block
         self.query_one("#count-unit", Label).update(unit)
