@@ -293,7 +293,11 @@ class _History:
             if (later.local_date - earlier.local_date).days >= rules.gap_restart_days:
                 epoch = later.local_date
         state.epoch_start = epoch
-        state.ladder = _ladder(_clamp(s.prescription, rules) for s in program if s.prescription is not None)
+        changes: list[Prescription] = []
+        for session in program:
+            if session.prescription is not None and (not changes or session.prescription != changes[-1]):
+                changes.append(session.prescription)
+        state.ladder = _ladder(_clamp(p, rules) for p in changes)
         return state
 
     # -- signals
