@@ -6,6 +6,12 @@
     python tests/reliability/store_worker.py hold HOME SECONDS [--label L]
         open the store, take the writer lock as a write transaction does,
         print "locked", sleep, release, print "released".
+    python tests/reliability/store_worker.py forker HOME
+        import once, then for each "go PREFIX START" line on stdin fork a child
+        that does what `add` does; prints "child PID", "ready PID",
+        "ack PID ID" (after add() returned) and "dead PID SIGNAL" once the
+        child is gone. Forking skips Python's start-up, so the kill test
+        can kill hundreds of writers in seconds. "quit" ends it.
     python tests/reliability/store_worker.py bench [--sizes 1000,10000] [--repeat 20]
         time one save at each history size: ours against stock TinyDB insert.
 
@@ -81,6 +87,41 @@ def cmd_add(args: argparse.Namespace) -> None:
     store.close()
 
 
+def _emit(text: str) -> None:
+    os.write(1, (text + "\n").encode())  # one write() per line: lines from several children never mix
+
+
+def cmd_forker(args: argparse.Namespace) -> None:
+    from tracker.store import Store
+
+    home = Path(args.home)
+    for line in sys.stdin:
+        words = line.split()
+        if not words or words[0] == "quit":
+            break
+        prefix, start = words[1], int(words[2])
+        sys.stdout.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: a writer that will be killed at a random moment
+            try:
+                me = os.getpid()
+                store = Store.open(home, wait=30.0, label="kill-test writer")
+                _emit(f"ready {me}")
+                n = start
+                while True:
+                    session = make_session(n, prefix=prefix, day=BASE_DAY + timedelta(days=(n * 37) % 420))
+                    store.add(session)
+                    _emit(f"ack {me} {session.id}")
+                    n += 1
+            except BaseException as exc:  # noqa: BLE001 - report, never fall back into the forker loop
+                _emit(f"error {os.getpid()} {type(exc).__name__}: {exc}")
+            finally:
+                os._exit(1)
+        _emit(f"child {pid}")
+        _, status = os.waitpid(pid, 0)
+        _emit(f"dead {pid} {os.WTERMSIG(status) if os.WIFSIGNALED(status) else -os.WEXITSTATUS(status)}")
+
+
 def cmd_hold(args: argparse.Namespace) -> None:
     from tracker.store import Store
 
@@ -148,11 +189,13 @@ def main(argv: list[str] | None = None) -> None:
     hold.add_argument("home")
     hold.add_argument("seconds", type=float)
     hold.add_argument("--label", default="backroll log")
+    forker = sub.add_parser("forker")
+    forker.add_argument("home")
     bench = sub.add_parser("bench")
     bench.add_argument("--sizes", default="1000,10000")
     bench.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args(argv)
-    {"add": cmd_add, "hold": cmd_hold, "bench": cmd_bench}[args.cmd](args)
+    {"add": cmd_add, "hold": cmd_hold, "forker": cmd_forker, "bench": cmd_bench}[args.cmd](args)
 
 
 if __name__ == "__main__":
