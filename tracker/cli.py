@@ -322,7 +322,10 @@ def cmd_import(args: argparse.Namespace, io: Io) -> int:
     try:
         sessions = exchange.read_export(args.file)
     except exchange.ImportRefused as refused:
-        io.warn(f"{args.file}: {refused.message}")
+        message = refused.message
+        if "nothing was imported" not in message:
+            message += " Nothing was imported."
+        io.warn(f"{args.file}: {message}")
         for problem in refused.problems:
             io.warn(f"{args.file}: {problem}")
         return BAD_INPUT
