@@ -87,7 +87,8 @@ def make(clock: FakeClock) -> Callable:
     from tracker.ui.app import make_app
 
     def build(service, **kwargs):
-        return make_app(service, clock=clock, cursor_blink=False, voice_program="", **kwargs)
+        kwargs.setdefault("voice_program", "")  # no synthesiser unless a test asks for one
+        return make_app(service, clock=clock, cursor_blink=False, **kwargs)
 
     return build
 

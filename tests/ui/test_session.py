@@ -203,6 +203,12 @@ async def test_observation_asks_its_question_and_records_the_answer(service, mak
         assert "between your lower back and the floor" in label(screen, "#question")
         buttons = list(screen.query("#choices Button"))
         assert [str(b.label) for b in buttons] == ["a lot", "some", "a little", "none"]
+        assert app.focused is buttons[0]
+        # Space pauses, even on a focused choice: it must never answer for you.
+        await pilot.press("space")
+        assert screen.runner.status == "paused" and screen.runner.results().answers == {}
+        await pilot.press("space")
+        assert screen.runner.status == "observing"
         await pilot.click(f"#{buttons[1].id}")
         await pilot.pause()
         assert screen.runner.status == "running"
@@ -220,3 +226,29 @@ async def test_views_and_a_second_start_are_blocked_during_a_session(service, ma
         app.start_routine("floor-flow")
         await settle(pilot)
         assert app.screen is screen
+
+
+async def test_a_bell_rings_at_each_phase_change_and_voice_speaks_when_on(service, make, clock, settle, monkeypatch):
+    from dataclasses import replace
+
+    service.save_settings(replace(service.settings, sound=True, voice=True))
+    app = make(service, voice_program="/bin/true")
+    rings = []
+    monkeypatch.setattr(app, "bell", lambda: rings.append(clock()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(pilot, settle)
+        first = len(rings)
+        assert first >= 1  # the start of the first phase
+        await tick(pilot, clock, 1.0)  # a count changes, the phase does not
+        assert len(rings) == first
+        await tick(pilot, clock, 1.0)  # raise -> lower
+        assert len(rings) == first + 1
+        assert any("Lower" in text or "lower" in text for text in app.cue_player.spoken)
+
+        await pilot.press("space")
+        app.action_toggle_sound()
+        await settle(pilot)
+        assert service.settings.sound is False
+        await pilot.press("space")
+        await tick(pilot, clock, 2.0)
+        assert len(rings) == first + 1  # sound off: silent

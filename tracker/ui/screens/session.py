@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -59,11 +60,13 @@ def count_text(view: Any) -> tuple[str, str]:
 class SessionScreen(Screen[Any]):
     """Runs one routine; dismisses with the saved Session, or None."""
 
+    # Priority: space must pause even when a choice button has focus (not answer it);
+    # the actions step aside (SkipAction) while the person types a free-text answer.
     BINDINGS = [
-        Binding("space", "toggle_pause", "Pause/Resume", id="session.pause"),
-        Binding("n", "skip", "Skip", id="session.skip"),
-        Binding("b", "back", "Back", id="session.back"),
-        Binding("h", "hurt", "It hurts", id="session.hurt"),
+        Binding("space", "toggle_pause", "Pause/Resume", id="session.pause", priority=True),
+        Binding("n", "skip", "Skip", id="session.skip", priority=True),
+        Binding("b", "back", "Back", id="session.back", priority=True),
+        Binding("h", "hurt", "It hurts", id="session.hurt", priority=True),
         Binding("q,escape", "stop", "Stop", id="session.stop"),
     ]
 
@@ -77,6 +80,7 @@ class SessionScreen(Screen[Any]):
         self._timer: Timer | None = None
         self._question: _Question | None = None
         self._ending = False
+        self._shown: dict[str, object] = {}
 
     @property
     def backroll(self) -> BackrollApp:
@@ -118,21 +122,33 @@ class SessionScreen(Screen[Any]):
         if self.runner.done and not self._ending and self.runner.status == "finished":
             self._end()
 
+    def _set(self, selector: str, text: str) -> None:
+        # Only touch widgets whose text changed: most redraws change one number.
+        if self._shown.get(selector) != text:
+            self._shown[selector] = text
+            self.query_one(selector, Static).update(text)
+
     def _draw(self, view: Any) -> None:
         step = f"step {view.step_number} of {view.step_count}"
         if view.rounds > 1:
             step = f"round {view.round} of {view.rounds} · {step}"
-        self.query_one("#session-step", Label).update(step)
-        self.query_one("#session-left", Label).update(f"{clock_text(view.session_left)} left")
-        self.query_one("#session-progress", ProgressBar).update(progress=view.progress)
-        self.query_one("#pose-title", Label).update(escape(view.title or ""))
-        self.query_one("#pose-cue", Static).update(escape(view.cue or ""))
+        self._set("#session-step", step)
+        self._set("#session-left", f"{clock_text(view.session_left)} left")
+        progress = round(view.progress, 3)
+        if self._shown.get("progress") != progress:
+            self._shown["progress"] = progress
+            self.query_one("#session-progress", ProgressBar).update(progress=progress)
+        self._set("#pose-title", escape(view.title or ""))
+        self._set("#pose-cue", escape(view.cue or ""))
         where = [text for text in (side_text(view.side), f"rep {view.rep} of {view.reps}" if view.reps > 1 else "") if text]
-        self.query_one("#pose-where", Label).update(" · ".join(where))
+        self._set("#pose-where", " · ".join(where))
         phase = str(getattr(view.phase, "value", view.phase)) if view.phase is not None else None
         count, unit = count_text(view)
-        self.query_one(PhaseCount).show(phase, count, unit, paused=view.paused)
-        self.query_one("#next-step", Label).update(f"Next: {escape(view.next_title)}" if view.next_title else "Last step")
+        shown = (phase, count, unit, view.paused)
+        if self._shown.get("phase") != shown:
+            self._shown["phase"] = shown
+            self.query_one(PhaseCount).show(phase, count, unit, paused=view.paused)
+        self._set("#next-step", f"Next: {escape(view.next_title)}" if view.next_title else "Last step")
         self.set_class(view.paused, "-paused")
         self._show_question(view)
 
@@ -182,7 +198,12 @@ class SessionScreen(Screen[Any]):
 
     # Actions ---------------------------------------------------------------
 
+    def _typing(self) -> None:
+        if isinstance(self.focused, Input):
+            raise SkipAction()
+
     def _act(self, method: Callable[[], Any]) -> None:
+        self._typing()
         if self.runner.done or self._ending:
             return
         method()
@@ -207,6 +228,7 @@ class SessionScreen(Screen[Any]):
 
     def action_hurt(self) -> None:
         """Stop at once, record where, show the stop-if-it-hurts note, then the check-in."""
+        self._typing()
         if self.runner.done or self._ending:
             return
         self.runner.hurt()
