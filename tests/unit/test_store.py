@@ -158,6 +158,22 @@ def test_a_duplicate_left_by_a_move_cut_short_resolves_to_the_month_of_its_local
     (home / "data" / "sessions-2024-06.json").write_text(json.dumps({"sessions": {"1": moved.to_dict()}}))
     reopened = Store.open(home)
     assert reopened.sessions() == [moved]
+    noted = dataclasses.replace(moved, checkin=CheckIn(note="later"))
+    reopened.update(noted)  # cleans the stray copy
+    assert [p.name for p in (home / "data").glob("sessions-*.json")] and Store.open(home).sessions() == [noted]
+    with TinyDB(shard(home, "2024-05")) as db:
+        assert db.table("sessions").all() == []
+
+
+def test_deleting_a_session_left_twice_by_a_crash_removes_both_copies(home: Path) -> None:
+    store = Store.open(home)
+    s = make_session(0, day=date(2024, 5, 30))
+    store.add(s)
+    moved = dataclasses.replace(s, local_date=date(2024, 6, 1))
+    (home / "data" / "sessions-2024-06.json").write_text(json.dumps({"sessions": {"1": moved.to_dict()}}))
+    store.refresh()
+    assert store.delete(s.id) == moved
+    assert store.sessions() == [] and Store.open(home).sessions() == []
 
 
 def test_settings_round_trip_and_defaults(home: Path) -> None:
@@ -707,6 +723,18 @@ def test_a_damaged_version_0_file_is_refused_untouched(home: Path, content: byte
     assert caught.value.path == home / "history.json"
     assert (home / "history.json").read_bytes() == content
     assert not list((home / "data").glob("sessions-*.json"))
+
+
+def test_a_v0_file_removed_after_a_failed_migration_leaves_an_empty_history(home: Path) -> None:
+    home.mkdir()
+    (home / "history.json").write_bytes(b"{broken")
+    with pytest.raises(StoreCorrupt):
+        Store.open(home)
+    (home / "history.json").unlink()  # the user gives up on the old file
+    store = Store.open(home)
+    assert store.sessions() == []
+    store.add(make_session())
+    assert len(Store.open(home).sessions()) == 1
 
 
 def test_a_lost_meta_file_is_recreated_when_shards_exist(home: Path) -> None:

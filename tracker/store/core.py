@@ -13,14 +13,17 @@ a save costs O(history). A month holds ~30-60 sessions, so a save rewrites
 ~50 KB whatever the size of the history, in one atomic replace.
 
 Concurrency: the writer lock is held only for one write transaction. Parsed
-sessions stay in memory; at the start of every write, under the lock, each
-file's (inode, size, mtime_ns, ctime_ns) is compared with what was loaded
-and only the files another process replaced are read again. Every write is
-an atomic replace (a new inode), so a changed file is always seen as
-changed, and a write is always computed from the latest version on disk:
-no acknowledged session is lost to a stale in-memory copy. `refresh()` does
-the same check without the lock, for a long-running app that wants to see
-what `backroll log` added from another terminal.
+sessions stay in memory and are never re-read per query. At the start of
+every write, under the lock, the store compares the lock file's write
+generation with the one it left: equal means nobody wrote since, and the
+write goes ahead at once; different means each file's (inode, size,
+mtime_ns, ctime_ns) is compared with what was loaded and only the files
+another process replaced are read again. Every write is an atomic replace
+(a new inode), so a replaced file is always seen as changed, and a write is
+always computed from the latest version on disk: no acknowledged session is
+lost to a stale in-memory copy. `refresh()` runs the same file check without
+the lock, for a long-running app that wants to see what `backroll log`
+added from another terminal (it is not called implicitly).
 """
 
 from __future__ import annotations
@@ -311,14 +314,16 @@ class Store:
             old_key = self._index.get(session.id)
             if old_key is None:
                 raise KeyError(session.id)
-            if self._shards[old_key].docs[session.id][1].to_dict() == session.to_dict():
-                return
-            new_key = shard_key(session.local_date)
-            if new_key == old_key:
-                self._replace(old_key, session)
-            else:  # moved to another month: add there first, so a crash leaves a duplicate, never a loss
-                self._insert(new_key, [session])
-                self._remove(old_key, session.id, keep_index=True)
+            stale = [k for k in self._holding(session.id) if k != old_key]
+            if self._shards[old_key].docs[session.id][1].to_dict() != session.to_dict():
+                new_key = shard_key(session.local_date)
+                if new_key == old_key:
+                    self._replace(old_key, session)
+                else:  # moved to another month: add there first, so a crash leaves a duplicate, never a loss
+                    self._insert(new_key, [session])
+                    stale.append(old_key)
+            for key in stale:  # including copies a move cut short by a crash left behind
+                self._remove(key, session.id, keep_index=True)
 
     def delete(self, session_id: str) -> Session:
         """Remove a session and return it (KeyError if there is none)."""
@@ -327,6 +332,8 @@ class Store:
             if key is None:
                 raise KeyError(session_id)
             session = self._shards[key].docs[session_id][1]
+            for holder in [k for k in self._holding(session_id) if k != key]:
+                self._remove(holder, session_id, keep_index=True)  # stray copies first, then the real one
             self._remove(key, session_id)
             return session
 
@@ -525,6 +532,10 @@ class Store:
         path = self.locations.data / shard_name(key)
         db = TinyDB(path, storage=AtomicJSONStorage, data={SESSIONS_TABLE: {}}, write_bytes=self._write_bytes)
         return _Shard(key, path, db)
+
+    def _holding(self, session_id: str) -> list[str]:
+        """Every shard holding `session_id` (more than one only after a move cut short)."""
+        return [key for key, shard in self._shards.items() if session_id in shard.docs]
 
     def _rebuild_index(self) -> None:
         index: dict[str, str] = {}

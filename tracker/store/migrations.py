@@ -148,7 +148,10 @@ def upgrade_v0_session(doc: dict[str, Any]) -> dict[str, Any]:
 
 def migrate_0_to_1(loc: Locations, write_bytes: WriteBytes) -> None:
     source = legacy_path(loc)
-    data, _ = read_json(source)
+    try:
+        data, _ = read_json(source)
+    except FileNotFoundError:  # removed by the user after a failed migration: nothing to bring over
+        return
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
         raise Unreadable(source, "it is not a TinyDB database (an object of tables)")
     table = data.get("_default", {})
