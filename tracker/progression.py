@@ -453,7 +453,12 @@ def _combine(rows: list[_Row], h: _History) -> Advice:
 def _cautious_message(kind: AdviceKind, p: Prescription, h: _History) -> str:
     level = h.level
     if kind is AdviceKind.CONSULT:
-        step = f"Step back to {p.describe()}" if level is None or p != level else f"Stay at {p.describe()}"
+        if level is None:
+            step = f"Start gently at {p.describe()}"
+        elif p != level:
+            step = f"Step back to {p.describe()}"
+        else:
+            step = f"Stay at {p.describe()}"
         return f"Pain keeps coming back. {step}, and stop whenever it hurts. {SEE_SOMEONE}"
     if kind is AdviceKind.RESTART:
         return f"Welcome back. Start again at week-1 levels: {p.describe()}, with hip rocks before and after."

@@ -594,3 +594,10 @@ def test_advice_kinds_are_the_documented_words(kind):
         "restart",
         "maintain",
     }
+
+
+def test_consult_before_the_first_bridge_session():
+    others = [session(on(i), None, routine="floor-flow", pain_after=3) for i in range(3)]
+    advice = advise(others, SETTINGS, on(3))
+    check_advice(advice, AdviceKind.CONSULT, P(2, 4, 0))
+    assert advice.message.startswith("Pain keeps coming back. Start gently")
