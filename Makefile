@@ -40,7 +40,7 @@ test-snapshot-update: $(STAMP)
 	$(BIN)/python -m pytest -q tests/ui --snapshot-update
 
 reliability: $(STAMP)
-	$(BIN)/python -m tests.reliability.report
+	$(BIN)/python tests/reliability/report.py
 
 screenshots: $(STAMP)
 	$(BIN)/python -m tracker.ui.screenshots screenshots
