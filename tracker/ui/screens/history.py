@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 from tracker.model import Session
 from tracker.ui.screens.confirm import ConfirmScreen
 from tracker.ui.screens.note_edit import NoteEditScreen
+from tracker.ui.widgets.screen_commands import ScreenActions
 from tracker.ui.widgets.session_detail import (
     SessionDetail,
     format_duration,
@@ -66,6 +67,7 @@ class HistoryScreen(Screen):
     TITLE = "History"
     AUTO_FOCUS = "#history-table"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    COMMANDS = {ScreenActions}
 
     BINDINGS = [
         Binding("e", "edit_note", "Edit note", id="history.edit_note"),

@@ -16,6 +16,7 @@ from textual.widgets import Button, Footer, Header, Static, Tree
 from tracker.model import Prescription, Routine
 from tracker.ui.widgets.library_detail import describe_pose, describe_routine
 from tracker.ui.widgets.library_tree import Entry, LibraryTree
+from tracker.ui.widgets.screen_commands import ScreenActions
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class LibraryScreen(Screen):
     TITLE = "Library"
     AUTO_FOCUS = "#library-tree"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    COMMANDS = {ScreenActions}
 
     BINDINGS = [
         Binding("s", "start", "Start routine", id="library.start"),
@@ -114,7 +116,8 @@ class LibraryScreen(Screen):
             branch.add_leaf(f"{routine.name} [dim]{minutes}m[/dim]", data=Entry("routine", routine.id))
         for pose in sorted(catalogue.library.poses.values(), key=lambda p: p.name.lower()):
             poses.add_leaf(pose.name, data=Entry("pose", pose.id))
-        target = keep or (Entry("routine", ordered[0].id) if ordered else None)
+        first = next((node.data for branch in (programs, routines) for node in branch.children), None)
+        target = keep or first
         self._move_to(target)
 
     def _move_to(self, entry: Entry | None) -> None:

@@ -19,6 +19,7 @@ from tracker.model import Prescription, Session, Settings
 from tracker.ui.widgets.advice import AdviceCard
 from tracker.ui.widgets.heatmap import CalendarHeatmap, DayActivity
 from tracker.ui.widgets.level_chart import LevelChart
+from tracker.ui.widgets.screen_commands import ScreenActions
 
 PAIN_SESSIONS = 30  # how many recent sessions the pain trend shows
 WEEKS = 26
@@ -66,6 +67,7 @@ class ProgressData:
 class ProgressScreen(Screen):
     TITLE = "Progress"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    COMMANDS = {ScreenActions}
 
     BINDINGS = [
         Binding("r", "reload", "Refresh", id="progress.refresh"),

@@ -15,6 +15,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Sele
 
 from tracker.model import Settings, Side
 from tracker.ui.widgets.heatmap import WEEKDAYS
+from tracker.ui.widgets.screen_commands import ScreenActions
 
 TEMPO_RANGE = (0.5, 5.0)  # seconds per count
 BREATH_RANGE = (2.0, 15.0)  # seconds per breath
@@ -94,6 +95,7 @@ def build_settings(
 class SettingsScreen(Screen):
     TITLE = "Settings"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    COMMANDS = {ScreenActions}
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="settings.save", priority=True),
@@ -309,6 +311,10 @@ class SettingsScreen(Screen):
         self.saved = message.settings
         self._set_state("saved")
         self.notify("Settings saved.")
+        # Durations (Library) and rest days (Progress, History) depend on the settings.
+        for screen in getattr(self.app, "views", {}).values():
+            if screen is not self and hasattr(screen, "refresh_data"):
+                screen.refresh_data()
 
     @on(SaveFailed)
     def _save_failed(self, message: SaveFailed) -> None:
