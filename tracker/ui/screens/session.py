@@ -68,6 +68,8 @@ class SessionScreen(Screen[Any]):
         Binding("b", "back", "Back", id="session.back", priority=True),
         Binding("h", "hurt", "It hurts", id="session.hurt", priority=True),
         Binding("q,escape", "stop", "Stop", id="session.stop"),
+        Binding("right", "app.focus_next", "Next choice", id="session.next-choice", show=False),
+        Binding("left", "app.focus_previous", "Previous choice", id="session.previous-choice", show=False),
     ]
 
     def __init__(self, service: Any, routine: Any, runner: Any, started_at: datetime, clock: Callable[[], float]) -> None:
