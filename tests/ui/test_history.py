@@ -209,3 +209,26 @@ async def test_empty_history_says_how_to_start(service, make, settle) -> None:
         await pilot.press("d")  # nothing selected: a gentle message, no dialog
         await pilot.pause()
         assert app.screen is screen
+
+
+async def test_the_command_palette_offers_the_screen_actions(service, make, settle) -> None:
+    from tracker.ui.widgets.screen_commands import ScreenActions
+
+    seed(service)
+    app = make(service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(app, pilot, settle)
+
+        async def names() -> list[str]:
+            return [hit.text async for hit in ScreenActions(screen).discover()]
+
+        assert "History: Delete" in await names()
+        assert "History: Undo delete" not in await names()  # nothing to undo yet
+        hits = [hit async for hit in ScreenActions(screen).search("delete")]
+        delete = next(hit for hit in hits if "Delete" in str(hit.text) and "Undo" not in str(hit.text))
+        await delete.command()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "History: Undo delete" in await names()
