@@ -212,7 +212,7 @@ def test_merge_counts_and_one_atomic_write_per_month_touched(home: Path) -> None
         added_ids=tuple(s.id for s in batch[:6]),
         conflict_ids=(kept.id,),
     )
-    assert len(writes) == 2  # April and May: one write each; March not rewritten
+    assert len(writes) == 3  # the redo journal, then April and May once each; March not rewritten
     assert shard(home, "2024-03").stat().st_ino == untouched.st_ino
     assert store.get(kept.id) == kept
     assert store.merge(batch) == MergeReport(already_present=7, conflicts=1, conflict_ids=(kept.id,))
@@ -552,26 +552,27 @@ def test_failed_update_delete_merge_and_settings_roll_back(home: Path) -> None:
     assert Store.open(home).get(a.id).duration == 1.0
 
 
-def test_a_merge_failing_half_way_keeps_the_months_written_and_says_so(home: Path) -> None:
+def test_a_merge_failing_half_way_is_finished_from_its_journal_and_says_so(home: Path) -> None:
     calls = {"n": 0}
 
-    def second_write_fails(fd: int, data: bytes) -> None:
+    def third_write_fails(fd: int, data: bytes) -> None:
         calls["n"] += 1
-        if calls["n"] == 2:
+        if calls["n"] == 3:  # the journal, the April month, then May fails
             raise OSError(errno.ENOSPC, "No space left on device")
         write_all(fd, data)
 
     store = Store.open(home)
-    store._write_bytes = second_write_fails  # noqa: SLF001 - same seam, switched after open
+    store._write_bytes = third_write_fails  # noqa: SLF001 - same seam, switched after open
     for shard_ in store._shards.values():
-        shard_.storage._write_bytes = second_write_fails
+        shard_.storage._write_bytes = third_write_fails
     batch = [make_session(0, day=date(2024, 4, 1)), make_session(1, day=date(2024, 5, 1))]
-    with pytest.raises(StoreWriteError, match="1 of 2 new sessions were saved") as caught:
+    with pytest.raises(StoreWriteError, match="1 of 2 new sessions were written") as caught:
         store.merge(batch)
-    assert "importing again is safe" in str(caught.value)
+    assert "saved the next time the history is opened" in str(caught.value)
     assert [s.id for s in store.sessions()] == [batch[0].id]
-    assert Store.open(home).merge(batch) == MergeReport(added=1, already_present=1, added_ids=(batch[1].id,))
-
+    reopened = Store.open(home)
+    assert sorted(s.id for s in reopened.sessions()) == sorted(s.id for s in batch)
+    assert reopened.merge(batch) == MergeReport(already_present=2)
 
 @pytest.fixture
 def tiny_tmpfs(tmp_path: Path):

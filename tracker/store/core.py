@@ -66,6 +66,7 @@ from tracker.store.storage import (
     WriteBytes,
     atomic_write,
     dumps,
+    fsync_dir,
     file_token,
     read_json,
     remove_temp_files,
@@ -74,6 +75,12 @@ from tracker.store.storage import (
 )
 
 SETTINGS_SCHEMA = 1
+JOURNAL_FORMAT = "backroll.merge-journal"
+
+
+def journal_path(loc: Locations) -> Path:
+    """The redo journal of an import in progress (see Store.merge)."""
+    return loc.data / "merge-journal.json"
 
 
 @dataclass(frozen=True)
@@ -255,6 +262,9 @@ class Store:
             elif not meta_path(loc).exists():
                 atomic_write(meta_path(loc), dumps(meta_document()), self._write_bytes)
         self._sync()
+        if journal_path(loc).exists():
+            with self._writing():
+                pass  # replays the journal of an import cut short
 
     # -- reading (from memory) ----------------------------------------------------------
 
@@ -338,51 +348,98 @@ class Store:
             return session
 
     def merge(self, sessions: Sequence[Session]) -> MergeReport:
-        """Add the sessions whose id is not saved yet: one atomic write per month touched.
+        """Add the sessions whose id is not saved yet, all or nothing.
 
         Identical sessions count as already present; a different session
         with a saved id is a conflict and the saved one is kept. Validate
         before calling. Importing the same sessions twice changes nothing.
+
+        The commit point is one atomic write of a redo journal holding every
+        new session; the month files are then written and the journal
+        removed. A kill or a failed write between the two leaves the journal,
+        which the next open (or the next write) replays: merging by id is
+        idempotent, so replaying finishes the import exactly once.
         """
         with self._writing():
-            by_month: dict[str, list[Session]] = {}
-            incoming: dict[str, dict[str, Any]] = {}
-            present = 0
-            conflicts: list[str] = []
-            for session in sessions:
-                as_dict = session.to_dict()
-                saved = self.get(session.id)
-                earlier = incoming.get(session.id)
-                reference = saved.to_dict() if saved is not None else earlier
-                if reference is not None:
-                    if reference == as_dict:
-                        present += 1
-                    else:
-                        conflicts.append(session.id)
-                    continue
-                incoming[session.id] = as_dict
-                by_month.setdefault(shard_key(session.local_date), []).append(session)
-            written: list[str] = []
-            for key in sorted(by_month):
-                try:
-                    self._insert(key, by_month[key])
-                except StoreWriteError as exc:
-                    if written:
-                        raise StoreWriteError(
-                            f"{exc} {len(written)} of {len(incoming)} new sessions were saved before the failure; "
-                            "importing again is safe.",
-                            path=exc.path,
-                            errno=exc.errno,
-                        ) from exc
-                    raise
-                written.extend(s.id for s in by_month[key])
+            by_month, present, conflicts = self._classify(sessions)
+            new = [s for key in sorted(by_month) for s in by_month[key]]
+            if new:
+                journal = journal_path(self.locations)
+                payload = {"format": JOURNAL_FORMAT, "sessions": [s.to_dict() for s in new]}
+                atomic_write(journal, dumps(payload), self._write_bytes)
+                self._apply(by_month)
+                self._remove_journal(journal)
             return MergeReport(
-                added=len(written),
+                added=len(new),
                 already_present=present,
                 conflicts=len(conflicts),
-                added_ids=tuple(written),
+                added_ids=tuple(s.id for s in new),
                 conflict_ids=tuple(conflicts),
             )
+
+    def _classify(self, sessions: Sequence[Session]) -> tuple[dict[str, list[Session]], int, list[str]]:
+        """Split incoming sessions into new ones by month, identical ones and conflicting ids."""
+        by_month: dict[str, list[Session]] = {}
+        incoming: dict[str, dict[str, Any]] = {}
+        present = 0
+        conflicts: list[str] = []
+        for session in sessions:
+            as_dict = session.to_dict()
+            saved = self.get(session.id)
+            earlier = incoming.get(session.id)
+            reference = saved.to_dict() if saved is not None else earlier
+            if reference is not None:
+                if reference == as_dict:
+                    present += 1
+                else:
+                    conflicts.append(session.id)
+                continue
+            incoming[session.id] = as_dict
+            by_month.setdefault(shard_key(session.local_date), []).append(session)
+        return by_month, present, conflicts
+
+    def _apply(self, by_month: Mapping[str, Sequence[Session]]) -> None:
+        total = sum(len(v) for v in by_month.values())
+        written = 0
+        for key in sorted(by_month):
+            try:
+                self._insert(key, by_month[key])
+            except StoreWriteError as exc:
+                raise StoreWriteError(
+                    f"{exc} {written} of {total} new sessions were written; the rest are kept in "
+                    f"{journal_path(self.locations).name} and are saved the next time the history is opened "
+                    "with room to write.",
+                    path=exc.path,
+                    errno=exc.errno,
+                ) from exc
+            written += len(by_month[key])
+
+    def _replay_journal(self) -> None:
+        """Finish an import cut short by a kill or a failed write (see merge)."""
+        journal = journal_path(self.locations)
+        if not journal.exists():
+            return
+        try:
+            data, _ = read_json(journal)
+            if not isinstance(data, dict) or data.get("format") != JOURNAL_FORMAT:
+                raise Unreadable(journal, "it is not a Backroll import journal")
+            pending = [Session.from_dict(d) for d in data.get("sessions", [])]
+        except Unreadable as exc:
+            raise self._corrupt(exc) from None
+        except (KeyError, TypeError, ValueError) as exc:
+            raise self._corrupt(Unreadable(journal, f"a session in it is malformed ({exc})")) from None
+        except FileNotFoundError:
+            return
+        by_month, _, _ = self._classify(pending)
+        self._apply(by_month)
+        self._remove_journal(journal)
+
+    def _remove_journal(self, journal: Path) -> None:
+        try:
+            os.unlink(journal)
+        except FileNotFoundError:
+            return
+        fsync_dir(journal.parent)
 
     def save_settings(self, settings: Settings) -> None:
         path = self.locations.settings
@@ -445,6 +502,7 @@ class Store:
                     self._sync()  # someone wrote since our last write: catch up first
                 self._generation = lock.generation
                 self._daily_backup()
+                self._replay_journal()
                 yield
 
     def _daily_backup(self) -> None:
