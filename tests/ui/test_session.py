@@ -252,3 +252,23 @@ async def test_a_bell_rings_at_each_phase_change_and_voice_speaks_when_on(servic
         await pilot.press("space")
         await tick(pilot, clock, 2.0)
         assert len(rings) == first + 1  # sound off: silent
+
+
+async def test_a_session_ending_on_its_own_timer_checks_in_and_returns_to_today(service, make, clock, settle):
+    """The real end comes from the screen's own timer, inside its message loop, not from the test."""
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start(pilot, settle)
+        total = screen.runner.view().session_left
+        for _ in range(int(total / 4) + 2):
+            clock.advance(4.0)
+            screen.call_later(screen.refresh_view)  # as the screen's timer does
+            await pilot.pause()
+            if isinstance(app.screen, CheckInScreen):
+                break
+        await settle(pilot)
+        assert isinstance(app.screen, CheckInScreen)
+        await pilot.click("#save")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        assert len(service.sessions()) == 1

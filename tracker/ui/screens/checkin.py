@@ -175,7 +175,10 @@ class CheckInScreen(ModalScreen[Any]):
         except Exception as error:  # StoreWriteError, StoreLocked, or worse: never lose the session
             self.app.call_from_thread(self._save_failed, error)
             return
-        self.app.call_from_thread(self.dismiss, session)
+        self.app.call_from_thread(self._saved, session)
+
+    def _saved(self, session: Any) -> None:
+        self.dismiss(session)  # not awaited: see SessionScreen._checked_in
 
     def _save_failed(self, error: Exception) -> None:
         self.failed = True

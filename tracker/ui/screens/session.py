@@ -295,4 +295,9 @@ class SessionScreen(Screen[Any]):
         if self._timer is not None:
             self._timer.stop()
         run = FinishedRun(self.routine, self.runner.results(), self.started_at)
-        self.app.push_screen(CheckInScreen(self.service, run), callback=self.dismiss)
+        self.app.push_screen(CheckInScreen(self.service, run), callback=self._checked_in)
+
+    def _checked_in(self, saved: Any) -> None:
+        # Not `callback=self.dismiss`: Textual runs the callback in this screen's own message
+        # loop when the session ended on its timer, and awaiting dismiss() there raises.
+        self.dismiss(saved)
