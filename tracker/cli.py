@@ -355,11 +355,13 @@ def cmd_routines(args: argparse.Namespace, io: Io) -> int:
         return OK
     width = max((len(r["id"]) for r in rows), default=2)
     name_width = max((len(r["name"]) for r in rows), default=4)
+    io.print(f"{'ID':<{width}}  {'NAME':<{name_width}}  {'LENGTH':>6}  {'STEPS':>9}  SOURCE")
     for r in rows:
-        origin = "built-in" if r["origin"] == "builtin" else r["origin"]
+        # Built-in routines name the seed document their facts come from; user routines their file.
+        source = r["source"] if r["origin"] == "builtin" else f"{r['origin']}" + (f" ({r['source']})" if r["source"] else "")
         io.print(
             f"{r['id']:<{width}}  {r['name']:<{name_width}}  {_duration(r['duration_seconds']):>6}  "
-            f"{_plural(r['steps'], 'step'):>9}  {origin}"
+            f"{_plural(r['steps'], 'step'):>9}  {source}"
         )
     return OK
 

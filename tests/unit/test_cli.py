@@ -454,8 +454,11 @@ def test_import_of_a_missing_file_exits_1(tmp_path: Path) -> None:
 def test_routines_human_and_json(tmp_path: Path) -> None:
     home = tmp_path / "home"
     human = ok(run(home, "routines")).stdout
-    assert human.splitlines()[0].startswith("bridge ")
-    assert "pelvic-tilt-check" in human and "built-in" in human
+    header, first, *rest = human.splitlines()
+    assert header.split() == ["ID", "NAME", "LENGTH", "STEPS", "SOURCE"]
+    assert first.startswith("bridge ") and first.endswith("000_c89e44dd2c1bee51.txt")
+    check = next(line for line in rest if line.startswith("pelvic-tilt-check "))
+    assert check.endswith("003_51468521fa26ba19.txt")  # every routine names the seed it comes from
     rows = json.loads(ok(run(home, "routines", "--json")).stdout)
     by_id = {r["id"]: r for r in rows}
     assert by_id["bridge"]["kind"] == "program" and by_id["bridge"]["prescription"] == {"lifts": 2, "count": 4, "hold": 0}
