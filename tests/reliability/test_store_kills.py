@@ -1,16 +1,14 @@
-"""tracker.store with real processes: kill -9 mid-write, lock contention, stale locks, two writers at once.
+"""tracker.store with real processes: lock contention, stale locks, two writers at once.
 
-Workers are tests/reliability/store_worker.py run as subprocesses (the kill
-test forks its writers from one such subprocess to skip Python's start-up).
-Nothing of ours is mocked: real files, real flock, real SIGKILL.
+Workers are tests/reliability/store_worker.py run as subprocesses. Nothing of
+ours is mocked: real files, real flock, real SIGKILL. The kill -9 loop itself
+lives in scenarios.kill_writers (run by test_product.py and report.py).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import queue
-import random
 import signal
 import subprocess
 import sys
@@ -29,7 +27,6 @@ from .store_worker import make_session
 
 WORKER = Path(__file__).with_name("store_worker.py")
 REPO = Path(__file__).resolve().parents[2]
-KILLS = int(os.environ.get("BACKROLL_KILLS", "200"))
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="flock and SIGKILL are POSIX")
 
@@ -103,62 +100,6 @@ def running(*args: str) -> Iterator[subprocess.Popen[str]]:
         for stream in (proc.stdin, proc.stdout, proc.stderr):
             if stream:
                 stream.close()
-
-
-def every_file_parses(home: Path) -> None:
-    for path in (home / "data").iterdir():
-        if path.suffix == ".json":
-            data = json.loads(path.read_bytes())  # raises on a torn or empty file
-            assert isinstance(data, dict), path
-
-
-def test_kill_9_at_random_moments_never_loses_an_acknowledged_session(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    Store.open(home).close()
-    seed = int(os.environ.get("BACKROLL_SEED", str(random.randrange(1 << 30))))
-    rng = random.Random(seed)
-    acked: set[str] = set()
-    during_open = 0
-    started = time.monotonic()
-    with running("forker", str(home)) as forker:
-        lines = Lines(forker)
-        for kill in range(KILLS):
-            forker.stdin.write(f"go k{kill} {kill * 1000}\n")
-            forker.stdin.flush()
-            pid = int(lines.expect("child").split()[1])
-            when = rng.random()
-            if when < 0.1:  # now and then, die while opening (cleanup, lock, first reads)
-                time.sleep(rng.uniform(0, 0.01))
-                during_open += 1
-            else:
-                line = lines.expect(f"ready {pid}")
-                if when > 0.5:  # half the time, once it has saved one: kills land among later writes
-                    acked.add(lines.expect(f"ack {pid} ").split()[2])
-                time.sleep(rng.uniform(0, 0.03))
-            os.kill(pid, signal.SIGKILL)
-            while True:
-                line = lines.next()
-                word, child, *rest = line.split()
-                if word == "error":
-                    pytest.fail(f"seed {seed}: writer failed: {line}")
-                if word == "ack" and int(child) == pid:
-                    acked.add(rest[0])
-                if word == "dead" and int(child) == pid:
-                    assert rest == [str(int(signal.SIGKILL))], f"seed {seed}: {line}"
-                    break
-            if kill % 20 == 19:
-                every_file_parses(home)
-        forker.stdin.write("quit\n")
-        forker.stdin.flush()
-    elapsed = time.monotonic() - started
-    every_file_parses(home)
-    store = Store.open(home)  # validates every file; cleans the temp files of the last victim
-    saved = {s.id for s in store.sessions()}
-    missing = acked - saved
-    assert not missing, f"seed {seed}: {len(missing)} acknowledged sessions lost, e.g. {sorted(missing)[:3]}"
-    assert not list((home / "data").glob(".*.tmp"))
-    assert len(acked) > KILLS // 2, f"seed {seed}: the writers hardly wrote ({len(acked)} acks)"
-    print(f"\n{KILLS} kills ({during_open} while opening) in {elapsed:.1f} s; {len(acked)} acknowledged, {len(saved)} saved; seed {seed}")
 
 
 def test_a_second_writer_waits_then_gets_store_locked_naming_the_holder(tmp_path: Path) -> None:
