@@ -10,6 +10,7 @@ fast and the core stays free of the UI.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import shutil
@@ -166,6 +167,18 @@ def _service(args: argparse.Namespace, io: Io) -> Any:
     return Backroll(home)
 
 
+def _warn_backup(service: Any, io: Io) -> None:
+    """The save went through but the daily backup failed (see Store.backup_error): say so, or backups stop unnoticed."""
+    error = getattr(service.store, "backup_error", None) if service.store_is_open else None
+    if error is not None:
+        denied = getattr(error, "errno", None) in (errno.EACCES, errno.EPERM)
+        io.warn(
+            f"warning: today's backup in {service.locations.backups} could not be made "
+            f"({'permission was denied' if denied else error.strerror or error}); the history itself is saved. "
+            "Fix that folder so backups resume."
+        )
+
+
 def parse_day(text: str, option: str) -> date:
     try:
         return date.fromisoformat(text.strip())
@@ -265,6 +278,7 @@ def cmd_log(args: argparse.Namespace, io: Io) -> int:
         )
         session = service.log_session(routine, started, checkin, hurt=args.hurt, prescription=prescription)
         service.save_session(session)
+        _warn_backup(service, io)
         status = service.status()
     what = f"{session.routine}" + (f" ({prescription.describe()})" if prescription else "")
     io.print(
@@ -331,6 +345,7 @@ def cmd_import(args: argparse.Namespace, io: Io) -> int:
         return BAD_INPUT
     with _service(args, io) as service:
         report = exchange.import_sessions(service.store, sessions, dry_run=args.dry_run)
+        _warn_backup(service, io)
     io.print(f"{args.file}: {report.summary()}" + (" (dry run: nothing written)" if args.dry_run else "."))
     for session, reason in report.rejected:
         io.warn(f"{args.file}: rejected {session.id} ({session.routine}, {session.local_date.isoformat()}): {reason}")

@@ -28,6 +28,7 @@ added from another terminal (it is not called implicitly).
 
 from __future__ import annotations
 
+import errno as errno_codes
 import os
 import stat
 import threading
@@ -151,6 +152,19 @@ def _newer(schema: int) -> str:
     return f"it was written by a newer version of Backroll (schema {schema}; this version reads up to {CURRENT_SCHEMA}), upgrade Backroll to read it"
 
 
+def _open_error(exc: OSError, home: Path) -> StoreWriteError:
+    path = Path(exc.filename) if exc.filename else home
+    if exc.errno in (errno_codes.EACCES, errno_codes.EPERM):
+        why = "permission was denied"
+    else:
+        why = exc.strerror or str(exc)
+    return StoreWriteError(
+        f"Could not open the history in {path}: {why}; nothing was changed, check the owner and permissions of {path}.",
+        path=path,
+        errno=exc.errno,
+    )
+
+
 # --- the store ---------------------------------------------------------------------------
 
 
@@ -230,7 +244,11 @@ class Store:
         (a seam for tests: point it at a full disk).
         """
         store = cls(home, wait=wait, label=label, today=today, write_bytes=write_bytes)
-        store._open()
+        try:
+            store._open()
+        except OSError as exc:  # a folder we may not list or read (another owner, no x bit): say so, no traceback
+            store.close()
+            raise _open_error(exc, store.locations.home) from exc
         return store
 
     def _open(self) -> None:
