@@ -9,6 +9,7 @@ from tracker.ui.screens.confirm import ConfirmScreen
 from tracker.ui.screens.safety import HurtNoteScreen
 from tracker.ui.screens.session import SAFETY_INTERVAL, SessionScreen
 from tracker.ui.screens.today import TodayScreen
+from tracker.ui.widgets.bignum import BigNumber
 
 
 def label(screen, selector: str) -> str:
@@ -39,12 +40,12 @@ async def test_bridge_runs_at_todays_prescription_and_counts_from_the_clock(serv
         assert label(screen, "#pose-title") == "Hip rocks"
         assert label(screen, "#session-step") == "step 1 of 3"
         assert "RAISE" in label(screen, "#phase-word")
-        assert screen.query_one("#count", Digits).value == "1"
+        assert screen.query_one("#count", BigNumber).value == "1"
         assert "of 2 counts" in label(screen, "#count-unit")
         assert "Next:" in label(screen, "#next-step")
 
         await tick(pilot, clock, 1.0)
-        assert screen.query_one("#count", Digits).value == "2"
+        assert screen.query_one("#count", BigNumber).value == "2"
         await tick(pilot, clock, 1.0)
         assert "LOWER" in label(screen, "#phase-word")
         assert screen.runner.view().rep == 1

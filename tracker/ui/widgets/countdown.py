@@ -6,7 +6,9 @@ import math
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Digits, Label
+from textual.widgets import Label
+
+from .bignum import BigNumber
 
 PHASE_WORDS = {
     "raise": "RAISE",
@@ -28,11 +30,11 @@ def clock_text(seconds: float) -> str:
 
 
 class PhaseCount(Vertical):
-    """Phase word and count; readable two metres away."""
+    """Phase word over the count, which grows with the terminal: readable two metres away."""
 
     def compose(self) -> ComposeResult:
         yield Label("", id="phase-word")
-        yield Digits("", id="count")
+        yield BigNumber("", id="count")
         yield Label("", id="count-unit")
 
     def show(self, phase: str | None, count: str, unit: str = "", *, paused: bool = False) -> None:
@@ -42,7 +44,8 @@ class PhaseCount(Vertical):
         self.set_class(paused, "-paused")
         for name in PHASE_WORDS:
             self.set_class(phase == name, f"-{name}")
-        digits = self.query_one("#count", Digits)
+        digits = self.query_one("#count", BigNumber)
         digits.update(count)
         digits.display = bool(count)  # observing: no number, no blank block
+        self.set_class(not count, "-no-count")  # then the question takes the room
         self.query_one("#count-unit", Label).update(unit)
