@@ -218,7 +218,7 @@ def _duration(seconds: float) -> str:
 def cmd_status(args: argparse.Namespace, io: Io) -> int:
     with _service(args, io) as service:
         today = parse_day(args.today, "--today") if args.today else None
-        status = service.status(today)
+        status = service.status(today, quick=True)
     if args.json:
         io.print(json.dumps(status.to_json_dict(), ensure_ascii=False))
         return OK
@@ -433,7 +433,9 @@ def cmd_demo(args: argparse.Namespace, io: Io) -> int:
 
 def cmd_app(args: argparse.Namespace, io: Io) -> int:
     with _service(args, io) as service:
-        service.store  # open it now: a corrupt or locked history is exit 3, before the screen takes over
+        # The store is opened by Today's loader, after the first frame (reading a long history takes a
+        # while): a corrupt or locked history shows the app's readable error screen, and when it never
+        # opened, the exit code is still 3 with the reason on stderr (see open_app).
         return open_app(service, io)
 
 
@@ -449,7 +451,12 @@ def open_app(service: Any, io: Io) -> int:
     app = make_app(service)
     app.run()
     code = getattr(app, "return_code", None)
-    return code if isinstance(code, int) else OK
+    code = code if isinstance(code, int) else OK
+    error = getattr(app, "store_error", None)
+    if code == OK and error is not None and not service.store_is_open:
+        io.warn(f"backroll: {error}")
+        return CANNOT_OPEN
+    return code
 
 
 def _isatty(stream: Any) -> bool:

@@ -15,7 +15,17 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Mapping
+from typing import Any, Mapping, TypeVar
+
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def _member(cls: type[_E], value: Any) -> _E:
+    """`cls(value)`, with the common case (an exact value) looked up directly: from_dict runs per step."""
+    try:
+        return cls._value2member_map_[value]  # type: ignore[return-value]
+    except (KeyError, TypeError):  # anything else, including the errors: exactly what cls(value) does
+        return cls(value)
 
 
 class Side(StrEnum):
@@ -344,20 +354,22 @@ class StepResult:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> StepResult:
+        # Positional, in field order, with one bound get: the store reads every step of every session.
+        get = data.get
         return cls(
-            index=int(data["index"]),
-            pose=str(data["pose"]),
-            side=Side(data.get("side", "none")),
-            reps_planned=int(data.get("reps_planned", 0)),
-            reps_done=int(data.get("reps_done", 0)),
-            raise_counts=int(data.get("raise_counts", 0)),
-            lower_counts=int(data.get("lower_counts", 0)),
-            hold_seconds=float(data.get("hold_seconds", 0.0)),
-            seconds=float(data.get("seconds", 0.0)),
-            skipped=bool(data.get("skipped", False)),
-            completed=bool(data.get("completed", False)),
-            answer=data.get("answer"),
-            question_key=str(data.get("question_key", "")),
+            int(data["index"]),
+            str(data["pose"]),
+            _member(Side, get("side", "none")),
+            int(get("reps_planned", 0)),
+            int(get("reps_done", 0)),
+            int(get("raise_counts", 0)),
+            int(get("lower_counts", 0)),
+            float(get("hold_seconds", 0.0)),
+            float(get("seconds", 0.0)),
+            bool(get("skipped", False)),
+            bool(get("completed", False)),
+            get("answer"),
+            str(get("question_key", "")),
         )
 
 
@@ -403,12 +415,15 @@ class CheckIn:
         def pain(value: Any) -> int | None:
             return None if value is None else int(value)
 
+        get = data.get
+        stable = get("stable")
+        felt = get("felt")
         return cls(
-            pain_before=pain(data.get("pain_before")),
-            pain_after=pain(data.get("pain_after")),
-            stable=Stability(data["stable"]) if data.get("stable") else None,
-            felt=Felt(data["felt"]) if data.get("felt") else None,
-            note=str(data.get("note") or ""),
+            pain(get("pain_before")),
+            pain(get("pain_after")),
+            _member(Stability, stable) if stable else None,
+            _member(Felt, felt) if felt else None,
+            str(get("note") or ""),
         )
 
 
@@ -456,18 +471,24 @@ class Session:
         started = datetime.fromisoformat(data["started_at"])
         if started.tzinfo is None:
             raise ValueError("started_at must carry a UTC offset")
+        get = data.get
+        hurt_at = get("hurt_at")
+        prescription = get("prescription")
+        step = StepResult.from_dict
+        # Positional, in field order (id, routine, started_at, zone, local_date, duration, completed,
+        # hurt, hurt_at, checkin, prescription, steps, origin): the store reads 10,000s of these at open.
         return cls(
-            id=str(data["id"]),
-            routine=str(data["routine"]),
-            started_at=started,
-            zone=str(data["zone"]),
-            local_date=date.fromisoformat(data["local_date"]),
-            duration=float(data.get("duration", 0.0)),
-            completed=bool(data.get("completed", False)),
-            hurt=bool(data.get("hurt", False)),
-            hurt_at=HurtAt.from_dict(data["hurt_at"]) if data.get("hurt_at") else None,
-            checkin=CheckIn.from_dict(data.get("checkin") or {}),
-            prescription=Prescription.from_dict(data["prescription"]) if data.get("prescription") else None,
-            steps=tuple(StepResult.from_dict(s) for s in data.get("steps", ())),
-            origin=str(data.get("origin", "app")),
+            str(data["id"]),
+            str(data["routine"]),
+            started,
+            str(data["zone"]),
+            date.fromisoformat(data["local_date"]),
+            float(get("duration", 0.0)),
+            bool(get("completed", False)),
+            bool(get("hurt", False)),
+            HurtAt.from_dict(hurt_at) if hurt_at else None,
+            CheckIn.from_dict(get("checkin") or {}),
+            Prescription.from_dict(prescription) if prescription else None,
+            tuple([step(s) for s in get("steps", ())]),
+            str(get("origin", "app")),
         )

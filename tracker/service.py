@@ -1,8 +1,9 @@
 """The one object the CLI and the UI use to reach the core.
 
-`Backroll(home)` loads the content library (built-in plus `<home>/routines`),
-opens the store lazily (so a screen that only shows the library never takes
-the lock), and answers the questions the screens ask: today's status
+`Backroll(home)` loads the content library (built-in plus `<home>/routines`)
+and opens the store lazily, on first use (so a screen that only shows the
+library never takes the lock, and the app draws its first frame before
+reading anything), and answers the questions the screens ask: today's status
 (streaks + advice + the next prescription), the history, the routine to run
 now, and the saving of a finished session.
 
@@ -16,15 +17,14 @@ No Textual here (see the import-linter contract in pyproject.toml).
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from tracker import progression, streaks
-from tracker.content import Library, load_library
 from tracker.model import (
     CheckIn,
     HoldUnit,
@@ -39,8 +39,14 @@ from tracker.model import (
     StepResult,
 )
 from tracker.paths import Locations
-from tracker.progression import Advice
-from tracker.streaks import StreakSummary
+
+if TYPE_CHECKING:
+    from tracker.content import Library
+    from tracker.progression import Advice
+    from tracker.streaks import StreakSummary
+
+# Content, progression and streaks are imported where they are first needed: the app's first
+# frame needs none of them (Today reads them in a worker), and neither does `backroll --help`.
 
 PROGRAM_ID = "bridge"
 Now = Callable[[], datetime]
@@ -144,11 +150,12 @@ class Backroll:
         if not _valid_zone(self.zone):
             raise ValueError(f"{self.zone!r} is not a time zone this computer knows.")
         self.tzinfo = ZoneInfo(self.zone)
-        user_dir = self.locations.routines
-        self.library: Library = library if library is not None else load_library(user_dir if user_dir.is_dir() else None)
+        self._library: Library | None = library  # loaded on first use (see the library property)
+        self._library_mutex = threading.Lock()
         self._store_wait = store_wait
         self._label = label
         self._store: Any = None
+        self._store_mutex = threading.Lock()  # the app opens the store in a worker; one open, however many ask
         self._settings: Settings | None = None
         self._prescribed: dict[Routine, Prescription] = {}
 
@@ -172,11 +179,15 @@ class Backroll:
     @property
     def store(self) -> Any:
         """The history store, opened (and locked) on first use. Raises StoreLocked / StoreCorrupt."""
-        if self._store is None:
-            from tracker.store import Store
+        store = self._store
+        if store is None:
+            with self._store_mutex:
+                store = self._store
+                if store is None:
+                    from tracker.store import Store
 
-            self._store = Store.open(self.home, wait=self._store_wait, label=self._label, today=self.today)
-        return self._store
+                    store = self._store = Store.open(self.home, wait=self._store_wait, label=self._label, today=self.today)
+        return store
 
     @property
     def store_is_open(self) -> bool:
@@ -206,6 +217,20 @@ class Backroll:
         self.close()
 
     # ------------------------------------------------------------------ content
+
+    @property
+    def library(self) -> Library:
+        """The built-in content plus `<home>/routines`, read on first use (once, whichever thread asks)."""
+        library = self._library
+        if library is None:
+            with self._library_mutex:
+                library = self._library
+                if library is None:
+                    from tracker.content import load_library
+
+                    user_dir = self.locations.routines
+                    library = self._library = load_library(user_dir if user_dir.is_dir() else None)
+        return library
 
     @property
     def library_errors(self) -> tuple[Any, ...]:
@@ -288,20 +313,41 @@ class Backroll:
         return [s for s in self.store.sessions() if s.local_date <= today]
 
     def advice(self, today: date | None = None, program_id: str = PROGRAM_ID) -> Advice:
+        from tracker import progression
+
         today = today or self.today()
         return progression.advise(
             self._history_until(today), self.settings, today, self.rules(program_id), program_id
         )
 
-    def status(self, today: date | None = None, program_id: str = PROGRAM_ID) -> Status:
-        """Streaks, advice and the next prescription as of `today` (sessions after it are ignored)."""
+    def status(self, today: date | None = None, program_id: str = PROGRAM_ID, *, quick: bool = False) -> Status:
+        """Streaks, advice and the next prescription as of `today` (sessions after it are ignored).
+
+        `quick` (for `backroll status`, which reads and exits): when the store is not open yet, read
+        the history through the store's summary cache (tracker.store.summary) instead of opening
+        the store, which parses every session's steps; same answer, same errors.
+        """
+        from tracker import progression, streaks
+
         today = today or self.today()
-        history = self._history_until(today)
-        summary = streaks.summarize(history, self.settings, today)
-        advice = progression.advise(history, self.settings, today, self.rules(program_id), program_id)
+        found = self._summary() if quick and self._store is None else None
+        if found is not None:
+            settings, sessions = found
+            history = [s for s in sessions if s.local_date <= today]
+        else:
+            settings, history = self.settings, self._history_until(today)
+        summary = streaks.summarize(history, settings, today)
+        advice = progression.advise(history, settings, today, self.rules(program_id), program_id)
         return Status(today=today, streak=summary, advice=advice, prescription=advice.prescription, program_id=program_id)
 
+    def _summary(self) -> tuple[Settings, list[Session]] | None:
+        from tracker.store.summary import read_summary
+
+        return read_summary(self.home, wait=self._store_wait, label=self._label)
+
     def level_history(self, program_id: str = PROGRAM_ID) -> list[tuple[date, Prescription]]:
+        from tracker import progression
+
         return progression.level_history(self.store.sessions(), program_id)
 
     # ------------------------------------------------------------------ sessions

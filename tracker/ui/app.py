@@ -12,7 +12,8 @@ import time
 from dataclasses import replace
 from datetime import timezone
 from importlib import import_module
-from typing import Any, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
 
 from textual import work
 from textual.app import App
@@ -20,11 +21,14 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from .commands import BackrollCommands
-from .screens.safety import SafetyNoteScreen
-from .screens.session import SessionScreen
 from .screens.store_error import StoreErrorScreen
-from .screens.today import TodayScreen
 from .sound import CuePlayer
+
+if TYPE_CHECKING:
+    from .screens.session import SessionScreen
+
+# The session, check-in and safety screens are imported when first shown: the first frame needs
+# only Today (imported by its mode factory), and every import before it is start-up time.
 
 Clock = Callable[[], float]
 
@@ -47,7 +51,10 @@ def is_store_error(error: BaseException) -> bool:
 
 
 class BackrollApp(App[None]):
-    CSS_PATH = ["app.tcss", "views.tcss"]  # ours, then the other views' (History, Progress, Library, Settings)
+    CSS_PATH = ["app.tcss"]  # Today, the session flow and the dialogs
+    # The other views' CSS (History, Progress, Library, Settings, Help, the note editor): read right after
+    # the first frame instead of before it (parsing CSS is a good part of start-up); same order, same rules.
+    DEFERRED_CSS_PATH = ["views.tcss"]
     TITLE = "Backroll"
     COMMANDS = App.COMMANDS | {BackrollCommands}
     VIEWS = (("today", "Today"), ("history", "History"), ("progress", "Progress"), ("library", "Library"), ("settings", "Settings"))
@@ -69,6 +76,7 @@ class BackrollApp(App[None]):
         self.cue_player = CuePlayer(self, voice_program=voice_program)
         self.views: dict[str, Screen[Any]] = {}
         self.ready = False  # the store is open and Today has loaded once
+        self.store_error: BaseException | None = None  # the last store error shown, until data loads again
         self.session_screen: SessionScreen | None = None
         self._safety_checked = False
         for mode in VIEW_SCREENS:
@@ -92,6 +100,15 @@ class BackrollApp(App[None]):
         if not self.cursor_blink:
             self.screen_change_signal.subscribe(self, self._stop_blinking)
         self.switch_mode("today")
+        self.call_after_refresh(self._load_deferred_css)
+
+    def _load_deferred_css(self) -> None:
+        folder = Path(inspect.getfile(type(self))).parent
+        for name in self.DEFERRED_CSS_PATH:
+            path = str((folder / name).resolve())
+            if not self.stylesheet.has_source(path, ""):
+                self.stylesheet.read(path)
+        self.refresh_css(animate=False)
 
     def _stop_blinking(self, screen: Screen[Any]) -> None:
         def stop() -> None:
@@ -119,6 +136,7 @@ class BackrollApp(App[None]):
         """Called by Today after each successful load (store open, settings read)."""
         first = not self.ready
         self.ready = True
+        self.store_error = None
         if first:
             self.refresh_bindings()
             settings = self.service.settings
@@ -127,6 +145,8 @@ class BackrollApp(App[None]):
         if not self._safety_checked:
             self._safety_checked = True
             if not self.service.settings.safety_note_seen:
+                from .screens.safety import SafetyNoteScreen
+
                 self.push_screen(SafetyNoteScreen(), callback=lambda _: self._mark_safety_seen())
 
     @work(thread=True, exclusive=True, group="settings", exit_on_error=False)
@@ -152,6 +172,7 @@ class BackrollApp(App[None]):
     def show_error(self, error: BaseException) -> None:
         """A store error gets a readable screen; anything else a notification."""
         if is_store_error(error):
+            self.store_error = error
             if not isinstance(self.screen, StoreErrorScreen):
                 self.push_screen(StoreErrorScreen(error), callback=lambda _: self.refresh_views())
         else:
@@ -172,6 +193,8 @@ class BackrollApp(App[None]):
     @work(thread=True, exclusive=True, group="start", exit_on_error=False)
     def _prepare(self, routine_id: str) -> None:
         try:
+            from .screens import session  # noqa: F401 - imported here, off the event loop
+
             routine = self.service.routine(routine_id)
             self.service.settings  # noqa: B018 - opens the store here, not on the event loop
         except KeyError:
@@ -184,6 +207,7 @@ class BackrollApp(App[None]):
 
     def _run(self, routine: Any) -> None:
         from ..runner import Runner
+        from .screens.session import SessionScreen
 
         if self.in_session:
             return
@@ -222,6 +246,8 @@ class BackrollApp(App[None]):
         self.exit()
 
     def action_safety_note(self) -> None:
+        from .screens.safety import SafetyNoteScreen
+
         self.push_screen(SafetyNoteScreen())
 
     def action_toggle_sound(self) -> None:

@@ -99,7 +99,8 @@ class TodayScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#next", Static).border_title = "Next session"
-        self.refresh_data()
+        # Paint first, then read: opening a long history in a thread competes with the first frame.
+        self.call_after_refresh(self.refresh_data)
 
     def refresh_data(self) -> None:
         """Reload from the service, off the event loop."""
