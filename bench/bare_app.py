@@ -11,7 +11,7 @@ import sys
 from textual.app import App, ComposeResult
 from textual.widgets import Footer, Header, Static
 
-from bench.probe import autopilot_from_argv
+from bench.probe import watch
 
 
 class BareApp(App[None]):
@@ -22,7 +22,8 @@ class BareApp(App[None]):
 
 
 def main() -> None:
-    BareApp().run(headless=True, auto_pilot=autopilot_from_argv(sys.argv[1:]))
+    app = BareApp()
+    app.run(headless=True, auto_pilot=watch(app, sys.argv[1:]))
 
 
 if __name__ == "__main__":

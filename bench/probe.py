@@ -1,12 +1,28 @@
 """What the benchmarked app processes do once they are up, shared by ours and the baseline.
 
-`--exit-after-first-frame`: exit right after the first full refresh.
-`--idle SECONDS`: stay idle on the first screen, then print the process CPU
-seconds and peak RSS as one JSON line and exit.
+`watch(app, argv)` is called on the app before `app.run(headless=True, ...)`
+and returns the autopilot to run it with:
+
+`--exit-after-first-frame`: exit right after the first full refresh, i.e.
+the first frame the app hands to its driver (`App._display` with a
+renderable, outside a batch). Headless, the driver drops the bytes, but the
+frame is composed exactly as it would be for a terminal. The process prints
+`{"first_frame": <time.monotonic()>, ...}`: CLOCK_MONOTONIC is the same
+clock in every process on Linux, so the parent subtracts the moment it
+spawned the process and gets spawn-to-first-frame, without the time it
+takes the process to shut down.
+
+`--idle SECONDS`: after the first frame, and once the app says its data is
+loaded (an `app.ready` attribute, when it has one), stay idle on that first
+screen, then print the process CPU and wall seconds of the idle stretch and
+the peak RSS, and exit.
+
+Reports go to fd 1 as one JSON line (Textual redirects sys.stdout while it runs).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import resource
@@ -14,27 +30,61 @@ import time
 from typing import Any, Callable
 
 
-def autopilot_from_argv(argv: list[str]) -> Callable[[Any], Any]:
-    idle = 0.0
-    if "--idle" in argv:
-        idle = float(argv[argv.index("--idle") + 1])
+def report(data: dict[str, Any]) -> None:
+    os.write(1, (json.dumps(data) + "\n").encode())
+
+
+def _maxrss_kb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def watch(app: Any, argv: list[str]) -> Callable[[Any], Any]:
+    """Hook the first frame of `app`; return the autopilot for `argv`."""
+    first_frame = asyncio.Event()
+    state: dict[str, Any] = {}
+    original_display = app._display
+
+    def display(screen: Any, renderable: Any) -> None:
+        original_display(screen, renderable)
+        if renderable is not None and "first_frame" not in state and not app._batch_count:
+            state["first_frame"] = time.monotonic()
+            state["cpu"] = time.process_time()
+            state["screen"] = type(screen).__name__
+            first_frame.set()
+
+    app._display = display
+
+    idle = float(argv[argv.index("--idle") + 1]) if "--idle" in argv else 0.0
 
     async def autopilot(pilot: Any) -> None:
-        await pilot.pause()  # the first full refresh has been processed
-        if idle:
-            await pilot.pause()
-            cpu0 = time.process_time()
-            wall0 = time.monotonic()
-            await pilot.pause(idle)
-            report = {
+        await first_frame.wait()
+        if not idle:
+            report(
+                {
+                    "first_frame": state["first_frame"],
+                    "screen": state["screen"],
+                    "cpu_to_first_frame": state["cpu"],
+                    "maxrss_kb": _maxrss_kb(),
+                }
+            )
+            pilot.app.exit()
+            return
+        while not getattr(pilot.app, "ready", True):  # e.g. Today still loading the history
+            await asyncio.sleep(0.02)
+        loaded = time.monotonic()
+        await pilot.pause()
+        cpu0 = time.process_time()
+        wall0 = time.monotonic()
+        await asyncio.sleep(idle)
+        report(
+            {
+                "first_frame": state["first_frame"],
+                "loaded": loaded,
                 "cpu": time.process_time() - cpu0,
                 "wall": time.monotonic() - wall0,
-                "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                "maxrss_kb": _maxrss_kb(),
             }
-        else:
-            report = {"maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
-        # Textual redirects sys.stdout while it runs: write to the real fd.
-        os.write(1, (json.dumps(report) + "\n").encode())
+        )
         pilot.app.exit()
 
     return autopilot
