@@ -107,7 +107,14 @@ def remove_partials(root: Path) -> None:
 def prune(root: Path, keep: int = KEEP) -> list[Path]:
     removed = []
     for old in backup_days(root)[keep:]:
-        shutil.rmtree(old, ignore_errors=True)
+        # Renamed first (atomic), then deleted: a kill half way leaves a .partial- folder that the next
+        # open removes, never a dated folder with half its files that would pass for a complete backup.
+        doomed = root / f"{PARTIAL_PREFIX}pruned-{old.name}"
+        try:
+            os.replace(old, doomed)
+        except OSError:
+            doomed = old
+        shutil.rmtree(doomed, ignore_errors=True)
         removed.append(old)
     return removed
 
