@@ -1323,12 +1323,14 @@ def failed_writes() -> Tally:
 
             os.chown(home / "data", STRANGER, STRANGER)  # 0700 and someone else's: cannot even be listed
             before = file_hashes(home, skip_lock=True)
-            result = run_cli(home, "log", "bridge", "--note", "data denied", unprivileged=True)
+            results = {" ".join(args[:2]): run_cli(home, *args, unprivileged=True)
+                       for args in (("log", "bridge", "--note", "data denied"), ("status",), ("status", "--json"))}  # fmt: skip
             os.chown(home / "data", 0, 0)
             problems = []
-            if result.returncode == 0 or "Traceback" in result.stderr or "permission" not in result.stderr.lower() \
-                    or str(home / "data") not in result.stderr:
-                problems.append(f"data denied: `log` exit {result.returncode}: {result.stderr.strip()[-300:]}")
+            for command, result in results.items():
+                if result.returncode == 0 or "Traceback" in result.stderr or "permission" not in result.stderr.lower() \
+                        or str(home / "data") not in result.stderr:
+                    problems.append(f"data denied: `{command}` exit {result.returncode}: {result.stderr.strip()[-300:]}")
             changed = changed_files(before, file_hashes(home, skip_lock=True))
             tally.attempt(problems + [f"data denied: changed {changed}"] * bool(changed), lost=len(changed))
         else:
