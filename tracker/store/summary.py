@@ -173,6 +173,13 @@ def read_summary(home: Path, *, wait: float = 5.0, label: str | None = None) -> 
 
     None when the real Store must be opened instead (see the module docstring).
     """
+    try:
+        return _read_summary(home, wait=wait, label=label)
+    except OSError:
+        return None  # a folder we may not read (another owner...): Store.open explains it in one sentence
+
+
+def _read_summary(home: Path, *, wait: float, label: str | None) -> tuple[Settings, list[Session]] | None:
     from tracker.store.core import parse_settings, parse_shard  # the store's own validation
 
     loc = Locations(Path(home))
