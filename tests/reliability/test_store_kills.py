@@ -173,6 +173,6 @@ def test_the_app_stays_open_while_two_clis_write_and_nothing_is_lost(tmp_path: P
         assert a.wait(60) == 0 and b.wait(60) == 0
     acked = set(mine) | set(out_a) | set(out_b)
     assert len(acked) == 3 * count
-    assert app.refresh() is True
+    app.refresh()  # True unless the app happened to write last (it catches up before each of its writes)
     assert {s.id for s in app.sessions()} == acked
     assert {s.id for s in Store.open(home).sessions()} == acked
