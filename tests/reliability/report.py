@@ -21,10 +21,10 @@ from reliability import scenarios  # noqa: E402
 
 FULL = {
     "kill_writers": dict(kills=1000),
-    "kill_imports": dict(kills=40, real_processes=5),
-    "kill_backups": dict(kills=150),
+    "kill_imports": dict(kills=30, real_processes=4),
+    "kill_backups": dict(kills=100),
     "corruption": dict(),
-    "two_instances": dict(races=150, real_races=25),
+    "two_instances": dict(races=120, real_races=10),
     "bad_content": dict(),
     "bad_imports": dict(),
     "failed_writes": dict(),

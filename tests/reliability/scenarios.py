@@ -1227,7 +1227,7 @@ def failed_writes() -> Tally:
     from tracker.store import Store, StoreWriteError
     from tracker.store.storage import write_all
 
-    tally = Tally("6 failed writes", "read-only tmpfs, full tmpfs, permission denied (uid nobody), EROFS/ENOSPC/EACCES seam")
+    tally = Tally("6 failed writes", "read-only tmpfs, full tmpfs, folders of another owner (unshare -U), 5 errnos through the write seam")
     with timed(tally), temp_root() as root:
         spare = root / "spare"
         spare.mkdir()
