@@ -1298,7 +1298,8 @@ def failed_writes() -> Tally:
 
         # c) permission denied, for real: root in a user namespace of its own obeys file modes, and
         #    cannot chmod what it does not own (the store makes its own folders 0700 again)
-        can_drop = subprocess.run(["unshare", "-U", "true"], capture_output=True).returncode == 0
+        can_drop = os.geteuid() == 0 and shutil.which("unshare") is not None and \
+            subprocess.run(["unshare", "-U", "true"], capture_output=True).returncode == 0  # fmt: skip
         if can_drop:
             home = root / "denied"
             yesterday = datetime.now(zone).date() - timedelta(days=1)
@@ -1334,7 +1335,7 @@ def failed_writes() -> Tally:
             changed = changed_files(before, file_hashes(home, skip_lock=True))
             tally.attempt(problems + [f"data denied: changed {changed}"] * bool(changed), lost=len(changed))
         else:
-            tally.notes.append("`unshare -U` is not permitted: permission denied is covered by the EACCES seam case only")
+            tally.notes.append("not root, or `unshare -U` not permitted: permission denied is covered by the EACCES seam case only")
 
         # d) the store's write seam: every errno a disk can return, in-process
         for code in (errno.EROFS, errno.ENOSPC, errno.EACCES, errno.EIO, errno.EDQUOT):
