@@ -16,9 +16,11 @@ prints one JSON line on fd 1:
     lateness_ms   per change of the big number (count, or seconds left) or
                   of the phase: when the frame showing it was handed to the
                   driver, minus when the runner's timeline made it due
+                  (drawn_lateness_ms: to the redraw that updated the widgets)
     end_error_ms  when the app ended the session (the redraw that found the
                   runner finished) minus the planned end (start + planned
-                  length); end_shown_error_ms: the frame that showed it
+                  length); end_shown_error_ms: the first frame after it (the
+                  check-in screen, composed and laid out)
     planned_s     the runner's planned length
     cpu, wall     process CPU seconds and wall seconds from the start of the
                   session to its end
@@ -93,12 +95,15 @@ class SessionProbe:
         self.app = app
         self.clock = clock
         self.lateness: list[float] = []
+        self.drawn: list[float] = []  # the same, to the redraw that updated the widgets (timer lateness)
         self.pending: list[float] = []  # due times of changes drawn but not yet displayed
         self.last_key: tuple[Any, ...] | None = None
         self.redraws = 0
         self.frames = 0
         self.start_clock: float | None = None
         self.start_cpu = 0.0
+        self.first_cpu: float | None = None  # at the session screen's first redraw (composed and mounted)
+        self.first_clock = 0.0
         self.planned_end: float | None = None
         self.ended_at: float | None = None
         self.end_cpu = 0.0
@@ -128,6 +133,9 @@ class SessionProbe:
         now = self.clock()
         runner = screen.runner
         self.redraws += 1
+        if self.first_cpu is None:
+            self.first_cpu = time.process_time()
+            self.first_clock = now
         if self.planned_end is None and runner.status != "ready":
             # The runner's timeline starts at its first clock read (start()).
             self.planned_s = runner.planned_seconds
@@ -137,7 +145,6 @@ class SessionProbe:
             if runner.status == "finished" and self.ended_at is None:
                 self.ended_at = now
                 self.end_cpu = time.process_time()
-                self.pending.append(self.planned_end or now)  # the end itself is a visible change
             return
         if runner.status != "running":
             return
@@ -155,18 +162,19 @@ class SessionProbe:
         if key != self.last_key:
             self.last_key = key
             self.pending.append(runner._raw(due))
+            self.drawn.append((now - runner._raw(due)) * 1000)
 
     def displayed(self) -> None:
         if self.start_clock is None:
             return
         self.frames += 1
+        if self.ended_at is not None and self.end_shown_at is None:
+            self.end_shown_at = self.clock()  # the first frame after the end: the check-in screen
         if not self.pending:
             return
         now = self.clock()
         for due in self.pending:
             self.lateness.append((now - due) * 1000)
-        if self.ended_at is not None and self.end_shown_at is None:
-            self.end_shown_at = now
         self.pending.clear()
 
 
@@ -193,11 +201,14 @@ def _session_autopilot(seconds: int) -> Any:
         report(
             {
                 "lateness_ms": [round(x, 3) for x in probe.lateness],
+                "drawn_lateness_ms": [round(x, 3) for x in probe.drawn],
                 "end_error_ms": round((probe.ended_at - probe.planned_end) * 1000, 3),
                 "end_shown_error_ms": round(((probe.end_shown_at or probe.ended_at) - probe.planned_end) * 1000, 3),
                 "planned_s": probe.planned_s,
                 "cpu": probe.end_cpu - probe.start_cpu,
                 "wall": probe.ended_at - probe.start_clock,
+                "cpu_after_mount": probe.end_cpu - (probe.first_cpu or probe.start_cpu),
+                "wall_after_mount": probe.ended_at - (probe.first_clock or probe.start_clock),
                 "redraws": probe.redraws,
                 "frames": probe.frames,
             }

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable
 
+from rich.cells import cell_len
 from rich.markup import escape
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.actions import SkipAction
 from textual.binding import Binding
@@ -32,6 +33,22 @@ if TYPE_CHECKING:
 
 SAFETY_INTERVAL = 2.0  # seconds; catches a missed timer (suspend, clock jump) at negligible cost
 TIMER_SLACK = 0.01  # fire just after the change so the view has moved on
+OVERDUE = 0.25  # the safety interval redraws only when the one-shot timer is this late (it missed)
+# One-line labels whose box is as wide as their text: a new text of the same width needs a repaint, not a
+# layout pass over the whole screen (which is most of the cost of a redraw, once a second).
+SAME_WIDTH_NO_LAYOUT = frozenset({"#session-step", "#session-left"})
+
+
+class SessionProgress(ProgressBar):
+    """The session's progress bar, without ProgressBar's once-a-second ETA update.
+
+    No ETA is shown here, but the stock widget still recomputes it every second and repaints, which
+    costs the session a second frame per second; the bar moves when the screen redraws it anyway.
+    """
+
+    def on_mount(self, event: events.Mount) -> None:
+        event.prevent_default()  # ProgressBar.on_mount would start the 1-second interval
+        self.update()
 
 
 @dataclass
@@ -80,6 +97,7 @@ class SessionScreen(Screen[Any]):
         self.started_at = started_at
         self.clock = clock
         self._timer: Timer | None = None
+        self._due: float | None = None  # clock time the one-shot timer is set for
         self._question: _Question | None = None
         self._ending = False
         self._shown: dict[str, object] = {}
@@ -93,7 +111,7 @@ class SessionScreen(Screen[Any]):
             yield Label(escape(self.routine.name), id="session-routine")
             yield Label("", id="session-step")
             yield Label("", id="session-left")
-        yield ProgressBar(total=1.0, show_eta=False, show_percentage=False, id="session-progress")
+        yield SessionProgress(total=1.0, show_eta=False, show_percentage=False, id="session-progress")
         with Vertical(id="session-body"):
             yield Label("", id="pose-title")
             yield Static("", id="pose-cue")
@@ -106,7 +124,7 @@ class SessionScreen(Screen[Any]):
     def on_mount(self) -> None:
         if self.runner.status == "ready":
             self.runner.start()
-        self.set_interval(SAFETY_INTERVAL, self.refresh_view, name="session-safety")
+        self.set_interval(SAFETY_INTERVAL, self._safety_check, name="session-safety")
         self.refresh_view()
 
     # Drawing ---------------------------------------------------------------
@@ -124,11 +142,24 @@ class SessionScreen(Screen[Any]):
         if self.runner.done and not self._ending and self.runner.status == "finished":
             self._end()
 
+    def _safety_check(self) -> None:
+        """Redraw if the one-shot timer missed its change (suspend, clock jump) or none is set.
+
+        Between changes nothing on screen moves but the progress bar, so a redraw that is not
+        overdue would only cost a frame (a third of the frames of a running session).
+        """
+        due = self._due
+        if due is not None and self.clock() < due + OVERDUE:
+            return
+        self.refresh_view()
+
     def _set(self, selector: str, text: str) -> None:
         # Only touch widgets whose text changed: most redraws change one number.
-        if self._shown.get(selector) != text:
+        old = self._shown.get(selector)
+        if old != text:
             self._shown[selector] = text
-            self.query_one(selector, Static).update(text)
+            same_width = selector in SAME_WIDTH_NO_LAYOUT and isinstance(old, str) and cell_len(old) == cell_len(text)
+            self.query_one(selector, Static).update(text, layout=not same_width)
 
     def _draw(self, view: Any) -> None:
         step = f"step {view.step_number} of {view.step_count}"
@@ -146,10 +177,16 @@ class SessionScreen(Screen[Any]):
         self._set("#pose-where", " · ".join(where))
         phase = str(getattr(view.phase, "value", view.phase)) if view.phase is not None else None
         count, unit = count_text(view)
-        shown = (phase, count, unit, view.paused)
+        shown = (phase, unit, view.paused, bool(count))
         if self._shown.get("phase") != shown:
             self._shown["phase"] = shown
+            self._shown["count"] = count
             self.query_one(PhaseCount).show(phase, count, unit, paused=view.paused)
+        elif self._shown.get("count") != count:
+            # Only the number moved (the usual redraw): the phase word, unit and classes stay as they are,
+            # so skip PhaseCount.show's label updates and restyling and repaint just the number.
+            self._shown["count"] = count
+            self.query_one("#phase #count").update(count)  # type: ignore[attr-defined]
         self._set("#next-step", f"Next: {escape(view.next_title)}" if view.next_title else "Last step")
         self.set_class(view.paused, "-paused")
         self._show_question(view)
@@ -190,12 +227,14 @@ class SessionScreen(Screen[Any]):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+        self._due = None
         if self.runner.status != "running":
             return
         change = self.runner.next_change()
         if change is None:
             return
         delay = max(0.0, change - self.clock()) + TIMER_SLACK
+        self._due = self.clock() + delay
         self._timer = self.set_timer(delay, self.refresh_view, name="session-next")
 
     # Actions ---------------------------------------------------------------
