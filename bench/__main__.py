@@ -41,11 +41,20 @@ def main(argv: list[str] | None = None) -> int:
         results.extend(figures.ALL[name](quick=args.quick))
 
     print(render(results))
+    notes = [f for f in results if f.note]
+    if notes:
+        print("\nNotes:")
+        for f in notes:
+            print(f"  - {f.name}: {f.note}")
     missed = [f for f in results if f.met is False]
     if missed:
         print("\nTargets missed:")
         for f in missed:
-            print(f"  - {f.name}: {f.value_text()} vs target {f.target}")
+            ratio = f" ({f.ratio:.2f}x)" if f.ratio is not None else ""
+            print(f"  - {f.name}: {f.value_text()}{ratio} vs target {f.target}")
+            why = next((text for prefix, text in figures.PROFILED.items() if f.name.startswith(prefix)), "")
+            if why:
+                print(f"    profile: {why}")
     else:
         print("\nEvery target met.")
     print(f"\n(total {time.monotonic() - started:.0f} s)")

@@ -35,6 +35,15 @@ def report(data: dict[str, Any]) -> None:
 
 
 def _maxrss_kb() -> int:
+    """Peak RSS of this process image: VmHWM. (ru_maxrss keeps the high-water mark of the parent the
+    benchmark forked from, across exec: a big parent makes every child look as big.)"""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 

@@ -601,7 +601,10 @@ class Store:
             docs = parse_shard(path, data)
         except Unreadable as exc:
             raise self._corrupt(exc) from None
-        db = TinyDB(path, storage=AtomicJSONStorage, data=data, token=token, write_bytes=self._write_bytes)
+        # The parsed JSON is not kept: memory holds the Sessions (docs) only, not a second copy of every
+        # session as dicts (which doubled the memory of a long history). TinyDB asks for the dicts only
+        # when this month is written, under the lock, and the storage then reads the file once.
+        db = TinyDB(path, storage=AtomicJSONStorage, data=None, token=token, write_bytes=self._write_bytes)
         return _Shard(key, path, db, docs)
 
     def _new_shard(self, key: str) -> _Shard:
