@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ..app import BackrollApp
 
 SAFETY_INTERVAL = 2.0  # seconds; catches a missed timer (suspend, clock jump) at negligible cost
-TIMER_SLACK = 0.01  # fire just after the change so the view has moved on
+TIMER_SLACK = 0.002  # fire just after the change so the view has moved on (event-loop timers are ms-accurate)
 OVERDUE = 0.25  # the safety interval redraws only when the one-shot timer is this late (it missed)
 # One-line labels whose box is as wide as their text: a new text of the same width needs a repaint, not a
 # layout pass over the whole screen (which is most of the cost of a redraw, once a second).
