@@ -189,6 +189,15 @@ class Backroll:
                     store = self._store = Store.open(self.home, wait=self._store_wait, label=self._label, today=self.today)
         return store
 
+    def refresh_history(self) -> bool:
+        """Pick up sessions another process saved (`backroll log`, an import) since we last read.
+
+        Cheap (a stat per month file, only changed files re-read); False when
+        nothing changed or the store is not open yet (it will read fresh).
+        """
+        store = self._store
+        return bool(store is not None and store.refresh())
+
     @property
     def store_is_open(self) -> bool:
         return self._store is not None

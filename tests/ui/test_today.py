@@ -142,3 +142,21 @@ async def test_theme_from_settings_is_applied(service, make, settle):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.theme == "nord"
+
+
+async def test_a_session_logged_from_another_terminal_shows_up(service, make, settle):
+    """`backroll log` in another terminal while the app is open: Today catches up on a view switch."""
+    from tracker.store import Store
+
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#streak-digits", Digits).value == "0"
+        other = Store.open(service.home)  # a second writer, as `backroll log` would be
+        other.add(service.log_session(service.routine("pelvic-tilt-check"), service.now(), origin="cli"))
+        other.close()
+        await pilot.press("2")  # to History and back: each view switch catches up
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert app.screen.query_one("#streak-digits", Digits).value == "1"

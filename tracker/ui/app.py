@@ -50,6 +50,8 @@ def is_store_error(error: BaseException) -> bool:
     return isinstance(error, StoreError)
 
 
+CATCH_UP_INTERVAL = 60.0  # seconds between checks for sessions saved by another process
+
 class BackrollApp(App[None]):
     CSS_PATH = ["app.tcss"]  # Today, the session flow and the dialogs
     # The other views' CSS (History, Progress, Library, Settings, Help, the note editor): read right after
@@ -101,6 +103,8 @@ class BackrollApp(App[None]):
             self.screen_change_signal.subscribe(self, self._stop_blinking)
         self.switch_mode("today")
         self.call_after_refresh(self._load_deferred_css)
+        # Terminals that report focus trigger catch_up at once; the rest within a minute.
+        self.set_interval(CATCH_UP_INTERVAL, self.catch_up)
 
     def _load_deferred_css(self) -> None:
         folder = Path(inspect.getfile(type(self))).parent
@@ -232,6 +236,23 @@ class BackrollApp(App[None]):
         if self.check_action("view", (mode,)):
             self.switch_mode(mode)
             self.refresh_bindings()
+            self.catch_up()
+
+    def on_app_focus(self) -> None:
+        self.catch_up()
+
+    @work(thread=True, exclusive=True, group="catch-up", exit_on_error=False)
+    def catch_up(self) -> None:
+        """Show what another process saved meanwhile (`backroll log` in another terminal)."""
+        if self.in_session:
+            return
+        try:
+            changed = self.service.refresh_history()
+        except Exception as error:  # a file damaged meanwhile: the readable error screen
+            self.call_from_thread(self.show_error, error)
+            return
+        if changed:
+            self.call_from_thread(self.refresh_views)
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

@@ -112,6 +112,7 @@ class TodayScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="today-load", exit_on_error=False)
     def _load(self) -> None:
         try:
+            self.service.refresh_history()  # a session `backroll log` saved meanwhile counts too
             data = load_today(self.service)
         except Exception as error:  # store errors become a readable screen, not a traceback
             self.app.call_from_thread(self.backroll.show_error, error)
