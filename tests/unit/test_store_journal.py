@@ -10,7 +10,7 @@ import pytest
 
 from tracker.model import Session
 from tracker.store import Store, StoreCorrupt, StoreWriteError
-from tracker.store.core import journal_path
+from tracker.store.migrations import journal_path
 from tracker.store.storage import write_all
 from tracker.paths import Locations
 

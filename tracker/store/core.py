@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import errno as errno_codes
 import os
-import stat
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -49,9 +48,9 @@ from tracker.store.lock import WriterLock
 from tracker.store.migrations import (
     CURRENT_SCHEMA,
     SESSIONS_TABLE,
-    SHARD_RE,
     check_meta,
     detect_version,
+    journal_path,
     legacy_path,
     meta_document,
     meta_path,
@@ -59,6 +58,7 @@ from tracker.store.migrations import (
     shard_files,
     shard_key,
     shard_name,
+    shard_tokens,
 )
 from tracker.store.storage import (
     AtomicJSONStorage,
@@ -71,17 +71,11 @@ from tracker.store.storage import (
     file_token,
     read_json,
     remove_temp_files,
-    token_of,
     write_all,
 )
 
 SETTINGS_SCHEMA = 1
 JOURNAL_FORMAT = "backroll.merge-journal"
-
-
-def journal_path(loc: Locations) -> Path:
-    """The redo journal of an import in progress (see Store.merge)."""
-    return loc.data / "merge-journal.json"
 
 
 @dataclass(frozen=True)
@@ -566,18 +560,7 @@ class Store:
                     token, self._settings = None, Settings()
             self._settings_token = token
 
-        on_disk: dict[str, Token] = {}
-        with os.scandir(loc.data) as entries:
-            for entry in entries:
-                match = SHARD_RE.match(entry.name)
-                if match is None:
-                    continue
-                try:
-                    st = entry.stat(follow_symlinks=False)
-                except FileNotFoundError:
-                    continue
-                if stat.S_ISREG(st.st_mode):
-                    on_disk[match.group(1)] = token_of(st)
+        on_disk = shard_tokens(loc.data)
         for key in [k for k in self._shards if k not in on_disk]:
             self._shards.pop(key).db.close()
             changed = True

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import uuid
 from collections import defaultdict
 from datetime import date, datetime, timedelta
@@ -26,7 +27,7 @@ from typing import Any, Callable
 
 from tracker.model import Session
 from tracker.paths import Locations
-from tracker.store.storage import Unreadable, WriteBytes, atomic_write, dumps, read_json
+from tracker.store.storage import Token, Unreadable, WriteBytes, atomic_write, dumps, read_json, token_of
 
 CURRENT_SCHEMA = 1
 FORMAT = "backroll.store"
@@ -68,6 +69,28 @@ def check_meta(path: Path, data: Any) -> dict[str, Any]:
     if pending is not None and (isinstance(pending, bool) or not isinstance(pending, int)):
         raise Unreadable(path, "its migrating_from marker is not a version number")
     return data
+
+
+def journal_path(loc: Locations) -> Path:
+    """The redo journal of an import in progress (see Store.merge)."""
+    return loc.data / "merge-journal.json"
+
+
+def shard_tokens(data: Path) -> dict[str, Token]:
+    """Month key -> stat token of every shard file in `data` (what changed is told by the token)."""
+    found: dict[str, Token] = {}
+    with os.scandir(data) as entries:
+        for entry in entries:
+            match = SHARD_RE.match(entry.name)
+            if match is None:
+                continue
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except FileNotFoundError:
+                continue
+            if stat.S_ISREG(st.st_mode):
+                found[match.group(1)] = token_of(st)
+    return found
 
 
 def shard_files(loc: Locations) -> dict[str, Path]:

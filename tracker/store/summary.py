@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -40,8 +39,8 @@ from tracker.model import CheckIn, Felt, HurtAt, Phase, Prescription, Session, S
 from tracker.paths import Locations, ensure_private_dir
 from tracker.store.errors import StoreWriteError
 from tracker.store.lock import WriterLock
-from tracker.store.migrations import CURRENT_SCHEMA, SHARD_RE, check_meta, legacy_path, meta_path, shard_key
-from tracker.store.storage import Token, Unreadable, atomic_write, read_json, remove_temp_files, token_of
+from tracker.store.migrations import CURRENT_SCHEMA, check_meta, journal_path, legacy_path, meta_path, shard_key, shard_tokens
+from tracker.store.storage import Token, Unreadable, atomic_write, read_json, remove_temp_files
 
 CACHE_NAME = "summary-cache.json"
 CACHE_FORMAT = "backroll.summary-cache"
@@ -206,21 +205,10 @@ def _read_summary(home: Path, *, wait: float, label: str | None) -> tuple[Settin
                 settings = parse_settings(loc.settings, data)
         except (Unreadable, FileNotFoundError):
             return None
-        if (loc.data / "merge-journal.json").exists():
+        if journal_path(loc).exists():
             return None  # an import cut short: Store.open replays it
 
-        on_disk: dict[str, Token] = {}
-        with os.scandir(loc.data) as entries:
-            for entry in entries:
-                match = SHARD_RE.match(entry.name)
-                if match is None:
-                    continue
-                try:
-                    st = entry.stat(follow_symlinks=False)
-                except FileNotFoundError:
-                    continue
-                if stat.S_ISREG(st.st_mode):
-                    on_disk[match.group(1)] = token_of(st)
+        on_disk = shard_tokens(loc.data)
 
         path = cache_path(loc)
         cached = _read_cache(path)
