@@ -22,6 +22,7 @@ No Textual here (see the import-linter contract in pyproject.toml).
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import math
@@ -328,6 +329,13 @@ def _known_zone(name: str) -> bool:
     return True
 
 
+# Enum values as plain tuples, built once: the checker runs per field of every session.
+SIDES = tuple(m.value for m in Side)
+PHASES = tuple(m.value for m in Phase)
+STABILITIES = (None, *(m.value for m in Stability))
+FELTS = (None, *(m.value for m in Felt))
+
+
 class _Checker:
     """Walks the document along our own shape; collects problems as 'path: message'."""
 
@@ -350,7 +358,9 @@ class _Checker:
             if key not in value:
                 self.fail(path, f"missing field {key!r}")
                 ok = False
-        allowed = set(required) | set(optional)
+        if ok and len(value) == len(required) and not optional:
+            return True  # every required key present and nothing else
+        allowed = _allowed(required, optional)
         for key in value:
             if key not in allowed:
                 self.fail(path, f"unexpected field {key!r}")
@@ -468,16 +478,16 @@ class _Checker:
             p = f"{path}.hurt_at"
             self.integer(hurt_at["step"], f"{p}.step", 0, MAX_COUNT)
             self.string(hurt_at["pose"], f"{p}.pose", pattern=_ID, what="a pose id")
-            self.choice(hurt_at["side"], f"{p}.side", [m.value for m in Side])
+            self.choice(hurt_at["side"], f"{p}.side", SIDES)
             self.integer(hurt_at["rep"], f"{p}.rep", 0, MAX_COUNT)
-            self.choice(hurt_at["phase"], f"{p}.phase", [m.value for m in Phase])
+            self.choice(hurt_at["phase"], f"{p}.phase", PHASES)
         if has("checkin") and self.obj(s["checkin"], f"{path}.checkin", CHECKIN_KEYS):
             checkin, p = s["checkin"], f"{path}.checkin"
             for key in ("pain_before", "pain_after"):
                 if checkin[key] is not None:
                     self.integer(checkin[key], f"{p}.{key}", 0, 10)
-            self.choice(checkin["stable"], f"{p}.stable", [None, *(m.value for m in Stability)])
-            self.choice(checkin["felt"], f"{p}.felt", [None, *(m.value for m in Felt)])
+            self.choice(checkin["stable"], f"{p}.stable", STABILITIES)
+            self.choice(checkin["felt"], f"{p}.felt", FELTS)
             self.string(checkin["note"], f"{p}.note", max_length=MAX_NOTE)
         prescription = s.get("prescription")
         if prescription is not None and self.obj(prescription, f"{path}.prescription", PRESCRIPTION_KEYS):
@@ -498,20 +508,33 @@ class _Checker:
     def step(self, r: Any, path: str) -> None:
         if not self.obj(r, path, STEP_KEYS, STEP_OPTIONAL):
             return
-        self.integer(r["index"], f"{path}.index", 0, MAX_COUNT)
+        # A step is the checker's hottest path (three per session): a value of the plain, in-range
+        # shape is accepted here; anything else goes through the detailed check and its message.
+        # NaN and infinities fail the range comparison, so they take the detailed path too.
+        for key in ("index", "reps_planned", "reps_done", "raise_counts", "lower_counts"):
+            value = r[key]
+            if type(value) is not int or not 0 <= value <= MAX_COUNT:
+                self.integer(value, f"{path}.{key}", 0, MAX_COUNT)
         self.string(r["pose"], f"{path}.pose", pattern=_ID, what="a pose id")
-        self.choice(r["side"], f"{path}.side", [m.value for m in Side])
-        for key in ("reps_planned", "reps_done", "raise_counts", "lower_counts"):
-            self.integer(r[key], f"{path}.{key}", 0, MAX_COUNT)
+        if r["side"] not in SIDES or type(r["side"]) is not str:
+            self.choice(r["side"], f"{path}.side", SIDES)
         for key in ("hold_seconds", "seconds"):
-            self.number(r[key], f"{path}.{key}", 0, MAX_SECONDS)
-        self.boolean(r["skipped"], f"{path}.skipped")
-        self.boolean(r["completed"], f"{path}.completed")
+            value = r[key]
+            if type(value) not in (int, float) or not 0 <= value <= MAX_SECONDS:
+                self.number(value, f"{path}.{key}", 0, MAX_SECONDS)
+        for key in ("skipped", "completed"):
+            if type(r[key]) is not bool:
+                self.boolean(r[key], f"{path}.{key}")
         if ("answer" in r) != ("question_key" in r):
             self.fail(path, "answer and question_key go together")
         elif "answer" in r:
             self.string(r["answer"], f"{path}.answer", max_length=MAX_ANSWER)
             self.string(r["question_key"], f"{path}.question_key", max_length=80)
+
+
+@functools.cache
+def _allowed(required: Sequence[str], optional: Sequence[str]) -> frozenset[str]:
+    return frozenset(required) | frozenset(optional)
 
 
 def _kind(value: Any) -> str:
