@@ -588,16 +588,21 @@ class Runner:
             self._paused_since = eff
             self._status = "paused"
 
-    def skip(self) -> None:
-        """Leave the current block (or question) for the start of the next one."""
+    def _block_to_leave(self) -> tuple[_Block | None, float]:
+        """For skip/back: the block being left (None when nothing runs), time credited up to now."""
         eff = self._advance()
         if self._status not in ("running", "paused", "observing"):
-            return
+            return None, eff
         block = self._current_block()
+        if block is not None and self._status != "paused":
+            self._credit(eff)
+        return block, eff
+
+    def skip(self) -> None:
+        """Leave the current block (or question) for the start of the next one."""
+        block, eff = self._block_to_leave()
         if block is None:
             return
-        if self._status != "paused":
-            self._credit(eff)
         if not block.completed:
             block.skipped = True
         nxt = block.position + 1
@@ -605,14 +610,9 @@ class Runner:
 
     def back(self) -> None:
         """Back to the start of this block if more than BACK_GRACE s into it, else to the previous block."""
-        eff = self._advance()
-        if self._status not in ("running", "paused", "observing"):
-            return
-        block = self._current_block()
+        block, eff = self._block_to_leave()
         if block is None:
             return
-        if self._status != "paused":
-            self._credit(eff)
         into = self._position() - block.start
         target = block.position if into > BACK_GRACE else max(0, block.position - 1)
         self._jump(target, eff)
