@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.widgets import Button, Digits, Input, Label, ProgressBar, Select
 
 from tracker.ui.screens.checkin import CheckInScreen
@@ -273,3 +275,50 @@ async def test_a_session_ending_on_its_own_timer_checks_in_and_returns_to_today(
         await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
         assert len(service.sessions()) == 1
+
+
+FREE_TEXT_ROUTINE = """\
+[routine]
+id = "my-check"
+name = "My check"
+
+[[routine.steps]]
+pose = "constructive-rest"
+kind = "observe"
+question = "What do you notice in your lower back?"
+key = "notice"
+
+[[routine.steps]]
+pose = "pelvic-tilt"
+kind = "reps"
+reps = 4
+raise = 2
+lower = 2
+"""
+
+
+async def test_it_hurts_stays_one_key_away_while_typing_an_answer(home, open_service, make, settle):
+    """In a free-text answer h is a letter: Esc leaves the box and h stops; the button stops too."""
+    (home / "routines").mkdir(parents=True)
+    (home / "routines" / "mine.toml").write_text(FREE_TEXT_ROUTINE)
+    service = open_service(home)
+    service.save_settings(replace(service.settings, safety_note_seen=True, sound=False))
+    for way in ("escape-then-h", "button"):
+        app = make(service)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            app.start_routine("my-check")
+            await settle(pilot)
+            screen = app.screen
+            assert screen.runner.status == "observing"
+            assert isinstance(app.focused, Input)
+            await pilot.press("h")  # typing: the letter goes in the box
+            assert screen.query_one("#answer", Input).value == "h" and not screen.runner.done
+            if way == "escape-then-h":
+                await pilot.press("escape", "h")
+            else:
+                await pilot.click("#hurt-button")
+            await settle(pilot)
+            assert screen.runner.status == "hurt"
+            assert isinstance(app.screen, HurtNoteScreen)
+    service.close()

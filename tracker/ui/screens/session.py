@@ -211,7 +211,15 @@ class SessionScreen(Screen[Any]):
             buttons = [Button(choice, id=f"choice-{i}", classes="choice") for i, choice in enumerate(view.choices)]
             widgets.append(Horizontal(*buttons, id="choices"))
         else:
-            widgets.append(Input(placeholder="Type what you notice, then Enter (or n to skip)", id="answer"))
+            # While typing, h is a letter: Esc leaves the box (then h stops at once), and the
+            # button beside it stops with one click.
+            widgets.append(
+                Horizontal(
+                    Input(placeholder="What you notice, then Enter · Esc leaves the box", id="answer"),
+                    Button("It hurts", id="hurt-button", variant="error"),
+                    id="free-answer",
+                )
+            )
         box.mount_all(widgets)
 
         def focus_first() -> None:
@@ -278,6 +286,9 @@ class SessionScreen(Screen[Any]):
         self.app.push_screen(HurtNoteScreen(), callback=lambda _: self._checkin())
 
     def action_stop(self) -> None:
+        if isinstance(self.focused, Input):
+            self.set_focus(None)  # Esc while typing leaves the box, so h and n work again
+            return
         if self._ending:
             return
         if self.runner.done:
@@ -310,6 +321,11 @@ class SessionScreen(Screen[Any]):
     def _choice(self, event: Button.Pressed) -> None:
         event.stop()
         self._answer(str(event.button.label))
+
+    @on(Button.Pressed, "#hurt-button")
+    def _hurt_pressed(self) -> None:
+        self.set_focus(None)
+        self.action_hurt()
 
     @on(Input.Submitted, "#answer")
     def _typed(self, event: Input.Submitted) -> None:
