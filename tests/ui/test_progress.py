@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from textual.widgets import Sparkline, Static
+from textual.widgets import Static
 
 from tracker.demo import generate_history
 from tracker.model import Prescription
+from tracker.ui.widgets.pain_chart import PainChart
 from tracker.ui.screens.progress import ProgressScreen, activity_by_day, describe_pain, pain_trend
 from tracker.ui.widgets.heatmap import CalendarHeatmap
 from tracker.ui.widgets.level_chart import level_changes, weekly_levels
@@ -73,7 +74,7 @@ async def test_progress_shows_streaks_heatmap_pain_levels_and_advice(service, ma
         glyphs_per_cell = heatmap.cell_width() - 1
         assert lit == glyphs_per_cell * len({d for d in practised if d >= service.today() - timedelta(weeks=26)})
 
-        assert screen.query_one("#pain-sparkline", Sparkline).data == [float(v) for v in pain_trend(sessions)]
+        assert screen.query_one("#pain-sparkline", PainChart).data == [float(v) for v in pain_trend(sessions)]
         changes = text(screen, "#level-changes")
         first_change = level_changes(service.level_history())[-1]
         assert first_change[0].isoformat() in changes

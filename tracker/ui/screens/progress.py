@@ -13,12 +13,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Sparkline, Static
+from textual.widgets import Footer, Header, Static
 
 from tracker.model import Prescription, Session, Settings
 from tracker.ui.widgets.advice import AdviceCard
 from tracker.ui.widgets.heatmap import CalendarHeatmap, DayActivity
 from tracker.ui.widgets.level_chart import LevelChart
+from tracker.ui.widgets.pain_chart import PainChart
 from tracker.ui.widgets.screen_commands import ScreenActions
 
 PAIN_SESSIONS = 30  # how many recent sessions the pain trend shows
@@ -97,7 +98,7 @@ class ProgressScreen(Screen):
             with Horizontal(id="progress-charts"):
                 with Vertical(id="progress-pain", classes="panel"):
                     yield Static("", id="pain-caption")
-                    yield Sparkline([], id="pain-sparkline")
+                    yield PainChart(id="pain-sparkline")
                 with Vertical(id="progress-level", classes="panel"):
                     yield LevelChart(weeks=WEEKS, id="level-chart")
             yield AdviceCard(id="progress-advice")
@@ -155,7 +156,7 @@ class ProgressScreen(Screen):
         )
         pains = pain_trend(data.sessions)
         self.query_one("#pain-caption", Static).update(describe_pain(pains))
-        self.query_one("#pain-sparkline", Sparkline).data = [float(v) for v in pains] if pains else []
+        self.query_one("#pain-sparkline", PainChart).data = [float(v) for v in pains]
         self.query_one(LevelChart).show(data.levels, data.today)
 
         advice = data.status.advice
