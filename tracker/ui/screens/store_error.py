@@ -32,9 +32,12 @@ def explain(error: BaseException) -> tuple[str, str]:
             if backup
             else "No backup was found. Keep the damaged file: it can often be repaired by hand."
         )
+        reason = getattr(error, "reason", None)
+        # str(error) already names the file and the backup: say each once, file first.
+        problem = f"\nProblem: {escape(str(reason))}." if reason else f"\n{escape(str(error))}"
         return (
             "Your practice data looks damaged",
-            f"{escape(str(error))}{where}\n\n"
+            f"{where.lstrip()}{problem}\n\n"
             "Backroll has not changed or overwritten it.\n"
             f"{restore}",
         )
