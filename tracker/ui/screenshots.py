@@ -111,7 +111,8 @@ async def store_error(pilot, clock) -> None:
     from ..store import StoreLocked
     from .screens.store_error import StoreErrorScreen
 
-    lock = pilot.app.service.locations.lock
+    # A fixed, typical path (not the temp home's) so the picture is the same on every run.
+    lock = Path("/home/you/.local/share/backroll/backroll.lock")
     pilot.app.push_screen(StoreErrorScreen(StoreLocked("Another Backroll is using this history.", pid=4242, path=lock)))
 
 
