@@ -50,6 +50,9 @@ def test_pain_trend_and_its_words() -> None:
     assert describe_pain([]).startswith("No pain scores yet")
     words = describe_pain([4, 4, 3, 1, 1, 0])
     assert "latest 0" in words and "easing" in words
+    assert "rising" in describe_pain([1, 1, 2, 3, 3, 2])  # +1.33 points
+    # A few 1s among 0s is not a trend worth alarming anyone about.
+    assert "steady" in describe_pain([0, 0, 0, 1, 0, 1])
 
 
 async def test_progress_shows_streaks_heatmap_pain_levels_and_advice(service, make, settle) -> None:

@@ -23,6 +23,7 @@ from tracker.ui.widgets.pain_chart import PainChart
 from tracker.ui.widgets.screen_commands import ScreenActions
 
 PAIN_SESSIONS = 30  # how many recent sessions the pain trend shows
+TREND_POINTS = 1.0  # change in average pain (0-10) between the older and newer half that counts as a trend
 WEEKS = 26
 
 
@@ -51,7 +52,9 @@ def describe_pain(values: Sequence[int]) -> str:
         half = len(values) // 2
         early = sum(values[:half]) / half
         late = sum(values[half:]) / (len(values) - half)
-        trend = "easing" if late < early - 0.4 else "rising" if late > early + 0.4 else "steady"
+        # A whole point on the 0-10 scale before calling it a trend: "rising" must not alarm
+        # someone whose average went from 0.1 to 0.5.
+        trend = "easing" if late <= early - TREND_POINTS else "rising" if late >= early + TREND_POINTS else "steady"
         text += f", {trend}"
     return text + "."
 
