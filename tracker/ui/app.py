@@ -241,11 +241,13 @@ class BackrollApp(App[None]):
     def on_app_focus(self) -> None:
         self.catch_up()
 
-    @work(thread=True, exclusive=True, group="catch-up", exit_on_error=False)
     def catch_up(self) -> None:
         """Show what another process saved meanwhile (`backroll log` in another terminal)."""
-        if self.in_session:
-            return
+        if not self.in_session:  # read the screen stack here, on the event loop, not in the worker
+            self._catch_up()
+
+    @work(thread=True, exclusive=True, group="catch-up", exit_on_error=False)
+    def _catch_up(self) -> None:
         try:
             changed = self.service.refresh_history()
         except Exception as error:  # a file damaged meanwhile: the readable error screen
