@@ -107,9 +107,6 @@ class BigNumber(Widget):
         right = max(0, width - left - len(line))
         return Strip([Segment(" " * left, style), Segment(line, style), Segment(" " * right, style)], width)
 
-    def watch_value(self) -> None:
-        self.refresh()
-
     @property
     def text_rows(self) -> list[str]:
         """What the widget shows now (for tests and screen readers' sake)."""
