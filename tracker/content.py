@@ -91,7 +91,7 @@ POSE_KEYS = (
     "muscles", "sided", "advanced", "source",
 )  # fmt: skip
 ROUTINE_KEYS = ("id", "name", "summary", "source", "props", "cautions", "repeats", "tags", "next", "steps")
-PROGRAM_KEYS = ("id", "name", "summary", "source", "next", "props", "cautions", "rules", "steps")
+PROGRAM_KEYS = ("id", "name", "summary", "source", "next", "next_poses", "props", "cautions", "rules", "steps")
 STEP_COMMON = ("pose", "kind", "cue", "title", "optional")
 STEP_KEYS: dict[StepKind, tuple[str, ...]] = {
     StepKind.REPS: STEP_COMMON + ("reps", "raise", "lower", "hold", "sides", "tighter_extra", "repeats"),
@@ -789,6 +789,7 @@ class _FileReader:
             "next": lambda: self.ident(table, "next", where) if "next" in table else None,
             "props": lambda: self.strings(table, "props", where),
             "cautions": lambda: self.strings(table, "cautions", where),
+            "next_poses": lambda: self.strings(table, "next_poses", where),
             "rules": lambda: self.rules(table["rules"], f"{where}.rules") if "rules" in table else ProgressionRules(),
             "steps": lambda: self.steps(table, where, poses, program=True),
         }

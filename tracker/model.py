@@ -220,8 +220,9 @@ class ProgressionRules:
     pain_consult: tuple[int, int] = (3, 5)  # pain in 3 of the last 5 sessions
     gap_step_back_days: int = 7
     gap_restart_days: int = 28
-    pain_threshold: int = 1  # a pain score at or above this (after the session) counts as pain
+    pain_threshold: int = 1  # a pain score (after the session) at or above this, and above the usual pain, is pain
     easy_sessions: int = 3  # "the last sessions felt easy": the last N bridge sessions all felt easy
+    consult_clear_sessions: int = 3  # a consult stays until this many sessions in a row are not painful
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +241,7 @@ class Program:
     next: str | None = None
     props: tuple[str, ...] = ()
     cautions: tuple[str, ...] = ()
+    next_poses: tuple[str, ...] = ()  # what the series goes on to once the program is done (the maintain advice)
 
     def routine_for(self, prescription: Prescription) -> Routine:
         """The concrete routine for one session at this prescription."""
@@ -425,6 +427,43 @@ class CheckIn:
             _member(Felt, felt) if felt else None,
             str(get("note") or ""),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class UsualPain:
+    """The person's usual pain (0-10), recorded after a trainer or doctor looked at their practice.
+
+    From `since` on, a pain-after score at or below `value` does not make a
+    session painful (practice-rules.md, "What counts as pain"). Records are
+    only ever added; the one in force on a day is the latest dated on or
+    before it. Kept with the history, exported and imported by `id`.
+    """
+
+    id: str  # UUID4 string
+    since: date  # in force from this local date on
+    value: int  # 0..10
+    note: str = ""
+    recorded_at: datetime | None = None  # aware; when it was entered
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "date": self.since.isoformat(),
+            "value": self.value,
+            "note": self.note,
+            "recorded_at": self.recorded_at.isoformat() if self.recorded_at else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> UsualPain:
+        value = data["value"]
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+            raise ValueError(f"usual pain must be a whole number from 0 to 10, not {value!r}")
+        recorded = data.get("recorded_at")
+        moment = datetime.fromisoformat(recorded) if recorded else None
+        if moment is not None and moment.tzinfo is None:
+            raise ValueError("recorded_at must carry a UTC offset")
+        return cls(str(data["id"]), date.fromisoformat(data["date"]), value, str(data.get("note") or ""), moment)
 
 
 @dataclass(frozen=True, slots=True)

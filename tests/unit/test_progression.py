@@ -212,28 +212,28 @@ def test_session_stopped_because_it_hurt_counts_as_pain():
     assert any("stopped because it hurt" in reason for reason in advice.reasons)
 
 
-def test_unchanged_chronic_pain_is_not_counted():
+def test_unchanged_chronic_pain_counts_as_pain():
+    # Revised rules: a high "before" no longer excuses the "after"; steady pain 4/4 every day is painful.
     history = week_at(P(3, 4, 0), felt=Felt.EASY, pain_before=4, pain_after=4)
-    check_advice(advise(history, SETTINGS, on(17)), AdviceKind.ADD_LIFTS, P(5, 4, 0))
-    # No "before" answered: the person's latest "before" is the baseline.
-    history[-1] = session(on(16), P(3, 4, 0), pain_after=4, felt=Felt.EASY)
-    assert advise(history, SETTINGS, on(17)).kind is AdviceKind.ADD_LIFTS
-    history[-1] = session(on(16), P(3, 4, 0), pain_after=5, felt=Felt.EASY)
-    assert advise(history, SETTINGS, on(17)).kind is AdviceKind.STAY
+    advice = advise(history, SETTINGS, on(17))
+    check_advice(advice, AdviceKind.CONSULT, P(2, 4, 0))  # steps back: the last increase was 2 -> 3
+    assert not any("no pain" in reason for reason in advice.reasons)
 
 
 def test_pain_rule_details():
     flags = pain_flags(
         [
-            session(DAY0, pain_after=2),  # no baseline known: counts
-            session(on(1), pain_before=3, pain_after=2),  # eased
-            session(on(2), pain_after=3),  # baseline 3, unchanged
-            session(on(3), pain_before=0, pain_after=1),  # new pain
+            session(DAY0, pain_after=2),  # above the usual 0
+            session(on(1), pain_before=3, pain_after=2),  # eased, yet the day still had pain
+            session(on(2), pain_after=3),
+            session(on(3), pain_before=0, pain_after=1),  # at the threshold
             session(on(4), pain_before=None, pain_after=None, hurt=True),
             session(on(5), pain_before=5),  # nothing after: not counted
+            session(on(6), pain_before=8, pain_after=8),
+            session(on(7), pain_after=0),
         ]
     )
-    assert flags == [True, False, False, True, True, False]
+    assert flags == [True, True, True, True, True, False, True, False]
     assert pain_flags([session(DAY0, pain_after=2)], ProgressionRules(pain_threshold=3)) == [False]
 
 
@@ -245,7 +245,7 @@ def test_step_back_after_pain_in_two_of_three_sessions():
     ]
     advice = advise(history, SETTINGS, on(20))
     check_advice(advice, AdviceKind.STEP_BACK, P(3, 4, 0))
-    assert "pain reported in 2 of the last 3 sessions" in advice.reasons
+    assert any(r.startswith("pain reported in 2 of the last 3 sessions (") for r in advice.reasons), advice.reasons
 
 
 def test_step_back_is_taken_once_per_pain_episode():
@@ -272,12 +272,14 @@ def test_undo_skips_levels_already_undone():
 
 
 def test_step_back_without_an_earlier_level_goes_one_step_down():
-    history = [session(DAY0, P(8, 6, 5), pain_after=2), session(on(1), P(8, 6, 5), pain_after=2)]
-    check_advice(advise(history, SETTINGS, on(2)), AdviceKind.STEP_BACK, P(8, 6, 4))
-    history = [session(DAY0, P(8, 6, 4), pain_after=2), session(on(1), P(8, 6, 4), pain_after=2)]
-    check_advice(advise(history, SETTINGS, on(2)), AdviceKind.STEP_BACK, P(8, 6, 0))
-    history = [session(DAY0, P(1, 4, 0), pain_after=2), session(on(1), P(1, 4, 0), pain_after=2)]
-    check_advice(advise(history, SETTINGS, on(2)), AdviceKind.STEP_BACK, P(1, 4, 0))
+    # Past the first week, stable, and the only level ever logged: one step down the program's path.
+    def at(level: Prescription) -> list[Session]:
+        quiet = days(DAY0, 10, level, stable=Stability.YES)
+        return quiet + [session(on(10), level, pain_after=2), session(on(11), level, pain_after=2)]
+
+    check_advice(advise(at(P(8, 6, 5)), SETTINGS, on(12)), AdviceKind.STEP_BACK, P(8, 6, 4))
+    check_advice(advise(at(P(8, 6, 4)), SETTINGS, on(12)), AdviceKind.STEP_BACK, P(8, 6, 0))
+    check_advice(advise(at(P(1, 4, 0)), SETTINGS, on(12)), AdviceKind.STEP_BACK, P(1, 4, 0))
 
 
 def test_consult_after_pain_in_three_of_five_sessions():
@@ -291,7 +293,7 @@ def test_consult_after_pain_in_three_of_five_sessions():
     advice = advise(history, SETTINGS, on(22))
     check_advice(advice, AdviceKind.CONSULT, P(3, 4, 0))
     assert "personal trainer or a doctor" in advice.message
-    assert "pain reported in 3 of the last 5 sessions" in advice.reasons
+    assert any(r.startswith("pain reported in 3 of the last 5 sessions (") for r in advice.reasons), advice.reasons
 
 
 def test_consult_keeps_advising_without_sliding_down():
@@ -332,7 +334,8 @@ def test_restart_never_raises_a_low_level():
 
 
 def test_maintain_at_the_top_points_to_the_next_poses():
-    advice = advise(week_at(P(8, 8, 8), felt=Felt.EASY, stable=Stability.YES), SETTINGS, on(17))
+    poses = ("child's pose", "cat and cow", "downward and upward dog", "cobra")
+    advice = advise(week_at(P(8, 8, 8), felt=Felt.EASY, stable=Stability.YES), SETTINGS, on(17), next_poses=poses)
     check_advice(advice, AdviceKind.MAINTAIN, P(8, 8, 8))
     for pose in ("child's pose", "cat and cow", "downward and upward dog", "cobra"):
         assert pose in advice.message
@@ -340,7 +343,8 @@ def test_maintain_at_the_top_points_to_the_next_poses():
 
 
 def test_otherwise_stay():
-    advice = advise(week_at(P(8, 4, 4), felt=Felt.RIGHT, stable=Stability.NO), SETTINGS, on(17))
+    history = week_at(P(8, 4, 0), count=4, stable=Stability.YES) + days(on(14), 4, P(8, 4, 4), stable=Stability.NO)
+    advice = advise(history, SETTINGS, on(17))
     check_advice(advice, AdviceKind.STAY, P(8, 4, 4))
 
 

@@ -1,0 +1,163 @@
+"""What counts as pain: the one place for practice-rules.md, "What counts as pain".
+
+A session is **painful** when either holds:
+
+- it was stopped because it hurt (the `h` key, `log --hurt`);
+- its pain-after score is at or above ``rules.pain_threshold`` **and** above
+  the person's usual pain on that session's local day.
+
+The **usual pain** on a day is the value of the latest `UsualPain` record
+dated on or before it (recorded by the person after a trainer or doctor
+looked at their practice); with none, it is 0. Pain *before* a session is
+shown and quoted, but it never excuses the pain after: 8 before and 8 after
+is painful, and so is 4 before and 2 after.
+
+**Windows** ("the last session", "the last N sessions") are whole local
+days: the last N sessions, widened back to every session of the earliest
+day they touch. So sessions saved later on the same day never push a
+painful session out of a window (the rule that a painful session blocks
+advancing for the rest of its day).
+
+The sentences here quote the numbers ("pain 3 after, 3 before, on
+2026-11-30"), never say "no pain" when any score above 0 was reported in
+their window, and never compare with a "before" that was not recorded.
+
+No Textual here (see the import-linter contract in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from datetime import date
+from typing import Iterable, Sequence
+
+from tracker.model import ProgressionRules, Session, UsualPain
+
+__all__ = [
+    "UsualPainTimeline",
+    "after_effect",
+    "describe",
+    "is_painful",
+    "pain_flags",
+    "quote_window",
+    "window_start",
+]
+
+
+class UsualPainTimeline:
+    """The usual-pain records, answering "what was the usual pain on this day?" in O(log n)."""
+
+    def __init__(self, records: Iterable[UsualPain] = ()) -> None:
+        ordered = sorted(records, key=lambda r: (r.since, r.recorded_at.timestamp() if r.recorded_at else 0.0, r.id))
+        self.records: tuple[UsualPain, ...] = tuple(ordered)
+        self._days = [r.since for r in ordered]
+
+    def on(self, day: date) -> UsualPain | None:
+        """The record in force on ``day``: the latest dated on or before it."""
+        index = bisect_right(self._days, day)
+        return self.records[index - 1] if index else None
+
+    def value_on(self, day: date) -> int:
+        record = self.on(day)
+        return record.value if record is not None else 0
+
+    def __bool__(self) -> bool:
+        return bool(self.records)
+
+
+def is_painful(session: Session, usual: int, rules: ProgressionRules) -> bool:
+    """The rule itself, for one session and the usual pain in force on its day."""
+    if session.hurt:
+        return True
+    after = session.checkin.pain_after
+    return after is not None and after >= rules.pain_threshold and after > usual
+
+
+def pain_flags(
+    sessions: Sequence[Session],
+    rules: ProgressionRules = ProgressionRules(),
+    usual_pain: Iterable[UsualPain] | UsualPainTimeline = (),
+) -> list[bool]:
+    """For each session, whether it is painful (see the module docstring)."""
+    timeline = usual_pain if isinstance(usual_pain, UsualPainTimeline) else UsualPainTimeline(usual_pain)
+    return [is_painful(s, timeline.value_on(s.local_date), rules) for s in sessions]
+
+
+def window_start(sessions: Sequence[Session], n: int, end: int | None = None) -> int:
+    """Index of the first session of the last ``n`` sessions before ``end``, widened to whole local days."""
+    end = len(sessions) if end is None else end
+    if n <= 0 or end <= 0:
+        return end
+    start = max(0, end - n)
+    while start > 0 and sessions[start - 1].local_date == sessions[start].local_date:
+        start -= 1
+    return start
+
+
+def describe(session: Session, usual: int = 0) -> str:
+    """One session's pain in numbers: "pain 3 after, 3 before, on 2026-11-30", or its hurt stop."""
+    day = session.local_date.isoformat()
+    checkin = session.checkin
+    scores: list[str] = []
+    if checkin.pain_after is not None:
+        scores.append(f"{checkin.pain_after} after")
+    if checkin.pain_before is not None:
+        scores.append(f"{checkin.pain_before} before")
+    quoted = f"pain {', '.join(scores)}" if scores else ""
+    if usual and checkin.pain_after is not None:
+        quoted += f" (your usual {usual})"
+    if session.hurt:
+        where = ""
+        if session.hurt_at is not None:
+            where = f" at {session.hurt_at.pose.replace('-', ' ')}"
+        text = f"{session.routine} stopped because it hurt{where}"
+        return f"{text}, {quoted}, on {day}" if quoted else f"{text}, on {day}"
+    return f"{quoted}, on {day}" if quoted else f"no pain score, on {day}"
+
+
+def _scored(session: Session) -> bool:
+    c = session.checkin
+    return bool(c.pain_before) or bool(c.pain_after)
+
+
+def quote_window(
+    sessions: Sequence[Session], flags: Sequence[bool], start: int, timeline: UsualPainTimeline
+) -> tuple[int, str]:
+    """(painful sessions, a sentence) for ``sessions[start:]``, quoting the numbers.
+
+    The sentence says "no pain reported" only when no score above 0 and no
+    hurt stop is in the window; otherwise it names the newest scores.
+    """
+    window = sessions[start:]
+    hits = sum(flags[start:])
+    seen = len(window)
+    what = "the last session" if seen == 1 else f"the last {seen} sessions"
+    if hits:
+        painful = [s for s, f in zip(window, flags[start:]) if f][::-1]
+        quoted = "; ".join(describe(s, timeline.value_on(s.local_date)) for s in painful[:3])
+        more = f"; and {hits - 3} more" if hits > 3 else ""
+        counted = what if seen == 1 else f"{hits} of {what}"
+        return hits, f"pain reported in {counted} ({quoted}{more})"
+    scored = [s for s in window if _scored(s)][::-1]
+    if not scored:
+        return 0, f"no pain reported in {what}"
+    quoted = "; ".join(describe(s, timeline.value_on(s.local_date)) for s in scored[:2])
+    usual = timeline.value_on(window[-1].local_date)
+    within = f", at or below your usual pain of {usual}" if usual else ""
+    return 0, f"none of {what} counted as painful{within} ({quoted})"
+
+
+def after_effect(pain_after: int | None, usual: UsualPain | None, rules: ProgressionRules) -> str:
+    """What a pain-after answer will do, for the check-in screen ("above your usual 3: counts as pain")."""
+    level = usual.value if usual is not None else 0
+    if pain_after is None:
+        if usual is not None:
+            return f"Your usual pain is {level} (recorded {usual.since.isoformat()}); above it counts as pain."
+        return "Any pain after the session counts as pain and holds the program where it is."
+    if pain_after < rules.pain_threshold:
+        return "No pain after: does not hold you back."
+    if usual is not None and pain_after <= level:
+        return f"At or below your usual {level}: does not count as pain."
+    if usual is not None:
+        return f"Above your usual {level}: counts as pain; the program will not move on."
+    return "Counts as pain: the program will not move on, and repeated pain brings advice to see someone."
