@@ -39,6 +39,8 @@ A full-screen terminal companion for a daily yoga-for-back-pain practice.
   backroll import FILE [--dry-run]
   backroll routines [--json]
   backroll check FILE              validate a user's routine file
+  backroll usual-pain N [--date D] [--note TEXT]
+                                   record your usual pain after seeing a professional
 """
 
 EPILOG = f"""\
@@ -140,6 +142,19 @@ def _parser() -> argparse.ArgumentParser:
 
     check = add("check", "validate a user's routine file (exit 0 valid, 1 invalid)")
     check.add_argument("file", metavar="FILE", help="a routine TOML file")
+
+    usual = add(
+        "usual-pain",
+        "record your usual pain (0-10) after a trainer or doctor has looked at your practice",
+        "Record your usual pain (0-10), as agreed with a personal trainer or a doctor who has looked\n"
+        "at your practice. From --date on (default today), a pain-after score at or below it does not\n"
+        "count as pain for the advice; above it does, and a stop because it hurt always does.\n"
+        "Without arguments beyond N it records today's value; `backroll usual-pain --list` shows them all.",
+    )
+    usual.add_argument("value", metavar="N", nargs="?", type=int, help="usual pain, 0-10")
+    usual.add_argument("--date", metavar="DATE", help="the day it applies from (YYYY-MM-DD; default today)")
+    usual.add_argument("--note", metavar="TEXT", default="", help="e.g. who you saw")
+    usual.add_argument("--list", action="store_true", help="list the records instead")
     return parser
 
 
@@ -187,7 +202,11 @@ def parse_day(text: str, option: str) -> date:
 
 
 def parse_moment(text: str, service: Any) -> datetime:
-    """A DATETIME for `log --date`: anything dateutil reads; missing parts come from now; naive = local."""
+    """A DATETIME for `log --date`: anything dateutil reads; missing parts come from now.
+
+    Naive times are local; a time with an offset keeps it (its local date is the practice day),
+    see Backroll.stamp.
+    """
     from dateutil import parser as dateparser
 
     now = service.now()
@@ -195,7 +214,7 @@ def parse_moment(text: str, service: Any) -> datetime:
         parsed = dateparser.parse(text, default=now.replace(tzinfo=None, second=0, microsecond=0))
     except (ValueError, OverflowError, dateparser.ParserError):
         raise Refused(f"--date {text!r} is not a date and time I can read; try 2025-03-01 or '2025-03-01 07:30'.") from None
-    return service.localize(parsed)
+    return parsed if parsed.tzinfo is not None else service.localize(parsed)
 
 
 def _in_range(value: int | None, option: str, low: int, high: int) -> None:
@@ -231,6 +250,9 @@ def cmd_status(args: argparse.Namespace, io: Io) -> int:
         f"consistency {round(100 * data['consistency'])}%"
     )
     io.print(f"Next session: {data['program']['id']}: {status.prescription.describe()}")
+    if status.usual_pain is not None:
+        u = status.usual_pain
+        io.print(f"Usual pain: {u.value} (recorded from {u.since.isoformat()}" + (f"; {u.note}" if u.note else "") + ")")
     io.print(f"Advice ({data['advice']['kind']}): {data['advice']['message']}")
     for reason in data["advice"]["reasons"]:
         io.print(f"  - {reason}")
@@ -242,9 +264,6 @@ def cmd_log(args: argparse.Namespace, io: Io) -> int:
 
     _in_range(args.pain_before, "--pain-before", 0, 10)
     _in_range(args.pain_after, "--pain-after", 0, 10)
-    _in_range(args.lifts, "--lifts", 1, 100)
-    _in_range(args.count, "--count", 1, 100)
-    _in_range(args.hold, "--hold", 0, 100)
     if len(args.note) > 10_000:
         raise Refused("--note is longer than 10000 characters.")
     with _service(args, io) as service:
@@ -258,6 +277,7 @@ def cmd_log(args: argparse.Namespace, io: Io) -> int:
         given = {k: getattr(args, k) for k in ("lifts", "count", "hold") if getattr(args, k) is not None}
         prescription = None
         if is_program:
+            _check_program_ranges(given, service.rules(args.routine), args.routine)
             advised = service.status(started.date(), program_id=args.routine).prescription
             prescription = Prescription(
                 given.get("lifts", advised.lifts), given.get("count", advised.count), given.get("hold", advised.hold)
@@ -289,6 +309,54 @@ def cmd_log(args: argparse.Namespace, io: Io) -> int:
     io.print(f"Current streak: {_plural(status.streak.current, 'day')}.")
     if args.hurt or (args.pain_after or 0) > 0:
         io.print("If it hurts, stop. If pain keeps coming back, see a personal trainer or a doctor.")
+    return OK
+
+
+def _check_program_ranges(given: dict[str, int], rules: Any, program_id: str) -> None:
+    """--lifts, --count and --hold within the program's own ranges (its content file), or a clear refusal."""
+    lifts, count, hold = given.get("lifts"), given.get("count"), given.get("hold")
+    if lifts is not None and not 1 <= lifts <= rules.max_lifts:
+        raise Refused(f"--lifts must be from 1 to {rules.max_lifts} for the {program_id} program, not {lifts}.")
+    if count is not None and not rules.start_count <= count <= rules.max_count:
+        raise Refused(
+            f"--count must be from {rules.start_count} to {rules.max_count} for the {program_id} program, not {count}."
+        )
+    if hold is not None and hold != 0 and not rules.first_hold <= hold <= rules.max_hold:
+        raise Refused(
+            f"--hold must be 0 (no hold) or from {rules.first_hold} to {rules.max_hold} "
+            f"for the {program_id} program, not {hold}."
+        )
+
+
+def cmd_usual_pain(args: argparse.Namespace, io: Io) -> int:
+    if args.list:
+        if args.value is not None:
+            raise Refused("give either N or --list, not both.")
+        with _service(args, io) as service:
+            records = service.usual_pain()
+        if not records:
+            io.print("No usual pain recorded: every pain score after a session above 0 counts as pain.")
+        for r in records:
+            io.print(f"{r.since.isoformat()}  {r.value}" + (f"  {r.note}" if r.note else ""))
+        return OK
+    if args.value is None:
+        raise Refused("give your usual pain as a whole number from 0 to 10, e.g. `backroll usual-pain 3`.")
+    _in_range(args.value, "N", 0, 10)
+    if len(args.note) > 1_000:
+        raise Refused("--note is longer than 1000 characters.")
+    with _service(args, io) as service:
+        since = parse_day(args.date, "--date") if args.date else None
+        if since is not None and since > service.today():
+            raise Refused(f"--date {since.isoformat()} is in the future; record it from the day it applies.")
+        record = service.record_usual_pain(args.value, since, args.note)
+        _warn_backup(service, io)
+        status = service.status()
+    io.print(
+        f"Recorded your usual pain: {record.value}, from {record.since.isoformat()}. "
+        f"A pain-after score at or below {record.value} no longer counts as pain; above it still does, "
+        "and stopping because it hurts always does."
+    )
+    io.print(f"Advice ({status.advice.kind.value}): {status.advice.message}")
     return OK
 
 
@@ -475,6 +543,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, Io], int]] = {
     "import": cmd_import,
     "routines": cmd_routines,
     "check": cmd_check,
+    "usual-pain": cmd_usual_pain,
 }
 
 

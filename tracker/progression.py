@@ -248,6 +248,8 @@ def _cautious_rows(h: PracticeHistory) -> list[_Row]:
     if limit is not None:
         rows.append(limit)
 
+    if consult is not None:
+        return rows  # the consult already steps back for this pain and quotes it
     hits, _ = h.pains_in_last(rules.pain_step_back[1])
     if hits >= rules.pain_step_back[0]:
         reason = _pain_reason(h, rules.pain_step_back[1])
@@ -255,6 +257,8 @@ def _cautious_rows(h: PracticeHistory) -> list[_Row]:
             rows.append(
                 _Row(AdviceKind.STAY, level, (reason, "you have already stepped back since that pain: stay here"))
             )
+        elif h.step_back_target() == level:
+            rows.append(_Row(AdviceKind.STAY, level, (reason, "this is already the gentlest level: stay here")))
         else:
             rows.append(_Row(AdviceKind.STEP_BACK, h.step_back_target(), (reason,)))
 

@@ -16,14 +16,13 @@ No Textual here (see the import-linter contract in pyproject.toml).
 
 from __future__ import annotations
 
-import os
 import threading
 import uuid
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from tracker.model import (
     CheckIn,
@@ -37,8 +36,10 @@ from tracker.model import (
     Side,
     StepKind,
     StepResult,
+    UsualPain,
 )
 from tracker.paths import Locations
+from tracker.zones import local_zone_name, valid_zone, zone_for, zone_of
 
 if TYPE_CHECKING:
     from tracker.content import Library
@@ -52,48 +53,6 @@ PROGRAM_ID = "bridge"
 Now = Callable[[], datetime]
 
 
-def _valid_zone(name: str) -> bool:
-    if not name:
-        return False
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return False
-    return True
-
-
-def local_zone_name(environ: dict[str, str] | None = None, localtime: Path = Path("/etc/localtime")) -> str:
-    """The IANA name of this machine's zone: $TZ, else the /etc/localtime link, else /etc/timezone, else UTC."""
-    env = os.environ if environ is None else environ
-    tz = env.get("TZ", "").strip()
-    if tz:
-        name = tz.lstrip(":")
-        if "zoneinfo/" in name:
-            name = name.split("zoneinfo/", 1)[1]
-        if _valid_zone(name):
-            return name
-    try:
-        target = os.readlink(localtime)
-    except OSError:
-        target = ""
-    if "zoneinfo/" in target:
-        name = target.split("zoneinfo/", 1)[1]
-        if _valid_zone(name):
-            return name
-    try:
-        name = Path("/etc/timezone").read_text(encoding="utf-8").strip()
-    except OSError:
-        name = ""
-    if _valid_zone(name):
-        return name
-    return "UTC"
-
-
-def _zone_of(moment: datetime) -> str | None:
-    key = getattr(moment.tzinfo, "key", None)
-    return key if isinstance(key, str) and _valid_zone(key) else None
-
-
 @dataclass(frozen=True)
 class Status:
     """Where the person stands today: streaks, the advice and the prescription for the next session."""
@@ -103,6 +62,7 @@ class Status:
     advice: Advice
     prescription: Prescription  # for the next session, after the advice
     program_id: str = PROGRAM_ID
+    usual_pain: UsualPain | None = None  # the record in force today, if any
 
     def to_json_dict(self) -> dict[str, Any]:
         """Exactly the `status --json` object of the CLI contract."""
@@ -125,6 +85,11 @@ class Status:
                 "message": self.advice.message,
                 "reasons": [str(r) for r in self.advice.reasons],
             },
+            "usual_pain": (
+                {"value": self.usual_pain.value, "date": self.usual_pain.since.isoformat(), "note": self.usual_pain.note}
+                if self.usual_pain is not None
+                else None
+            ),
         }
 
 
@@ -145,9 +110,9 @@ class Backroll:
         self.locations = Locations(self.home)
         self._now: Now = now or (lambda: datetime.now().astimezone())
         if zone is None and now is not None:
-            zone = _zone_of(self._now())
+            zone = zone_of(self._now())
         self.zone = zone or local_zone_name()
-        if not _valid_zone(self.zone):
+        if not valid_zone(self.zone):
             raise ValueError(f"{self.zone!r} is not a time zone this computer knows.")
         self.tzinfo = ZoneInfo(self.zone)
         self._library: Library | None = library  # loaded on first use (see the library property)
@@ -173,6 +138,21 @@ class Backroll:
         if moment.tzinfo is None:
             return moment.replace(tzinfo=self.tzinfo)
         return moment.astimezone(self.tzinfo)
+
+    def stamp(self, moment: datetime) -> tuple[datetime, str]:
+        """(start instant, zone) to record for a session that started at `moment`.
+
+        Naive: local wall time in the service's zone. Aware with a zone name (a
+        ZoneInfo): kept in it. Aware with only an offset (a time typed with
+        "-05:00"): the offset is kept, so its local date is the practice day,
+        and the zone is chosen by `tracker.zones.zone_for`.
+        """
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=self.tzinfo), self.zone
+        zone = zone_for(moment, self.zone)
+        if zone_of(moment) is None and moment.astimezone(ZoneInfo(zone)).utcoffset() == moment.utcoffset():
+            return moment.astimezone(ZoneInfo(zone)), zone
+        return moment, zone
 
     # ------------------------------------------------------------------ store and settings
 
@@ -322,12 +302,29 @@ class Backroll:
         return [s for s in self.store.sessions() if s.local_date <= today]
 
     def advice(self, today: date | None = None, program_id: str = PROGRAM_ID) -> Advice:
-        from tracker import progression
+        return self.status(today, program_id).advice
 
-        today = today or self.today()
-        return progression.advise(
-            self._history_until(today), self.settings, today, self.rules(program_id), program_id
-        )
+    def usual_pain(self) -> list[UsualPain]:
+        """The usual-pain records, oldest date first (practice-rules.md, "What counts as pain")."""
+        return self.store.usual_pain()
+
+    def usual_pain_on(self, day: date | None = None) -> UsualPain | None:
+        """The usual-pain record in force on `day` (default today): the latest dated on or before it."""
+        from tracker.pain import UsualPainTimeline
+
+        return UsualPainTimeline(self.usual_pain()).on(day or self.today())
+
+    def record_usual_pain(self, value: int, since: date | None = None, note: str = "") -> UsualPain:
+        """Record the person's usual pain (0-10) from `since` (default today), after seeing a professional."""
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+            raise ValueError(f"usual pain must be a whole number from 0 to 10, not {value!r}")
+        today = self.today()
+        since = since or today
+        if since > today:
+            raise ValueError(f"the date {since.isoformat()} is in the future; record it from the day it applies")
+        record = UsualPain(str(uuid.uuid4()), since, value, note.strip(), self.now())
+        self.store.add_usual_pain(record)
+        return record
 
     def status(self, today: date | None = None, program_id: str = PROGRAM_ID, *, quick: bool = False) -> Status:
         """Streaks, advice and the next prescription as of `today` (sessions after it are ignored).
@@ -338,18 +335,36 @@ class Backroll:
         """
         from tracker import progression, streaks
 
+        from tracker.pain import UsualPainTimeline
+
         today = today or self.today()
         found = self._summary() if quick and self._store is None else None
         if found is not None:
-            settings, sessions = found
+            settings, sessions, usual = found
             history = [s for s in sessions if s.local_date <= today]
         else:
-            settings, history = self.settings, self._history_until(today)
+            settings, history, usual = self.settings, self._history_until(today), self.usual_pain()
         summary = streaks.summarize(history, settings, today)
-        advice = progression.advise(history, settings, today, self.rules(program_id), program_id)
-        return Status(today=today, streak=summary, advice=advice, prescription=advice.prescription, program_id=program_id)
+        program = self.program(program_id)
+        advice = progression.advise(
+            history,
+            settings,
+            today,
+            self.rules(program_id),
+            program_id,
+            usual_pain=usual,
+            next_poses=program.next_poses if program is not None else (),
+        )
+        return Status(
+            today=today,
+            streak=summary,
+            advice=advice,
+            prescription=advice.prescription,
+            program_id=program_id,
+            usual_pain=UsualPainTimeline(usual).on(today),
+        )
 
-    def _summary(self) -> tuple[Settings, list[Session]] | None:
+    def _summary(self) -> Any:
         from tracker.store.summary import read_summary
 
         return read_summary(self.home, wait=self._store_wait, label=self._label)
@@ -397,12 +412,16 @@ class Backroll:
         prescription: Prescription | None = None,
         origin: str = "cli",
     ) -> Session:
-        """A session logged without the runner (e.g. `backroll log`): the planned steps, marked done."""
+        """A session logged without the runner (e.g. `backroll log`): the planned steps, marked done.
+
+        `started_at` is stamped by `stamp`: an explicit UTC offset keeps its own local date.
+        """
         results = planned_results(routine, self.library, self.settings, done=not hurt)
+        started, zone = self.stamp(started_at)
         return build_session(
             routine,
-            started_at=self.localize(started_at),
-            zone=self.zone,
+            started_at=started,
+            zone=zone,
             steps=results,
             duration=sum(r.seconds for r in results) if not hurt else 0.0,
             completed=not hurt,
@@ -524,6 +543,6 @@ __all__ = [
     "build_session",
     "planned_results",
     "derive_prescription",
-    "local_zone_name",
+    "local_zone_name",  # re-exported from tracker.zones
     "at_local",
 ]

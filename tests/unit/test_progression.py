@@ -279,7 +279,10 @@ def test_step_back_without_an_earlier_level_goes_one_step_down():
 
     check_advice(advise(at(P(8, 6, 5)), SETTINGS, on(12)), AdviceKind.STEP_BACK, P(8, 6, 4))
     check_advice(advise(at(P(8, 6, 4)), SETTINGS, on(12)), AdviceKind.STEP_BACK, P(8, 6, 0))
-    check_advice(advise(at(P(1, 4, 0)), SETTINGS, on(12)), AdviceKind.STEP_BACK, P(1, 4, 0))
+    # Nothing lower to go to: stay, saying so.
+    advice = advise(at(P(1, 4, 0)), SETTINGS, on(12))
+    check_advice(advice, AdviceKind.STAY, P(1, 4, 0))
+    assert any("gentlest" in r for r in advice.reasons)
 
 
 def test_consult_after_pain_in_three_of_five_sessions():

@@ -53,7 +53,7 @@ def test_quick_status_equals_the_full_store_status_and_writes_the_cache(tmp_path
 
 def test_summary_sessions_are_the_stored_sessions_without_steps_or_note(tmp_path: Path) -> None:
     home = home_with_history(tmp_path)
-    _, sessions = read_summary(home)
+    _, sessions, _ = read_summary(home)
     with Store.open(home) as store:
         assert sessions == without_details(store.sessions())
 
@@ -64,7 +64,7 @@ def test_a_session_saved_after_the_cache_was_built_is_seen(tmp_path: Path) -> No
     with Backroll(home, now=lambda: NOW, zone=ZONE) as service:
         logged = service.log_session(service.routine("pelvic-tilt-check"), NOW, CheckIn(pain_after=7))
         service.save_session(logged)
-    _, sessions = read_summary(home)
+    _, sessions, _ = read_summary(home)
     assert logged.id in {s.id for s in sessions}
     assert quick_status(home) == full_status(home)
 

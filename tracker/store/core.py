@@ -4,6 +4,7 @@ Layout under the data home (see migrations.py for the schema history)::
 
     backroll.lock                 flock'd by the one writer; holds "PID description"
     settings.json                 {"schema": 1, "settings": {...}}
+    data/usual-pain.json          the person's usual-pain records (see usual.py)
     data/meta.json                {"format": "backroll.store", "schema": 1}
     data/sessions-YYYY-MM.json    one TinyDB per month of local_date, table "sessions"
     backups/YYYY-MM-DD/           hard links of the files above, newest 7 days
@@ -40,7 +41,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
-from tracker.model import Session, Settings
+from tracker.model import Session, Settings, UsualPain
 from tracker.paths import Locations, ensure_private_dir
 from tracker.store import backups as backup_mod
 from tracker.store.errors import StoreCorrupt, StoreError, StoreWriteError
@@ -60,6 +61,7 @@ from tracker.store.migrations import (
     shard_name,
     shard_tokens,
 )
+from tracker.store.usual import parse_usual_pain, usual_pain_document, usual_pain_path
 from tracker.store.storage import (
     AtomicJSONStorage,
     Token,
@@ -87,6 +89,7 @@ class MergeReport:
     conflicts: int = 0
     added_ids: tuple[str, ...] = ()
     conflict_ids: tuple[str, ...] = ()
+    usual_pain_added: int = 0
 
 
 # --- validation: what a good file looks like -------------------------------------------
@@ -210,6 +213,8 @@ class Store:
         self._meta_token: Token | None = None
         self._settings = Settings()
         self._settings_token: Token | None = None
+        self._usual: list[UsualPain] = []
+        self._usual_token: Token | None = None
         self._backup_day: str | None = None
         self._generation: tuple[str, int] | None = None  # lock-file generation our memory is current with
         self._closed = False
@@ -304,6 +309,11 @@ class Store:
     def load_settings(self) -> Settings:
         return self._settings
 
+    def usual_pain(self) -> list[UsualPain]:
+        """The usual-pain records, oldest date first. From memory."""
+        with self._mutex:
+            return list(self._usual)
+
     def refresh(self) -> bool:
         """Pick up files another process replaced (no lock taken); True when anything changed.
 
@@ -359,7 +369,24 @@ class Store:
             self._remove(key, session_id)
             return session
 
-    def merge(self, sessions: Sequence[Session]) -> MergeReport:
+    def add_usual_pain(self, record: UsualPain) -> None:
+        """Save a usual-pain record (adding the same record again is a no-op); durable when this returns."""
+        with self._writing():
+            self._write_usual([record])
+
+    def _write_usual(self, records: Sequence[UsualPain]) -> int:
+        """Add the records whose id is new; returns how many were added."""
+        known = {r.id: r for r in self._usual}
+        new = [r for r in records if r.id not in known]
+        if not new:
+            return 0
+        path = usual_pain_path(self.locations.data)
+        merged = [*known.values(), *new]
+        self._usual_token = atomic_write(path, dumps(usual_pain_document(merged)), self._write_bytes)
+        self._usual = parse_usual_pain(path, usual_pain_document(merged))
+        return len(new)
+
+    def merge(self, sessions: Sequence[Session], usual_pain: Sequence[UsualPain] = ()) -> MergeReport:
         """Add the sessions whose id is not saved yet, all or nothing.
 
         Identical sessions count as already present; a different session
@@ -375,13 +402,21 @@ class Store:
         with self._writing():
             by_month, present, conflicts = self._classify(sessions)
             new = [s for key in sorted(by_month) for s in by_month[key]]
-            if new:
+            known = {r.id for r in self._usual}
+            new_usual = [r for r in dict((r.id, r) for r in usual_pain).values() if r.id not in known]
+            if new or new_usual:
                 journal = journal_path(self.locations)
-                payload = {"format": JOURNAL_FORMAT, "sessions": [s.to_dict() for s in new]}
+                payload = {
+                    "format": JOURNAL_FORMAT,
+                    "sessions": [s.to_dict() for s in new],
+                    "usual_pain": [r.to_dict() for r in new_usual],
+                }
                 atomic_write(journal, dumps(payload), self._write_bytes)
+                self._write_usual(new_usual)
                 self._apply(by_month)
                 self._remove_journal(journal)
             return MergeReport(
+                usual_pain_added=len(new_usual),
                 added=len(new),
                 already_present=present,
                 conflicts=len(conflicts),
@@ -436,6 +471,7 @@ class Store:
             if not isinstance(data, dict) or data.get("format") != JOURNAL_FORMAT:
                 raise Unreadable(journal, "it is not a Backroll import journal")
             pending = [Session.from_dict(d) for d in data.get("sessions", [])]
+            pending_usual = [UsualPain.from_dict(d) for d in data.get("usual_pain", [])]
         except Unreadable as exc:
             raise self._corrupt(exc) from None
         except (KeyError, TypeError, ValueError) as exc:
@@ -443,6 +479,7 @@ class Store:
         except FileNotFoundError:
             return
         by_month, _, _ = self._classify(pending)
+        self._write_usual(pending_usual)
         self._apply(by_month)
         self._remove_journal(journal)
 
@@ -486,6 +523,9 @@ class Store:
         found = [meta_path(self.locations), *sorted(shard_files(self.locations).values())]
         if self.locations.settings.exists():
             found.append(self.locations.settings)
+        usual = usual_pain_path(self.locations.data)
+        if usual.exists():
+            found.append(usual)
         return found
 
     # -- internals ----------------------------------------------------------------------
@@ -559,6 +599,21 @@ class Store:
                 except FileNotFoundError:
                     token, self._settings = None, Settings()
             self._settings_token = token
+
+        path = usual_pain_path(loc.data)
+        token = file_token(path)
+        if token != self._usual_token:
+            usual: list[UsualPain] = []
+            if token is not None:
+                try:
+                    data, token = read_json(path)
+                    usual = parse_usual_pain(path, data)
+                except Unreadable as exc:
+                    raise self._corrupt(exc) from None
+                except FileNotFoundError:
+                    token = None
+            self._usual, self._usual_token = usual, token
+            changed = True
 
         on_disk = shard_tokens(loc.data)
         for key in [k for k in self._shards if k not in on_disk]:
@@ -663,6 +718,7 @@ class Store:
         validators: Mapping[str, Callable[[Path, Any], Any]] = {
             "meta.json": parse_meta,
             "settings.json": parse_settings,
+            "usual-pain.json": parse_usual_pain,
         }
         validate = validators.get(path.name, parse_shard)
         backup = None

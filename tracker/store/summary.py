@@ -33,14 +33,15 @@ import json
 import os
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from tracker.model import CheckIn, Felt, HurtAt, Phase, Prescription, Session, Settings, Side, Stability
+from tracker.model import CheckIn, Felt, HurtAt, Phase, Prescription, Session, Settings, Side, Stability, UsualPain
 from tracker.paths import Locations, ensure_private_dir
 from tracker.store.errors import StoreWriteError
 from tracker.store.lock import WriterLock
 from tracker.store.migrations import CURRENT_SCHEMA, check_meta, journal_path, legacy_path, meta_path, shard_key, shard_tokens
 from tracker.store.storage import Token, Unreadable, atomic_write, read_json, remove_temp_files
+from tracker.store.usual import parse_usual_pain, usual_pain_path
 
 CACHE_NAME = "summary-cache.json"
 CACHE_FORMAT = "backroll.summary-cache"
@@ -167,8 +168,14 @@ def _write_cache(path: Path, shards: dict[str, tuple[Token, list[Record]]]) -> N
 # --------------------------------------------------------------------------- reading
 
 
-def read_summary(home: Path, *, wait: float = 5.0, label: str | None = None) -> tuple[Settings, list[Session]] | None:
-    """The settings and every session (without steps or note), sorted by started_at then id.
+class Summary(NamedTuple):
+    settings: Settings
+    sessions: list[Session]  # without steps or note, sorted by started_at then id
+    usual_pain: list[UsualPain]
+
+
+def read_summary(home: Path, *, wait: float = 5.0, label: str | None = None) -> Summary | None:
+    """The settings, every session (without steps or note) and the usual-pain records.
 
     None when the real Store must be opened instead (see the module docstring).
     """
@@ -178,7 +185,7 @@ def read_summary(home: Path, *, wait: float = 5.0, label: str | None = None) -> 
         return None  # a folder we may not read (another owner...): Store.open explains it in one sentence
 
 
-def _read_summary(home: Path, *, wait: float, label: str | None) -> tuple[Settings, list[Session]] | None:
+def _read_summary(home: Path, *, wait: float, label: str | None) -> Summary | None:
     from tracker.store.core import parse_settings, parse_shard  # the store's own validation
 
     loc = Locations(Path(home))
@@ -203,6 +210,11 @@ def _read_summary(home: Path, *, wait: float, label: str | None) -> tuple[Settin
             if loc.settings.exists():
                 data, _ = read_json(loc.settings)
                 settings = parse_settings(loc.settings, data)
+            usual: list[UsualPain] = []
+            usual_path = usual_pain_path(loc.data)
+            if usual_path.exists():
+                data, _ = read_json(usual_path)
+                usual = parse_usual_pain(usual_path, data)
         except (Unreadable, FileNotFoundError):
             return None
         if journal_path(loc).exists():
@@ -239,7 +251,7 @@ def _read_summary(home: Path, *, wait: float, label: str | None) -> tuple[Settin
         return read_summary(home, wait=wait, label=label)
     if changed:
         _write_cache(path, shards)
-    return settings, sessions
+    return Summary(settings, sessions, usual)
 
 
 def _sessions(shards: dict[str, tuple[Token, list[Record]]]) -> list[Session] | None:
@@ -259,4 +271,4 @@ def _sessions(shards: dict[str, tuple[Token, list[Record]]]) -> list[Session] | 
     return sorted(index.values(), key=lambda s: (s.started_at, s.id))
 
 
-__all__ = ["CACHE_NAME", "cache_path", "read_summary", "record_of"]
+__all__ = ["CACHE_NAME", "Summary", "cache_path", "read_summary", "record_of"]
