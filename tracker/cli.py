@@ -374,7 +374,7 @@ def cmd_export(args: argparse.Namespace, io: Io) -> int:
         if args.format == "csv":
             text = exchange.export_csv(sessions, steps=args.steps)
         else:
-            text = exchange.export_json(sessions, service.now())
+            text = exchange.export_json(sessions, service.now(), service.usual_pain())
     code = _emit(text, args.output, io)
     if args.output and args.output != "-":
         io.warn(f"Exported {_plural(len(sessions), 'session')} to {args.output}.")
@@ -402,7 +402,7 @@ def cmd_import(args: argparse.Namespace, io: Io) -> int:
     from tracker import exchange
 
     try:
-        sessions = exchange.read_export(args.file)
+        history = exchange.read_history(args.file)
     except exchange.ImportRefused as refused:
         message = refused.message
         if "nothing was imported" not in message:
@@ -412,7 +412,9 @@ def cmd_import(args: argparse.Namespace, io: Io) -> int:
             io.warn(f"{args.file}: {problem}")
         return BAD_INPUT
     with _service(args, io) as service:
-        report = exchange.import_sessions(service.store, sessions, dry_run=args.dry_run)
+        report = exchange.import_sessions(
+            service.store, history.sessions, dry_run=args.dry_run, usual_pain=history.usual_pain
+        )
         _warn_backup(service, io)
     io.print(f"{args.file}: {report.summary()}" + (" (dry run: nothing written)" if args.dry_run else "."))
     for session, reason in report.rejected:

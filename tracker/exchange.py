@@ -1,10 +1,11 @@
 """Export and import of the history: JSON (with a published schema) and CSV.
 
-The JSON export is `{"format": "backroll.history", "version": 1,
-"exported_at": ..., "sessions": [...]}` where every session is exactly
-`Session.to_dict()`. The schema ships in the package
-(`tracker/schema/history-v1.schema.json`) and `backroll export --schema`
-prints it.
+The JSON export is `{"format": "backroll.history", "version": 2,
+"exported_at": ..., "usual_pain": [...], "sessions": [...]}` where every
+session is exactly `Session.to_dict()` and every usual-pain record
+`UsualPain.to_dict()`. The schema ships in the package
+(`tracker/schema/history-v2.schema.json`) and `backroll export --schema`
+prints it. Version 1 files (no usual_pain) are still read.
 
 Import never trusts the file: it refuses anything over `MAX_BYTES` before
 parsing, parses strictly (no NaN, no duplicate keys, no absurd nesting),
@@ -37,12 +38,13 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from tracker.model import Felt, Phase, Session, Side, Stability
+from tracker.model import Felt, Phase, Session, Side, Stability, UsualPain
 from tracker.paths import PRIVATE_FILE
 
 FORMAT = "backroll.history"
-VERSION = 1
-SCHEMA_RESOURCE = "history-v1.schema.json"
+VERSION = 2
+READS = (1, 2)  # the export versions import accepts
+SCHEMA_RESOURCE = "history-v2.schema.json"
 
 MAX_BYTES = 20 * 1024 * 1024  # refused before parsing
 MAX_SESSIONS = 100_000
@@ -53,6 +55,8 @@ MAX_PROBLEMS = 50  # reported; validation goes on counting
 MAX_COUNT = 100_000
 MAX_SECONDS = 86_400.0
 MAX_PRESCRIPTION = 100
+MAX_USUAL_PAIN = 10_000
+USUAL_PAIN_KEYS = ("id", "date", "value", "note", "recorded_at")
 
 ORIGINS = ("app", "cli", "import", "demo")
 
@@ -108,27 +112,31 @@ def _export_order(sessions: Iterable[Session]) -> list[Session]:
     return sorted(sessions, key=lambda s: (s.started_at, s.id))
 
 
-def export_document(sessions: Iterable[Session], exported_at: datetime) -> dict[str, Any]:
+def export_document(
+    sessions: Iterable[Session], exported_at: datetime, usual_pain: Iterable[UsualPain] = ()
+) -> dict[str, Any]:
     if exported_at.tzinfo is None:
         raise ValueError("exported_at must carry a UTC offset")
     return {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": exported_at.isoformat(),
+        "usual_pain": [r.to_dict() for r in sorted(usual_pain, key=lambda r: (r.since, r.id))],
         "sessions": [s.to_dict() for s in _export_order(sessions)],
     }
 
 
-def export_json(sessions: Iterable[Session], exported_at: datetime) -> str:
+def export_json(sessions: Iterable[Session], exported_at: datetime, usual_pain: Iterable[UsualPain] = ()) -> str:
     """The export as text: the header fields one per line, then one session per line.
 
     Readable and diff-friendly, and fast: `indent=` would force Python's
     pure-Python encoder (about 5x slower at 10k sessions), while each line
     here goes through the C encoder.
     """
-    document = export_document(sessions, exported_at)
+    document = export_document(sessions, exported_at, usual_pain)
     encode = json.JSONEncoder(ensure_ascii=False).encode
-    head = ",\n".join(f" {encode(key)}: {encode(document[key])}" for key in ("format", "version", "exported_at"))
+    keys = ("format", "version", "exported_at", "usual_pain")
+    head = ",\n".join(f" {encode(key)}: {encode(document[key])}" for key in keys)
     rows = ",\n".join("  " + encode(session) for session in document["sessions"])
     return "{\n" + head + ',\n "sessions": [\n' + rows + ("\n" if rows else "") + " ]\n}\n"
 
@@ -431,12 +439,23 @@ class _Checker:
             self.fail("format", f"must be {FORMAT!r}, not {_show(doc.get('format'))}")
             return
         version = doc.get("version")
-        if isinstance(version, bool) or version != VERSION:
-            self.fail("version", f"must be {VERSION}, not {_show(version)} (this Backroll reads version {VERSION})")
+        if isinstance(version, bool) or version not in READS:
+            readable = " or ".join(str(v) for v in READS)
+            self.fail("version", f"must be {readable}, not {_show(version)} (this Backroll reads versions {readable})")
             return
-        self.obj(doc, "$", ("format", "version", "exported_at", "sessions"))
+        keys = ("format", "version", "exported_at", "sessions") + (("usual_pain",) if version >= 2 else ())
+        self.obj(doc, "$", keys)
         if "exported_at" in doc:
             self.instant(doc["exported_at"], "exported_at")
+        usual = doc.get("usual_pain", [])
+        if version >= 2 and "usual_pain" in doc:
+            if not isinstance(usual, list):
+                self.fail("usual_pain", f"must be a list, not {_kind(usual)}")
+            elif len(usual) > MAX_USUAL_PAIN:
+                self.fail("usual_pain", f"holds {len(usual)} records; the limit is {MAX_USUAL_PAIN}")
+            else:
+                for i, record in enumerate(usual):
+                    self.usual_pain(record, f"usual_pain[{i}]")
         sessions = doc.get("sessions")
         if not isinstance(sessions, list):
             self.fail("sessions", f"must be a list, not {_kind(sessions)}")
@@ -446,6 +465,16 @@ class _Checker:
             return
         for i, session in enumerate(sessions):
             self.session(session, f"sessions[{i}]")
+
+    def usual_pain(self, r: Any, path: str) -> None:
+        if not self.obj(r, path, USUAL_PAIN_KEYS):
+            return
+        self.string(r["id"], f"{path}.id", pattern=_UUID, what="a UUID in lowercase (8-4-4-4-12 hex digits)")
+        self.day(r["date"], f"{path}.date")
+        self.integer(r["value"], f"{path}.value", 0, 10)
+        self.string(r["note"], f"{path}.note", max_length=1_000)
+        if r["recorded_at"] is not None:
+            self.instant(r["recorded_at"], f"{path}.recorded_at")
 
     def session(self, s: Any, path: str) -> None:
         self.obj(s, path, SESSION_KEYS)
@@ -606,9 +635,33 @@ def _refusal_sentence(problems: Sequence[str]) -> str:
     return f"The file has {n if n < MAX_PROBLEMS else 'many'} problem{'s' if n != 1 else ''}, so nothing was imported."
 
 
-def read_export(path: Path | str) -> list[Session]:
+def usual_pain_from_document(doc: Any) -> list[UsualPain]:
+    """The usual-pain records of a validated export (none in a version 1 file), duplicates by id folded."""
+    records: dict[str, UsualPain] = {}
+    for data in doc.get("usual_pain", []) if isinstance(doc, dict) else []:
+        record = UsualPain.from_dict(data)
+        records.setdefault(record.id, record)
+    return list(records.values())
+
+
+@dataclass(frozen=True)
+class History:
+    """What an export file holds: the sessions and the usual-pain records."""
+
+    sessions: list[Session]
+    usual_pain: list[UsualPain]
+
+
+def read_history(path: Path | str) -> History:
     """Read, parse and validate an export file; ImportRefused on any problem."""
-    return sessions_from_document(parse_json(read_bytes_limited(path)))
+    doc = parse_json(read_bytes_limited(path))
+    sessions = sessions_from_document(doc)  # validates the whole document first
+    return History(sessions, usual_pain_from_document(doc))
+
+
+def read_export(path: Path | str) -> list[Session]:
+    """The sessions of an export file (see read_history); ImportRefused on any problem."""
+    return read_history(path).sessions
 
 
 # --------------------------------------------------------------------------- import: merge
@@ -622,13 +675,18 @@ class ImportReport:
     present: list[Session] = field(default_factory=list)  # same id, same content: nothing to do
     rejected: list[tuple[Session, str]] = field(default_factory=list)  # conflicts, with the reason
     dry_run: bool = False
+    usual_pain_added: list[UsualPain] = field(default_factory=list)
 
     def summary(self) -> str:
         verb = "would add" if self.dry_run else "added"
-        return (
+        text = (
             f"{verb} {len(self.added)} session{'s' if len(self.added) != 1 else ''}, "
             f"{len(self.present)} already present, {len(self.rejected)} rejected"
         )
+        if self.usual_pain_added:
+            n = len(self.usual_pain_added)
+            text += f"; {verb} {n} usual-pain record{'s' if n != 1 else ''}"
+        return text
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
@@ -636,6 +694,7 @@ class ImportReport:
             "added": [s.id for s in self.added],
             "already_present": [s.id for s in self.present],
             "rejected": [{"id": s.id, "reason": reason} for s, reason in self.rejected],
+            "usual_pain_added": [r.id for r in self.usual_pain_added],
         }
 
 
@@ -662,13 +721,17 @@ def plan_import(existing: Mapping[str, Session], incoming: Iterable[Session]) ->
     return report
 
 
-def import_sessions(store: Any, sessions: Sequence[Session], *, dry_run: bool = False) -> ImportReport:
-    """Merge validated sessions into `store` (a tracker.store.Store) in one write."""
+def import_sessions(
+    store: Any, sessions: Sequence[Session], *, dry_run: bool = False, usual_pain: Sequence[UsualPain] = ()
+) -> ImportReport:
+    """Merge validated sessions (and usual-pain records) into `store` (a tracker.store.Store) in one write."""
     existing = {s.id: s for s in store.sessions()}
     report = plan_import(existing, sessions)
     report.dry_run = dry_run
-    if report.added and not dry_run:
-        merged = store.merge(report.added)
+    known_usual = {r.id for r in store.usual_pain()}
+    report.usual_pain_added = [r for r in usual_pain if r.id not in known_usual]
+    if (report.added or report.usual_pain_added) and not dry_run:
+        merged = store.merge(report.added, report.usual_pain_added)
         done = set(getattr(merged, "added_ids", ())) if hasattr(merged, "added_ids") else None
         if done is not None and len(done) != len(report.added):
             # Another process saved some of these ids between our check and the write.

@@ -107,7 +107,7 @@ def test_warns_when_home_is_readable_by_others(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- status and log
 
 
-STATUS_KEYS = ["today", "current_streak", "longest_streak", "practice_days", "last_practice", "consistency", "program", "advice"]
+STATUS_KEYS = ["today", "current_streak", "longest_streak", "practice_days", "last_practice", "consistency", "program", "advice", "usual_pain"]
 
 
 def test_status_json_shape_on_an_empty_home(tmp_path: Path) -> None:
@@ -174,7 +174,19 @@ def test_log_date_naive_is_local_and_aware_keeps_the_instant(tmp_path: Path) -> 
     first, second = sessions_of(home)
     assert first["started_at"] == "2025-03-01T23:30:00+09:00" and first["local_date"] == "2025-03-01"
     assert first["zone"] == "Asia/Tokyo"
-    assert second["started_at"] == "2025-03-03T00:00:00+09:00" and second["local_date"] == "2025-03-03"
+    # An explicit offset keeps its own local date (the person said where and when it was).
+    assert second["started_at"] == "2025-03-02T15:00:00+00:00" and second["local_date"] == "2025-03-02"
+    assert second["zone"] == "UTC"
+
+
+def test_log_date_with_an_offset_keeps_that_offsets_local_date(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    ok(run(home, "log", "bridge", "--date", "2026-03-04T23:59:00-05:00", zone="Europe/Paris"))
+    (session,) = sessions_of(home)
+    assert session["started_at"] == "2026-03-04T23:59:00-05:00" and session["local_date"] == "2026-03-04"
+    assert session["zone"] == "Etc/GMT+5"  # UTC-5, POSIX sign
+    data = json.loads(ok(run(home, "status", "--json", "--today", "2026-03-04", zone="Europe/Paris")).stdout)
+    assert data["last_practice"] == "2026-03-04" and data["practice_days"] == 1
 
 
 @pytest.mark.parametrize(
@@ -263,7 +275,7 @@ def test_export_json_is_valid_against_the_schema(history: Path) -> None:
     doc = json.loads(ok(run(history, "export")).stdout)
     validator = jsonschema.Draft202012Validator(exchange.schema(), format_checker=jsonschema.FormatChecker())
     validator.validate(doc)
-    assert doc["format"] == "backroll.history" and doc["version"] == 1 and len(doc["sessions"]) == 5
+    assert doc["format"] == "backroll.history" and doc["version"] == 2 and len(doc["sessions"]) == 5
     assert datetime.fromisoformat(doc["exported_at"]).tzinfo is not None
 
 
@@ -397,7 +409,7 @@ def _hostile(tmp_path: Path, name: str) -> Path:
     elif name == "wrong-tag":
         path.write_text(json.dumps({**good, "format": "someone.else"}))
     elif name == "wrong-version":
-        path.write_text(json.dumps({**good, "version": 2}))
+        path.write_text(json.dumps({**good, "version": 3}))
     elif name == "bad-date":
         path.write_text(doc_with(started_at="2025-02-30T07:30:00+00:00", local_date="2025-02-30"))
     elif name == "naive-date":

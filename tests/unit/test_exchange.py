@@ -144,8 +144,8 @@ def test_every_export_is_valid_and_reads_back_the_same(validator, sessions: list
 def test_export_envelope_and_order() -> None:
     late, early = make_session(1, day=date(2025, 3, 2)), make_session(2, day=date(2025, 3, 1))
     doc = doc_of(late, early)
-    assert list(doc) == ["format", "version", "exported_at", "sessions"]
-    assert doc["format"] == "backroll.history" and doc["version"] == 1
+    assert list(doc) == ["format", "version", "exported_at", "usual_pain", "sessions"]
+    assert doc["format"] == "backroll.history" and doc["version"] == 2 and doc["usual_pain"] == []
     assert doc["exported_at"] == "2025-06-01T12:00:00+00:00"
     assert [s["id"] for s in doc["sessions"]] == [early.id, late.id]
     assert doc["sessions"][0] == early.to_dict()
@@ -159,7 +159,7 @@ def test_export_refuses_a_naive_exported_at() -> None:
 def test_schema_ships_in_the_package() -> None:
     from importlib import resources
 
-    text = resources.files("tracker").joinpath("schema", "history-v1.schema.json").read_text()
+    text = resources.files("tracker").joinpath("schema", "history-v2.schema.json").read_text()
     assert json.loads(text)["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert exchange.schema_text() == text
 
@@ -187,7 +187,7 @@ _DELETE = object()
 # Each breaks the document in a way the schema alone can see; both must refuse.
 SCHEMA_BREAKS = {
     "wrong tag": _set("format", "backroll.other"),
-    "wrong version": _set("version", 2),
+    "wrong version": _set("version", 3),
     "version as string": _set("version", "1"),
     "version true": _set("version", True),
     "no sessions": _set("sessions", _DELETE),
@@ -364,33 +364,24 @@ def test_plan_import_classifies_by_uuid() -> None:
     assert report.to_json_dict()["rejected"][0]["id"] == b.id
 
 
-class FakeStore:
-    def __init__(self, sessions: list[Session] = []) -> None:
-        self.saved = {s.id: s for s in sessions}
-        self.merges = 0
+def test_import_sessions_writes_once_and_dry_run_writes_nothing(tmp_path: Path) -> None:
+    from tracker.store import Store
 
-    def sessions(self) -> list[Session]:
-        return sorted(self.saved.values(), key=lambda s: (s.started_at, s.id))
-
-    def get(self, session_id: str) -> Session | None:
-        return self.saved.get(session_id)
-
-    def merge(self, sessions: list[Session]) -> Any:
-        self.merges += 1
-        for s in sessions:
-            self.saved.setdefault(s.id, s)
-
-
-def test_import_sessions_writes_once_and_dry_run_writes_nothing() -> None:
-    store = FakeStore([make_session(1)])
-    incoming = [make_session(1), make_session(2), make_session(3)]
-    dry = exchange.import_sessions(store, incoming, dry_run=True)
-    assert len(dry.added) == 2 and store.merges == 0 and len(store.saved) == 1
-    assert dry.summary().startswith("would add 2 sessions")
-    real = exchange.import_sessions(store, incoming)
-    assert len(real.added) == 2 and store.merges == 1
-    again = exchange.import_sessions(store, incoming)
-    assert not again.added and len(again.present) == 3 and store.merges == 1
+    home = tmp_path / "home"
+    with Store.open(home) as store:
+        store.add(make_session(1))
+        incoming = [make_session(1), make_session(2), make_session(3)]
+        before = {p.name: p.read_bytes() for p in (home / "data").iterdir()}
+        dry = exchange.import_sessions(store, incoming, dry_run=True)
+        assert len(dry.added) == 2 and len(store.sessions()) == 1
+        assert {p.name: p.read_bytes() for p in (home / "data").iterdir()} == before
+        assert dry.summary().startswith("would add 2 sessions")
+        real = exchange.import_sessions(store, incoming)
+        assert len(real.added) == 2 and len(store.sessions()) == 3
+        after = {p.name: p.read_bytes() for p in (home / "data").iterdir()}
+        again = exchange.import_sessions(store, incoming)
+        assert not again.added and len(again.present) == 3
+        assert {p.name: p.read_bytes() for p in (home / "data").iterdir()} == after
 
 
 def test_import_with_the_real_store_is_idempotent(tmp_path: Path) -> None:

@@ -299,7 +299,7 @@ class BackrollApp(App[None]):
 
         try:
             now = self.service.now()
-            text = export_json(self.service.sessions(), now.astimezone(timezone.utc))
+            text = export_json(self.service.sessions(), now.astimezone(timezone.utc), self.service.usual_pain())
             folder = ensure_private_dir(self.service.locations.exports)
             path = folder / f"backroll-{now:%Y-%m-%d-%H%M%S}.json"
             write_private(path, text)
