@@ -12,11 +12,12 @@ looked at their practice); with none, it is 0. Pain *before* a session is
 shown and quoted, but it never excuses the pain after: 8 before and 8 after
 is painful, and so is 4 before and 2 after.
 
-**Windows** ("the last session", "the last N sessions") are whole local
-days: the last N sessions, widened back to every session of the earliest
-day they touch. So sessions saved later on the same day never push a
-painful session out of a window (the rule that a painful session blocks
-advancing for the rest of its day).
+**Windows** ("the last session", "the last N sessions") count only the
+sessions that can push a painful one out: a session that is not painful
+and comes after a painful session of the same local day does not count
+(`counted`). So gentle routines done after a hurt stop never push it out
+of "the last session" or "the last N sessions" (the rule that a painful
+session blocks advancing for the rest of its day and the next).
 
 The sentences here quote the numbers ("pain 3 after, 3 before, on
 2026-11-30"), never say "no pain" when any score above 0 was reported in
@@ -39,8 +40,8 @@ __all__ = [
     "describe",
     "is_painful",
     "pain_flags",
+    "counted",
     "quote_window",
-    "window_start",
 ]
 
 
@@ -83,15 +84,17 @@ def pain_flags(
     return [is_painful(s, timeline.value_on(s.local_date), rules) for s in sessions]
 
 
-def window_start(sessions: Sequence[Session], n: int, end: int | None = None) -> int:
-    """Index of the first session of the last ``n`` sessions before ``end``, widened to whole local days."""
-    end = len(sessions) if end is None else end
-    if n <= 0 or end <= 0:
-        return end
-    start = max(0, end - n)
-    while start > 0 and sessions[start - 1].local_date == sessions[start].local_date:
-        start -= 1
-    return start
+def counted(sessions: Sequence[Session], flags: Sequence[bool]) -> list[int]:
+    """Indices of the sessions that count in windows (see the module docstring), in history order."""
+    kept: list[int] = []
+    painful_day: date | None = None
+    for index, session in enumerate(sessions):
+        if flags[index]:
+            painful_day = session.local_date
+            kept.append(index)
+        elif session.local_date != painful_day:
+            kept.append(index)
+    return kept
 
 
 def describe(session: Session, usual: int = 0) -> str:
@@ -121,28 +124,29 @@ def _scored(session: Session) -> bool:
 
 
 def quote_window(
-    sessions: Sequence[Session], flags: Sequence[bool], start: int, timeline: UsualPainTimeline
+    sessions: Sequence[Session], flags: Sequence[bool], window: Sequence[int], timeline: UsualPainTimeline
 ) -> tuple[int, str]:
-    """(painful sessions, a sentence) for ``sessions[start:]``, quoting the numbers.
+    """(painful sessions, a sentence) for the sessions at the indices ``window``, quoting the numbers.
 
     The sentence says "no pain reported" only when no score above 0 and no
     hurt stop is in the window; otherwise it names the newest scores.
     """
-    window = sessions[start:]
-    hits = sum(flags[start:])
-    seen = len(window)
+    chosen = [sessions[i] for i in window]
+    marks = [flags[i] for i in window]
+    hits = sum(marks)
+    seen = len(chosen)
     what = "the last session" if seen == 1 else f"the last {seen} sessions"
     if hits:
-        painful = [s for s, f in zip(window, flags[start:]) if f][::-1]
-        quoted = "; ".join(describe(s, timeline.value_on(s.local_date)) for s in painful[:3])
+        painful = [x for x, f in zip(chosen, marks) if f][::-1]
+        quoted = "; ".join(describe(x, timeline.value_on(x.local_date)) for x in painful[:3])
         more = f"; and {hits - 3} more" if hits > 3 else ""
-        counted = what if seen == 1 else f"{hits} of {what}"
-        return hits, f"pain reported in {counted} ({quoted}{more})"
-    scored = [s for s in window if _scored(s)][::-1]
+        counted_text = what if seen == 1 else f"{hits} of {what}"
+        return hits, f"pain reported in {counted_text} ({quoted}{more})"
+    scored = [x for x in chosen if _scored(x)][::-1]
     if not scored:
         return 0, f"no pain reported in {what}"
-    quoted = "; ".join(describe(s, timeline.value_on(s.local_date)) for s in scored[:2])
-    usual = timeline.value_on(window[-1].local_date)
+    quoted = "; ".join(describe(x, timeline.value_on(x.local_date)) for x in scored[:2])
+    usual = timeline.value_on(chosen[-1].local_date)
     within = f", at or below your usual pain of {usual}" if usual else ""
     return 0, f"none of {what} counted as painful{within} ({quoted})"
 

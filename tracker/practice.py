@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from typing import Iterable, Sequence
 
 from tracker.model import Felt, Prescription, ProgressionRules, Session, Settings, Stability, UsualPain
-from tracker.pain import UsualPainTimeline, pain_flags, window_start
+from tracker.pain import UsualPainTimeline, counted, pain_flags
 
 __all__ = ["PracticeHistory", "clamp", "level_history", "lowest", "phase_limit"]
 
@@ -122,6 +122,7 @@ class PracticeHistory:
     ladder: list[Prescription] = field(default_factory=list)
     limit: Prescription | None = None  # what the phase allows today
     phase: str = ""
+    counted: list[int] = field(default_factory=list)  # indices of sessions that count in windows (tracker.pain)
 
     @classmethod
     def read(
@@ -137,6 +138,7 @@ class PracticeHistory:
         timeline = UsualPainTimeline(r for r in usual_pain if r.since <= today)
         program = program_sessions(sessions, program_id)
         state = cls(today, rules, settings, sessions, pain_flags(sessions, rules, timeline), timeline, program, program_id)
+        state.counted = counted(sessions, state.pains)
         if not program:
             state.limit, state.phase = phase_limit(rules, None, today, False)
             return state
@@ -172,20 +174,19 @@ class PracticeHistory:
         """Days since the last program session (a session yesterday is a gap of 1)."""
         return (self.today - self.program[-1].local_date).days
 
-    def window(self, n: int) -> int:
-        """Start index of the last ``n`` sessions, widened to whole local days (see tracker.pain)."""
-        return window_start(self.sessions, n)
+    def window(self, n: int, floor: int = 0) -> list[int]:
+        """Indices of the last ``n`` counted sessions (see tracker.pain), none before index ``floor``."""
+        if n <= 0:
+            return []
+        return [i for i in self.counted[-n:] if i >= floor]
 
     def pains_in_last(self, n: int) -> tuple[int, int]:
         """(painful sessions, sessions looked at) in the window of the last ``n`` sessions."""
-        start = self.window(n)
-        return sum(self.pains[start:]), len(self.sessions) - start
+        window = self.window(n)
+        return sum(self.pains[i] for i in window), len(window)
 
     def latest_pain_index(self, n: int) -> int | None:
-        for index in range(len(self.sessions) - 1, self.window(n) - 1, -1):
-            if self.pains[index]:
-                return index
-        return None
+        return next((i for i in reversed(self.window(n)) if self.pains[i]), None)
 
     def consult_floor(self) -> int:
         """Index of the first session the consult rule counts: none before the latest usual-pain record."""
@@ -196,20 +197,21 @@ class PracticeHistory:
         return next((i for i, s in enumerate(self.sessions) if s.local_date >= since), len(self.sessions))
 
     def consult_state(self) -> tuple[bool, date | None, int]:
-        """(a consult is in force, the day it was last triggered, painful-free sessions since the last pain).
+        """(a consult is in force, the day it was last triggered, counted sessions not painful since the last pain).
 
-        Run forward from `consult_floor`: a painful session that brings the
-        window to ``pain_consult`` triggers it; it clears after
-        ``consult_clear_sessions`` sessions in a row that are not painful.
+        Run forward over the counted sessions from `consult_floor`: a painful
+        session that brings the window to ``pain_consult`` triggers it; it
+        clears after ``consult_clear_sessions`` sessions in a row that are
+        not painful.
         """
         need, span = self.rules.pain_consult
         active, triggered, run = False, None, 0
         floor = self.consult_floor()
-        for index in range(floor, len(self.sessions)):
+        positions = [i for i in self.counted if i >= floor]
+        for k, index in enumerate(positions):
             if self.pains[index]:
                 run = 0
-                start = max(floor, window_start(self.sessions, span, index + 1))
-                if sum(self.pains[start : index + 1]) >= need:
+                if sum(self.pains[i] for i in positions[max(0, k - span + 1) : k + 1]) >= need:
                     active, triggered = True, self.sessions[index].local_date
             else:
                 run += 1

@@ -23,8 +23,9 @@ How the history is read
   ``gap_restart_days`` or more begins a new first week (a new *epoch*).
 - **Pain** counts across every routine (`tracker.pain`): a hurt stop, or
   pain after at or above the threshold and above the usual pain in force
-  that day. Windows are whole local days, so a painful session blocks
-  advancing for the rest of its day and the next.
+  that day. In windows, sessions that follow a painful one on the same
+  local day do not count, so they never push it out: a painful session
+  blocks advancing for the rest of its day and the next.
 - **Stability** is read from program sessions only (a "yes" in another
   routine says nothing about the bridge); ``UNSURE`` counts as no.
 - **Phase limits**: day 1 of an epoch allows ``rules.start``; the rest of
@@ -57,7 +58,7 @@ When no cautious row applies: ``start`` (no program session yet),
 up to ``first_week_lifts``), then ``add_lifts`` / ``hold_bridge`` /
 ``lengthen_counts`` after a full week at the level practised on enough
 days, or ``stay`` saying what is missing. An advance also needs the last
-``pain_free_sessions`` sessions (whole days) not painful, and neither the
+``pain_free_sessions`` counted sessions not painful, and neither the
 latest program stability report nor any on the last practice day
 "unsure". No advice ever names a diagnosis.
 """
@@ -175,15 +176,14 @@ class _Row:
 def _consult_row(h: PracticeHistory) -> _Row | None:
     rules = h.rules
     need, span = rules.pain_consult
-    floor = h.consult_floor()
-    start = max(floor, h.window(span))
-    hits = sum(h.pains[start:])
+    window = h.window(span, floor=h.consult_floor())
+    hits = sum(h.pains[i] for i in window)
     active, triggered, run = h.consult_state()
     if hits < need and not active:
         return None
     reasons: list[str] = []
     if hits >= need:
-        reasons.append(quote_window(h.sessions, h.pains, start, h.timeline)[1])
+        reasons.append(quote_window(h.sessions, h.pains, window, h.timeline)[1])
     else:
         clear = rules.consult_clear_sessions
         reasons.append(
