@@ -314,6 +314,12 @@ class Backroll:
 
         return UsualPainTimeline(self.usual_pain()).on(day or self.today())
 
+    def pain_after_effect(self, pain_after: int | None, day: date | None = None) -> str:
+        """What a pain-after answer will do to the advice, said for the check-in ("above your usual 3: ...")."""
+        from tracker.pain import after_effect
+
+        return after_effect(pain_after, self.usual_pain_on(day), self.rules())
+
     def record_usual_pain(self, value: int, since: date | None = None, note: str = "") -> UsualPain:
         """Record the person's usual pain (0-10) from `since` (default today), after seeing a professional."""
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:

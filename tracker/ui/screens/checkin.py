@@ -101,6 +101,7 @@ class CheckInScreen(ModalScreen[Any]):
                 yield Select(PAIN_CHOICES, prompt="–", id="pain-before", classes="pain")
                 yield Label("after", classes="checkin-label-short")
                 yield Select(PAIN_CHOICES, prompt="–", id="pain-after", classes="pain")
+            yield Static(self._effect(None), id="pain-after-effect", classes="dialog-hint")
             with Horizontal(classes="checkin-row"):
                 yield Label("Stable?", classes="checkin-label")
                 with RadioSet(id="stable", classes="inline-radio"):
@@ -121,6 +122,18 @@ class CheckInScreen(ModalScreen[Any]):
 
     def on_mount(self) -> None:
         self.query_one("#pain-before", Select).focus()
+
+    def _effect(self, pain_after: int | None) -> str:
+        """Under the pain-after question: what that answer will do to the advice."""
+        try:
+            return escape(self.service.pain_after_effect(pain_after, self.run.started_at.date()))
+        except Exception:  # a history that cannot be read right now: the question still works
+            return ""
+
+    @on(Select.Changed, "#pain-after")
+    def _pain_after_changed(self, event: Select.Changed) -> None:
+        value = event.value if isinstance(event.value, int) else None
+        self.query_one("#pain-after-effect", Static).update(self._effect(value))
 
     # Reading the form ------------------------------------------------------
 

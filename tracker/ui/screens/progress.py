@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
+from rich.markup import escape
 from textual.widgets import Footer, Header, Static
 
 from tracker.model import Prescription, Session, Settings
@@ -57,6 +58,17 @@ def describe_pain(values: Sequence[int]) -> str:
         trend = "easing" if late <= early - TREND_POINTS else "rising" if late >= early + TREND_POINTS else "steady"
         text += f", {trend}"
     return text + "."
+
+
+def describe_usual(record: Any) -> str:
+    """The usual-pain record in force (tracker.model.UsualPain), or how to record one."""
+    if record is None:
+        return "\nNo usual pain recorded: any pain after a session counts as pain (Settings records it)."
+    note = f"; {escape(record.note)}" if record.note else ""
+    return (
+        f"\nUsual pain [b]{record.value}[/b] since {record.since.isoformat()}{note}: "
+        f"pain after at or below {record.value} does not count as pain."
+    )
 
 
 @dataclass(frozen=True)
@@ -158,7 +170,7 @@ class ProgressScreen(Screen):
             activity_by_day(data.sessions), today=data.today, rest_weekdays=data.settings.rest_weekdays
         )
         pains = pain_trend(data.sessions)
-        self.query_one("#pain-caption", Static).update(describe_pain(pains))
+        self.query_one("#pain-caption", Static).update(describe_pain(pains) + describe_usual(data.status.usual_pain))
         self.query_one("#pain-sparkline", PainChart).data = [float(v) for v in pains]
         self.query_one(LevelChart).show(data.levels, data.today)
 

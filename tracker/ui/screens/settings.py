@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Mapping
+from datetime import date
+from typing import Any, Mapping
+
+from rich.markup import escape
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,7 +16,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static, Switch
 
-from tracker.model import Settings, Side
+from tracker.model import Settings, Side, UsualPain
 from tracker.ui.widgets.heatmap import WEEKDAYS
 from tracker.ui.widgets.screen_commands import ScreenActions
 
@@ -103,10 +106,14 @@ class SettingsScreen(Screen):
     ]
 
     class Loaded(Message):
-        def __init__(self, settings: Settings, sided: list[tuple[str, str]]) -> None:
+        def __init__(
+            self, settings: Settings, sided: list[tuple[str, str]], usual: UsualPain | None, today: date
+        ) -> None:
             super().__init__()
             self.settings = settings
             self.sided = sided  # (pose id, pose name) of every pose done on both sides
+            self.usual = usual  # the usual-pain record in force today
+            self.today = today
 
     class Saved(Message):
         """Settings were written; the app may refresh screens that depend on them."""
@@ -132,6 +139,7 @@ class SettingsScreen(Screen):
                 with Vertical(id="settings-left", classes="settings-column"):
                     yield from self._timing()
                     yield from self._cues()
+                    yield from self._usual_pain()
                 with Vertical(id="settings-right", classes="settings-column"):
                     yield from self._rest()
                     with Vertical(classes="panel", id="settings-sides"):
@@ -177,7 +185,22 @@ class SettingsScreen(Screen):
                 yield Label("Or rest days per week", classes="field-label")
                 yield Input(id="rest-per-week", type="integer", classes="field-input", max_length=1, compact=True)
 
+    def _usual_pain(self) -> ComposeResult:
+        with Vertical(classes="panel", id="settings-usual"):
+            yield Static("", classes="hint", id="usual-current")
+            with Horizontal(classes="field"):
+                yield Label("Usual pain (0-10)", classes="field-label")
+                yield Input(id="usual-value", type="integer", max_length=2, classes="field-input", compact=True)
+            with Horizontal(classes="field"):
+                yield Label("From (YYYY-MM-DD)", classes="field-label")
+                yield Input(id="usual-date", classes="field-input", max_length=10, compact=True)
+            with Horizontal(classes="field"):
+                yield Label("Note", classes="field-label")
+                yield Input(id="usual-note", placeholder="who you saw", max_length=200, classes="field-input", compact=True)
+            yield Button("Record usual pain", id="usual-record", compact=True)
+
     def on_mount(self) -> None:
+        self.query_one("#settings-usual").border_title = "Usual pain, after seeing a professional"
         self.query_one("#settings-timing").border_title = "Timing"
         self.query_one("#settings-cues").border_title = "Cues and look"
         self.query_one("#settings-rest").border_title = "Rest days"
@@ -194,10 +217,11 @@ class SettingsScreen(Screen):
         service = self.app.service
         poses = service.library.poses
         sided = sorted(((p.id, p.name) for p in poses.values() if p.sided), key=lambda item: item[1].lower())
-        self.post_message(self.Loaded(service.settings, sided))
+        self.post_message(self.Loaded(service.settings, sided, service.usual_pain_on(), service.today()))
 
     @on(Loaded)
     async def _loaded(self, message: Loaded) -> None:
+        self._show_usual(message.usual, message.today)
         self.saved = message.settings
         if message.sided != self.sided:
             self.sided = message.sided
@@ -320,6 +344,59 @@ class SettingsScreen(Screen):
     def _save_failed(self, message: SaveFailed) -> None:
         self._set_state("not saved")
         self.notify(f"Settings were not saved: {message.error}", severity="error", timeout=10)
+
+    # Usual pain: a dated record kept with the history (not a setting: Save/Revert leave it alone) -----------
+
+    def _show_usual(self, record: Any, today: date) -> None:
+        if record is None:
+            text = (
+                "None recorded: any pain after a session counts as pain. Once a trainer or doctor has looked "
+                "at your practice, record the pain that is usual for you: from that date, pain after at or "
+                "below it no longer holds the program back."
+            )
+        else:
+            note = f" ({escape(record.note)})" if record.note else ""
+            text = f"Your usual pain: [b]{record.value}[/b], since {record.since.isoformat()}{note}."
+        self.query_one("#usual-current", Static).update(text)
+        date_input = self.query_one("#usual-date", Input)
+        if not date_input.value:
+            date_input.value = today.isoformat()
+
+    @on(Button.Pressed, "#usual-record")
+    def _record_usual(self) -> None:
+        raw_value = self.query_one("#usual-value", Input).value.strip()
+        raw_date = self.query_one("#usual-date", Input).value.strip()
+        try:
+            value = int(raw_value)
+            if not 0 <= value <= 10:
+                raise ValueError
+        except ValueError:
+            self.notify("Usual pain is a whole number from 0 to 10.", severity="warning")
+            return
+        try:
+            since = date.fromisoformat(raw_date) if raw_date else None
+        except ValueError:
+            self.notify(f"{raw_date!r} is not a date; use YYYY-MM-DD.", severity="warning")
+            return
+        self._save_usual(value, since, self.query_one("#usual-note", Input).value)
+
+    @work(thread=True, exclusive=True, group="settings-usual")
+    def _save_usual(self, value: int, since: date | None, note: str) -> None:
+        service = self.app.service
+        try:
+            record = service.record_usual_pain(value, since, note)
+        except Exception as error:  # ValueError (a future date) or StoreError: one plain sentence
+            self.app.call_from_thread(self.notify, f"Usual pain was not recorded: {error}", severity="error")
+            return
+        self.app.call_from_thread(self._usual_saved, record, service.today())
+
+    def _usual_saved(self, record: Any, today: date) -> None:
+        self._show_usual(record, today)
+        self.query_one("#usual-value", Input).value = ""
+        self.notify(f"Usual pain {record.value} recorded from {record.since.isoformat()}.")
+        for screen in getattr(self.app, "views", {}).values():
+            if screen is not self and hasattr(screen, "refresh_data"):
+                screen.refresh_data()
 
     @on(Button.Pressed, "#settings-revert")
     def action_revert(self) -> None:
