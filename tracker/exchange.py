@@ -29,7 +29,6 @@ import json
 import math
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -39,7 +38,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tracker.model import Felt, Phase, Session, Side, Stability, UsualPain
-from tracker.paths import PRIVATE_FILE
+from tracker.files import write_atomic
 
 FORMAT = "backroll.history"
 VERSION = 2
@@ -217,33 +216,8 @@ def export_csv(sessions: Iterable[Session], *, steps: bool = False) -> str:
 
 
 def write_private(path: Path, text: str) -> None:
-    """Write `text` to `path` atomically (temp file, fsync, replace), readable by the owner only."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        os.fchmod(fd, PRIVATE_FILE)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    try:
-        dir_fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+    """Write `text` to `path` atomically (tracker.files.write_atomic), readable by the owner only."""
+    write_atomic(Path(path), text.encode("utf-8"))
 
 
 # --------------------------------------------------------------------------- import: parsing

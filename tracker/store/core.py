@@ -61,6 +61,7 @@ from tracker.store.migrations import (
     shard_name,
     shard_tokens,
 )
+from tracker.files import fsync_dir
 from tracker.store.usual import parse_usual_pain, usual_pain_document, usual_pain_path
 from tracker.store.storage import (
     AtomicJSONStorage,
@@ -69,7 +70,6 @@ from tracker.store.storage import (
     WriteBytes,
     atomic_write,
     dumps,
-    fsync_dir,
     file_token,
     read_json,
     remove_temp_files,
