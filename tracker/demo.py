@@ -16,7 +16,6 @@ Same seed, same arguments: the same sessions, UUIDs included.
 from __future__ import annotations
 
 import random
-import uuid
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache

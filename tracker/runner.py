@@ -46,16 +46,14 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Literal, Mapping
 
+from .plan import Block, Segment, Unit, make_plan
 from .model import (
-    Hold,
-    HoldUnit,
     HurtAt,
     Phase,
     Pose,
     Routine,
     Settings,
     Side,
-    Step,
     StepKind,
     StepResult,
 )
@@ -75,7 +73,6 @@ __all__ = [
 Clock = Callable[[], float]
 Status = Literal["ready", "running", "paused", "observing", "finished", "stopped", "hurt"]
 CueKind = Literal["phase", "side", "step", "count", "end", "hurt"]
-Unit = Literal["count", "breath", "second"]
 
 SUSPEND_GAP = 5.0  # a gap between two clock reads longer than this is a suspend ...
 SUSPEND_CREDIT = 2.0  # ... of which only this much counts as progress
@@ -156,61 +153,16 @@ class RunResult:
     paused: float = 0.0  # seconds paused (suspends included)
 
 
-@dataclass(frozen=True, slots=True)
-class _Segment:
-    block: int
-    phase: Phase
-    start: float
-    end: float
-    rep: int
-    unit: Unit | None  # None: OBSERVE
-    unit_len: float  # seconds per count/breath (0 for seconds/observe)
-    counts: int | None
-    rep_end: bool  # the rep is done when this segment ends
-
-
 @dataclass(slots=True)
 class _Block:
-    position: int
-    step_index: int
-    step: Step
-    side: Side
-    round: int
-    step_repeat: int
-    step_number: int
-    title: str
-    cue: str
-    reps: int
-    hold_seconds: float
-    first: int = 0  # first segment index
-    stop: int = 0  # one past the last segment index
-    start: float = 0.0
-    end: float = 0.0
-    # what happened
+    """A planned block (tracker.plan.Block) and what happened in it."""
+
+    plan: Block
     seconds: float = 0.0
     reps_done: int = 0
     completed: bool = False
     skipped: bool = False
     answer: str | None = None
-
-
-def _add_holds(base: Hold, extra: Hold | None, tempo: float, breath: float) -> tuple[float, Phase, Unit, float, int | None]:
-    """Duration, phase, unit, unit length and count of a hold with the tighter-side extra."""
-    seconds = base.seconds(tempo, breath)
-    amount = base.amount
-    same_unit = True
-    if extra is not None:
-        seconds += extra.seconds(tempo, breath)
-        if extra.unit is base.unit:
-            amount += extra.amount
-        else:
-            same_unit = False
-    phase = Phase.BREATHE if base.unit is HoldUnit.BREATHS else Phase.HOLD
-    if base.unit is HoldUnit.SECONDS or not same_unit:
-        return seconds, phase, "second", 0.0, None
-    if base.unit is HoldUnit.BREATHS:
-        return seconds, phase, "breath", breath, max(1, math.ceil(amount - _EPS))
-    return seconds, phase, "count", tempo, max(1, math.ceil(amount - _EPS))
 
 
 class Runner:
@@ -234,12 +186,12 @@ class Runner:
         self.settings = settings
         self.clock = clock
         self.count_cues = count_cues
-        self._segments: list[_Segment] = []
-        self._blocks: list[_Block] = []
-        self._build()
-        self._starts = [s.start for s in self._segments]
-        self._total = self._segments[-1].end if self._segments else 0.0
-        self._step_count = sum(1 for s in routine.steps if not s.optional)
+        self.plan = make_plan(routine, settings, poses)  # the timeline: tracker.plan, the one tempo rule
+        self._segments = self.plan.segments
+        self._blocks = [_Block(block) for block in self.plan.blocks]
+        self._starts = self.plan.starts
+        self._total = self.plan.total
+        self._step_count = self.plan.step_count
 
         self._status: Status = "ready"
         self._cursor = 0  # current segment index (len(segments) once finished)
@@ -259,112 +211,6 @@ class Runner:
         self._cues: list[Cue] = []
         self._answers: dict[str, str] = {}
         self._hurt_at: HurtAt | None = None
-
-    # ------------------------------------------------------------------ timeline
-
-    def _build(self) -> None:
-        settings = self.settings
-        tempo, breath = settings.tempo, settings.breath_seconds
-        tighter = {str(k): Side(v) for k, v in settings.tighter_side.items()}
-        routine = self.routine
-        offset = 0.0
-        numbers: dict[int, int] = {}
-        for i, step in enumerate(routine.steps):
-            if not step.optional:
-                numbers[i] = len(numbers) + 1
-        for rnd in range(1, routine.repeats + 1):
-            for index, step in enumerate(routine.steps):
-                if step.optional:
-                    continue
-                sides = (Side.LEFT, Side.RIGHT) if step.sides is Side.BOTH else (step.sides,)
-                for srep in range(1, step.repeats + 1):
-                    for side in sides:
-                        extra = None
-                        if side in (Side.LEFT, Side.RIGHT) and tighter.get(step.pose) is side:
-                            extra = step.tighter_extra
-                        offset = self._build_block(step, index, side, rnd, srep, numbers[index], extra, offset, tempo, breath)
-
-    def _build_block(
-        self,
-        step: Step,
-        index: int,
-        side: Side,
-        rnd: int,
-        srep: int,
-        number: int,
-        extra: Hold | None,
-        offset: float,
-        tempo: float,
-        breath: float,
-    ) -> float:
-        pose = self.poses.get(step.pose)
-        title = step.title or (pose.name if pose else step.pose)
-        cue = step.cue or (pose.cue if pose else "")
-        position = len(self._blocks)
-        segs: list[_Segment] = []
-
-        def add(phase: Phase, duration: float, rep: int, unit: Unit | None, unit_len: float, counts: int | None, rep_end: bool) -> None:
-            nonlocal offset
-            if duration <= 0 and phase is not Phase.OBSERVE:
-                return
-            end = offset + duration
-            segs.append(_Segment(position, phase, offset, end, rep, unit, unit_len, counts, rep_end))
-            offset = end
-
-        hold_seconds = 0.0
-        reps = step.reps
-        base = step.hold if step.hold is not None and step.hold.amount > 0 else None
-        hold = None
-        if base is not None or extra is not None:
-            hold = _add_holds(base or extra, extra if base is not None else None, tempo, breath)  # type: ignore[arg-type]
-            hold_seconds = hold[0]
-        if step.kind is StepKind.REPS:
-            for rep in range(1, reps + 1):
-                add(Phase.RAISE, step.raise_counts * tempo, rep, "count", tempo, step.raise_counts, False)
-                if hold is not None:
-                    add(hold[1], hold[0], rep, hold[2], hold[3], hold[4], False)
-                add(Phase.LOWER, step.lower_counts * tempo, rep, "count", tempo, step.lower_counts, False)
-                if segs and segs[-1].rep == rep:
-                    segs[-1] = _replace_rep_end(segs[-1])
-        elif step.kind is StepKind.HOLD:
-            for rep in range(1, reps + 1):
-                if hold is not None:
-                    add(hold[1], hold[0], rep, hold[2], hold[3], hold[4], True)
-                if rep < reps:
-                    add(Phase.REST, step.rest_between, rep, "second", 0.0, None, False)
-        elif step.kind in (StepKind.FLOW, StepKind.REST):
-            reps = 1
-            hold_seconds = 0.0
-            phase = Phase.FLOW if step.kind is StepKind.FLOW else Phase.REST
-            add(phase, float(step.duration), 1, "second", 0.0, None, True)
-        else:  # OBSERVE
-            reps = 1
-            hold_seconds = 0.0
-            add(Phase.OBSERVE, 0.0, 1, None, 0.0, None, True)
-        if not segs:
-            return offset
-        first = len(self._segments)
-        self._segments.extend(segs)
-        self._blocks.append(
-            _Block(
-                position=position,
-                step_index=index,
-                step=step,
-                side=side,
-                round=rnd,
-                step_repeat=srep,
-                step_number=number,
-                title=title,
-                cue=cue,
-                reps=reps,
-                hold_seconds=hold_seconds,
-                first=first,
-                stop=len(self._segments),
-                start=segs[0].start,
-                end=segs[-1].end,
-            )
-        )
-        return offset
 
     @property
     def planned_seconds(self) -> float:
@@ -432,7 +278,7 @@ class Runner:
                 block.seconds += until - self._mark
         self._mark = max(self._mark, until)
 
-    def _enter(self, index: int, eff: float, previous: _Segment | None) -> None:
+    def _enter(self, index: int, eff: float, previous: Segment | None) -> None:
         """Make segment `index` current at effective time `eff`, emitting its cues."""
         self._cursor = index
         self._last_count = None
@@ -446,24 +292,24 @@ class Runner:
             prev_block = self._blocks[previous.block] if previous is not None else None
             same_step = (
                 prev_block is not None
-                and prev_block.step_index == block.step_index
-                and prev_block.round == block.round
-                and prev_block.step_repeat == block.step_repeat
+                and prev_block.plan.step_index == block.plan.step_index
+                and prev_block.plan.round == block.plan.round
+                and prev_block.plan.step_repeat == block.plan.step_repeat
             )
             if not same_step:
-                self._emit("step", seg.phase, block.title, eff, step_index=block.step_index)
-            if block.side in (Side.LEFT, Side.RIGHT) and (not same_step or prev_block is None or prev_block.side != block.side):
-                self._emit("side", seg.phase, f"{block.side.value.capitalize()} side", eff, step_index=block.step_index)
+                self._emit("step", seg.phase, block.plan.title, eff, step_index=block.plan.step_index)
+            if block.plan.side in (Side.LEFT, Side.RIGHT) and (not same_step or prev_block is None or prev_block.plan.side != block.plan.side):
+                self._emit("side", seg.phase, f"{block.plan.side.value.capitalize()} side", eff, step_index=block.plan.step_index)
         if seg.phase is Phase.OBSERVE:
-            question = block.step.observe.question if block.step.observe else ""
-            self._emit("phase", seg.phase, question or PHASE_WORDS[seg.phase], eff, step_index=block.step_index)
+            question = block.plan.step.observe.question if block.plan.step.observe else ""
+            self._emit("phase", seg.phase, question or PHASE_WORDS[seg.phase], eff, step_index=block.plan.step_index)
             self._status = "observing"
             self._frozen = seg.start
             return
-        self._emit("phase", seg.phase, PHASE_WORDS[seg.phase], eff, step_index=block.step_index)
+        self._emit("phase", seg.phase, PHASE_WORDS[seg.phase], eff, step_index=block.plan.step_index)
         self._count_cue(seg, index, 0.0, eff)
 
-    def _count_cue(self, seg: _Segment, index: int, into: float, eff: float) -> None:
+    def _count_cue(self, seg: Segment, index: int, into: float, eff: float) -> None:
         if not self.count_cues or seg.counts is None or seg.unit_len <= 0:
             return
         count = min(seg.counts, int(math.floor(into / seg.unit_len + _EPS)) + 1)
@@ -471,7 +317,7 @@ class Runner:
         first = 1 if last is None or last[0] != index else last[1] + 1
         for c in range(first, count + 1):
             at = self._anchor + seg.start + (c - 1) * seg.unit_len
-            self._emit("count", seg.phase, str(c), at, count=c, step_index=self._blocks[seg.block].step_index)
+            self._emit("count", seg.phase, str(c), at, count=c, step_index=self._blocks[seg.block].plan.step_index)
         if last is None or last[0] != index or count > last[1]:
             self._last_count = (index, count)
 
@@ -573,15 +419,15 @@ class Runner:
             self._finish(eff)
             return
         block = self._blocks[target_block]
-        self._anchor = eff - block.start
-        self._frozen = block.start
+        self._anchor = eff - block.plan.start
+        self._frozen = block.plan.start
         self._status = "running"
         # Landing on a block (even the same one, restarted) announces its step and side again.
-        self._enter(block.first, eff, None)
+        self._enter(block.plan.first, eff, None)
         if was_paused and self._status == "running":
             self._resume_to = "running"
             self._paused_since = eff
-            self._frozen = block.start
+            self._frozen = block.plan.start
             self._status = "paused"
         elif was_paused and self._status == "observing":
             self._resume_to = "observing"
@@ -605,7 +451,7 @@ class Runner:
             return
         if not block.completed:
             block.skipped = True
-        nxt = block.position + 1
+        nxt = block.plan.position + 1
         self._jump(nxt if nxt < len(self._blocks) else None, eff)
 
     def back(self) -> None:
@@ -613,8 +459,8 @@ class Runner:
         block, eff = self._block_to_leave()
         if block is None:
             return
-        into = self._position() - block.start
-        target = block.position if into > BACK_GRACE else max(0, block.position - 1)
+        into = self._position() - block.plan.start
+        target = block.plan.position if into > BACK_GRACE else max(0, block.plan.position - 1)
         self._jump(target, eff)
 
     def stop(self) -> None:
@@ -647,7 +493,7 @@ class Runner:
         else:
             seg = self._segments[index]
             block = self._blocks[seg.block]
-            at = HurtAt(block.step_index, block.step.pose, block.side, seg.rep, seg.phase)
+            at = HurtAt(block.plan.step_index, block.plan.step.pose, block.plan.side, seg.rep, seg.phase)
         if self._status == "ready":
             self._start_eff = self._mark = eff
         if not self.done:
@@ -674,7 +520,7 @@ class Runner:
         block.reps_done = 1
         block.completed = True
         block.skipped = False
-        key = block.step.observe.key if block.step.observe else ""
+        key = block.plan.step.observe.key if block.plan.step.observe else ""
         if key:
             self._answers[key] = text
         self._status = "running"
@@ -731,20 +577,20 @@ class Runner:
             if seg.counts is not None and seg.unit_len > 0:
                 counts = seg.counts
                 count = min(counts, int(math.floor(pos_in_seg / seg.unit_len + _EPS)) + 1)
-        nxt = self._blocks[block.position + 1] if block.position + 1 < len(self._blocks) else None
-        observe = block.step.observe if observing else None
+        nxt = self._blocks[block.plan.position + 1] if block.plan.position + 1 < len(self._blocks) else None
+        observe = block.plan.step.observe if observing else None
         session_left = 0.0 if finished else max(0.0, self._total - pos)
         progress = 1.0 if finished else (pos / self._total if self._total > 0 else 0.0)
         return RunnerView(
             status=self._status,
-            step_index=block.step_index,
+            step_index=block.plan.step_index,
             step_count=self._step_count,
-            pose_id=block.step.pose,
-            title=block.title,
-            cue=block.cue,
-            side=block.side,
+            pose_id=block.plan.step.pose,
+            title=block.plan.title,
+            cue=block.plan.cue,
+            side=block.plan.side,
             rep=seg.rep,
-            reps=block.reps,
+            reps=block.plan.reps,
             phase=phase,
             count=count,
             counts=counts,
@@ -752,17 +598,17 @@ class Runner:
             session_left=session_left,
             elapsed=elapsed,
             progress=min(1.0, max(0.0, progress)),
-            next_title=nxt.title if nxt else None,
+            next_title=nxt.plan.title if nxt else None,
             question=observe.question if observe else None,
             choices=tuple(observe.choices) if observe else (),
             paused=self._status == "paused",
-            step_number=block.step_number,
+            step_number=block.plan.step_number,
             unit=None if finished else seg.unit,
             phase_seconds=seg.end - seg.start,
-            next_side=nxt.side if nxt else None,
-            round=block.round,
+            next_side=nxt.plan.side if nxt else None,
+            round=block.plan.round,
             rounds=max(1, self.routine.repeats),
-            block=block.position + 1,
+            block=block.plan.position + 1,
             blocks=len(self._blocks),
         )
 
@@ -770,24 +616,24 @@ class Runner:
         eff = self._advance()
         steps = tuple(
             StepResult(
-                index=b.step_index,
-                pose=b.step.pose,
-                side=b.side,
-                reps_planned=b.reps,
+                index=b.plan.step_index,
+                pose=b.plan.step.pose,
+                side=b.plan.side,
+                reps_planned=b.plan.reps,
                 reps_done=b.reps_done,
-                raise_counts=b.step.raise_counts if b.step.kind is StepKind.REPS else 0,
-                lower_counts=b.step.lower_counts if b.step.kind is StepKind.REPS else 0,
-                hold_seconds=b.hold_seconds,
+                raise_counts=b.plan.step.raise_counts if b.plan.step.kind is StepKind.REPS else 0,
+                lower_counts=b.plan.step.lower_counts if b.plan.step.kind is StepKind.REPS else 0,
+                hold_seconds=b.plan.hold_seconds,
                 seconds=b.seconds + (self._live_credit(eff) if b is self._current_block() else 0.0),
                 skipped=b.skipped,
                 completed=b.completed,
                 answer=b.answer,
-                question_key=(b.step.observe.key if b.step.observe else "") if b.answer is not None else "",
+                question_key=(b.plan.step.observe.key if b.plan.step.observe else "") if b.answer is not None else "",
             )
             for b in self._blocks
         )
         completed = self._status == "finished" and all(
-            b.completed for b in self._blocks if b.step.kind is not StepKind.OBSERVE
+            b.completed for b in self._blocks if b.plan.step.kind is not StepKind.OBSERVE
         )
         paused = self._paused_total + (eff - self._paused_since if self._status == "paused" else 0.0)
         return RunResult(
@@ -805,10 +651,6 @@ class Runner:
         if self._status in ("running", "observing") and eff > self._mark:
             return eff - self._mark
         return 0.0
-
-
-def _replace_rep_end(seg: _Segment) -> _Segment:
-    return _Segment(seg.block, seg.phase, seg.start, seg.end, seg.rep, seg.unit, seg.unit_len, seg.counts, True)
 
 
 def _next_up(x: float) -> float:

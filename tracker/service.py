@@ -33,8 +33,6 @@ from tracker.model import (
     Routine,
     Session,
     Settings,
-    Side,
-    StepKind,
     StepResult,
     UsualPain,
 )
@@ -478,43 +476,10 @@ def build_session(
 
 
 def planned_results(routine: Routine, library: Library, settings: Settings, *, done: bool = True) -> tuple[StepResult, ...]:
-    """The StepResults of `routine` run as planned, block by block as the runner records them.
+    """The StepResults of `routine` run as planned (tracker.plan), block by block as the runner records them."""
+    from tracker.plan import make_plan
 
-    One per round, step, step repeat and side (optional steps left out, as the
-    runner does), with the planned reps, counts, hold and seconds at these
-    settings; `done=False` marks them all not done (a session stopped at once).
-    Observations are left unanswered (skipped).
-    """
-    from tracker.content import hold_seconds, side_seconds, step_sides
-
-    tighter = {str(k): Side(v) for k, v in settings.tighter_side.items()}
-    results: list[StepResult] = []
-    for _round in range(routine.repeats):
-        for index, step in enumerate(routine.steps):
-            if step.optional:
-                continue
-            observe = step.kind is StepKind.OBSERVE
-            reps = step.reps if step.kind in (StepKind.REPS, StepKind.HOLD) else 0
-            counted = step.kind is StepKind.REPS
-            for _repeat in range(step.repeats):
-                for side in step_sides(step):
-                    ok = done and not observe
-                    results.append(
-                        StepResult(
-                            index=index,
-                            pose=step.pose,
-                            side=side,
-                            reps_planned=reps,
-                            reps_done=reps if ok else 0,
-                            raise_counts=step.raise_counts if counted else 0,
-                            lower_counts=step.lower_counts if counted else 0,
-                            hold_seconds=hold_seconds(step, side, settings, tighter),
-                            seconds=side_seconds(step, side, settings, tighter) if ok else 0.0,
-                            skipped=observe,
-                            completed=ok,
-                        )
-                    )
-    return tuple(results)
+    return make_plan(routine, settings, library.poses).results(done=done)
 
 
 def derive_prescription(program: Program, routine: Routine) -> Prescription | None:

@@ -22,13 +22,6 @@ No Textual here (see the import-linter contract in pyproject.toml), and no
 module-level cache: every call reads the files again (a few milliseconds).
 """
 
-from tracker.content.duration import (
-    hold_seconds,
-    planned_seconds,
-    side_seconds,
-    step_seconds,
-    step_sides,
-)
 from tracker.content.errors import ContentError, ContentErrors
 from tracker.content.format import MAX_FILE_BYTES, MAX_STEPS
 from tracker.content.library import Library
@@ -43,12 +36,7 @@ __all__ = [
     "MAX_STEPS",
     "check_file",
     "find_line",
-    "hold_seconds",
     "load_builtin",
     "load_file",
     "load_library",
-    "planned_seconds",
-    "side_seconds",
-    "step_seconds",
-    "step_sides",
 ]

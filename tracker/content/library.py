@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from tracker.content.duration import planned_seconds
 from tracker.content.errors import ContentError
 from tracker.model import (
     Pose,
@@ -43,8 +42,10 @@ class Library:
         raise KeyError(routine_id)
 
     def planned_seconds(self, routine: Routine, settings: Settings) -> float:
-        """See the module-level `planned_seconds`."""
-        return planned_seconds(routine, settings)
+        """The routine's planned length at these settings (tracker.plan: its timeline's total)."""
+        from tracker.plan import make_plan
+
+        return make_plan(routine, settings, self.poses).total
 
     def ids(self) -> set[str]:
         """Every routine and program id."""
