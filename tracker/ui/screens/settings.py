@@ -16,13 +16,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static, Switch
 
-from tracker.model import Settings, Side, UsualPain
+from tracker.model import BREATH_RANGE, MAX_REST_DAYS, TEMPO_RANGE, Settings, Side, UsualPain
 from tracker.ui.widgets.heatmap import WEEKDAYS
 from tracker.ui.widgets.screen_commands import ScreenActions
 
-TEMPO_RANGE = (0.5, 5.0)  # seconds per count
-BREATH_RANGE = (2.0, 15.0)  # seconds per breath
-MAX_REST_DAYS = 3  # the bridge program wants at least 4 practice days a week
 SIDE_CHOICES = [("no tighter side", Side.NONE.value), ("left is tighter", Side.LEFT.value), ("right is tighter", Side.RIGHT.value)]
 
 
