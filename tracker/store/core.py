@@ -29,8 +29,6 @@ added from another terminal (it is not called implicitly).
 
 from __future__ import annotations
 
-import errno as errno_codes
-import os
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -55,7 +53,8 @@ from tracker.store.migrations import (
     shard_key,
     shard_tokens,
 )
-from tracker.files import fsync_dir
+from tracker.store.errors import open_error
+from tracker.store.journal import journal_payload, read_journal, remove_journal
 from tracker.store.shards import Shards
 from tracker.store.usual import parse_usual_pain, usual_pain_document, usual_pain_path
 from tracker.store.validate import SETTINGS_SCHEMA, corrupt_error, newer_version, parse_meta, parse_settings, parse_shard
@@ -71,9 +70,6 @@ from tracker.store.storage import (
     write_all,
 )
 
-JOURNAL_FORMAT = "backroll.merge-journal"
-
-
 @dataclass(frozen=True)
 class MergeReport:
     """What Store.merge did: a conflict is an id already saved with different content (kept as saved)."""
@@ -84,22 +80,6 @@ class MergeReport:
     added_ids: tuple[str, ...] = ()
     conflict_ids: tuple[str, ...] = ()
     usual_pain_added: int = 0
-
-
-def _open_error(exc: OSError, home: Path) -> StoreWriteError:
-    path = Path(exc.filename) if exc.filename else home
-    if exc.errno in (errno_codes.EACCES, errno_codes.EPERM):
-        why = "permission was denied"
-    else:
-        why = exc.strerror or str(exc)
-    return StoreWriteError(
-        f"Could not open the history in {path}: {why}; nothing was changed, check the owner and permissions of {path}.",
-        path=path,
-        errno=exc.errno,
-    )
-
-
-# --- the store ---------------------------------------------------------------------------
 
 
 class Store:
@@ -160,7 +140,7 @@ class Store:
             store._open()
         except OSError as exc:  # a folder we may not list or read (another owner, no x bit): say so, no traceback
             store.close()
-            raise _open_error(exc, store.locations.home) from exc
+            raise open_error(exc, store.locations.home) from exc
         return store
 
     def _open(self) -> None:
@@ -313,15 +293,10 @@ class Store:
             new_usual = [r for r in dict((r.id, r) for r in usual_pain).values() if r.id not in known]
             if new or new_usual:
                 journal = journal_path(self.locations)
-                payload = {
-                    "format": JOURNAL_FORMAT,
-                    "sessions": [s.to_dict() for s in new],
-                    "usual_pain": [r.to_dict() for r in new_usual],
-                }
-                atomic_write(journal, dumps(payload), self._write_bytes)
+                atomic_write(journal, journal_payload(new, new_usual), self._write_bytes)
                 self._write_usual(new_usual)
                 self._apply(by_month)
-                self._remove_journal(journal)
+                remove_journal(journal)
             return MergeReport(
                 usual_pain_added=len(new_usual),
                 added=len(new),
@@ -374,28 +349,15 @@ class Store:
         if not journal.exists():
             return
         try:
-            data, _ = read_json(journal)
-            if not isinstance(data, dict) or data.get("format") != JOURNAL_FORMAT:
-                raise Unreadable(journal, "it is not a Backroll import journal")
-            pending = [Session.from_dict(d) for d in data.get("sessions", [])]
-            pending_usual = [UsualPain.from_dict(d) for d in data.get("usual_pain", [])]
+            pending, pending_usual = read_journal(journal)
         except Unreadable as exc:
             raise self._corrupt(exc) from None
-        except (KeyError, TypeError, ValueError) as exc:
-            raise self._corrupt(Unreadable(journal, f"a session in it is malformed ({exc})")) from None
         except FileNotFoundError:
             return
         by_month, _, _ = self._classify(pending)
         self._write_usual(pending_usual)
         self._apply(by_month)
-        self._remove_journal(journal)
-
-    def _remove_journal(self, journal: Path) -> None:
-        try:
-            os.unlink(journal)
-        except FileNotFoundError:
-            return
-        fsync_dir(journal.parent)
+        remove_journal(journal)
 
     def save_settings(self, settings: Settings) -> None:
         path = self.locations.settings
