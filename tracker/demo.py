@@ -28,6 +28,7 @@ from tracker.model import (
     HurtAt,
     Phase,
     Prescription,
+    Routine,
     Session,
     Settings,
     Side,
@@ -86,7 +87,7 @@ def _jitter(results: tuple[StepResult, ...], rng: random.Random) -> tuple[StepRe
     return tuple(replace(r, seconds=round(r.seconds * rng.uniform(0.95, 1.12), 1)) if r.seconds else r for r in results)
 
 
-def _answer_observations(results: tuple[StepResult, ...], routine, rng: random.Random) -> tuple[StepResult, ...]:
+def _answer_observations(results: tuple[StepResult, ...], routine: Routine, rng: random.Random) -> tuple[StepResult, ...]:
     out = []
     for result in results:
         step = routine.steps[result.index]
@@ -104,7 +105,7 @@ def _answer_observations(results: tuple[StepResult, ...], routine, rng: random.R
     return tuple(out)
 
 
-def _stop_at(results: tuple[StepResult, ...], routine, rng: random.Random) -> tuple[tuple[StepResult, ...], HurtAt]:
+def _stop_at(results: tuple[StepResult, ...], routine: Routine, rng: random.Random) -> tuple[tuple[StepResult, ...], HurtAt]:
     """Stop the session during the first lifting step: the steps after it were not done."""
     lifting = next(
         (i for i, r in enumerate(results) if routine.steps[r.index].kind is StepKind.REPS and r.raise_counts > 2),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import difflib
 import math
 from dataclasses import fields
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from tracker.content.errors import ContentError
 from tracker.content.format import (
@@ -180,7 +182,7 @@ class _FileReader:
             raise self.error(f"{where}.{key}", f"expected a number from {limits[0]} to {limits[1]}, got {_describe(value)}")
         return float(value)
 
-    def enum(self, table: Mapping[str, Any], key: str, where: str, kind: type, default: Any = None) -> Any:
+    def enum(self, table: Mapping[str, Any], key: str, where: str, kind: type[StrEnum], default: Any = None) -> Any:
         choices = [m.value for m in kind]
         if key not in table:
             if default is None:
@@ -214,7 +216,7 @@ class _FileReader:
         self.check_keys(table, POSE_KEYS, where)
         problems = len(self.errors)
         values: dict[str, Any] = {}
-        getters = {
+        getters: dict[str, Callable[[], Any]] = {
             "id": lambda: self.ident(table, "id", where),
             "name": lambda: self.string(table, "name", where, required=True),
             "sanskrit": lambda: self.string(table, "sanskrit", where),
@@ -392,7 +394,7 @@ class _FileReader:
         self.check_keys(table, ROUTINE_KEYS, where)
         problems = len(self.errors)
         values: dict[str, Any] = {"origin": origin}
-        getters = {
+        getters: dict[str, Callable[[], Any]] = {
             "id": lambda: self.ident(table, "id", where),
             "name": lambda: self.string(table, "name", where, required=True),
             "summary": lambda: self.string(table, "summary", where) or "",
@@ -463,7 +465,7 @@ class _FileReader:
         self.check_keys(table, PROGRAM_KEYS, where)
         problems = len(self.errors)
         values: dict[str, Any] = {}
-        getters = {
+        getters: dict[str, Callable[[], Any]] = {
             "id": lambda: self.ident(table, "id", where),
             "name": lambda: self.string(table, "name", where, required=True),
             "summary": lambda: self.string(table, "summary", where) or "",

@@ -14,7 +14,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, MutableMapping, Sequence
 
 from tinydb import TinyDB
 from tinydb.table import Document, Table
@@ -177,7 +177,7 @@ class Shards:
             doc_id = shard.docs[session.id][0]
             new = session.to_dict()
 
-            def transform(doc: dict[str, Any]) -> None:
+            def transform(doc: MutableMapping[str, Any]) -> None:
                 doc.clear()
                 doc.update(new)
 

@@ -18,6 +18,22 @@ from typing import Any
 from tinydb.storages import Storage
 
 from tracker.files import TEMP_RE, WriteBytes, write_all, write_atomic
+
+__all__ = [
+    "AtomicJSONStorage",
+    "TEMP_RE",
+    "Token",
+    "Unreadable",
+    "WriteBytes",
+    "atomic_write",
+    "describe_os_error",
+    "dumps",
+    "file_token",
+    "read_json",
+    "remove_temp_files",
+    "token_of",
+    "write_all",
+]
 from tracker.store.errors import StoreWriteError
 
 Token = tuple[int, int, int, int]
@@ -109,7 +125,7 @@ def atomic_write(path: Path, payload: bytes, write_bytes: WriteBytes = write_all
 
 def remove_temp_files(folder: Path) -> list[Path]:
     """Delete temp files left by a killed writer. Call only while holding the writer lock."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except FileNotFoundError:

@@ -147,7 +147,7 @@ def _read_cache(path: Path) -> dict[str, tuple[Token, list[Record]]]:
         except (KeyError, TypeError):
             continue
         if len(token) == 4 and isinstance(records, list):
-            found[key] = (token, records)  # type: ignore[assignment]
+            found[key] = (token, records)
     return found
 
 
