@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from textual.widgets import DataTable, Input, Label, Select, TextArea
 
+from tests.support import open_view
 from tracker.model import CheckIn, Felt, HurtAt, Phase, Prescription, Side, Stability
 from tracker.service import build_session, planned_results
 from tracker.ui.screens.confirm import ConfirmScreen
@@ -46,12 +47,7 @@ def seed(service) -> list:
 
 
 async def open_history(app, pilot, settle) -> HistoryScreen:
-    await settle(pilot)
-    await pilot.press("2")
-    await settle(pilot)
-    screen = app.screen
-    assert isinstance(screen, HistoryScreen)
-    return screen
+    return await open_view(app, pilot, "history", HistoryScreen)
 
 
 def test_iso_date_validator() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from textual.widgets import Button, Digits, Input, Label, ProgressBar, Select
+from textual.widgets import Digits, Input, Label, ProgressBar, Select
 
 from tracker.ui.screens.checkin import CheckInScreen
 from tracker.ui.screens.confirm import ConfirmScreen

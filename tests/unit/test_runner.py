@@ -8,8 +8,12 @@ import sys
 from dataclasses import replace
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
+from tests.support import FakeClock
+from tracker import plan
 from tracker.model import (
     Hold,
     HoldUnit,
@@ -25,27 +29,14 @@ from tracker.model import (
     Step,
     StepKind,
 )
-from tracker import plan
-from tracker.runner import SUSPEND_CREDIT, SUSPEND_GAP, Cue, RunResult, Runner, RunnerView
-
-
-class FakeClock:
-    """Monotonic seconds that only move when told to."""
-
-    def __init__(self, t: float = 1000.0) -> None:
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
-
-    def advance(self, dt: float) -> float:
-        self.t += dt
-        return self.t
-
-    def set(self, t: float) -> float:
-        self.t = t
-        return t
-
+from tracker.runner import (
+    SUSPEND_CREDIT,
+    SUSPEND_GAP,
+    Cue,
+    Runner,
+    RunnerView,
+    RunResult,
+)
 
 POSES = {
     "pelvic-tilt": Pose("pelvic-tilt", "Pelvic tilt", cues=("Tip your pelvis.",)),
