@@ -78,8 +78,9 @@ def _round(tally: Tally, forker: Forker, kills: int, rng: random.Random, lag: di
     with temp_root("br-sk-") as root:
         home, before = _home(root, rng.randrange(1 << 30))
         previous: dict[str, object] | None = None
+        first = rng.randrange(len(SIGNALS))
         for kill in range(kills):
-            sig = rng.choice(SIGNALS)
+            sig = SIGNALS[(first + kill) % len(SIGNALS)]  # every signal in turn, from a random one
             problems: list[str] = []
             label = f"kill {kill} ({sig.name})"
             pid = forker.spawn("session", home=str(home), routine=ROUTINE)
