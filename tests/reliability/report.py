@@ -33,6 +33,7 @@ FULL = {
     "properties": dict(max_examples=100),
     "privacy": dict(),
     "session_kills": dict(kills=120),
+    "terminal_closes": dict(runs=10),
 }
 QUICK = {
     "kill_writers": dict(kills=100),
@@ -42,9 +43,10 @@ QUICK = {
     "runner_clock_jumps": dict(runs=50),
     "properties": dict(max_examples=10),
     "session_kills": dict(kills=10),
+    "terminal_closes": dict(runs=2),
 }
-SEEDED = {"kill_writers", "kill_imports", "kill_backups", "runner_clock_jumps", "properties", "session_kills"}
-SCENARIOS = {"session_kills": session_kills.session_kills}  # scenarios kept outside scenarios.py
+SEEDED = {"kill_writers", "kill_imports", "kill_backups", "runner_clock_jumps", "properties", "session_kills", "terminal_closes"}
+SCENARIOS = {"session_kills": session_kills.session_kills, "terminal_closes": session_kills.terminal_closes}  # scenarios kept outside scenarios.py
 
 
 def table(tallies: list[scenarios.Tally], markdown: bool) -> str:

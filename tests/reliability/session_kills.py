@@ -188,3 +188,127 @@ def _check_offer(previous: dict[str, object], offer: list[str], resumed: list[st
     if r_sid != sid or r_block not in (block, block + 1) or r_position > position + 0.01:
         problems.append(f"{where}: resumed {r_sid} in step {r_block} at {r_position:.2f} s; offered step {block} at {position:.2f} s")
     return problems
+
+
+# ----------------------------------------------------------------------------- a real terminal
+
+
+def terminal_closes(runs: int, seed: int | None = None) -> Tally:
+    """`backroll` on a real pseudo-terminal: SIGTERM, or the terminal closed (its master end shut: the kernel's SIGHUP).
+
+    After SIGTERM the app must leave the alternate screen (the terminal is
+    given back as it was) and exit with 143; when the terminal closes it must
+    exit with 129. Either way the checkpoint holds the session where it was.
+    """
+    seed = random.randrange(1 << 30) if seed is None else seed
+    rng = random.Random(seed)
+    tally = Tally("10 terminal closed", f"`backroll` on a pty: SIGTERM, or the pty's master closed (SIGHUP from the kernel) mid-session (seed {seed})")
+    with timed(tally):
+        for run in range(runs):
+            hang_up = run % 2 == 1
+            with temp_root("br-pty-") as root:
+                home, before = _home(root, rng.randrange(1 << 30))
+                problems = _on_a_terminal(home, hang_up, rng.uniform(1.0, 7.0))
+                missing = before - ids_on_disk(home)
+                tally.attempt([f"run {run} ({'hang-up' if hang_up else 'SIGTERM'}): {p}" for p in problems], lost=len(missing))
+    return tally
+
+
+def _on_a_terminal(home: Path, hang_up: bool, seconds: float) -> list[str]:
+    import fcntl
+    import struct
+    import subprocess
+    import termios
+    import threading
+
+    from .scenarios import PY, REPO, cli_env
+
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+
+    def controlling_terminal() -> None:  # in the child, after setsid: the pty becomes its terminal
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    proc = subprocess.Popen(
+        [PY, "-m", "tracker", "--home", str(home)],
+        stdin=slave, stdout=slave, stderr=slave, cwd=REPO, start_new_session=True,
+        preexec_fn=controlling_terminal, env=cli_env(extra={"TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}),
+    )  # fmt: skip
+    os.close(slave)
+    output = bytearray()
+    closed = threading.Event()
+    stop = threading.Event()
+
+    def drain() -> None:  # a terminal always reads what the app writes (never blocked in read: see the hang-up)
+        import select
+
+        while not stop.is_set():
+            if not select.select([master], [], [], 0.05)[0]:
+                continue
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            output.extend(chunk)
+        closed.set()
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    problems: list[str] = []
+    try:
+        if not _wait_for(output, b"Routines", 60):
+            return ["Today never showed"]
+        time.sleep(0.5)
+        os.write(master, b"s")
+        if not _wait_for(output, b"Hip rocks", 30):
+            return ["the session never started"]
+        started = time.monotonic()
+        time.sleep(seconds)
+        mark = len(output)
+        if hang_up:
+            stop.set()
+            reader.join(5)
+            os.close(master)  # the terminal window goes away: its last reference closed, the kernel hangs up
+            master = -1
+        else:
+            proc.send_signal(signal.SIGTERM)
+        ran = time.monotonic() - started
+        try:
+            code = proc.wait(30)
+        except subprocess.TimeoutExpired:
+            return ["the app did not exit"]
+        expected = 128 + (signal.SIGHUP if hang_up else signal.SIGTERM)
+        if code != expected:
+            problems.append(f"exit code {code}, not {expected}")
+        if not hang_up:
+            closed.wait(5)
+            if b"\x1b[?1049l" not in bytes(output[mark:]):
+                problems.append("the alternate screen was not left: the terminal was not given back")
+        found = list((home / "in-progress").glob("*.json"))
+        if len(found) != 1:
+            return problems + [f"{len(found)} checkpoints"]
+        import json
+
+        checkpoint = json.loads(found[0].read_text())
+        if not ran - SIGNAL_SLACK - 0.5 <= checkpoint["position"] <= ran + 0.5:
+            problems.append(f"checkpoint at {checkpoint['position']:.2f} s, the session had run {ran:.2f} s")
+    finally:
+        stop.set()
+        reader.join(5)
+        if master >= 0:
+            os.close(master)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    return problems
+
+
+def _wait_for(output: bytearray, text: bytes, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in output:
+            return True
+        time.sleep(0.05)
+    return False

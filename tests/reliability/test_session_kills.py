@@ -25,3 +25,10 @@ def test_sessions_killed_by_sigkill_sigterm_and_sighup_are_offered_where_they_we
     print(f"\n{tally.row}: {tally.survived}/{tally.tried} survived, {tally.lost} lost in {tally.seconds:.1f} s; " + "; ".join(tally.notes))
     assert tally.tried >= 4
     assert tally.ok, tally.explain()
+
+
+def test_on_a_real_terminal_sigterm_gives_the_terminal_back_and_closing_it_keeps_the_session() -> None:
+    tally = session_kills.terminal_closes(2 * SCALE, seed=SEED)
+    print(f"\n{tally.row}: {tally.survived}/{tally.tried} survived in {tally.seconds:.1f} s")
+    assert tally.tried >= 2
+    assert tally.ok, tally.explain()
