@@ -70,7 +70,8 @@ class CheckpointKeeper:
             self.screen.call_after_refresh(self.write)  # after the frame with the new count is painted
 
     def _tick(self) -> None:
-        if not self.closed and not self._queued and self.screen.clock() - self._last_at >= CHECKPOINT_INTERVAL - 0.5:
+        # Not held back by a capture still queued: this is the floor under "at least every few seconds".
+        if not self.closed and self.screen.clock() - self._last_at >= CHECKPOINT_INTERVAL - 0.5:
             self.write()
 
     def write(self) -> None:
