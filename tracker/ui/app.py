@@ -261,8 +261,11 @@ class BackrollApp(App[None]):
         from .screens.session import SessionScreen
 
         if self.in_session:
-            if session.get("checkpoint") is not None:
-                session["checkpoint"].release()
+            checkpoint = session.get("checkpoint")
+            if checkpoint is not None and runner is None:
+                checkpoint.remove()  # a new one holds nothing yet but its lock
+            elif checkpoint is not None:
+                checkpoint.release()  # a resumed one stays for later
             return
         service = self.service
         runner = runner or Runner(routine, service.library.poses, service.settings, self.clock)
