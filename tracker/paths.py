@@ -87,3 +87,8 @@ class Locations:
     @property
     def exports(self) -> Path:
         return self.home / "exports"
+
+    @property
+    def in_progress(self) -> Path:
+        """Checkpoints of running sessions (tracker/checkpoint.py)."""
+        return self.home / "in-progress"

@@ -42,6 +42,7 @@ from tracker.zones import local_zone_name, valid_zone, zone_for, zone_of
 if TYPE_CHECKING:
     from tracker.content import Library
     from tracker.progression import Advice
+    from tracker.resume import InProgress
     from tracker.streaks import StreakSummary
 
 # Content, progression and streaks are imported where they are first needed: the app's first
@@ -121,6 +122,7 @@ class Backroll:
         self._store_mutex = threading.Lock()  # the app opens the store in a worker; one open, however many ask
         self._settings: Settings | None = None
         self._prescribed: dict[Routine, Prescription] = {}
+        self._in_progress: Any = None
 
     # ------------------------------------------------------------------ time
 
@@ -175,6 +177,15 @@ class Backroll:
         """
         store = self._store
         return bool(store is not None and store.refresh())
+
+    @property
+    def in_progress(self) -> InProgress:
+        """Sessions in progress: their checkpoints, resume, save as ended early (tracker.resume)."""
+        if self._in_progress is None:
+            from tracker.resume import InProgress
+
+            self._in_progress = InProgress(self)
+        return self._in_progress
 
     @property
     def store_is_open(self) -> bool:
@@ -274,7 +285,11 @@ class Backroll:
         return self.store.get(session_id)
 
     def save_session(self, session: Session) -> None:
-        self.store.add(session)
+        """Save under the session's id: added when new, replaced when saved already (the check-in completing what `h` saved)."""
+        if self.store.get(session.id) is None:
+            self.store.add(session)
+        else:
+            self.store.update(session)
 
     def delete_session(self, session_id: str) -> Session:
         """Delete and return the session, so the UI can offer undo through restore_session."""
@@ -389,13 +404,16 @@ class Backroll:
         *,
         prescription: Prescription | None = None,
         origin: str = "app",
+        session_id: str | None = None,
+        zone: str | None = None,
     ) -> Session:
-        """A Session for a finished run: new UUID, this zone, the practice day fixed from the start instant."""
+        """A Session for a finished run: its id (new unless given), this zone (or the one it started in), the practice day fixed from the start instant."""
         hurt_at = getattr(run_result, "hurt_at", None)
         return build_session(
             routine,
-            started_at=self.localize(started_at),
-            zone=self.zone,
+            session_id=session_id,
+            started_at=self.localize(started_at) if zone is None else started_at,
+            zone=zone or self.zone,
             steps=tuple(getattr(run_result, "steps", ())),
             duration=float(getattr(run_result, "duration", 0.0)),
             completed=bool(getattr(run_result, "completed", False)),

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: `reliability` is a package
 
-from reliability import scenarios  # noqa: E402
+from reliability import scenarios, session_kills  # noqa: E402
 
 FULL = {
     "kill_writers": dict(kills=1000),
@@ -32,6 +32,8 @@ FULL = {
     "dst_and_zones": dict(),
     "properties": dict(max_examples=100),
     "privacy": dict(),
+    "session_kills": dict(kills=120),
+    "terminal_closes": dict(runs=10),
 }
 QUICK = {
     "kill_writers": dict(kills=100),
@@ -40,8 +42,11 @@ QUICK = {
     "two_instances": dict(races=10, real_races=1),
     "runner_clock_jumps": dict(runs=50),
     "properties": dict(max_examples=10),
+    "session_kills": dict(kills=10),
+    "terminal_closes": dict(runs=2),
 }
-SEEDED = {"kill_writers", "kill_imports", "kill_backups", "runner_clock_jumps", "properties"}
+SEEDED = {"kill_writers", "kill_imports", "kill_backups", "runner_clock_jumps", "properties", "session_kills", "terminal_closes"}
+SCENARIOS = {"session_kills": session_kills.session_kills, "terminal_closes": session_kills.terminal_closes}  # scenarios kept outside scenarios.py
 
 
 def table(tallies: list[scenarios.Tally], markdown: bool) -> str:
@@ -78,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         if name in SEEDED:
             kwargs["seed"] = args.seed
         print(f"  running {name} {kwargs or ''}...", file=sys.stderr, flush=True)
-        tally = getattr(scenarios, name)(**kwargs)
+        tally = SCENARIOS.get(name, getattr(scenarios, name, None))(**kwargs)
         tallies.append(tally)
         state = "ok" if tally.ok else "FAILED"
         print(f"  {state}: {tally.row} {tally.survived}/{tally.tried} in {tally.seconds:.0f} s", file=sys.stderr, flush=True)

@@ -250,9 +250,9 @@ class Lines:
 class Forker:
     """tests/reliability/worker.py: forks warm children on demand."""
 
-    def __init__(self) -> None:
+    def __init__(self, script: Path = WORKER) -> None:
         self.proc = subprocess.Popen(
-            [PY, str(WORKER)],
+            [PY, str(script)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

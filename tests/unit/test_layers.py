@@ -19,6 +19,8 @@ CORE = [
     "tracker.store",
     "tracker.exchange",
     "tracker.service",
+    "tracker.checkpoint",
+    "tracker.resume",
     "tracker.cli",
 ]
 

@@ -24,6 +24,10 @@ def cmd_status(args: argparse.Namespace, io: Io) -> int:
     with _service(args, io) as service:
         today = parse_day(args.today, "--today") if args.today else None
         status = service.status(today, quick=True)
+        if service.locations.in_progress.is_dir():  # a session cut off: one line on stderr, stdout unchanged
+            hint = service.in_progress.hint()
+            if hint:
+                io.warn(f"note: {hint}.")
     if args.json:
         io.print(json.dumps(status.to_json_dict(), ensure_ascii=False))
         return OK

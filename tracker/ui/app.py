@@ -7,8 +7,11 @@ workers, never on the event loop.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+import signal
 import time
+import uuid
 from dataclasses import replace
 from datetime import timezone
 from importlib import import_module
@@ -81,6 +84,10 @@ class BackrollApp(App[None]):
         self.store_error: BaseException | None = None  # the last store error shown, until data loads again
         self.session_screen: SessionScreen | None = None
         self._safety_checked = False
+        self._in_progress_checked = False
+        self.offers: list[tuple[Any, Any]] = []  # (checkpoint file, checkpoint) of sessions cut off, to offer one by one
+        self._offering = False
+        self._signals: list[int] = []
         for mode in VIEW_SCREENS:
             self.add_mode(mode, self._view_factory(mode))
 
@@ -105,6 +112,37 @@ class BackrollApp(App[None]):
         self.call_after_refresh(self._load_deferred_css)
         # Terminals that report focus trigger catch_up at once; the rest within a minute.
         self.set_interval(CATCH_UP_INTERVAL, self.catch_up)
+        self._handle_signals()
+
+    def _handle_signals(self) -> None:
+        """SIGTERM and SIGHUP (the terminal closed): write the running session's checkpoint, then exit normally."""
+        try:
+            loop = asyncio.get_running_loop()
+            for number in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(number, self._terminate, int(number))
+                self._signals.append(int(number))
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no such signals here
+            pass
+
+    def on_unmount(self) -> None:
+        if self.session_screen is not None:  # the app closes mid-session: the checkpoint stays, its lock goes
+            self.session_screen.checkpoint.release()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        for number in self._signals:
+            loop.remove_signal_handler(number)
+        self._signals.clear()
+
+    def _terminate(self, number: int) -> None:
+        """Leave the terminal as it was (the app exits through Textual, not by dying), the session on disk."""
+        if self.session_screen is not None:
+            try:
+                self.session_screen.checkpoint.now()
+            except Exception as error:  # noqa: BLE001 - exit anyway; the last periodic checkpoint stays
+                self.log.error(f"checkpoint on signal {number}: {error!r}")
+        self.exit(return_code=128 + number)
 
     def _load_deferred_css(self) -> None:
         folder = Path(inspect.getfile(type(self))).parent
@@ -152,6 +190,9 @@ class BackrollApp(App[None]):
                 from .screens.safety import SafetyNoteScreen
 
                 self.push_screen(SafetyNoteScreen(), callback=lambda _: self._mark_safety_seen())
+        if not self._in_progress_checked:
+            self._in_progress_checked = True
+            self._find_cut_off()
 
     @work(thread=True, exclusive=True, group="settings", exit_on_error=False)
     def _mark_safety_seen(self) -> None:
@@ -207,17 +248,28 @@ class BackrollApp(App[None]):
         except Exception as error:
             self.call_from_thread(self.show_error, error)
             return
-        self.call_from_thread(self._run, routine)
+        session_id = str(uuid.uuid4())
+        try:
+            checkpoint = self.service.in_progress.begin(session_id)
+        except Exception as error:  # an unwritable home: the session runs, saved at the end as before
+            checkpoint = None
+            self.call_from_thread(self.notify, f"This session has no checkpoint: {error}", severity="warning")
+        self.call_from_thread(self._run, routine, session_id=session_id, checkpoint=checkpoint)
 
-    def _run(self, routine: Any) -> None:
+    def _run(self, routine: Any, runner: Any = None, started_at: Any = None, **session: Any) -> None:
         from ..runner import Runner
         from .screens.session import SessionScreen
 
         if self.in_session:
+            checkpoint = session.get("checkpoint")
+            if checkpoint is not None and runner is None:
+                checkpoint.remove()  # a new one holds nothing yet but its lock
+            elif checkpoint is not None:
+                checkpoint.release()  # a resumed one stays for later
             return
         service = self.service
-        runner = Runner(routine, service.library.poses, service.settings, self.clock)
-        self.session_screen = SessionScreen(service, routine, runner, service.now(), self.clock)
+        runner = runner or Runner(routine, service.library.poses, service.settings, self.clock)
+        self.session_screen = SessionScreen(service, routine, runner, started_at or service.now(), self.clock, **session)
         self.push_screen(self.session_screen, callback=self._session_ended)
 
     def _session_ended(self, saved: Any) -> None:
@@ -229,6 +281,40 @@ class BackrollApp(App[None]):
             else:
                 self.notify("Session saved. See you tomorrow.", title="Saved")
             self.refresh_views()
+        self.offer_next()
+
+    # Sessions cut off (tracker.resume) -----------------------------------------
+
+    @work(thread=True, exclusive=True, group="in-progress", exit_on_error=False)
+    def _find_cut_off(self) -> None:
+        try:
+            settled = self.service.in_progress.settle()
+        except Exception as error:  # never stops the app: say so and go on
+            self.call_from_thread(self.notify, f"Could not look for a session in progress: {error}", severity="warning")
+            return
+        self.call_from_thread(self._cut_off_found, settled)
+
+    def _cut_off_found(self, settled: Any) -> None:
+        from .resume_flow import tell_settled
+
+        tell_settled(self, settled)
+        if settled.saved:
+            self.refresh_views()
+        self.offers.extend(settled.offer)
+        self.offer_next()
+
+    def offer_next(self) -> None:
+        """Offer the next session cut off, if any and if nothing else is going on."""
+        if self._offering or self.in_session or not self.offers:
+            return
+        from .resume_flow import offer
+
+        self._offering = True
+        offer(self, *self.offers.pop(0))
+
+    def offer_done(self) -> None:
+        self._offering = False
+        self.offer_next()
 
     # Actions ---------------------------------------------------------------
 

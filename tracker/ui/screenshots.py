@@ -87,6 +87,25 @@ async def check_in(pilot, clock) -> None:
     await pilot.press("enter")
 
 
+async def resume_offer(pilot, clock) -> None:
+    """The launch offer for a session cut off ten minutes ago, three lifts into the back rolls."""
+    from ..runner import Runner
+    from .screens.resume import ResumeScreen
+
+    service = pilot.app.service
+    routine = service.routine("bridge")
+    runner = Runner(routine, service.library.poses, service.settings, clock)
+    runner.start()
+    runner.skip()
+    for _ in range(5):  # in steps below the runner's suspend gap
+        clock.advance(3.8)
+        runner.poll()
+    checkpoint = service.in_progress.capture(
+        runner, session_id="5f0c2a9e-3b1d-4c8e-9a7f-2d6b1e0c4a11", routine=routine, started_at=NOW - timedelta(minutes=10)
+    )
+    pilot.app.push_screen(ResumeScreen(checkpoint))
+
+
 def _view(mode: str) -> Scene:
     async def scene(pilot, clock) -> None:
         await pilot.app.switch_mode(mode)
@@ -125,6 +144,7 @@ SCENES: dict[str, tuple[Scene, bool]] = {
     "session-observation": (observation, False),
     "hurt-note": (hurt_note, False),
     "check-in": (check_in, False),
+    "resume": (resume_offer, False),
     "history": (_view("history"), False),
     "progress": (_view("progress"), False),
     "library": (_view("library"), False),

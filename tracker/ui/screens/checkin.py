@@ -33,6 +33,9 @@ class FinishedRun:
     routine: Any
     result: Any  # runner.RunResult
     started_at: datetime
+    session_id: str | None = None  # given at the start: the record `h` made and the checkpoint share it
+    prescription: Any = None  # the bridge program's level it ran at (None: the service knows it)
+    zone: str | None = None  # the zone it started in, for a session resumed or saved from a checkpoint
 
 
 def rescue_folders(service: Any) -> list[Path]:
@@ -87,15 +90,17 @@ class CheckInScreen(ModalScreen[Any]):
         return bool(getattr(self.run.result, "completed", False))
 
     def compose(self) -> ComposeResult:
+        intro = "every answer is optional"
         if self.hurt:
             title = "Check-in · stopped because it hurt"
+            intro = "saved with where it hurt; answers are optional"
         elif self.completed:
             title = "Check-in · well done"
         else:
             title = "Check-in · session ended early"
         with Vertical(classes="dialog", id="checkin-dialog"):
             yield Label(title, classes="dialog-title")
-            yield Static(f"{escape(self.run.routine.name)} · every answer is optional", classes="dialog-text")
+            yield Static(f"{escape(self.run.routine.name)} · {intro}", classes="dialog-text")
             with Horizontal(classes="checkin-row"):
                 yield Label("Pain before", classes="checkin-label")
                 yield Select(PAIN_CHOICES, prompt="–", id="pain-before", classes="pain")
@@ -118,7 +123,8 @@ class CheckInScreen(ModalScreen[Any]):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Retry", id="retry", variant="primary", classes="-failed-only")
                 yield Button("Export to file", id="export", classes="-failed-only")
-                yield Button("Don't save", id="discard", variant="error")
+                # A hurt session is saved already (at `h`): there is no leaving it unsaved, only the answers to skip.
+                yield Button("Skip the answers" if self.hurt else "Don't save", id="discard", variant="default" if self.hurt else "error")
 
     def on_mount(self) -> None:
         self.query_one("#pain-before", Select).focus()
@@ -164,7 +170,14 @@ class CheckInScreen(ModalScreen[Any]):
         if self.failed:
             self._retry()
             return
-        self.session = self.service.make_session(self.run.routine, self.run.result, self.checkin(), self.run.started_at)
+        self._save_with(self.checkin())
+
+    def _save_with(self, checkin: CheckIn) -> None:
+        run = self.run
+        self.session = self.service.make_session(
+            run.routine, run.result, checkin, run.started_at,
+            session_id=run.session_id, prescription=run.prescription, zone=run.zone,
+        )  # fmt: skip
         self._begin_save()
 
     @on(Button.Pressed, "#retry")
@@ -227,6 +240,14 @@ class CheckInScreen(ModalScreen[Any]):
 
     @on(Button.Pressed, "#discard")
     def action_discard(self) -> None:
+        if self.hurt:
+            # Skip the answers: the session stays as `h` saved it (saved again here if that save failed).
+            if self.failed:
+                self._retry()
+            else:
+                self._save_with(CheckIn())
+            return
+
         def answered(sure: bool | None) -> None:
             if sure:
                 self.dismiss(None)

@@ -8,6 +8,7 @@ slow safety interval; no 60 fps loop.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable
@@ -23,6 +24,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Input, Label, ProgressBar, Static
 
+from ..checkpoint_keeper import CheckpointKeeper
 from ..widgets.countdown import PhaseCount, clock_text
 from .checkin import CheckInScreen, FinishedRun
 from .confirm import ConfirmScreen
@@ -89,13 +91,30 @@ class SessionScreen(Screen[Any]):
         Binding("left", "app.focus_previous", "Previous choice", id="session.previous-choice", show=False),
     ]
 
-    def __init__(self, service: Any, routine: Any, runner: Any, started_at: datetime, clock: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        service: Any,
+        routine: Any,
+        runner: Any,
+        started_at: datetime,
+        clock: Callable[[], float],
+        *,
+        session_id: str | None = None,
+        checkpoint: Any = None,
+        zone: str | None = None,
+        prescription: Any = None,
+    ) -> None:
         super().__init__(id="session")
         self.service = service
         self.routine = routine
         self.runner = runner
         self.started_at = started_at
         self.clock = clock
+        # The session's id from its start: the checkpoint, the record `h` saves and the check-in share it.
+        self.session_id = session_id or str(uuid.uuid4())
+        self.zone = zone  # the zone it started in, when resumed (None: the service's)
+        self.prescription = prescription
+        self.checkpoint = CheckpointKeeper(self, checkpoint)
         self._timer: Timer | None = None
         self._due: float | None = None  # clock time the one-shot timer is set for
         self._question: _Question | None = None
@@ -125,6 +144,7 @@ class SessionScreen(Screen[Any]):
         if self.runner.status == "ready":
             self.runner.start()
         self.set_interval(SAFETY_INTERVAL, self._safety_check, name="session-safety")
+        self.checkpoint.start()
         self.refresh_view()
 
     # Drawing ---------------------------------------------------------------
@@ -139,6 +159,7 @@ class SessionScreen(Screen[Any]):
         view = self.runner.view()
         self._draw(view)
         self._schedule()
+        self.checkpoint.after_redraw(view)
         if self.runner.done and not self._ending and self.runner.status == "finished":
             self._end()
 
@@ -270,19 +291,25 @@ class SessionScreen(Screen[Any]):
             self._act(self.runner.resume)
 
     def action_skip(self) -> None:
+        self._typing()
+        if not self.runner.done and not self._ending and self.runner.view().next_title is None:
+            # Skipping the last step ends the session: ask, as q does.
+            self._ask_to_end("Skip the last step and end the session?", yes="Skip and end", end=self.runner.skip)
+            return
         self._act(self.runner.skip)
 
     def action_back(self) -> None:
         self._act(self.runner.back)
 
     def action_hurt(self) -> None:
-        """Stop at once, record where, show the stop-if-it-hurts note, then the check-in."""
+        """Stop at once and save the session as hurt, with where, before any dialog; then the note and the check-in."""
         self._typing()
         if self.runner.done or self._ending:
             return
         self.runner.hurt()
         self.refresh_view()
         self._ending = True
+        self.checkpoint.record_hurt()  # saved off the event loop, started now
         self.app.push_screen(HurtNoteScreen(), callback=lambda _: self._checkin())
 
     def action_stop(self) -> None:
@@ -294,6 +321,10 @@ class SessionScreen(Screen[Any]):
         if self.runner.done:
             self._end()
             return
+        self._ask_to_end("End this session now?", yes="End session", end=self.runner.stop)
+
+    def _ask_to_end(self, question: str, *, yes: str, end: Callable[[], Any]) -> None:
+        """Pause, ask, and on yes `end()` the run and go to the check-in; on no carry on as before."""
         was_running = self.runner.status == "running"
         if was_running:
             self.runner.pause()
@@ -301,19 +332,16 @@ class SessionScreen(Screen[Any]):
 
         def answered(stop: bool | None) -> None:
             if stop:
-                self.runner.stop()
+                end()
+                if not self.runner.done:
+                    self.runner.stop()
                 self.refresh_view()
                 self._end()
             elif was_running and self.runner.status == "paused":
                 self._act(self.runner.resume)
 
         self.app.push_screen(
-            ConfirmScreen(
-                "End this session now?",
-                "What you have done so far can still be saved.",
-                yes="End session",
-                no="Keep going",
-            ),
+            ConfirmScreen(question, "What you have done so far can still be saved.", yes=yes, no="Keep going"),
             callback=answered,
         )
 
@@ -346,13 +374,20 @@ class SessionScreen(Screen[Any]):
         self._ending = True
         self._checkin()
 
+    def finished_run(self) -> FinishedRun:
+        return FinishedRun(
+            self.routine, self.runner.results(), self.started_at,
+            session_id=self.session_id, prescription=self.prescription, zone=self.zone,
+        )  # fmt: skip
+
     def _checkin(self) -> None:
         if self._timer is not None:
             self._timer.stop()
-        run = FinishedRun(self.routine, self.runner.results(), self.started_at)
-        self.app.push_screen(CheckInScreen(self.service, run), callback=self._checked_in)
+        self.app.push_screen(CheckInScreen(self.service, self.finished_run()), callback=self._checked_in)
 
     def _checked_in(self, saved: Any) -> None:
+        # Saved, exported to a file, or left on purpose: the checkpoint has done its job.
+        self.checkpoint.finish()
         # Not `callback=self.dismiss`: Textual runs the callback in this screen's own message
         # loop when the session ended on its timer, and awaiting dismiss() there raises.
         self.dismiss(saved)

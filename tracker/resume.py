@@ -1,0 +1,275 @@
+"""Sessions in progress: capture a running session into a checkpoint, and what to do with one found later.
+
+`capture(runner, ...)` reads a running `Runner` into a `Checkpoint`;
+`restore(runner, checkpoint)` puts a fresh runner (same routine, same
+settings) back where the checkpoint left it, paused. The resume point is
+the start of the rep in progress (a raise, hold and lower are one
+movement, so a rep cut in the middle is done again whole), or the start of
+the rest in progress; a block that was just reached starts from its
+beginning. Step results and observation answers so far carry over, and the
+active time and paused time go on from where they were.
+
+This module reads the runner's timeline directly (its segments, blocks and
+anchors): it is the runner's own persistence, kept apart only so that
+runner.py stays about running.
+
+`InProgress` (reached as `Backroll.in_progress`) is what the app and the
+CLI ask: begin a checkpoint, find the ones nobody runs, save one as ended
+early (never over a saved session), discard one, rebuild a runner from one.
+
+No Textual here (core module).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from tracker.checkpoint import OFFER_FOR, Checkpoint, CheckpointFile, Checkpoints, CheckpointWriter, Found, hint
+from tracker.model import CheckIn, Phase, Prescription, Routine, Session
+from tracker.runner import Clock, Runner, RunResult
+
+if TYPE_CHECKING:
+    from tracker.service import Backroll
+
+
+def capture(
+    runner: Runner,
+    *,
+    session_id: str,
+    routine_id: str,
+    prescription: Prescription | None,
+    started_at: datetime,
+    zone: str,
+    written_at: datetime | None = None,
+) -> Checkpoint:
+    """The runner's state now, as a checkpoint."""
+    result = runner.results()
+    view = runner.view()
+    segments = runner._segments  # noqa: SLF001 - the runner's own persistence (see the module docstring)
+    cursor = min(runner._cursor, len(segments) - 1)  # noqa: SLF001
+    block = segments[cursor].block if segments else 0
+    where = [f"step {view.step_number} of {view.step_count}", view.title]
+    side = str(getattr(view.side, "value", view.side))
+    if side in ("left", "right"):
+        where.append(f"{side} side")
+    if view.reps > 1:
+        where.append(f"rep {view.rep} of {view.reps}")
+    return Checkpoint(
+        session_id=session_id,
+        routine=routine_id,
+        name=runner.routine.name,
+        prescription=prescription,
+        started_at=started_at,
+        zone=zone,
+        settings=runner.settings,
+        status=runner.status,
+        position=max(0.0, runner._position()),  # noqa: SLF001
+        block=block,
+        blocks=len(runner._blocks),  # noqa: SLF001
+        where=" · ".join(w for w in where if w),
+        elapsed=result.duration,
+        paused=result.paused,
+        planned=result.planned,
+        completed=result.completed,
+        hurt_at=result.hurt_at,
+        steps=result.steps,
+        answers=dict(result.answers),
+        written_at=written_at or datetime.now(timezone.utc),
+    )
+
+
+def resume_index(runner: Runner, checkpoint: Checkpoint) -> int:
+    """The segment a resumed session starts from (see the module docstring)."""
+    segments = runner._segments  # noqa: SLF001
+    blocks = runner._blocks  # noqa: SLF001
+    if not blocks:
+        return 0
+    block = blocks[min(checkpoint.block, len(blocks) - 1)]
+    if checkpoint.blocks != len(blocks):  # the routine changed since: start the block again
+        return block.first
+    position = checkpoint.position
+    index = block.first
+    for i in range(block.first, block.stop):
+        if segments[i].start <= position + 1e-9:
+            index = i
+    if position >= block.end - 1e-9 and block.stop < len(segments) and segments[block.stop - 1].phase is not Phase.OBSERVE:
+        return block.stop  # the block was done: the next one from its start
+    segment = segments[index]
+    if segment.phase is Phase.REST:
+        return index
+    while index > block.first and segments[index - 1].rep == segment.rep and segments[index - 1].phase is not Phase.REST:
+        index -= 1
+    return index
+
+
+def restore(runner: Runner, checkpoint: Checkpoint) -> None:
+    """Put a fresh runner (status "ready") where `checkpoint` left off, paused."""
+    if runner.status != "ready":
+        raise RuntimeError("only a runner that has not started can be restored")
+    segments = runner._segments  # noqa: SLF001
+    blocks = runner._blocks  # noqa: SLF001
+    for block, step in zip(blocks, checkpoint.steps):
+        if (block.step_index, block.step.pose, block.side) != (step.index, step.pose, step.side):
+            continue  # the routine changed since: keep only what still matches
+        block.seconds = step.seconds
+        block.reps_done = step.reps_done
+        block.completed = step.completed
+        block.skipped = step.skipped
+        block.answer = step.answer
+    runner._answers = dict(checkpoint.answers)  # noqa: SLF001
+    eff = runner._read()  # noqa: SLF001
+    runner._paused_total = checkpoint.paused  # noqa: SLF001
+    runner._start_eff = eff - checkpoint.elapsed - checkpoint.paused  # noqa: SLF001
+    runner._mark = eff  # noqa: SLF001
+    if not segments:
+        runner.start()
+        return
+    index = min(resume_index(runner, checkpoint), len(segments) - 1)
+    segment = segments[index]
+    runner._status = "running"  # noqa: SLF001
+    runner._anchor = eff - segment.start  # noqa: SLF001
+    runner._enter(index, eff, None)  # noqa: SLF001 - announces the step and side again, or asks the question
+    runner._resume_to = runner._status  # noqa: SLF001 - "running", or "observing" for a question
+    runner._frozen = segment.start  # noqa: SLF001
+    runner._paused_since = eff  # noqa: SLF001
+    runner._status = "paused"  # noqa: SLF001
+
+
+def result_of(checkpoint: Checkpoint) -> RunResult:
+    """What the runner would have returned at the checkpoint: for the check-in of a session saved as it stood."""
+    return RunResult(
+        steps=tuple(checkpoint.steps),
+        duration=checkpoint.elapsed,
+        completed=checkpoint.completed,
+        hurt_at=checkpoint.hurt_at,
+        answers=dict(checkpoint.answers),
+        planned=checkpoint.planned,
+        paused=checkpoint.paused,
+    )
+
+
+def routine_stub(checkpoint: Checkpoint) -> Routine:
+    """Enough of the routine to save the session, even if its file has gone since."""
+    return Routine(id=checkpoint.routine, name=checkpoint.name, program=checkpoint.routine if checkpoint.prescription else None)
+
+
+def session_of(checkpoint: Checkpoint, checkin: CheckIn = CheckIn()) -> Session:
+    """The session as it stood at the checkpoint, under its own id, zone and practice day."""
+    return Session(
+        id=checkpoint.session_id,
+        routine=checkpoint.routine,
+        started_at=checkpoint.started_at,
+        zone=checkpoint.zone,
+        local_date=checkpoint.started_at.date(),
+        duration=checkpoint.elapsed,
+        completed=checkpoint.completed,
+        hurt=checkpoint.hurt_at is not None,
+        hurt_at=checkpoint.hurt_at,
+        checkin=checkin,
+        prescription=checkpoint.prescription,
+        steps=tuple(checkpoint.steps),
+        origin="app",
+    )
+
+
+@dataclass(frozen=True)
+class Settled:
+    """What `InProgress.settle` did on its own, and what is left to offer."""
+
+    offer: tuple[tuple[CheckpointFile, Checkpoint], ...]
+    saved: tuple[Session, ...]  # saved as ended early (too old) or as hurt, without asking
+    busy: int
+    damaged: tuple[tuple[Any, str], ...]
+    failed: tuple[tuple[Checkpoint, Exception], ...] = ()  # could not be saved now: kept for the next launch
+
+
+class InProgress:
+    """Sessions in progress for one service: `Backroll.in_progress`."""
+
+    def __init__(self, service: Backroll) -> None:
+        self.service = service
+        self.checkpoints = Checkpoints(service.locations.in_progress)
+
+    def begin(self, session_id: str) -> CheckpointFile:
+        return self.checkpoints.begin(session_id)
+
+    def writer(self, file: CheckpointFile, on_error: Any = None) -> CheckpointWriter:
+        return CheckpointWriter(file, on_error)
+
+    def capture(self, runner: Runner, *, session_id: str, routine: Routine, started_at: datetime, zone: str | None = None,
+                prescription: Prescription | None = None) -> Checkpoint:  # fmt: skip
+        return capture(
+            runner,
+            session_id=session_id,
+            routine_id=routine.program or routine.id,
+            prescription=prescription or self.service.prescription_of(routine),
+            started_at=self.service.localize(started_at) if zone is None else started_at,
+            zone=zone or self.service.zone,
+            written_at=self.service.now().astimezone(timezone.utc),
+        )
+
+    def scan(self) -> Found:
+        return self.checkpoints.scan(self.service.now())
+
+    def hint(self) -> str:
+        """One line for `backroll status` ("" when nothing is in progress); moves and claims nothing."""
+        now = self.service.now()
+        try:
+            return hint(self.checkpoints.scan(now, keep_claims=False), now)
+        except OSError:  # an unreadable folder must not stop `status`
+            return ""
+
+
+    def settle(self) -> Settled:
+        """Scan; save at once what is not to be offered (hurt, or older than 12 hours); return the rest."""
+        found = self.scan()
+        now = self.service.now()
+        offer, saved, failed = [], [], []
+        store = self.service.store
+        for file, checkpoint in found.usable:
+            if store.get(checkpoint.session_id) is not None:
+                file.remove()  # saved already (killed after the save, before the removal): never saved over
+                continue
+            if checkpoint.hurt_at is None and not checkpoint.finished and checkpoint.age(now) < OFFER_FOR:
+                offer.append((file, checkpoint))
+                continue
+            if checkpoint.finished and checkpoint.age(now) < OFFER_FOR:
+                offer.append((file, checkpoint))  # finished but not checked in: the check-in is offered
+                continue
+            try:
+                saved.append(self.save(file, checkpoint))
+            except Exception as error:  # a locked or full store: keep it for the next launch
+                file.release()
+                failed.append((checkpoint, error))
+        return Settled(tuple(offer), tuple(saved), found.busy, found.damaged, tuple(failed))
+
+    def save(self, file: CheckpointFile, checkpoint: Checkpoint, checkin: CheckIn = CheckIn()) -> Session:
+        """Save it as it stood (unless that id is already saved), then remove the checkpoint."""
+        session = session_of(checkpoint, checkin)
+        self.record(session)
+        file.remove()
+        return self.service.get_session(session.id) or session
+
+    def record(self, session: Session) -> bool:
+        """Add the session unless its id is saved already (a checkpoint never overwrites a saved session); True when added."""
+        store = self.service.store
+        if store.get(session.id) is not None:
+            return False
+        store.add(session)
+        return True
+
+    def as_run(self, checkpoint: Checkpoint) -> tuple[Routine, RunResult]:
+        """The routine (as much as saving needs) and the run result, for the check-in of a session as it stood."""
+        return routine_stub(checkpoint), result_of(checkpoint)
+
+    def discard(self, file: CheckpointFile) -> None:
+        file.remove()
+
+    def runner(self, checkpoint: Checkpoint, clock: Clock) -> tuple[Routine, Runner]:
+        """The routine and a runner put back where the checkpoint left off (paused). KeyError if the routine is gone."""
+        routine = self.service.routine(checkpoint.routine, checkpoint.prescription)
+        runner = Runner(routine, self.service.library.poses, checkpoint.settings, clock)
+        restore(runner, checkpoint)
+        return routine, runner

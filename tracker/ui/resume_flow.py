@@ -1,0 +1,133 @@
+"""At launch: tell what was saved on its own, and offer each session cut off (resume, save, discard).
+
+The checks and the saving are the core's (`service.in_progress`, see
+tracker/resume.py); this module only asks the person and shows the answer.
+The app offers one session at a time (`BackrollApp.offer_next`); every
+choice ends with `app.offer_done()`, or with a session screen whose end
+offers the next one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.markup import escape
+
+if TYPE_CHECKING:
+    from .app import BackrollApp
+
+
+def _day(checkpoint_or_session: Any) -> str:
+    return checkpoint_or_session.started_at.strftime("%a %d %b, %H:%M")
+
+
+def tell_settled(app: BackrollApp, settled: Any) -> None:
+    """Say what the launch check did without asking: saved too-old or hurt sessions, damaged files kept aside."""
+    for session in settled.saved:
+        if session.hurt:
+            text = f"A session stopped because it hurt ({_day(session)}) is saved, with where it hurt."
+        else:
+            text = f"A session cut off more than 12 hours ago ({escape(session.routine)}, {_day(session)}) is saved as ended early."
+        app.notify(text, title="Saved", timeout=15)
+    for path, why in settled.damaged:
+        app.notify(
+            f"A damaged in-progress file was kept aside as {escape(str(path))} ({escape(why)}).",
+            title="Checkpoint damaged",
+            severity="warning",
+            timeout=20,
+        )
+    for checkpoint, error in settled.failed:
+        app.notify(
+            f"A session cut off ({_day(checkpoint)}) could not be saved yet: {escape(str(error))}\nIt is kept and tried again next time.",
+            severity="error",
+            timeout=20,
+        )
+
+
+def offer(app: BackrollApp, file: Any, checkpoint: Any, *, resumable: bool = True) -> None:
+    from .screens.resume import ResumeScreen
+
+    def chosen(choice: str | None) -> None:
+        if choice == "resume":
+            _resume(app, file, checkpoint)
+        elif choice == "save":
+            _check_in(app, file, checkpoint)
+        elif choice == "discard":
+            _discard(app, file, checkpoint, resumable)
+        else:  # later: nothing lost, offered again at the next launch
+            file.release()
+            app.notify("Kept for later: it is offered again the next time Backroll opens.", timeout=8)
+            app.offer_done()
+
+    app.push_screen(ResumeScreen(checkpoint, resumable=resumable), callback=chosen)
+
+
+def _resume(app: BackrollApp, file: Any, checkpoint: Any) -> None:
+    def prepare() -> None:
+        try:
+            routine, runner = app.service.in_progress.runner(checkpoint, app.clock)
+        except KeyError:
+            app.call_from_thread(
+                app.notify,
+                f"The routine {escape(checkpoint.routine)!r} is no longer in your library: save the session or discard it.",
+                severity="warning",
+            )
+            app.call_from_thread(offer, app, file, checkpoint, resumable=False)
+            return
+        except Exception as error:
+            app.call_from_thread(app.show_error, error)
+            app.call_from_thread(offer, app, file, checkpoint)
+            return
+
+        def run() -> None:
+            app._offering = False  # the session's end offers the next one
+            app._run(
+                routine, runner=runner, started_at=checkpoint.started_at,
+                session_id=checkpoint.session_id, checkpoint=file, zone=checkpoint.zone, prescription=checkpoint.prescription,
+            )  # fmt: skip
+
+        app.call_from_thread(run)
+
+    app.run_worker(prepare, thread=True, group="resume", exit_on_error=False)
+
+
+def _check_in(app: BackrollApp, file: Any, checkpoint: Any) -> None:
+    from .screens.checkin import CheckInScreen, FinishedRun
+
+    routine, result = app.service.in_progress.as_run(checkpoint)
+    run = FinishedRun(
+        routine, result, checkpoint.started_at,
+        session_id=checkpoint.session_id, prescription=checkpoint.prescription, zone=checkpoint.zone,
+    )  # fmt: skip
+
+    def done(saved: Any) -> None:
+        # Saved, exported to a file, or left on purpose after the question: the checkpoint is done with.
+        app.run_worker(file.remove, thread=True, group="checkpoint-end", exit_on_error=False)
+        if saved is not None:
+            app.notify("Saved as ended early.", title="Saved")
+            app.refresh_views()
+        app.offer_done()
+
+    app.push_screen(CheckInScreen(app.service, run), callback=done)
+
+
+def _discard(app: BackrollApp, file: Any, checkpoint: Any, resumable: bool) -> None:
+    from .screens.confirm import ConfirmScreen
+
+    def answered(sure: bool | None) -> None:
+        if not sure:
+            offer(app, file, checkpoint, resumable=resumable)
+            return
+        app.run_worker(file.remove, thread=True, group="checkpoint-end", exit_on_error=False)
+        app.notify("Discarded.", timeout=5)
+        app.offer_done()
+
+    app.push_screen(
+        ConfirmScreen(
+            "Discard this session?",
+            f"{escape(checkpoint.name)}, {_day(checkpoint)}: what was done will not count in your history.",
+            yes="Discard",
+            no="Back",
+        ),
+        callback=answered,
+    )
