@@ -109,6 +109,38 @@ class Plan:
         """The planned length in seconds: the session without pauses, skips or questions."""
         return self.segments[-1].end if self.segments else 0.0
 
+    def resume_segment(self, block: int, blocks: int, position: float) -> int:
+        """The segment a session cut off at `position` in `block` starts again from.
+
+        The start of the rep in progress (a raise, hold and lower are one
+        movement, so a rep cut in the middle is done again whole), or of the
+        rest in progress; a block that was done: the next one from its start.
+        `blocks` is how many blocks the plan had then; if the routine changed
+        since, the block starts again from its beginning.
+        """
+        segments = self.segments
+        if not self.blocks:
+            return 0
+        current = self.blocks[min(block, len(self.blocks) - 1)]
+        if blocks != len(self.blocks):
+            return current.first
+        index = current.first
+        for i in range(current.first, current.stop):
+            if segments[i].start <= position + _EPS:
+                index = i
+        if (
+            position >= current.end - _EPS
+            and current.stop < len(segments)
+            and segments[current.stop - 1].phase is not Phase.OBSERVE
+        ):
+            return current.stop
+        segment = segments[index]
+        if segment.phase is Phase.REST:
+            return index
+        while index > current.first and segments[index - 1].rep == segment.rep and segments[index - 1].phase is not Phase.REST:
+            index -= 1
+        return index
+
     def results(self, *, done: bool = True) -> tuple[StepResult, ...]:
         """One StepResult per block, as the runner records them (observations left unanswered)."""
         return tuple(block.result(done=done) for block in self.blocks)

@@ -1,156 +1,27 @@
-"""The session runner: a state machine over a routine, driven by a clock.
-
-The runner never counts ticks. At `start()` the routine is expanded into a
-flat timeline of segments (one phase of one rep of one side of one step
-occurrence: raise, hold, lower, breathe, flow, rest, observe), each with an
-exact start and end offset. The position in the session is
-
-    position = now - anchor
-
-found in the timeline by a cursor that only moves forward between controls. Pause, resume,
-skip, back and answering a question re-anchor, so the timeline stays the
-single source of truth and a late or missed poll can never shift the end:
-the end of a phase is always `anchor + segment.end`.
-
-Navigation unit ("block"): one side of one step occurrence. A step done on
-both sides is two blocks (left, then right); step repeats and routine
-repeats are further blocks. `skip()` goes to the next block's start,
-`back()` to the start of the current block (if more than `BACK_GRACE`
-seconds in) or of the previous block. `results()` has one `StepResult` per
-block, in timeline order.
-
-Clock jumps (the rule). The runner reads the injected clock (monotonic
-seconds; `time.monotonic` in production) and works on an "effective" time
-that never runs backwards and skips suspends:
-
-* the clock going backwards is ignored: no progress, nothing rewinds;
-* while running or observing, a gap between two reads larger than
-  `SUSPEND_GAP` (5 s) is taken for a suspend (laptop lid, stopped process):
-  only `SUSPEND_CREDIT` (2 s) of it counts as progress, the rest is counted
-  as paused time (excluded from the active duration, the timeline does not
-  move). Gaps up to 5 s count in full, so late ticks never shift the end.
-  The UI therefore polls at least every few seconds while running;
-  `next_change()` never asks it to sleep more than about a second.
-
-The active duration (`RunResult.duration`) is the time spent running or
-answering questions, without pauses and suspends. Observation steps take no
-time in the plan (they wait for an answer), so a session without pauses,
-skips or questions lasts exactly `planned_seconds`.
-
-No Textual here (core module).
-"""
+"""The state machine of a session: `Runner` (see tracker/runner/__init__.py for the rules)."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable, Literal, Mapping
+from typing import Mapping
 
-from .plan import Block, Segment, Unit, make_plan
-from .model import (
-    HurtAt,
-    Phase,
-    Pose,
-    Routine,
-    Settings,
-    Side,
-    StepKind,
-    StepResult,
+from tracker.model import HurtAt, Phase, Pose, Routine, Settings, Side, StepKind, StepResult
+from tracker.plan import Block, Segment, make_plan
+from tracker.runner.clock import EffectiveClock, next_down, next_up
+from tracker.runner.view import make_view
+from tracker.runner.records import (
+    BACK_GRACE,
+    PHASE_WORDS,
+    Clock,
+    Cue,
+    CueKind,
+    RunnerSnapshot,
+    RunnerView,
+    RunResult,
+    Status,
+    _EPS,
 )
-
-__all__ = [
-    "BACK_GRACE",
-    "SUSPEND_CREDIT",
-    "SUSPEND_GAP",
-    "Clock",
-    "Cue",
-    "RunResult",
-    "Runner",
-    "RunnerView",
-    "Status",
-]
-
-Clock = Callable[[], float]
-Status = Literal["ready", "running", "paused", "observing", "finished", "stopped", "hurt"]
-CueKind = Literal["phase", "side", "step", "count", "end", "hurt"]
-
-SUSPEND_GAP = 5.0  # a gap between two clock reads longer than this is a suspend ...
-SUSPEND_CREDIT = 2.0  # ... of which only this much counts as progress
-BACK_GRACE = 2.0  # back() restarts the current block when more than this far into it
-
-_EPS = 1e-9  # float slack when comparing positions with boundaries
-
-PHASE_WORDS: Mapping[Phase, str] = {
-    Phase.RAISE: "Raise",
-    Phase.LOWER: "Lower",
-    Phase.HOLD: "Hold",
-    Phase.BREATHE: "Breathe",
-    Phase.FLOW: "Flow",
-    Phase.REST: "Rest",
-    Phase.OBSERVE: "Notice",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Cue:
-    """An event for sound or voice, returned once by `Runner.poll()`.
-
-    `at` is the clock time (same clock as the runner's) when it was due; a
-    late poll may return cues slightly in the past, in order.
-    """
-
-    kind: CueKind
-    phase: Phase | None
-    text: str
-    at: float
-    count: int | None = None  # for "count" cues: the count just begun (1-based)
-    step_index: int | None = None  # position in the routine of the step concerned
-
-
-@dataclass(frozen=True, slots=True)
-class RunnerView:
-    """Everything the runner screen shows at one instant."""
-
-    status: Status
-    step_index: int  # position of the step in routine.steps (as in StepResult.index / HurtAt.step)
-    step_count: int  # steps that run (optional steps left out)
-    pose_id: str
-    title: str
-    cue: str
-    side: Side
-    rep: int  # 1-based
-    reps: int
-    phase: Phase | None
-    count: int | None  # "3 of 4": count=3, counts=4; None for phases shown in seconds
-    counts: int | None
-    phase_left: float | None  # seconds left in the phase; None while observing / finished
-    session_left: float  # seconds left in the plan from here (observations take none)
-    elapsed: float  # active seconds so far (pauses excluded)
-    progress: float  # 0..1 through the timeline
-    next_title: str | None  # what comes after this block; None at the last one
-    question: str | None
-    choices: tuple[str, ...]
-    paused: bool
-    # Extras beyond docs/architecture.md:
-    step_number: int = 1  # 1-based position among the steps that run ("step 3 of 12")
-    unit: Unit | None = None  # how the phase is counted: counts, breaths or seconds
-    phase_seconds: float = 0.0  # length of the whole phase, for a bar
-    next_side: Side | None = None
-    round: int = 1  # routine repeat, 1-based
-    rounds: int = 1
-    block: int = 1  # 1-based position in the expanded timeline (one side of one step occurrence)
-    blocks: int = 1
-
-
-@dataclass(frozen=True, slots=True)
-class RunResult:
-    steps: tuple[StepResult, ...]  # one per block (side of a step occurrence), in timeline order
-    duration: float  # active seconds, pauses and suspends excluded
-    completed: bool  # reached the end, no step skipped (observations may be skipped)
-    hurt_at: HurtAt | None
-    answers: dict[str, str]  # observation key -> answer
-    planned: float = 0.0  # Runner.planned_seconds
-    paused: float = 0.0  # seconds paused (suspends included)
 
 
 @dataclass(slots=True)
@@ -163,6 +34,8 @@ class _Block:
     completed: bool = False
     skipped: bool = False
     answer: str | None = None
+
+
 
 
 class Runner:
@@ -198,14 +71,11 @@ class Runner:
         self._anchor = 0.0  # effective time of timeline position 0, while running
         self._frozen = 0.0  # timeline position while paused / observing
         self._resume_to: Status = "running"  # what resume() goes back to
-        self._skew = 0.0  # effective time = clock() + skew
-        self._last_raw: float | None = None
-        self._eff = 0.0  # effective time at the last read
+        self._time = EffectiveClock(clock)  # the clock-jump rule (clock.py)
         self._start_eff = 0.0
         self._end_eff: float | None = None
         self._paused_since = 0.0
         self._paused_total = 0.0
-        self._suspended = 0.0
         self._mark = 0.0  # effective time up to which active time was credited to a block
         self._last_count: tuple[int, int] | None = None  # (segment, count) of the last count cue
         self._cues: list[Cue] = []
@@ -228,29 +98,15 @@ class Runner:
         return self._status in ("finished", "stopped", "hurt")
 
     def _read(self) -> float:
-        """Read the clock, apply the jump rule, return the effective time."""
-        raw = float(self.clock())
-        if self._last_raw is None:
-            self._last_raw = raw
-            self._eff = raw + self._skew
-            return self._eff
-        gap = raw - self._last_raw
-        if gap < 0:
-            self._skew -= gap  # backwards: no progress, nothing rewinds
-        elif gap > SUSPEND_GAP and self._status in ("running", "observing"):
-            lost = gap - SUSPEND_CREDIT
-            self._skew -= lost
-            self._suspended += lost
-        self._last_raw = raw
-        self._eff = raw + self._skew
-        return self._eff
+        """Read the clock, apply the jump rule (clock.py), return the effective time."""
+        return self._time.read(self._status in ("running", "observing"))
 
     def _raw(self, eff: float) -> float:
-        return eff - self._skew
+        return self._time.raw(eff)
 
     def _position(self) -> float:
         if self._status == "running":
-            return self._eff - self._anchor
+            return self._time.now - self._anchor
         if self._status in ("ready",):
             return 0.0
         if self._end_eff is not None and self._cursor >= len(self._segments):
@@ -537,7 +393,7 @@ class Runner:
             return None
         candidates: list[float] = []
         elapsed = self._active(eff)
-        candidates.append(eff + _next_up(elapsed))
+        candidates.append(eff + next_up(elapsed))
         if self._status == "running" and self._cursor < len(self._segments):
             seg = self._segments[self._cursor]
             pos = eff - self._anchor
@@ -546,71 +402,59 @@ class Runner:
             if seg.unit_len > 0:
                 k = math.floor(into / seg.unit_len + _EPS) + 1
                 candidates.append(self._anchor + seg.start + k * seg.unit_len)
-            candidates.append(eff + _next_down(seg.end - pos))
-            candidates.append(eff + _next_down(self._total - pos))
+            candidates.append(eff + next_down(seg.end - pos))
+            candidates.append(eff + next_down(self._total - pos))
         future = [c for c in candidates if c > eff + 1e-6]
         return self._raw(min(future)) if future else self._raw(eff + 1.0)
 
     def view(self) -> RunnerView:
         """What to show now. Advances like poll() but keeps the cues for poll()."""
         eff = self._advance()
-        segments = self._segments
-        finished = self._cursor >= len(segments)
-        index = min(self._cursor, len(segments) - 1)
-        elapsed = self._active(eff)
-        if index < 0:  # nothing to run
-            return RunnerView(
-                self._status, 0, 0, "", self.routine.name, "", Side.NONE, 0, 0, None, None, None, None,
-                0.0, elapsed, 1.0 if self.done else 0.0, None, None, (), self._status == "paused",
-                step_number=0, blocks=0, block=0, rounds=max(1, self.routine.repeats),
-            )
-        seg = segments[index]
-        block = self._blocks[seg.block]
-        pos = min(max(self._position(), 0.0), self._total)
-        observing = seg.phase is Phase.OBSERVE and not finished
-        pos_in_seg = min(max(pos - seg.start, 0.0), seg.end - seg.start)
-        phase: Phase | None = None if finished else seg.phase
-        count = counts = None
-        phase_left: float | None = None
-        if not finished and not observing:
-            phase_left = max(0.0, seg.end - seg.start - pos_in_seg)
-            if seg.counts is not None and seg.unit_len > 0:
-                counts = seg.counts
-                count = min(counts, int(math.floor(pos_in_seg / seg.unit_len + _EPS)) + 1)
-        nxt = self._blocks[block.plan.position + 1] if block.plan.position + 1 < len(self._blocks) else None
-        observe = block.plan.step.observe if observing else None
-        session_left = 0.0 if finished else max(0.0, self._total - pos)
-        progress = 1.0 if finished else (pos / self._total if self._total > 0 else 0.0)
-        return RunnerView(
-            status=self._status,
-            step_index=block.plan.step_index,
-            step_count=self._step_count,
-            pose_id=block.plan.step.pose,
-            title=block.plan.title,
-            cue=block.plan.cue,
-            side=block.plan.side,
-            rep=seg.rep,
-            reps=block.plan.reps,
-            phase=phase,
-            count=count,
-            counts=counts,
-            phase_left=phase_left,
-            session_left=session_left,
-            elapsed=elapsed,
-            progress=min(1.0, max(0.0, progress)),
-            next_title=nxt.plan.title if nxt else None,
-            question=observe.question if observe else None,
-            choices=tuple(observe.choices) if observe else (),
-            paused=self._status == "paused",
-            step_number=block.plan.step_number,
-            unit=None if finished else seg.unit,
-            phase_seconds=seg.end - seg.start,
-            next_side=nxt.plan.side if nxt else None,
-            round=block.plan.round,
-            rounds=max(1, self.routine.repeats),
-            block=block.plan.position + 1,
-            blocks=len(self._blocks),
-        )
+        position = min(max(self._position(), 0.0), self._total)
+        return make_view(self.plan, self._status, self._cursor, position, self._active(eff))
+
+    # ------------------------------------------------------------------ persistence (tracker.resume)
+
+    def snapshot(self) -> RunnerSnapshot:
+        """Where the session is now: the timeline position, the block, and the results so far."""
+        self._advance()
+        cursor = min(self._cursor, len(self._segments) - 1)
+        block = self._segments[cursor].block if self._segments else 0
+        return RunnerSnapshot(max(0.0, self._position()), block, len(self._blocks), self.results())
+
+    def restore(self, snapshot: RunnerSnapshot) -> None:
+        """Put this fresh runner (same routine, same settings) where `snapshot` left off, paused.
+
+        The resume point is the plan's (Plan.resume_segment): the start of the
+        rep or rest in progress. Step results and answers carry over where the
+        blocks still match; active and paused time go on from where they were.
+        """
+        if self._status != "ready":
+            raise RuntimeError("only a runner that has not started can be restored")
+        result = snapshot.result
+        for block, step in zip(self._blocks, result.steps):
+            planned = block.plan
+            if (planned.step_index, planned.step.pose, planned.side) != (step.index, step.pose, step.side):
+                continue  # the routine changed since: keep only what still matches
+            block.seconds, block.reps_done = step.seconds, step.reps_done
+            block.completed, block.skipped, block.answer = step.completed, step.skipped, step.answer
+        self._answers = dict(result.answers)
+        eff = self._read()
+        self._paused_total = result.paused
+        self._start_eff = eff - result.duration - result.paused
+        self._mark = eff
+        if not self._segments:
+            self.start()
+            return
+        index = min(self.plan.resume_segment(snapshot.block, snapshot.blocks, snapshot.position), len(self._segments) - 1)
+        segment = self._segments[index]
+        self._status = "running"
+        self._anchor = eff - segment.start
+        self._enter(index, eff, None)  # announces the step and side again, or asks the question
+        self._resume_to = self._status  # "running", or "observing" for a question
+        self._frozen = segment.start
+        self._paused_since = eff
+        self._status = "paused"
 
     def results(self) -> RunResult:
         eff = self._advance()
@@ -643,7 +487,7 @@ class Runner:
             hurt_at=self._hurt_at,
             answers=dict(self._answers),
             planned=self._total,
-            paused=paused + self._suspended,
+            paused=paused + self._time.suspended,
         )
 
     def _live_credit(self, eff: float) -> float:
@@ -653,14 +497,3 @@ class Runner:
         return 0.0
 
 
-def _next_up(x: float) -> float:
-    """Seconds until floor(x) changes as x grows at 1 s/s."""
-    return math.floor(x + _EPS) + 1 - x
-
-
-def _next_down(x: float) -> float:
-    """Seconds until ceil(x) changes as x shrinks at 1 s/s."""
-    if x <= 0:
-        return math.inf
-    step = x - (math.ceil(x - _EPS) - 1)
-    return step if step > _EPS else 1.0
