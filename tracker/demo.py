@@ -36,7 +36,8 @@ from tracker.model import (
     StepKind,
     StepResult,
 )
-from tracker.service import PROGRAM_ID, build_session, planned_results
+from tracker.service import PROGRAM_ID
+from tracker.sessions import build_session, planned_results
 
 NOTES = (
     "Lower back a bit stiff this morning; eased off after the hip rocks.",

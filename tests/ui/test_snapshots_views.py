@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from tests.support import settle
 from tracker.demo import generate_history
-from tracker.ui.screens.help import SAFETY, HelpScreen
+from tracker.ui.dialogs.help import SAFETY, HelpScreen
 from tracker.ui.widgets.library_tree import Entry
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]

@@ -8,7 +8,7 @@ from test_checkin import Host, finished_run
 from test_settings import open_settings
 from textual.widgets import Input, Select, Static
 
-from tracker.ui.screens.checkin import CheckInScreen
+from tracker.ui.dialogs.checkin import CheckInScreen
 from tracker.ui.screens.progress import ProgressScreen
 
 

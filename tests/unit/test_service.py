@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tracker.model import CheckIn, Felt, HurtAt, Phase, Prescription, Session, Settings, Side, Stability, StepResult
-from tracker.service import Backroll, Status, derive_prescription, local_zone_name, planned_results
+from tracker.service import Backroll, Status
+from tracker.sessions import derive_prescription, planned_results
+from tracker.zones import local_zone_name
 
 LONDON = ZoneInfo("Europe/London")
 
