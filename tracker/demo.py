@@ -36,7 +36,7 @@ from tracker.model import (
     StepKind,
     StepResult,
 )
-from tracker.service import PROGRAM_ID
+from tracker.model import PROGRAM_ID
 from tracker.sessions import build_session, planned_results
 
 NOTES = (

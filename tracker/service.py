@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import threading
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable
 from zoneinfo import ZoneInfo
 
 from tracker.model import (
@@ -36,66 +36,29 @@ from tracker.model import (
 )
 from tracker.paths import Locations
 from tracker.sessions import build_session, derive_prescription, planned_results
+from tracker.status import PROGRAM_ID, Status
 from tracker.zones import local_zone_name, valid_zone, zone_for, zone_of
 
 from tracker.checkpoint import CHECKPOINT_INTERVAL
 from tracker.runner import Clock, Cue, Runner, RunnerView, RunResult
 from tracker.store.errors import StoreCorrupt, StoreError, StoreLocked, StoreWriteError
 
-if TYPE_CHECKING:  # types the UI names across the seam, imported for type checkers only
-    from tracker.checkpoint import Checkpoint, CheckpointFile
+if TYPE_CHECKING:
     from tracker.content import ContentError, Library
     from tracker.progression import Advice
-    from tracker.resume import InProgress, Settled
+    from tracker.resume import InProgress
     from tracker.store import Store
     from tracker.store.summary import Summary
-    from tracker.streaks import StreakSummary
+
+    # Named by the UI across the seam, for type checkers only (no import cost at start-up).
+    from tracker.checkpoint import Checkpoint as Checkpoint, CheckpointFile as CheckpointFile  # noqa: F401
+    from tracker.resume import Settled as Settled  # noqa: F401
+    from tracker.streaks import StreakSummary as StreakSummary  # noqa: F401
 
 # Content, progression and streaks are imported where they are first needed: the app's first
 # frame needs none of them (Today reads them in a worker), and neither does `backroll --help`.
 
-PROGRAM_ID = "bridge"
 Now = Callable[[], datetime]
-
-
-@dataclass(frozen=True)
-class Status:
-    """Where the person stands today: streaks, the advice and the prescription for the next session."""
-
-    today: date
-    streak: StreakSummary
-    advice: Advice
-    prescription: Prescription  # for the next session, after the advice
-    program_id: str = PROGRAM_ID
-    usual_pain: UsualPain | None = None  # the record in force today, if any
-
-    def to_json_dict(self) -> dict[str, Any]:
-        """Exactly the `status --json` object of the CLI contract."""
-        s = self.streak
-        return {
-            "today": self.today.isoformat(),
-            "current_streak": int(s.current),
-            "longest_streak": int(s.longest),
-            "practice_days": int(s.practice_days),
-            "last_practice": s.last_practice.isoformat() if s.last_practice else None,
-            "consistency": round(min(1.0, max(0.0, float(s.consistency))), 4),
-            "program": {
-                "id": self.program_id,
-                "lifts": self.prescription.lifts,
-                "count": self.prescription.count,
-                "hold": self.prescription.hold,
-            },
-            "advice": {
-                "kind": str(getattr(self.advice.kind, "value", self.advice.kind)),
-                "message": self.advice.message,
-                "reasons": [str(r) for r in self.advice.reasons],
-            },
-            "usual_pain": (
-                {"value": self.usual_pain.value, "date": self.usual_pain.since.isoformat(), "note": self.usual_pain.note}
-                if self.usual_pain is not None
-                else None
-            ),
-        }
 
 
 class Backroll:

@@ -26,6 +26,7 @@ CORE = [
     "tracker.runner",
     "tracker.service",
     "tracker.sessions",
+    "tracker.status",
     "tracker.store",
     "tracker.streaks",
     "tracker.zones",

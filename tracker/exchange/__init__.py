@@ -46,6 +46,8 @@ from tracker.exchange.reading import ImportRefused, parse_json, read_bytes_limit
 from tracker.exchange.validate import validate_document
 
 __all__ = [
+    "SESSION_COLUMNS",
+    "STEP_COLUMNS",
     "History",
     "ImportRefused",
     "ImportReport",

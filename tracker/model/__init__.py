@@ -11,11 +11,12 @@ No Textual here (see the import-linter contract in pyproject.toml).
 
 from tracker.model.enums import Felt, HoldUnit, Phase, Side, Stability, StepKind
 from tracker.model.history import CheckIn, HurtAt, Session, StepResult, UsualPain
-from tracker.model.program import Prescription, Program, ProgressionRules
+from tracker.model.program import PROGRAM_ID, Prescription, Program, ProgressionRules
 from tracker.model.routine import Hold, Observation, Pose, Routine, Step
 from tracker.model.settings import BREATH_RANGE, MAX_REST_DAYS, TEMPO_RANGE, Settings
 
 __all__ = [
+    "PROGRAM_ID",
     "BREATH_RANGE",
     "CheckIn",
     "Felt",

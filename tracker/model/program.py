@@ -9,6 +9,9 @@ from tracker.model.enums import HoldUnit, StepKind
 from tracker.model.routine import Hold, Step, Routine
 
 
+PROGRAM_ID = "bridge"  # the program the app leads with (content/programs/bridge.toml)
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Prescription:
     """What the bridge program asks for next: lifts per session, counts to raise and to lower, counts held at the top."""

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tracker.model import PROGRAM_ID
 from tracker.ui.screens.base import AppScreen
 
 from ..widgets.advice import AdviceCard
@@ -22,7 +23,6 @@ from ..widgets.streak import StreakCard
 if TYPE_CHECKING:
     from tracker.service import Backroll, Status
 
-PROGRAM_ID = "bridge"
 
 
 @dataclass(frozen=True)
