@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOME_DIR ?= $(CURDIR)/.backroll-home
 
-.PHONY: run test check lint-imports unit ui reliability reliability-report screenshots bench demo clean test-snapshot-update
+.PHONY: run test check typecheck lint-imports unit ui reliability reliability-report screenshots bench demo clean test-snapshot-update
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,14 +21,18 @@ run: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/backroll demo
 
-## The whole suite: core/UI contract, unit, UI (Pilot + snapshots), reliability.
-test: $(STAMP) lint-imports
+## The whole suite: import contracts, types (mypy: strict core, default UI), unit, UI (Pilot + snapshots), reliability.
+test: $(STAMP) lint-imports typecheck
 	$(BIN)/python -m pytest -q
+
+typecheck: $(STAMP)
+	$(BIN)/mypy --strict tracker --exclude 'tracker/ui/'
+	$(BIN)/mypy tracker/ui
 
 lint-imports: $(STAMP)
 	$(BIN)/lint-imports
 
-check: lint-imports
+check: lint-imports typecheck
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit

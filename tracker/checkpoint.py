@@ -236,7 +236,7 @@ class CheckpointFile:
 
     def remove(self) -> None:
         """Delete the checkpoint and its lock (call once what replaces it is durably saved), then let go."""
-        from tracker.store.storage import fsync_dir
+        from tracker.files import fsync_dir
 
         with self._mutex:
             self._written = 1 << 62  # a write still queued must not bring it back

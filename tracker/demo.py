@@ -16,7 +16,6 @@ Same seed, same arguments: the same sessions, UUIDs included.
 from __future__ import annotations
 
 import random
-import uuid
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -29,6 +28,7 @@ from tracker.model import (
     HurtAt,
     Phase,
     Prescription,
+    Routine,
     Session,
     Settings,
     Side,
@@ -36,7 +36,8 @@ from tracker.model import (
     StepKind,
     StepResult,
 )
-from tracker.service import PROGRAM_ID, build_session, planned_results
+from tracker.model import PROGRAM_ID
+from tracker.sessions import build_session, planned_results
 
 NOTES = (
     "Lower back a bit stiff this morning; eased off after the hip rocks.",
@@ -87,7 +88,7 @@ def _jitter(results: tuple[StepResult, ...], rng: random.Random) -> tuple[StepRe
     return tuple(replace(r, seconds=round(r.seconds * rng.uniform(0.95, 1.12), 1)) if r.seconds else r for r in results)
 
 
-def _answer_observations(results: tuple[StepResult, ...], routine, rng: random.Random) -> tuple[StepResult, ...]:
+def _answer_observations(results: tuple[StepResult, ...], routine: Routine, rng: random.Random) -> tuple[StepResult, ...]:
     out = []
     for result in results:
         step = routine.steps[result.index]
@@ -105,7 +106,7 @@ def _answer_observations(results: tuple[StepResult, ...], routine, rng: random.R
     return tuple(out)
 
 
-def _stop_at(results: tuple[StepResult, ...], routine, rng: random.Random) -> tuple[tuple[StepResult, ...], HurtAt]:
+def _stop_at(results: tuple[StepResult, ...], routine: Routine, rng: random.Random) -> tuple[tuple[StepResult, ...], HurtAt]:
     """Stop the session during the first lifting step: the steps after it were not done."""
     lifting = next(
         (i for i, r in enumerate(results) if routine.steps[r.index].kind is StepKind.REPS and r.raise_counts > 2),

@@ -70,7 +70,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Iterable, Sequence
 
-from tracker.model import Felt, Prescription, ProgressionRules, Session, Settings, UsualPain
+from tracker.model import PROGRAM_ID, Felt, Prescription, ProgressionRules, Session, Settings, UsualPain
 from tracker.pain import pain_flags, quote_window
 from tracker.practice import PracticeHistory, clamp, lowest, phase_limit
 from tracker.practice import level_history as _level_history
@@ -85,7 +85,6 @@ __all__ = [
     "phase_limit",
 ]
 
-PROGRAM_ID = "bridge"
 STOP_IF_IT_HURTS = "If it hurts, stop: that is always the right call."
 SEE_SOMEONE = (
     "Please see a personal trainer or a doctor to make sure these exercises are done "

@@ -9,9 +9,9 @@ the rest in progress; a block that was just reached starts from its
 beginning. Step results and observation answers so far carry over, and the
 active time and paused time go on from where they were.
 
-This module reads the runner's timeline directly (its segments, blocks and
-anchors): it is the runner's own persistence, kept apart only so that
-runner.py stays about running.
+The runner does the saving and restoring itself (`Runner.snapshot`,
+`Runner.restore`, and `Plan.resume_segment` for where to start again);
+this module turns that into a checkpoint file and back.
 
 `InProgress` (reached as `Backroll.in_progress`) is what the app and the
 CLI ask: begin a checkpoint, find the ones nobody runs, save one as ended
@@ -27,8 +27,8 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from tracker.checkpoint import OFFER_FOR, Checkpoint, CheckpointFile, Checkpoints, CheckpointWriter, Found, hint
-from tracker.model import CheckIn, Phase, Prescription, Routine, Session
-from tracker.runner import Clock, Runner, RunResult
+from tracker.model import CheckIn, Prescription, Routine, Session
+from tracker.runner import Clock, Runner, RunnerSnapshot, RunResult
 
 if TYPE_CHECKING:
     from tracker.service import Backroll
@@ -44,12 +44,10 @@ def capture(
     zone: str,
     written_at: datetime | None = None,
 ) -> Checkpoint:
-    """The runner's state now, as a checkpoint."""
-    result = runner.results()
+    """The runner's state now, as a checkpoint (Runner.snapshot)."""
+    snapshot = runner.snapshot()
+    result = snapshot.result
     view = runner.view()
-    segments = runner._segments  # noqa: SLF001 - the runner's own persistence (see the module docstring)
-    cursor = min(runner._cursor, len(segments) - 1)  # noqa: SLF001
-    block = segments[cursor].block if segments else 0
     where = [f"step {view.step_number} of {view.step_count}", view.title]
     side = str(getattr(view.side, "value", view.side))
     if side in ("left", "right"):
@@ -65,9 +63,9 @@ def capture(
         zone=zone,
         settings=runner.settings,
         status=runner.status,
-        position=max(0.0, runner._position()),  # noqa: SLF001
-        block=block,
-        blocks=len(runner._blocks),  # noqa: SLF001
+        position=snapshot.position,
+        block=snapshot.block,
+        blocks=snapshot.blocks,
         where=" · ".join(w for w in where if w),
         elapsed=result.duration,
         paused=result.paused,
@@ -81,60 +79,13 @@ def capture(
 
 
 def resume_index(runner: Runner, checkpoint: Checkpoint) -> int:
-    """The segment a resumed session starts from (see the module docstring)."""
-    segments = runner._segments  # noqa: SLF001
-    blocks = runner._blocks  # noqa: SLF001
-    if not blocks:
-        return 0
-    block = blocks[min(checkpoint.block, len(blocks) - 1)]
-    if checkpoint.blocks != len(blocks):  # the routine changed since: start the block again
-        return block.first
-    position = checkpoint.position
-    index = block.first
-    for i in range(block.first, block.stop):
-        if segments[i].start <= position + 1e-9:
-            index = i
-    if position >= block.end - 1e-9 and block.stop < len(segments) and segments[block.stop - 1].phase is not Phase.OBSERVE:
-        return block.stop  # the block was done: the next one from its start
-    segment = segments[index]
-    if segment.phase is Phase.REST:
-        return index
-    while index > block.first and segments[index - 1].rep == segment.rep and segments[index - 1].phase is not Phase.REST:
-        index -= 1
-    return index
+    """The segment a resumed session starts from (Plan.resume_segment)."""
+    return runner.plan.resume_segment(checkpoint.block, checkpoint.blocks, checkpoint.position)
 
 
 def restore(runner: Runner, checkpoint: Checkpoint) -> None:
-    """Put a fresh runner (status "ready") where `checkpoint` left off, paused."""
-    if runner.status != "ready":
-        raise RuntimeError("only a runner that has not started can be restored")
-    segments = runner._segments  # noqa: SLF001
-    blocks = runner._blocks  # noqa: SLF001
-    for block, step in zip(blocks, checkpoint.steps):
-        if (block.step_index, block.step.pose, block.side) != (step.index, step.pose, step.side):
-            continue  # the routine changed since: keep only what still matches
-        block.seconds = step.seconds
-        block.reps_done = step.reps_done
-        block.completed = step.completed
-        block.skipped = step.skipped
-        block.answer = step.answer
-    runner._answers = dict(checkpoint.answers)  # noqa: SLF001
-    eff = runner._read()  # noqa: SLF001
-    runner._paused_total = checkpoint.paused  # noqa: SLF001
-    runner._start_eff = eff - checkpoint.elapsed - checkpoint.paused  # noqa: SLF001
-    runner._mark = eff  # noqa: SLF001
-    if not segments:
-        runner.start()
-        return
-    index = min(resume_index(runner, checkpoint), len(segments) - 1)
-    segment = segments[index]
-    runner._status = "running"  # noqa: SLF001
-    runner._anchor = eff - segment.start  # noqa: SLF001
-    runner._enter(index, eff, None)  # noqa: SLF001 - announces the step and side again, or asks the question
-    runner._resume_to = runner._status  # noqa: SLF001 - "running", or "observing" for a question
-    runner._frozen = segment.start  # noqa: SLF001
-    runner._paused_since = eff  # noqa: SLF001
-    runner._status = "paused"  # noqa: SLF001
+    """Put a fresh runner (status "ready") where `checkpoint` left off, paused (Runner.restore)."""
+    runner.restore(RunnerSnapshot(checkpoint.position, checkpoint.block, checkpoint.blocks, result_of(checkpoint)))
 
 
 def result_of(checkpoint: Checkpoint) -> RunResult:

@@ -18,80 +18,47 @@ from __future__ import annotations
 
 import threading
 import uuid
-from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Callable
 from zoneinfo import ZoneInfo
 
 from tracker.model import (
     CheckIn,
-    HoldUnit,
     Prescription,
     Program,
     ProgressionRules,
     Routine,
     Session,
     Settings,
-    Side,
-    StepKind,
-    StepResult,
     UsualPain,
 )
 from tracker.paths import Locations
+from tracker.sessions import build_session, derive_prescription, planned_results
+from tracker.status import PROGRAM_ID, Status
 from tracker.zones import local_zone_name, valid_zone, zone_for, zone_of
 
+from tracker.checkpoint import CHECKPOINT_INTERVAL
+from tracker.runner import Clock, Cue, Runner, RunnerView, RunResult
+from tracker.store.errors import StoreCorrupt, StoreError, StoreLocked, StoreWriteError
+
 if TYPE_CHECKING:
-    from tracker.content import Library
+    from tracker.content import ContentError, Library
     from tracker.progression import Advice
     from tracker.resume import InProgress
-    from tracker.streaks import StreakSummary
+    from tracker.store import Store
+    from tracker.store.summary import Summary
+
+    # Named by the UI across the seam, for type checkers only (no import cost at start-up).
+    from tracker.checkpoint import Checkpoint as Checkpoint, CheckpointFile as CheckpointFile  # noqa: F401
+    from tracker.resume import Settled as Settled  # noqa: F401
+    from tracker.streaks import StreakSummary as StreakSummary  # noqa: F401
 
 # Content, progression and streaks are imported where they are first needed: the app's first
 # frame needs none of them (Today reads them in a worker), and neither does `backroll --help`.
 
-PROGRAM_ID = "bridge"
 Now = Callable[[], datetime]
-
-
-@dataclass(frozen=True)
-class Status:
-    """Where the person stands today: streaks, the advice and the prescription for the next session."""
-
-    today: date
-    streak: StreakSummary
-    advice: Advice
-    prescription: Prescription  # for the next session, after the advice
-    program_id: str = PROGRAM_ID
-    usual_pain: UsualPain | None = None  # the record in force today, if any
-
-    def to_json_dict(self) -> dict[str, Any]:
-        """Exactly the `status --json` object of the CLI contract."""
-        s = self.streak
-        return {
-            "today": self.today.isoformat(),
-            "current_streak": int(s.current),
-            "longest_streak": int(s.longest),
-            "practice_days": int(s.practice_days),
-            "last_practice": s.last_practice.isoformat() if s.last_practice else None,
-            "consistency": round(min(1.0, max(0.0, float(s.consistency))), 4),
-            "program": {
-                "id": self.program_id,
-                "lifts": self.prescription.lifts,
-                "count": self.prescription.count,
-                "hold": self.prescription.hold,
-            },
-            "advice": {
-                "kind": str(getattr(self.advice.kind, "value", self.advice.kind)),
-                "message": self.advice.message,
-                "reasons": [str(r) for r in self.advice.reasons],
-            },
-            "usual_pain": (
-                {"value": self.usual_pain.value, "date": self.usual_pain.since.isoformat(), "note": self.usual_pain.note}
-                if self.usual_pain is not None
-                else None
-            ),
-        }
 
 
 class Backroll:
@@ -120,11 +87,11 @@ class Backroll:
         self._library_mutex = threading.Lock()
         self._store_wait = store_wait
         self._label = label
-        self._store: Any = None
+        self._store: Store | None = None
         self._store_mutex = threading.Lock()  # the app opens the store in a worker; one open, however many ask
         self._settings: Settings | None = None
         self._prescribed: dict[Routine, Prescription] = {}
-        self._in_progress: Any = None
+        self._in_progress: InProgress | None = None
 
     # ------------------------------------------------------------------ time
 
@@ -159,7 +126,7 @@ class Backroll:
     # ------------------------------------------------------------------ store and settings
 
     @property
-    def store(self) -> Any:
+    def store(self) -> Store:
         """The history store, opened (and locked) on first use. Raises StoreLocked / StoreCorrupt."""
         store = self._store
         if store is None:
@@ -233,7 +200,7 @@ class Backroll:
         return library
 
     @property
-    def library_errors(self) -> tuple[Any, ...]:
+    def library_errors(self) -> tuple[ContentError, ...]:
         return tuple(self.library.errors)
 
     def program(self, program_id: str = PROGRAM_ID) -> Program | None:
@@ -385,7 +352,7 @@ class Backroll:
             usual_pain=UsualPainTimeline(usual).on(today),
         )
 
-    def _summary(self) -> Any:
+    def _summary(self) -> Summary | None:
         from tracker.store.summary import read_summary
 
         return read_summary(self.home, wait=self._store_wait, label=self._label)
@@ -400,7 +367,7 @@ class Backroll:
     def make_session(
         self,
         routine: Routine,
-        run_result: Any,
+        run_result: RunResult,
         checkin: CheckIn | None,
         started_at: datetime,
         *,
@@ -410,21 +377,58 @@ class Backroll:
         zone: str | None = None,
     ) -> Session:
         """A Session for a finished run: its id (new unless given), this zone (or the one it started in), the practice day fixed from the start instant."""
-        hurt_at = getattr(run_result, "hurt_at", None)
         return build_session(
             routine,
             session_id=session_id,
             started_at=self.localize(started_at) if zone is None else started_at,
             zone=zone or self.zone,
-            steps=tuple(getattr(run_result, "steps", ())),
-            duration=float(getattr(run_result, "duration", 0.0)),
-            completed=bool(getattr(run_result, "completed", False)),
-            hurt=hurt_at is not None or getattr(run_result, "status", None) == "hurt",
-            hurt_at=hurt_at,
+            steps=run_result.steps,
+            duration=run_result.duration,
+            completed=run_result.completed,
+            hurt=run_result.hurt_at is not None,
+            hurt_at=run_result.hurt_at,
             checkin=checkin or CheckIn(),
             prescription=prescription or self.prescription_of(routine),
             origin=origin,
         )
+
+    def start_run(self, routine: Routine, clock: Clock, *, settings: Settings | None = None) -> Runner:
+        """A runner for `routine` at the person's settings (or those given, e.g. a resumed session's)."""
+        return Runner(routine, self.library.poses, settings or self.settings, clock)
+
+    def export_history(self) -> Path:
+        """The whole history as a JSON export in `<home>/exports` (0600); returns its path."""
+        from tracker.exchange import export_json, write_private
+        from tracker.paths import ensure_private_dir
+
+        now = self.now()
+        text = export_json(self.sessions(), now, self.usual_pain())
+        folder = ensure_private_dir(self.locations.exports)
+        path = folder / f"backroll-{now:%Y-%m-%d-%H%M%S}.json"
+        write_private(path, text)
+        return path
+
+    def rescue(self, session: Session) -> Path:
+        """Write one session that could not be saved as an export `backroll import` reads; the first folder that takes it.
+
+        `<home>/exports`, else the home folder, else the temp folder. Raises the last OSError if none does.
+        """
+        import tempfile
+
+        from tracker.exchange import export_json, write_private
+
+        text = export_json([session], self.now())
+        name = f"backroll-unsaved-{session.local_date.isoformat()}-{session.id[:8]}.json"
+        last_error: OSError | None = None
+        for folder in (self.locations.exports, Path.home(), Path(tempfile.gettempdir())):
+            try:
+                folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+                path = folder / name
+                write_private(path, text)
+                return path
+            except OSError as error:
+                last_error = error
+        raise last_error or OSError("no folder accepted the file")
 
     def log_session(
         self,
@@ -457,116 +461,18 @@ class Backroll:
         )
 
 
-# ---------------------------------------------------------------------- builders shared with tracker.demo
-
-
-def build_session(
-    routine: Routine,
-    *,
-    started_at: datetime,
-    zone: str,
-    steps: Sequence[StepResult] = (),
-    duration: float = 0.0,
-    completed: bool = True,
-    hurt: bool = False,
-    hurt_at: Any = None,
-    checkin: CheckIn = CheckIn(),
-    prescription: Prescription | None = None,
-    origin: str = "app",
-    session_id: str | None = None,
-) -> Session:
-    """The one place a Session is assembled. `started_at` must be aware; its own date is the practice day."""
-    if started_at.tzinfo is None:
-        raise ValueError("started_at must be an aware datetime")
-    return Session(
-        id=session_id or str(uuid.uuid4()),
-        routine=routine.program or routine.id,
-        started_at=started_at,
-        zone=zone,
-        local_date=started_at.date(),
-        duration=duration,
-        completed=completed,
-        hurt=hurt,
-        hurt_at=hurt_at,
-        checkin=checkin,
-        prescription=prescription if routine.program else None,
-        steps=tuple(steps),
-        origin=origin,
-    )
-
-
-def planned_results(routine: Routine, library: Library, settings: Settings, *, done: bool = True) -> tuple[StepResult, ...]:
-    """The StepResults of `routine` run as planned, block by block as the runner records them.
-
-    One per round, step, step repeat and side (optional steps left out, as the
-    runner does), with the planned reps, counts, hold and seconds at these
-    settings; `done=False` marks them all not done (a session stopped at once).
-    Observations are left unanswered (skipped).
-    """
-    from tracker.content import hold_seconds, side_seconds, step_sides
-
-    tighter = {str(k): Side(v) for k, v in settings.tighter_side.items()}
-    results: list[StepResult] = []
-    for _round in range(routine.repeats):
-        for index, step in enumerate(routine.steps):
-            if step.optional:
-                continue
-            observe = step.kind is StepKind.OBSERVE
-            reps = step.reps if step.kind in (StepKind.REPS, StepKind.HOLD) else 0
-            counted = step.kind is StepKind.REPS
-            for _repeat in range(step.repeats):
-                for side in step_sides(step):
-                    ok = done and not observe
-                    results.append(
-                        StepResult(
-                            index=index,
-                            pose=step.pose,
-                            side=side,
-                            reps_planned=reps,
-                            reps_done=reps if ok else 0,
-                            raise_counts=step.raise_counts if counted else 0,
-                            lower_counts=step.lower_counts if counted else 0,
-                            hold_seconds=hold_seconds(step, side, settings, tighter),
-                            seconds=side_seconds(step, side, settings, tighter) if ok else 0.0,
-                            skipped=observe,
-                            completed=ok,
-                        )
-                    )
-    return tuple(results)
-
-
-def derive_prescription(program: Program, routine: Routine) -> Prescription | None:
-    """Read the prescription back from a routine the program generated (lifts, count and hold bindings)."""
-    values: dict[str, int] = {}
-    for template, binding in zip(program.steps, program.bindings):
-        poses = {template.pose, binding.get("pose_if_hold")}
-        match = next((s for s in routine.steps if s.pose in poses and s.kind is template.kind), None)
-        if match is None:
-            continue
-        for field_name, key in binding.items():
-            if field_name == "pose_if_hold":
-                continue
-            value = getattr(match, field_name, None)
-            if field_name == "hold":
-                value = int(value.amount) if value is not None and value.unit is HoldUnit.COUNTS else 0
-            if isinstance(value, (int, float)):
-                values.setdefault(key, int(value))
-    if "lifts" in values and "count" in values:
-        return Prescription(values["lifts"], values["count"], values.get("hold", 0))
-    return None
-
-
-def at_local(day: date, clock: time, zone: str) -> datetime:
-    """`day` at wall-clock `clock` in `zone`, aware."""
-    return datetime.combine(day, clock, tzinfo=ZoneInfo(zone))
-
-
+# The types the UI sees across the seam (tracker.ui imports only this module and tracker.model).
 __all__ = [
+    "CHECKPOINT_INTERVAL",
     "Backroll",
+    "Clock",
+    "Cue",
+    "RunResult",
+    "Runner",
+    "RunnerView",
     "Status",
-    "build_session",
-    "planned_results",
-    "derive_prescription",
-    "local_zone_name",  # re-exported from tracker.zones
-    "at_local",
+    "StoreCorrupt",
+    "StoreError",
+    "StoreLocked",
+    "StoreWriteError",
 ]

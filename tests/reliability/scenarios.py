@@ -1508,7 +1508,8 @@ def properties(max_examples: int = 30, seed: int | None = None, shrink: bool = T
     from tracker.exchange import ImportRefused, import_sessions, read_export
     from tracker.model import CheckIn, Felt, Prescription, Stability
     from tracker.progression import ADVANCING, pain_flags
-    from tracker.service import Backroll, build_session
+    from tracker.service import Backroll
+    from tracker.sessions import build_session
     from tracker.store import Store
 
     library_routines = {}

@@ -36,8 +36,8 @@ import worker  # noqa: E402  (the forking loop and its tasks)
 from worker import emit  # noqa: E402
 
 import tracker.ui.app  # noqa: E402,F401  (imported before forking: children start warm)
-import tracker.ui.screens.checkin  # noqa: E402,F401
-import tracker.ui.screens.resume  # noqa: E402,F401
+import tracker.ui.dialogs.checkin  # noqa: E402,F401
+import tracker.ui.dialogs.resume  # noqa: E402,F401
 import tracker.ui.screens.session  # noqa: E402,F401
 import tracker.ui.screens.today  # noqa: E402,F401
 
@@ -45,8 +45,8 @@ import tracker.ui.screens.today  # noqa: E402,F401
 def task_session(home: str, routine: str, finish: bool = False) -> None:
     from tracker import cli
     from tracker.ui.app import BackrollApp
-    from tracker.ui.screens.checkin import CheckInScreen
-    from tracker.ui.screens.resume import ResumeScreen
+    from tracker.ui.dialogs.checkin import CheckInScreen
+    from tracker.ui.dialogs.resume import ResumeScreen
     from tracker.ui.screens.session import SessionScreen
 
     pid = os.getpid()

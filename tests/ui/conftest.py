@@ -15,21 +15,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.support import FakeClock
+from tests.support import settle as _settle
+
 ZONE = "Europe/Paris"
 NOW = datetime(2025, 3, 12, 7, 30, tzinfo=ZoneInfo(ZONE))
-
-
-class FakeClock:
-    """Monotonic seconds that move only when the test says so."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture(autouse=True)
@@ -91,13 +81,6 @@ def make(clock: FakeClock) -> Callable:
         return make_app(service, clock=clock, cursor_blink=False, **kwargs)
 
     return build
-
-
-async def _settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from textual.widgets import Button, Static
 from tracker.model import CheckIn
 from tracker.runner import Runner
 from tracker.store import StoreLocked, StoreWriteError
-from tracker.ui.screens.checkin import CheckInScreen, FinishedRun
+from tracker.ui.dialogs.checkin import CheckInScreen, FinishedRun
 
 
 def finished_run(service, clock, now) -> FinishedRun:

@@ -6,11 +6,12 @@ from datetime import timedelta
 
 from textual.widgets import DataTable, Input, Label, Select, TextArea
 
+from tests.support import open_view
 from tracker.model import CheckIn, Felt, HurtAt, Phase, Prescription, Side, Stability
-from tracker.service import build_session, planned_results
-from tracker.ui.screens.confirm import ConfirmScreen
+from tracker.sessions import build_session, planned_results
+from tracker.ui.dialogs.confirm import ConfirmScreen
 from tracker.ui.screens.history import HistoryScreen, IsoDate
-from tracker.ui.screens.note_edit import NoteEditScreen
+from tracker.ui.dialogs.note_edit import NoteEditScreen
 from tracker.ui.widgets.session_detail import SessionDetail
 
 
@@ -46,12 +47,7 @@ def seed(service) -> list:
 
 
 async def open_history(app, pilot, settle) -> HistoryScreen:
-    await settle(pilot)
-    await pilot.press("2")
-    await settle(pilot)
-    screen = app.screen
-    assert isinstance(screen, HistoryScreen)
-    return screen
+    return await open_view(app, pilot, "history", HistoryScreen)
 
 
 def test_iso_date_validator() -> None:
@@ -212,7 +208,7 @@ async def test_empty_history_says_how_to_start(service, make, settle) -> None:
 
 
 async def test_the_command_palette_offers_the_screen_actions(service, make, settle) -> None:
-    from tracker.ui.widgets.screen_commands import ScreenActions
+    from tracker.ui.commands import ScreenActions
 
     seed(service)
     app = make(service)

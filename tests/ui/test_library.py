@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from textual.widgets import Button, Static
 
+from tests.support import open_view
 from tracker.ui.screens.library import LibraryScreen
 from tracker.ui.screens.session import SessionScreen
 from tracker.ui.widgets.library_tree import Entry, LibraryTree
 
 
 async def open_library(app, pilot, settle) -> LibraryScreen:
-    await settle(pilot)
-    await pilot.press("4")
-    await settle(pilot)
-    screen = app.screen
-    assert isinstance(screen, LibraryScreen)
-    return screen
+    return await open_view(app, pilot, "library", LibraryScreen)
 
 
 def detail_text(screen: LibraryScreen) -> str:

@@ -6,12 +6,18 @@ from datetime import date, timedelta
 
 from textual.widgets import Static
 
+from tests.support import open_view
 from tracker.demo import generate_history
 from tracker.model import Prescription
-from tracker.ui.widgets.pain_chart import PainChart
-from tracker.ui.screens.progress import ProgressScreen, activity_by_day, describe_pain, pain_trend
+from tracker.ui.screens.progress import (
+    ProgressScreen,
+    activity_by_day,
+    describe_pain,
+    pain_trend,
+)
 from tracker.ui.widgets.heatmap import CalendarHeatmap
 from tracker.ui.widgets.level_chart import level_changes, weekly_levels
+from tracker.ui.widgets.pain_chart import PainChart
 
 
 def seed(service, days: int = 60) -> list:
@@ -23,12 +29,7 @@ def seed(service, days: int = 60) -> list:
 
 
 async def open_progress(app, pilot, settle) -> ProgressScreen:
-    await settle(pilot)
-    await pilot.press("3")
-    await settle(pilot)
-    screen = app.screen
-    assert isinstance(screen, ProgressScreen)
-    return screen
+    return await open_view(app, pilot, "progress", ProgressScreen)
 
 
 def text(screen, selector: str) -> str:

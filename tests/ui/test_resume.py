@@ -17,10 +17,10 @@ from datetime import timedelta
 from textual.widgets import Button, Label, Select
 
 from tracker.checkpoint import CheckpointFile
-from tracker.ui.screens.checkin import CheckInScreen
-from tracker.ui.screens.confirm import ConfirmScreen
-from tracker.ui.screens.resume import ResumeScreen
-from tracker.ui.screens.safety import HurtNoteScreen
+from tracker.ui.dialogs.checkin import CheckInScreen
+from tracker.ui.dialogs.confirm import ConfirmScreen
+from tracker.ui.dialogs.resume import ResumeScreen
+from tracker.ui.dialogs.safety import HurtNoteScreen
 from tracker.ui.screens.session import SessionScreen
 from tracker.ui.screens.today import TodayScreen
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from textual.widgets import Button, Digits, Input, Label, ProgressBar, Select
+from textual.widgets import Digits, Input, Label, ProgressBar, Select
 
-from tracker.ui.screens.checkin import CheckInScreen
-from tracker.ui.screens.confirm import ConfirmScreen
-from tracker.ui.screens.safety import HurtNoteScreen
+from tracker.ui.dialogs.checkin import CheckInScreen
+from tracker.ui.dialogs.confirm import ConfirmScreen
+from tracker.ui.dialogs.safety import HurtNoteScreen
 from tracker.ui.screens.session import SAFETY_INTERVAL, TIMER_SLACK, SessionScreen
 from tracker.ui.screens.today import TodayScreen
 from tracker.ui.widgets.bignum import BigNumber

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from textual.widgets import Checkbox, Input, Select, Static, Switch
 
+from tests.support import open_view
 from tracker.model import Settings, Side
 from tracker.ui.screens.settings import SettingsScreen, build_settings
 
 
 async def open_settings(app, pilot, settle) -> SettingsScreen:
-    await settle(pilot)
-    await pilot.press("5")
-    await settle(pilot)
-    screen = app.screen
-    assert isinstance(screen, SettingsScreen)
-    return screen
+    return await open_view(app, pilot, "settings", SettingsScreen)
 
 
 def form(**changes: object) -> dict:

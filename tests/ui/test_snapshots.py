@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 
+from tests.support import settle
 from tracker.demo import generate_history
 from tracker.ui.screens.session import SessionScreen
 
@@ -18,25 +19,18 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40"
 
 
 @pytest.fixture
-def history_service(fresh_service, now):
+def three_weeks_service(fresh_service, now):
     """Three weeks of seeded demo practice ending yesterday; the safety note already seen."""
     fresh_service.store.merge(generate_history(21, end=now.date() - timedelta(days=1), zone=fresh_service.zone))
     fresh_service.save_settings(replace(fresh_service.settings, safety_note_seen=True, sound=False))
     return fresh_service
 
 
-async def _loaded(pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def _session_at(clock, seconds: float, *, pause: bool = False, skip: int = 0):
     async def run_before(pilot) -> None:
-        await _loaded(pilot)
+        await settle(pilot)
         await pilot.press("s")
-        await _loaded(pilot)
+        await settle(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, SessionScreen)
         for _ in range(skip):
@@ -55,42 +49,42 @@ def _session_at(clock, seconds: float, *, pause: bool = False, skip: int = 0):
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_today(snap_compare, history_service, make, size):
-    assert snap_compare(make(history_service), terminal_size=size, run_before=_loaded)
+def test_today(snap_compare, three_weeks_service, make, size):
+    assert snap_compare(make(three_weeks_service), terminal_size=size, run_before=settle)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_first_launch_safety_note(snap_compare, fresh_service, make, size):
-    assert snap_compare(make(fresh_service), terminal_size=size, run_before=_loaded)
+    assert snap_compare(make(fresh_service), terminal_size=size, run_before=settle)
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_runner_running(snap_compare, history_service, make, clock, size):
-    assert snap_compare(make(history_service), terminal_size=size, run_before=_session_at(clock, 2.5, skip=1))
+def test_runner_running(snap_compare, three_weeks_service, make, clock, size):
+    assert snap_compare(make(three_weeks_service), terminal_size=size, run_before=_session_at(clock, 2.5, skip=1))
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_runner_paused(snap_compare, history_service, make, clock, size):
-    assert snap_compare(make(history_service), terminal_size=size, run_before=_session_at(clock, 5.5, pause=True))
+def test_runner_paused(snap_compare, three_weeks_service, make, clock, size):
+    assert snap_compare(make(three_weeks_service), terminal_size=size, run_before=_session_at(clock, 5.5, pause=True))
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_hurt_note(snap_compare, history_service, make, clock, size):
+def test_hurt_note(snap_compare, three_weeks_service, make, clock, size):
     async def run_before(pilot) -> None:
         await _session_at(clock, 3.0, skip=1)(pilot)
         await pilot.press("h")
         await pilot.pause()
 
-    assert snap_compare(make(history_service), terminal_size=size, run_before=run_before)
+    assert snap_compare(make(three_weeks_service), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_check_in(snap_compare, history_service, make, clock, size):
+def test_check_in(snap_compare, three_weeks_service, make, clock, size):
     async def run_before(pilot) -> None:
         await _session_at(clock, 3.0)(pilot)
         await pilot.press("q")
         await pilot.pause()
         await pilot.press("y")
-        await _loaded(pilot)
+        await settle(pilot)
 
-    assert snap_compare(make(history_service), terminal_size=size, run_before=run_before)
+    assert snap_compare(make(three_weeks_service), terminal_size=size, run_before=run_before)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from textual.widgets import Digits, OptionList, Static
 
 from tracker.ui.commands import app_commands
-from tracker.ui.screens.safety import SafetyNoteScreen
+from tracker.ui.dialogs.safety import SafetyNoteScreen
 from tracker.ui.screens.store_error import StoreErrorScreen
 from tracker.ui.screens.today import TodayScreen
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual.widgets import Input, Select, Static
-
-from tracker.ui.screens.checkin import CheckInScreen
-from tracker.ui.screens.progress import ProgressScreen
-
 from test_checkin import Host, finished_run
 from test_settings import open_settings
+from textual.widgets import Input, Select, Static
+
+from tracker.ui.dialogs.checkin import CheckInScreen
+from tracker.ui.screens.progress import ProgressScreen
 
 
 async def test_settings_records_usual_pain_and_progress_shows_it(service, make, settle) -> None:

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import jsonschema
 import pytest
 
+import tracker.cli.app
 from tracker import __version__, cli, exchange
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -570,7 +571,7 @@ def test_the_app_is_imported_lazily_and_gets_the_service(tmp_path: Path, monkeyp
     module = types.ModuleType("tracker.ui.app")
     module.make_app = lambda service, **_: FakeApp(service)  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "tracker.ui.app", module)
-    monkeypatch.setattr(cli, "_isatty", lambda stream: True)
+    monkeypatch.setattr(cli.app, "_isatty", lambda stream: True)
     FakeApp.ran = []
     out, err = io.StringIO(), io.StringIO()
     assert cli.main(["--home", str(tmp_path / "home")], stdout=out, stderr=err) == 0
@@ -585,7 +586,7 @@ def test_the_app_is_imported_lazily_and_gets_the_service(tmp_path: Path, monkeyp
 
 def test_a_missing_ui_is_a_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "tracker.ui.app", None)  # makes the import fail
-    monkeypatch.setattr(cli, "_isatty", lambda stream: True)
+    monkeypatch.setattr(cli.app, "_isatty", lambda stream: True)
     err = io.StringIO()
     assert cli.main(["--home", str(tmp_path / "home")], stdout=io.StringIO(), stderr=err) == 1
     assert "app is not available" in err.getvalue()

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker.content import Library, load_builtin, load_library, planned_seconds
+from tracker.content import Library, load_builtin, load_library
+from tracker.plan import planned_seconds
 from tracker.model import Hold, HoldUnit, Prescription, Program, Routine, Settings, Side, StepKind
 from tracker.paths import builtin_content_dir
 

@@ -1,4 +1,4 @@
-"""tracker.content: validation errors (file, line, field), the line locator, load_library, check_file, planned_seconds.
+"""tracker.content: validation errors (file, line, field), the line locator, load_library, check_file.
 
 Every test writes real files under tmp_path; the "built-in" library here is a
 small one written by the `builtin` fixture, so these tests do not move when
@@ -27,19 +27,15 @@ from tracker.content import (
     load_builtin,
     load_file,
     load_library,
-    planned_seconds,
 )
+from tracker.plan import planned_seconds
 from tracker.model import (
     Hold,
     HoldUnit,
     Observation,
     Prescription,
     ProgressionRules,
-    Routine,
     Settings,
-    Side,
-    Step,
-    StepKind,
 )
 
 MARK = "# <--"  # marks the line an error must point at
@@ -796,73 +792,6 @@ def test_find_line_top_level_and_odd_input():
     find_line("[[routine.steps]\n", "routine.steps[0]")
     find_line("[routine]\n", "routine.steps[x]")  # a malformed path never raises
     find_line("[a.b\n[[\n]]\n\"\"\"\n", "a.b.c")
-
-
-# ---------------------------------------------------------------- planned_seconds
-
-
-def routine_of(*steps: Step, repeats: int = 1) -> Routine:
-    return Routine(id="t", name="T", steps=steps, repeats=repeats)
-
-
-SLOW = Settings(tempo=1.5, breath_seconds=4.0)
-
-
-def test_planned_seconds_reps():
-    step = Step("hip-rocks", StepKind.REPS, reps=3, raise_counts=2, lower_counts=3, hold=Hold(2, HoldUnit.COUNTS))
-    assert planned_seconds(routine_of(step), SLOW) == 3 * (2 + 3 + 2) * 1.5
-    no_hold = Step("hip-rocks", StepKind.REPS, reps=8, raise_counts=2, lower_counts=2)
-    assert planned_seconds(routine_of(no_hold), Settings()) == 32.0
-    breaths = Step("belly", StepKind.REPS, reps=2, raise_counts=4, lower_counts=4, hold=Hold(3, HoldUnit.BREATHS))
-    assert planned_seconds(routine_of(breaths), SLOW) == 2 * (8 * 1.5 + 3 * 4.0)
-
-
-def test_planned_seconds_hold_with_rest_between():
-    step = Step("cobra", StepKind.HOLD, reps=3, hold=Hold(5, HoldUnit.BREATHS), rest_between=10)
-    assert planned_seconds(routine_of(step), SLOW) == 3 * 20 + 2 * 10
-    seconds = Step("plank", StepKind.HOLD, hold=Hold(30, HoldUnit.SECONDS))
-    assert planned_seconds(routine_of(seconds), SLOW) == 30
-
-
-def test_planned_seconds_flow_rest_observe():
-    steps = (
-        Step("cat-cow", StepKind.FLOW, duration=60),
-        Step("savasana", StepKind.REST, duration=30.5),
-        Step("constructive-rest", StepKind.OBSERVE, observe=Observation("How?", key="how")),
-    )
-    assert planned_seconds(routine_of(*steps), Settings()) == 90.5
-
-
-def test_planned_seconds_sides_and_the_tighter_side():
-    step = Step(
-        "triangle",
-        StepKind.HOLD,
-        reps=2,
-        hold=Hold(5, HoldUnit.BREATHS),
-        rest_between=5,
-        sides=Side.BOTH,
-        tighter_extra=Hold(3, HoldUnit.BREATHS),
-    )
-    plain = 2 * (2 * 20 + 5)
-    assert planned_seconds(routine_of(step), SLOW) == plain
-    tight = Settings(tempo=1.5, breath_seconds=4.0, tighter_side={"triangle": Side.LEFT})
-    assert planned_seconds(routine_of(step), tight) == plain + 2 * 12
-    assert planned_seconds(routine_of(step), SLOW, {"triangle": Side.RIGHT}) == plain + 2 * 12
-    # one side only: the extra applies when that side is the tighter one
-    left = Step("triangle", StepKind.HOLD, hold=Hold(5, HoldUnit.BREATHS), sides=Side.LEFT, tighter_extra=Hold(2, HoldUnit.SECONDS))
-    assert planned_seconds(routine_of(left), tight) == 22
-    assert planned_seconds(routine_of(left), tight, {"triangle": Side.RIGHT}) == 20  # the argument wins
-    assert planned_seconds(routine_of(left), SLOW, {"other": Side.LEFT}) == 20
-    # a reps step: the extra is added to each rep's hold (or is the hold)
-    reps = Step("lunge", StepKind.REPS, reps=3, raise_counts=2, lower_counts=2, sides=Side.BOTH, tighter_extra=Hold(2, HoldUnit.COUNTS))
-    assert planned_seconds(routine_of(reps), Settings(), {"lunge": Side.LEFT}) == 3 * 4 * 2 + 3 * 2
-
-
-def test_planned_seconds_repeats_and_optional_steps():
-    flow = Step("cat-cow", StepKind.FLOW, duration=10, repeats=3, sides=Side.BOTH)
-    skipped = Step("handstand", StepKind.HOLD, hold=Hold(60, HoldUnit.SECONDS), optional=True)
-    assert planned_seconds(routine_of(flow, skipped, repeats=2), Settings()) == 2 * 3 * 2 * 10
-    assert planned_seconds(routine_of(), Settings()) == 0
 
 
 def test_library_planned_seconds_matches_the_function(builtin):

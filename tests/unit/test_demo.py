@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import jsonschema
 import pytest
@@ -43,7 +43,7 @@ def test_history_spans_the_days_asked_with_some_missed(history) -> None:
 
 
 def test_every_session_is_valid_export_data(history) -> None:
-    doc = json.loads(exchange.export_json(history, exchange.datetime.now().astimezone()))
+    doc = json.loads(exchange.export_json(history, datetime.now().astimezone()))
     jsonschema.Draft202012Validator(exchange.schema()).validate(doc)
     assert exchange.validate_document(doc) == []
     for s in history:
@@ -112,7 +112,7 @@ def test_bulk_is_deterministic_sized_and_valid() -> None:
     assert [s.started_at for s in small] == sorted(s.started_at for s in small)
     size = sum(len(json.dumps(s.to_dict())) for s in small) / len(small)
     assert 700 <= size <= 1500, size
-    doc = json.loads(exchange.export_json(small[:200], exchange.datetime.now().astimezone()))
+    doc = json.loads(exchange.export_json(small[:200], datetime.now().astimezone()))
     assert exchange.validate_document(doc) == []
     assert min(s.local_date for s in small) > date(2000, 1, 1)
 

@@ -10,18 +10,26 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CORE = [
-    "tracker.model",
-    "tracker.paths",
-    "tracker.content",
-    "tracker.runner",
-    "tracker.streaks",
-    "tracker.progression",
-    "tracker.store",
-    "tracker.exchange",
-    "tracker.service",
     "tracker.checkpoint",
-    "tracker.resume",
     "tracker.cli",
+    "tracker.content",
+    "tracker.demo",
+    "tracker.exchange",
+    "tracker.files",
+    "tracker.model",
+    "tracker.pain",
+    "tracker.paths",
+    "tracker.plan",
+    "tracker.practice",
+    "tracker.progression",
+    "tracker.resume",
+    "tracker.runner",
+    "tracker.service",
+    "tracker.sessions",
+    "tracker.status",
+    "tracker.store",
+    "tracker.streaks",
+    "tracker.zones",
 ]
 
 
@@ -47,3 +55,12 @@ def test_no_textual_import_statement_outside_ui() -> None:
             if stripped.startswith(("import textual", "from textual")):
                 offenders.append(f"{path.relative_to(ROOT)}:{number}")
     assert offenders == []
+
+
+def test_every_core_module_is_in_the_contracts() -> None:
+    """A new top-level module of tracker/ must be listed here and in pyproject's import contracts."""
+    found = {f"tracker.{p.stem}" for p in (ROOT / "tracker").glob("*.py") if p.stem not in ("__init__", "__main__")}
+    found |= {f"tracker.{p.name}" for p in (ROOT / "tracker").iterdir() if (p / "__init__.py").is_file() and p.name != "ui"}
+    assert found == set(CORE)
+    contracts = (ROOT / "pyproject.toml").read_text()
+    assert all(f'"{module}"' in contracts for module in CORE if module != "tracker.cli")

@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tracker.model import CheckIn, Felt, HurtAt, Phase, Prescription, Session, Settings, Side, Stability, StepResult
-from tracker.service import Backroll, Status, derive_prescription, local_zone_name, planned_results
+from tracker.service import Backroll, Status
+from tracker.sessions import derive_prescription, planned_results
+from tracker.zones import local_zone_name
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -247,3 +249,12 @@ def test_user_routine_errors_are_kept_for_display(tmp_path: Path, clock: Clock) 
     (folder / "bad.toml").write_text("[routine\n")
     service = Backroll(tmp_path / "home", now=clock)
     assert service.library_errors and "bad.toml" in str(service.library_errors[0])
+
+
+def test_settings_limits_live_in_the_model() -> None:
+    from tracker.model import BREATH_RANGE, TEMPO_RANGE, Settings
+
+    assert Settings.from_dict({"tempo": TEMPO_RANGE[1], "breath_seconds": BREATH_RANGE[0]}).tempo == TEMPO_RANGE[1]
+    for bad in ({"tempo": 0}, {"tempo": float("nan")}, {"breath_seconds": 99}, {"rest_weekdays": [7]}, {"rest_days_per_week": 5}):
+        with pytest.raises(ValueError):
+            Settings.from_dict(bad)

@@ -307,10 +307,10 @@ def test_catching_up_rereads_only_the_changed_shards(home: Path) -> None:
     for i in range(3):
         app.add(make_session(i, day=date(2024, 1 + i, 5)))
     cli = Store.open(home)
-    before = {key: cli._shards[key].db for key in cli._shards}
+    before = {key: cli._shards.by_key[key].db for key in cli._shards.by_key}
     app.add(make_session(9, day=date(2024, 2, 9)))
     cli.refresh()
-    after = {key: cli._shards[key].db for key in cli._shards}
+    after = {key: cli._shards.by_key[key].db for key in cli._shards.by_key}
     assert after["2024-01"] is before["2024-01"] and after["2024-03"] is before["2024-03"]
     assert after["2024-02"] is not before["2024-02"]
 
@@ -563,7 +563,7 @@ def test_a_merge_failing_half_way_is_finished_from_its_journal_and_says_so(home:
 
     store = Store.open(home)
     store._write_bytes = third_write_fails  # noqa: SLF001 - same seam, switched after open
-    for shard_ in store._shards.values():
+    for shard_ in store._shards.by_key.values():
         shard_.storage._write_bytes = third_write_fails
     batch = [make_session(0, day=date(2024, 4, 1)), make_session(1, day=date(2024, 5, 1))]
     with pytest.raises(StoreWriteError, match="1 of 2 new sessions were written") as caught:

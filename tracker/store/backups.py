@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from tracker.paths import PRIVATE_DIR, PRIVATE_FILE, ensure_private_dir
-from tracker.store.storage import Unreadable, fsync_dir, read_json
+from tracker.files import fsync_dir
+from tracker.store.storage import Unreadable, read_json
 
 KEEP = 7
 DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -29,17 +29,13 @@ added from another terminal (it is not called implicitly).
 
 from __future__ import annotations
 
-import errno as errno_codes
-import os
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
-from tinydb import TinyDB
-from tinydb.table import Document, Table
 
 from tracker.model import Session, Settings, UsualPain
 from tracker.paths import Locations, ensure_private_dir
@@ -48,37 +44,31 @@ from tracker.store.errors import StoreCorrupt, StoreError, StoreWriteError
 from tracker.store.lock import WriterLock
 from tracker.store.migrations import (
     CURRENT_SCHEMA,
-    SESSIONS_TABLE,
-    check_meta,
     detect_version,
     journal_path,
-    legacy_path,
     meta_document,
     meta_path,
     migrate,
     shard_files,
     shard_key,
-    shard_name,
     shard_tokens,
 )
+from tracker.store.errors import open_error
+from tracker.store.journal import journal_payload, read_journal, remove_journal
+from tracker.store.shards import Shards
 from tracker.store.usual import parse_usual_pain, usual_pain_document, usual_pain_path
+from tracker.store.validate import SETTINGS_SCHEMA, corrupt_error, newer_version, parse_meta, parse_settings, parse_shard
 from tracker.store.storage import (
-    AtomicJSONStorage,
     Token,
     Unreadable,
     WriteBytes,
     atomic_write,
     dumps,
-    fsync_dir,
     file_token,
     read_json,
     remove_temp_files,
     write_all,
 )
-
-SETTINGS_SCHEMA = 1
-JOURNAL_FORMAT = "backroll.merge-journal"
-
 
 @dataclass(frozen=True)
 class MergeReport:
@@ -90,102 +80,6 @@ class MergeReport:
     added_ids: tuple[str, ...] = ()
     conflict_ids: tuple[str, ...] = ()
     usual_pain_added: int = 0
-
-
-# --- validation: what a good file looks like -------------------------------------------
-
-
-def parse_shard(path: Path, data: Any) -> dict[str, tuple[int, Session]]:
-    """session id -> (TinyDB doc id, Session); raises Unreadable on any wrong shape."""
-    if not isinstance(data, dict):
-        raise Unreadable(path, f"it should be a TinyDB database (a JSON object of tables), found {type(data).__name__}")
-    for name, table in data.items():
-        if not isinstance(table, dict):
-            raise Unreadable(path, f"its table {name!r} is not a JSON object")
-    if SESSIONS_TABLE not in data:
-        raise Unreadable(path, f"it has no {SESSIONS_TABLE!r} table")
-    docs: dict[str, tuple[int, Session]] = {}
-    for key, doc in data[SESSIONS_TABLE].items():
-        try:
-            doc_id = int(key)
-        except ValueError:
-            raise Unreadable(path, f"document key {key!r} is not a number") from None
-        if not isinstance(doc, dict):
-            raise Unreadable(path, f"document {key} is not a JSON object")
-        try:
-            session = Session.from_dict(doc)
-        except (KeyError, ValueError, TypeError, AttributeError) as exc:
-            raise Unreadable(path, f"document {key} is not a valid session ({type(exc).__name__}: {exc})") from None
-        if session.id in docs:
-            raise Unreadable(path, f"session {session.id} appears twice")
-        docs[session.id] = (doc_id, session)
-    return docs
-
-
-def parse_meta(path: Path, data: Any) -> dict[str, Any]:
-    meta = check_meta(path, data)
-    if meta["schema"] > CURRENT_SCHEMA:
-        raise Unreadable(path, _newer(meta["schema"]))
-    if meta["schema"] < CURRENT_SCHEMA or meta.get("migrating_from") is not None:
-        raise Unreadable(path, f"it says schema {meta['schema']} but the folder holds schema {CURRENT_SCHEMA} files")
-    return meta
-
-
-def parse_settings(path: Path, data: Any) -> Settings:
-    if not isinstance(data, dict) or not isinstance(data.get("settings"), dict):
-        raise Unreadable(path, "it should be a JSON object with a 'settings' object")
-    schema = data.get("schema")
-    if isinstance(schema, bool) or not isinstance(schema, int):
-        raise Unreadable(path, "it has no valid schema version")
-    if schema > SETTINGS_SCHEMA:
-        raise Unreadable(path, _newer(schema))
-    try:
-        return Settings.from_dict(data["settings"])
-    except (KeyError, ValueError, TypeError, AttributeError) as exc:
-        raise Unreadable(path, f"its settings are not valid ({type(exc).__name__}: {exc})") from None
-
-
-def _newer(schema: int) -> str:
-    return f"it was written by a newer version of Backroll (schema {schema}; this version reads up to {CURRENT_SCHEMA}), upgrade Backroll to read it"
-
-
-def _open_error(exc: OSError, home: Path) -> StoreWriteError:
-    path = Path(exc.filename) if exc.filename else home
-    if exc.errno in (errno_codes.EACCES, errno_codes.EPERM):
-        why = "permission was denied"
-    else:
-        why = exc.strerror or str(exc)
-    return StoreWriteError(
-        f"Could not open the history in {path}: {why}; nothing was changed, check the owner and permissions of {path}.",
-        path=path,
-        errno=exc.errno,
-    )
-
-
-# --- the store ---------------------------------------------------------------------------
-
-
-@dataclass(eq=False)
-class _Shard:
-    key: str
-    path: Path
-    db: TinyDB
-    docs: dict[str, tuple[int, Session]] = field(default_factory=dict)
-
-    @property
-    def storage(self) -> AtomicJSONStorage:
-        return self.db.storage  # type: ignore[return-value]
-
-    @property
-    def token(self) -> Token | None:
-        return self.storage.token
-
-    @property
-    def table(self) -> Table:
-        return self.db.table(SESSIONS_TABLE, cache_size=0)
-
-    def next_doc_id(self) -> int:
-        return max((doc_id for doc_id, _ in self.docs.values()), default=0) + 1
 
 
 class Store:
@@ -207,9 +101,8 @@ class Store:
         self._write_bytes = write_bytes or write_all
         self._lock = WriterLock(self.locations.lock, label=label)
         self._mutex = threading.RLock()
-        self._shards: dict[str, _Shard] = {}
-        self._index: dict[str, str] = {}  # session id -> shard key
-        self._sorted: list[Session] | None = None
+        # Through a lambda: the write seam (write_bytes) is read at each new month, as the store's own writes do.
+        self._shards = Shards(self.locations.data, lambda fd, data: self._write_bytes(fd, data), self._corrupt)
         self._meta_token: Token | None = None
         self._settings = Settings()
         self._settings_token: Token | None = None
@@ -247,7 +140,7 @@ class Store:
             store._open()
         except OSError as exc:  # a folder we may not list or read (another owner, no x bit): say so, no traceback
             store.close()
-            raise _open_error(exc, store.locations.home) from exc
+            raise open_error(exc, store.locations.home) from exc
         return store
 
     def _open(self) -> None:
@@ -270,7 +163,7 @@ class Store:
             if version is None:
                 atomic_write(meta_path(loc), dumps(meta_document()), self._write_bytes)
             elif version > CURRENT_SCHEMA:
-                raise self._corrupt(Unreadable(meta_path(loc), _newer(version)))
+                raise self._corrupt(Unreadable(meta_path(loc), newer_version(version)))
             elif version < CURRENT_SCHEMA:
                 try:
                     self.migrated_from = migrate(loc, version, self._write_bytes)
@@ -288,23 +181,17 @@ class Store:
     def sessions(self) -> list[Session]:
         """Every session, sorted by started_at (then id). From memory: no file is read."""
         with self._mutex:
-            if self._sorted is None:
-                self._sorted = sorted(
-                    (self._shards[key].docs[sid][1] for sid, key in self._index.items()),
-                    key=lambda s: (s.started_at, s.id),
-                )
-            return list(self._sorted)
+            return self._shards.sessions()
 
     def get(self, session_id: str) -> Session | None:
         with self._mutex:
-            key = self._index.get(session_id)
-            return None if key is None else self._shards[key].docs[session_id][1]
+            return self._shards.get(session_id)
 
     def __len__(self) -> int:
-        return len(self._index)
+        return len(self._shards)
 
     def __contains__(self, session_id: object) -> bool:
-        return session_id in self._index
+        return session_id in self._shards
 
     def load_settings(self) -> Settings:
         return self._settings
@@ -338,35 +225,35 @@ class Store:
                 if existing.to_dict() == session.to_dict():
                     return
                 raise ValueError(f"a different session with id {session.id} is already saved; use update()")
-            self._insert(shard_key(session.local_date), [session])
+            self._shards.insert(shard_key(session.local_date), [session])
 
     def update(self, session: Session) -> None:
         """Replace the saved session that has `session.id` (KeyError if there is none)."""
         with self._writing():
-            old_key = self._index.get(session.id)
+            old_key = self._shards.index.get(session.id)
             if old_key is None:
                 raise KeyError(session.id)
-            stale = [k for k in self._holding(session.id) if k != old_key]
-            if self._shards[old_key].docs[session.id][1].to_dict() != session.to_dict():
+            stale = [k for k in self._shards.holding(session.id) if k != old_key]
+            if self._shards.by_key[old_key].docs[session.id][1].to_dict() != session.to_dict():
                 new_key = shard_key(session.local_date)
                 if new_key == old_key:
-                    self._replace(old_key, session)
+                    self._shards.replace(old_key, session)
                 else:  # moved to another month: add there first, so a crash leaves a duplicate, never a loss
-                    self._insert(new_key, [session])
+                    self._shards.insert(new_key, [session])
                     stale.append(old_key)
             for key in stale:  # including copies a move cut short by a crash left behind
-                self._remove(key, session.id, keep_index=True)
+                self._shards.remove(key, session.id, keep_index=True)
 
     def delete(self, session_id: str) -> Session:
         """Remove a session and return it (KeyError if there is none)."""
         with self._writing():
-            key = self._index.get(session_id)
+            key = self._shards.index.get(session_id)
             if key is None:
                 raise KeyError(session_id)
-            session = self._shards[key].docs[session_id][1]
-            for holder in [k for k in self._holding(session_id) if k != key]:
-                self._remove(holder, session_id, keep_index=True)  # stray copies first, then the real one
-            self._remove(key, session_id)
+            session = self._shards.by_key[key].docs[session_id][1]
+            for holder in [k for k in self._shards.holding(session_id) if k != key]:
+                self._shards.remove(holder, session_id, keep_index=True)  # stray copies first, then the real one
+            self._shards.remove(key, session_id)
             return session
 
     def add_usual_pain(self, record: UsualPain) -> None:
@@ -406,15 +293,10 @@ class Store:
             new_usual = [r for r in dict((r.id, r) for r in usual_pain).values() if r.id not in known]
             if new or new_usual:
                 journal = journal_path(self.locations)
-                payload = {
-                    "format": JOURNAL_FORMAT,
-                    "sessions": [s.to_dict() for s in new],
-                    "usual_pain": [r.to_dict() for r in new_usual],
-                }
-                atomic_write(journal, dumps(payload), self._write_bytes)
+                atomic_write(journal, journal_payload(new, new_usual), self._write_bytes)
                 self._write_usual(new_usual)
                 self._apply(by_month)
-                self._remove_journal(journal)
+                remove_journal(journal)
             return MergeReport(
                 usual_pain_added=len(new_usual),
                 added=len(new),
@@ -450,7 +332,7 @@ class Store:
         written = 0
         for key in sorted(by_month):
             try:
-                self._insert(key, by_month[key])
+                self._shards.insert(key, by_month[key])
             except StoreWriteError as exc:
                 raise StoreWriteError(
                     f"{exc} {written} of {total} new sessions were written; the rest are kept in "
@@ -467,28 +349,15 @@ class Store:
         if not journal.exists():
             return
         try:
-            data, _ = read_json(journal)
-            if not isinstance(data, dict) or data.get("format") != JOURNAL_FORMAT:
-                raise Unreadable(journal, "it is not a Backroll import journal")
-            pending = [Session.from_dict(d) for d in data.get("sessions", [])]
-            pending_usual = [UsualPain.from_dict(d) for d in data.get("usual_pain", [])]
+            pending, pending_usual = read_journal(journal)
         except Unreadable as exc:
             raise self._corrupt(exc) from None
-        except (KeyError, TypeError, ValueError) as exc:
-            raise self._corrupt(Unreadable(journal, f"a session in it is malformed ({exc})")) from None
         except FileNotFoundError:
             return
         by_month, _, _ = self._classify(pending)
         self._write_usual(pending_usual)
         self._apply(by_month)
-        self._remove_journal(journal)
-
-    def _remove_journal(self, journal: Path) -> None:
-        try:
-            os.unlink(journal)
-        except FileNotFoundError:
-            return
-        fsync_dir(journal.parent)
+        remove_journal(journal)
 
     def save_settings(self, settings: Settings) -> None:
         path = self.locations.settings
@@ -505,8 +374,7 @@ class Store:
                 return
             self._closed = True
             self._lock.release()
-            for shard in self._shards.values():
-                shard.db.close()
+            self._shards.close()
 
     @property
     def closed(self) -> bool:
@@ -615,124 +483,10 @@ class Store:
             self._usual, self._usual_token = usual, token
             changed = True
 
-        on_disk = shard_tokens(loc.data)
-        for key in [k for k in self._shards if k not in on_disk]:
-            self._shards.pop(key).db.close()
-            changed = True
-        for key in sorted(on_disk):
-            shard = self._shards.get(key)
-            if shard is not None and shard.token == on_disk[key]:
-                continue
-            try:
-                loaded = self._load_shard(key, loc.data / shard_name(key))
-            except FileNotFoundError:
-                continue
-            self._shards[key] = loaded
-            changed = True
-        if changed:
-            self._rebuild_index()
-        return changed
-
-    def _load_shard(self, key: str, path: Path) -> _Shard:
-        try:
-            data, token = read_json(path)
-            docs = parse_shard(path, data)
-        except Unreadable as exc:
-            raise self._corrupt(exc) from None
-        # The parsed JSON is not kept: memory holds the Sessions (docs) only, not a second copy of every
-        # session as dicts (which doubled the memory of a long history). TinyDB asks for the dicts only
-        # when this month is written, under the lock, and the storage then reads the file once.
-        db = TinyDB(path, storage=AtomicJSONStorage, data=None, token=token, write_bytes=self._write_bytes)
-        return _Shard(key, path, db, docs)
-
-    def _new_shard(self, key: str) -> _Shard:
-        path = self.locations.data / shard_name(key)
-        db = TinyDB(path, storage=AtomicJSONStorage, data={SESSIONS_TABLE: {}}, write_bytes=self._write_bytes)
-        return _Shard(key, path, db)
-
-    def _holding(self, session_id: str) -> list[str]:
-        """Every shard holding `session_id` (more than one only after a move cut short)."""
-        return [key for key, shard in self._shards.items() if session_id in shard.docs]
-
-    def _rebuild_index(self) -> None:
-        index: dict[str, str] = {}
-        for key in sorted(self._shards):
-            for sid, (_, session) in self._shards[key].docs.items():
-                # a session found twice (a move cut short by a crash): the month of its local_date wins
-                if sid not in index or shard_key(session.local_date) == key:
-                    index[sid] = key
-        self._index = index
-        self._sorted = None
-
-    @contextmanager
-    def _rollback_on_failure(self, key: str) -> Iterator[_Shard]:
-        shard = self._shards.get(key) or self._new_shard(key)
-        try:
-            yield shard
-        except BaseException:
-            # TinyDB changed the in-memory dict before the write failed: go back to what is on disk
-            shard.db.close()
-            try:
-                self._shards[key] = self._load_shard(key, shard.path)
-            except FileNotFoundError:
-                self._shards.pop(key, None)
-            except StoreError:
-                pass  # raised again at the next write; the original error matters more
-            self._rebuild_index()
-            raise
-        self._shards[key] = shard
-        self._sorted = None
-
-    def _insert(self, key: str, sessions: Sequence[Session]) -> None:
-        with self._rollback_on_failure(key) as shard:
-            first = shard.next_doc_id()
-            documents = [Document(s.to_dict(), doc_id=first + i) for i, s in enumerate(sessions)]
-            shard.table.insert_multiple(documents)
-            for doc in documents:
-                session = Session.from_dict(doc)  # memory holds exactly what the file holds
-                shard.docs[session.id] = (doc.doc_id, session)
-                self._index[session.id] = key
-
-    def _replace(self, key: str, session: Session) -> None:
-        with self._rollback_on_failure(key) as shard:
-            doc_id = shard.docs[session.id][0]
-            new = session.to_dict()
-
-            def transform(doc: dict[str, Any]) -> None:
-                doc.clear()
-                doc.update(new)
-
-            shard.table.update(transform, doc_ids=[doc_id])
-            shard.docs[session.id] = (doc_id, Session.from_dict(new))
-
-    def _remove(self, key: str, session_id: str, *, keep_index: bool = False) -> None:
-        with self._rollback_on_failure(key) as shard:
-            doc_id = shard.docs[session_id][0]
-            shard.table.remove(doc_ids=[doc_id])
-            del shard.docs[session_id]
-            if not keep_index:
-                self._index.pop(session_id, None)
+        return self._shards.sync(shard_tokens(loc.data)) or changed
 
     def _corrupt(self, exc: Unreadable) -> StoreCorrupt:
-        path = exc.path
-        validators: Mapping[str, Callable[[Path, Any], Any]] = {
-            "meta.json": parse_meta,
-            "settings.json": parse_settings,
-            "usual-pain.json": parse_usual_pain,
-        }
-        validate = validators.get(path.name, parse_shard)
-        backup = None
-        if path != legacy_path(self.locations):
-            backup = backup_mod.newest_good_copy(self.locations.backups, path.name, validate)
-        message = (
-            f"The history file {path} cannot be read: {exc.reason}. Backroll has left it untouched and will not "
-            "save anything until it is fixed"
-        )
-        if backup is not None:
-            message += f"; the newest good backup of it is {backup}."
-        else:
-            message += "; there is no good backup of it."
-        return StoreCorrupt(message, path=path, backup=backup, reason=exc.reason)
+        return corrupt_error(self.locations, exc)
 
 
-__all__ = ["MergeReport", "Store", "parse_meta", "parse_settings", "parse_shard"]
+__all__ = ["MergeReport", "Store", "parse_meta", "parse_settings", "parse_shard"]  # parse_*: see validate.py

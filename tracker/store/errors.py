@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 
@@ -36,3 +37,19 @@ class StoreWriteError(StoreError):
         super().__init__(message)
         self.path = path
         self.errno = errno
+
+
+def open_error(exc: OSError, home: Path) -> StoreWriteError:
+    path = Path(exc.filename) if exc.filename else home
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        why = "permission was denied"
+    else:
+        why = exc.strerror or str(exc)
+    return StoreWriteError(
+        f"Could not open the history in {path}: {why}; nothing was changed, check the owner and permissions of {path}.",
+        path=path,
+        errno=exc.errno,
+    )
+
+
+# --- the store ---------------------------------------------------------------------------

@@ -1,9 +1,8 @@
 """Atomic, private JSON files and the TinyDB storage built on them.
 
-Every write goes to a temp file in the same folder, is flushed and fsynced,
-then `os.replace`d over the target, and the folder is fsynced: a reader (or a
-process killed at any instant) sees the old file or the new one, never a mix.
-Files are created 0600. A file is read once and kept parsed in memory: TinyDB
+Every write goes through `tracker.files.write_atomic` (temp file, fsync,
+`os.replace`, folder fsync; 0600): a reader, or a process killed at any
+instant, sees the old file or the new one, never a mix. A file is read once and kept parsed in memory: TinyDB
 asks the storage for the whole database on every operation, and answering
 from memory is what keeps a save fast as the history grows.
 """
@@ -13,31 +12,32 @@ from __future__ import annotations
 import errno as errno_codes
 import json
 import os
-import re
-import secrets
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from tinydb.storages import Storage
 
-from tracker.paths import PRIVATE_FILE
-from tracker.store.errors import StoreWriteError
+from tracker.files import TEMP_RE, WriteBytes, write_all, write_atomic
 
-WriteBytes = Callable[[int, bytes], None]
-"""Writes all of `data` to the open file descriptor; the seam tests use to inject ENOSPC."""
+__all__ = [
+    "AtomicJSONStorage",
+    "TEMP_RE",
+    "Token",
+    "Unreadable",
+    "WriteBytes",
+    "atomic_write",
+    "describe_os_error",
+    "dumps",
+    "file_token",
+    "read_json",
+    "remove_temp_files",
+    "token_of",
+    "write_all",
+]
+from tracker.store.errors import StoreWriteError
 
 Token = tuple[int, int, int, int]
 """What identifies one version of a file: inode, size, mtime_ns, ctime_ns."""
-
-TEMP_RE = re.compile(r"^\..+\.\d+\.[0-9a-f]{8}\.tmp$")
-
-
-def write_all(fd: int, data: bytes) -> None:
-    """The default WriteBytes: os.write until every byte is written."""
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
 
 
 def token_of(st: os.stat_result) -> Token:
@@ -91,17 +91,6 @@ def dumps(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        os.fsync(fd)
-    except OSError as exc:  # some file systems cannot fsync a folder; the replace itself is done
-        if exc.errno not in (errno_codes.EINVAL, errno_codes.ENOTSUP, errno_codes.EBADF):
-            raise
-    finally:
-        os.close(fd)
-
-
 def describe_os_error(exc: OSError, path: Path) -> str:
     """One plain sentence for a failed save of `path`."""
     code = exc.errno
@@ -121,40 +110,22 @@ def describe_os_error(exc: OSError, path: Path) -> str:
 
 
 def atomic_write(path: Path, payload: bytes, write_bytes: WriteBytes = write_all) -> Token:
-    """Replace `path` by `payload` atomically and durably; returns the new file's token.
+    """Replace `path` by `payload` through `tracker.files.write_atomic`; returns the new file's token.
 
     On failure the old file is untouched, the temp file is removed and
     StoreWriteError is raised.
     """
-    folder = path.parent
-    tmp = folder / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, PRIVATE_FILE)
-        try:
-            os.fchmod(fd, PRIVATE_FILE)  # the umask may only remove bits; make it exact
-            write_bytes(fd, payload)
-            os.fsync(fd)
-            token = token_of(os.fstat(fd))
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise StoreWriteError(describe_os_error(exc, path), path=path, errno=exc.errno) from exc
-    try:
-        fsync_dir(folder)
+        written = write_atomic(path, payload, write_bytes)
     except OSError as exc:
         raise StoreWriteError(describe_os_error(exc, path), path=path, errno=exc.errno) from exc
     # rename keeps the inode but changes ctime; stat again for the exact token
-    return file_token(path) or token
+    return file_token(path) or token_of(written)
 
 
 def remove_temp_files(folder: Path) -> list[Path]:
     """Delete temp files left by a killed writer. Call only while holding the writer lock."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except FileNotFoundError:

@@ -147,7 +147,7 @@ def _read_cache(path: Path) -> dict[str, tuple[Token, list[Record]]]:
         except (KeyError, TypeError):
             continue
         if len(token) == 4 and isinstance(records, list):
-            found[key] = (token, records)  # type: ignore[assignment]
+            found[key] = (token, records)
     return found
 
 
@@ -186,7 +186,7 @@ def read_summary(home: Path, *, wait: float = 5.0, label: str | None = None) -> 
 
 
 def _read_summary(home: Path, *, wait: float, label: str | None) -> Summary | None:
-    from tracker.store.core import parse_settings, parse_shard  # the store's own validation
+    from tracker.store.validate import parse_settings, parse_shard  # the store's own validation
 
     loc = Locations(Path(home))
     if not meta_path(loc).is_file() or legacy_path(loc).exists():

@@ -13,7 +13,6 @@ import signal
 import time
 import uuid
 from dataclasses import replace
-from datetime import timezone
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -23,11 +22,18 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from tracker.service import StoreError
+
 from .commands import BackrollCommands
 from .screens.store_error import StoreErrorScreen
 from .sound import CuePlayer
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from tracker.model import Routine, Session, Settings
+    from tracker.service import Backroll, Checkpoint, CheckpointFile, Runner, Settled
+
     from .screens.session import SessionScreen
 
 # The session, check-in and safety screens are imported when first shown: the first frame needs
@@ -46,10 +52,6 @@ VIEW_SCREENS: dict[str, tuple[str, str]] = {
 
 
 def is_store_error(error: BaseException) -> bool:
-    try:
-        from ..store import StoreError
-    except ImportError:  # pragma: no cover - only while the store is being written
-        return type(error).__name__.startswith("Store")
     return isinstance(error, StoreError)
 
 
@@ -73,7 +75,7 @@ class BackrollApp(App[None]):
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
-    def __init__(self, service: Any, *, clock: Clock = time.monotonic, cursor_blink: bool = True, voice_program: str | None = None) -> None:
+    def __init__(self, service: Backroll, *, clock: Clock = time.monotonic, cursor_blink: bool = True, voice_program: str | None = None) -> None:
         super().__init__()
         self.service = service
         self.clock = clock
@@ -85,7 +87,7 @@ class BackrollApp(App[None]):
         self.session_screen: SessionScreen | None = None
         self._safety_checked = False
         self._in_progress_checked = False
-        self.offers: list[tuple[Any, Any]] = []  # (checkpoint file, checkpoint) of sessions cut off, to offer one by one
+        self.offers: list[tuple[CheckpointFile, Checkpoint]] = []  # (checkpoint file, checkpoint) of sessions cut off, to offer one by one
         self._offering = False
         self._signals: list[int] = []
         for mode in VIEW_SCREENS:
@@ -187,18 +189,21 @@ class BackrollApp(App[None]):
         if not self._safety_checked:
             self._safety_checked = True
             if not self.service.settings.safety_note_seen:
-                from .screens.safety import SafetyNoteScreen
+                from .dialogs.safety import SafetyNoteScreen
 
-                self.push_screen(SafetyNoteScreen(), callback=lambda _: self._mark_safety_seen())
+                self.push_screen(SafetyNoteScreen(), callback=self._safety_note_closed)
         if not self._in_progress_checked:
             self._in_progress_checked = True
             self._find_cut_off()
+
+    def _safety_note_closed(self, _: None) -> None:
+        self._mark_safety_seen()
 
     @work(thread=True, exclusive=True, group="settings", exit_on_error=False)
     def _mark_safety_seen(self) -> None:
         self._save_settings(replace(self.service.settings, safety_note_seen=True))
 
-    def _save_settings(self, settings: Any) -> bool:
+    def _save_settings(self, settings: Settings) -> bool:
         """Save from a worker thread; a failure is shown, not raised."""
         try:
             self.service.save_settings(settings)
@@ -256,8 +261,7 @@ class BackrollApp(App[None]):
             self.call_from_thread(self.notify, f"This session has no checkpoint: {error}", severity="warning")
         self.call_from_thread(self._run, routine, session_id=session_id, checkpoint=checkpoint)
 
-    def _run(self, routine: Any, runner: Any = None, started_at: Any = None, **session: Any) -> None:
-        from ..runner import Runner
+    def _run(self, routine: Routine, runner: Runner | None = None, started_at: datetime | None = None, **session: Any) -> None:
         from .screens.session import SessionScreen
 
         if self.in_session:
@@ -268,11 +272,11 @@ class BackrollApp(App[None]):
                 checkpoint.release()  # a resumed one stays for later
             return
         service = self.service
-        runner = runner or Runner(routine, service.library.poses, service.settings, self.clock)
+        runner = runner or service.start_run(routine, self.clock)
         self.session_screen = SessionScreen(service, routine, runner, started_at or service.now(), self.clock, **session)
         self.push_screen(self.session_screen, callback=self._session_ended)
 
-    def _session_ended(self, saved: Any) -> None:
+    def _session_ended(self, saved: Session | None) -> None:
         self.session_screen = None
         self.refresh_bindings()
         if saved is not None:
@@ -294,7 +298,7 @@ class BackrollApp(App[None]):
             return
         self.call_from_thread(self._cut_off_found, settled)
 
-    def _cut_off_found(self, settled: Any) -> None:
+    def _cut_off_found(self, settled: Settled) -> None:
         from .resume_flow import tell_settled
 
         tell_settled(self, settled)
@@ -343,7 +347,7 @@ class BackrollApp(App[None]):
             self.call_from_thread(self.refresh_views)
 
     def action_help(self) -> None:
-        from .screens.help import HelpScreen
+        from .dialogs.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
@@ -355,7 +359,7 @@ class BackrollApp(App[None]):
         self.exit()
 
     def action_safety_note(self) -> None:
-        from .screens.safety import SafetyNoteScreen
+        from .dialogs.safety import SafetyNoteScreen
 
         self.push_screen(SafetyNoteScreen())
 
@@ -372,7 +376,8 @@ class BackrollApp(App[None]):
     def _toggle(self, field: str, label: str) -> None:
         settings = self.service.settings
         value = not getattr(settings, field)
-        if self._save_settings(replace(settings, **{field: value})):
+        changes: dict[str, Any] = {field: value}
+        if self._save_settings(replace(settings, **changes)):
             self.call_from_thread(self.notify, f"{label} {'on' if value else 'off'}.")
             settings_view = self.views.get("settings")
             if settings_view is not None and hasattr(settings_view, "refresh_data"):
@@ -380,21 +385,14 @@ class BackrollApp(App[None]):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def action_export(self) -> None:
-        from ..exchange import export_json, write_private
-        from ..paths import ensure_private_dir
-
         try:
-            now = self.service.now()
-            text = export_json(self.service.sessions(), now.astimezone(timezone.utc), self.service.usual_pain())
-            folder = ensure_private_dir(self.service.locations.exports)
-            path = folder / f"backroll-{now:%Y-%m-%d-%H%M%S}.json"
-            write_private(path, text)
+            path = self.service.export_history()
         except Exception as error:
             self.call_from_thread(self.notify, f"Export failed: {error}", severity="error", timeout=10)
             return
         self.call_from_thread(self.notify, f"History exported to {path}", title="Exported", timeout=10)
 
 
-def make_app(service: Any, *, clock: Clock = time.monotonic, cursor_blink: bool = True, voice_program: str | None = None) -> BackrollApp:
+def make_app(service: Backroll, *, clock: Clock = time.monotonic, cursor_blink: bool = True, voice_program: str | None = None) -> BackrollApp:
     """The one factory the CLI, the screenshots script and the tests share."""
     return BackrollApp(service, clock=clock, cursor_blink=cursor_blink, voice_program=voice_program)

@@ -19,16 +19,18 @@ from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 
-from ..checkpoint import CHECKPOINT_INTERVAL
+from tracker.service import CHECKPOINT_INTERVAL
 
 if TYPE_CHECKING:
+    from tracker.service import Backroll, CheckpointFile, RunnerView
+
     from .screens.session import SessionScreen
 
 
 class CheckpointKeeper:
     """The checkpoint of one SessionScreen (does nothing when the session has none)."""
 
-    def __init__(self, screen: SessionScreen, file: Any) -> None:
+    def __init__(self, screen: SessionScreen, file: CheckpointFile | None) -> None:
         self.screen = screen
         self.file = file
         self.writer: Any = None
@@ -40,11 +42,11 @@ class CheckpointKeeper:
         self.hurt_error: Exception | None = None
 
     @property
-    def service(self) -> Any:
+    def service(self) -> Backroll:
         return self.screen.service
 
     def start(self) -> None:
-        if self.closed:
+        if self.closed or self.file is None:
             return
         self.writer = self.service.in_progress.writer(self.file, on_error=self._failed)
         self.screen.set_interval(CHECKPOINT_INTERVAL, self._tick, name="session-checkpoint")
@@ -62,7 +64,7 @@ class CheckpointKeeper:
 
     # When to write -----------------------------------------------------------
 
-    def after_redraw(self, view: Any) -> None:
+    def after_redraw(self, view: RunnerView) -> None:
         if self.closed or self._queued:
             return
         if (view.block, view.status) != self._last_key or self.screen.clock() - self._last_at >= CHECKPOINT_INTERVAL:

@@ -1,11 +1,19 @@
-"""The command palette reaches every action: views, routines, the runner's keys, sound, export, help."""
+"""The command palette: every palette provider of the app, in one place.
+
+`BackrollCommands` offers the app's actions (views, routines, sound,
+export, help); `ScreenActions` offers the calling screen's own keys (a
+screen opts in with `COMMANDS = {ScreenActions}`), which is how the runner's
+keys (pause, skip, back, it hurts, stop) reach the palette.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Callable
+from functools import partial as _partial  # noqa: F401
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 if TYPE_CHECKING:
@@ -21,12 +29,6 @@ class Command:
     run: Callable[[], object]
 
 
-def session_screen_of(app: BackrollApp, screen: Screen[object]):  # -> SessionScreen | None
-    from .screens.session import SessionScreen
-
-    return screen if isinstance(screen, SessionScreen) else None
-
-
 def first_sentence(text: str, limit: int = 70) -> str:
     sentence = text.split(". ")[0].strip().rstrip(".")
     if len(sentence) > limit:
@@ -34,19 +36,10 @@ def first_sentence(text: str, limit: int = 70) -> str:
     return sentence or "Run this routine"
 
 
-def app_commands(app: BackrollApp, screen: Screen[object]) -> list[Command]:
+def app_commands(app: BackrollApp, screen: Screen[Any]) -> list[Command]:
     """Every action that makes sense from `screen` (the screen under the palette)."""
     commands: list[Command] = []
-    session = session_screen_of(app, screen)
-    if session is not None:
-        commands += [
-            Command("Session: pause / resume", "Space", session.action_toggle_pause),
-            Command("Session: skip this step", "n", session.action_skip),
-            Command("Session: back a step", "b", session.action_back),
-            Command("Session: it hurts, stop now", "h · stops at once and records where", session.action_hurt),
-            Command("Session: end early", "q · asks first", session.action_stop),
-        ]
-    elif not app.in_session:
+    if not app.in_session:  # a running session's own keys come from its ScreenActions
         for mode, title in app.VIEWS:
             commands.append(Command(f"Go to {title}", f"Show the {title} view", partial(app.action_view, mode)))
         library = app.service.library
@@ -81,3 +74,38 @@ class BackrollCommands(Provider):
             score = matcher.match(command.name)
             if score > 0:
                 yield Hit(score, matcher.highlight(command.name), command.run, help=command.help)
+
+
+class ScreenActions(Provider):
+    """The calling screen's own bindings (History: delete, undo; Session: pause, it hurts...).
+
+    Set `COMMANDS = {ScreenActions}` on a Screen: Textual merges it with the
+    app's providers, so the palette reaches every action a screen has a key for.
+    """
+
+    def _actions(self) -> Iterator[tuple[str, str, Binding]]:
+        screen = self.screen
+        title = getattr(screen, "TITLE", None) or type(screen).__name__
+        for item in type(screen).BINDINGS:
+            binding = item if isinstance(item, Binding) else Binding(*item)
+            if not binding.description:
+                continue
+            action, _, _ = binding.action.partition("(")
+            if screen.check_action(action, ()) is not True:
+                continue  # disabled or hidden right now (e.g. nothing to undo)
+            key = self.app.get_key_display(Binding(binding.key.split(",")[0], ""))
+            yield f"{title}: {binding.description}", f"Key: {key}", binding
+
+    def _run(self, binding: Binding) -> Any:
+        return self.screen.run_action(binding.action)
+
+    async def discover(self) -> Hits:
+        for name, help_text, binding in self._actions():
+            yield DiscoveryHit(name, partial(self._run, binding), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, binding in self._actions():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), partial(self._run, binding), help=help_text)

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from rich.markup import escape
 
 if TYPE_CHECKING:
+    from tracker.service import Checkpoint, CheckpointFile, Settled
+
     from .app import BackrollApp
 
 
@@ -21,7 +23,7 @@ def _day(checkpoint_or_session: Any) -> str:
     return checkpoint_or_session.started_at.strftime("%a %d %b, %H:%M")
 
 
-def tell_settled(app: BackrollApp, settled: Any) -> None:
+def tell_settled(app: BackrollApp, settled: Settled) -> None:
     """Say what the launch check did without asking: saved too-old or hurt sessions, damaged files kept aside."""
     for session in settled.saved:
         if session.hurt:
@@ -44,8 +46,8 @@ def tell_settled(app: BackrollApp, settled: Any) -> None:
         )
 
 
-def offer(app: BackrollApp, file: Any, checkpoint: Any, *, resumable: bool = True) -> None:
-    from .screens.resume import ResumeScreen
+def offer(app: BackrollApp, file: CheckpointFile, checkpoint: Checkpoint, *, resumable: bool = True) -> None:
+    from .dialogs.resume import ResumeScreen
 
     def chosen(choice: str | None) -> None:
         if choice == "resume":
@@ -62,7 +64,7 @@ def offer(app: BackrollApp, file: Any, checkpoint: Any, *, resumable: bool = Tru
     app.push_screen(ResumeScreen(checkpoint, resumable=resumable), callback=chosen)
 
 
-def _resume(app: BackrollApp, file: Any, checkpoint: Any) -> None:
+def _resume(app: BackrollApp, file: CheckpointFile, checkpoint: Checkpoint) -> None:
     def prepare() -> None:
         try:
             routine, runner = app.service.in_progress.runner(checkpoint, app.clock)
@@ -91,8 +93,8 @@ def _resume(app: BackrollApp, file: Any, checkpoint: Any) -> None:
     app.run_worker(prepare, thread=True, group="resume", exit_on_error=False)
 
 
-def _check_in(app: BackrollApp, file: Any, checkpoint: Any) -> None:
-    from .screens.checkin import CheckInScreen, FinishedRun
+def _check_in(app: BackrollApp, file: CheckpointFile, checkpoint: Checkpoint) -> None:
+    from .dialogs.checkin import CheckInScreen, FinishedRun
 
     routine, result = app.service.in_progress.as_run(checkpoint)
     run = FinishedRun(
@@ -111,8 +113,8 @@ def _check_in(app: BackrollApp, file: Any, checkpoint: Any) -> None:
     app.push_screen(CheckInScreen(app.service, run), callback=done)
 
 
-def _discard(app: BackrollApp, file: Any, checkpoint: Any, resumable: bool) -> None:
-    from .screens.confirm import ConfirmScreen
+def _discard(app: BackrollApp, file: CheckpointFile, checkpoint: Checkpoint, resumable: bool) -> None:
+    from .dialogs.confirm import ConfirmScreen
 
     def answered(sure: bool | None) -> None:
         if not sure:

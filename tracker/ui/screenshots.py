@@ -89,12 +89,11 @@ async def check_in(pilot, clock) -> None:
 
 async def resume_offer(pilot, clock) -> None:
     """The launch offer for a session cut off ten minutes ago, three lifts into the back rolls."""
-    from ..runner import Runner
-    from .screens.resume import ResumeScreen
+    from .dialogs.resume import ResumeScreen
 
     service = pilot.app.service
     routine = service.routine("bridge")
-    runner = Runner(routine, service.library.poses, service.settings, clock)
+    runner = service.start_run(routine, clock)
     runner.start()
     runner.skip()
     for _ in range(5):  # in steps below the runner's suspend gap
@@ -127,7 +126,7 @@ async def command_palette(pilot, clock) -> None:
 
 
 async def store_error(pilot, clock) -> None:
-    from ..store import StoreLocked
+    from ..service import StoreLocked
     from .screens.store_error import StoreErrorScreen
 
     # A fixed, typical path (not the temp home's) so the picture is the same on every run.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -44,7 +44,7 @@ def _speak(program: str, text: str) -> None:
 class CuePlayer:
     """Turns runner cues into a bell and, optionally, a spoken word."""
 
-    def __init__(self, app: App[object], *, voice_program: str | None = None) -> None:
+    def __init__(self, app: App[Any], *, voice_program: str | None = None) -> None:
         self.app = app
         self.voice_program = voice_program if voice_program is not None else find_voice()
         self.spoken: list[str] = []  # what was sent to the synthesiser; tests read it

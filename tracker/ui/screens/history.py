@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 
 from tracker.model import Session
-from tracker.ui.screens.confirm import ConfirmScreen
-from tracker.ui.screens.note_edit import NoteEditScreen
-from tracker.ui.widgets.screen_commands import ScreenActions
+from tracker.ui.commands import ScreenActions
+from tracker.ui.dialogs.confirm import ConfirmScreen
+from tracker.ui.dialogs.note_edit import NoteEditScreen
+from tracker.ui.screens.base import AppScreen
 from tracker.ui.widgets.session_detail import (
     SessionDetail,
     format_duration,
@@ -25,6 +25,9 @@ from tracker.ui.widgets.session_detail import (
     format_pain,
     routine_name,
 )
+
+if TYPE_CHECKING:
+    from tracker.service import Library
 
 UNDO_SECONDS = 12.0
 
@@ -61,7 +64,7 @@ def filter_sessions(
     return sorted(chosen, key=lambda s: s.started_at, reverse=True)
 
 
-class HistoryScreen(Screen):
+class HistoryScreen(AppScreen[None]):
     """Sessions table on the left (top when narrow), the selected session's details beside it."""
 
     TITLE = "History"
@@ -78,7 +81,7 @@ class HistoryScreen(Screen):
     ]
 
     class Loaded(Message):
-        def __init__(self, sessions: list[Session], library: Any) -> None:
+        def __init__(self, sessions: list[Session], library: Library) -> None:
             super().__init__()
             self.sessions = sessions
             self.library = library
@@ -108,7 +111,7 @@ class HistoryScreen(Screen):
         super().__init__(name=name, id=id)
         self.sessions: list[Session] = []
         self.shown: list[Session] = []
-        self.library: Any = None
+        self.library: Library | None = None
         self.deleted: Session | None = None
         self._select_after_load: str | None = None
 

@@ -3,33 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static, Tree
 
 from tracker.model import Prescription, Routine
+from tracker.ui.commands import ScreenActions
+from tracker.ui.screens.base import AppScreen
 from tracker.ui.widgets.library_detail import describe_pose, describe_routine
 from tracker.ui.widgets.library_tree import Entry, LibraryTree
-from tracker.ui.widgets.screen_commands import ScreenActions
+
+if TYPE_CHECKING:
+    from tracker.service import Library
 
 
 @dataclass(frozen=True)
 class Catalogue:
     """Everything the screen shows, read off the event loop."""
 
-    library: Any
+    library: Library
     routines: dict[str, Routine]  # id -> routine as it would run today (the program bound to its level)
     seconds: dict[str, float]  # id -> planned length at the current settings
     levels: dict[str, Prescription]  # program id -> today's prescription
 
 
-class LibraryScreen(Screen):
+class LibraryScreen(AppScreen[None]):
     TITLE = "Library"
     AUTO_FOCUS = "#library-tree"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]

@@ -5,23 +5,27 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Sequence
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
-from rich.markup import escape
 from textual.widgets import Footer, Header, Static
 
 from tracker.model import Prescription, Session, Settings
+from tracker.ui.commands import ScreenActions
+from tracker.ui.screens.base import AppScreen
 from tracker.ui.widgets.advice import AdviceCard
 from tracker.ui.widgets.heatmap import CalendarHeatmap, DayActivity
 from tracker.ui.widgets.level_chart import LevelChart
 from tracker.ui.widgets.pain_chart import PainChart
-from tracker.ui.widgets.screen_commands import ScreenActions
+
+if TYPE_CHECKING:
+    from tracker.model import UsualPain
+    from tracker.service import Status
 
 PAIN_SESSIONS = 30  # how many recent sessions the pain trend shows
 TREND_POINTS = 1.0  # change in average pain (0-10) between the older and newer half that counts as a trend
@@ -60,7 +64,7 @@ def describe_pain(values: Sequence[int]) -> str:
     return text + "."
 
 
-def describe_usual(record: Any) -> str:
+def describe_usual(record: UsualPain | None) -> str:
     """The usual-pain record in force (tracker.model.UsualPain), or how to record one."""
     if record is None:
         return "\nNo usual pain recorded: any pain after a session counts as pain (Settings records it)."
@@ -74,13 +78,13 @@ def describe_usual(record: Any) -> str:
 @dataclass(frozen=True)
 class ProgressData:
     today: date
-    status: Any  # tracker.service.Status: streak, advice, prescription
+    status: Status  # streak, advice, prescription
     sessions: list[Session]
     levels: list[tuple[date, Prescription]]
     settings: Settings
 
 
-class ProgressScreen(Screen):
+class ProgressScreen(AppScreen[None]):
     TITLE = "Progress"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     COMMANDS = {ScreenActions}

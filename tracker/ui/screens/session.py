@@ -16,22 +16,25 @@ from typing import TYPE_CHECKING, Any, Callable
 from rich.cells import cell_len
 from rich.markup import escape
 from textual import events, on
-from textual.app import ComposeResult
 from textual.actions import SkipAction
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Input, Label, ProgressBar, Static
 
+from tracker.ui.commands import ScreenActions
+from tracker.ui.screens.base import AppScreen
+
 from ..checkpoint_keeper import CheckpointKeeper
+from ..dialogs.checkin import CheckInScreen, FinishedRun
+from ..dialogs.confirm import ConfirmScreen
+from ..dialogs.safety import HurtNoteScreen
 from ..widgets.countdown import PhaseCount, clock_text
-from .checkin import CheckInScreen, FinishedRun
-from .confirm import ConfirmScreen
-from .safety import HurtNoteScreen
 
 if TYPE_CHECKING:
-    from ..app import BackrollApp
+    from tracker.model import Prescription, Routine, Session
+    from tracker.service import Backroll, CheckpointFile, Runner, RunnerView
 
 SAFETY_INTERVAL = 2.0  # seconds; catches a missed timer (suspend, clock jump) at negligible cost
 TIMER_SLACK = 0.002  # fire just after the change so the view has moved on (event-loop timers are ms-accurate)
@@ -48,7 +51,7 @@ class SessionProgress(ProgressBar):
     costs the session a second frame per second; the bar moves when the screen redraws it anyway.
     """
 
-    def on_mount(self, event: events.Mount) -> None:
+    def on_mount(self, event: events.Mount) -> None:  # type: ignore[override]  # Textual passes the event to handlers that take it
         event.prevent_default()  # ProgressBar.on_mount would start the 1-second interval
         self.update()
 
@@ -67,7 +70,7 @@ def side_text(side: Any) -> str:
 UNIT_NAMES = {"count": "counts", "breath": "breaths", "second": "seconds"}
 
 
-def count_text(view: Any) -> tuple[str, str]:
+def count_text(view: RunnerView) -> tuple[str, str]:
     """The big number and the line under it: "3" / "of 4 counts", or "45" / "seconds left"."""
     if view.question or view.phase is None:
         return "", ""
@@ -76,11 +79,13 @@ def count_text(view: Any) -> tuple[str, str]:
     return clock_text(view.phase_left or 0.0), "seconds left" if (view.phase_left or 0) < 60 else "left"
 
 
-class SessionScreen(Screen[Any]):
+class SessionScreen(AppScreen["Session | None"]):
     """Runs one routine; dismisses with the saved Session, or None."""
 
     # Priority: space must pause even when a choice button has focus (not answer it);
     # the actions step aside (SkipAction) while the person types a free-text answer.
+    TITLE = "Session"
+    COMMANDS = {ScreenActions}  # the palette offers these keys as "Session: ..." (tracker.ui.commands)
     BINDINGS = [
         Binding("space", "toggle_pause", "Pause/Resume", id="session.pause", priority=True),
         Binding("n", "skip", "Skip", id="session.skip", priority=True),
@@ -93,16 +98,16 @@ class SessionScreen(Screen[Any]):
 
     def __init__(
         self,
-        service: Any,
-        routine: Any,
-        runner: Any,
+        service: Backroll,
+        routine: Routine,
+        runner: Runner,
         started_at: datetime,
         clock: Callable[[], float],
         *,
         session_id: str | None = None,
-        checkpoint: Any = None,
+        checkpoint: CheckpointFile | None = None,
         zone: str | None = None,
-        prescription: Any = None,
+        prescription: Prescription | None = None,
     ) -> None:
         super().__init__(id="session")
         self.service = service
@@ -120,10 +125,6 @@ class SessionScreen(Screen[Any]):
         self._question: _Question | None = None
         self._ending = False
         self._shown: dict[str, object] = {}
-
-    @property
-    def backroll(self) -> BackrollApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="session-top"):
@@ -155,7 +156,7 @@ class SessionScreen(Screen[Any]):
             return
         cues = self.runner.poll()
         settings = self.service.settings
-        self.backroll.cue_player.play(cues, sound=settings.sound, voice=settings.voice)
+        self.app.cue_player.play(cues, sound=settings.sound, voice=settings.voice)
         view = self.runner.view()
         self._draw(view)
         self._schedule()
@@ -182,7 +183,7 @@ class SessionScreen(Screen[Any]):
             same_width = selector in SAME_WIDTH_NO_LAYOUT and isinstance(old, str) and cell_len(old) == cell_len(text)
             self.query_one(selector, Static).update(text, layout=not same_width)
 
-    def _draw(self, view: Any) -> None:
+    def _draw(self, view: RunnerView) -> None:
         step = f"step {view.step_number} of {view.step_count}"
         if view.rounds > 1:
             step = f"round {view.round} of {view.rounds} · {step}"
@@ -212,7 +213,7 @@ class SessionScreen(Screen[Any]):
         self.set_class(view.paused, "-paused")
         self._show_question(view)
 
-    def _show_question(self, view: Any) -> None:
+    def _show_question(self, view: RunnerView) -> None:
         box = self.query_one("#observe", Vertical)
         if not view.question:
             if self._question is not None:
@@ -385,7 +386,7 @@ class SessionScreen(Screen[Any]):
             self._timer.stop()
         self.app.push_screen(CheckInScreen(self.service, self.finished_run()), callback=self._checked_in)
 
-    def _checked_in(self, saved: Any) -> None:
+    def _checked_in(self, saved: Session | None) -> None:
         # Saved, exported to a file, or left on purpose: the checkpoint has done its job.
         self.checkpoint.finish()
         # Not `callback=self.dismiss`: Textual runs the callback in this screen's own message

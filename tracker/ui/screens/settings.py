@@ -4,25 +4,38 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Any, Mapping
+from typing import Mapping
 
 from rich.markup import escape
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static, Switch
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Select,
+    Static,
+    Switch,
+)
 
-from tracker.model import Settings, Side, UsualPain
+from tracker.model import (
+    BREATH_RANGE,
+    MAX_REST_DAYS,
+    TEMPO_RANGE,
+    Settings,
+    Side,
+    UsualPain,
+)
+from tracker.ui.commands import ScreenActions
+from tracker.ui.screens.base import AppScreen
 from tracker.ui.widgets.heatmap import WEEKDAYS
-from tracker.ui.widgets.screen_commands import ScreenActions
 
-TEMPO_RANGE = (0.5, 5.0)  # seconds per count
-BREATH_RANGE = (2.0, 15.0)  # seconds per breath
-MAX_REST_DAYS = 3  # the bridge program wants at least 4 practice days a week
 SIDE_CHOICES = [("no tighter side", Side.NONE.value), ("left is tighter", Side.LEFT.value), ("right is tighter", Side.RIGHT.value)]
 
 
@@ -95,7 +108,7 @@ def build_settings(
     )
 
 
-class SettingsScreen(Screen):
+class SettingsScreen(AppScreen[None]):
     TITLE = "Settings"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     COMMANDS = {ScreenActions}
@@ -347,7 +360,7 @@ class SettingsScreen(Screen):
 
     # Usual pain: a dated record kept with the history (not a setting: Save/Revert leave it alone) -----------
 
-    def _show_usual(self, record: Any, today: date) -> None:
+    def _show_usual(self, record: UsualPain | None, today: date) -> None:
         if record is None:
             text = (
                 "None recorded: any pain after a session counts as pain. Once a trainer or doctor has looked "
@@ -390,7 +403,7 @@ class SettingsScreen(Screen):
             return
         self.app.call_from_thread(self._usual_saved, record, service.today())
 
-    def _usual_saved(self, record: Any, today: date) -> None:
+    def _usual_saved(self, record: UsualPain, today: date) -> None:
         self._show_usual(record, today)
         self.query_one("#usual-value", Input).value = ""
         self.notify(f"Usual pain {record.value} recorded from {record.since.isoformat()}.")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
-from rich.markup import escape
+
+from tracker.ui.screens.base import AppScreen
 
 
 def explain(error: BaseException) -> tuple[str, str]:
@@ -47,7 +48,7 @@ def explain(error: BaseException) -> tuple[str, str]:
     )
 
 
-class StoreErrorScreen(Screen[None]):
+class StoreErrorScreen(AppScreen[None]):
     BINDINGS = [
         Binding("r", "retry", "Try again", id="error.retry"),
         Binding("q,escape", "app.quit", "Quit", id="error.quit"),

@@ -4,24 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
+
+from tracker.model import PROGRAM_ID
+from tracker.ui.screens.base import AppScreen
 
 from ..widgets.advice import AdviceCard
 from ..widgets.streak import StreakCard
 
 if TYPE_CHECKING:
-    from ..app import BackrollApp
+    from tracker.service import Backroll, Status
 
-PROGRAM_ID = "bridge"
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class RoutineRow:
 @dataclass(frozen=True)
 class TodayData:
     today: date
-    status: Any  # service.Status: streaks, advice, prescription
+    status: Status  # streaks, advice, prescription
     routines: tuple[RoutineRow, ...]
     content_problems: tuple[str, ...] = ()
     plan: str = ""  # what the next bridge session holds, in a few words
@@ -44,7 +45,7 @@ def minutes(seconds: float) -> str:
     return f"~{max(1, round(seconds / 60))} min"
 
 
-def load_today(service: Any) -> TodayData:
+def load_today(service: Backroll) -> TodayData:
     """Everything Today shows, read in one go (called in a worker thread)."""
     today = service.today()
     status = service.status(today)
@@ -67,7 +68,7 @@ def load_today(service: Any) -> TodayData:
     return TodayData(today, status, tuple(rows), problems, plan)
 
 
-class TodayScreen(Screen[None]):
+class TodayScreen(AppScreen[None]):
     """The screen Backroll opens on."""
 
     BINDINGS = [
@@ -75,14 +76,10 @@ class TodayScreen(Screen[None]):
         Binding("r", "refresh", "Reload", id="today.reload", show=False),
     ]
 
-    def __init__(self, service: Any) -> None:
+    def __init__(self, service: Backroll) -> None:
         super().__init__(id="today")
         self.service = service
         self.data: TodayData | None = None
-
-    @property
-    def backroll(self) -> BackrollApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -115,7 +112,7 @@ class TodayScreen(Screen[None]):
             self.service.refresh_history()  # a session `backroll log` saved meanwhile counts too
             data = load_today(self.service)
         except Exception as error:  # store errors become a readable screen, not a traceback
-            self.app.call_from_thread(self.backroll.show_error, error)
+            self.app.call_from_thread(self.app.show_error, error)
             return
         self.app.call_from_thread(self.show, data)
 
@@ -148,7 +145,7 @@ class TodayScreen(Screen[None]):
                 severity="warning",
                 timeout=10,
             )
-        self.backroll.data_loaded()
+        self.app.data_loaded()
 
     def highlighted_routine(self) -> str | None:
         routines = self.query_one("#routines", OptionList)
@@ -157,9 +154,9 @@ class TodayScreen(Screen[None]):
         return routines.get_option_at_index(routines.highlighted).id
 
     def action_start(self) -> None:
-        self.backroll.start_routine(self.highlighted_routine() or PROGRAM_ID)
+        self.app.start_routine(self.highlighted_routine() or PROGRAM_ID)
 
     @on(OptionList.OptionSelected, "#routines")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.backroll.start_routine(event.option.id)
+            self.app.start_routine(event.option.id)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from tracker.service import Advice
 
 # Kinds that ask the person to slow down; styled calmly but distinctly.
 CAUTIOUS = frozenset({"step_back", "consult", "restart"})
@@ -32,7 +35,7 @@ class AdviceCard(Static):
         self.border_title = "Advice"
         self.plain = ""  # the advice as plain text, for tests and screen readers of the SVGs
 
-    def show(self, advice: Any | None) -> None:
+    def show(self, advice: Advice | None) -> None:
         if advice is None:
             self.plain = ""
             self.update("")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from textual.widgets import Static
 
 from tracker.model import Session, Side
+
+if TYPE_CHECKING:
+    from tracker.service import Library
 
 
 def format_duration(seconds: float) -> str:
@@ -34,12 +37,12 @@ def format_pain(session: Session) -> str:
     return f"{'–' if before is None else before}→{'–' if after is None else after}"
 
 
-def pose_name(library: Any, pose_id: str) -> str:
+def pose_name(library: Library | None, pose_id: str) -> str:
     pose = getattr(library, "poses", {}).get(pose_id)
     return pose.name if pose is not None else pose_id
 
 
-def routine_name(library: Any, routine_id: str) -> str:
+def routine_name(library: Library | None, routine_id: str) -> str:
     for table in ("routines", "programs"):
         routine = getattr(library, table, {}).get(routine_id)
         if routine is not None:
@@ -47,7 +50,7 @@ def routine_name(library: Any, routine_id: str) -> str:
     return routine_id
 
 
-def questions_of(library: Any, routine_id: str) -> dict[str, str]:
+def questions_of(library: Library | None, routine_id: str) -> dict[str, str]:
     """Observation key -> question text for one routine, when the library still has it."""
     routine = getattr(library, "routines", {}).get(routine_id)
     if routine is None:
@@ -61,11 +64,11 @@ class SessionDetail(Static):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__("", id=id, classes=classes)
 
-    def show(self, session: Session | None, library: Any) -> None:
+    def show(self, session: Session | None, library: Library | None) -> None:
         self.update(describe_session(session, library) if session else "Choose a session to see its details.")
 
 
-def describe_session(session: Session, library: Any) -> str:
+def describe_session(session: Session, library: Library | None) -> str:
     """Rich markup for one session."""
     started = session.started_at
     lines = [

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Digits, Static
+
+if TYPE_CHECKING:
+    from tracker.service import StreakSummary
 
 
 def describe_last(last: date | None, today: date) -> str:
@@ -32,7 +35,7 @@ class StreakCard(Horizontal):
         yield Digits("0", id="streak-digits")
         yield Static("", id="streak-text")
 
-    def show(self, summary: Any, today: date) -> None:
+    def show(self, summary: StreakSummary, today: date) -> None:
         self.query_one("#streak-digits", Digits).update(str(summary.current))
         days = "day" if summary.current == 1 else "days"
         text = (

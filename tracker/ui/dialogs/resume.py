@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
+
+from tracker.ui.screens.base import AppModal
+
+if TYPE_CHECKING:
+    from tracker.service import Checkpoint
 
 Choice = Literal["resume", "save", "discard", "later"]
 
@@ -20,7 +24,7 @@ def minutes_text(seconds: float) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-class ResumeScreen(ModalScreen[Choice]):
+class ResumeScreen(AppModal[Choice]):
     """Resume where it stopped, save it as ended early, or discard it; Esc decides later (it is kept)."""
 
     BINDINGS = [
@@ -30,7 +34,7 @@ class ResumeScreen(ModalScreen[Choice]):
         Binding("escape", "choose('later')", "Later", id="resume.later"),
     ]
 
-    def __init__(self, checkpoint: Any, *, resumable: bool = True) -> None:
+    def __init__(self, checkpoint: Checkpoint, *, resumable: bool = True) -> None:
         super().__init__(classes="dialog-screen")
         self.checkpoint = checkpoint
         self.resumable = resumable  # False when its routine is gone from the library

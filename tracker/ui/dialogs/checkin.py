@@ -6,22 +6,26 @@ offers to retry or to write it to a file that `backroll import` can read.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static
+
+from tracker.ui.screens.base import AppModal
 
 from ...model import CheckIn, Felt, Stability
 from .confirm import ConfirmScreen
+
+if TYPE_CHECKING:
+    from tracker.model import Prescription, Routine, Session
+    from tracker.service import Backroll, RunResult
 
 PAIN_CHOICES = [(str(score), score) for score in range(11)]
 
@@ -30,43 +34,15 @@ PAIN_CHOICES = [(str(score), score) for score in range(11)]
 class FinishedRun:
     """What the runner hands to the check-in: the routine, its results, and when it started."""
 
-    routine: Any
-    result: Any  # runner.RunResult
+    routine: Routine
+    result: RunResult
     started_at: datetime
     session_id: str | None = None  # given at the start: the record `h` made and the checkpoint share it
-    prescription: Any = None  # the bridge program's level it ran at (None: the service knows it)
+    prescription: Prescription | None = None  # the bridge program's level it ran at (None: the service knows it)
     zone: str | None = None  # the zone it started in, for a session resumed or saved from a checkpoint
 
 
-def rescue_folders(service: Any) -> list[Path]:
-    """Where to write a session that could not be saved, best first."""
-    folders: list[Path] = []
-    home = getattr(service, "home", None)
-    if home is not None:
-        folders.append(Path(home) / "exports")
-    folders += [Path.home(), Path(tempfile.gettempdir())]
-    return folders
-
-
-def write_rescue_file(service: Any, session: Any) -> Path:
-    """Write one session as an export file (`backroll import` reads it); the first folder that accepts it wins."""
-    from ...exchange import export_json, write_private
-
-    text = export_json([session], datetime.now(timezone.utc))
-    name = f"backroll-unsaved-{session.local_date.isoformat()}-{session.id[:8]}.json"
-    last_error: OSError | None = None
-    for folder in rescue_folders(service):
-        try:
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            path = folder / name
-            write_private(path, text)
-            return path
-        except OSError as error:
-            last_error = error
-    raise last_error or OSError("no folder accepted the file")
-
-
-class CheckInScreen(ModalScreen[Any]):
+class CheckInScreen(AppModal["Session | None"]):
     """Dismisses with the saved Session, or None when the person chose not to keep it."""
 
     BINDINGS = [
@@ -74,11 +50,11 @@ class CheckInScreen(ModalScreen[Any]):
         Binding("escape", "discard", "Don't save", id="checkin.discard"),
     ]
 
-    def __init__(self, service: Any, run: FinishedRun) -> None:
+    def __init__(self, service: Backroll, run: FinishedRun) -> None:
         super().__init__(classes="dialog-screen")
         self.service = service
         self.run = run
-        self.session: Any | None = None  # kept in memory until it is saved or exported
+        self.session: Session | None = None  # kept in memory until it is saved or exported
         self.failed = False
 
     @property
@@ -195,7 +171,7 @@ class CheckInScreen(ModalScreen[Any]):
         self._save(self.session)
 
     @work(thread=True, exclusive=True, group="checkin-save", exit_on_error=False)
-    def _save(self, session: Any) -> None:
+    def _save(self, session: Session) -> None:
         try:
             self.service.save_session(session)
         except Exception as error:  # StoreWriteError, StoreLocked, or worse: never lose the session
@@ -203,7 +179,7 @@ class CheckInScreen(ModalScreen[Any]):
             return
         self.app.call_from_thread(self._saved, session)
 
-    def _saved(self, session: Any) -> None:
+    def _saved(self, session: Session) -> None:
         self.dismiss(session)  # not awaited: see SessionScreen._checked_in
 
     def _save_failed(self, error: Exception) -> None:
@@ -226,9 +202,9 @@ class CheckInScreen(ModalScreen[Any]):
         self._write_rescue(self.session)
 
     @work(thread=True, exclusive=True, group="checkin-export", exit_on_error=False)
-    def _write_rescue(self, session: Any) -> None:
+    def _write_rescue(self, session: Session) -> None:
         try:
-            path = write_rescue_file(self.service, session)
+            path = self.service.rescue(session)
         except OSError as error:
             self.app.call_from_thread(self._status, f"[b]Could not write a file either:[/b] {escape(str(error))}", True)
             return

@@ -6,13 +6,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, TextArea
+
+from tracker.ui.screens.base import AppModal
 
 MAX_NOTE = 2000
 
 
-class NoteEditScreen(ModalScreen["str | None"]):
+class NoteEditScreen(AppModal["str | None"]):
     """A small editor: ctrl+s saves, escape cancels."""
 
     BINDINGS = [

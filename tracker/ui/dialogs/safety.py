@@ -6,8 +6,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
+
+from tracker.ui.screens.base import AppModal
 
 FIRST_RUN_TITLE = "Before you start"
 FIRST_RUN_TEXT = """\
@@ -31,7 +32,7 @@ Rest now, lying on your back or in child's pose, and breathe slowly.
 Backroll keeps a note of where it hurt, and the next session will not ask for more."""
 
 
-class _NoteScreen(ModalScreen[None]):
+class _NoteScreen(AppModal[None]):
     BINDINGS = [Binding("escape,enter", "close", "Continue", id="note.close")]
 
     title_text = ""

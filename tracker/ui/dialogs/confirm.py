@@ -6,11 +6,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from tracker.ui.screens.base import AppModal
 
-class ConfirmScreen(ModalScreen[bool]):
+
+class ConfirmScreen(AppModal[bool]):
     """Ask one question; `y`/`n` or the buttons answer it, escape means no."""
 
     BINDINGS = [

@@ -11,8 +11,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, Label, Static
+
+from tracker.ui.screens.base import AppModal
 
 SAFETY = (
     "Backroll guides a gentle practice; it is not medical advice and gives no diagnosis. "
@@ -25,7 +27,7 @@ SAFETY = (
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("Today", "tracker.ui.screens.today"),
     ("Session", "tracker.ui.screens.session"),
-    ("Check-in", "tracker.ui.screens.checkin"),
+    ("Check-in", "tracker.ui.dialogs.checkin"),
     ("History", "tracker.ui.screens.history"),
     ("Progress", "tracker.ui.screens.progress"),
     ("Library", "tracker.ui.screens.library"),
@@ -41,8 +43,8 @@ def screen_bindings(module_name: str) -> list[Binding]:
         return []
     found: list[Binding] = []
     for _, cls in inspect.getmembers(module, inspect.isclass):
-        if cls.__module__ != module_name or not issubclass(cls, Screen) or issubclass(cls, ModalScreen):
-            continue
+        if cls.__module__ != module_name or not issubclass(cls, Screen) or cls.__name__.startswith("App"):
+            continue  # the screens this module defines, dialogs included (not the imported ones, not the bases)
         found.extend(_bindings(cls.BINDINGS))
     return found
 
@@ -56,7 +58,7 @@ def _bindings(items: Iterable[BindingType]) -> list[Binding]:
     return result
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(AppModal[None]):
     """Every key, grouped by screen; escape, q or ? closes it."""
 
     BINDINGS = [

@@ -1,0 +1,53 @@
+"""What several test folders share: one fake clock, one settle helper, one way to open a view.
+
+Importable as `tests.support` (pytest's `pythonpath = ["."]` in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class FakeClock:
+    """Monotonic seconds that move only when the test says so (Textual has no fake clock of its own)."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> float:
+        self.now += seconds
+        return self.now
+
+    def set(self, moment: float) -> float:
+        self.now = moment
+        return moment
+
+    @property
+    def t(self) -> float:  # the runner tests' name for `now`
+        return self.now
+
+
+async def settle(pilot: Any) -> None:
+    """Let workers finish and the screens catch up."""
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+VIEW_KEYS = {"today": "1", "history": "2", "progress": "3", "library": "4", "settings": "5"}
+
+
+async def open_view(app: Any, pilot: Any, view: str, screen_type: type[T]) -> T:
+    """Press the view's key (1-5) once the app has loaded, and return its screen."""
+    await settle(pilot)
+    await pilot.press(VIEW_KEYS[view])
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, screen_type), (view, screen)
+    return screen

@@ -1,0 +1,98 @@
+"""The `backroll` command: no subcommand opens the app; the subcommands script the history.
+
+Exit codes: 0 ok; 1 bad input or refused (one plain sentence on stderr,
+nothing written); 2 usage; 3 the data cannot be opened (corrupt or locked).
+
+Textual is imported only inside `open_app`, so every other command starts
+fast and the core stays free of the UI. One module per group of commands:
+history.py (status, log, usual-pain), exchange.py (export, import),
+library.py (routines, check), app.py (the app, demo); parser.py is the
+contract, common.py what they share.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Callable, Sequence, TextIO
+
+from tracker.cli.app import cmd_app, cmd_demo, open_app
+from tracker.cli.common import (
+    BAD_INPUT,
+    CANNOT_OPEN,
+    OK,
+    USAGE,
+    Io,
+    Refused,
+    parse_day,
+    parse_moment,
+)
+from tracker.cli.exchange import cmd_export, cmd_import
+from tracker.cli.history import cmd_log, cmd_status, cmd_usual_pain
+from tracker.cli.library import cmd_check, cmd_routines
+from tracker.cli.parser import _parser
+
+COMMANDS: dict[str | None, Callable[[argparse.Namespace, Io], int]] = {
+    None: cmd_app,
+    "demo": cmd_demo,
+    "status": cmd_status,
+    "log": cmd_log,
+    "export": cmd_export,
+    "import": cmd_import,
+    "routines": cmd_routines,
+    "check": cmd_check,
+    "usual-pain": cmd_usual_pain,
+}
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    io = Io(stdout or sys.stdout, stderr or sys.stderr)
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit:  # --help, --version (0) and usage errors (2)
+        return int(exit.code or 0) if not isinstance(exit.code, str) else USAGE
+    if args.command == "export" and args.steps and args.format != "csv":
+        parser.print_usage(io.err)
+        io.warn("backroll: error: --steps goes with --format csv")
+        return USAGE
+
+    from tracker.store import StoreCorrupt, StoreError, StoreLocked
+
+    try:
+        return COMMANDS[args.command](args, io)
+    except Refused as refused:
+        io.warn(f"backroll: {refused}")
+        return BAD_INPUT
+    except (StoreCorrupt, StoreLocked) as error:
+        io.warn(f"backroll: {error}")
+        return CANNOT_OPEN
+    except StoreError as error:
+        io.warn(f"backroll: {error}")
+        return BAD_INPUT
+    except BrokenPipeError:
+        # `backroll export | head`: the reader left; say nothing, like other Unix tools.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return OK
+    except KeyboardInterrupt:
+        io.warn("backroll: interrupted.")
+        return 130
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()
+
+
+__all__ = [
+    "BAD_INPUT", "CANNOT_OPEN", "COMMANDS", "OK", "USAGE", "Io", "Refused",
+    "main", "open_app", "parse_day", "parse_moment", "run",
+]  # fmt: skip

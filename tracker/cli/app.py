@@ -1,0 +1,80 @@
+"""`backroll` (no command) and `demo`: the full-screen app, which needs a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from tracker.cli.common import (
+    BAD_INPUT,
+    CANNOT_OPEN,
+    OK,
+    Io,
+    Refused,
+    _plural,
+    _service,
+)
+
+
+def cmd_demo(args: argparse.Namespace, io: Io) -> int:
+    from tracker.demo import generate_history
+    from tracker.service import Backroll
+
+    if args.days < 1 or args.days > 3660:
+        raise Refused("--days must be from 1 to 3660.")
+    home = Path(tempfile.mkdtemp(prefix="backroll-demo-"))  # mkdtemp makes it 0700
+    try:
+        with Backroll(home) as service:
+            # Ends yesterday: today is left to practise, with the streak still alive.
+            sessions = generate_history(args.days, end=service.today() - timedelta(days=1), zone=service.zone)
+            service.store.merge(sessions)
+            if args.no_app:
+                io.print(str(home))
+                return OK
+            io.warn(f"Demo history ({_plural(len(sessions), 'session')}) in {home}")
+            return open_app(service, io)
+    finally:
+        if not (args.no_app or args.keep):
+            shutil.rmtree(home, ignore_errors=True)
+
+
+def cmd_app(args: argparse.Namespace, io: Io) -> int:
+    with _service(args, io) as service:
+        # The store is opened by Today's loader, after the first frame (reading a long history takes a
+        # while): a corrupt or locked history shows the app's readable error screen, and when it never
+        # opened, the exit code is still 3 with the reason on stderr (see open_app).
+        return open_app(service, io)
+
+
+def open_app(service: Any, io: Io) -> int:
+    if not (_isatty(sys.stdin) and _isatty(sys.stdout)):
+        io.warn("backroll opens a full-screen app and needs a terminal; for scripts, see `backroll --help`.")
+        return BAD_INPUT
+    try:
+        from tracker.ui.app import make_app
+    except ImportError as error:
+        io.warn(f"The full-screen app is not available in this installation ({error}); the other commands work, see `backroll --help`.")
+        return BAD_INPUT
+    app = make_app(service)
+    app.run()
+    code = getattr(app, "return_code", None)
+    code = code if isinstance(code, int) else OK
+    store_error = getattr(app, "store_error", None)
+    if code == OK and store_error is not None and not service.store_is_open:
+        io.warn(f"backroll: {store_error}")
+        return CANNOT_OPEN
+    return code
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+

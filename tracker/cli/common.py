@@ -1,0 +1,104 @@
+"""What every command shares: exit codes, the Refused error, output, the service, dates and plurals."""
+
+from __future__ import annotations
+
+import argparse
+import errno
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from tracker.paths import is_wider_than_private, resolve_home
+
+OK, BAD_INPUT, USAGE, CANNOT_OPEN = 0, 1, 2, 3
+
+class Refused(Exception):
+    """Bad input or a refusal: exit 1 with this one sentence on stderr."""
+
+
+@dataclass
+class Io:
+    out: TextIO
+    err: TextIO
+
+    def print(self, text: str = "") -> None:
+        print(text, file=self.out)
+
+    def warn(self, text: str) -> None:
+        print(text, file=self.err)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _home(args: argparse.Namespace) -> Path:
+    return resolve_home(getattr(args, "home", None))
+
+
+def _warn_wide_home(home: Path, io: Io) -> None:
+    try:
+        if home.is_dir() and is_wider_than_private(home):
+            mode = home.stat().st_mode & 0o777
+            io.warn(f"warning: {home} can be read by other users (mode {mode:o}); `chmod 700 {home}` keeps your health data private.")
+    except OSError:
+        pass
+
+
+def _service(args: argparse.Namespace, io: Io) -> Any:
+    from tracker.service import Backroll
+
+    home = _home(args)
+    _warn_wide_home(home, io)
+    return Backroll(home)
+
+
+def _warn_backup(service: Any, io: Io) -> None:
+    """The save went through but the daily backup failed (see Store.backup_error): say so, or backups stop unnoticed."""
+    error = getattr(service.store, "backup_error", None) if service.store_is_open else None
+    if error is not None:
+        denied = getattr(error, "errno", None) in (errno.EACCES, errno.EPERM)
+        io.warn(
+            f"warning: today's backup in {service.locations.backups} could not be made "
+            f"({'permission was denied' if denied else error.strerror or error}); the history itself is saved. "
+            "Fix that folder so backups resume."
+        )
+
+
+def parse_day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise Refused(f"{option} {text!r} is not a date; use YYYY-MM-DD.") from None
+
+
+def parse_moment(text: str, service: Any) -> datetime:
+    """A DATETIME for `log --date`: anything dateutil reads; missing parts come from now.
+
+    Naive times are local; a time with an offset keeps it (its local date is the practice day),
+    see Backroll.stamp.
+    """
+    from dateutil import parser as dateparser
+
+    now = service.now()
+    try:
+        parsed = dateparser.parse(text, default=now.replace(tzinfo=None, second=0, microsecond=0))
+    except (ValueError, OverflowError, dateparser.ParserError):
+        raise Refused(f"--date {text!r} is not a date and time I can read; try 2025-03-01 or '2025-03-01 07:30'.") from None
+    return parsed if parsed.tzinfo is not None else service.localize(parsed)
+
+
+def _in_range(value: int | None, option: str, low: int, high: int) -> None:
+    if value is not None and not low <= value <= high:
+        raise Refused(f"{option} must be from {low} to {high}, not {value}.")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+

@@ -1,0 +1,69 @@
+"""`routines` and `check`: the routine library and a user's routine file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from tracker.cli.common import BAD_INPUT, OK, Io, _duration, _plural, _service
+
+
+def cmd_routines(args: argparse.Namespace, io: Io) -> int:
+    with _service(args, io) as service:
+        settings = service.settings
+        rows = []
+        for program_id in sorted(service.library.programs):
+            prescription = service.status(program_id=program_id).prescription
+            routine = service.routine(program_id, prescription)
+            rows.append(_routine_row(service, routine, settings, "program", prescription))
+        for routine_id in sorted(service.library.routines):
+            rows.append(_routine_row(service, service.library.routines[routine_id], settings, "routine", None))
+        errors = service.library_errors
+    for error in errors:
+        io.warn(f"skipped: {error}")
+    if args.json:
+        io.print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return OK
+    width = max((len(r["id"]) for r in rows), default=2)
+    name_width = max((len(r["name"]) for r in rows), default=4)
+    io.print(f"{'ID':<{width}}  {'NAME':<{name_width}}  {'LENGTH':>6}  {'STEPS':>9}  SOURCE")
+    for r in rows:
+        # Built-in routines name the seed document their facts come from; user routines their file.
+        source = r["source"] if r["origin"] == "builtin" else f"{r['origin']}" + (f" ({r['source']})" if r["source"] else "")
+        io.print(
+            f"{r['id']:<{width}}  {r['name']:<{name_width}}  {_duration(r['duration_seconds']):>6}  "
+            f"{_plural(r['steps'], 'step'):>9}  {source}"
+        )
+    return OK
+
+
+def _routine_row(service: Any, routine: Any, settings: Any, kind: str, prescription: Any) -> dict[str, Any]:
+    row = {
+        "id": routine.program or routine.id,
+        "name": routine.name,
+        "kind": kind,
+        "duration_seconds": round(service.planned_seconds(routine, settings), 1),
+        "steps": len(routine.steps),
+        "origin": routine.origin,  # "builtin" or the user file's path
+        "source": routine.source,  # the seed document the routine comes from
+    }
+    if prescription is not None:
+        row["prescription"] = prescription.to_dict()
+    return row
+
+
+def cmd_check(args: argparse.Namespace, io: Io) -> int:
+    from tracker.content import check_file
+
+    path = Path(args.file)
+    errors = check_file(path)
+    if errors:
+        for error in errors:
+            io.warn(str(error))
+        return BAD_INPUT
+    io.print(f"{path}: valid")
+    return OK
+
+

@@ -1,0 +1,125 @@
+"""The argparse parser of `backroll`: every command and option, and the help text (the CLI contract)."""
+
+from __future__ import annotations
+
+import argparse
+
+from tracker import __version__
+from tracker.paths import ENV_HOME
+
+DESCRIPTION = """\
+A full-screen terminal companion for a daily yoga-for-back-pain practice.
+
+  backroll                         open the app
+  backroll demo                    open the app on a generated sample history (temp home)
+  backroll status [--json] [--today DATE]
+  backroll log ROUTINE [--date DATETIME] [--lifts N] [--count N] [--hold N]
+               [--pain-before N] [--pain-after N] [--stable yes|no|unsure]
+               [--felt easy|right|hard] [--hurt] [--note TEXT]
+  backroll export [--format json|csv] [--steps] [-o FILE] [--since DATE] [--until DATE] [--schema]
+  backroll import FILE [--dry-run]
+  backroll routines [--json]
+  backroll check FILE              validate a user's routine file
+  backroll usual-pain N [--date D] [--note TEXT]
+                                   record your usual pain after seeing a professional
+"""
+
+EPILOG = f"""\
+The data home is --home DIR, else ${ENV_HOME}, else the per-user data folder.
+Dates are YYYY-MM-DD; --date also takes a time ("2025-03-01 07:30"), read in
+the local time zone unless it carries an offset.
+
+exit codes:
+  0  ok
+  1  bad input or refused (one sentence on stderr; nothing written)
+  2  usage error
+  3  the data cannot be opened (corrupt or locked by another Backroll)
+
+Backroll gives no diagnosis. If it hurts, stop; if pain keeps coming back,
+see a personal trainer or a doctor.
+"""
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: --home may come before or after the subcommand without one overwriting the other.
+    common.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS,
+                        help=f"data folder (default: ${ENV_HOME}, else the per-user data folder)")  # fmt: skip
+
+    parser = argparse.ArgumentParser(
+        prog="backroll",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    def add(name: str, help: str, description: str = "") -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], help=help, description=description or help,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+
+    demo = add("demo", "open the app on a generated six-week sample history in a temporary home")
+    demo.add_argument("--no-app", action="store_true", help="only create and fill the demo home; print its path and keep it")
+    demo.add_argument("--keep", action="store_true", help="keep the demo home after the app closes")
+    demo.add_argument("--days", type=int, default=42, help=argparse.SUPPRESS)
+
+    status = add("status", "streaks, the next prescription and the advice with its reasons")
+    status.add_argument("--json", action="store_true", help="print one JSON object (see the README)")
+    status.add_argument("--today", metavar="DATE", help="compute as of DATE (YYYY-MM-DD); later sessions are ignored")
+
+    log = add(
+        "log",
+        "record a session done without the app",
+        "Record a session done without the app. For the bridge program, --lifts, --count and\n"
+        "--hold default to the prescription the advice gives for that day.",
+    )
+    log.add_argument("routine", metavar="ROUTINE", help="routine id (see `backroll routines`)")
+    log.add_argument("--date", metavar="DATETIME", help="when it started (default: now); naive times are local")
+    log.add_argument("--lifts", type=int, metavar="N", help="bridge: lifts done")
+    log.add_argument("--count", type=int, metavar="N", help="bridge: counts to raise and to lower")
+    log.add_argument("--hold", type=int, metavar="N", help="bridge: counts held at the top (0 = none)")
+    log.add_argument("--pain-before", type=int, metavar="N", help="pain before, 0-10")
+    log.add_argument("--pain-after", type=int, metavar="N", help="pain after, 0-10")
+    log.add_argument("--stable", choices=("yes", "no", "unsure"), help="legs and back felt stable")
+    log.add_argument("--felt", choices=("easy", "right", "hard"), help="how it felt")
+    log.add_argument("--hurt", action="store_true", help="stopped because it hurt (still a practice day)")
+    log.add_argument("--note", metavar="TEXT", default="", help="a note")
+
+    export = add("export", "write the history as JSON (default) or CSV")
+    export.add_argument("--format", choices=("json", "csv"), default="json", help="default: json")
+    export.add_argument("--steps", action="store_true", help="CSV: one row per step instead of per session")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (private, atomic) instead of stdout")
+    export.add_argument("--since", metavar="DATE", help="only practice days on or after DATE")
+    export.add_argument("--until", metavar="DATE", help="only practice days on or before DATE")
+    export.add_argument("--schema", action="store_true", help="print the JSON Schema of the export and exit")
+
+    imp = add("import", "merge a JSON export into the history (by session id; never overwrites)")
+    imp.add_argument("file", metavar="FILE", help="a file written by `backroll export`")
+    imp.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+
+    routines = add("routines", "list the routines with their length at the current settings")
+    routines.add_argument("--json", action="store_true", help="print a JSON list")
+
+    check = add("check", "validate a user's routine file (exit 0 valid, 1 invalid)")
+    check.add_argument("file", metavar="FILE", help="a routine TOML file")
+
+    usual = add(
+        "usual-pain",
+        "record your usual pain (0-10) after a trainer or doctor has looked at your practice",
+        "Record your usual pain (0-10), as agreed with a personal trainer or a doctor who has looked\n"
+        "at your practice. From --date on (default today), a pain-after score at or below it does not\n"
+        "count as pain for the advice; above it does, and a stop because it hurt always does.\n"
+        "Without arguments beyond N it records today's value; `backroll usual-pain --list` shows them all.",
+    )
+    usual.add_argument("value", metavar="N", nargs="?", type=int, help="usual pain, 0-10")
+    usual.add_argument("--date", metavar="DATE", help="the day it applies from (YYYY-MM-DD; default today)")
+    usual.add_argument("--note", metavar="TEXT", default="", help="e.g. who you saw")
+    usual.add_argument("--list", action="store_true", help="list the records instead")
+    return parser
+
+

@@ -1,0 +1,54 @@
+"""The loaded library: poses, routines and programs, plus the problems of the user's files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from tracker.content.errors import ContentError
+from tracker.model import (
+    Pose,
+    Prescription,
+    Program,
+    Routine,
+    Settings,
+)
+
+# --------------------------------------------------------------------------- the library
+
+
+def _frozen(mapping: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True, eq=False)
+class Library:
+    """Every pose, routine and program that loaded, plus the problems in user files."""
+
+    poses: Mapping[str, Pose] = field(default_factory=_frozen)
+    routines: Mapping[str, Routine] = field(default_factory=_frozen)  # built-in and user; not the program
+    programs: Mapping[str, Program] = field(default_factory=_frozen)  # "bridge"
+    errors: tuple[ContentError, ...] = ()  # problems in user files, each file skipped whole
+
+    def routine(self, routine_id: str, prescription: Prescription | None = None) -> Routine:
+        """The routine `routine_id`; a program id gives the program's routine at `prescription`
+        (default: the program's starting prescription). KeyError if unknown."""
+        if routine_id in self.routines:
+            return self.routines[routine_id]
+        if routine_id in self.programs:
+            program = self.programs[routine_id]
+            return program.routine_for(prescription or program.rules.start)
+        raise KeyError(routine_id)
+
+    def planned_seconds(self, routine: Routine, settings: Settings) -> float:
+        """The routine's planned length at these settings (tracker.plan: its timeline's total)."""
+        from tracker.plan import make_plan
+
+        return make_plan(routine, settings, self.poses).total
+
+    def ids(self) -> set[str]:
+        """Every routine and program id."""
+        return set(self.routines) | set(self.programs)
+
+

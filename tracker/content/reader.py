@@ -1,0 +1,488 @@
+"""Validation of one parsed content file: `FileReader` turns TOML tables into model records, collecting every problem with its line and field path."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import difflib
+import math
+from dataclasses import fields
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Callable, Mapping, Sequence
+
+from tracker.content.errors import ContentError
+from tracker.content.format import (
+    ALL_STEP_KEYS,
+    ANSWER_KEY_RE,
+    BINDABLE,
+    BINDINGS,
+    COUNTS_PER_MOVE,
+    DURATION,
+    HOLD_LIMITS,
+    ID_RE,
+    MAX_STEPS,
+    POSE_KEYS,
+    PROGRAM_KEYS,
+    REPS,
+    REST_BETWEEN,
+    ROUTINE_KEYS,
+    ROUTINE_REPEATS,
+    STEP_KEYS,
+    STEP_REPEATS,
+)
+from tracker.content.locate import find_line
+from tracker.model import (
+    Hold,
+    HoldUnit,
+    Observation,
+    Pose,
+    Prescription,
+    Program,
+    ProgressionRules,
+    Routine,
+    Side,
+    Step,
+    StepKind,
+)
+
+# --------------------------------------------------------------------------- reading one file
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+class _Invalid(Exception):
+    """Internal: the value at hand is unusable; the error is already recorded."""
+
+
+class _FileReader:
+    """Validates one parsed TOML document and builds records, collecting every error."""
+
+    def __init__(self, path: Path, text: str, *, builtin: bool) -> None:
+        self.path = path
+        self.text = text
+        self.builtin = builtin
+        self.errors: list[ContentError] = []
+
+    # ---- reporting
+
+    def error(self, field_path: str, message: str, *, line: int | None = None) -> _Invalid:
+        if line is None:
+            try:
+                line = find_line(self.text, field_path)
+            except Exception:  # the locator must never hide the real problem
+                line = None
+        self.errors.append(ContentError(self.path, line, field_path, message))
+        return _Invalid(field_path)
+
+    def check_keys(self, table: Mapping[str, Any], allowed: Sequence[str], where: str, what: str = "") -> None:
+        for key in table:
+            if key not in allowed:
+                hint = difflib.get_close_matches(key, allowed, n=1)
+                suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+                scope = f" {what}" if what else ""
+                self.error(
+                    f"{where}.{key}" if where else key,
+                    f"unknown key{scope}{suggestion}; allowed keys: {', '.join(allowed)}",
+                )
+
+    # ---- typed getters: raise _Invalid after recording the error
+
+    def string(self, table: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> str | None:
+        if key not in table:
+            if required:
+                raise self.error(f"{where}.{key}", "missing; expected a non-empty string")
+            return None
+        value = table[key]
+        if not isinstance(value, str) or not value.strip():
+            raise self.error(f"{where}.{key}", f"expected a non-empty string, got {_describe(value)}")
+        return value.strip()
+
+    def ident(self, table: Mapping[str, Any], key: str, where: str) -> str:
+        value = self.string(table, key, where, required=True)
+        assert value is not None
+        if not ID_RE.match(value):
+            raise self.error(
+                f"{where}.{key}", f"expected a lowercase-kebab id like 'child' or 'cat-cow', got {_describe(value)}"
+            )
+        return value
+
+    def strings(self, table: Mapping[str, Any], key: str, where: str, *, min_items: int = 0) -> tuple[str, ...]:
+        if key not in table:
+            if min_items:
+                raise self.error(f"{where}.{key}", f"missing; expected an array of at least {min_items} string(s)")
+            return ()
+        value = table[key]
+        if not isinstance(value, list):
+            raise self.error(f"{where}.{key}", f"expected an array of strings, got {_describe(value)}")
+        for i, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                raise self.error(f"{where}.{key}[{i}]", f"expected a non-empty string, got {_describe(item)}")
+        if len(value) < min_items:
+            raise self.error(f"{where}.{key}", f"expected at least {min_items} string(s), got an empty array")
+        return tuple(item.strip() for item in value)
+
+    def boolean(self, table: Mapping[str, Any], key: str, where: str, default: bool = False) -> bool:
+        if key not in table:
+            return default
+        value = table[key]
+        if not isinstance(value, bool):
+            raise self.error(f"{where}.{key}", f"expected true or false, got {_describe(value)}")
+        return value
+
+    def integer(
+        self, table: Mapping[str, Any], key: str, where: str, limits: tuple[int, int], default: int | None = None
+    ) -> int:
+        if key not in table:
+            if default is None:
+                raise self.error(f"{where}.{key}", f"missing; expected an integer from {limits[0]} to {limits[1]}")
+            return default
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not limits[0] <= value <= limits[1]:
+            raise self.error(f"{where}.{key}", f"expected an integer from {limits[0]} to {limits[1]}, got {_describe(value)}")
+        return value
+
+    def number(
+        self, table: Mapping[str, Any], key: str, where: str, limits: tuple[float, float], default: float | None = None
+    ) -> float:
+        if key not in table:
+            if default is None:
+                raise self.error(f"{where}.{key}", f"missing; expected a number from {limits[0]} to {limits[1]}")
+            return default
+        value = table[key]
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+            or not limits[0] <= value <= limits[1]
+        ):
+            raise self.error(f"{where}.{key}", f"expected a number from {limits[0]} to {limits[1]}, got {_describe(value)}")
+        return float(value)
+
+    def enum(self, table: Mapping[str, Any], key: str, where: str, kind: type[StrEnum], default: Any = None) -> Any:
+        choices = [m.value for m in kind]
+        if key not in table:
+            if default is None:
+                raise self.error(f"{where}.{key}", f"missing; expected one of {', '.join(choices)}")
+            return default
+        value = table[key]
+        if not isinstance(value, str) or value not in choices:
+            raise self.error(f"{where}.{key}", f"expected one of {', '.join(choices)}, got {_describe(value)}")
+        return kind(value)
+
+    def hold(self, value: Any, where: str) -> Hold:
+        units = ", ".join(HOLD_LIMITS)
+        if not isinstance(value, dict) or len(value) != 1 or next(iter(value)) not in HOLD_LIMITS:
+            raise self.error(where, f"expected exactly one of {units} (a number > 0), got {_describe(value)}")
+        unit, amount = next(iter(value.items()))
+        low, high = HOLD_LIMITS[unit]
+        if (
+            isinstance(amount, bool)
+            or not isinstance(amount, (int, float))
+            or not math.isfinite(amount)
+            or not low <= amount <= high
+        ):
+            raise self.error(f"{where}.{unit}", f"expected a number of {unit} from {low} to {high}, got {_describe(amount)}")
+        return Hold(amount, HoldUnit(unit))
+
+    # ---- records
+
+    def pose(self, table: Any, where: str) -> Pose:
+        if not isinstance(table, dict):
+            raise self.error(where, f"expected a table ([[pose]]), got {_describe(table)}")
+        self.check_keys(table, POSE_KEYS, where)
+        problems = len(self.errors)
+        values: dict[str, Any] = {}
+        getters: dict[str, Callable[[], Any]] = {
+            "id": lambda: self.ident(table, "id", where),
+            "name": lambda: self.string(table, "name", where, required=True),
+            "sanskrit": lambda: self.string(table, "sanskrit", where),
+            "cues": lambda: self.strings(table, "cues", where, min_items=1),
+            "props": lambda: self.strings(table, "props", where),
+            "modifications": lambda: self.strings(table, "modifications", where),
+            "cautions": lambda: self.strings(table, "cautions", where),
+            "muscles": lambda: self.strings(table, "muscles", where),
+            "sided": lambda: self.boolean(table, "sided", where),
+            "advanced": lambda: self.boolean(table, "advanced", where),
+            "source": lambda: self.string(table, "source", where) or "",
+        }
+        for name, get in getters.items():
+            try:
+                values[name] = get()
+            except _Invalid:
+                pass
+        if len(self.errors) > problems:
+            raise _Invalid(where)
+        return Pose(**values)
+
+    def step(
+        self,
+        table: Any,
+        where: str,
+        poses: Mapping[str, Pose],
+        *,
+        program: bool,
+    ) -> tuple[Step, dict[str, str]]:
+        """One step; in a program, also its bindings (Step field -> "lifts" | "count" | "hold")."""
+        if not isinstance(table, dict):
+            raise self.error(where, f"expected a table, got {_describe(table)}")
+        kind = self.enum(table, "kind", where, StepKind)
+        allowed = STEP_KEYS[kind] + (("pose_if_hold",) if program else ())
+        for key in table:
+            if key not in allowed and key in ALL_STEP_KEYS:
+                if key == "pose_if_hold":
+                    self.error(f"{where}.{key}", "only a program step may use pose_if_hold")
+                else:
+                    self.error(f"{where}.{key}", f"not used by a {kind.value} step; allowed keys: {', '.join(allowed)}")
+        self.check_keys({k: v for k, v in table.items() if k not in ALL_STEP_KEYS}, allowed, where)
+        problems = len(self.errors)
+
+        bindings: dict[str, str] = {}
+        plain: dict[str, Any] = {}
+        for key, value in table.items():
+            if isinstance(value, str) and (value in BINDINGS or (key in BINDABLE and value.startswith("$"))):
+                if not program:
+                    self.error(f"{where}.{key}", f"bindings like {value!r} are only allowed in a program's steps")
+                elif key not in BINDABLE or key not in allowed:
+                    bindable = [k for k in BINDABLE if k in allowed]
+                    self.error(f"{where}.{key}", f"cannot be bound; only {', '.join(bindable)} take $lifts, $count or $hold")
+                elif value not in BINDINGS:
+                    self.error(f"{where}.{key}", f"expected one of {', '.join(BINDINGS)}, got {_describe(value)}")
+                else:
+                    bindings[BINDABLE[key]] = BINDINGS[value]
+                continue
+            plain[key] = value
+
+        values: dict[str, Any] = {"kind": kind}
+
+        def attempt(name: str, get: Any) -> None:
+            try:
+                values[name] = get()
+            except _Invalid:
+                pass
+
+        def pose_ref(key: str) -> str:
+            pose_id = self.string(plain, key, where, required=True)
+            assert pose_id is not None
+            if pose_id not in poses:
+                hint = difflib.get_close_matches(pose_id, list(poses), n=1)
+                suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+                raise self.error(f"{where}.{key}", f"unknown pose {pose_id!r}{suggestion}")
+            return pose_id
+
+        attempt("pose", lambda: pose_ref("pose"))
+        if "pose_if_hold" in plain and program:
+            try:
+                bindings["pose_if_hold"] = pose_ref("pose_if_hold")
+            except _Invalid:
+                pass
+        attempt("cue", lambda: self.string(plain, "cue", where) or "")
+        attempt("title", lambda: self.string(plain, "title", where) or "")
+        attempt("optional", lambda: self.boolean(plain, "optional", where))
+
+        if kind is StepKind.REPS:
+            for key, name in (("reps", "reps"), ("raise", "raise_counts"), ("lower", "lower_counts")):
+                if name in bindings:
+                    continue
+                limits = REPS if key == "reps" else COUNTS_PER_MOVE
+                attempt(name, lambda key=key, limits=limits: self.integer(plain, key, where, limits))
+            if "hold" in plain:
+                attempt("hold", lambda: self.hold(plain["hold"], f"{where}.hold"))
+        elif kind is StepKind.HOLD:
+            if "hold" not in bindings:
+                if "hold" not in plain:
+                    self.error(f"{where}.hold", f"missing; expected exactly one of {', '.join(HOLD_LIMITS)} (a number > 0)")
+                else:
+                    attempt("hold", lambda: self.hold(plain["hold"], f"{where}.hold"))
+            if "reps" not in bindings:
+                attempt("reps", lambda: self.integer(plain, "reps", where, REPS, default=1))
+            attempt("rest_between", lambda: self.number(plain, "rest_between", where, REST_BETWEEN, default=0.0))
+        elif kind in (StepKind.FLOW, StepKind.REST):
+            attempt("duration", lambda: self.number(plain, "duration", where, DURATION))
+        else:  # OBSERVE
+            def observation() -> Observation:
+                question = self.string(plain, "question", where, required=True)
+                choices = self.strings(plain, "choices", where)
+                if len(set(choices)) != len(choices):
+                    raise self.error(f"{where}.choices", f"expected distinct choices, got {_describe(list(choices))}")
+                key = self.string(plain, "key", where, required=True)
+                if not ANSWER_KEY_RE.match(key or ""):
+                    raise self.error(f"{where}.key", f"expected a short lowercase id like 'space-before', got {_describe(key)}")
+                return Observation(question=question or "", choices=choices, key=key or "")
+
+            attempt("observe", observation)
+
+        if "sides" in allowed:
+            attempt("sides", lambda: self.enum(plain, "sides", where, Side, default=Side.NONE))
+        if "repeats" in allowed:
+            attempt("repeats", lambda: self.integer(plain, "repeats", where, STEP_REPEATS, default=1))
+        if "tighter_extra" in plain and "tighter_extra" in allowed:
+            attempt("tighter_extra", lambda: self.hold(plain["tighter_extra"], f"{where}.tighter_extra"))
+            if values.get("sides", Side.NONE) is Side.NONE and "sides" in values:
+                self.error(f"{where}.tighter_extra", "needs sides = \"left\", \"right\" or \"both\" (it is added on the tighter side)")
+
+        if len(self.errors) > problems:
+            raise _Invalid(where)
+        return Step(**values), bindings
+
+    def steps(
+        self, table: Mapping[str, Any], where: str, poses: Mapping[str, Pose], *, program: bool
+    ) -> tuple[list[Step], list[dict[str, str]]]:
+        if "steps" not in table:
+            raise self.error(f"{where}.steps", f"missing; expected at least one [[{where}.steps]] table")
+        raw = table["steps"]
+        if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
+            raise self.error(f"{where}.steps", f"expected [[{where}.steps]] tables, got {_describe(raw)}")
+        if not raw:
+            raise self.error(f"{where}.steps", f"expected at least one [[{where}.steps]] table")
+        if len(raw) > MAX_STEPS:
+            raise self.error(f"{where}.steps[{MAX_STEPS}]", f"too many steps: at most {MAX_STEPS}, got {len(raw)}")
+        steps: list[Step] = []
+        bindings: list[dict[str, str]] = []
+        problems = len(self.errors)
+        keys_seen: dict[str, int] = {}
+        for i, item in enumerate(raw):
+            try:
+                step, bound = self.step(item, f"{where}.steps[{i}]", poses, program=program)
+            except _Invalid:
+                continue
+            if step.observe is not None:
+                if step.observe.key in keys_seen:
+                    self.error(
+                        f"{where}.steps[{i}].key",
+                        f"duplicate answer key {step.observe.key!r} (already used by steps[{keys_seen[step.observe.key]}])",
+                    )
+                keys_seen.setdefault(step.observe.key, i)
+            if self.builtin and not step.optional and poses[step.pose].advanced:
+                self.error(
+                    f"{where}.steps[{i}].pose",
+                    f"pose {step.pose!r} is advanced: a built-in routine may use it only in a step with optional = true",
+                )
+            steps.append(step)
+            bindings.append(bound)
+        if len(self.errors) > problems:
+            raise _Invalid(where)
+        return steps, bindings
+
+    def routine(self, table: Any, poses: Mapping[str, Pose], origin: str) -> Routine:
+        where = "routine"
+        if not isinstance(table, dict):
+            raise self.error(where, f"expected a [routine] table, got {_describe(table)}")
+        self.check_keys(table, ROUTINE_KEYS, where)
+        problems = len(self.errors)
+        values: dict[str, Any] = {"origin": origin}
+        getters: dict[str, Callable[[], Any]] = {
+            "id": lambda: self.ident(table, "id", where),
+            "name": lambda: self.string(table, "name", where, required=True),
+            "summary": lambda: self.string(table, "summary", where) or "",
+            "source": lambda: self.string(table, "source", where, required=self.builtin) or "",
+            "props": lambda: self.strings(table, "props", where),
+            "cautions": lambda: self.strings(table, "cautions", where),
+            "repeats": lambda: self.integer(table, "repeats", where, ROUTINE_REPEATS, default=1),
+            "tags": lambda: self.strings(table, "tags", where),
+            "next": lambda: self.ident(table, "next", where) if "next" in table else None,
+            "steps": lambda: tuple(self.steps(table, where, poses, program=False)[0]),
+        }
+        for name, get in getters.items():
+            try:
+                values[name] = get()
+            except _Invalid:
+                pass
+        if len(self.errors) > problems:
+            raise _Invalid(where)
+        return Routine(**values)
+
+    def rules(self, table: Any, where: str) -> ProgressionRules:
+        if not isinstance(table, dict):
+            raise self.error(where, f"expected a table, got {_describe(table)}")
+        defaults = ProgressionRules()
+        allowed = [f.name for f in fields(ProgressionRules)]
+        self.check_keys(table, allowed, where)
+        problems = len(self.errors)
+        values: dict[str, Any] = {}
+        for name in allowed:
+            if name not in table:
+                continue
+            default = getattr(defaults, name)
+            value = table[name]
+            path = f"{where}.{name}"
+            try:
+                if isinstance(default, Prescription):
+                    if not isinstance(value, dict):
+                        raise self.error(path, f"expected a table {{ lifts, count, hold }}, got {_describe(value)}")
+                    self.check_keys(value, ("lifts", "count", "hold"), path)
+                    values[name] = Prescription(
+                        self.integer(value, "lifts", path, REPS),
+                        self.integer(value, "count", path, COUNTS_PER_MOVE),
+                        self.integer(value, "hold", path, (0, HOLD_LIMITS["counts"][1]), default=0),
+                    )
+                elif isinstance(default, tuple):
+                    if (
+                        not isinstance(value, list)
+                        or len(value) != 2
+                        or any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in value)
+                        or value[0] > value[1]
+                    ):
+                        raise self.error(
+                            path, f"expected two integers [n, m] with 1 <= n <= m (n of the last m), got {_describe(value)}"
+                        )
+                    values[name] = (value[0], value[1])
+                else:
+                    values[name] = self.integer(table, name, where, (0, 10_000))
+            except _Invalid:
+                pass
+        if len(self.errors) > problems:
+            raise _Invalid(where)
+        return ProgressionRules(**values)
+
+    def program(self, table: Any, poses: Mapping[str, Pose]) -> Program:
+        where = "program"
+        if not isinstance(table, dict):
+            raise self.error(where, f"expected a [program] table, got {_describe(table)}")
+        self.check_keys(table, PROGRAM_KEYS, where)
+        problems = len(self.errors)
+        values: dict[str, Any] = {}
+        getters: dict[str, Callable[[], Any]] = {
+            "id": lambda: self.ident(table, "id", where),
+            "name": lambda: self.string(table, "name", where, required=True),
+            "summary": lambda: self.string(table, "summary", where) or "",
+            "source": lambda: self.string(table, "source", where, required=True) or "",
+            "next": lambda: self.ident(table, "next", where) if "next" in table else None,
+            "props": lambda: self.strings(table, "props", where),
+            "cautions": lambda: self.strings(table, "cautions", where),
+            "next_poses": lambda: self.strings(table, "next_poses", where),
+            "rules": lambda: self.rules(table["rules"], f"{where}.rules") if "rules" in table else ProgressionRules(),
+            "steps": lambda: self.steps(table, where, poses, program=True),
+        }
+        for name, get in getters.items():
+            try:
+                values[name] = get()
+            except _Invalid:
+                pass
+        if len(self.errors) > problems:
+            raise _Invalid(where)
+        steps, bindings = values.pop("steps")
+        return Program(steps=tuple(steps), bindings=tuple(MappingProxyType(b) for b in bindings), **values)

@@ -1,0 +1,160 @@
+"""Import: validated sessions and usual-pain records out of a file, planned against the store, merged in one write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from tracker.model import Session, UsualPain
+from tracker.exchange.format import (
+    MAX_PROBLEMS,
+)
+from tracker.exchange.reading import ImportRefused, parse_json, read_bytes_limited
+from tracker.exchange.validate import validate_document
+
+def sessions_from_document(doc: Any) -> list[Session]:
+    """Validated sessions of a parsed export, duplicates (same id, same content) folded.
+
+    Raises ImportRefused when anything is wrong; then nothing may be written.
+    """
+    problems = validate_document(doc)
+    if problems:
+        raise ImportRefused(_refusal_sentence(problems), problems)
+    by_id: dict[str, Session] = {}
+    first_index: dict[str, int] = {}
+    for i, data in enumerate(doc["sessions"]):
+        try:
+            session = Session.from_dict(data)
+        except (ValueError, KeyError, TypeError) as error:  # the validator should have caught it
+            problems.append(f"sessions[{i}]: {error}")
+            continue
+        known = by_id.get(session.id)
+        if known is None:
+            by_id[session.id] = session
+            first_index[session.id] = i
+        elif known.to_dict() != session.to_dict():
+            problems.append(
+                f"sessions[{i}].id: {session.id} appears again with different content (first at sessions[{first_index[session.id]}])"
+            )
+    if problems:
+        raise ImportRefused(_refusal_sentence(problems), problems[:MAX_PROBLEMS])
+    return list(by_id.values())
+
+
+def _refusal_sentence(problems: Sequence[str]) -> str:
+    first = problems[0]
+    if first.startswith("format:") or first.startswith("$:"):
+        return "The file is not a Backroll history export; nothing was imported."
+    if first.startswith("version:"):
+        return "The file is a Backroll export of a version this Backroll cannot read; nothing was imported."
+    n = len(problems)
+    return f"The file has {n if n < MAX_PROBLEMS else 'many'} problem{'s' if n != 1 else ''}, so nothing was imported."
+
+
+def usual_pain_from_document(doc: Any) -> list[UsualPain]:
+    """The usual-pain records of a validated export (none in a version 1 file), duplicates by id folded."""
+    records: dict[str, UsualPain] = {}
+    for data in doc.get("usual_pain", []) if isinstance(doc, dict) else []:
+        record = UsualPain.from_dict(data)
+        records.setdefault(record.id, record)
+    return list(records.values())
+
+
+@dataclass(frozen=True)
+class History:
+    """What an export file holds: the sessions and the usual-pain records."""
+
+    sessions: list[Session]
+    usual_pain: list[UsualPain]
+
+
+def read_history(path: Path | str) -> History:
+    """Read, parse and validate an export file; ImportRefused on any problem."""
+    doc = parse_json(read_bytes_limited(path))
+    sessions = sessions_from_document(doc)  # validates the whole document first
+    return History(sessions, usual_pain_from_document(doc))
+
+
+def read_export(path: Path | str) -> list[Session]:
+    """The sessions of an export file (see read_history); ImportRefused on any problem."""
+    return read_history(path).sessions
+
+
+# --------------------------------------------------------------------------- import: merge
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, with dry_run, would do)."""
+
+    added: list[Session] = field(default_factory=list)
+    present: list[Session] = field(default_factory=list)  # same id, same content: nothing to do
+    rejected: list[tuple[Session, str]] = field(default_factory=list)  # conflicts, with the reason
+    dry_run: bool = False
+    usual_pain_added: list[UsualPain] = field(default_factory=list)
+
+    def summary(self) -> str:
+        verb = "would add" if self.dry_run else "added"
+        text = (
+            f"{verb} {len(self.added)} session{'s' if len(self.added) != 1 else ''}, "
+            f"{len(self.present)} already present, {len(self.rejected)} rejected"
+        )
+        if self.usual_pain_added:
+            n = len(self.usual_pain_added)
+            text += f"; {verb} {n} usual-pain record{'s' if n != 1 else ''}"
+        return text
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "dry_run": self.dry_run,
+            "added": [s.id for s in self.added],
+            "already_present": [s.id for s in self.present],
+            "rejected": [{"id": s.id, "reason": reason} for s, reason in self.rejected],
+            "usual_pain_added": [r.id for r in self.usual_pain_added],
+        }
+
+
+def _differences(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
+    return [key for key in a.keys() | b.keys() if a.get(key) != b.get(key)]
+
+
+def plan_import(existing: Mapping[str, Session], incoming: Iterable[Session]) -> ImportReport:
+    """Classify incoming sessions against the stored ones by UUID."""
+    report = ImportReport()
+    for session in incoming:
+        known = existing.get(session.id)
+        if known is None:
+            report.added.append(session)
+            continue
+        mine, theirs = known.to_dict(), session.to_dict()
+        if mine == theirs:
+            report.present.append(session)
+        else:
+            fields = ", ".join(sorted(_differences(mine, theirs)))
+            report.rejected.append(
+                (session, f"a session with this id is already stored with a different {fields}; kept the stored one")
+            )
+    return report
+
+
+def import_sessions(
+    store: Any, sessions: Sequence[Session], *, dry_run: bool = False, usual_pain: Sequence[UsualPain] = ()
+) -> ImportReport:
+    """Merge validated sessions (and usual-pain records) into `store` (a tracker.store.Store) in one write."""
+    existing = {s.id: s for s in store.sessions()}
+    report = plan_import(existing, sessions)
+    report.dry_run = dry_run
+    known_usual = {r.id for r in store.usual_pain()}
+    report.usual_pain_added = [r for r in usual_pain if r.id not in known_usual]
+    if (report.added or report.usual_pain_added) and not dry_run:
+        merged = store.merge(report.added, report.usual_pain_added)
+        done = set(getattr(merged, "added_ids", ())) if hasattr(merged, "added_ids") else None
+        if done is not None and len(done) != len(report.added):
+            # Another process saved some of these ids between our check and the write.
+            late = [s for s in report.added if s.id not in done]
+            report.added = [s for s in report.added if s.id in done]
+            again = plan_import({s.id: store.get(s.id) for s in late if store.get(s.id) is not None}, late)
+            report.present.extend(again.present)
+            report.rejected.extend(again.rejected)
+    return report

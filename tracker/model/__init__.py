@@ -1,0 +1,43 @@
+"""Typed records shared by content, runner, store and exchange.
+
+One definition serves every layer: the content loader builds `Pose`,
+`Step`, `Routine` and `Program`; the runner turns a `Routine` into
+`StepResult`s; the store and the export keep `Session` through
+`Session.to_dict()` / `Session.from_dict()`, so the file format and the
+export format cannot drift apart.
+
+No Textual here (see the import-linter contract in pyproject.toml).
+"""
+
+from tracker.model.enums import Felt, HoldUnit, Phase, Side, Stability, StepKind
+from tracker.model.history import CheckIn, HurtAt, Session, StepResult, UsualPain
+from tracker.model.program import PROGRAM_ID, Prescription, Program, ProgressionRules
+from tracker.model.routine import Hold, Observation, Pose, Routine, Step
+from tracker.model.settings import BREATH_RANGE, MAX_REST_DAYS, TEMPO_RANGE, Settings
+
+__all__ = [
+    "PROGRAM_ID",
+    "BREATH_RANGE",
+    "CheckIn",
+    "Felt",
+    "Hold",
+    "HoldUnit",
+    "HurtAt",
+    "MAX_REST_DAYS",
+    "Observation",
+    "Phase",
+    "Pose",
+    "Prescription",
+    "Program",
+    "ProgressionRules",
+    "Routine",
+    "Session",
+    "Settings",
+    "Side",
+    "Stability",
+    "Step",
+    "StepKind",
+    "StepResult",
+    "TEMPO_RANGE",
+    "UsualPain",
+]

@@ -1,0 +1,227 @@
+"""History records: a saved Session with its step results, hurt stop and check-in; the usual-pain record."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Mapping
+
+from tracker.model.enums import Felt, Phase, Side, Stability, _member
+from tracker.model.program import Prescription
+
+
+@dataclass(frozen=True, slots=True)
+class StepResult:
+    """What happened in one step of a session."""
+
+    index: int  # position in the routine
+    pose: str
+    side: Side = Side.NONE
+    reps_planned: int = 0
+    reps_done: int = 0
+    raise_counts: int = 0
+    lower_counts: int = 0
+    hold_seconds: float = 0.0  # planned hold per rep, in seconds, at the tempo used
+    seconds: float = 0.0  # time actually spent
+    skipped: bool = False
+    completed: bool = False
+    answer: str | None = None  # observation answer
+    question_key: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "index": self.index,
+            "pose": self.pose,
+            "side": self.side.value,
+            "reps_planned": self.reps_planned,
+            "reps_done": self.reps_done,
+            "raise_counts": self.raise_counts,
+            "lower_counts": self.lower_counts,
+            "hold_seconds": round(self.hold_seconds, 3),
+            "seconds": round(self.seconds, 3),
+            "skipped": self.skipped,
+            "completed": self.completed,
+        }
+        if self.answer is not None:
+            data["answer"] = self.answer
+            data["question_key"] = self.question_key
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> StepResult:
+        # Positional, in field order, with one bound get: the store reads every step of every session.
+        get = data.get
+        return cls(
+            int(data["index"]),
+            str(data["pose"]),
+            _member(Side, get("side", "none")),
+            int(get("reps_planned", 0)),
+            int(get("reps_done", 0)),
+            int(get("raise_counts", 0)),
+            int(get("lower_counts", 0)),
+            float(get("hold_seconds", 0.0)),
+            float(get("seconds", 0.0)),
+            bool(get("skipped", False)),
+            bool(get("completed", False)),
+            get("answer"),
+            str(get("question_key", "")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class HurtAt:
+    """Where a session was stopped because it hurt."""
+
+    step: int
+    pose: str
+    side: Side
+    rep: int
+    phase: Phase
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"step": self.step, "pose": self.pose, "side": self.side.value, "rep": self.rep, "phase": self.phase.value}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> HurtAt:
+        return cls(int(data["step"]), str(data["pose"]), Side(data["side"]), int(data["rep"]), Phase(data["phase"]))
+
+
+@dataclass(frozen=True, slots=True)
+class CheckIn:
+    """The optional answers after a session."""
+
+    pain_before: int | None = None  # 0..10
+    pain_after: int | None = None  # 0..10
+    stable: Stability | None = None
+    felt: Felt | None = None
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "pain_before": self.pain_before,
+            "pain_after": self.pain_after,
+            "stable": self.stable.value if self.stable else None,
+            "felt": self.felt.value if self.felt else None,
+            "note": self.note,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CheckIn:
+        def pain(value: Any) -> int | None:
+            return None if value is None else int(value)
+
+        get = data.get
+        stable = get("stable")
+        felt = get("felt")
+        return cls(
+            pain(get("pain_before")),
+            pain(get("pain_after")),
+            _member(Stability, stable) if stable else None,
+            _member(Felt, felt) if felt else None,
+            str(get("note") or ""),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class UsualPain:
+    """The person's usual pain (0-10), recorded after a trainer or doctor looked at their practice.
+
+    From `since` on, a pain-after score at or below `value` does not make a
+    session painful (practice-rules.md, "What counts as pain"). Records are
+    only ever added; the one in force on a day is the latest dated on or
+    before it. Kept with the history, exported and imported by `id`.
+    """
+
+    id: str  # UUID4 string
+    since: date  # in force from this local date on
+    value: int  # 0..10
+    note: str = ""
+    recorded_at: datetime | None = None  # aware; when it was entered
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "date": self.since.isoformat(),
+            "value": self.value,
+            "note": self.note,
+            "recorded_at": self.recorded_at.isoformat() if self.recorded_at else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> UsualPain:
+        value = data["value"]
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+            raise ValueError(f"usual pain must be a whole number from 0 to 10, not {value!r}")
+        recorded = data.get("recorded_at")
+        moment = datetime.fromisoformat(recorded) if recorded else None
+        if moment is not None and moment.tzinfo is None:
+            raise ValueError("recorded_at must carry a UTC offset")
+        return cls(str(data["id"]), date.fromisoformat(data["date"]), value, str(data.get("note") or ""), moment)
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """One saved practice session: the unit of history, storage and export."""
+
+    id: str  # UUID4 string; merges are by this id
+    routine: str  # routine id
+    started_at: datetime  # aware: carries the UTC offset where it started
+    zone: str  # IANA zone name where it started, e.g. "Europe/Paris"
+    local_date: date  # the practice day, fixed at the start; never re-derived
+    duration: float = 0.0  # seconds
+    completed: bool = False
+    hurt: bool = False  # stopped because it hurt (still a practice day)
+    hurt_at: HurtAt | None = None
+    checkin: CheckIn = CheckIn()
+    prescription: Prescription | None = None  # the bridge program's level used
+    steps: tuple[StepResult, ...] = ()
+    origin: str = "app"  # app | cli | import | demo
+
+    @staticmethod
+    def new_id() -> str:
+        return str(uuid.uuid4())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "routine": self.routine,
+            "started_at": self.started_at.isoformat(),
+            "zone": self.zone,
+            "local_date": self.local_date.isoformat(),
+            "duration": round(self.duration, 3),
+            "completed": self.completed,
+            "hurt": self.hurt,
+            "hurt_at": self.hurt_at.to_dict() if self.hurt_at else None,
+            "checkin": self.checkin.to_dict(),
+            "prescription": self.prescription.to_dict() if self.prescription else None,
+            "steps": [s.to_dict() for s in self.steps],
+            "origin": self.origin,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Session:
+        started = datetime.fromisoformat(data["started_at"])
+        if started.tzinfo is None:
+            raise ValueError("started_at must carry a UTC offset")
+        get = data.get
+        hurt_at = get("hurt_at")
+        prescription = get("prescription")
+        step = StepResult.from_dict
+        # Positional, in field order (id, routine, started_at, zone, local_date, duration, completed,
+        # hurt, hurt_at, checkin, prescription, steps, origin): the store reads 10,000s of these at open.
+        return cls(
+            str(data["id"]),
+            str(data["routine"]),
+            started,
+            str(data["zone"]),
+            date.fromisoformat(data["local_date"]),
+            float(get("duration", 0.0)),
+            bool(get("completed", False)),
+            bool(get("hurt", False)),
+            HurtAt.from_dict(hurt_at) if hurt_at else None,
+            CheckIn.from_dict(get("checkin") or {}),
+            Prescription.from_dict(prescription) if prescription else None,
+            tuple([step(s) for s in get("steps", ())]),
+            str(get("origin", "app")),
+        )

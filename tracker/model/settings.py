@@ -1,0 +1,69 @@
+"""The person's settings and their limits (one place: the Settings screen and from_dict both read them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from tracker.model.enums import Side
+
+TEMPO_RANGE = (0.5, 5.0)  # seconds per count
+BREATH_RANGE = (2.0, 15.0)  # seconds per breath
+MAX_REST_DAYS = 3  # the bridge program wants at least 4 practice days a week
+
+
+def _within(value: Any, name: str, low: float, high: float) -> float:
+    number = float(value)
+    if not low <= number <= high:  # NaN fails too
+        raise ValueError(f"{name} must be from {low:g} to {high:g}, not {value!r}")
+    return number
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    tempo: float = 1.0  # seconds per count
+    breath_seconds: float = 5.0
+    sound: bool = True
+    voice: bool = False  # spoken cues through espeak-ng when present
+    theme: str = "textual-dark"
+    rest_weekdays: frozenset[int] = frozenset()  # 0 = Monday ... 6 = Sunday
+    rest_days_per_week: int = 0  # an allowance instead of a fixed schedule
+    tighter_side: Mapping[str, Side] = field(default_factory=dict)  # pose id -> LEFT/RIGHT
+    safety_note_seen: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tempo": self.tempo,
+            "breath_seconds": self.breath_seconds,
+            "sound": self.sound,
+            "voice": self.voice,
+            "theme": self.theme,
+            "rest_weekdays": sorted(self.rest_weekdays),
+            "rest_days_per_week": self.rest_days_per_week,
+            "tighter_side": {k: Side(v).value for k, v in sorted(self.tighter_side.items())},
+            "safety_note_seen": self.safety_note_seen,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Settings:
+        """Settings from their saved form; ValueError when a value is outside its limits (above)."""
+        default = cls()
+        weekdays = frozenset(int(d) for d in data.get("rest_weekdays", ()))
+        if not weekdays <= frozenset(range(7)):
+            raise ValueError(f"rest_weekdays must be 0 (Monday) to 6 (Sunday), not {sorted(weekdays)}")
+        rest_per_week = int(data.get("rest_days_per_week", 0))
+        if not 0 <= rest_per_week <= MAX_REST_DAYS:
+            raise ValueError(f"rest_days_per_week must be from 0 to {MAX_REST_DAYS}, not {rest_per_week}")
+        return cls(
+            tempo=_within(data.get("tempo", default.tempo), "tempo", *TEMPO_RANGE),
+            breath_seconds=_within(data.get("breath_seconds", default.breath_seconds), "breath_seconds", *BREATH_RANGE),
+            sound=bool(data.get("sound", default.sound)),
+            voice=bool(data.get("voice", default.voice)),
+            theme=str(data.get("theme", default.theme)),
+            rest_weekdays=weekdays,
+            rest_days_per_week=rest_per_week,
+            tighter_side={str(k): Side(v) for k, v in dict(data.get("tighter_side", {})).items()},
+            safety_note_seen=bool(data.get("safety_note_seen", False)),
+        )
+
+

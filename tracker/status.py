@@ -1,0 +1,61 @@
+"""Where a person stands today: `Status`, and the `status --json` object it prints (a stable contract).
+
+Fields are only ever added, never renamed (README, "Command line").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from tracker.model import PROGRAM_ID, Prescription, UsualPain
+
+if TYPE_CHECKING:
+    from tracker.progression import Advice
+    from tracker.streaks import StreakSummary
+
+
+__all__ = ["PROGRAM_ID", "Status"]
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where the person stands today: streaks, the advice and the prescription for the next session."""
+
+    today: date
+    streak: StreakSummary
+    advice: Advice
+    prescription: Prescription  # for the next session, after the advice
+    program_id: str = PROGRAM_ID
+    usual_pain: UsualPain | None = None  # the record in force today, if any
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Exactly the `status --json` object of the CLI contract."""
+        s = self.streak
+        return {
+            "today": self.today.isoformat(),
+            "current_streak": int(s.current),
+            "longest_streak": int(s.longest),
+            "practice_days": int(s.practice_days),
+            "last_practice": s.last_practice.isoformat() if s.last_practice else None,
+            "consistency": round(min(1.0, max(0.0, float(s.consistency))), 4),
+            "program": {
+                "id": self.program_id,
+                "lifts": self.prescription.lifts,
+                "count": self.prescription.count,
+                "hold": self.prescription.hold,
+            },
+            "advice": {
+                "kind": str(getattr(self.advice.kind, "value", self.advice.kind)),
+                "message": self.advice.message,
+                "reasons": [str(r) for r in self.advice.reasons],
+            },
+            "usual_pain": (
+                {"value": self.usual_pain.value, "date": self.usual_pain.since.isoformat(), "note": self.usual_pain.note}
+                if self.usual_pain is not None
+                else None
+            ),
+        }
+
+

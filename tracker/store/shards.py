@@ -1,0 +1,193 @@
+"""The month files in memory: one TinyDB per month of local_date, the id index, and their writes.
+
+`Shards` holds every loaded month (`_Shard`: its TinyDB on our atomic
+storage and its parsed Sessions), the index session id -> month, and the
+sorted list of sessions (rebuilt lazily). A write to a month goes through
+`rollback_on_failure`: if TinyDB's atomic write fails, memory goes back to
+what is on disk, so memory never holds what the file does not. The Store
+(core.py) decides what to write and holds the lock; this module only keeps
+the months.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping, MutableMapping, Sequence
+
+from tinydb import TinyDB
+from tinydb.table import Document, Table
+
+from tracker.files import WriteBytes
+from tracker.model import Session
+from tracker.store.errors import StoreCorrupt, StoreError
+from tracker.store.migrations import SESSIONS_TABLE, shard_key, shard_name
+from tracker.store.storage import AtomicJSONStorage, Token, Unreadable, read_json
+from tracker.store.validate import parse_shard
+
+__all__ = ["Shards"]
+
+
+@dataclass(eq=False)
+class _Shard:
+    key: str
+    path: Path
+    db: TinyDB
+    docs: dict[str, tuple[int, Session]] = field(default_factory=dict)
+
+    @property
+    def storage(self) -> AtomicJSONStorage:
+        return self.db.storage  # type: ignore[return-value]
+
+    @property
+    def token(self) -> Token | None:
+        return self.storage.token
+
+    @property
+    def table(self) -> Table:
+        return self.db.table(SESSIONS_TABLE, cache_size=0)
+
+    def next_doc_id(self) -> int:
+        return max((doc_id for doc_id, _ in self.docs.values()), default=0) + 1
+
+
+class Shards:
+    """Every loaded month of one data folder (see the module docstring)."""
+
+    def __init__(self, data: Path, write_bytes: WriteBytes, corrupt: Callable[[Unreadable], StoreCorrupt]) -> None:
+        self.data = data
+        self.write_bytes = write_bytes
+        self.corrupt = corrupt  # builds the StoreCorrupt for a file that cannot be read
+        self.by_key: dict[str, _Shard] = {}
+        self.index: dict[str, str] = {}  # session id -> shard key
+        self._sorted: list[Session] | None = None
+
+    # -- reading
+
+    def sessions(self) -> list[Session]:
+        """Every session, sorted by started_at (then id)."""
+        if self._sorted is None:
+            self._sorted = sorted(
+                (self.by_key[key].docs[sid][1] for sid, key in self.index.items()),
+                key=lambda s: (s.started_at, s.id),
+            )
+        return list(self._sorted)
+
+    def get(self, session_id: str) -> Session | None:
+        key = self.index.get(session_id)
+        return None if key is None else self.by_key[key].docs[session_id][1]
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def __contains__(self, session_id: object) -> bool:
+        return session_id in self.index
+
+    def holding(self, session_id: str) -> list[str]:
+        """Every month holding `session_id` (more than one only after a move cut short)."""
+        return [key for key, shard in self.by_key.items() if session_id in shard.docs]
+
+    # -- loading
+
+    def sync(self, on_disk: Mapping[str, Token]) -> bool:
+        """Drop months gone from disk, load the new and replaced ones; True when anything changed."""
+        changed = False
+        for key in [k for k in self.by_key if k not in on_disk]:
+            self.by_key.pop(key).db.close()
+            changed = True
+        for key in sorted(on_disk):
+            shard = self.by_key.get(key)
+            if shard is not None and shard.token == on_disk[key]:
+                continue
+            try:
+                loaded = self._load(key, self.data / shard_name(key))
+            except FileNotFoundError:
+                continue
+            self.by_key[key] = loaded
+            changed = True
+        if changed:
+            self.rebuild_index()
+        return changed
+
+    def _load(self, key: str, path: Path) -> _Shard:
+        try:
+            data, token = read_json(path)
+            docs = parse_shard(path, data)
+        except Unreadable as exc:
+            raise self.corrupt(exc) from None
+        # The parsed JSON is not kept: memory holds the Sessions (docs) only, not a second copy of every
+        # session as dicts (which doubled the memory of a long history). TinyDB asks for the dicts only
+        # when this month is written, under the lock, and the storage then reads the file once.
+        db = TinyDB(path, storage=AtomicJSONStorage, data=None, token=token, write_bytes=self.write_bytes)
+        return _Shard(key, path, db, docs)
+
+    def _new(self, key: str) -> _Shard:
+        path = self.data / shard_name(key)
+        db = TinyDB(path, storage=AtomicJSONStorage, data={SESSIONS_TABLE: {}}, write_bytes=self.write_bytes)
+        return _Shard(key, path, db)
+
+    def rebuild_index(self) -> None:
+        index: dict[str, str] = {}
+        for key in sorted(self.by_key):
+            for sid, (_, session) in self.by_key[key].docs.items():
+                # a session found twice (a move cut short by a crash): the month of its local_date wins
+                if sid not in index or shard_key(session.local_date) == key:
+                    index[sid] = key
+        self.index = index
+        self._sorted = None
+
+    def close(self) -> None:
+        for shard in self.by_key.values():
+            shard.db.close()
+
+    # -- writing (the caller holds the lock)
+
+    @contextmanager
+    def rollback_on_failure(self, key: str) -> Iterator[_Shard]:
+        shard = self.by_key.get(key) or self._new(key)
+        try:
+            yield shard
+        except BaseException:
+            # TinyDB changed the in-memory dict before the write failed: go back to what is on disk
+            shard.db.close()
+            try:
+                self.by_key[key] = self._load(key, shard.path)
+            except FileNotFoundError:
+                self.by_key.pop(key, None)
+            except StoreError:
+                pass  # raised again at the next write; the original error matters more
+            self.rebuild_index()
+            raise
+        self.by_key[key] = shard
+        self._sorted = None
+
+    def insert(self, key: str, sessions: Sequence[Session]) -> None:
+        with self.rollback_on_failure(key) as shard:
+            first = shard.next_doc_id()
+            documents = [Document(s.to_dict(), doc_id=first + i) for i, s in enumerate(sessions)]
+            shard.table.insert_multiple(documents)
+            for doc in documents:
+                session = Session.from_dict(doc)  # memory holds exactly what the file holds
+                shard.docs[session.id] = (doc.doc_id, session)
+                self.index[session.id] = key
+
+    def replace(self, key: str, session: Session) -> None:
+        with self.rollback_on_failure(key) as shard:
+            doc_id = shard.docs[session.id][0]
+            new = session.to_dict()
+
+            def transform(doc: MutableMapping[str, Any]) -> None:
+                doc.clear()
+                doc.update(new)
+
+            shard.table.update(transform, doc_ids=[doc_id])
+            shard.docs[session.id] = (doc_id, Session.from_dict(new))
+
+    def remove(self, key: str, session_id: str, *, keep_index: bool = False) -> None:
+        with self.rollback_on_failure(key) as shard:
+            doc_id = shard.docs[session_id][0]
+            shard.table.remove(doc_ids=[doc_id])
+            del shard.docs[session_id]
+            if not keep_index:
+                self.index.pop(session_id, None)
