@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-HOME_DIR ?= $(CURDIR)/.backroll-home
 
 .PHONY: run test check typecheck lint-imports unit ui reliability reliability-report screenshots bench demo clean test-snapshot-update
 
@@ -13,9 +12,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
-## Open the app on the built-in content and a local data folder (./.backroll-home).
+## Open the app on the built-in content and your data folder: the same one `backroll` uses
+## (--home, else $$BACKROLL_HOME, else the per-user data folder; `make run BACKROLL_HOME=DIR` picks another).
 run: $(STAMP)
-	BACKROLL_HOME=$(HOME_DIR) $(BIN)/backroll
+	$(BIN)/backroll
 
 ## Open the app on a generated six-week sample history in a temp home.
 demo: $(STAMP)

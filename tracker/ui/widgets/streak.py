@@ -40,7 +40,7 @@ class StreakCard(Horizontal):
         days = "day" if summary.current == 1 else "days"
         text = (
             f"[b]{days} in a row[/b]\n"
-            f"longest {summary.longest} · {summary.practice_days} practice days\n"
+            f"longest {summary.longest} · {summary.practice_days} practice day{'' if summary.practice_days == 1 else 's'}\n"
             f"consistency {round(summary.consistency * 100)}%\n"
             f"{describe_last(summary.last_practice, today)}"
         )
