@@ -5,7 +5,11 @@ Importable as `tests.support` (pytest's `pythonpath = ["."]` in pyproject.toml).
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from tracker.model import CheckIn, Felt, Prescription, Session, Stability
 
 T = TypeVar("T")
 
@@ -51,3 +55,29 @@ async def open_view(app: Any, pilot: Any, view: str, screen_type: type[T]) -> T:
     screen = app.screen
     assert isinstance(screen, screen_type), (view, screen)
     return screen
+
+
+def practice_session(
+    day: date,
+    level: Prescription | None = Prescription(2, 4, 0),
+    *,
+    pain_before: int | None = None,
+    pain_after: int | None = None,
+    stable: Stability | None = None,
+    felt: Felt | None = None,
+    hurt: bool = False,
+    hour: int = 8,
+    routine: str = "bridge",
+    zone: str = "Europe/Paris",
+) -> Session:
+    """One session started at ``hour`` local time on ``day`` in ``zone``; the prescription only for the bridge."""
+    return Session(
+        id=Session.new_id(),
+        routine=routine,
+        started_at=datetime.combine(day, time(hour), tzinfo=ZoneInfo(zone)),
+        zone=zone,
+        local_date=day,
+        hurt=hurt,
+        checkin=CheckIn(pain_before=pain_before, pain_after=pain_after, stable=stable, felt=felt),
+        prescription=level if routine == "bridge" else None,
+    )

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings as hsettings, strategies as st
 
-from tracker.model import CheckIn, Felt, Prescription, ProgressionRules, Session, Settings, Stability, UsualPain
+from tests.support import practice_session
+from tracker.model import Felt, Prescription, ProgressionRules, Session, Settings, Stability, UsualPain
 from tracker.pain import after_effect, pain_flags
 from tracker.progression import ADVANCING, AdviceKind, advise
 from tracker.practice import PracticeHistory
@@ -33,28 +34,9 @@ def on(n: int) -> date:
     return DAY0 + timedelta(days=n)
 
 
-def s(
-    day: date,
-    level: Prescription | None = P(2, 4, 0),
-    *,
-    before: int | None = None,
-    after: int | None = None,
-    stable: Stability | None = None,
-    felt: Felt | None = None,
-    hurt: bool = False,
-    hour: int = 8,
-    routine: str = "bridge",
-) -> Session:
-    return Session(
-        id=str(uuid.uuid4()),
-        routine=routine,
-        started_at=datetime.combine(day, time(hour), tzinfo=ZONE),
-        zone="Europe/Paris",
-        local_date=day,
-        hurt=hurt,
-        checkin=CheckIn(pain_before=before, pain_after=after, stable=stable, felt=felt),
-        prescription=level if routine == "bridge" else None,
-    )
+def s(day: date, level: Prescription | None = P(2, 4, 0), *, before: int | None = None, after: int | None = None,
+      **rest: object) -> Session:  # fmt: skip
+    return practice_session(day, level, pain_before=before, pain_after=after, **rest)  # type: ignore[arg-type]
 
 
 def usual(value: int, since: date) -> UsualPain:

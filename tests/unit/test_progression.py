@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 from dateutil import tz
 from hypothesis import event, given, settings as hsettings, strategies as st
 
-from tracker.model import CheckIn, Felt, Prescription, ProgressionRules, Session, Settings, Stability
+from tests.support import practice_session
+from tracker.model import Felt, Prescription, ProgressionRules, Session, Settings, Stability
 from tracker.progression import ADVANCING, Advice, AdviceKind, advise, level_history, pain_flags
 
 RULES = ProgressionRules()
@@ -19,30 +20,7 @@ P = Prescription
 DIAGNOSES = ("sciatica", "disc", "hernia", "arthritis", "injury", "diagnos", "strain", "sprain")
 
 
-def session(
-    day: date,
-    level: Prescription | None = P(2, 4, 0),
-    *,
-    pain_before: int | None = None,
-    pain_after: int | None = None,
-    stable: Stability | None = None,
-    felt: Felt | None = None,
-    hurt: bool = False,
-    hour: int = 8,
-    routine: str = "bridge",
-) -> Session:
-    """One session started at ``hour`` local time in Paris on ``day`` (an aware datetime)."""
-    started = datetime.combine(day, time(hour), tzinfo=PARIS)
-    return Session(
-        id=Session.new_id(),
-        routine=routine,
-        started_at=started,
-        zone="Europe/Paris",
-        local_date=day,
-        hurt=hurt,
-        checkin=CheckIn(pain_before=pain_before, pain_after=pain_after, stable=stable, felt=felt),
-        prescription=level if routine == "bridge" else None,
-    )
+session = practice_session
 
 
 def days(start: date, count: int, level: Prescription, **checkin) -> list[Session]:
