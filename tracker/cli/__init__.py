@@ -33,6 +33,13 @@ from tracker.cli.history import cmd_log, cmd_status, cmd_usual_pain
 from tracker.cli.library import cmd_check, cmd_routines
 from tracker.cli.parser import _parser
 
+
+def cmd_completion(args: argparse.Namespace, io: Io) -> int:
+    from tracker.cli.completion import completion_script
+
+    io.out.write(completion_script(args.shell, _parser()))
+    return OK
+
 COMMANDS: dict[str | None, Callable[[argparse.Namespace, Io], int]] = {
     None: cmd_app,
     "demo": cmd_demo,
@@ -43,6 +50,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, Io], int]] = {
     "routines": cmd_routines,
     "check": cmd_check,
     "usual-pain": cmd_usual_pain,
+    "completion": cmd_completion,
 }
 
 

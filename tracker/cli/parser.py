@@ -22,6 +22,7 @@ A full-screen terminal companion for a daily yoga-for-back-pain practice.
   backroll check FILE              validate a user's routine file
   backroll usual-pain N [--date D] [--note TEXT]
                                    record your usual pain after seeing a professional
+  backroll completion bash|zsh|fish   print a shell completion script
 """
 
 EPILOG = f"""\
@@ -120,6 +121,16 @@ def _parser() -> argparse.ArgumentParser:
     usual.add_argument("--date", metavar="DATE", help="the day it applies from (YYYY-MM-DD; default today)")
     usual.add_argument("--note", metavar="TEXT", default="", help="e.g. who you saw")
     usual.add_argument("--list", action="store_true", help="list the records instead")
+
+    completion = add(
+        "completion",
+        "print a shell completion script (bash, zsh or fish)",
+        "Print a completion script generated from this parser. For example:\n"
+        "  bash: backroll completion bash > ~/.local/share/bash-completion/completions/backroll\n"
+        "  zsh:  backroll completion zsh > ~/.zfunc/_backroll_bash && echo 'source ~/.zfunc/_backroll_bash' >> ~/.zshrc\n"
+        "  fish: backroll completion fish > ~/.config/fish/completions/backroll.fish",
+    )
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell")
     return parser
 
 
