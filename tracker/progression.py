@@ -66,7 +66,7 @@ latest program stability report nor any on the last practice day
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Iterable, Sequence
 
@@ -396,10 +396,10 @@ def _general(h: PracticeHistory) -> Advice:
 
     days_at = (h.today - h.since).days
     if days_at < rules.days_per_level:
-        left = rules.days_per_level - days_at
+        ready = h.since + timedelta(days=rules.days_per_level)
         requirements.append(
-            f"day {days_at + 1} at {short} (since {h.since.isoformat()}): a level is practised for a full week "
-            f"({rules.days_per_level} days) before the next step, {_plural(left, 'day')} to go"
+            f"day {days_at + 1} of {rules.days_per_level} at {short} (since {h.since.isoformat()}): a level is "
+            f"practised for a full week before the next step, which can come on {ready.isoformat()} at the earliest"
         )
     else:
         first, last = h.week_window()

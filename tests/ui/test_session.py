@@ -322,3 +322,12 @@ async def test_it_hurts_stays_one_key_away_while_typing_an_answer(home, open_ser
             assert screen.runner.status == "hurt"
             assert isinstance(app.screen, HurtNoteScreen)
     service.close()
+
+
+def test_time_left_is_minutes_and_seconds() -> None:
+    from tracker.ui.widgets.countdown import clock_text
+
+    assert clock_text(59.2, always_minutes=True) == "1:00"
+    assert clock_text(58.5, always_minutes=True) == "0:59"
+    assert clock_text(58.5) == "59"  # the big count stays a plain number
+    assert clock_text(125) == "2:05"

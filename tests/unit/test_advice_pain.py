@@ -375,3 +375,11 @@ def test_cli_usual_pain_refuses_bad_values(tmp_path: Path) -> None:
     assert "in the future" in cli(home, "usual-pain", "2", "--date", future).stderr
     listed = cli(home, "usual-pain", "--list")
     assert listed.returncode == 0 and "No usual pain recorded" in listed.stdout
+
+
+def test_a_level_week_says_its_day_and_when_the_next_step_can_come() -> None:
+    history = [s(on(i), P(2, 4, 0)) for i in range(3)] + [s(on(10 + i), P(3, 4, 0)) for i in range(7)]
+    advice = advise(history, SETTINGS, on(16))  # day 7 of the week at 3 lifts (since day 10)
+    reason = next(r for r in advice.reasons if r.startswith("day "))
+    assert reason.startswith("day 7 of 7 at 3 lifts") and f"can come on {on(17).isoformat()}" in reason
+    assert advise(history, SETTINGS, on(17)).kind is AdviceKind.ADD_LIFTS

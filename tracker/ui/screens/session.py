@@ -188,7 +188,7 @@ class SessionScreen(AppScreen["Session | None"]):
         if view.rounds > 1:
             step = f"round {view.round} of {view.rounds} · {step}"
         self._set("#session-step", step)
-        self._set("#session-left", f"{clock_text(view.session_left)} left")
+        self._set("#session-left", f"{clock_text(view.session_left, always_minutes=True)} left")  # "0:59 left", not "59 left"
         progress = round(view.progress, 3)
         if self._shown.get("progress") != progress:
             self._shown["progress"] = progress

@@ -21,10 +21,10 @@ PHASE_WORDS = {
 }
 
 
-def clock_text(seconds: float) -> str:
-    """Whole seconds left, rounded up, as S or M:SS; 0.2 s left still shows 1."""
+def clock_text(seconds: float, *, always_minutes: bool = False) -> str:
+    """Whole seconds left, rounded up, as S or M:SS (always M:SS with `always_minutes`); 0.2 s left still shows 1."""
     whole = max(0, math.ceil(seconds - 1e-9))
-    if whole < 60:
+    if whole < 60 and not always_minutes:
         return str(whole)
     return f"{whole // 60}:{whole % 60:02d}"
 
