@@ -595,3 +595,11 @@ def test_a_missing_ui_is_a_clear_message(tmp_path: Path, monkeypatch: pytest.Mon
 def test_cli_module_does_not_import_textual() -> None:
     code = "import sys, tracker.cli; print(any(m.startswith('textual') for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True).stdout.strip() == "False"
+
+
+def test_a_system_without_posix_gets_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
+    err = io.StringIO()
+    monkeypatch.setattr(os, "name", "nt")
+    code = cli.main(["status"], stdout=io.StringIO(), stderr=err)
+    monkeypatch.undo()
+    assert code == 1 and err.getvalue().count("\n") == 1 and "POSIX" in err.getvalue()

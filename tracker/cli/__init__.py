@@ -56,6 +56,9 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, Io], int]] = {
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     io = Io(stdout or sys.stdout, stderr or sys.stderr)
+    if os.name != "posix":  # the store's one-writer lock is fcntl.flock
+        io.warn("backroll: the history needs a POSIX system (Linux, macOS, a BSD); this one is not supported yet.")
+        return BAD_INPUT
     parser = _parser()
     try:
         args = parser.parse_args(argv)
