@@ -160,3 +160,20 @@ async def test_a_session_logged_from_another_terminal_shows_up(service, make, se
         await pilot.press("1")
         await settle(pilot)
         assert app.screen.query_one("#streak-digits", Digits).value == "1"
+
+
+async def test_routine_file_problems_are_said_once_per_change_and_never_over_a_session(service, make, settle, home):
+    routines = home / "routines"
+    routines.mkdir(parents=True, exist_ok=True)
+    (routines / "broken.toml").write_text("[routine]\nid = 'x'\n")
+    app = make(service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        said = [n for n in app._notifications if "routine files" in (n.title or "")]
+        assert len(said) == 1 and said[0].title.endswith("problems in your routine files")  # name missing, steps missing
+        app.refresh_views()
+        await settle(pilot)
+        assert len([n for n in app._notifications if "routine files" in (n.title or "")]) == 1
+        await pilot.press("s")
+        await settle(pilot)
+        assert not list(app._notifications)  # the session screen starts clear

@@ -273,6 +273,7 @@ class BackrollApp(App[None]):
             return
         service = self.service
         runner = runner or service.start_run(routine, self.clock)
+        self.clear_notifications()  # nothing covers the count or the it-hurts key
         self.session_screen = SessionScreen(service, routine, runner, started_at or service.now(), self.clock, **session)
         self.push_screen(self.session_screen, callback=self._session_ended)
 

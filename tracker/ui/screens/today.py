@@ -80,6 +80,7 @@ class TodayScreen(AppScreen[None]):
         super().__init__(id="today")
         self.service = service
         self.data: TodayData | None = None
+        self._announced: tuple[str, ...] = ()  # the routine-file problems last said
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -138,14 +139,22 @@ class TodayScreen(AppScreen[None]):
         if data.routines:
             ids = [row.id for row in data.routines]
             routines.highlighted = ids.index(previous) if previous in ids else 0
-        if data.content_problems:
+        self._announce_problems(data.content_problems)
+        self.app.data_loaded()
+
+    def _announce_problems(self, problems: tuple[str, ...]) -> None:
+        """Say what is wrong in the routine files once per change, never over a running session."""
+        if problems == self._announced or self.app.in_session:
+            return
+        self._announced = problems
+        if problems:
+            count = len(problems)
             self.notify(
-                "\n".join(data.content_problems[:3]),
-                title=f"{len(data.content_problems)} problem(s) in your routine files",
+                "\n".join(problems[:3]),
+                title=f"{count} problem{'s' if count != 1 else ''} in your routine files",
                 severity="warning",
                 timeout=10,
             )
-        self.app.data_loaded()
 
     def highlighted_routine(self) -> str | None:
         routines = self.query_one("#routines", OptionList)
