@@ -228,3 +228,23 @@ async def test_the_command_palette_offers_the_screen_actions(service, make, sett
         await pilot.press("y")
         await settle(pilot)
         assert "History: Undo delete" in await names()
+
+
+async def test_the_delete_question_names_the_time_and_the_undo_note_stays_in_history(service, make, settle) -> None:
+    sessions = seed(service)
+    target = sessions[2]
+    app = make(service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(app, pilot, settle)
+        screen.query_one(DataTable).focus()
+        assert screen.selected_id() == target.id
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert f"at {target.started_at.strftime('%H:%M')}?" in app.screen.question
+        await pilot.press("y")
+        await settle(pilot)
+        assert any("Press u to undo" in n.message for n in app._notifications)
+        await pilot.press("3")  # to Progress: u would not undo there, so the note goes
+        await settle(pilot)
+        assert not any("Press u to undo" in n.message for n in app._notifications)

@@ -331,3 +331,13 @@ def test_time_left_is_minutes_and_seconds() -> None:
     assert clock_text(58.5, always_minutes=True) == "0:59"
     assert clock_text(58.5) == "59"  # the big count stays a plain number
     assert clock_text(125) == "2:05"
+
+
+def test_the_count_caption_never_says_a_bare_left() -> None:
+    from types import SimpleNamespace
+
+    from tracker.ui.screens.session import count_text
+
+    hold = SimpleNamespace(question=None, phase="hold", count=None, counts=None, phase_left=90.0, unit="second")
+    assert count_text(hold) == ("1:30", "minutes to go")  # type: ignore[arg-type]
+    assert count_text(SimpleNamespace(question=None, phase="hold", count=None, counts=None, phase_left=45.0, unit="second"))[1] == "seconds to go"  # type: ignore[arg-type]

@@ -295,7 +295,8 @@ class HistoryScreen(AppScreen[None]):
         if session is None:
             self.notify("Choose a session first.", severity="warning")
             return
-        question = f"Delete the {routine_name(self.library, session.routine)} session of {session.local_date.isoformat()}?"
+        when = f"{session.local_date.isoformat()} at {session.started_at.strftime('%H:%M')}"  # a day may hold two
+        question = f"Delete the {routine_name(self.library, session.routine)} session of {when}?"
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -323,6 +324,12 @@ class HistoryScreen(AppScreen[None]):
             timeout=UNDO_SECONDS,
         )
         self.refresh_data()
+
+    def on_screen_suspend(self) -> None:
+        """Leaving History: its "Press u to undo" would be stale anywhere else (u undoes only here)."""
+        for notification in list(self.app._notifications):
+            if notification.title == "Session deleted":
+                self.app._unnotify(notification)
 
     def action_undo(self) -> None:
         if self.deleted is None:

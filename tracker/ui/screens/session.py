@@ -71,12 +71,13 @@ UNIT_NAMES = {"count": "counts", "breath": "breaths", "second": "seconds"}
 
 
 def count_text(view: RunnerView) -> tuple[str, str]:
-    """The big number and the line under it: "3" / "of 4 counts", or "45" / "seconds left"."""
+    """The big number and the line under it: "3" / "of 4 counts", or "45" / "seconds to go"."""
     if view.question or view.phase is None:
         return "", ""
     if view.counts:
         return str(view.count), f"of {view.counts} {UNIT_NAMES.get(str(view.unit), 'counts')}"
-    return clock_text(view.phase_left or 0.0), "seconds left" if (view.phase_left or 0) < 60 else "left"
+    # "1:30 / minutes to go", never a bare "left", which reads like the left side
+    return clock_text(view.phase_left or 0.0), "seconds to go" if (view.phase_left or 0) < 60 else "minutes to go"
 
 
 class SessionScreen(AppScreen["Session | None"]):
