@@ -248,3 +248,19 @@ async def test_the_delete_question_names_the_time_and_the_undo_note_stays_in_his
         await pilot.press("3")  # to Progress: u would not undo there, so the note goes
         await settle(pilot)
         assert not any("Press u to undo" in n.message for n in app._notifications)
+
+
+async def test_escape_leaves_a_filter_field_for_the_list(service, make, settle) -> None:
+    from textual.widgets import Input
+
+    seed(service)
+    app = make(service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(app, pilot, settle)
+        since = screen.query_one("#history-since", Input)
+        since.focus()
+        await pilot.press("2", "0")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.focused is screen.query_one(DataTable)
+        assert since.value == "20" and app.screen is screen

@@ -78,6 +78,7 @@ class HistoryScreen(AppScreen[None]):
         Binding("u", "undo", "Undo delete", id="history.undo"),
         Binding("c", "clear_filters", "Clear filters", id="history.clear_filters"),
         Binding("slash", "focus_filters", "Filter", show=False, id="history.filter"),
+        Binding("escape", "leave_filters", "Back to the list", show=False, id="history.leave_filters"),
     ]
 
     class Loaded(Message):
@@ -324,6 +325,10 @@ class HistoryScreen(AppScreen[None]):
             timeout=UNDO_SECONDS,
         )
         self.refresh_data()
+
+    def action_leave_filters(self) -> None:
+        """Esc in a filter field goes back to the sessions (the filters keep their values)."""
+        self.query_one("#history-table").focus()
 
     def on_screen_suspend(self) -> None:
         """Leaving History: its "Press u to undo" would be stale anywhere else (u undoes only here)."""
