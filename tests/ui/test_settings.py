@@ -121,3 +121,26 @@ async def test_revert_restores_the_saved_theme(service, make, settle) -> None:
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert app.theme == saved_theme
+
+
+async def test_leaving_with_an_unsaved_edit_warns_and_keeps_it(service, make, settle) -> None:
+    app = make(service)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_settings(app, pilot, settle)
+        screen.query_one("#tempo", Input).value = "2"
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert any(n.title == "Settings not saved" for n in app._notifications)
+        assert service.settings.tempo == 1.0  # not saved behind the person's back
+        screen = await open_settings(app, pilot, settle)
+        assert screen.query_one("#tempo", Input).value == "2"  # the edit is still there to save
+
+
+async def test_leaving_without_edits_says_nothing(service, make, settle) -> None:
+    app = make(service)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_settings(app, pilot, settle)
+        await pilot.press("1")
+        await settle(pilot)
+        assert not any(n.title == "Settings not saved" for n in app._notifications)

@@ -322,6 +322,19 @@ class SettingsScreen(AppScreen[None]):
     def _set_state(self, text: str) -> None:
         self.query_one("#settings-state", Label).update(text)
 
+    def on_screen_suspend(self) -> None:
+        """Leaving with edits not saved: say so (they stay in the form until saved or reverted)."""
+        if self.saved is None:
+            return
+        settings, errors = self.read_form()
+        if errors or settings != self.saved:
+            self.notify(
+                "Your changes in Settings are not saved yet: press 5, then ctrl+s to save or ctrl+r to revert.",
+                title="Settings not saved",
+                severity="warning",
+                timeout=8,
+            )
+
     # Save and revert ---------------------------------------------------------
 
     @on(Button.Pressed, "#settings-save")
