@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from tracker.streaks import StreakSummary
 
 
-__all__ = ["PROGRAM_ID", "Status"]
+STATUS_VERSION = 1  # of the `status --json` object; fields are only ever added
+
+__all__ = ["PROGRAM_ID", "STATUS_VERSION", "Status"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Status:
                 "message": self.advice.message,
                 "reasons": [str(r) for r in self.advice.reasons],
             },
+            "version": STATUS_VERSION,
             "usual_pain": (
                 {"value": self.usual_pain.value, "date": self.usual_pain.since.isoformat(), "note": self.usual_pain.note}
                 if self.usual_pain is not None

@@ -108,7 +108,7 @@ def test_warns_when_home_is_readable_by_others(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- status and log
 
 
-STATUS_KEYS = ["today", "current_streak", "longest_streak", "practice_days", "last_practice", "consistency", "program", "advice", "usual_pain"]
+STATUS_KEYS = ["today", "current_streak", "longest_streak", "practice_days", "last_practice", "consistency", "program", "advice", "version", "usual_pain"]
 
 
 def test_status_json_shape_on_an_empty_home(tmp_path: Path) -> None:

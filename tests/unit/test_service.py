@@ -105,6 +105,7 @@ def test_status_on_an_empty_history(service: Backroll) -> None:
         "consistency": 0.0,
         "program": {"id": "bridge", "lifts": 2, "count": 4, "hold": 0},
         "advice": {"kind": "start", "message": status.advice.message, "reasons": list(status.advice.reasons)},
+        "version": 1,
         "usual_pain": None,
     }
 
