@@ -483,7 +483,11 @@ class Store:
             self._usual, self._usual_token = usual, token
             changed = True
 
-        return self._shards.sync(shard_tokens(loc.data)) or changed
+        try:
+            on_disk = shard_tokens(loc.data)
+        except Unreadable as exc:  # a month file that is a link or a device: never left out, never replaced
+            raise self._corrupt(exc) from None
+        return self._shards.sync(on_disk) or changed
 
     def _corrupt(self, exc: Unreadable) -> StoreCorrupt:
         return corrupt_error(self.locations, exc)

@@ -220,7 +220,10 @@ def _read_summary(home: Path, *, wait: float, label: str | None) -> Summary | No
         if journal_path(loc).exists():
             return None  # an import cut short: Store.open replays it
 
-        on_disk = shard_tokens(loc.data)
+        try:
+            on_disk = shard_tokens(loc.data)
+        except Unreadable:
+            return None  # Store.open reports it
 
         path = cache_path(loc)
         cached = _read_cache(path)
