@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from tracker.content.bounds import routine_size_problem
 from tracker.content.errors import ContentError, ContentErrors, _raise_all
 from tracker.content.format import (
     MAX_FILE_BYTES,
@@ -139,6 +140,11 @@ def _read_file(
             content.routine = reader.routine(document["routine"], poses, origin)
         except _Invalid:
             pass
+        if content.routine is not None and not builtin:
+            too_large = routine_size_problem(content.routine, poses)
+            if too_large is not None:
+                reader.error(*too_large)
+                content.routine = None
     if "program" in document and builtin:
         try:
             content.program = reader.program(document["program"], poses)

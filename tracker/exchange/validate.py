@@ -300,3 +300,17 @@ def validate_document(doc: Any) -> list[str]:
     return checker.problems
 
 
+
+
+def validate_envelope(doc: Any) -> list[str]:
+    """The problems of everything but the sessions themselves (format, version, usual pain, the list)."""
+    if isinstance(doc, dict) and isinstance(doc.get("sessions"), list) and len(doc["sessions"]) <= MAX_SESSIONS:
+        return validate_document({**doc, "sessions": []})
+    return validate_document(doc)
+
+
+def session_problems(session: Any, path: str) -> list[str]:
+    """Every problem of one session (up to MAX_PROBLEMS), as 'json.path: message'; [] = valid."""
+    checker = _Checker()
+    checker.session(session, path)
+    return checker.problems
