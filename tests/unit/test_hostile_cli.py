@@ -65,3 +65,59 @@ def test_a_routine_that_would_log_more_steps_than_import_allows_is_refused_by_ch
     assert result.returncode == 1, result.stdout + result.stderr
     out = result.stdout + result.stderr
     assert f"limit is {MAX_RESULTS}" in out and "long.toml" in out and "routine.steps" in out
+
+
+BROKEN_USER_FILES = {
+    "deep-nesting.toml": '[routine]\nid = "deep"\nname = "Deep"\nsteps = ' + "[" * 1500 + "]" * 1500 + "\n",
+    "huge-float.toml": '[routine]\nid = "big"\nname = "Big"\n[[routine.steps]]\npose = "back-roll"\nkind = "rest"\nduration = '
+    + "9" * 1900 + "\n",
+    "huge-int.toml": '[routine]\nid = "big2"\nname = "Big"\nrepeats = ' + "9" * 5000 + "\n",
+}
+
+
+def test_a_broken_user_routine_file_never_stops_the_built_ins(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (home / "routines").mkdir(parents=True)
+    for name, text in BROKEN_USER_FILES.items():
+        (home / "routines" / name).write_text(text)
+    result = ok(run(home, "routines", "--json"))
+    assert "bridge" in {r["id"] for r in json.loads(result.stdout)}
+    for name in BROKEN_USER_FILES:
+        assert name in result.stderr
+    assert "Traceback" not in result.stderr
+    ok(run(home, "status"))
+    for name in BROKEN_USER_FILES:
+        checked = run(home, "check", str(home / "routines" / name))
+        assert checked.returncode == 1 and name in checked.stdout + checked.stderr
+        assert "Traceback" not in checked.stderr
+
+
+def test_check_and_import_refuse_devices_and_fifos_without_hanging(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    for special in ("/dev/zero", "/dev/urandom", str(fifo)):
+        for command in ("check", "import"):
+            result = run(home, command, special)
+            assert result.returncode == 1, (command, special, result.stderr)
+            assert special in result.stdout + result.stderr and "regular file" in result.stdout + result.stderr
+            assert "Traceback" not in result.stderr
+    assert not home.exists()
+
+
+def test_import_from_standard_input_given_on_purpose(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.unit.test_cli import ROOT
+
+    source = tmp_path / "a"
+    ok(run(source, "log", "bridge", "--date", "2025-03-01 07:30"))
+    exported = ok(run(source, "export")).stdout
+    env = {k: v for k, v in os.environ.items() if k != "BACKROLL_HOME"}
+    result = subprocess.run(
+        [sys.executable, "-m", "tracker", "--home", str(tmp_path / "b"), "import", "-"],
+        input=exported, capture_output=True, text=True, cwd=ROOT, env=env, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "added 1 session" in result.stdout
