@@ -121,3 +121,72 @@ def test_import_from_standard_input_given_on_purpose(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "added 1 session" in result.stdout
+
+
+def _export_with(tmp_path: Path, **changes: object) -> Path:
+    """A real export of one logged session, with `changes` made to that session."""
+    source = tmp_path / "source"
+    if not source.exists():
+        ok(run(source, "log", "bridge", "--date", "2025-03-01 07:30", "--note", "fine"))
+    doc = json.loads(ok(run(source, "export")).stdout)
+    session = doc["sessions"][0]
+    for key, value in changes.items():
+        if key == "note":
+            session["checkin"]["note"] = value
+        else:
+            session[key] = value
+    path = tmp_path / "changed.json"
+    path.write_text(json.dumps(doc))  # ensure_ascii: a lone surrogate is written as \ud800
+    return path
+
+
+def test_a_lone_surrogate_in_an_imported_note_is_refused_with_its_path(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    result = run(home, "import", str(_export_with(tmp_path, note="a\ud800b")))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "sessions[0].checkin.note" in result.stderr and "surrogate" in result.stderr
+    assert not home.exists()  # nothing valid: nothing opened, nothing written
+
+
+def test_a_5000_digit_number_in_an_import_is_named_by_its_json_path(tmp_path: Path) -> None:
+    path = _export_with(tmp_path)
+    path.write_text(path.read_text().replace('"duration": ', '"duration": ' + "9" * 5000 + ", \"x\": ", 1))
+    result = run(tmp_path / "home", "import", str(path))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "sessions[0].duration" in result.stderr
+
+
+def test_odd_bytes_in_note_are_refused_in_one_sentence(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    ok(run(home, "log", "bridge", "--date", "2025-03-01 07:30"))
+    before = snapshot(home)
+    result = run(home, "log", "bridge", "--date", "2025-03-02 07:30", "--note", "bad\udcffbyte")  # argv: surrogateescape
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "--note" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert snapshot(home) == before
+
+
+def test_dates_at_the_edges_of_the_calendar_are_refused_not_tracebacks(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    ok(run(home, "log", "bridge", "--date", "2025-03-01 07:30"))
+    before = snapshot(home)
+    for args in (
+        ("log", "bridge", "--date", "0001-01-01"), ("log", "bridge", "--date", "0001-01-01 00:10"),
+        ("log", "bridge", "--date", "9999-12-31 23:59"), ("status", "--today", "0001-01-01"),
+        ("status", "--today", "9999-12-31"), ("usual-pain", "3", "--date", "0001-01-02"),
+    ):  # fmt: skip
+        result = run(home, *args)
+        assert result.returncode == 1, (args, result.stderr)
+        assert "Traceback" not in result.stderr and "outside the days" in result.stderr, (args, result.stderr)
+    assert snapshot(home) == before
+
+
+def test_status_far_in_the_future_is_quick(tmp_path: Path) -> None:
+    import time
+
+    home = tmp_path / "home"
+    ok(run(home, "log", "bridge", "--date", "2025-03-01 07:30"))
+    started = time.monotonic()
+    result = ok(run(home, "status", "--today", "9000-12-30", "--json"))
+    assert time.monotonic() - started < 5
+    assert json.loads(result.stdout)

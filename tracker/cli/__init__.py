@@ -25,6 +25,7 @@ from tracker.cli.common import (
     USAGE,
     Io,
     Refused,
+    check_text,
     parse_day,
     parse_moment,
 )
@@ -61,6 +62,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
     from tracker.store import StoreCorrupt, StoreError, StoreLocked
 
     try:
+        check_text(args)
         return COMMANDS[args.command](args, io)
     except Refused as refused:
         io.warn(f"backroll: {refused}")

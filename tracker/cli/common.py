@@ -67,9 +67,37 @@ def _warn_backup(service: Any, io: Io) -> None:
 
 def parse_day(text: str, option: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise Refused(f"{option} {text!r} is not a date; use YYYY-MM-DD.") from None
+    return within_days(day, option, text)
+
+
+def within_days(day: date, option: str, text: str) -> date:
+    """`day`, or Refused when it is outside the days Backroll keeps (tracker.model.limits)."""
+    from tracker.model.limits import FIRST_DAY, LAST_DAY
+
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise Refused(f"{option} {text!r} is outside the days Backroll keeps ({FIRST_DAY} to {LAST_DAY}).")
+    return day
+
+
+def check_text(args: argparse.Namespace) -> None:
+    """Refuse a text option holding bytes that are not UTF-8 (argv arrives surrogate-escaped) or a lone surrogate."""
+    for name, value in vars(args).items():
+        if name in PATH_OPTIONS or not isinstance(value, str):
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            option = name if name in ("routine", "file", "value", "command") else "--" + name.replace("_", "-")
+            raise Refused(
+                f"{option} is not valid UTF-8 text (an odd byte or code point at character {error.start + 1}); "
+                "retype it or check the terminal's encoding."
+            ) from None
+
+
+PATH_OPTIONS = frozenset({"home", "file", "output"})  # paths may hold any bytes the file system allows
 
 
 def parse_moment(text: str, service: Any) -> datetime:
@@ -85,7 +113,13 @@ def parse_moment(text: str, service: Any) -> datetime:
         parsed = dateparser.parse(text, default=now.replace(tzinfo=None, second=0, microsecond=0))
     except (ValueError, OverflowError, dateparser.ParserError):
         raise Refused(f"--date {text!r} is not a date and time I can read; try 2025-03-01 or '2025-03-01 07:30'.") from None
-    return parsed if parsed.tzinfo is not None else service.localize(parsed)
+    within_days(parsed.date(), "--date", text)
+    try:
+        moment = parsed if parsed.tzinfo is not None else service.localize(parsed)
+        within_days(moment.date(), "--date", text)
+        return moment
+    except (ValueError, OverflowError):
+        raise Refused(f"--date {text!r} is not a date and time I can read; try 2025-03-01 or '2025-03-01 07:30'.") from None
 
 
 def _in_range(value: int | None, option: str, low: int, high: int) -> None:

@@ -127,6 +127,26 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+class HugeNumber:
+    """A whole number too long for any field (int() refuses over 4300 digits): kept as its text,
+    so the validator names its JSON path instead of the parser failing the whole file."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"HugeNumber({len(self.text)} characters)"
+
+
+HUGE_DIGITS = 100
+
+
+def _parse_int(text: str) -> Any:
+    return HugeNumber(text) if len(text) > HUGE_DIGITS else int(text)
+
+
 def parse_json(data: bytes, limit: int = MAX_BYTES) -> Any:
     """Strict JSON: UTF-8, no NaN/Infinity, no repeated keys, bounded size and nesting."""
     if len(data) > limit:
@@ -136,7 +156,9 @@ def parse_json(data: bytes, limit: int = MAX_BYTES) -> Any:
     except UnicodeDecodeError:
         raise ImportRefused("The file is not UTF-8 text, so it is not a Backroll export.") from None
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_refuse_constant)
+        return json.loads(
+            text, object_pairs_hook=_no_duplicate_keys, parse_constant=_refuse_constant, parse_int=_parse_int
+        )
     except RecursionError:
         raise ImportRefused("The file is nested too deeply to be a Backroll export.") from None
     except _DuplicateKey as error:
