@@ -190,3 +190,64 @@ def test_status_far_in_the_future_is_quick(tmp_path: Path) -> None:
     result = ok(run(home, "status", "--today", "9000-12-30", "--json"))
     assert time.monotonic() - started < 5
     assert json.loads(result.stdout)
+
+
+def test_a_home_that_is_a_file_cannot_be_opened_exit_3_naming_it(tmp_path: Path) -> None:
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("mine")
+    for home in (a_file, a_file / "below"):
+        for args in (("status",), ("export",), ("log", "bridge")):
+            result = run(None, *args, env={"BACKROLL_HOME": str(home)})
+            assert result.returncode == 3, (home, args, result.stderr)
+            assert str(a_file) in result.stderr and "not a folder" in result.stderr
+            assert "Traceback" not in result.stderr
+    assert a_file.read_text() == "mine"
+
+
+def test_a_posix_tz_is_mapped_and_an_unknown_one_is_said_once(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    ok(run(home, "log", "bridge", "--date", "2025-03-01 07:30", zone="UTC+3"))
+    session = json.loads(ok(run(home, "export", zone="UTC+3")).stdout)["sessions"][0]
+    assert session["zone"] == "Etc/GMT+3" and session["started_at"].endswith("-03:00")  # POSIX: 3 hours west
+    result = ok(run(home, "status", zone="EST5EDT,M3.2.0,M11.1.0"))
+    assert result.stderr.count("is not a time zone Backroll understands") == 1
+
+
+def test_export_to_a_full_device_is_one_sentence(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.unit.test_cli import ROOT
+
+    home = tmp_path / "home"
+    ok(run(home, "log", "bridge", "--date", "2025-03-01 07:30"))
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "tracker", "--home", str(home), "export"],
+            stdout=full, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=60,
+        )
+    assert result.returncode == 1 and "standard output" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_unexpected_error_is_one_line_and_a_private_crash_report(tmp_path: Path) -> None:
+    import io
+    import stat
+
+    from tracker import cli
+
+    class Exploding(io.StringIO):  # an output stream that fails in a way no command expects
+        def write(self, text: str) -> int:
+            raise RuntimeError("the terminal went away in an odd way")
+
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    err = io.StringIO()
+    code = cli.main(["--home", str(home), "export", "--schema"], stdout=Exploding(), stderr=err)
+    assert code == 4
+    lines = err.getvalue().strip().splitlines()
+    assert len(lines) == 1 and "RuntimeError" in lines[0] and "Traceback" not in lines[0]
+    reports = list((home / "crash-reports").iterdir())
+    assert len(reports) == 1 and str(reports[0]) in lines[0]
+    assert stat.S_IMODE(reports[0].stat().st_mode) == 0o600
+    assert stat.S_IMODE((home / "crash-reports").stat().st_mode) == 0o700
+    assert "the terminal went away" in reports[0].read_text()

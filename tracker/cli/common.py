@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import stat
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -15,6 +16,10 @@ OK, BAD_INPUT, USAGE, CANNOT_OPEN = 0, 1, 2, 3
 
 class Refused(Exception):
     """Bad input or a refusal: exit 1 with this one sentence on stderr."""
+
+
+class CannotOpen(Exception):
+    """The data home cannot be opened (a file where the folder should be...): exit 3 with this sentence."""
 
 
 @dataclass
@@ -45,10 +50,32 @@ def _warn_wide_home(home: Path, io: Io) -> None:
         pass
 
 
+def check_home(home: Path) -> None:
+    """CannotOpen when the home, or the nearest part of its path that exists, is not a folder."""
+    probe = home
+    while True:
+        try:
+            st = probe.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            if probe.parent == probe:
+                return
+            probe = probe.parent
+            continue
+        except OSError as error:
+            raise CannotOpen(f"Cannot open the data home {home}: {error.strerror or error}.") from None
+        if not stat.S_ISDIR(st.st_mode):
+            where = "it is" if probe == home else f"{probe} is"
+            raise CannotOpen(
+                f"Cannot open the data home {home}: {where} a file, not a folder; choose a folder with --home or BACKROLL_HOME."
+            )
+        return
+
+
 def _service(args: argparse.Namespace, io: Io) -> Any:
     from tracker.service import Backroll
 
     home = _home(args)
+    check_home(home)
     _warn_wide_home(home, io)
     return Backroll(home)
 

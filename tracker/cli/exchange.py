@@ -42,8 +42,13 @@ def _emit(text: str, output: str | None, io: Io) -> int:
     from tracker.exchange import write_private
 
     if not output or output == "-":
-        io.out.write(text)
-        io.out.flush()
+        try:
+            io.out.write(text)
+            io.out.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:  # `export > /dev/full`
+            raise Refused(f"cannot write to standard output: {error.strerror or error}.") from None
         return OK
     path = Path(output).expanduser()
     if path.is_dir():
