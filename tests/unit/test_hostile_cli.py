@@ -251,3 +251,37 @@ def test_an_unexpected_error_is_one_line_and_a_private_crash_report(tmp_path: Pa
     assert stat.S_IMODE(reports[0].stat().st_mode) == 0o600
     assert stat.S_IMODE((home / "crash-reports").stat().st_mode) == 0o700
     assert "the terminal went away" in reports[0].read_text()
+
+
+def test_export_o_writes_to_what_the_path_is_and_never_swaps_it(tmp_path: Path) -> None:
+    import stat
+    import threading
+
+    home = tmp_path / "home"
+    ok(run(home, "log", "bridge", "--date", "2025-03-01 07:30"))
+    # A symlink: its target is written atomically, the link stays.
+    target = tmp_path / "real.json"
+    target.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    ok(run(home, "export", "-o", str(link)))
+    assert link.is_symlink() and json.loads(target.read_text())["sessions"]
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    # A character device: written through, still a device.
+    ok(run(home, "export", "-o", "/dev/null"))
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    # A FIFO with a reader: written through, still a FIFO.
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(open(fifo, "rb").read()))
+    reader.start()
+    ok(run(home, "export", "-o", str(fifo)))
+    reader.join(timeout=30)
+    assert json.loads(received[0])["sessions"] and stat.S_ISFIFO(os.stat(fifo).st_mode)
+    # A FIFO nobody reads: refused at once, not a hang.
+    lonely = tmp_path / "lonely"
+    os.mkfifo(lonely)
+    result = run(home, "export", "-o", str(lonely))
+    assert result.returncode == 1 and "no program is reading" in result.stderr
+    assert stat.S_ISFIFO(os.stat(lonely).st_mode)
