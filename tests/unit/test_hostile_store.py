@@ -84,3 +84,70 @@ def test_a_backup_cut_short_by_a_full_disk_is_removed_and_the_save_goes_through(
     assert store.backup_error is not None and store.backup_error.errno == errno.ENOSPC
     assert not list((home / "backups").glob(".partial-*"))  # the half-made backup gave its space back
     assert len(Store.open(home).sessions()) == 3
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A real 2 MB tmpfs (needs root; skipped elsewhere), unmounted afterwards."""
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (not root)")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def _fill(folder: Path) -> None:
+    with open(folder / "filler", "wb") as f:
+        try:
+            while True:
+                f.write(b"\0" * 65536)
+                f.flush()
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC
+
+
+@pytest.mark.parametrize("condition", ["full", "read-only"])
+def test_an_import_cut_short_reads_and_exports_on_a_full_or_read_only_disk(small_disk: Path, condition: str) -> None:
+    import subprocess
+
+    from tests.unit.test_cli import ok, run
+
+    home = small_disk / "home"
+    store = Store.open(home)
+    store.add(make_session(0, day=date(2024, 5, 1)))
+    calls = []
+
+    def journal_then_full(fd: int, data: bytes) -> None:  # the journal (commit point) fits, the months do not
+        calls.append(len(data))
+        if len(calls) > 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        os.write(fd, data)
+
+    store._write_bytes = journal_then_full
+    imported = [make_session(i, day=date(2024, 6, i)) for i in range(1, 4)]
+    with pytest.raises(Exception):
+        store.merge(imported, [])
+    store.close()
+    assert (home / "data" / "merge-journal.json").exists()
+    if condition == "full":
+        _fill(small_disk)
+    else:
+        subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    def history() -> dict[Path, bytes]:  # the lock file's record is rewritten in place by design
+        return {p: p.read_bytes() for p in home.rglob("*") if p.is_file() and p.name != "backroll.lock"}
+
+    before = history()
+    status = ok(run(home, "status"))
+    assert "Traceback" not in status.stderr
+    exported = json.loads(ok(run(home, "export")).stdout)["sessions"]
+    assert {s["id"] for s in exported} >= {s.id for s in imported}  # the journal's sessions, read in memory
+    assert len(exported) == 4
+    logged = run(home, "log", "bridge", "--date", "2024-06-20 07:30")
+    assert logged.returncode == 1 and "Traceback" not in logged.stderr  # a write says why, in one sentence
+    assert history() == before
