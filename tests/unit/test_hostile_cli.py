@@ -285,3 +285,12 @@ def test_export_o_writes_to_what_the_path_is_and_never_swaps_it(tmp_path: Path) 
     result = run(home, "export", "-o", str(lonely))
     assert result.returncode == 1 and "no program is reading" in result.stderr
     assert stat.S_ISFIFO(os.stat(lonely).st_mode)
+
+
+def test_a_huge_number_nested_in_the_envelope_is_a_message_not_a_crash(tmp_path: Path) -> None:
+    """Found by the fuzzer (tests/reliability/hostile.py): _show could not print a HugeNumber inside a list."""
+    path = tmp_path / "nested.json"
+    path.write_text('{"format": [' + "9" * 5000 + '], "version": 2, "sessions": []}')
+    result = run(tmp_path / "home", "import", str(path))
+    assert result.returncode == 1 and "Traceback" not in result.stderr and "unexpected" not in result.stderr
+    assert "format: must be 'backroll.history'" in result.stderr and "5000 digits" in result.stderr

@@ -307,7 +307,10 @@ def _kind(value: Any) -> str:
 def _show(value: Any) -> str:
     if isinstance(value, HugeNumber):
         return _kind(value)
-    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, float) or math.isfinite(value) else str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        text = str(value)
+    else:  # a HugeNumber inside a list or an object is shown by its kind
+        text = json.dumps(value, ensure_ascii=False, default=_kind)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
