@@ -133,10 +133,20 @@ class Backroll:
             with self._store_mutex:
                 store = self._store
                 if store is None:
-                    from tracker.store import Store
-
-                    store = self._store = Store.open(self.home, wait=self._store_wait, label=self._label, today=self.today)
+                    store = self._store = self._open_store()
         return store
+
+    def _open_store(self) -> Store:
+        """Store.open; where nothing can be written (read-only, full), the history opened for reading only."""
+        from tracker.store import Store
+        from tracker.store.readonly import CANNOT_WRITE, open_read_only
+
+        try:
+            return Store.open(self.home, wait=self._store_wait, label=self._label, today=self.today)
+        except StoreWriteError as error:
+            if error.errno not in CANNOT_WRITE:
+                raise
+            return open_read_only(self.home, error, wait=self._store_wait, label=self._label, today=self.today)
 
     def refresh_history(self) -> bool:
         """Pick up sessions another process saved (`backroll log`, an import) since we last read.

@@ -191,6 +191,8 @@ def current_streak(days: set[date], today: date, settings: Settings) -> int:
             misses[week] += 1
             if misses[week] > allowance:
                 break
+        if day == date.min:
+            break
         day -= ONE_DAY
     return count
 
@@ -235,6 +237,16 @@ def consistency(
             score = 0.0
             day = max(day + ONE_DAY, week_start(practice[index]))
             continue
+        if index >= len(practice) and day.weekday() == 6 and day < end:
+            # After the last practice day every whole week is alike: decay it arithmetically, so
+            # `status --today` far ahead takes no longer than today's (bounded, not one step a day).
+            weeks = (end - day).days // 7
+            if weeks:
+                missed = sum(1 for weekday in range(7) if weekday not in rest)
+                score *= keep ** (max(0, missed - allowance) * weeks)
+                day += timedelta(days=7 * weeks)
+                if score < 1e-12:
+                    return 0.0
         day += ONE_DAY
     return min(1.0, max(0.0, score))
 

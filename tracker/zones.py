@@ -14,12 +14,16 @@ No Textual here (see the import-linter contract in pyproject.toml).
 from __future__ import annotations
 
 import os
+import re
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-__all__ = ["local_zone_name", "valid_zone", "zone_of", "zone_for"]
+__all__ = ["local_zone_name", "posix_zone", "tz_problem", "valid_zone", "zone_of", "zone_for"]
+
+# A POSIX TZ without daylight rules: a name (or <+03>) and whole hours west of UTC, e.g. UTC+3, EST5, <+03>-3.
+_POSIX_FIXED = re.compile(r"^(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{1,16}>)([+-]?)(\d{1,2})$")
 
 
 @cache
@@ -44,6 +48,9 @@ def local_zone_name(environ: dict[str, str] | None = None, localtime: Path = Pat
             name = name.split("zoneinfo/", 1)[1]
         if valid_zone(name):
             return name
+        mapped = posix_zone(name)
+        if mapped is not None:
+            return mapped
     try:
         target = os.readlink(localtime)
     except OSError:
@@ -59,6 +66,35 @@ def local_zone_name(environ: dict[str, str] | None = None, localtime: Path = Pat
     if valid_zone(name):
         return name
     return "UTC"
+
+
+def posix_zone(tz: str) -> str | None:
+    """The IANA zone for a POSIX TZ with a fixed offset (`UTC+3` is 3 hours west: Etc/GMT+3), else None."""
+    match = _POSIX_FIXED.match(tz.strip())
+    if match is None:
+        return None
+    hours = int(match.group(2))
+    west = hours if match.group(1) != "-" else -hours
+    if not -14 <= west <= 12:
+        return None
+    return "UTC" if west == 0 else f"Etc/GMT{west:+d}"
+
+
+def tz_problem(environ: dict[str, str] | None = None) -> str | None:
+    """One sentence when $TZ is set but names no zone Backroll can use (then the machine's zone is used)."""
+    env = os.environ if environ is None else environ
+    tz = env.get("TZ", "").strip()
+    if not tz:
+        return None
+    name = tz.lstrip(":")
+    if "zoneinfo/" in name:
+        name = name.split("zoneinfo/", 1)[1]
+    if valid_zone(name) or posix_zone(name) is not None:
+        return None
+    return (
+        f"TZ={tz[:60]!r} is not a time zone Backroll understands (use a name like Europe/Paris); "
+        f"using {local_zone_name({})} instead"
+    )
 
 
 def zone_of(moment: datetime) -> str | None:

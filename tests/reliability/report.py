@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: `reliability` is a package
 
-from reliability import scenarios, session_kills  # noqa: E402
+from reliability import hostile, scenarios, session_kills  # noqa: E402
 
 FULL = {
     "kill_writers": dict(kills=1000),
@@ -34,6 +34,7 @@ FULL = {
     "privacy": dict(),
     "session_kills": dict(kills=120),
     "terminal_closes": dict(runs=10),
+    "hostile_fuzz": dict(examples=300),
 }
 QUICK = {
     "kill_writers": dict(kills=100),
@@ -44,9 +45,14 @@ QUICK = {
     "properties": dict(max_examples=10),
     "session_kills": dict(kills=10),
     "terminal_closes": dict(runs=2),
+    "hostile_fuzz": dict(examples=20),
 }
-SEEDED = {"kill_writers", "kill_imports", "kill_backups", "runner_clock_jumps", "properties", "session_kills", "terminal_closes"}
-SCENARIOS = {"session_kills": session_kills.session_kills, "terminal_closes": session_kills.terminal_closes}  # scenarios kept outside scenarios.py
+SEEDED = {"kill_writers", "kill_imports", "kill_backups", "runner_clock_jumps", "properties", "session_kills", "terminal_closes", "hostile_fuzz"}
+SCENARIOS = {
+    "session_kills": session_kills.session_kills,
+    "terminal_closes": session_kills.terminal_closes,
+    "hostile_fuzz": hostile.fuzz,
+}  # scenarios kept outside scenarios.py
 
 
 def table(tallies: list[scenarios.Tally], markdown: bool) -> str:

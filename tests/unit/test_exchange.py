@@ -329,9 +329,11 @@ def test_deep_nesting_is_refused_without_crashing() -> None:
         exchange.parse_json(b"[" * 200_000 + b"]" * 200_000)
 
 
-def test_huge_numbers_are_refused() -> None:
-    with pytest.raises(ImportRefused):
-        exchange.parse_json(b'{"a": ' + b"9" * 100_000 + b"}")
+def test_huge_numbers_are_refused_naming_their_path() -> None:
+    doc = exchange.parse_json(b'{"format": "backroll.history", "version": ' + b"9" * 100_000 + b"}")
+    with pytest.raises(ImportRefused) as caught:
+        exchange.sessions_from_document(doc)  # parsed (int() refuses over 4300 digits), then named by path
+    assert caught.value.problems[0].startswith("version: ") and "100000 digits" in caught.value.problems[0]
 
 
 def test_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:

@@ -1,7 +1,10 @@
 """The `backroll` command: no subcommand opens the app; the subcommands script the history.
 
 Exit codes: 0 ok; 1 bad input or refused (one plain sentence on stderr,
-nothing written); 2 usage; 3 the data cannot be opened (corrupt or locked).
+nothing written; `import` also when it refused some sessions and imported the
+others); 2 usage; 3 the data cannot be opened (corrupt, locked, or the home is
+not a folder); 4 an unexpected error (one line on stderr naming a crash
+report written 0600 under <home>/crash-reports or the temp folder).
 
 Textual is imported only inside `open_app`, so every other command starts
 fast and the core stays free of the UI. One module per group of commands:
@@ -24,7 +27,9 @@ from tracker.cli.common import (
     OK,
     USAGE,
     Io,
+    CannotOpen,
     Refused,
+    check_text,
     parse_day,
     parse_moment,
 )
@@ -32,6 +37,7 @@ from tracker.cli.exchange import cmd_export, cmd_import
 from tracker.cli.history import cmd_log, cmd_status, cmd_usual_pain
 from tracker.cli.library import cmd_check, cmd_routines
 from tracker.cli.parser import _parser
+from tracker.paths import resolve_home
 
 
 def cmd_completion(args: argparse.Namespace, io: Io) -> int:
@@ -71,11 +77,20 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
 
     from tracker.store import StoreCorrupt, StoreError, StoreLocked
 
+    from tracker.zones import tz_problem
+
+    problem = tz_problem()
+    if problem is not None and args.command is not None:
+        io.warn(f"warning: {problem}.")
     try:
+        check_text(args)
         return COMMANDS[args.command](args, io)
     except Refused as refused:
         io.warn(f"backroll: {refused}")
         return BAD_INPUT
+    except CannotOpen as error:
+        io.warn(f"backroll: {error}")
+        return CANNOT_OPEN
     except (StoreCorrupt, StoreLocked) as error:
         io.warn(f"backroll: {error}")
         return CANNOT_OPEN
@@ -93,6 +108,23 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
     except KeyboardInterrupt:
         io.warn("backroll: interrupted.")
         return 130
+    except Exception as error:  # noqa: BLE001 - the last line of defence: one line and a crash report
+        return _crashed(error, args, io)
+
+
+def _crashed(error: Exception, args: argparse.Namespace, io: Io) -> int:
+    from tracker.cli.crash import CRASH, one_line, write_report
+
+    try:
+        home = resolve_home(getattr(args, "home", None))
+    except Exception:  # noqa: BLE001
+        home = None
+    report = write_report(error, home, list(sys.argv))
+    try:
+        io.warn(one_line(error, report))
+    except Exception:  # noqa: BLE001 - stderr itself may be what failed
+        pass
+    return CRASH
 
 
 def run() -> None:

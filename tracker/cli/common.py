@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import stat
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -15,6 +16,10 @@ OK, BAD_INPUT, USAGE, CANNOT_OPEN = 0, 1, 2, 3
 
 class Refused(Exception):
     """Bad input or a refusal: exit 1 with this one sentence on stderr."""
+
+
+class CannotOpen(Exception):
+    """The data home cannot be opened (a file where the folder should be...): exit 3 with this sentence."""
 
 
 @dataclass
@@ -45,10 +50,32 @@ def _warn_wide_home(home: Path, io: Io) -> None:
         pass
 
 
+def check_home(home: Path) -> None:
+    """CannotOpen when the home, or the nearest part of its path that exists, is not a folder."""
+    probe = home
+    while True:
+        try:
+            st = probe.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            if probe.parent == probe:
+                return
+            probe = probe.parent
+            continue
+        except OSError as error:
+            raise CannotOpen(f"Cannot open the data home {home}: {error.strerror or error}.") from None
+        if not stat.S_ISDIR(st.st_mode):
+            where = "it is" if probe == home else f"{probe} is"
+            raise CannotOpen(
+                f"Cannot open the data home {home}: {where} a file, not a folder; choose a folder with --home or BACKROLL_HOME."
+            )
+        return
+
+
 def _service(args: argparse.Namespace, io: Io) -> Any:
     from tracker.service import Backroll
 
     home = _home(args)
+    check_home(home)
     _warn_wide_home(home, io)
     return Backroll(home)
 
@@ -67,9 +94,37 @@ def _warn_backup(service: Any, io: Io) -> None:
 
 def parse_day(text: str, option: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise Refused(f"{option} {text!r} is not a date; use YYYY-MM-DD.") from None
+    return within_days(day, option, text)
+
+
+def within_days(day: date, option: str, text: str) -> date:
+    """`day`, or Refused when it is outside the days Backroll keeps (tracker.model.limits)."""
+    from tracker.model.limits import FIRST_DAY, LAST_DAY
+
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise Refused(f"{option} {text!r} is outside the days Backroll keeps ({FIRST_DAY} to {LAST_DAY}).")
+    return day
+
+
+def check_text(args: argparse.Namespace) -> None:
+    """Refuse a text option holding bytes that are not UTF-8 (argv arrives surrogate-escaped) or a lone surrogate."""
+    for name, value in vars(args).items():
+        if name in PATH_OPTIONS or not isinstance(value, str):
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            option = name if name in ("routine", "file", "value", "command") else "--" + name.replace("_", "-")
+            raise Refused(
+                f"{option} is not valid UTF-8 text (an odd byte or code point at character {error.start + 1}); "
+                "retype it or check the terminal's encoding."
+            ) from None
+
+
+PATH_OPTIONS = frozenset({"home", "file", "output"})  # paths may hold any bytes the file system allows
 
 
 def parse_moment(text: str, service: Any) -> datetime:
@@ -85,7 +140,13 @@ def parse_moment(text: str, service: Any) -> datetime:
         parsed = dateparser.parse(text, default=now.replace(tzinfo=None, second=0, microsecond=0))
     except (ValueError, OverflowError, dateparser.ParserError):
         raise Refused(f"--date {text!r} is not a date and time I can read; try 2025-03-01 or '2025-03-01 07:30'.") from None
-    return parsed if parsed.tzinfo is not None else service.localize(parsed)
+    within_days(parsed.date(), "--date", text)
+    try:
+        moment = parsed if parsed.tzinfo is not None else service.localize(parsed)
+        within_days(moment.date(), "--date", text)
+        return moment
+    except (ValueError, OverflowError):
+        raise Refused(f"--date {text!r} is not a date and time I can read; try 2025-03-01 or '2025-03-01 07:30'.") from None
 
 
 def _in_range(value: int | None, option: str, low: int, high: int) -> None:

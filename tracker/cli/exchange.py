@@ -42,8 +42,13 @@ def _emit(text: str, output: str | None, io: Io) -> int:
     from tracker.exchange import write_private
 
     if not output or output == "-":
-        io.out.write(text)
-        io.out.flush()
+        try:
+            io.out.write(text)
+            io.out.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:  # `export > /dev/full`
+            raise Refused(f"cannot write to standard output: {error.strerror or error}.") from None
         return OK
     path = Path(output).expanduser()
     if path.is_dir():
@@ -56,6 +61,10 @@ def _emit(text: str, output: str | None, io: Io) -> int:
 
 
 def cmd_import(args: argparse.Namespace, io: Io) -> int:
+    """Import what is valid; each refused session is named with its JSON path and the exit code is 1.
+
+    A file that is not an export at all (or whose envelope is wrong) imports nothing, exit 1.
+    """
     from tracker import exchange
 
     try:
@@ -68,6 +77,12 @@ def cmd_import(args: argparse.Namespace, io: Io) -> int:
         for problem in refused.problems:
             io.warn(f"{args.file}: {problem}")
         return BAD_INPUT
+    for _, problems in history.refused:
+        for problem in problems:
+            io.warn(f"{args.file}: {problem}")
+    if history.refused and not history.sessions and not history.usual_pain:
+        io.warn(f"{args.file}: imported 0, refused {len(history.refused)}: nothing was imported.")
+        return BAD_INPUT
     with _service(args, io) as service:
         report = exchange.import_sessions(
             service.store, history.sessions, dry_run=args.dry_run, usual_pain=history.usual_pain
@@ -76,6 +91,8 @@ def cmd_import(args: argparse.Namespace, io: Io) -> int:
     io.print(f"{args.file}: {report.summary()}" + (" (dry run: nothing written)" if args.dry_run else "."))
     for session, reason in report.rejected:
         io.warn(f"{args.file}: rejected {session.id} ({session.routine}, {session.local_date.isoformat()}): {reason}")
+    if history.refused:
+        verb = "would import" if args.dry_run else "imported"
+        io.warn(f"{args.file}: {verb} {len(report.added)}, refused {len(history.refused)} (each named above).")
+        return BAD_INPUT
     return OK
-
-

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from tracker.content.bounds import routine_size_problem
 from tracker.content.errors import ContentError, ContentErrors, _raise_all
 from tracker.content.format import (
     MAX_FILE_BYTES,
@@ -38,17 +41,35 @@ class _FileContent:
 
 
 def _read_text(path: Path) -> str:
-    """The file's text; ContentError when it is too large, unreadable or not UTF-8."""
+    """The file's text; ContentError when it is too large, unreadable, not a regular file or not UTF-8.
+
+    What is read is capped (not what stat says: /dev/zero has a size of 0), and
+    only a regular file is opened, so a FIFO or a device never blocks or floods.
+    """
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError as exc:
         raise ContentError(path, None, "", f"cannot read the file: {exc.strerror or exc}") from None
-    if size > MAX_FILE_BYTES:
-        raise ContentError(path, None, "", f"the file is too large: {size} bytes, at most {MAX_FILE_BYTES} (1 MB)")
+    if not stat.S_ISREG(st.st_mode):
+        what = "a folder" if stat.S_ISDIR(st.st_mode) else "a pipe, a device or a socket"
+        raise ContentError(path, None, "", f"not a regular file ({what}); give a .toml file")
+    if st.st_size > MAX_FILE_BYTES:
+        raise ContentError(path, None, "", f"the file is too large: {st.st_size} bytes, at most {MAX_FILE_BYTES} (1 MB)")
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped since the stat
+                raise ContentError(path, None, "", "not a regular file; give a .toml file")
+            chunks: list[bytes] = []
+            size = 0
+            while size <= MAX_FILE_BYTES and (chunk := os.read(fd, MAX_FILE_BYTES + 1 - size)):
+                chunks.append(chunk)
+                size += len(chunk)
+        finally:
+            os.close(fd)
     except OSError as exc:
         raise ContentError(path, None, "", f"cannot read the file: {exc.strerror or exc}") from None
+    data = b"".join(chunks)
     if len(data) > MAX_FILE_BYTES:  # grew since stat
         raise ContentError(path, None, "", f"the file is too large: more than {MAX_FILE_BYTES} bytes (1 MB)")
     try:
@@ -139,6 +160,11 @@ def _read_file(
             content.routine = reader.routine(document["routine"], poses, origin)
         except _Invalid:
             pass
+        if content.routine is not None and not builtin:
+            too_large = routine_size_problem(content.routine, poses)
+            if too_large is not None:
+                reader.error(*too_large)
+                content.routine = None
     if "program" in document and builtin:
         try:
             content.program = reader.program(document["program"], poses)
@@ -216,8 +242,27 @@ def load_builtin(content_dir: Path | None = None) -> Library:
     return Library(_frozen(poses), _frozen(routines), _frozen(programs), ())
 
 
+def _guarded_read(path: Path, known_poses: Mapping[str, Pose]) -> _FileContent:
+    """One user file's parse and validation; whatever goes wrong in it is a ContentError for that file.
+
+    A broken user file must never stop the built-ins: deep nesting (RecursionError), a number
+    too large for a float or for int() (OverflowError, ValueError), a file that exhausts memory.
+    """
+    try:
+        return _read_file(path, known_poses, builtin=False, origin=str(path))
+    except (RecursionError, MemoryError) as exc:
+        why = "it is nested too deeply" if isinstance(exc, RecursionError) else "it needs too much memory"
+        return _FileContent(path, "", errors=[ContentError(path, None, "", f"cannot be read: {why}")])
+    except (ValueError, OverflowError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        if isinstance(exc, ContentError):
+            return _FileContent(path, "", errors=[exc])
+        detail = str(exc)
+        detail = detail if len(detail) <= 120 else detail[:117] + "..."
+        return _FileContent(path, "", errors=[ContentError(path, None, "", f"cannot be read: {detail or type(exc).__name__}")])
+
+
 def _user_file(path: Path, base: Library) -> _FileContent:
-    content = _read_file(path, base.poses, builtin=False, origin=str(path))
+    content = _guarded_read(path, base.poses)
     if content.routine is not None and content.routine.id in base.ids():
         content.errors.append(
             _error_at(
@@ -297,7 +342,7 @@ def load_file(
         if not content.errors:
             content.errors.extend(_check_next(content, base.ids() | set(content.ids())))
     else:
-        content = _read_file(path, known_poses, builtin=False, origin=str(path))
+        content = _guarded_read(path, known_poses)
     _raise_all(content.errors)
     routines = {content.routine.id: content.routine} if content.routine else {}
     return Library(_frozen(content.poses), _frozen(routines), _frozen(), ())

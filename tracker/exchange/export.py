@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
+import os
+import stat
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
-from tracker.files import write_atomic
+from tracker.files import write_all, write_atomic
 from tracker.model import Session, UsualPain
 from tracker.exchange.format import (
     FORMAT,
@@ -157,7 +160,40 @@ def export_csv(sessions: Iterable[Session], *, steps: bool = False) -> str:
 
 
 def write_private(path: Path, text: str) -> None:
-    """Write `text` to `path` atomically (tracker.files.write_atomic), readable by the owner only."""
-    write_atomic(Path(path), text.encode("utf-8"))
+    """Write `text` to what `path` is, never swapping it for something else.
+
+    A regular file (or a new one): atomically (tracker.files.write_atomic), readable by the
+    owner only. A symlink: its target, atomically (the link stays). A FIFO or a character
+    device (/dev/null, /dev/stdout, a terminal): written through, not replaced. A folder,
+    a socket or a block device: IsADirectoryError / OSError, nothing written.
+    """
+    path = Path(path)
+    payload = text.encode("utf-8")
+    target = path
+    if path.is_symlink():
+        target = Path(os.path.realpath(path))  # a dangling link: its target is created
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        write_atomic(target, payload)
+        return
+    if stat.S_ISREG(mode):
+        write_atomic(target, payload)
+    elif stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
+        try:  # a FIFO nobody reads would block for ever: refuse it instead (ENXIO)
+            fd = os.open(target, os.O_WRONLY | os.O_CLOEXEC | os.O_NOCTTY | os.O_NONBLOCK)
+        except OSError as error:
+            if error.errno == errno.ENXIO:
+                raise OSError(errno.ENXIO, "it is a pipe that no program is reading", str(path)) from None
+            raise
+        try:
+            os.set_blocking(fd, True)
+            write_all(fd, payload)
+        finally:
+            os.close(fd)
+    elif stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "it is a folder", str(path))
+    else:
+        raise OSError(errno.EINVAL, "it is a socket or a block device, not a file Backroll writes to", str(path))
 
 

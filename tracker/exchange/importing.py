@@ -11,7 +11,10 @@ from tracker.exchange.format import (
     MAX_PROBLEMS,
 )
 from tracker.exchange.reading import ImportRefused, parse_json, read_bytes_limited
-from tracker.exchange.validate import validate_document
+from tracker.exchange.validate import session_problems, validate_document, validate_envelope
+
+Refusal = tuple[int, tuple[str, ...]]
+"""One session an import leaves out: its index in the file and its problems, each with its JSON path."""
 
 def sessions_from_document(doc: Any) -> list[Session]:
     """Validated sessions of a parsed export, duplicates (same id, same content) folded.
@@ -61,24 +64,70 @@ def usual_pain_from_document(doc: Any) -> list[UsualPain]:
     return list(records.values())
 
 
+def valid_sessions(doc: Any) -> tuple[list[Session], list[Refusal]]:
+    """The valid sessions of a parsed export, and each refused one with its problems.
+
+    ImportRefused when the file itself is wrong (not an export, another
+    version, a bad usual-pain record...): then nothing is imported at all.
+    One bad session does not block the others. Two sessions with one id and
+    different content are both refused: neither can be told to be the right one.
+    """
+    problems = validate_envelope(doc)
+    if problems:
+        raise ImportRefused(_refusal_sentence(problems), problems)
+    refused: dict[int, list[str]] = {}
+    good: dict[int, Session] = {}
+    for i, data in enumerate(doc["sessions"]):
+        found = session_problems(data, f"sessions[{i}]")
+        if not found:
+            try:
+                good[i] = Session.from_dict(data)
+                continue
+            except (ValueError, KeyError, TypeError, OverflowError) as error:  # the validator should have caught it
+                found = [f"sessions[{i}]: {error}"]
+        refused[i] = found
+    first: dict[str, int] = {}
+    for i, session in list(good.items()):
+        j = first.setdefault(session.id, i)
+        if j != i and good[j].to_dict() != session.to_dict():
+            for k in (j, i):
+                refused.setdefault(k, []).append(
+                    f"sessions[{k}].id: {session.id} appears at sessions[{j}] and sessions[{i}] with different content"
+                )
+    by_id: dict[str, Session] = {}
+    for i, session in good.items():
+        if i not in refused:
+            by_id.setdefault(session.id, session)
+    return list(by_id.values()), [(i, tuple(p)) for i, p in sorted(refused.items())]
+
+
 @dataclass(frozen=True)
 class History:
-    """What an export file holds: the sessions and the usual-pain records."""
+    """What an export file holds: the valid sessions, the usual-pain records, and the sessions refused."""
 
     sessions: list[Session]
     usual_pain: list[UsualPain]
+    refused: tuple[Refusal, ...] = ()
 
 
 def read_history(path: Path | str) -> History:
-    """Read, parse and validate an export file; ImportRefused on any problem."""
+    """Read, parse and validate an export file.
+
+    ImportRefused when the file is not a readable export; a file whose
+    envelope is right keeps its valid sessions and lists the others in `refused`.
+    """
     doc = parse_json(read_bytes_limited(path))
-    sessions = sessions_from_document(doc)  # validates the whole document first
-    return History(sessions, usual_pain_from_document(doc))
+    sessions, refused = valid_sessions(doc)
+    return History(sessions, usual_pain_from_document(doc), tuple(refused))
 
 
 def read_export(path: Path | str) -> list[Session]:
-    """The sessions of an export file (see read_history); ImportRefused on any problem."""
-    return read_history(path).sessions
+    """The sessions of an export file, all or nothing: ImportRefused on any problem."""
+    history = read_history(path)
+    if history.refused:
+        problems = [p for _, found in history.refused for p in found]
+        raise ImportRefused(_refusal_sentence(problems), problems[:MAX_PROBLEMS])
+    return history.sessions
 
 
 # --------------------------------------------------------------------------- import: merge

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import select
+import stat
+import sys
+import time
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -26,28 +30,81 @@ class ImportRefused(ValueError):
         self.problems = tuple(problems)
 
 
-def read_bytes_limited(path: Path | str, limit: int = MAX_BYTES) -> bytes:
-    """The file's bytes, refusing (before reading it all) anything over `limit`."""
+STDIN_NAMES = ("-", "/dev/stdin")
+STDIN_TIMEOUT = 30.0  # seconds a pipe given on purpose may stay silent
+
+
+def read_bytes_limited(path: Path | str, limit: int = MAX_BYTES, *, timeout: float = STDIN_TIMEOUT) -> bytes:
+    """The file's bytes, refusing anything over `limit` (counted as read: /dev/zero says its size is 0).
+
+    Only a regular file is read, opened without blocking, so a FIFO or a device never hangs
+    or floods; the exception is standard input given on purpose ("-" or /dev/stdin), read
+    with a timeout when it stays silent.
+    """
+    if str(path) in STDIN_NAMES:
+        return _read_stdin(limit, timeout)
     path = Path(path)
     try:
-        with open(path, "rb") as handle:
-            try:
-                size = os.fstat(handle.fileno()).st_size
-            except OSError:
-                size = 0
-            if size > limit:
-                raise ImportRefused(f"{path} is {size / 1_048_576:.1f} MB; the limit for an import is {limit // 1_048_576} MB.")
-            data = handle.read(limit + 1)
-    except ImportRefused:
-        raise
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
     except IsADirectoryError:
         raise ImportRefused(f"{path} is a folder, not a file.") from None
     except FileNotFoundError:
         raise ImportRefused(f"{path} does not exist.") from None
     except OSError as error:
         raise ImportRefused(f"{path} cannot be read: {error.strerror or error}.") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise ImportRefused(f"{path} is a folder, not a file.")
+        if not stat.S_ISREG(st.st_mode):
+            raise ImportRefused(
+                f"{path} is not a regular file (a pipe, a device or a socket); give an export file, or - for standard input."
+            )
+        if st.st_size > limit:
+            raise ImportRefused(f"{path} is {st.st_size / 1_048_576:.1f} MB; the limit for an import is {limit // 1_048_576} MB.")
+        data = _read_upto(fd, limit + 1)
+    except OSError as error:
+        raise ImportRefused(f"{path} cannot be read: {error.strerror or error}.") from None
+    finally:
+        os.close(fd)
     if len(data) > limit:
         raise ImportRefused(f"{path} is larger than {limit // 1_048_576} MB, the limit for an import.")
+    return data
+
+
+def _read_upto(fd: int, most: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while size < most and (chunk := os.read(fd, min(1 << 20, most - size))):
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _read_stdin(limit: int, timeout: float) -> bytes:
+    fd = sys.stdin.fileno() if sys.stdin is not None else 0
+    chunks: list[bytes] = []
+    size = 0
+    deadline = time.monotonic() + timeout
+    try:
+        while size <= limit:
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([fd], [], [], max(left, 0))
+            if not ready:
+                raise ImportRefused(
+                    f"Standard input sent nothing for {timeout:g} seconds; pipe an export into it, or give a file."
+                )
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            deadline = time.monotonic() + timeout
+    except (OSError, ValueError) as error:
+        raise ImportRefused(f"Standard input cannot be read: {getattr(error, 'strerror', None) or error}.") from None
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise ImportRefused(f"Standard input holds more than {limit // 1_048_576} MB, the limit for an import.")
     return data
 
 
@@ -70,6 +127,26 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+class HugeNumber:
+    """A whole number too long for any field (int() refuses over 4300 digits): kept as its text,
+    so the validator names its JSON path instead of the parser failing the whole file."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"HugeNumber({len(self.text)} characters)"
+
+
+HUGE_DIGITS = 100
+
+
+def _parse_int(text: str) -> Any:
+    return HugeNumber(text) if len(text) > HUGE_DIGITS else int(text)
+
+
 def parse_json(data: bytes, limit: int = MAX_BYTES) -> Any:
     """Strict JSON: UTF-8, no NaN/Infinity, no repeated keys, bounded size and nesting."""
     if len(data) > limit:
@@ -79,7 +156,9 @@ def parse_json(data: bytes, limit: int = MAX_BYTES) -> Any:
     except UnicodeDecodeError:
         raise ImportRefused("The file is not UTF-8 text, so it is not a Backroll export.") from None
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_refuse_constant)
+        return json.loads(
+            text, object_pairs_hook=_no_duplicate_keys, parse_constant=_refuse_constant, parse_int=_parse_int
+        )
     except RecursionError:
         raise ImportRefused("The file is nested too deeply to be a Backroll export.") from None
     except _DuplicateKey as error:

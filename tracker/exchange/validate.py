@@ -10,6 +10,8 @@ from datetime import date, datetime
 from typing import Any, Sequence
 
 from tracker.model import Felt, Phase, Side, Stability
+from tracker.model.limits import FIRST_DAY, LAST_DAY
+from tracker.exchange.reading import HugeNumber
 from tracker.zones import valid_zone
 from tracker.exchange.format import (
     FORMAT,
@@ -108,6 +110,12 @@ class _Checker:
         if pattern is not None and not pattern.fullmatch(value):
             self.fail(path, f"must be {what or 'well formed'}, not {_show(value)}")
             return False
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as error:  # a lone surrogate: "\ud800" is valid JSON but not text
+                self.fail(path, f"holds a lone surrogate (U+{ord(value[error.start]):04X}) at character {error.start + 1}")
+                return False
         return True
 
     def choice(self, value: Any, path: str, choices: Sequence[Any]) -> None:
@@ -120,19 +128,27 @@ class _Checker:
         if not self.string(value, path, pattern=_INSTANT, what=what):
             return None
         try:
-            return datetime.fromisoformat(value)
+            moment = datetime.fromisoformat(value)
         except ValueError:
             self.fail(path, f"is not a real date and time: {_show(value)}")
             return None
+        if not FIRST_DAY <= moment.date() <= LAST_DAY:
+            self.fail(path, f"must fall from {FIRST_DAY} to {LAST_DAY}, not {_show(value)}")
+            return None
+        return moment
 
     def day(self, value: Any, path: str) -> date | None:
         if not self.string(value, path, pattern=_DAY, what="a date (YYYY-MM-DD)"):
             return None
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             self.fail(path, f"is not a real date: {_show(value)}")
             return None
+        if not FIRST_DAY <= day <= LAST_DAY:
+            self.fail(path, f"must be from {FIRST_DAY} to {LAST_DAY}, not {_show(value)}")
+            return None
+        return day
 
     # -- records
     def document(self, doc: Any) -> None:
@@ -271,6 +287,8 @@ def _allowed(required: Sequence[str], optional: Sequence[str]) -> frozenset[str]
 
 
 def _kind(value: Any) -> str:
+    if isinstance(value, HugeNumber):
+        return f"a number {len(value.text.lstrip('-'))} digits long"
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -287,7 +305,12 @@ def _kind(value: Any) -> str:
 
 
 def _show(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, float) or math.isfinite(value) else str(value)
+    if isinstance(value, HugeNumber):
+        return _kind(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        text = str(value)
+    else:  # a HugeNumber inside a list or an object is shown by its kind
+        text = json.dumps(value, ensure_ascii=False, default=_kind)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -300,3 +323,17 @@ def validate_document(doc: Any) -> list[str]:
     return checker.problems
 
 
+
+
+def validate_envelope(doc: Any) -> list[str]:
+    """The problems of everything but the sessions themselves (format, version, usual pain, the list)."""
+    if isinstance(doc, dict) and isinstance(doc.get("sessions"), list) and len(doc["sessions"]) <= MAX_SESSIONS:
+        return validate_document({**doc, "sessions": []})
+    return validate_document(doc)
+
+
+def session_problems(session: Any, path: str) -> list[str]:
+    """Every problem of one session (up to MAX_PROBLEMS), as 'json.path: message'; [] = valid."""
+    checker = _Checker()
+    checker.session(session, path)
+    return checker.problems

@@ -10,6 +10,15 @@ stock TinyDB writer, a bad disk) cannot damage its backups; linking the live
 files themselves would. Where links fail (FAT, another file system) it copies.
 A backup is taken before the first write of a day, under the writer lock,
 so it holds the history as it was before that day's changes.
+
+Backups are ordered by when they were really made, not by their names: each
+holds a `.made` file with a sequence number (one more than any before it), so
+a backup dated by a clock once set to 2099 does not pass for the newest, and
+pruning keeps the seven made last. A backup dated after today (by the real
+clock) always ranks below every other. Folders without the marker (older
+versions) rank by name below the marked ones.
+A backup that fails half way (a full disk) is removed at once, so it never
+holds the last free space that the save itself needs.
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -27,15 +37,34 @@ from tracker.store.storage import Unreadable, read_json
 KEEP = 7
 DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PARTIAL_PREFIX = ".partial-"
+MADE = ".made"  # the backup's sequence number: the order in which backups were really made
 
 
-def backup_days(root: Path) -> list[Path]:
-    """The complete backups, newest first."""
+def made_number(folder: Path) -> int:
+    """The sequence number in folder/.made; 0 for a backup made before the marker (or a damaged one)."""
+    try:
+        with open(folder / MADE, "rb") as f:
+            text = f.read(32)
+        return max(0, int(text.decode("ascii").strip()))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return 0
+
+
+def backup_days(root: Path, today: str | None = None) -> list[Path]:
+    """The complete backups, newest first: by the order they were made, any dated after `today` last.
+
+    `today` defaults to the real clock's date.
+    """
     try:
         names = [e.name for e in os.scandir(root) if e.is_dir(follow_symlinks=False) and DAY_RE.match(e.name)]
-    except (FileNotFoundError, NotADirectoryError):
+    except (FileNotFoundError, NotADirectoryError, PermissionError):
         return []
-    return [root / n for n in sorted(names, reverse=True)]
+    now = today or date.today().isoformat()
+
+    def rank(name: str) -> tuple[bool, int, str]:
+        return (name <= now, made_number(root / name), name)
+
+    return [root / n for n in sorted(names, key=rank, reverse=True)]
 
 
 def _copy(src: Path, dst: Path) -> None:
@@ -70,8 +99,24 @@ def take_daily(root: Path, day: str, files: Iterable[Path], keep: int = KEEP) ->
         return None
     ensure_private_dir(root)
     remove_partials(root)
-    previous = next((d for d in backup_days(root) if d.name < day), None)
+    now = max(day, date.today().isoformat())
+    days = backup_days(root, now)
+    previous = days[0] if days else None
+    number = max((made_number(d) for d in days), default=0) + 1
     partial = root / f"{PARTIAL_PREFIX}{day}"
+    try:
+        _fill(partial, sources, previous, number)
+        os.replace(partial, target)
+    except BaseException:
+        # A half-made backup must not keep the space (or the inodes) the save itself needs.
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    fsync_dir(root)
+    prune(root, keep, now)
+    return target
+
+
+def _fill(partial: Path, sources: list[Path], previous: Path | None, number: int) -> None:
     partial.mkdir(mode=PRIVATE_DIR)
     os.chmod(partial, PRIVATE_DIR)
     for src in sources:
@@ -87,11 +132,13 @@ def take_daily(root: Path, day: str, files: Iterable[Path], keep: int = KEEP) ->
             _copy(src, dst)
         except FileNotFoundError:
             continue
+    fd = os.open(partial / MADE, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, PRIVATE_FILE)
+    try:
+        os.write(fd, f"{number}\n".encode("ascii"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
     fsync_dir(partial)
-    os.replace(partial, target)
-    fsync_dir(root)
-    prune(root, keep)
-    return target
 
 
 def remove_partials(root: Path) -> None:
@@ -105,9 +152,10 @@ def remove_partials(root: Path) -> None:
             shutil.rmtree(entry.path, ignore_errors=True)
 
 
-def prune(root: Path, keep: int = KEEP) -> list[Path]:
+def prune(root: Path, keep: int = KEEP, today: str | None = None) -> list[Path]:
+    """Remove all but the `keep` backups made last (one dated after today goes first)."""
     removed = []
-    for old in backup_days(root)[keep:]:
+    for old in backup_days(root, today)[keep:]:
         # Renamed first (atomic), then deleted: a kill half way leaves a .partial- folder that the next
         # open removes, never a dated folder with half its files that would pass for a complete backup.
         doomed = root / f"{PARTIAL_PREFIX}pruned-{old.name}"

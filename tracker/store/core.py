@@ -113,6 +113,7 @@ class Store:
         self._closed = False
         self.backup_error: OSError | None = None  # the last failed daily backup, if any
         self.migrated_from: list[int] = []
+        self.read_only: StoreWriteError | None = None  # why it was opened for reading only (store/readonly.py)
 
     # -- opening ----------------------------------------------------------------------
 
@@ -416,6 +417,8 @@ class Store:
         """One write transaction: lock, catch up with other processes, daily backup, then write."""
         with self._mutex:
             self._check_open()
+            if self.read_only is not None:
+                raise self.read_only
             with self._locked():
                 lock = self._lock
                 if lock.found is None or lock.found != self._generation:
@@ -483,7 +486,11 @@ class Store:
             self._usual, self._usual_token = usual, token
             changed = True
 
-        return self._shards.sync(shard_tokens(loc.data)) or changed
+        try:
+            on_disk = shard_tokens(loc.data)
+        except Unreadable as exc:  # a month file that is a link or a device: never left out, never replaced
+            raise self._corrupt(exc) from None
+        return self._shards.sync(on_disk) or changed
 
     def _corrupt(self, exc: Unreadable) -> StoreCorrupt:
         return corrupt_error(self.locations, exc)

@@ -88,8 +88,9 @@ def shard_tokens(data: Path) -> dict[str, Token]:
                 st = entry.stat(follow_symlinks=False)
             except FileNotFoundError:
                 continue
-            if stat.S_ISREG(st.st_mode):
-                found[match.group(1)] = token_of(st)
+            if not stat.S_ISREG(st.st_mode):
+                raise Unreadable(Path(entry.path), _not_regular(Path(entry.path)))
+            found[match.group(1)] = token_of(st)
     return found
 
 
@@ -103,7 +104,23 @@ def shard_files(loc: Locations) -> dict[str, Path]:
         match = SHARD_RE.match(entry.name)
         if match and entry.is_file(follow_symlinks=False):
             found[match.group(1)] = Path(entry.path)
+        elif match:
+            # Never left out (a month would vanish from the history) and never replaced by the next save.
+            raise Unreadable(Path(entry.path), _not_regular(Path(entry.path)))
     return found
+
+
+def _not_regular(path: Path) -> str:
+    if path.is_symlink():
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        return (
+            f"it is a symbolic link (to {target}), and Backroll keeps each month in a regular file; "
+            "replace the link with a copy of the file it points to"
+        )
+    return "it is not a regular file (a folder, a pipe or a device); move it out of the data folder"
 
 
 def detect_version(loc: Locations) -> int | None:

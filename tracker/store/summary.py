@@ -181,8 +181,8 @@ def read_summary(home: Path, *, wait: float = 5.0, label: str | None = None) -> 
     """
     try:
         return _read_summary(home, wait=wait, label=label)
-    except OSError:
-        return None  # a folder we may not read (another owner...): Store.open explains it in one sentence
+    except (OSError, StoreWriteError):
+        return None  # StoreWriteError: the lock cannot be written (a read-only or full disk): Store.open reads it  # a folder we may not read (another owner...): Store.open explains it in one sentence
 
 
 def _read_summary(home: Path, *, wait: float, label: str | None) -> Summary | None:
@@ -220,7 +220,10 @@ def _read_summary(home: Path, *, wait: float, label: str | None) -> Summary | No
         if journal_path(loc).exists():
             return None  # an import cut short: Store.open replays it
 
-        on_disk = shard_tokens(loc.data)
+        try:
+            on_disk = shard_tokens(loc.data)
+        except Unreadable:
+            return None  # Store.open reports it
 
         path = cache_path(loc)
         cached = _read_cache(path)
