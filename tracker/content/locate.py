@@ -119,8 +119,9 @@ def find_line(text: str, field_path: str) -> int | None:
         if k == len(segments):
             return header.line
         found = _find_key(lines, in_string, segments[k][0], header.line + 1, header.end)
-        if found is not None and segments[k][1] is not None:
-            return _array_item(lines, found, segments[k][1])
+        item = segments[k][1]
+        if found is not None and item is not None:
+            return _array_item(lines, found, item)
         return found if found is not None else header.line
     # Not inside any table header: a top-level key or an inline/dotted table.
     first_header = headers[0].line - 1 if headers else len(lines)
