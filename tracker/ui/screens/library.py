@@ -15,11 +15,11 @@ from textual.widgets import Button, Footer, Header, Static, Tree
 from tracker.model import Prescription, Routine
 from tracker.ui.commands import ScreenActions
 from tracker.ui.screens.base import AppScreen
-from tracker.ui.widgets.library_detail import describe_pose, describe_routine
+from tracker.ui.widgets.library_detail import describe_card, describe_pose, describe_routine
 from tracker.ui.widgets.library_tree import Entry, LibraryTree
 
 if TYPE_CHECKING:
-    from tracker.service import Library
+    from tracker.service import Briefing, Library
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class Catalogue:
     routines: dict[str, Routine]  # id -> routine as it would run today (the program bound to its level)
     seconds: dict[str, float]  # id -> planned length at the current settings
     levels: dict[str, Prescription]  # program id -> today's prescription
+    cards: dict[str, Briefing]  # id -> the before-you-start card at the current settings
 
 
 class LibraryScreen(AppScreen[None]):
@@ -63,6 +64,7 @@ class LibraryScreen(AppScreen[None]):
         with Horizontal(id="library-body"):
             yield LibraryTree("Library", id="library-tree")
             with VerticalScroll(id="library-detail-pane"):
+                yield Static("", id="library-card")
                 yield Static("Loading the library…", id="library-detail")
                 yield Button("Start this routine", id="library-start", variant="primary")
         yield Footer()
@@ -71,6 +73,9 @@ class LibraryScreen(AppScreen[None]):
         tree = self.query_one(LibraryTree)
         tree.show_root = False
         self.query_one("#library-start", Button).display = False
+        card = self.query_one("#library-card", Static)
+        card.border_title = "Before you start"
+        card.display = False
         self.refresh_data()
 
     def refresh_data(self) -> None:
@@ -86,10 +91,12 @@ class LibraryScreen(AppScreen[None]):
             routines: dict[str, Routine] = {}
             seconds: dict[str, float] = {}
             levels: dict[str, Prescription] = {}
+            cards: dict[str, Briefing] = {}
             for routine_id in service.routine_ids():
                 routine = service.routine(routine_id)
                 routines[routine_id] = routine
                 seconds[routine_id] = service.planned_seconds(routine, settings)
+                cards[routine_id] = service.before_you_start(routine)
                 if routine_id in library.programs:
                     level = service.prescription_of(routine)
                     if level is not None:
@@ -97,7 +104,7 @@ class LibraryScreen(AppScreen[None]):
         except Exception as error:
             self.post_message(self.LoadFailed(error))
             return
-        self.post_message(self.Loaded(Catalogue(library, routines, seconds, levels)))
+        self.post_message(self.Loaded(Catalogue(library, routines, seconds, levels, cards)))
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
@@ -164,6 +171,9 @@ class LibraryScreen(AppScreen[None]):
                 describe_routine(routine, library.poses, catalogue.seconds.get(entry.id), catalogue.levels.get(entry.id))
             )
             button.display = True
+            card = catalogue.cards.get(entry.id)
+            self.query_one("#library-card", Static).update(describe_card(card) if card else "")
+            self.query_one("#library-card", Static).display = card is not None
         else:
             pose = library.poses.get(entry.id)
             if pose is None:
@@ -171,6 +181,7 @@ class LibraryScreen(AppScreen[None]):
             used = [r.name for r in catalogue.routines.values() if any(step.pose == pose.id for step in r.steps)]
             detail.update(describe_pose(pose, used))
             button.display = False
+            self.query_one("#library-card", Static).display = False
         self.query_one("#library-detail-pane").scroll_home(animate=False)
         self.refresh_bindings()
 
