@@ -38,3 +38,34 @@ async def test_the_card_shows_what_the_class_needs_and_follows_the_tempo(service
         screen._move_to(Entry("pose", "child"))
         await settle(pilot)
         assert not screen.query_one("#library-card", Static).display
+
+
+async def test_p_filters_the_routines_by_the_props_they_need(service, make, settle) -> None:
+    from tests.ui.test_library import leaves
+    from tracker.ui.screens.library import LibraryTree
+
+    app = make(service)
+    async with app.run_test(size=(110, 40)) as pilot:
+        screen = await open_view(app, pilot, "library", LibraryScreen)
+
+        def shown() -> set[str]:
+            return {e.id for e in leaves(screen.query_one(LibraryTree)) if e.kind == "routine"}
+
+        everything = shown()
+        assert "back-strengthening-30" in everything
+        await pilot.press("p")  # a mat at most
+        await settle(pilot)
+        assert screen.props_filter == "mat"
+        mat_only = shown()
+        assert "back-strengthening-30" not in mat_only and "pelvic-tilt-check" in mat_only
+        for routine_id in mat_only:
+            needed = {p.id for p in service.routine(routine_id).props_at_hand() if not p.optional}
+            assert needed <= {"mat"}
+        while screen.props_filter != "no-strap":
+            await pilot.press("p")
+            await settle(pilot)
+        assert "back-strengthening-30" not in shown() and shown() < everything
+        while screen.props_filter is not None:
+            await pilot.press("p")
+            await settle(pilot)
+        assert shown() == everything

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,7 +16,14 @@ from textual.widgets import Button, Footer, Header, Static, Tree
 from tracker.model import Prescription, Routine
 from tracker.ui.commands import ScreenActions
 from tracker.ui.screens.base import AppScreen
-from tracker.ui.widgets.library_detail import describe_card, describe_pose, describe_routine
+from tracker.ui.widgets.library_detail import (
+    describe_card,
+    describe_pose,
+    describe_routine,
+    props_filter_allows,
+    props_filter_label,
+    props_filters,
+)
 from tracker.ui.widgets.library_tree import Entry, LibraryTree
 
 if TYPE_CHECKING:
@@ -42,6 +50,7 @@ class LibraryScreen(AppScreen[None]):
     BINDINGS = [
         Binding("s", "start", "Start routine", id="library.start"),
         Binding("slash", "focus_tree", "Browse", show=False, id="library.browse"),
+        Binding("p", "props_filter", "Props filter", id="library.props"),
     ]
 
     class Loaded(Message):
@@ -58,6 +67,7 @@ class LibraryScreen(AppScreen[None]):
         super().__init__(name=name, id=id)
         self.catalogue: Catalogue | None = None
         self.current: Entry | None = None
+        self.props_filter: str | None = None  # a filter of PROPS_FILTERS' keys; None: every routine
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -120,6 +130,9 @@ class LibraryScreen(AppScreen[None]):
         routines = tree.root.add("Routines", expand=True)
         poses = tree.root.add("Poses", expand=False)
         ordered = sorted(catalogue.routines.values(), key=lambda r: r.name.lower())
+        if self.props_filter is not None:
+            routines.set_label(f"Routines [dim]({escape(props_filter_label(self.props_filter))})[/dim]")
+            ordered = [r for r in ordered if props_filter_allows(self.props_filter, r)]
         for routine in ordered:
             branch = programs if routine.id in catalogue.library.programs else routines
             minutes = round(catalogue.seconds.get(routine.id, 0) / 60) or 1
@@ -206,6 +219,16 @@ class LibraryScreen(AppScreen[None]):
     @on(Button.Pressed, "#library-start")
     def _start_pressed(self) -> None:
         self.action_start()
+
+    def action_props_filter(self) -> None:
+        """Cycle the props filter: every routine, then what each needs at most (a mat only, no strap, no blocks...)."""
+        catalogue = self.catalogue
+        if catalogue is None:
+            return
+        options: list[str | None] = [None, *props_filters(catalogue.routines.values())]
+        self.props_filter = options[(options.index(self.props_filter) + 1) % len(options)] if self.props_filter in options else None
+        self.notify(f"Routines: {props_filter_label(self.props_filter)}", timeout=2)
+        self.post_message(self.Loaded(catalogue))
 
     def action_focus_tree(self) -> None:
         self.query_one(LibraryTree).focus()

@@ -87,6 +87,31 @@ def describe_card(card: Any) -> str:
     return "\n".join(lines)
 
 
+def _needed(routine: Routine) -> set[str]:
+    return {p.id for p in routine.props_at_hand() if not p.optional}
+
+
+def props_filters(routines: Iterable[Routine]) -> list[str]:
+    """The props filters worth offering: "mat" (a mat at most), then "no-X" for each other prop a routine needs."""
+    used = sorted({prop for routine in routines for prop in _needed(routine)} - {"mat"})
+    return ["mat", *(f"no-{prop}" for prop in used)]
+
+
+def props_filter_allows(name: str, routine: Routine) -> bool:
+    needed = _needed(routine)
+    if name == "mat":
+        return needed <= {"mat"}
+    return name.removeprefix("no-") not in needed
+
+
+def props_filter_label(name: str | None) -> str:
+    if name is None:
+        return "all"
+    if name == "mat":
+        return "a mat at most"
+    return f"without a {name.removeprefix('no-')}"
+
+
 def describe_pose(pose: Pose, used_in: Iterable[str]) -> str:
     title = f"[b]{escape(pose.name)}[/b]"
     if pose.sanskrit:
