@@ -43,6 +43,7 @@ import tracker.ui.screens.today  # noqa: E402,F401
 
 
 def task_session(home: str, routine: str, finish: bool = False) -> None:
+    import tracker.cli.app
     from tracker import cli
     from tracker.ui.app import BackrollApp
     from tracker.ui.dialogs.checkin import CheckInScreen
@@ -119,7 +120,7 @@ def task_session(home: str, routine: str, finish: bool = False) -> None:
         return run(app, headless=True, auto_pilot=autopilot)
 
     BackrollApp.run = headless_run  # type: ignore[method-assign]
-    cli._isatty = lambda stream: True  # type: ignore[assignment]
+    tracker.cli.app._isatty = lambda stream: True  # type: ignore[assignment]  # open_app's check
     code = cli.main(["--home", home])
     emit(f"returned {pid} {code}")
 
