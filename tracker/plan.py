@@ -21,13 +21,20 @@ breaths `breaths * b`, of seconds itself; on the pose's tighter side
 (settings.tighter_side) the step's `tighter_extra` is added to every hold.
 Optional steps are left out.
 
+Format v2: a two-sided step starts on its `first_side`; an alternating
+step is one block whose reps change side (each segment names its side); a
+`sequence` (consecutive steps sharing the name) runs all its steps on the
+first side, then all on the other; a hold with `stages` is split into one
+segment per stage (the same phase; `count_from` keeps the count running),
+so each stage's cue is shown and spoken when it begins.
+
 No Textual here (see the import-linter contract in pyproject.toml).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, Mapping
 
 from tracker.model import Hold, HoldUnit, Phase, Pose, Routine, Settings, Side, Step, StepKind, StepResult
@@ -49,8 +56,11 @@ class Segment:
     rep: int
     unit: Unit | None  # None: OBSERVE
     unit_len: float  # seconds per count/breath (0 for seconds/observe)
-    counts: int | None
+    counts: int | None  # the whole hold's counts or breaths (a staged hold is split into segments)
     rep_end: bool  # the rep is done when this segment ends
+    side: Side = Side.NONE  # LEFT / RIGHT: the side of this rep of an alternating step
+    cue: str = ""  # a stage's cue, shown and spoken from this segment on (else the block's cue)
+    count_from: int = 0  # counts of the same hold already done in earlier segments of it
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,17 +186,32 @@ class _Builder:
 
     def block(self, step: Step, index: int, side: Side, rnd: int, srep: int, number: int) -> None:
         tempo, breath = self.tempo, self.breath
-        extra = step.tighter_extra if side in (Side.LEFT, Side.RIGHT) and self.tighter.get(step.pose) is side else None
+        tighter = self.tighter.get(step.pose)
+        extra = step.tighter_extra if side in (Side.LEFT, Side.RIGHT) and tighter is side else None
         pose = self.poses.get(step.pose)
         position = len(self.blocks)
         segs: list[Segment] = []
 
-        def add(phase: Phase, duration: float, rep: int, unit: Unit | None, unit_len: float, counts: int | None, rep_end: bool) -> None:
+        def add(
+            phase: Phase, duration: float, rep: int, unit: Unit | None, unit_len: float, counts: int | None, rep_end: bool,
+            cue: str = "", count_from: int = 0,
+        ) -> None:  # fmt: skip
             if duration <= 0 and phase is not Phase.OBSERVE:
                 return
             end = self.offset + duration
-            segs.append(Segment(position, phase, self.offset, end, rep, unit, unit_len, counts, rep_end))
+            rep_side = _rep_side(step, rep)
+            segs.append(Segment(position, phase, self.offset, end, rep, unit, unit_len, counts, rep_end, rep_side, cue, count_from))
             self.offset = end
+
+        def add_hold(rep: int, rep_end: bool) -> None:
+            assert hold is not None
+            seconds, phase, unit, unit_len, counts = hold
+            cuts = [(0.0, "")] + [(s.after.seconds(tempo, breath), s.cue) for s in step.stages]
+            cuts = [(at, cue) for at, cue in cuts if at < seconds - _EPS]
+            for k, (at, cue) in enumerate(cuts):
+                until = cuts[k + 1][0] if k + 1 < len(cuts) else seconds
+                done = int(round(at / unit_len)) if unit_len > 0 else 0
+                add(phase, until - at, rep, unit, unit_len, counts, rep_end and k == len(cuts) - 1, cue, done)
 
         hold_seconds = 0.0
         reps = step.reps
@@ -202,15 +227,15 @@ class _Builder:
             for rep in range(1, reps + 1):
                 add(Phase.RAISE, step.raise_counts * tempo, rep, "count", tempo, step.raise_counts, False)
                 if hold is not None:
-                    add(hold[1], hold[0], rep, hold[2], hold[3], hold[4], False)
+                    add_hold(rep, False)
                 add(Phase.LOWER, step.lower_counts * tempo, rep, "count", tempo, step.lower_counts, False)
                 if segs and segs[-1].rep == rep:
                     last = segs[-1]
-                    segs[-1] = Segment(last.block, last.phase, last.start, last.end, last.rep, last.unit, last.unit_len, last.counts, True)
+                    segs[-1] = replace(last, rep_end=True)
         elif step.kind is StepKind.HOLD:
             for rep in range(1, reps + 1):
                 if hold is not None:
-                    add(hold[1], hold[0], rep, hold[2], hold[3], hold[4], True)
+                    add_hold(rep, True)
                 if rep < reps:
                     add(Phase.REST, step.rest_between, rep, "second", 0.0, None, False)
         elif step.kind in (StepKind.FLOW, StepKind.REST):
@@ -244,6 +269,32 @@ class _Builder:
         )
 
 
+def _sides(step: Step) -> tuple[Side, ...]:
+    """The blocks' sides of one occurrence: both sides from `first_side`, or the one side given."""
+    if step.sides is not Side.BOTH:
+        return (step.sides,)
+    return (Side.RIGHT, Side.LEFT) if step.first_side is Side.RIGHT else (Side.LEFT, Side.RIGHT)
+
+
+def _rep_side(step: Step, rep: int) -> Side:
+    """The side of rep `rep` (1-based) of an alternating step; NONE for any other step."""
+    if not step.alternate:
+        return Side.NONE
+    first, other = (Side.RIGHT, Side.LEFT) if step.first_side is Side.RIGHT else (Side.LEFT, Side.RIGHT)
+    return first if rep % 2 == 1 else other
+
+
+def _groups(steps: tuple[Step, ...]) -> list[list[int]]:
+    """Step indices grouped: a run of consecutive steps with the same `sequence` name, or one step."""
+    groups: list[list[int]] = []
+    for index, step in enumerate(steps):
+        if groups and step.sequence and steps[groups[-1][0]].sequence == step.sequence:
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    return groups
+
+
 def make_plan(routine: Routine, settings: Settings, poses: Mapping[str, Pose] | None = None) -> Plan:
     """The timeline of `routine` at these settings (see the module docstring); `poses` give titles and cues."""
     builder = _Builder(settings, poses or {})
@@ -252,13 +303,19 @@ def make_plan(routine: Routine, settings: Settings, poses: Mapping[str, Pose] | 
         if not step.optional:
             numbers[i] = len(numbers) + 1
     for rnd in range(1, routine.repeats + 1):
-        for index, step in enumerate(routine.steps):
-            if step.optional:
+        for group in _groups(routine.steps):
+            first = routine.steps[group[0]]
+            if len(group) > 1 or first.sequence:  # a sequence: every step on one side, then on the other
+                for side in _sides(first):
+                    for index in group:
+                        if not routine.steps[index].optional:
+                            builder.block(routine.steps[index], index, side, rnd, 1, numbers[index])
                 continue
-            sides = (Side.LEFT, Side.RIGHT) if step.sides is Side.BOTH else (step.sides,)
-            for srep in range(1, step.repeats + 1):
-                for side in sides:
-                    builder.block(step, index, side, rnd, srep, numbers[index])
+            if first.optional:
+                continue
+            for srep in range(1, first.repeats + 1):
+                for side in _sides(first):
+                    builder.block(first, group[0], side, rnd, srep, numbers[group[0]])
     segments = tuple(builder.segments)
     return Plan(routine, tuple(builder.blocks), segments, len(numbers), tuple(s.start for s in segments))
 

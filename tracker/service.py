@@ -34,6 +34,7 @@ from tracker.model import (
     Settings,
     UsualPain,
 )
+from tracker.briefing import Briefing, before_you_start
 from tracker.paths import Locations
 from tracker.sessions import build_session, derive_prescription, planned_results
 from tracker.status import PROGRAM_ID, Status
@@ -235,6 +236,10 @@ class Backroll:
 
     def planned_seconds(self, routine: Routine, settings: Settings | None = None) -> float:
         return float(self.library.planned_seconds(routine, settings or self.settings))
+
+    def before_you_start(self, routine: Routine) -> Briefing:
+        """The before-you-start card of `routine` at the current settings (tracker.briefing)."""
+        return before_you_start(routine, self.settings)
 
     def prescription_of(self, routine: Routine) -> Prescription | None:
         """The prescription a program routine was bound to (None for other routines)."""
@@ -475,6 +480,7 @@ class Backroll:
 __all__ = [
     "CHECKPOINT_INTERVAL",
     "Backroll",
+    "Briefing",
     "Clock",
     "Cue",
     "RunResult",

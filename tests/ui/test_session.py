@@ -203,7 +203,7 @@ async def test_observation_asks_its_question_and_records_the_answer(service, mak
         assert isinstance(screen, SessionScreen)
         assert screen.runner.status == "observing"
         await pilot.pause()
-        assert "between your lower back and the floor" in label(screen, "#question")
+        assert "gap under your lower back" in label(screen, "#question")
         buttons = list(screen.query("#choices Button"))
         assert [str(b.label) for b in buttons] == ["a lot", "some", "a little", "none"]
         assert app.focused is buttons[0]

@@ -10,6 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CORE = [
+    "tracker.briefing",
     "tracker.checkpoint",
     "tracker.cli",
     "tracker.content",

@@ -10,7 +10,29 @@ from typing import Any
 from tracker.cli.common import BAD_INPUT, OK, Io, _duration, _plural, _service
 
 
+def cmd_routine_card(args: argparse.Namespace, io: Io) -> int:
+    """`backroll routines ID`: the before-you-start card (tracker.briefing)."""
+    with _service(args, io) as service:
+        if args.id not in service.routine_ids():
+            io.warn(f"unknown routine {args.id!r}; known: {', '.join(service.routine_ids())}")
+            return BAD_INPUT
+        card = service.before_you_start(service.routine(args.id))
+    if args.json:
+        row = {
+            "id": card.routine_id, "name": card.name, "duration_seconds": round(card.seconds, 1), "tempo": card.tempo,
+            "props": [{"id": p.id, "count": p.count, "optional": p.optional} for p in card.props],
+            "cautions": list(card.cautions), "room": card.room, "notes": list(card.notes),
+        }  # fmt: skip
+        io.print(json.dumps(row, ensure_ascii=False, indent=1))
+        return OK
+    for line in card.lines():
+        io.print(line)
+    return OK
+
+
 def cmd_routines(args: argparse.Namespace, io: Io) -> int:
+    if getattr(args, "id", None):
+        return cmd_routine_card(args, io)
     with _service(args, io) as service:
         settings = service.settings
         rows = []

@@ -18,7 +18,7 @@ A full-screen terminal companion for a daily yoga-for-back-pain practice.
                [--felt easy|right|hard] [--hurt] [--note TEXT]
   backroll export [--format json|csv] [--steps] [-o FILE] [--since DATE] [--until DATE] [--schema]
   backroll import FILE [--dry-run]
-  backroll routines [--json]
+  backroll routines [ID] [--json]
   backroll check FILE              validate a user's routine file
   backroll usual-pain N [--date D] [--note TEXT]
                                    record your usual pain after seeing a professional
@@ -103,8 +103,9 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("file", metavar="FILE", help="a file written by `backroll export`")
     imp.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
 
-    routines = add("routines", "list the routines with their length at the current settings")
-    routines.add_argument("--json", action="store_true", help="print a JSON list")
+    routines = add("routines", "list the routines with their length at the current settings; with ID, its before-you-start card")
+    routines.add_argument("id", metavar="ID", nargs="?", help="a routine id: what to have at hand, the time, the cautions, the room")
+    routines.add_argument("--json", action="store_true", help="print a JSON list (with ID: the card as JSON)")
 
     check = add("check", "validate a user's routine file (exit 0 valid, 1 invalid)")
     check.add_argument("file", metavar="FILE", help="a routine TOML file")

@@ -31,15 +31,27 @@ POSE_KEYS = (
     "id", "name", "sanskrit", "cues", "props", "modifications", "cautions",
     "muscles", "sided", "advanced", "source",
 )  # fmt: skip
-ROUTINE_KEYS = ("id", "name", "summary", "source", "props", "cautions", "repeats", "tags", "next", "steps")
+ROUTINE_KEYS = (
+    "id", "name", "summary", "source", "props", "cautions", "repeats", "tags", "next", "steps",
+    "format", "first_side", "room", "notes",
+)  # fmt: skip
 PROGRAM_KEYS = ("id", "name", "summary", "source", "next", "next_poses", "props", "cautions", "rules", "steps")
 STEP_COMMON = ("pose", "kind", "cue", "title", "optional")
 STEP_KEYS: dict[StepKind, tuple[str, ...]] = {
-    StepKind.REPS: STEP_COMMON + ("reps", "raise", "lower", "hold", "sides", "tighter_extra", "repeats"),
-    StepKind.HOLD: STEP_COMMON + ("hold", "reps", "rest_between", "sides", "tighter_extra", "repeats"),
-    StepKind.FLOW: STEP_COMMON + ("duration", "sides", "repeats"),
+    StepKind.REPS: STEP_COMMON + ("reps", "raise", "lower", "hold", "sides", "tighter_extra", "repeats", "first_side", "sequence"),
+    StepKind.HOLD: STEP_COMMON
+    + ("hold", "reps", "rest_between", "sides", "tighter_extra", "repeats", "first_side", "sequence", "stages"),
+    StepKind.FLOW: STEP_COMMON + ("duration", "sides", "repeats", "first_side", "sequence"),
     StepKind.REST: STEP_COMMON + ("duration", "repeats"),
     StepKind.OBSERVE: STEP_COMMON + ("question", "choices", "key"),
 }
 ALL_STEP_KEYS = tuple(dict.fromkeys(k for keys in STEP_KEYS.values() for k in keys)) + ("pose_if_hold",)
 
+
+# Format v2 (content/FORMAT.md): versions, props, staged cues.
+FORMATS = (1, 2)
+PROP_COUNT = (1, 10)
+PROP_KEYS = ("id", "count", "optional")
+STAGE_KEYS = ("after", "cue")
+MAX_STAGES = 10
+ALTERNATING_KINDS = (StepKind.REPS, StepKind.HOLD)

@@ -351,8 +351,19 @@ def load_file(
 def check_file(path: Path, *, content_dir: Path | None = None) -> list[ContentError]:
     """Every problem in the user routine file `path`, checked against the built-in library; [] = valid.
 
-    For `backroll check FILE`. Broken built-in content still raises.
+    For `backroll check FILE`. Broken built-in content still raises, except
+    when `path` is itself a shipped file: that is checked as built-in
+    content (its ids are its own), and its problems are returned.
     """
+    root = (content_dir if content_dir is not None else builtin_content_dir()).resolve()
+    if Path(path).resolve().is_relative_to(root):
+        try:
+            load_builtin(content_dir)
+        except ContentErrors as exc:
+            return [e for e in exc.errors if Path(e.path).resolve() == Path(path).resolve()]
+        except ContentError as exc:
+            return [exc] if Path(exc.path).resolve() == Path(path).resolve() else []
+        return []
     try:
         load_file(Path(path), content_dir=content_dir)
     except ContentErrors as exc:

@@ -73,6 +73,23 @@ def _find_key(lines: Sequence[str], in_string: Sequence[bool], key: str, start: 
     return None
 
 
+def _array_item(lines: Sequence[str], key_line: int, index: int) -> int:
+    """The line of item `index` of an array written one item a line after `key = [`; else the key's line."""
+    if not re.search(r"=\s*\[\s*(?:#.*)?$", lines[key_line - 1]):
+        return key_line
+    items = 0
+    for number in range(key_line + 1, len(lines) + 1):
+        text = lines[number - 1].strip()
+        if text.startswith("]"):
+            break
+        if not text or text.startswith("#"):
+            continue
+        if items == index:
+            return number
+        items += 1
+    return key_line
+
+
 def find_line(text: str, field_path: str) -> int | None:
     """The 1-based line of `field_path` in the TOML `text`, or None.
 
@@ -102,6 +119,9 @@ def find_line(text: str, field_path: str) -> int | None:
         if k == len(segments):
             return header.line
         found = _find_key(lines, in_string, segments[k][0], header.line + 1, header.end)
+        item = segments[k][1]
+        if found is not None and item is not None:
+            return _array_item(lines, found, item)
         return found if found is not None else header.line
     # Not inside any table header: a top-level key or an inline/dotted table.
     first_header = headers[0].line - 1 if headers else len(lines)

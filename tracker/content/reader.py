@@ -31,6 +31,7 @@ from tracker.content.format import (
     STEP_KEYS,
     STEP_REPEATS,
 )
+from tracker.content import reader_v2 as v2
 from tracker.content.locate import find_line
 from tracker.model import (
     Hold,
@@ -86,6 +87,7 @@ class _FileReader:
         self.text = text
         self.builtin = builtin
         self.errors: list[ContentError] = []
+        self.first_side = Side.LEFT  # the routine's first_side (v2), the default of its steps
 
     # ---- reporting
 
@@ -336,9 +338,10 @@ class _FileReader:
             attempt("observe", observation)
 
         if "sides" in allowed:
-            attempt("sides", lambda: self.enum(plain, "sides", where, Side, default=Side.NONE))
+            attempt("sides", lambda: v2.sides(self, plain, where, kind, values))
         if "repeats" in allowed:
             attempt("repeats", lambda: self.integer(plain, "repeats", where, STEP_REPEATS, default=1))
+        v2.step_extras(self, plain, where, values, self.first_side)
         if "tighter_extra" in plain and "tighter_extra" in allowed:
             attempt("tighter_extra", lambda: self.hold(plain["tighter_extra"], f"{where}.tighter_extra"))
             if values.get("sides", Side.NONE) is Side.NONE and "sides" in values:
@@ -383,6 +386,7 @@ class _FileReader:
                 )
             steps.append(step)
             bindings.append(bound)
+        v2.check_sequences(self, steps, where)
         if len(self.errors) > problems:
             raise _Invalid(where)
         return steps, bindings
@@ -399,7 +403,11 @@ class _FileReader:
             "name": lambda: self.string(table, "name", where, required=True),
             "summary": lambda: self.string(table, "summary", where) or "",
             "source": lambda: self.string(table, "source", where, required=self.builtin) or "",
-            "props": lambda: self.strings(table, "props", where),
+            "format": lambda: v2.file_format(self, table, where),
+            "props": lambda: v2.props(self, table, where, values.get("format", 1)),
+            "first_side": lambda: v2.first_side(self, table, where, Side.LEFT),
+            "room": lambda: self.string(table, "room", where) or "",
+            "notes": lambda: self.strings(table, "notes", where),
             "cautions": lambda: self.strings(table, "cautions", where),
             "repeats": lambda: self.integer(table, "repeats", where, ROUTINE_REPEATS, default=1),
             "tags": lambda: self.strings(table, "tags", where),
@@ -411,8 +419,11 @@ class _FileReader:
                 values[name] = get()
             except _Invalid:
                 pass
+            if name == "first_side":
+                self.first_side = values.pop("first_side", Side.LEFT)
         if len(self.errors) > problems:
             raise _Invalid(where)
+        values["props"], values["kit"] = values["props"]
         return Routine(**values)
 
     def rules(self, table: Any, where: str) -> ProgressionRules:

@@ -12,11 +12,12 @@ No Textual here (see the import-linter contract in pyproject.toml).
 from tracker.model.enums import Felt, HoldUnit, Phase, Side, Stability, StepKind
 from tracker.model.history import CheckIn, HurtAt, Session, StepResult, UsualPain
 from tracker.model.program import PROGRAM_ID, Prescription, Program, ProgressionRules
-from tracker.model.routine import Hold, Observation, Pose, Routine, Step
+from tracker.model.routine import PROP_IDS, Hold, Observation, Pose, Prop, Routine, Stage, Step
 from tracker.model.settings import BREATH_RANGE, MAX_REST_DAYS, TEMPO_RANGE, Settings
 
 __all__ = [
     "PROGRAM_ID",
+    "PROP_IDS",
     "BREATH_RANGE",
     "CheckIn",
     "Felt",
@@ -28,6 +29,7 @@ __all__ = [
     "Phase",
     "Pose",
     "Prescription",
+    "Prop",
     "Program",
     "ProgressionRules",
     "Routine",
@@ -35,6 +37,7 @@ __all__ = [
     "Settings",
     "Side",
     "Stability",
+    "Stage",
     "Step",
     "StepKind",
     "StepResult",

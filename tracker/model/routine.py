@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from tracker.model.enums import HoldUnit, Side, StepKind
@@ -28,6 +29,46 @@ class Hold:
         if amount == 1:
             unit = unit.rstrip("s")
         return f"{amount} {unit}"
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """A cue given partway through a hold: `after` the hold has run this long (format v2)."""
+
+    after: Hold
+    cue: str
+
+
+PROP_IDS = ("mat", "strap", "block", "blanket", "bolster", "chair", "wall")  # the shipped list (format v2)
+
+
+@dataclass(frozen=True, slots=True)
+class Prop:
+    """A prop to have at hand: an id from PROP_IDS, how many, and whether it is optional."""
+
+    id: str
+    count: int = 1
+    optional: bool = False
+
+    def describe(self) -> str:
+        """ "2 blocks", "a strap", "a blanket (optional)"; a v1 free-text prop (no known id) as written."""
+        if self.id not in PROP_IDS:
+            return self.id
+        name = self.id if self.count == 1 else f"{self.count} {self.id}s"
+        if self.count == 1:
+            name = f"a {name}"
+        return f"{name} (optional)" if self.optional else name
+
+
+_COUNTED = re.compile(r"^(?:(\d+)\s+)?([a-z]+?)s?(\s*\(optional\))?$")
+
+
+def parse_prop(text: str) -> Prop:
+    """A v1 free-text prop read best-effort: "2 blocks" -> Prop("block", 2); unknown text kept as its id."""
+    match = _COUNTED.match(text.strip().lower())
+    if match and match.group(2) in PROP_IDS:
+        return Prop(match.group(2), int(match.group(1) or 1), bool(match.group(3)))
+    return Prop(text.strip())
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +111,12 @@ class Step:
     `sides` BOTH runs the whole step on the left then the right; the tighter
     side (from settings) gets `tighter_extra` added to each hold.
     `repeats` repeats the whole step (all sides) that many times.
+
+    Format v2: `first_side` is the side a two-sided step starts on;
+    `alternate` (sides = "alternate" in a file) changes side every rep,
+    starting on `first_side`; consecutive steps with the same `sequence`
+    name run together on the first side, then together on the other;
+    `stages` are cues given partway through each hold.
     """
 
     pose: str
@@ -87,6 +134,10 @@ class Step:
     cue: str = ""  # overrides the pose's first cue for this step
     title: str = ""  # overrides the pose's name for this step, e.g. "Child's pose (rest)"
     optional: bool = False  # skipped by default (e.g. an advanced pose)
+    first_side: Side = Side.LEFT  # LEFT or RIGHT: where a two-sided or alternating step starts
+    alternate: bool = False  # change side every rep (sides = "alternate")
+    sequence: str = ""  # steps sharing this name, in a row, run on one side then the other
+    stages: tuple[Stage, ...] = ()  # cues partway through each hold, in order
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,5 +154,13 @@ class Routine:
     next: str | None = None  # the routine to go on to (e.g. after the bridge program)
     program: str | None = None  # set for routines generated from a program
     origin: str = "builtin"  # "builtin" or the user file's path
+    kit: tuple[Prop, ...] = ()  # the props as records (format v2; parsed best-effort from v1 text)
+    room: str = ""  # the floor space the routine needs, in words
+    notes: tuple[str, ...] = ()  # what the routine changes from its source, and why
+    format: int = 1
+
+    def props_at_hand(self) -> tuple[Prop, ...]:
+        """The props as records: `kit` when the file gave them (v2), else `props` read best-effort."""
+        return self.kit or tuple(parse_prop(text) for text in self.props)
 
 

@@ -36,8 +36,6 @@ class _Block:
     answer: str | None = None
 
 
-
-
 class Runner:
     """Runs one routine against a clock; the UI polls it.
 
@@ -156,23 +154,25 @@ class Runner:
                 self._emit("step", seg.phase, block.plan.title, eff, step_index=block.plan.step_index)
             if block.plan.side in (Side.LEFT, Side.RIGHT) and (not same_step or prev_block is None or prev_block.plan.side != block.plan.side):
                 self._emit("side", seg.phase, f"{block.plan.side.value.capitalize()} side", eff, step_index=block.plan.step_index)
+        if seg.side is not Side.NONE and (previous is None or previous.side is not seg.side):  # an alternating rep
+            self._emit("side", seg.phase, f"{seg.side.value.capitalize()} side", eff, step_index=block.plan.step_index)
         if seg.phase is Phase.OBSERVE:
             question = block.plan.step.observe.question if block.plan.step.observe else ""
             self._emit("phase", seg.phase, question or PHASE_WORDS[seg.phase], eff, step_index=block.plan.step_index)
             self._status = "observing"
             self._frozen = seg.start
             return
-        self._emit("phase", seg.phase, PHASE_WORDS[seg.phase], eff, step_index=block.plan.step_index)
+        self._emit("phase", seg.phase, seg.cue or PHASE_WORDS[seg.phase], eff, step_index=block.plan.step_index)
         self._count_cue(seg, index, 0.0, eff)
 
     def _count_cue(self, seg: Segment, index: int, into: float, eff: float) -> None:
         if not self.count_cues or seg.counts is None or seg.unit_len <= 0:
             return
-        count = min(seg.counts, int(math.floor(into / seg.unit_len + _EPS)) + 1)
+        count = min(seg.counts, seg.count_from + int(math.floor(into / seg.unit_len + _EPS)) + 1)
         last = self._last_count
-        first = 1 if last is None or last[0] != index else last[1] + 1
+        first = seg.count_from + 1 if last is None or last[0] != index else last[1] + 1
         for c in range(first, count + 1):
-            at = self._anchor + seg.start + (c - 1) * seg.unit_len
+            at = self._anchor + seg.start + (c - 1 - seg.count_from) * seg.unit_len
             self._emit("count", seg.phase, str(c), at, count=c, step_index=self._blocks[seg.block].plan.step_index)
         if last is None or last[0] != index or count > last[1]:
             self._last_count = (index, count)

@@ -35,7 +35,7 @@ def make_view(plan: Plan, status: Status, cursor: int, position: float, elapsed:
         phase_left = max(0.0, seg.end - seg.start - pos_in_seg)
         if seg.counts is not None and seg.unit_len > 0:
             counts = seg.counts
-            count = min(counts, int(math.floor(pos_in_seg / seg.unit_len + _EPS)) + 1)
+            count = min(counts, seg.count_from + int(math.floor(pos_in_seg / seg.unit_len + _EPS)) + 1)
     nxt = blocks[block.position + 1] if block.position + 1 < len(blocks) else None
     observe = block.step.observe if observing else None
     session_left = 0.0 if finished else max(0.0, total - pos)
@@ -46,8 +46,8 @@ def make_view(plan: Plan, status: Status, cursor: int, position: float, elapsed:
         step_count=plan.step_count,
         pose_id=block.step.pose,
         title=block.title,
-        cue=block.cue,
-        side=block.side,
+        cue=seg.cue or block.cue,
+        side=seg.side if seg.side is not Side.NONE else block.side,
         rep=seg.rep,
         reps=block.reps,
         phase=phase,

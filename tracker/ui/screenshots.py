@@ -114,6 +114,21 @@ def _view(mode: str) -> Scene:
     return scene
 
 
+def _card(routine_id: str) -> Scene:
+    """The Library on one routine: its before-you-start card at the top of the details."""
+
+    async def scene(pilot, clock) -> None:
+        from .widgets.library_tree import Entry
+
+        await pilot.app.switch_mode("library")
+        await _settle(pilot)
+        pilot.app.screen._move_to(Entry("routine", routine_id))
+        await _settle(pilot)
+
+    scene.__name__ = f"card-{routine_id}"
+    return scene
+
+
 async def help_screen(pilot, clock) -> None:
     await pilot.press("question_mark")
 
@@ -147,6 +162,8 @@ SCENES: dict[str, tuple[Scene, bool]] = {
     "history": (_view("history"), False),
     "progress": (_view("progress"), False),
     "library": (_view("library"), False),
+    "before-you-start": (_card("back-strengthening-30"), False),
+    "before-you-start-floor-flow": (_card("floor-flow"), False),
     "settings": (_view("settings"), False),
     "help": (help_screen, False),
     "command-palette": (command_palette, False),

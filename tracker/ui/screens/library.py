@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,11 +16,18 @@ from textual.widgets import Button, Footer, Header, Static, Tree
 from tracker.model import Prescription, Routine
 from tracker.ui.commands import ScreenActions
 from tracker.ui.screens.base import AppScreen
-from tracker.ui.widgets.library_detail import describe_pose, describe_routine
+from tracker.ui.widgets.library_detail import (
+    describe_card,
+    describe_pose,
+    describe_routine,
+    props_filter_allows,
+    props_filter_label,
+    props_filters,
+)
 from tracker.ui.widgets.library_tree import Entry, LibraryTree
 
 if TYPE_CHECKING:
-    from tracker.service import Library
+    from tracker.service import Briefing, Library
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,7 @@ class Catalogue:
     routines: dict[str, Routine]  # id -> routine as it would run today (the program bound to its level)
     seconds: dict[str, float]  # id -> planned length at the current settings
     levels: dict[str, Prescription]  # program id -> today's prescription
+    cards: dict[str, Briefing]  # id -> the before-you-start card at the current settings
 
 
 class LibraryScreen(AppScreen[None]):
@@ -41,6 +50,7 @@ class LibraryScreen(AppScreen[None]):
     BINDINGS = [
         Binding("s", "start", "Start routine", id="library.start"),
         Binding("slash", "focus_tree", "Browse", show=False, id="library.browse"),
+        Binding("p", "props_filter", "Props filter", id="library.props"),
     ]
 
     class Loaded(Message):
@@ -57,12 +67,14 @@ class LibraryScreen(AppScreen[None]):
         super().__init__(name=name, id=id)
         self.catalogue: Catalogue | None = None
         self.current: Entry | None = None
+        self.props_filter: str | None = None  # a filter of PROPS_FILTERS' keys; None: every routine
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="library-body"):
             yield LibraryTree("Library", id="library-tree")
             with VerticalScroll(id="library-detail-pane"):
+                yield Static("", id="library-card")
                 yield Static("Loading the library…", id="library-detail")
                 yield Button("Start this routine", id="library-start", variant="primary")
         yield Footer()
@@ -71,6 +83,9 @@ class LibraryScreen(AppScreen[None]):
         tree = self.query_one(LibraryTree)
         tree.show_root = False
         self.query_one("#library-start", Button).display = False
+        card = self.query_one("#library-card", Static)
+        card.border_title = "Before you start"
+        card.display = False
         self.refresh_data()
 
     def refresh_data(self) -> None:
@@ -86,10 +101,12 @@ class LibraryScreen(AppScreen[None]):
             routines: dict[str, Routine] = {}
             seconds: dict[str, float] = {}
             levels: dict[str, Prescription] = {}
+            cards: dict[str, Briefing] = {}
             for routine_id in service.routine_ids():
                 routine = service.routine(routine_id)
                 routines[routine_id] = routine
                 seconds[routine_id] = service.planned_seconds(routine, settings)
+                cards[routine_id] = service.before_you_start(routine)
                 if routine_id in library.programs:
                     level = service.prescription_of(routine)
                     if level is not None:
@@ -97,7 +114,7 @@ class LibraryScreen(AppScreen[None]):
         except Exception as error:
             self.post_message(self.LoadFailed(error))
             return
-        self.post_message(self.Loaded(Catalogue(library, routines, seconds, levels)))
+        self.post_message(self.Loaded(Catalogue(library, routines, seconds, levels, cards)))
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
@@ -113,6 +130,9 @@ class LibraryScreen(AppScreen[None]):
         routines = tree.root.add("Routines", expand=True)
         poses = tree.root.add("Poses", expand=False)
         ordered = sorted(catalogue.routines.values(), key=lambda r: r.name.lower())
+        if self.props_filter is not None:
+            routines.set_label(f"Routines [dim]({escape(props_filter_label(self.props_filter))})[/dim]")
+            ordered = [r for r in ordered if props_filter_allows(self.props_filter, r)]
         for routine in ordered:
             branch = programs if routine.id in catalogue.library.programs else routines
             minutes = round(catalogue.seconds.get(routine.id, 0) / 60) or 1
@@ -164,6 +184,9 @@ class LibraryScreen(AppScreen[None]):
                 describe_routine(routine, library.poses, catalogue.seconds.get(entry.id), catalogue.levels.get(entry.id))
             )
             button.display = True
+            card = catalogue.cards.get(entry.id)
+            self.query_one("#library-card", Static).update(describe_card(card) if card else "")
+            self.query_one("#library-card", Static).display = card is not None
         else:
             pose = library.poses.get(entry.id)
             if pose is None:
@@ -171,6 +194,7 @@ class LibraryScreen(AppScreen[None]):
             used = [r.name for r in catalogue.routines.values() if any(step.pose == pose.id for step in r.steps)]
             detail.update(describe_pose(pose, used))
             button.display = False
+            self.query_one("#library-card", Static).display = False
         self.query_one("#library-detail-pane").scroll_home(animate=False)
         self.refresh_bindings()
 
@@ -195,6 +219,16 @@ class LibraryScreen(AppScreen[None]):
     @on(Button.Pressed, "#library-start")
     def _start_pressed(self) -> None:
         self.action_start()
+
+    def action_props_filter(self) -> None:
+        """Cycle the props filter: every routine, then what each needs at most (a mat only, no strap, no blocks...)."""
+        catalogue = self.catalogue
+        if catalogue is None:
+            return
+        options: list[str | None] = [None, *props_filters(catalogue.routines.values())]
+        self.props_filter = options[(options.index(self.props_filter) + 1) % len(options)] if self.props_filter in options else None
+        self.notify(f"Routines: {props_filter_label(self.props_filter)}", timeout=2)
+        self.post_message(self.Loaded(catalogue))
 
     def action_focus_tree(self) -> None:
         self.query_one(LibraryTree).focus()

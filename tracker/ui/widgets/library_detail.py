@@ -32,12 +32,18 @@ def describe_step(step: Step, poses: Mapping[str, Pose]) -> str:
             text += f" ×{step.reps}"
     else:
         text = f"{step.kind.value} {format_duration(step.duration)}"
-    if step.sides is Side.BOTH:
-        text += ", each side"
+    if step.alternate:
+        text += f", alternating sides from the {step.first_side.value}"
+    elif step.sequence:
+        text += f", {step.sequence.replace('-', ' ')} on the {step.first_side.value}, then the other side"
+    elif step.sides is Side.BOTH:
+        text += ", each side" + (", right first" if step.first_side is Side.RIGHT else "")
     elif step.sides in (Side.LEFT, Side.RIGHT):
         text += f", {step.sides.value} side"
     if step.repeats > 1:
         text += f", {step.repeats} times"
+    if step.stages:
+        text += f", {len(step.stages) + 1} cues in each hold"
     if step.optional:
         text += " [dim](optional)[/dim]"
     return f"{escape(name)}: {text}"
@@ -58,8 +64,6 @@ def describe_routine(routine: Routine, poses: Mapping[str, Pose], seconds: float
         lines.append(f"Today's level: {escape(level.describe())}")
     lines += ["", "[b]Steps[/b]"]
     lines += [f"  {number}. {describe_step(step, poses)}" for number, step in enumerate(routine.steps, 1)]
-    lines += _bullets("Props", routine.props)
-    lines += _bullets("Cautions", routine.cautions)
     if routine.next:
         lines += ["", f"[b]Next[/b] {escape(routine.next)}"]
     if routine.tags:
@@ -68,6 +72,44 @@ def describe_routine(routine: Routine, poses: Mapping[str, Pose], seconds: float
               + (f" · from {escape(routine.origin)}" if routine.origin != "builtin" else "") + "[/dim]"]
     lines += ["", "[dim]Press s or Enter to start it.[/dim]"]
     return "\n".join(lines)
+
+
+def describe_card(card: Any) -> str:
+    """The before-you-start card (a tracker.service.Briefing) as markup: props, time, room, cautions, notes."""
+    lines = [f"[b]Have at hand:[/b] {escape(', '.join(card.needed) or 'nothing but yourself')}"]
+    if card.optional:
+        lines.append(f"[b]If you like:[/b] {escape(', '.join(card.optional))}")
+    lines.append(f"[b]Time:[/b] {escape(card.time_text())}")
+    if card.room:
+        lines.append(f"[b]Room:[/b] {escape(card.room)}")
+    lines += _bullets("Mind", card.cautions)
+    lines += _bullets("About this routine", card.notes)
+    return "\n".join(lines)
+
+
+def _needed(routine: Routine) -> set[str]:
+    return {p.id for p in routine.props_at_hand() if not p.optional}
+
+
+def props_filters(routines: Iterable[Routine]) -> list[str]:
+    """The props filters worth offering: "mat" (a mat at most), then "no-X" for each other prop a routine needs."""
+    used = sorted({prop for routine in routines for prop in _needed(routine)} - {"mat"})
+    return ["mat", *(f"no-{prop}" for prop in used)]
+
+
+def props_filter_allows(name: str, routine: Routine) -> bool:
+    needed = _needed(routine)
+    if name == "mat":
+        return needed <= {"mat"}
+    return name.removeprefix("no-") not in needed
+
+
+def props_filter_label(name: str | None) -> str:
+    if name is None:
+        return "all"
+    if name == "mat":
+        return "a mat at most"
+    return f"without a {name.removeprefix('no-')}"
 
 
 def describe_pose(pose: Pose, used_in: Iterable[str]) -> str:
