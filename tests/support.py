@@ -81,3 +81,22 @@ def practice_session(
         checkin=CheckIn(pain_before=pain_before, pain_after=pain_after, stable=stable, felt=felt),
         prescription=level if routine == "bridge" else None,
     )
+
+
+async def start_session(pilot: Any, key: str = "s") -> Any:
+    """From Today (or a resume offer): press `key` and return the session screen once it runs."""
+    from tracker.ui.screens.session import SessionScreen
+
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, SessionScreen), screen
+    return screen
+
+
+async def tick(pilot: Any, clock: FakeClock, seconds: float) -> None:
+    """Move the fake clock and let the session screen redraw from it."""
+    clock.advance(seconds)
+    pilot.app.screen.refresh_view()
+    await pilot.pause()

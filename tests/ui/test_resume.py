@@ -7,6 +7,8 @@ signal handler writes the checkpoint and exits through Textual).
 
 from __future__ import annotations
 
+from tests.support import start_session, tick
+
 import asyncio
 import json
 import os
@@ -27,18 +29,7 @@ from tracker.ui.screens.today import TodayScreen
 
 
 async def start(pilot, settle) -> SessionScreen:
-    await settle(pilot)
-    await pilot.press("s")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, SessionScreen)
-    return screen
-
-
-async def tick(pilot, clock, seconds: float) -> None:
-    clock.advance(seconds)
-    pilot.app.screen.refresh_view()
-    await pilot.pause()
+    return await start_session(pilot)
 
 
 def in_progress(home) -> list:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.support import start_session, tick
+
 from dataclasses import replace
 
 from textual.widgets import Digits, Input, Label, ProgressBar, Select
@@ -19,18 +21,7 @@ def label(screen, selector: str) -> str:
 
 
 async def start(pilot, settle, key: str = "s") -> SessionScreen:
-    await settle(pilot)
-    await pilot.press(key)
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, SessionScreen)
-    return screen
-
-
-async def tick(pilot, clock, seconds: float) -> None:
-    clock.advance(seconds)
-    pilot.app.screen.refresh_view()
-    await pilot.pause()
+    return await start_session(pilot, key)
 
 
 async def test_bridge_runs_at_todays_prescription_and_counts_from_the_clock(service, make, clock, settle):
