@@ -604,3 +604,27 @@ def test_a_system_without_posix_gets_one_sentence(monkeypatch: pytest.MonkeyPatc
     code = cli.main(["status"], stdout=io.StringIO(), stderr=err)
     monkeypatch.undo()
     assert code == 1 and err.getvalue().count("\n") == 1 and "POSIX" in err.getvalue()
+
+
+def test_dates_can_be_said_as_today_yesterday_or_days_ago(tmp_path: Path) -> None:
+    from datetime import date as _date, timedelta as _timedelta
+
+    from tracker.cli.common import relative_day
+
+    today = _date(2026, 3, 10)
+    assert relative_day("today", today) == today
+    assert relative_day("Yesterday", today) == _date(2026, 3, 9)
+    assert relative_day("-3d", today) == _date(2026, 3, 7)
+    assert relative_day("3d", today) is None and relative_day("2026-03-01", today) is None
+    home = tmp_path / "home"
+    ok(run(home, "log", "gentle-floor-set", "--date", "yesterday 07:30"))
+    ok(run(home, "log", "gentle-floor-set", "--date", "-2d"))
+    days = sorted(s["local_date"] for s in sessions_of(home))
+    real_today = _date.today()
+    assert days == [(real_today - _timedelta(days=2)).isoformat(), (real_today - _timedelta(days=1)).isoformat()]
+    first = min(sessions_of(home), key=lambda s: s["local_date"])
+    data = json.loads(ok(run(home, "status", "--json", "--today", "yesterday")).stdout)
+    assert data["today"] == (real_today - _timedelta(days=1)).isoformat()
+    assert "yesterday" not in first["started_at"]
+    bad = run(home, "status", "--today", "someday")
+    assert bad.returncode == 1 and "today, yesterday or -3d" in bad.stderr

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from typing import Callable, Sequence, TextIO
 
@@ -60,6 +61,20 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, Io], int]] = {
 }
 
 
+DATE_OPTIONS = ("--date", "--today", "--since", "--until")
+
+
+def _days_ago_joined(argv: list[str]) -> list[str]:
+    """`--date -2d` as `--date=-2d`: argparse would take "-2d" for an option of its own."""
+    joined: list[str] = []
+    for word in argv:
+        if joined and joined[-1] in DATE_OPTIONS and re.fullmatch(r"-\d{1,4}d", word):
+            joined[-1] = f"{joined[-1]}={word}"
+        else:
+            joined.append(word)
+    return joined
+
+
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     io = Io(stdout or sys.stdout, stderr or sys.stderr)
     if os.name != "posix":  # the store's one-writer lock is fcntl.flock
@@ -67,7 +82,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
         return BAD_INPUT
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(_days_ago_joined(sys.argv[1:] if argv is None else list(argv)))
     except SystemExit as exit:  # --help, --version (0) and usage errors (2)
         return int(exit.code or 0) if not isinstance(exit.code, str) else USAGE
     if args.command == "export" and args.steps and args.format != "csv":

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import errno
+import re
 import stat
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -92,11 +93,28 @@ def _warn_backup(service: Any, io: Io) -> None:
         )
 
 
-def parse_day(text: str, option: str) -> date:
-    try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        raise Refused(f"{option} {text!r} is not a date; use YYYY-MM-DD.") from None
+_DAYS_AGO = re.compile(r"^-(\d{1,4})d$")
+
+
+def relative_day(word: str, today: date) -> date | None:
+    """`today`, `yesterday` or `-Nd` (N days ago) as a date; None for anything else."""
+    word = word.strip().lower()
+    if word == "today":
+        return today
+    if word == "yesterday":
+        return today - timedelta(days=1)
+    match = _DAYS_AGO.match(word)
+    return today - timedelta(days=int(match.group(1))) if match else None
+
+
+def parse_day(text: str, option: str, today: date | None = None) -> date:
+    """YYYY-MM-DD, or today / yesterday / -Nd (relative to `today`, default the local date)."""
+    day = relative_day(text, today or date.today())
+    if day is None:
+        try:
+            day = date.fromisoformat(text.strip())
+        except ValueError:
+            raise Refused(f"{option} {text!r} is not a date; use YYYY-MM-DD, today, yesterday or -3d.") from None
     return within_days(day, option, text)
 
 
@@ -136,8 +154,18 @@ def parse_moment(text: str, service: Any) -> datetime:
     from dateutil import parser as dateparser
 
     now = service.now()
+    first, _, rest = text.strip().partition(" ")
+    day = relative_day(first, now.date())
+    if day is not None:  # "yesterday", "yesterday 07:30", "-2d 18:00": that day, at now's time unless given
+        default = datetime.combine(day, now.time().replace(second=0, microsecond=0))
+        if not rest.strip():
+            stamped: datetime = service.localize(default)
+            return stamped
+        text = rest
+    else:
+        default = now.replace(tzinfo=None, second=0, microsecond=0)
     try:
-        parsed = dateparser.parse(text, default=now.replace(tzinfo=None, second=0, microsecond=0))
+        parsed = dateparser.parse(text, default=default)
     except (ValueError, OverflowError, dateparser.ParserError):
         raise Refused(f"--date {text!r} is not a date and time I can read; try 2025-03-01 or '2025-03-01 07:30'.") from None
     within_days(parsed.date(), "--date", text)

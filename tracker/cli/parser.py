@@ -27,8 +27,9 @@ A full-screen terminal companion for a daily yoga-for-back-pain practice.
 
 EPILOG = f"""\
 The data home is --home DIR, else ${ENV_HOME}, else the per-user data folder.
-Dates are YYYY-MM-DD; --date also takes a time ("2025-03-01 07:30"), read in
-the local time zone unless it carries an offset.
+Dates are YYYY-MM-DD, or today, yesterday, -3d (three days ago); --date also
+takes a time ("2025-03-01 07:30", "yesterday 07:30"), read in the local time
+zone unless it carries an offset.
 
 exit codes:
   0  ok
