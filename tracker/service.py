@@ -174,8 +174,6 @@ class Backroll:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
-            if self._store is None and not self.home.exists():
-                return Settings()  # nothing saved yet: a read does not create the data folder
             self._settings = self.store.load_settings()
         return self._settings
 
@@ -347,8 +345,6 @@ class Backroll:
         if found is not None:
             settings, sessions, usual = found
             history = [s for s in sessions if s.local_date <= today]
-        elif self._store is None and not self.home.exists():
-            settings, history, usual = Settings(), [], []  # a read never creates the data folder
         else:
             settings, history, usual = self.settings, self._history_until(today), self.usual_pain()
         summary = streaks.summarize(history, settings, today)

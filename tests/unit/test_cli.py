@@ -628,16 +628,3 @@ def test_dates_can_be_said_as_today_yesterday_or_days_ago(tmp_path: Path) -> Non
     assert "yesterday" not in first["started_at"]
     bad = run(home, "status", "--today", "someday")
     assert bad.returncode == 1 and "today, yesterday or -3d" in bad.stderr
-
-
-def test_read_only_commands_do_not_create_the_data_folder(tmp_path: Path) -> None:
-    home = tmp_path / "never-made"
-    ok(run(home, "routines"))
-    ok(run(home, "routines", "--json"))
-    data = json.loads(ok(run(home, "status", "--json")).stdout)
-    assert data["practice_days"] == 0 and data["advice"]["kind"] == "start"
-    ok(run(home, "status"))
-    ok(run(home, "check", str(ROOT / "content" / "routines" / "floor-flow.toml")))
-    assert not home.exists()
-    ok(run(home, "log", "gentle-floor-set"))  # the first write makes it, private
-    assert home.is_dir() and (home.stat().st_mode & 0o777) == 0o700
