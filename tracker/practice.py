@@ -13,14 +13,14 @@ No Textual here (see the import-linter contract in pyproject.toml).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from typing import Iterable, Sequence
 
 from tracker.model import Felt, Prescription, ProgressionRules, Session, Settings, Stability, UsualPain
 from tracker.pain import UsualPainTimeline, counted, pain_flags
 
-__all__ = ["PracticeHistory", "clamp", "level_history", "lowest", "phase_limit"]
+__all__ = ["Carry", "Fold", "FoldState", "PracticeHistory", "clamp", "floor_day", "level_history", "lowest", "phase_limit"]
 
 
 def program_sessions(sessions: Iterable[Session], program_id: str) -> list[Session]:
@@ -73,15 +73,6 @@ def _ladder(prescriptions: Iterable[Prescription]) -> list[Prescription]:
     return ladder
 
 
-def _stable_somewhere(program: Sequence[Session], rules: ProgressionRules) -> bool:
-    """True when some run of ``stable_window`` program sessions held ``stable_needed`` "yes" reports."""
-    if rules.stable_needed <= 0:
-        return True
-    window = max(rules.stable_window, 1)
-    yes = [s.checkin.stable is Stability.YES for s in program]
-    return any(sum(yes[max(0, i - window + 1) : i + 1]) >= rules.stable_needed for i in range(len(yes)))
-
-
 def phase_limit(
     rules: ProgressionRules, epoch_start: date | None, today: date, stable_in_epoch: bool
 ) -> tuple[Prescription, str]:
@@ -101,6 +92,168 @@ def phase_limit(
     hold = rules.max_hold if stable_in_epoch else 0
     name = "the program" if stable_in_epoch else "the program before you have reported feeling stable"
     return Prescription(rules.max_lifts, rules.max_count, hold), name
+
+
+def floor_day(timeline: UsualPainTimeline) -> date | None:
+    """The consult rule counts no session before the latest usual-pain record's day (None: no record)."""
+    return timeline.records[-1].since if timeline.records else None
+
+
+@dataclass(frozen=True, slots=True)
+class FoldState:
+    """What the rules keep of the sessions read so far, oldest first (`Fold.push`)."""
+
+    painful_day: date | None = None  # the day of the latest painful session (tracker.pain.counted)
+    last_program: Session | None = None
+    since: date | None = None  # first day of the unbroken run at the latest program level
+    epoch: date | None = None  # the first program day after the latest long gap
+    last_change: Prescription | None = None
+    ladder: tuple[Prescription, ...] = ()  # the increases still in effect, lowest first (clamped)
+    epoch_yes: tuple[bool, ...] = ()  # the latest "stable: yes" flags of this epoch's program sessions
+    stable: bool = False  # some run of `stable_window` sessions of this epoch held `stable_needed` yes
+    floor_reached: bool = False  # a session on or after the consult floor was read
+    consult_active: bool = False
+    consult_triggered: date | None = None
+    consult_run: int = 0
+    consult_pains: tuple[bool, ...] = ()  # the latest counted sessions' pain flags, from the floor on
+    last_reported: Session | None = None  # the latest program session with a stability report
+    run_day: date | None = None  # the day of the latest run of program sessions sharing one day
+    run_unsure: Session | None = None  # the latest "unsure" report in that run
+
+
+class Fold:
+    """Reads sessions one at a time, in history order, into a `FoldState`: each rule's memory of the past.
+
+    Reading every session from an empty state and reading the last ones from
+    the state a `Carry` kept give the same state, which is what lets status
+    answer from the last weeks of a long history.
+    """
+
+    def __init__(self, rules: ProgressionRules, program_id: str, floor: date | None, state: FoldState) -> None:
+        self.rules = rules
+        self.program_id = program_id
+        self.floor = floor
+        self.state = state if floor is not None else replace(state, floor_reached=True)
+
+    def push(self, s: Session, painful: bool) -> bool:
+        """Read one session; True when it counts in windows (tracker.pain.counted)."""
+        st = self.state
+        rules = self.rules
+        changes: dict[str, object] = {}
+        if painful:
+            changes["painful_day"] = s.local_date
+            counts = True
+        else:
+            counts = s.local_date != st.painful_day
+        reached = st.floor_reached or (self.floor is not None and s.local_date >= self.floor)
+        changes["floor_reached"] = reached
+        if counts and reached:
+            need, span = rules.pain_consult
+            window = (*st.consult_pains, painful)[-span:] if span > 0 else ()
+            active, triggered, run = st.consult_active, st.consult_triggered, st.consult_run
+            if painful:
+                run = 0
+                if sum(window) >= need:
+                    active, triggered = True, s.local_date
+            else:
+                run += 1
+                if active and run >= rules.consult_clear_sessions:
+                    active = False
+            changes.update(
+                consult_active=active,
+                consult_triggered=triggered,
+                consult_run=run,
+                consult_pains=window[1:] if len(window) >= span else window,
+            )
+        if s.routine == self.program_id and s.prescription is not None:
+            changes.update(self._program(st, s))
+        self.state = replace(st, **changes)  # type: ignore[arg-type]
+        return counts
+
+    def _program(self, st: FoldState, s: Session) -> dict[str, object]:
+        rules = self.rules
+        p = s.prescription
+        assert p is not None
+        last = st.last_program
+        gap = (s.local_date - last.local_date).days if last is not None else None
+        same_run = last is not None and last.prescription == p and gap is not None and gap < rules.gap_step_back_days
+        since = st.since if same_run else s.local_date
+        epoch, yes, stable = st.epoch, st.epoch_yes, st.stable
+        if gap is None or gap >= rules.gap_restart_days:
+            epoch, yes, stable = s.local_date, (), False
+        if epoch is not None and s.local_date >= epoch:
+            width = max(rules.stable_window, 1)
+            yes = (*yes, s.checkin.stable is Stability.YES)[-width:]
+            stable = stable or (rules.stable_needed > 0 and sum(yes) >= rules.stable_needed)
+        ladder, last_change = st.ladder, st.last_change
+        if last_change is None or p != last_change:
+            last_change = p
+            step = clamp(p, rules)
+            kept = list(ladder)
+            while kept and kept[-1] >= step:
+                kept.pop()
+            ladder = (*kept, step)
+        reported = s if s.checkin.stable is not None else st.last_reported
+        unsure = s.checkin.stable is Stability.UNSURE
+        if s.local_date == st.run_day:
+            run_day, run_unsure = st.run_day, s if unsure else st.run_unsure
+        else:
+            run_day, run_unsure = s.local_date, s if unsure else None
+        return {
+            "last_program": s,
+            "since": since,
+            "epoch": epoch,
+            "epoch_yes": yes,
+            "stable": stable,
+            "ladder": ladder,
+            "last_change": last_change,
+            "last_reported": reported,
+            "run_day": run_day,
+            "run_unsure": run_unsure,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Carry:
+    """The sessions before a cut, as the rules need them: the last few, and the state before those.
+
+    `recent` holds enough of the latest sessions for every window of the
+    rules (the last N counted sessions, the last N program sessions);
+    `state` is the `Fold` state after every session before `recent`.
+    `PracticeHistory.read(tail, carry=...)` then answers exactly as it does
+    for the whole history, provided every tail session started after every
+    carried one, the consult floor is the same (`floor`) and the last week
+    before the day asked about holds no carried session.
+    """
+
+    recent: tuple[Session, ...]
+    state: FoldState
+    floor: date | None
+    last_started: datetime | None  # the latest start among the carried sessions
+
+    @classmethod
+    def of(
+        cls, sessions: Sequence[Session], rules: ProgressionRules, program_id: str, usual_pain: Iterable[UsualPain] = ()
+    ) -> Carry:
+        ordered = sorted(sessions, key=lambda s: (s.started_at, s.id))
+        timeline = UsualPainTimeline(usual_pain)
+        flags = pain_flags(ordered, rules, timeline)
+        keep = set(counted(ordered, flags))
+        need_counted = max(rules.pain_step_back[1], rules.pain_consult[1], rules.pain_free_sessions, 1)
+        need_program = max(rules.stable_window, rules.easy_sessions, 1)
+        start = len(ordered)
+        seen_counted = seen_program = 0
+        while start > 0 and (seen_counted < need_counted or seen_program < need_program):
+            start -= 1
+            seen_counted += start in keep
+            s = ordered[start]
+            seen_program += s.routine == program_id and s.prescription is not None
+        floor = floor_day(timeline)
+        fold = Fold(rules, program_id, floor, FoldState())
+        for index in range(start):
+            fold.push(ordered[index], flags[index])
+        last = ordered[-1].started_at if ordered else None
+        return cls(tuple(ordered[start:]), fold.state, floor, last)
 
 
 @dataclass
@@ -123,6 +276,9 @@ class PracticeHistory:
     limit: Prescription | None = None  # what the phase allows today
     phase: str = ""
     counted: list[int] = field(default_factory=list)  # indices of sessions that count in windows (tracker.pain)
+    floor_index: int = 0  # the first session the consult rule counts (see consult_floor)
+    carried: FoldState = field(default_factory=lambda: FoldState())  # the state before `sessions`
+    fold: FoldState = field(default_factory=lambda: FoldState())  # the state after every session
 
     @classmethod
     def read(
@@ -133,38 +289,39 @@ class PracticeHistory:
         rules: ProgressionRules,
         program_id: str,
         usual_pain: Iterable[UsualPain] = (),
+        carry: Carry | None = None,
     ) -> PracticeHistory:
-        sessions = sorted((s for s in history if s.local_date <= today), key=lambda s: (s.started_at, s.id))
+        """Read ``history`` (sessions after ``today`` are left out).
+
+        ``carry`` (see `Carry`): what the sessions before ``history`` left, so a long history is read
+        from its last weeks; the answer is the same as reading every session (tests/unit/test_carry.py).
+        """
+        tail = sorted((s for s in history if s.local_date <= today), key=lambda s: (s.started_at, s.id))
+        sessions = [*carry.recent, *tail] if carry is not None else tail
         timeline = UsualPainTimeline(r for r in usual_pain if r.since <= today)
         program = program_sessions(sessions, program_id)
         state = cls(today, rules, settings, sessions, pain_flags(sessions, rules, timeline), timeline, program, program_id)
-        state.counted = counted(sessions, state.pains)
-        if not program:
+        fold = Fold(rules, program_id, floor_day(timeline), carry.state if carry is not None else FoldState())
+        state.carried = fold.state
+        state.floor_index = 0 if fold.state.floor_reached else len(sessions)
+        for index, session in enumerate(sessions):
+            if fold.push(session, state.pains[index]):
+                state.counted.append(index)
+            if fold.state.floor_reached and state.floor_index > index:
+                state.floor_index = index
+        state.fold = fold.state
+        last = fold.state.last_program
+        if last is None:
             state.limit, state.phase = phase_limit(rules, None, today, False)
             return state
-        latest = program[-1].prescription
-        assert latest is not None
-        state.current = latest
-        state.level = clamp(latest, rules)
-        # Since when at this level: back through the run of equal prescriptions, stopping at a long gap.
-        since = program[-1].local_date
-        for older in reversed(program[:-1]):
-            if older.prescription != latest or (since - older.local_date).days >= rules.gap_step_back_days:
-                break
-            since = older.local_date
-        state.since = since
-        epoch = program[0].local_date
-        for earlier, later in zip(program, program[1:]):
-            if (later.local_date - earlier.local_date).days >= rules.gap_restart_days:
-                epoch = later.local_date
-        state.epoch_start = epoch
-        changes: list[Prescription] = []
-        for session in program:
-            if session.prescription is not None and (not changes or session.prescription != changes[-1]):
-                changes.append(session.prescription)
-        state.ladder = _ladder(clamp(p, rules) for p in changes)
-        in_epoch = [s for s in program if s.local_date >= epoch]
-        state.limit, state.phase = phase_limit(rules, epoch, today, _stable_somewhere(in_epoch, rules))
+        assert last.prescription is not None
+        state.current = last.prescription
+        state.level = clamp(last.prescription, rules)
+        state.since = fold.state.since
+        state.epoch_start = fold.state.epoch
+        state.ladder = list(fold.state.ladder)
+        stable = fold.state.stable or rules.stable_needed <= 0
+        state.limit, state.phase = phase_limit(rules, state.epoch_start, today, stable)
         return state
 
     # -- pain
@@ -190,41 +347,24 @@ class PracticeHistory:
 
     def consult_floor(self) -> int:
         """Index of the first session the consult rule counts: none before the latest usual-pain record."""
-        records = self.timeline.records
-        if not records:
-            return 0
-        since = records[-1].since
-        return next((i for i, s in enumerate(self.sessions) if s.local_date >= since), len(self.sessions))
+        return self.floor_index
 
     def consult_state(self) -> tuple[bool, date | None, int]:
         """(a consult is in force, the day it was last triggered, counted sessions not painful since the last pain).
 
-        Run forward over the counted sessions from `consult_floor`: a painful
-        session that brings the window to ``pain_consult`` triggers it; it
-        clears after ``consult_clear_sessions`` sessions in a row that are
-        not painful.
+        Read forward over the counted sessions from `consult_floor` (`Fold.push`): a painful session
+        that brings the window to ``pain_consult`` triggers it; it clears after
+        ``consult_clear_sessions`` sessions in a row that are not painful.
         """
-        need, span = self.rules.pain_consult
-        active, triggered, run = False, None, 0
-        floor = self.consult_floor()
-        positions = [i for i in self.counted if i >= floor]
-        for k, index in enumerate(positions):
-            if self.pains[index]:
-                run = 0
-                if sum(self.pains[i] for i in positions[max(0, k - span + 1) : k + 1]) >= need:
-                    active, triggered = True, self.sessions[index].local_date
-            else:
-                run += 1
-                if active and run >= self.rules.consult_clear_sessions:
-                    active = False
-        return active, triggered, run
+        return self.fold.consult_active, self.fold.consult_triggered, self.fold.consult_run
 
     def level_at(self, index: int) -> Prescription | None:
         """The program level in effect when session ``index`` was done."""
         for session in reversed(self.sessions[: index + 1]):
             if session.routine == self.program_id and session.prescription is not None:
                 return clamp(session.prescription, self.rules)
-        return None
+        before = self.carried.last_program
+        return clamp(before.prescription, self.rules) if before is not None and before.prescription else None
 
     def stepped_back_since_pain(self, n: int) -> bool:
         """True when the person already practises below the level they were at at the latest pain."""
@@ -244,16 +384,11 @@ class PracticeHistory:
 
     def unsure_report(self) -> Session | None:
         """The program session whose "unsure" blocks advancing: the latest report, or one on the last day."""
-        reported = [s for s in self.program if s.checkin.stable is not None]
-        if reported and reported[-1].checkin.stable is Stability.UNSURE:
-            return reported[-1]
-        if self.sessions:
-            last_day = self.sessions[-1].local_date
-            for s in reversed(self.program):
-                if s.local_date != last_day:
-                    break
-                if s.checkin.stable is Stability.UNSURE:
-                    return s
+        reported = self.fold.last_reported
+        if reported is not None and reported.checkin.stable is Stability.UNSURE:
+            return reported
+        if self.sessions and self.fold.run_day == self.sessions[-1].local_date:
+            return self.fold.run_unsure  # the latest "unsure" among the last day's run of program sessions
         return None
 
     def stable_count(self) -> tuple[int, int]:

@@ -72,7 +72,7 @@ from typing import Iterable, Sequence
 
 from tracker.model import PROGRAM_ID, Felt, Prescription, ProgressionRules, Session, Settings, UsualPain
 from tracker.pain import pain_flags, quote_window
-from tracker.practice import PracticeHistory, clamp, lowest, phase_limit
+from tracker.practice import Carry, PracticeHistory, clamp, lowest, phase_limit
 from tracker.practice import level_history as _level_history
 
 __all__ = [
@@ -474,14 +474,15 @@ def advise(
     *,
     usual_pain: Iterable[UsualPain] = (),
     next_poses: Sequence[str] = (),
+    carry: Carry | None = None,
 ) -> Advice:
     """The advice for the next session of ``program_id``, from the history as of ``today``.
 
     ``usual_pain``: the person's usual-pain records (tracker.pain);
     ``next_poses``: where the series goes after the program (the program's
-    content file). See the module docstring for every rule.
+    content file); ``carry``: the sessions before ``history`` (tracker.practice.Carry). See the module docstring for every rule.
     """
-    h = PracticeHistory.read(history, settings, today, rules, program_id, usual_pain)
+    h = PracticeHistory.read(history, settings, today, rules, program_id, usual_pain, carry)
     rows = _cautious_rows(h)
     if rows:
         return _within_limit(_combine(rows, h), h)

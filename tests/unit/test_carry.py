@@ -1,0 +1,119 @@
+"""A long history read from its last weeks: `Carry` + the tail answers exactly as reading every session.
+
+`backroll status` and Today read years of history through the summary cache
+(tracker.store.summary), which keeps the sessions before a cut as a `Carry`
+(tracker.practice): the last few sessions and the state of every rule. These
+properties check, over random histories (gaps that restart the program,
+levels going up and down, hurt stops, pain on the same day as gentle
+routines, stability reports, usual-pain records), that the advice and every
+part of what the rules read are the same both ways, for every cut.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import given, settings as hsettings, strategies as st
+
+from tests.unit.test_advice_pain import P, RULES, SETTINGS, on, pains, s, usual
+from tracker.model import Felt, Session, Stability, UsualPain
+from tracker.practice import Carry, PracticeHistory
+from tracker.progression import advise
+
+LEVELS = [P(1, 4, 0), P(2, 4, 0), P(3, 4, 0), P(3, 5, 0), P(5, 4, 0), P(8, 4, 0), P(8, 6, 4), P(8, 8, 8)]
+
+
+@st.composite
+def long_histories(draw: st.DrawFn) -> tuple[list[Session], list[UsualPain], date, date]:
+    sessions: list[Session] = []
+    day = 0
+    level = draw(st.integers(0, len(LEVELS) - 1))
+    for _ in range(draw(st.integers(1, 70))):
+        day += draw(st.sampled_from([0, 0, 1, 1, 1, 2, 3, 8, 30]))  # same day, daily, gaps, restarts
+        level = max(0, min(len(LEVELS) - 1, level + draw(st.sampled_from([-1, 0, 0, 0, 1]))))
+        bridge = draw(st.booleans()) or draw(st.booleans())
+        sessions.append(
+            s(
+                on(day),
+                LEVELS[level] if bridge else None,
+                before=draw(pains),
+                after=draw(pains),
+                stable=draw(st.sampled_from([None, *Stability])),
+                felt=draw(st.sampled_from([None, *Felt])),
+                hurt=draw(st.booleans()) and draw(st.booleans()),
+                hour=draw(st.integers(0, 23)),
+                routine="bridge" if bridge else "gentle-floor-set",
+            )
+        )
+    last = on(day)
+    records = [usual(draw(st.integers(0, 6)), on(draw(st.integers(0, day + 1)))) for _ in range(draw(st.integers(0, 2)))]
+    cut = on(draw(st.integers(0, day + 1)))  # sessions dated before it are carried
+    today = max(last, cut + timedelta(days=8)) + timedelta(days=draw(st.integers(0, 3)))
+    return sessions, records, cut, today
+
+
+def _both(case: tuple[list[Session], list[UsualPain], date, date]) -> tuple[PracticeHistory, PracticeHistory, object, object]:
+    sessions, records, cut, today = case
+    carried = [x for x in sessions if x.local_date < cut]
+    tail = [x for x in sessions if x.local_date >= cut]
+    in_force = [r for r in records if r.since <= today]
+    carry = Carry.of(carried, RULES, "bridge", in_force)
+    full = PracticeHistory.read(sessions, SETTINGS, today, RULES, "bridge", records)
+    part = PracticeHistory.read(tail, SETTINGS, today, RULES, "bridge", records, carry)
+    a = advise(sessions, SETTINGS, today, usual_pain=records)
+    b = advise(tail, SETTINGS, today, usual_pain=records, carry=carry)
+    return full, part, a, b
+
+
+def _ids(h: PracticeHistory, indices: list[int]) -> list[str]:
+    return [h.sessions[i].id for i in indices]
+
+
+@hsettings(max_examples=400, deadline=None)
+@given(long_histories())
+def test_a_carry_and_the_tail_read_like_the_whole_history(case: tuple[list[Session], list[UsualPain], date, date]) -> None:
+    full, part, a, b = _both(case)
+    assert b == a
+    for name in ("current", "level", "since", "epoch_start", "ladder", "limit", "phase"):
+        assert getattr(part, name) == getattr(full, name), name
+    assert part.consult_state() == full.consult_state()
+    unsure_full, unsure_part = full.unsure_report(), part.unsure_report()
+    assert (unsure_part and unsure_part.id) == (unsure_full and unsure_full.id)
+    rules = RULES
+    for n in {1, rules.pain_free_sessions, rules.pain_step_back[1], rules.pain_consult[1]}:
+        assert _ids(part, part.window(n)) == _ids(full, full.window(n))
+        assert _ids(part, part.window(n, part.consult_floor())) == _ids(full, full.window(n, full.consult_floor()))
+        assert part.stepped_back_since_pain(n) == full.stepped_back_since_pain(n)
+    assert part.stable_count() == full.stable_count()
+    assert part.felt_easy() == full.felt_easy()
+    if full.program:
+        first, last = full.week_window()
+        assert part.week_window() == (first, last)
+        assert part.practice_days_in(first, last) == full.practice_days_in(first, last)
+
+
+def test_a_carry_keeps_a_consult_triggered_long_before_the_cut() -> None:
+    """Pain three times in the first week, gentle sessions since with pain each time: still consult."""
+    history = [s(on(i), P(2, 4, 0), after=4) for i in range(3)]
+    history += [s(on(10 + i), None, after=3, routine="gentle-floor-set") for i in range(40)]
+    today = on(60)
+    carry = Carry.of([x for x in history if x.local_date < on(45)], RULES, "bridge")
+    tail = [x for x in history if x.local_date >= on(45)]
+    assert advise(tail, SETTINGS, today, carry=carry) == advise(history, SETTINGS, today)
+    assert advise(tail, SETTINGS, today, carry=carry).kind.value == "consult"
+    # Without the carry the tail alone would forget the program's level: the carry is what keeps it.
+    assert advise(tail, SETTINGS, today).current is None
+    assert advise(tail, SETTINGS, today, carry=carry).current == P(2, 4, 0)
+
+
+def test_a_carry_keeps_the_ladder_for_a_step_back() -> None:
+    """Levels 2, 3, 4 lifts long ago, then pain twice at 4 after the cut: step back to 3, as the full read says."""
+    history = [s(on(i), P(2, 4, 0)) for i in range(7)]
+    history += [s(on(7 + i), P(3, 4, 0)) for i in range(7)]
+    history += [s(on(14 + i), P(4, 4, 0)) for i in range(20)]
+    history += [s(on(40), P(4, 4, 0), after=3), s(on(41), P(4, 4, 0), after=4)]
+    carry = Carry.of([x for x in history if x.local_date < on(39)], RULES, "bridge")
+    tail = [x for x in history if x.local_date >= on(39)]
+    full = advise(history, SETTINGS, on(41))
+    assert advise(tail, SETTINGS, on(41), carry=carry) == full
+    assert full.prescription == P(3, 4, 0), full
