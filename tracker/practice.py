@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 from typing import Iterable, Sequence
 
 from tracker.model import Felt, Prescription, ProgressionRules, Session, Settings, Stability, UsualPain
@@ -133,84 +134,72 @@ class Fold:
         self.rules = rules
         self.program_id = program_id
         self.floor = floor
-        self.state = state if floor is not None else replace(state, floor_reached=True)
+        # A mutable copy while reading (one FoldState per `state`, not one per session).
+        self._st = SimpleNamespace(**{name: getattr(state, name) for name in FoldState.__dataclass_fields__})
+        if floor is None:
+            self._st.floor_reached = True
+
+    @property
+    def state(self) -> FoldState:
+        return FoldState(**vars(self._st))
+
+    @property
+    def floor_reached(self) -> bool:
+        return bool(self._st.floor_reached)
 
     def push(self, s: Session, painful: bool) -> bool:
         """Read one session; True when it counts in windows (tracker.pain.counted)."""
-        st = self.state
+        st = self._st
         rules = self.rules
-        changes: dict[str, object] = {}
         if painful:
-            changes["painful_day"] = s.local_date
+            st.painful_day = s.local_date
             counts = True
         else:
             counts = s.local_date != st.painful_day
-        reached = st.floor_reached or (self.floor is not None and s.local_date >= self.floor)
-        changes["floor_reached"] = reached
-        if counts and reached:
+        st.floor_reached = st.floor_reached or (self.floor is not None and s.local_date >= self.floor)
+        if counts and st.floor_reached:
             need, span = rules.pain_consult
             window = (*st.consult_pains, painful)[-span:] if span > 0 else ()
-            active, triggered, run = st.consult_active, st.consult_triggered, st.consult_run
             if painful:
-                run = 0
+                st.consult_run = 0
                 if sum(window) >= need:
-                    active, triggered = True, s.local_date
+                    st.consult_active, st.consult_triggered = True, s.local_date
             else:
-                run += 1
-                if active and run >= rules.consult_clear_sessions:
-                    active = False
-            changes.update(
-                consult_active=active,
-                consult_triggered=triggered,
-                consult_run=run,
-                consult_pains=window[1:] if len(window) >= span else window,
-            )
+                st.consult_run += 1
+                if st.consult_active and st.consult_run >= rules.consult_clear_sessions:
+                    st.consult_active = False
+            st.consult_pains = window[1:] if len(window) >= span else window
         if s.routine == self.program_id and s.prescription is not None:
-            changes.update(self._program(st, s))
-        self.state = replace(st, **changes)  # type: ignore[arg-type]
+            self._program(s, s.prescription)
         return counts
 
-    def _program(self, st: FoldState, s: Session) -> dict[str, object]:
-        rules = self.rules
-        p = s.prescription
-        assert p is not None
+    def _program(self, s: Session, p: Prescription) -> None:
+        st, rules = self._st, self.rules
         last = st.last_program
         gap = (s.local_date - last.local_date).days if last is not None else None
         same_run = last is not None and last.prescription == p and gap is not None and gap < rules.gap_step_back_days
-        since = st.since if same_run else s.local_date
-        epoch, yes, stable = st.epoch, st.epoch_yes, st.stable
+        if not same_run:
+            st.since = s.local_date
         if gap is None or gap >= rules.gap_restart_days:
-            epoch, yes, stable = s.local_date, (), False
-        if epoch is not None and s.local_date >= epoch:
-            width = max(rules.stable_window, 1)
-            yes = (*yes, s.checkin.stable is Stability.YES)[-width:]
-            stable = stable or (rules.stable_needed > 0 and sum(yes) >= rules.stable_needed)
-        ladder, last_change = st.ladder, st.last_change
-        if last_change is None or p != last_change:
-            last_change = p
+            st.epoch, st.epoch_yes, st.stable = s.local_date, (), False
+        if st.epoch is not None and s.local_date >= st.epoch:
+            st.epoch_yes = (*st.epoch_yes, s.checkin.stable is Stability.YES)[-max(rules.stable_window, 1) :]
+            st.stable = st.stable or (rules.stable_needed > 0 and sum(st.epoch_yes) >= rules.stable_needed)
+        if st.last_change is None or p != st.last_change:
+            st.last_change = p
             step = clamp(p, rules)
-            kept = list(ladder)
+            kept = list(st.ladder)
             while kept and kept[-1] >= step:
                 kept.pop()
-            ladder = (*kept, step)
-        reported = s if s.checkin.stable is not None else st.last_reported
+            st.ladder = (*kept, step)
+        if s.checkin.stable is not None:
+            st.last_reported = s
         unsure = s.checkin.stable is Stability.UNSURE
         if s.local_date == st.run_day:
-            run_day, run_unsure = st.run_day, s if unsure else st.run_unsure
+            st.run_unsure = s if unsure else st.run_unsure
         else:
-            run_day, run_unsure = s.local_date, s if unsure else None
-        return {
-            "last_program": s,
-            "since": since,
-            "epoch": epoch,
-            "epoch_yes": yes,
-            "stable": stable,
-            "ladder": ladder,
-            "last_change": last_change,
-            "last_reported": reported,
-            "run_day": run_day,
-            "run_unsure": run_unsure,
-        }
+            st.run_day, st.run_unsure = s.local_date, s if unsure else None
+        st.last_program = s
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,7 +296,7 @@ class PracticeHistory:
         for index, session in enumerate(sessions):
             if fold.push(session, state.pains[index]):
                 state.counted.append(index)
-            if fold.state.floor_reached and state.floor_index > index:
+            if state.floor_index > index and fold.floor_reached:
                 state.floor_index = index
         state.fold = fold.state
         last = fold.state.last_program

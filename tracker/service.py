@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from tracker.progression import Advice
     from tracker.resume import InProgress
     from tracker.store import Store
-    from tracker.store.summary import Summary
+    from tracker.quick import Quick
 
     # Named by the UI across the seam, for type checkers only (no import cost at start-up).
     from tracker.checkpoint import Checkpoint as Checkpoint, CheckpointFile as CheckpointFile  # noqa: F401
@@ -341,23 +341,22 @@ class Backroll:
         from tracker.pain import UsualPainTimeline
 
         today = today or self.today()
-        found = self._summary() if quick and self._store is None else None
-        if found is not None:
-            settings, sessions, usual = found
-            history = [s for s in sessions if s.local_date <= today]
+        rules = self.rules(program_id)
+        program = self.program(program_id)
+        next_poses = program.next_poses if program is not None else ()
+        found = self._quick(today, rules, program_id) if quick and self._store is None else None
+        if found is not None:  # the last weeks and a carry of the years before: the same answer
+            settings, usual = found.settings, found.usual_pain
+            summary = streaks.summarize_days({d for d in found.days if d <= today}, settings, today)
+            advice = progression.advise(
+                found.tail, settings, today, rules, program_id, usual_pain=usual, next_poses=next_poses, carry=found.carry
+            )
         else:
             settings, history, usual = self.settings, self._history_until(today), self.usual_pain()
-        summary = streaks.summarize(history, settings, today)
-        program = self.program(program_id)
-        advice = progression.advise(
-            history,
-            settings,
-            today,
-            self.rules(program_id),
-            program_id,
-            usual_pain=usual,
-            next_poses=program.next_poses if program is not None else (),
-        )
+            summary = streaks.summarize(history, settings, today)
+            advice = progression.advise(
+                history, settings, today, rules, program_id, usual_pain=usual, next_poses=next_poses
+            )
         return Status(
             today=today,
             streak=summary,
@@ -367,10 +366,10 @@ class Backroll:
             usual_pain=UsualPainTimeline(usual).on(today),
         )
 
-    def _summary(self) -> Summary | None:
-        from tracker.store.summary import read_summary
+    def _quick(self, today: date, rules: ProgressionRules, program_id: str) -> Quick | None:
+        from tracker.quick import read_quick
 
-        return read_summary(self.home, wait=self._store_wait, label=self._label)
+        return read_quick(self.home, today, rules, program_id, wait=self._store_wait, label=self._label)
 
     def level_history(self, program_id: str = PROGRAM_ID) -> list[tuple[date, Prescription]]:
         from tracker import progression

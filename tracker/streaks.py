@@ -55,6 +55,7 @@ __all__ = [
     "practice_days",
     "scheduled_rest_days",
     "summarize",
+    "summarize_days",
     "week_start",
 ]
 
@@ -253,7 +254,11 @@ def consistency(
 
 def summarize(sessions: Iterable[Session], settings: Settings, today: date) -> StreakSummary:
     """Streaks, practice-day count, last practice and consistency for ``today``."""
-    days = practice_days(sessions)
+    return summarize_days(practice_days(sessions), settings, today)
+
+
+def summarize_days(days: set[date], settings: Settings, today: date) -> StreakSummary:
+    """`summarize` from the practice days alone (the summary cache keeps them, not the sessions)."""
     return StreakSummary(
         current=current_streak(days, today, settings),
         longest=longest_streak(days, settings),

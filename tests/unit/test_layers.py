@@ -23,6 +23,7 @@ CORE = [
     "tracker.plan",
     "tracker.practice",
     "tracker.progression",
+    "tracker.quick",
     "tracker.resume",
     "tracker.runner",
     "tracker.service",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -10,7 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tracker.demo import generate_history
-from tracker.model import CheckIn
+from tracker.model import PROGRAM_ID, CheckIn, ProgressionRules
+from tracker.practice import Carry
+from tracker.quick import decode, encode, read_quick
 from tracker.paths import Locations
 from tracker.service import Backroll
 from tracker.store import Store, StoreCorrupt
@@ -53,9 +56,10 @@ def test_quick_status_equals_the_full_store_status_and_writes_the_cache(tmp_path
 
 def test_summary_sessions_are_the_stored_sessions_without_steps_or_note(tmp_path: Path) -> None:
     home = home_with_history(tmp_path)
-    _, sessions, _ = read_summary(home)
+    found = read_summary(home)  # tail_from "": every month in full
     with Store.open(home) as store:
-        assert sessions == without_details(store.sessions())
+        assert found.tail == without_details(store.sessions())
+        assert found.days == sorted({s.local_date for s in store.sessions()})
 
 
 def test_a_session_saved_after_the_cache_was_built_is_seen(tmp_path: Path) -> None:
@@ -64,8 +68,7 @@ def test_a_session_saved_after_the_cache_was_built_is_seen(tmp_path: Path) -> No
     with Backroll(home, now=lambda: NOW, zone=ZONE) as service:
         logged = service.log_session(service.routine("pelvic-tilt-check"), NOW, CheckIn(pain_after=7))
         service.save_session(logged)
-    _, sessions, _ = read_summary(home)
-    assert logged.id in {s.id for s in sessions}
+    assert logged.id in {s.id for s in read_summary(home).tail}
     assert quick_status(home) == full_status(home)
 
 
@@ -94,3 +97,89 @@ def test_an_empty_or_new_home_needs_the_real_store(tmp_path: Path) -> None:
     assert read_summary(tmp_path / "nothing-here") is None
     assert quick_status(tmp_path / "fresh")["practice_days"] == 0
     assert date.fromisoformat(quick_status(tmp_path / "fresh")["today"]) == NOW.date()
+
+
+# --- a long history: the last weeks in full, a carry for the years before (tracker.quick) -----------------
+
+LONG_END = date(2026, 11, 20)
+LONG_NOW = datetime(2026, 11, 20, 20, 0, tzinfo=ZoneInfo(ZONE))
+
+
+def long_home(tmp_path: Path, days: int = 400) -> Path:
+    home = tmp_path / "long"
+    store = Store.open(home)
+    store.merge(generate_history(days, end=LONG_END, zone=ZONE, seed=5))
+    store.close()
+    return home
+
+
+def status_on(home: Path, today: date, *, quick: bool) -> dict:
+    with Backroll(home, now=lambda: LONG_NOW, zone=ZONE) as service:
+        if not quick:
+            service.store  # noqa: B018 - the real store
+        return service.status(today, quick=quick).to_json_dict()
+
+
+def test_a_long_history_answers_from_the_last_weeks_as_from_every_session(tmp_path: Path) -> None:
+    home = long_home(tmp_path)
+    for today in (LONG_END, LONG_END + timedelta(days=1), LONG_END + timedelta(days=40), date(2026, 6, 3), date(2026, 3, 1)):
+        assert status_on(home, today, quick=True) == status_on(home, today, quick=False), today
+    found = read_quick(home, LONG_END, ProgressionRules(), PROGRAM_ID)
+    assert found is not None
+    assert found.tail and min(s.local_date for s in found.tail) >= date(2026, 10, 1)  # only the last weeks in full
+    assert len(found.tail) < 80
+
+
+def test_the_cache_keeps_the_old_months_as_days_only(tmp_path: Path) -> None:
+    home = long_home(tmp_path)
+    status_on(home, LONG_END, quick=True)
+    cache = json.loads(cache_path(Locations(home)).read_text())
+    with_records = sorted(key for key, month in cache["months"].items() if "sessions" in month)
+    assert with_records == ["2026-10", "2026-11"]
+    assert cache["carry"]["tokens"] and all(key < "2026-10" for key in cache["carry"]["tokens"])
+
+
+def test_the_carry_is_made_again_only_when_an_old_month_or_the_usual_pain_changes(tmp_path: Path) -> None:
+    home = long_home(tmp_path)
+    path = cache_path(Locations(home))
+
+    def carry() -> dict:
+        return json.loads(path.read_text())["carry"]
+
+    status_on(home, LONG_END, quick=True)
+    first = carry()
+    with Backroll(home, now=lambda: LONG_NOW, zone=ZONE) as service:  # a session today: a tail month changes
+        service.save_session(service.log_session(service.routine("pelvic-tilt-check"), datetime(2026, 11, 20, 18, tzinfo=ZoneInfo(ZONE)), CheckIn(pain_after=2)))
+    assert status_on(home, LONG_END, quick=True) == status_on(home, LONG_END, quick=False)
+    assert carry() == first
+    with Backroll(home, now=lambda: LONG_NOW, zone=ZONE) as service:  # an old session changes: the carry is made again
+        old = next(s for s in service.sessions() if s.local_date.year == 2026 and s.local_date.month == 2)
+        service.store.update(dataclasses.replace(old, checkin=dataclasses.replace(old.checkin, pain_after=9)))
+    assert status_on(home, LONG_END, quick=True) == status_on(home, LONG_END, quick=False)
+    assert carry()["tokens"] != first["tokens"]
+    with Backroll(home, now=lambda: LONG_NOW, zone=ZONE) as service:
+        service.record_usual_pain(4, date(2025, 12, 1))
+    assert status_on(home, LONG_END, quick=True) == status_on(home, LONG_END, quick=False)
+    assert carry()["key"] != first["key"]
+
+
+def test_a_session_in_two_months_after_a_move_cut_short_is_left_to_the_store(tmp_path: Path) -> None:
+    home = long_home(tmp_path, days=90)
+    status_on(home, LONG_END, quick=True)
+    data = home / "data"
+    months = sorted(data.glob("sessions-*.json"))
+    older, newer = json.loads(months[0].read_text()), json.loads(months[-1].read_text())
+    stray = dict(next(iter(older["sessions"].values())))
+    doc = next(iter(newer["sessions"].values()))
+    stray["id"] = doc["id"]  # the same id in two months
+    older["sessions"]["999"] = stray
+    months[0].write_text(json.dumps(older))
+    assert read_summary(home, tail_from="2026-10") is None
+    assert status_on(home, LONG_END, quick=True) == status_on(home, LONG_END, quick=False)
+
+
+def test_a_carry_round_trips_through_json() -> None:
+    sessions = generate_history(120, end=LONG_END, zone=ZONE, seed=3)
+    sessions = [dataclasses.replace(s, steps=(), checkin=dataclasses.replace(s.checkin, note="")) for s in sessions]
+    carry = Carry.of(sessions, ProgressionRules(), PROGRAM_ID)
+    assert decode(json.loads(json.dumps(encode(carry)))) == carry

@@ -1,15 +1,19 @@
-"""A quick, read-only view of the history for `backroll status`: every session without its steps.
+"""A quick, read-only view of the history for `backroll status` and Today: practice days, the last weeks, a carry.
 
 Opening the Store parses and validates every month file, which with a long
-history (10,000 sessions) costs far more than the rest of `status`. Streaks
-and advice need no steps and no note, so this module keeps a derived cache,
-`data/summary-cache.json`, holding for each month file the stat token of the
-version it was computed from and, per session, every field but `steps` and
-the check-in's `note`. A month file whose token (inode, size, mtime_ns,
-ctime_ns) is unchanged has exactly the bytes that were validated when its
-entry was made (every store write is an atomic replace, so a new inode; an
-in-place edit changes ctime), so only changed month files are read again,
-with the store's own validation.
+history (10,000 or 100,000 sessions) costs far more than the rest of
+`status`. Streaks need only the practice days; the advice needs the last
+weeks and what the rules keep of the years before (tracker.practice.Carry).
+So this module keeps a derived cache, `data/summary-cache.json`, holding for
+each month file the stat token of the version it was computed from, its
+practice days and session ids, and, for the months from `tail_from` on only,
+every session without its steps and note; plus the caller's carry for the
+months before, with the tokens it was made from. A month file whose token
+(inode, size, mtime_ns, ctime_ns) is unchanged has exactly the bytes that
+were validated when its entry was made (every store write is an atomic
+replace, so a new inode; an in-place edit changes ctime), so only changed
+month files are read again, with the store's own validation, and the carry
+is made again only when a month before `tail_from` changed.
 
 The cache is not authoritative: it is written without fsync, never backed
 up, and ignored (then rebuilt) when it is missing, unreadable, of another
@@ -17,11 +21,12 @@ format or stale. It is only written after every file it covers was found
 valid, so a damaged history is never "fixed" by it.
 
 Anything unusual (no history yet, a migration to do, an import journal to
-replay, a damaged or future-schema file) returns None: the caller then opens
-the real Store, which does the work and reports the problem exactly as
-before. Like Store.open, this takes the writer lock for the read (so it
-never sees half of a multi-file import) and raises StoreLocked when another
-process holds it for longer than `wait`.
+replay, a damaged or future-schema file, a session id in two months after a
+move cut short) returns None: the caller then opens the real Store, which
+does the work and reports the problem exactly as before. Like Store.open,
+this takes the writer lock for the read (so it never sees half of a
+multi-file import) and raises StoreLocked when another process holds it for
+longer than `wait`.
 
 Sessions returned here have `steps=()` and an empty check-in note: they are
 for computing streaks and advice only, never for display, export or saving.
@@ -33,7 +38,7 @@ import json
 import os
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 from tracker.model import CheckIn, Felt, HurtAt, Phase, Prescription, Session, Settings, Side, Stability, UsualPain
 from tracker.paths import Locations, ensure_private_dir
@@ -45,7 +50,7 @@ from tracker.store.usual import parse_usual_pain, usual_pain_path
 
 CACHE_NAME = "summary-cache.json"
 CACHE_FORMAT = "backroll.summary-cache"
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 Record = list[Any]
 
@@ -125,39 +130,64 @@ class _Builder:
         )
 
 
+def session_of(record: Record) -> Session:
+    """A session back from `record_of` (ValueError, TypeError... when the record is malformed)."""
+    return _Builder().session(record)
+
+
 # --------------------------------------------------------------------------- the cache file
 
 
-def _read_cache(path: Path) -> dict[str, tuple[Token, list[Record]]]:
-    """month key -> (token, records); {} when the cache is missing, unreadable or of another format."""
+class _Month(NamedTuple):
+    token: Token
+    days: list[str]  # the month's practice days, ISO, sorted
+    ids: str  # every session id of the month, joined (36 characters each)
+    records: list[Record] | None  # every session without steps or note; only for the tail's months
+
+
+class _Carried(NamedTuple):
+    key: str
+    tokens: dict[str, Token]  # the months it was made from
+    data: Any
+
+
+def _read_cache(path: Path) -> tuple[dict[str, _Month], _Carried | None]:
+    """The cached months and carry; empty when the cache is missing, unreadable or of another format."""
     try:
         data, _ = read_json(path)
     except (OSError, Unreadable):
-        return {}
+        return {}, None
     if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or data.get("version") != CACHE_VERSION:
-        return {}
-    shards = data.get("shards")
-    if not isinstance(shards, dict):
-        return {}
-    found: dict[str, tuple[Token, list[Record]]] = {}
-    for key, entry in shards.items():
-        try:
+        return {}, None
+    months: dict[str, _Month] = {}
+    try:
+        for key, entry in dict(data["months"]).items():
             token = tuple(entry["token"])
-            records = entry["sessions"]
-        except (KeyError, TypeError):
-            continue
-        if len(token) == 4 and isinstance(records, list):
-            found[key] = (token, records)
-    return found
+            records = entry.get("sessions")
+            if len(token) == 4 and isinstance(entry["days"], list) and isinstance(entry["ids"], str):
+                months[key] = _Month(token, entry["days"], entry["ids"], records if isinstance(records, list) else None)
+        carried = None
+        entry = data.get("carry")
+        if isinstance(entry, dict):
+            tokens = {k: tuple(v) for k, v in dict(entry["tokens"]).items()}
+            carried = _Carried(str(entry["key"]), tokens, entry["data"])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return {}, None
+    return months, carried
 
 
-def _write_cache(path: Path, shards: dict[str, tuple[Token, list[Record]]]) -> None:
-    payload = {
+def _write_cache(path: Path, months: dict[str, _Month], carried: _Carried | None) -> None:
+    payload: dict[str, Any] = {
         "format": CACHE_FORMAT,
         "version": CACHE_VERSION,
         "note": "derived from the sessions-*.json files for `backroll status`; safe to delete",
-        "shards": {key: {"token": list(token), "sessions": records} for key, (token, records) in sorted(shards.items())},
+        "months": {
+            key: {"token": list(m.token), "days": m.days, "ids": m.ids, **({"sessions": m.records} if m.records is not None else {})}
+            for key, m in sorted(months.items())
+        },
     }
+    if carried is not None:
+        payload["carry"] = {"key": carried.key, "tokens": {k: list(v) for k, v in carried.tokens.items()}, "data": carried.data}
     data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     try:
         atomic_write(path, data, _no_fsync)
@@ -168,24 +198,43 @@ def _write_cache(path: Path, shards: dict[str, tuple[Token, list[Record]]]) -> N
 # --------------------------------------------------------------------------- reading
 
 
+class CarrySpec(NamedTuple):
+    """How the caller summarises the months before the tail: `key` names what the carry depends on
+    besides those months (the rules, the usual-pain records...); `make` builds it from their sessions."""
+
+    key: Callable[[Settings, list[UsualPain]], str]
+    make: Callable[[list[Session], Settings, list[UsualPain]], Any]
+
+
 class Summary(NamedTuple):
     settings: Settings
-    sessions: list[Session]  # without steps or note, sorted by started_at then id
     usual_pain: list[UsualPain]
+    days: list[date]  # every practice day, sorted
+    tail: list[Session]  # the sessions of the months from `tail_from` on, without steps or note, history order
+    carry: Any  # what `CarrySpec.make` made of the months before `tail_from` (None without a spec)
 
 
-def read_summary(home: Path, *, wait: float = 5.0, label: str | None = None) -> Summary | None:
-    """The settings, every session (without steps or note) and the usual-pain records.
+def read_summary(
+    home: Path,
+    *,
+    tail_from: str = "",
+    carry: CarrySpec | None = None,
+    wait: float = 5.0,
+    label: str | None = None,
+) -> Summary | None:
+    """Practice days, the sessions of the months from `tail_from` ("YYYY-MM"; "" for every month) and the carry.
 
     None when the real Store must be opened instead (see the module docstring).
     """
     try:
-        return _read_summary(home, wait=wait, label=label)
+        return _read_summary(home, tail_from, carry, wait=wait, label=label)
     except (OSError, StoreWriteError):
-        return None  # StoreWriteError: the lock cannot be written (a read-only or full disk): Store.open reads it  # a folder we may not read (another owner...): Store.open explains it in one sentence
+        # StoreWriteError: the lock cannot be written (a read-only or full disk): Store.open reads it;
+        # OSError: a folder we may not read (another owner...): Store.open explains it in one sentence
+        return None
 
 
-def _read_summary(home: Path, *, wait: float, label: str | None) -> Summary | None:
+def _read_summary(home: Path, tail_from: str, spec: CarrySpec | None, *, wait: float, label: str | None) -> Summary | None:
     from tracker.store.validate import parse_settings, parse_shard  # the store's own validation
 
     loc = Locations(Path(home))
@@ -219,59 +268,115 @@ def _read_summary(home: Path, *, wait: float, label: str | None) -> Summary | No
             return None
         if journal_path(loc).exists():
             return None  # an import cut short: Store.open replays it
-
         try:
             on_disk = shard_tokens(loc.data)
         except Unreadable:
             return None  # Store.open reports it
 
-        path = cache_path(loc)
-        cached = _read_cache(path)
-        shards: dict[str, tuple[Token, list[Record]]] = {}
-        changed = len(cached) != len(on_disk)
-        for key in sorted(on_disk):
-            hit = cached.get(key)
-            if hit is not None and hit[0] == on_disk[key]:
-                shards[key] = hit
-                continue
-            changed = True
+        def read_month(key: str) -> list[Session] | None:
             shard_path = loc.data / f"sessions-{key}.json"
             try:
                 data, token = read_json(shard_path)
                 docs = parse_shard(shard_path, data)
             except (Unreadable, FileNotFoundError):
                 return None  # Store.open reports it, naming the newest good backup
-            shards[key] = (token, [record_of(session) for _, session in docs.values()])
+            if token != on_disk[key]:
+                return None  # changed while we read it (it cannot, under the lock): let the Store read it
+            return [session for _, session in docs.values()]
+
+        path = cache_path(loc)
+        cached, carried = _read_cache(path)
+        before = {key: on_disk[key] for key in on_disk if key < tail_from}
+        want_key = spec.key(settings, usual) if spec is not None else ""
+        remake = spec is not None and (carried is None or carried.key != want_key or carried.tokens != before)
+        old: list[Session] = []  # the sessions of the months before the tail, when the carry is made again
+        months: dict[str, _Month] = {}
+        changed = set(cached) != set(on_disk)
+        for key in sorted(on_disk):
+            hit = cached.get(key)
+            wanted = key >= tail_from
+            reuse = hit is not None and hit.token == on_disk[key] and (hit.records is not None or not wanted)
+            if reuse and not (remake and not wanted):
+                assert hit is not None
+                months[key] = hit if wanted else hit._replace(records=None)
+                changed = changed or (hit.records is not None and not wanted)
+                continue
+            found = read_month(key)
+            if found is None:
+                return None
+            if not wanted and remake:
+                old.extend(_without_details(found))
+            if not reuse:
+                changed = True
+                months[key] = _month_of(on_disk[key], found, wanted)
+            else:
+                assert hit is not None
+                months[key] = hit._replace(records=None)
+            del found
+        if changed and _moved_twice(months):  # (an unchanged cache was checked when it was written)
+            return None  # a move between months cut short: the Store knows which copy wins
+
+        made = carried.data if carried is not None and not remake else None
+        if spec is not None and remake:
+            made = spec.make(old, settings, usual)
+            del old
+            carried = _Carried(want_key, before, made)
+            changed = True
     finally:
         lock.release()
 
-    sessions = _sessions(shards)
-    if sessions is None:  # a damaged cache entry: drop the cache and read every month file again
+    tail = _sessions(months)
+    if tail is None:  # a damaged cache entry: drop the cache and read every month file again
         try:
             os.unlink(path)
         except OSError:
             return None
-        return read_summary(home, wait=wait, label=label)
+        return read_summary(home, tail_from=tail_from, carry=spec, wait=wait, label=label)
     if changed:
-        _write_cache(path, shards)
-    return Summary(settings, sessions, usual)
+        _write_cache(path, months, carried)
+    days = sorted({date.fromisoformat(day) for month in months.values() for day in month.days})
+    return Summary(settings, usual, days, tail, made)
 
 
-def _sessions(shards: dict[str, tuple[Token, list[Record]]]) -> list[Session] | None:
-    """Sessions of every shard, deduplicated as the Store does; None when a record is malformed."""
+def _month_of(token: Token, sessions: list[Session], keep_records: bool) -> _Month:
+    days = sorted({s.local_date.isoformat() for s in sessions})
+    ids = "".join(sorted(s.id for s in sessions))
+    return _Month(token, days, ids, [record_of(s) for s in sessions] if keep_records else None)
+
+
+def _moved_twice(months: dict[str, _Month]) -> bool:
+    """True when one session id is in two month files (a move cut short by a crash)."""
+    total = sum(len(m.ids) for m in months.values())
+    if total % 36:
+        return True  # not ids as the store writes them: let the Store decide
+    seen: set[str] = set()
+    for m in months.values():
+        ids = m.ids
+        seen.update(ids[i : i + 36] for i in range(0, len(ids), 36))
+    return len(seen) * 36 != total
+
+
+_SHARED = _Builder()  # shares the few distinct check-ins and prescriptions across a long history
+
+
+def _without_details(sessions: list[Session]) -> list[Session]:
+    return [_SHARED.session(record_of(s)) for s in sessions]
+
+
+def _sessions(months: dict[str, _Month]) -> list[Session] | None:
+    """The sessions of the months that kept their records, history order; None when a record is malformed."""
     builder = _Builder()
-    index: dict[str, Session] = {}
+    found: list[Session] = []
     try:
-        for key in sorted(shards):
-            for record in shards[key][1]:
+        for key in sorted(months):
+            for record in months[key].records or ():
                 session = builder.session(record)
-                sid = session.id
-                # a session found twice (a move cut short by a crash): the month of its local_date wins
-                if sid not in index or shard_key(session.local_date) == key:
-                    index[sid] = session
+                if shard_key(session.local_date) != key:
+                    return None
+                found.append(session)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None
-    return sorted(index.values(), key=lambda s: (s.started_at, s.id))
+    return sorted(found, key=lambda s: (s.started_at, s.id))
 
 
-__all__ = ["CACHE_NAME", "Summary", "cache_path", "read_summary", "record_of"]
+__all__ = ["CACHE_NAME", "CarrySpec", "Summary", "cache_path", "read_summary", "record_of", "session_of"]
