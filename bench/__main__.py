@@ -3,7 +3,7 @@
 Each figure is measured next to a baseline in the same run, so the ratio
 holds on a noisy machine. `--quick` shrinks the sizes and repetitions for a
 smoke run; `--only NAME[,NAME]` runs a subset (startup, save, status,
-exchange, timer, idle, memory).
+log, exchange, timer, idle, memory).
 """
 
 from __future__ import annotations
