@@ -222,26 +222,38 @@ class Carry:
 
     @classmethod
     def of(
-        cls, sessions: Sequence[Session], rules: ProgressionRules, program_id: str, usual_pain: Iterable[UsualPain] = ()
+        cls,
+        sessions: Sequence[Session],
+        rules: ProgressionRules,
+        program_id: str,
+        usual_pain: Iterable[UsualPain] = (),
+        base: Carry | None = None,
     ) -> Carry:
+        """The carry of ``sessions``; with ``base``, of base's sessions and then these (all started after
+        base's last one, else ValueError), without reading base's sessions again."""
         ordered = sorted(sessions, key=lambda s: (s.started_at, s.id))
+        if base is not None and ordered and base.last_started is not None and ordered[0].started_at <= base.last_started:
+            raise ValueError("a session started before the carry's last one")
         timeline = UsualPainTimeline(usual_pain)
+        floor = floor_day(timeline)
+        start_state = base.state if base is not None else FoldState()
+        ordered = [*base.recent, *ordered] if base is not None else ordered
         flags = pain_flags(ordered, rules, timeline)
-        keep = set(counted(ordered, flags))
+        probe = Fold(rules, program_id, floor, start_state)
+        keep = [probe.push(s, flags[i]) for i, s in enumerate(ordered)]
         need_counted = max(rules.pain_step_back[1], rules.pain_consult[1], rules.pain_free_sessions, 1)
         need_program = max(rules.stable_window, rules.easy_sessions, 1)
         start = len(ordered)
         seen_counted = seen_program = 0
         while start > 0 and (seen_counted < need_counted or seen_program < need_program):
             start -= 1
-            seen_counted += start in keep
+            seen_counted += keep[start]
             s = ordered[start]
             seen_program += s.routine == program_id and s.prescription is not None
-        floor = floor_day(timeline)
-        fold = Fold(rules, program_id, floor, FoldState())
+        fold = Fold(rules, program_id, floor, start_state)
         for index in range(start):
             fold.push(ordered[index], flags[index])
-        last = ordered[-1].started_at if ordered else None
+        last = ordered[-1].started_at if ordered else (base.last_started if base is not None else None)
         return cls(tuple(ordered[start:]), fold.state, floor, last)
 
 

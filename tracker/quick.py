@@ -7,9 +7,10 @@ keeps both, so the cost of `status` does not grow with the years:
 
 - the **tail**: the months from the one holding the day 31 days before
   `today` on, read in full (without steps or notes);
-- the **carry**: made once from the months before, and made again only when
-  one of them, the rules, the program or the usual-pain records in force
-  change (its key), or when the tail moves on to a new month.
+- the **carry**: made once from the months before, grown by one month's
+  sessions when the tail moves on, and made again from every month only
+  when one of them, the rules, the program or the usual-pain records in
+  force change (its key).
 
 The answer is the same as reading every session (tests/unit/test_carry.py
 for the rules, tests/unit/test_store_summary.py through the store); anything
@@ -68,7 +69,14 @@ def spec(rules: ProgressionRules, program_id: str, today: date) -> CarrySpec:
     def make(sessions: list[Session], settings: Settings, usual: list[UsualPain]) -> Any:
         return encode(Carry.of(sessions, rules, program_id, _in_force(usual, today)))
 
-    return CarrySpec(key, make)
+    def extend(data: Any, sessions: list[Session], settings: Settings, usual: list[UsualPain]) -> Any:
+        try:
+            base = decode(data)
+            return encode(Carry.of(sessions, rules, program_id, _in_force(usual, today), base=base))
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            return None  # made again from every month instead
+
+    return CarrySpec(key, make, extend)
 
 
 def read_quick(

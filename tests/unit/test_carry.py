@@ -117,3 +117,19 @@ def test_a_carry_keeps_the_ladder_for_a_step_back() -> None:
     full = advise(history, SETTINGS, on(41))
     assert advise(tail, SETTINGS, on(41), carry=carry) == full
     assert full.prescription == P(3, 4, 0), full
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(long_histories(), st.integers(0, 300))
+def test_a_carry_extended_by_later_months_is_the_carry_of_them_all(
+    case: tuple[list[Session], list[UsualPain], date, date], split: int
+) -> None:
+    """When the tail moves on a month, the carry grows from the one it had: the same as made from every session."""
+    sessions, records, cut, today = case
+    carried = sorted((x for x in sessions if x.local_date < cut), key=lambda x: (x.started_at, x.id))
+    first = carried[: split % (len(carried) + 1)]
+    later = carried[len(first) :]
+    in_force = [r for r in records if r.since <= today]
+    whole = Carry.of(carried, RULES, "bridge", in_force)
+    grown = Carry.of(later, RULES, "bridge", in_force, base=Carry.of(first, RULES, "bridge", in_force))
+    assert grown == whole

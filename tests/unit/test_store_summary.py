@@ -183,3 +183,18 @@ def test_a_carry_round_trips_through_json() -> None:
     sessions = [dataclasses.replace(s, steps=(), checkin=dataclasses.replace(s.checkin, note="")) for s in sessions]
     carry = Carry.of(sessions, ProgressionRules(), PROGRAM_ID)
     assert decode(json.loads(json.dumps(encode(carry)))) == carry
+
+
+def test_when_the_tail_moves_on_a_month_the_carry_grows_to_what_every_month_would_make(tmp_path: Path) -> None:
+    home = long_home(tmp_path)
+    path = cache_path(Locations(home))
+    status_on(home, date(2026, 10, 20), quick=True)  # the tail starts in September
+    first = json.loads(path.read_text())["carry"]
+    assert max(first["tokens"]) == "2026-08"
+    later = status_on(home, LONG_END, quick=True)  # the tail starts in October: September joins the carry
+    grown = json.loads(path.read_text())["carry"]
+    assert max(grown["tokens"]) == "2026-09" and grown["key"] == first["key"]
+    assert later == status_on(home, LONG_END, quick=False)
+    path.unlink()  # made again from every month: the same carry
+    status_on(home, LONG_END, quick=True)
+    assert json.loads(path.read_text())["carry"] == grown

@@ -200,10 +200,12 @@ def _write_cache(path: Path, months: dict[str, _Month], carried: _Carried | None
 
 class CarrySpec(NamedTuple):
     """How the caller summarises the months before the tail: `key` names what the carry depends on
-    besides those months (the rules, the usual-pain records...); `make` builds it from their sessions."""
+    besides those months (the rules, the usual-pain records...); `make` builds it from their sessions;
+    `extend` grows a carry by later months' sessions (None: it cannot, make it again)."""
 
     key: Callable[[Settings, list[UsualPain]], str]
     make: Callable[[list[Session], Settings, list[UsualPain]], Any]
+    extend: Callable[[Any, list[Session], Settings, list[UsualPain]], Any]
 
 
 class Summary(NamedTuple):
@@ -289,6 +291,14 @@ def _read_summary(home: Path, tail_from: str, spec: CarrySpec | None, *, wait: f
         before = {key: on_disk[key] for key in on_disk if key < tail_from}
         want_key = spec.key(settings, usual) if spec is not None else ""
         remake = spec is not None and (carried is None or carried.key != want_key or carried.tokens != before)
+        grow: list[str] = []  # months that left the tail since the carry was made: it grows by them
+        if remake and carried is not None and carried.key == want_key:
+            kept = all(before.get(key) == token for key, token in carried.tokens.items())
+            grow = sorted(key for key in before if key not in carried.tokens)
+            if kept and grow and grow[0] > max(carried.tokens, default=""):
+                remake = False
+            else:
+                grow = []
         old: list[Session] = []  # the sessions of the months before the tail, when the carry is made again
         months: dict[str, _Month] = {}
         changed = set(cached) != set(on_disk)
@@ -317,6 +327,29 @@ def _read_summary(home: Path, tail_from: str, spec: CarrySpec | None, *, wait: f
             return None  # a move between months cut short: the Store knows which copy wins
 
         made = carried.data if carried is not None and not remake else None
+        if spec is not None and grow and carried is not None:
+            later: list[Session] = []
+            for key in grow:
+                hit = cached.get(key)
+                if hit is not None and hit.token == on_disk[key] and hit.records is not None:
+                    later.extend(_SHARED.session(r) for r in hit.records)
+                    continue
+                found = read_month(key)
+                if found is None:
+                    return None
+                later.extend(_without_details(found))
+            made = spec.extend(carried.data, later, settings, usual)
+            del later
+            if made is None:  # it cannot grow (a session started before the carry's last): make it again
+                remake = True
+                for key in sorted(before):
+                    found = read_month(key)
+                    if found is None:
+                        return None
+                    old.extend(_without_details(found))
+            else:
+                carried = _Carried(want_key, before, made)
+                changed = True
         if spec is not None and remake:
             made = spec.make(old, settings, usual)
             del old
