@@ -332,9 +332,9 @@ class Backroll:
     def status(self, today: date | None = None, program_id: str = PROGRAM_ID, *, quick: bool = False) -> Status:
         """Streaks, advice and the next prescription as of `today` (sessions after it are ignored).
 
-        `quick` (for `backroll status`, which reads and exits): when the store is not open yet, read
-        the history through the store's summary cache (tracker.store.summary) instead of opening
-        the store, which parses every session's steps; same answer, same errors.
+        `quick` (`backroll status`, Today): when the store is not open yet, read the last weeks and
+        the carry of the years before through the store's summary cache (tracker.quick) instead of
+        opening the store, which parses every session; same answer, same errors.
         """
         from tracker import progression, streaks
 
@@ -347,6 +347,8 @@ class Backroll:
         found = self._quick(today, rules, program_id) if quick and self._store is None else None
         if found is not None:  # the last weeks and a carry of the years before: the same answer
             settings, usual = found.settings, found.usual_pain
+            if self._settings is None:
+                self._settings = settings  # as the store would read them; no need to open it for them
             summary = streaks.summarize_days({d for d in found.days if d <= today}, settings, today)
             advice = progression.advise(
                 found.tail, settings, today, rules, program_id, usual_pain=usual, next_poses=next_poses, carry=found.carry

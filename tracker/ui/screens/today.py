@@ -48,7 +48,7 @@ def minutes(seconds: float) -> str:
 def load_today(service: Backroll) -> TodayData:
     """Everything Today shows, read in one go (called in a worker thread)."""
     today = service.today()
-    status = service.status(today)
+    status = service.status(today, quick=True)  # the summary cache until the store is opened for a write
     library = service.library
     settings = service.settings
     rows: list[RoutineRow] = []
