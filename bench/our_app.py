@@ -227,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     # The real `backroll` path (tracker.cli.main -> cmd_app -> open_app), with two seams: stdin/stdout
     # count as a terminal, and BackrollApp.run runs headless under the autopilot.
     from tracker import cli
+    from tracker.cli import app as cli_app
     from tracker.ui.app import BackrollApp
 
     run = BackrollApp.run
@@ -236,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         return run(app, headless=True, auto_pilot=autopilot)
 
     BackrollApp.run = headless_run  # type: ignore[method-assign]
-    cli._isatty = lambda stream: True  # type: ignore[assignment]
+    cli_app._isatty = lambda stream: True  # type: ignore[assignment]  # where open_app looks
     return cli.main([])
 
 
