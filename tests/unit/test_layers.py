@@ -14,6 +14,7 @@ CORE = [
     "tracker.checkpoint",
     "tracker.cli",
     "tracker.content",
+    "tracker.cues",
     "tracker.demo",
     "tracker.exchange",
     "tracker.files",
