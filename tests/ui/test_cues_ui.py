@@ -95,3 +95,13 @@ async def test_settings_offer_spoken_cues_when_a_voice_is_there(service, make, s
         screen = await open_view(app, pilot, "settings", SettingsScreen)
         assert not screen.query_one("#voice", Switch).disabled
         assert str(screen.query_one("#cues-hint", Static).render()) == ""
+
+
+async def test_backroll_session_routine_opens_the_app_running_it(service, make, settle):
+    """`backroll session ROUTINE` on a terminal that can show the app: the app, with that routine started."""
+    app = make(service, start="floor-flow")
+    async with app.run_test(size=(80, 30)) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, SessionScreen)
+        assert app.screen.routine.id == "floor-flow"

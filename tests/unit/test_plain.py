@@ -176,6 +176,7 @@ def test_a_whole_session_is_one_line_per_change_then_the_check_in_saves_it(plain
     assert session.duration == pytest.approx(80.0, abs=0.5)  # 8 x 2 x 2 + 2 x 2 x 4 + 8 x 2 x 2 counts of 1 s
     for path in home.rglob("*.json"):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert in_progress(home) == []  # saved: its checkpoint is gone
 
 
 def test_the_keys_pause_go_back_skip_ask_before_stopping_and_it_hurts_saves_at_once(plain, home: Path) -> None:
@@ -256,3 +257,26 @@ def test_an_unknown_routine_is_refused_with_the_known_ones(home: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 1
     assert "There is no routine 'bridg'" in result.stderr and "bridge" in result.stderr
+
+
+def in_progress(home: Path) -> list:
+    with Backroll(home) as service:
+        found = service.in_progress.scan()
+        ids = [checkpoint.session_id for _, checkpoint in found.usable]
+        for file, _ in found.usable:
+            file.release()
+        return ids
+
+
+def test_a_session_killed_mid_way_leaves_a_checkpoint_the_app_offers(plain, home: Path) -> None:
+    run = plain()
+    run.expect("Hip rocks, lift 1 of 8: raise, 2 counts")
+    run.advance(2.0)
+    run.expect("Hip rocks, lift 1 of 8: lower, 2 counts")
+    run.press("n")
+    run.expect("Back roll, lift 1 of 2: raise, 4 counts")
+    time.sleep(1.0)  # the checkpoint writer's thread
+    os.killpg(run.process.pid, signal.SIGKILL)
+    run.process.wait(timeout=5)
+    assert len(in_progress(home)) == 1
+    assert saved_sessions(home) == []

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Callable, TextIO
 
 from tracker.cues import SoundFiles, describe, find_audio_player, find_voice, run_quietly, sound_for, spoken_text, voice_command
+from tracker.checkpoint import CHECKPOINT_INTERVAL
 from tracker.model import CheckIn, Felt, Session, Stability
 
 ENV_CLOCK_FILE = "BACKROLL_CLOCK_FILE"
@@ -182,6 +183,7 @@ class PlainSession:
         settings = service.settings
         self.cues = Cues(out, settings.sound, settings.voice)
         self.hurt_saved: Session | None = None
+        self.checkpoint = PlainCheckpoint(self)
 
     def say(self, line: str) -> None:
         self.out.write(line + "\n")
@@ -194,6 +196,7 @@ class PlainSession:
         minutes = max(1, round(runner.planned_seconds / 60))
         self.say(f"{self.routine.name}: {len(self.routine.steps)} steps, about {minutes} min. {KEYS_HELP}")
         runner.start()
+        self.checkpoint.start()
         try:
             self._loop()
         except KeyboardInterrupt:
@@ -202,7 +205,10 @@ class PlainSession:
             self.say("Interrupted.")
         finally:
             self.cues.close()
-        return self._check_in()
+        self.checkpoint.write()
+        saved = self._check_in()
+        self.checkpoint.finish()  # saved, or left on purpose: the checkpoint has done its job
+        return saved
 
     def _loop(self) -> None:
         runner = self.runner
@@ -218,6 +224,7 @@ class PlainSession:
                 asked = (view.step_index, view.question)
                 self._ask(view)
                 continue
+            self.checkpoint.maybe_write(view)
             key = self.keys.key(self._wait())
             if key is not None:
                 self._press(key)
@@ -369,6 +376,52 @@ class PlainSession:
     def _text(self, question: str) -> str:
         self.say(question)
         return (self.keys.line() or "")[:500]
+
+
+class PlainCheckpoint:
+    """The session's checkpoint on disk, as the app keeps one (tracker.resume): a crash or a closed terminal
+    loses nothing, and the next `backroll` offers to resume or save it. Written at each block or status
+    change and at least every CHECKPOINT_INTERVAL seconds; a home that cannot take one only loses this."""
+
+    def __init__(self, session: PlainSession) -> None:
+        self.session = session
+        self.file: Any = None
+        self.writer: Any = None
+        self.last: tuple[Any, ...] | None = None
+        self.last_at = float("-inf")
+
+    def start(self) -> None:
+        in_progress = self.session.service.in_progress
+        try:
+            self.file = in_progress.begin(self.session.session_id)
+            self.writer = in_progress.writer(self.file)
+        except Exception as error:  # noqa: BLE001 - the session runs, saved at the end as usual
+            self.session.say(f"This session has no checkpoint: {error}")
+
+    def maybe_write(self, view: Any) -> None:
+        key = (view.block, view.status)
+        if key != self.last or self.session.clock() - self.last_at >= CHECKPOINT_INTERVAL:
+            self.last = key
+            self.write()
+
+    def write(self) -> None:
+        if self.writer is None:
+            return
+        session = self.session
+        self.last_at = session.clock()
+        self.writer.submit(session.service.in_progress.capture(
+            session.runner, session_id=session.session_id, routine=session.routine, started_at=session.started_at,
+        ))  # fmt: skip
+
+    def finish(self) -> None:
+        writer, self.writer = self.writer, None
+        if writer is not None:
+            writer.close()
+        if self.file is not None:
+            try:
+                self.file.remove()
+            except OSError:
+                pass  # a left-over checkpoint of a saved session is never saved twice (same id)
 
 
 def _pick(answer: str, choices: list[str]) -> str | None:
