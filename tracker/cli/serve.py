@@ -81,7 +81,12 @@ def make_server(home: Path, host: str, port: int, token: str | None, io: Io) -> 
     from aiohttp import web
     from textual_serve.server import Server
 
-    shown_host = f"[{host}]" if ":" in host else host
+    if host in ("0.0.0.0", "::", ""):  # every address: the link names this computer, which the phone can reach
+        import socket
+
+        shown_host = socket.gethostname()
+    else:
+        shown_host = f"[{host}]" if ":" in host else host
     url = f"http://{shown_host}:{port}/" + (f"?token={token}" if token else "")
 
     class BackrollServer(Server):
