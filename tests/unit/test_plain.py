@@ -167,6 +167,8 @@ def test_a_whole_session_is_one_line_per_change_then_the_check_in_saves_it(plain
     assert run.wait() == 0
 
     assert phase_lines(run.text) == BRIDGE_LINES  # every change, in order, each once
+    intros = [line for line in run.text.splitlines() if line.startswith("Step ")]
+    assert [line.split(".")[0] for line in intros] == ["Step 1 of 3: Hip rocks", "Step 2 of 3: Back roll", "Step 3 of 3: More hip rocks"]
     [session] = saved_sessions(home)
     assert session.routine == "bridge" and session.completed and not session.hurt
     assert session.origin == "plain"
@@ -201,6 +203,8 @@ def test_the_keys_pause_go_back_skip_ask_before_stopping_and_it_hurts_saves_at_o
 
     run.press("n")
     run.expect("Skipped.")
+    intro = run.expect("Step 2 of 3: Back roll.")  # a new step says what to do, once
+    assert "Peel your spine" in intro
     run.expect("Back roll, lift 1 of 2: raise, 4 counts")
     run.advance(4.0)
     run.expect("Back roll, lift 1 of 2: lower, 4 counts")

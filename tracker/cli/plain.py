@@ -2,7 +2,8 @@
 
 Nothing is redrawn and nothing moves: each change of step, side, rep or
 phase is one new line ("Back roll, lift 2 of 3: raise, 4 counts"), said the
-same way as the browser page's caption (tracker.cues.describe). Single keys
+same way as the browser page's caption (tracker.cues.describe), and a new
+step first says what to do ("Step 2 of 3: Back roll. Peel your spine ..."). Single keys
 on stdin steer it, as in the app: space pauses and resumes, n skips, b goes
 back, q stops (after a yes), h stops at once because it hurts and saves the
 session straight away with where it hurt. Then the check-in, as questions,
@@ -216,6 +217,8 @@ class PlainSession:
         while not runner.done:
             cues = runner.poll()
             view = runner.view()
+            if any(cue.kind == "step" for cue in cues) and view.status in ("running", "observing"):
+                self.say(step_intro(view))  # what to do, once, before its first phase
             if self.cues.play(cues) and not view.question and view.status != "finished":
                 self.say(describe(view))
             if runner.done:
@@ -422,6 +425,12 @@ class PlainCheckpoint:
                 self.file.remove()
             except OSError:
                 pass  # a left-over checkpoint of a saved session is never saved twice (same id)
+
+
+def step_intro(view: Any) -> str:
+    """ "Step 2 of 3: Back roll. Peel your spine off the floor ..." """
+    cue = f" {view.cue.strip()}" if view.cue and view.cue.strip() else ""
+    return f"Step {view.step_number} of {view.step_count}: {view.title}.{cue}"
 
 
 def _pick(answer: str, choices: list[str]) -> str | None:
