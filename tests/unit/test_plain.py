@@ -42,7 +42,9 @@ class PlainProcess:
         self._write_clock()
         master, slave = pty.openpty()
         env = {k: v for k, v in os.environ.items() if k not in ("BACKROLL_HOME",)}
-        env.update({"BACKROLL_CLOCK_FILE": str(self.clock_file), "TERM": "dumb", "PATH": "/usr/bin:/bin", "TZ": "Europe/Paris"})
+        no_programs = home.parent / "empty-bin"  # no audio player, no voice: the bell pattern, and no sound in a test run
+        no_programs.mkdir(exist_ok=True)
+        env.update({"BACKROLL_CLOCK_FILE": str(self.clock_file), "TERM": "dumb", "PATH": str(no_programs), "TZ": "Europe/Paris"})
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tracker", "--home", str(home), "session", routine, "--plain"],
             stdin=slave, stdout=slave, stderr=slave, cwd=ROOT, env=env, start_new_session=True, close_fds=True,
@@ -135,11 +137,11 @@ def saved_sessions(home: Path) -> list:
 
 
 def phase_lines(text: str) -> list[str]:
-    return [line.strip("\a") for line in text.splitlines() if re.search(r": (raise|lower|hold|breathe|rest|flow), ", line)]
+    return [line for line in text.replace("\a", "").splitlines() if re.search(r": (raise|lower|hold|breathe|rest|flow), ", line)]
 
 
 def test_a_whole_session_is_one_line_per_change_then_the_check_in_saves_it(plain, home: Path) -> None:
-    run = plain()
+    run = plain()  # sound on, no audio player on PATH: the bell rings its pattern between the lines
     header = run.expect("Keys: space pause or go on, n skip, b back, q stop, h it hurts.")
     assert "Bridge program: 3 steps" in header
     run.expect(BRIDGE_LINES[0])
@@ -167,7 +169,8 @@ def test_a_whole_session_is_one_line_per_change_then_the_check_in_saves_it(plain
     assert run.wait() == 0
 
     assert phase_lines(run.text) == BRIDGE_LINES  # every change, in order, each once
-    intros = [line for line in run.text.splitlines() if line.startswith("Step ")]
+    assert run.text.count("\a") >= 16 * 2 + 16 * 3  # raise rings twice, lower three times
+    intros = [line for line in run.text.replace("\a", "").splitlines() if line.startswith("Step ")]  # bells ring between lines
     assert [line.split(".")[0] for line in intros] == ["Step 1 of 3: Hip rocks", "Step 2 of 3: Back roll", "Step 3 of 3: More hip rocks"]
     [session] = saved_sessions(home)
     assert session.routine == "bridge" and session.completed and not session.hurt

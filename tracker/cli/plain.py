@@ -152,11 +152,25 @@ class Cues:
         if self.sound and self.player is not None:
             _background([self.player[0], *self.player[1], str(self.files.path(chosen))])
         elif self.sound:
-            self.out.write("\a" * chosen.bells)  # the bell pattern; a screen reader says nothing for it
+            self._bells(chosen.bells, chosen.bell_gap)  # the pattern; a screen reader says nothing for a bell
         text = spoken_text(cues)
         if self.voice is not None and text:
             _background(voice_command(self.voice, text))
         return True
+
+    def _bells(self, rings: int, gap: float) -> None:
+        out = self.out
+
+        def ring() -> None:
+            for number in range(rings):
+                if number:
+                    time.sleep(gap)  # apart, or the terminal hears one ring
+                out.write("\a")
+                out.flush()
+
+        import threading
+
+        threading.Thread(target=ring, daemon=True).start()
 
     def close(self) -> None:
         self.files.remove()
