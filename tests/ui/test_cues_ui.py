@@ -105,3 +105,15 @@ async def test_backroll_session_routine_opens_the_app_running_it(service, make, 
         await settle(pilot)
         assert isinstance(app.screen, SessionScreen)
         assert app.screen.routine.id == "floor-flow"
+
+
+async def test_the_palette_toggles_the_flash(service, make, settle):
+    app = make(service)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await settle(pilot)
+        app.action_toggle_flash()
+        await settle(pilot)
+        assert service.settings.flash is True
+        app.action_toggle_flash()
+        await settle(pilot)
+        assert service.settings.flash is False

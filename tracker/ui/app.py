@@ -374,6 +374,9 @@ class BackrollApp(App[None]):
     def action_toggle_sound(self) -> None:
         self._toggle("sound", "Sound")
 
+    def action_toggle_flash(self) -> None:
+        self._toggle("flash", "Flash at each change")
+
     def action_toggle_voice(self) -> None:
         if not self.cue_player.voice_available:
             self.notify("Spoken cues need espeak-ng (apt install espeak-ng) or macOS's say; neither is installed.", severity="warning")
