@@ -230,7 +230,7 @@ def describe(view: RunnerView) -> str:
         where.append(f"{word} {view.rep} of {view.reps}")
     head = ", ".join(where)
     if view.question:
-        return f"{head}: question: {view.question}"
+        return f"{head}. {view.question}"
     if view.phase is None:
         return head
     phase = view.phase.value

@@ -121,3 +121,11 @@ def test_describe_says_the_step_the_rep_the_phase_and_its_length(service: Backro
     assert describe(runner.view()) == "Back roll, lift 1 of 2: lower, 4 counts"
     runner.hurt()
     assert describe(runner.view()) == "Stopped because it hurts."
+
+
+def test_describe_asks_the_question_of_an_observation(service: Backroll) -> None:
+    runner = service.start_run(service.routine("pelvic-tilt-check"), FakeClock())
+    runner.start()
+    view = runner.view()
+    assert view.question
+    assert describe(view) == f"{view.title}. {view.question}"

@@ -287,3 +287,24 @@ def test_a_session_killed_mid_way_leaves_a_checkpoint_the_app_offers(plain, home
     run.process.wait(timeout=5)
     assert len(in_progress(home)) == 1
     assert saved_sessions(home) == []
+
+
+def test_an_observation_is_asked_with_numbered_choices_and_its_answer_saved(plain, home: Path) -> None:
+    run = plain("pelvic-tilt-check")
+    run.expect("Step 1 of 5: Notice: before.")
+    asked = run.expect("Choices: 1 a lot, 2 some, 3 a little, 4 none.")
+    assert "Notice: before. How big is the gap" in asked
+    run.answer("7")
+    run.expect("'7' is not one of the choices; type 1 to 4.")
+    run.answer("2")
+    run.expect("Pelvic tilts, lift 1 of 6: raise, 3 counts")
+    run.press("q")
+    run.expect("End the session now?")
+    run.answer("y")
+    run.expect("Session ended early. Check-in")
+    for answer in ("", "", "", "", "", "y"):
+        run.answer(answer)
+    run.expect("Saved. See you tomorrow.")
+    assert run.wait() == 0
+    [session] = saved_sessions(home)
+    assert session.steps[0].answer == "some"
