@@ -209,8 +209,9 @@ class PlainSession:
     def run(self) -> Session | None:
         runner = self.runner
         minutes = max(1, round(runner.planned_seconds / 60))
-        self.say(f"{self.routine.name}: {len(self.routine.steps)} steps, about {minutes} min. {KEYS_HELP}")
         runner.start()
+        steps = runner.view().step_count  # the steps that run (optional ones left out)
+        self.say(f"{self.routine.name}: {steps} steps, about {minutes} min. {KEYS_HELP}")
         self.checkpoint.start()
         try:
             self._loop()
