@@ -41,6 +41,7 @@ from tracker.status import PROGRAM_ID, Status
 from tracker.zones import local_zone_name, valid_zone, zone_for, zone_of
 
 from tracker.checkpoint import CHECKPOINT_INTERVAL
+from tracker.cues import INSTALL_AUDIO, INSTALL_VOICE, CueSound, SoundFiles, describe, find_audio_player, find_voice, run_quietly, sound_for, spoken_text, voice_command
 from tracker.runner import Clock, Cue, Runner, RunnerView, RunResult
 from tracker.store.errors import StoreCorrupt, StoreError, StoreLocked, StoreWriteError
 
@@ -481,6 +482,7 @@ class Backroll:
 __all__ = [
     "CHECKPOINT_INTERVAL",
     "Backroll",
+    "INSTALL_AUDIO", "INSTALL_VOICE", "CueSound", "SoundFiles", "describe", "find_audio_player", "find_voice", "run_quietly", "sound_for", "spoken_text", "voice_command",
     "Briefing",
     "Clock",
     "Cue",

@@ -78,6 +78,7 @@ def make(clock: FakeClock) -> Callable:
 
     def build(service, **kwargs):
         kwargs.setdefault("voice_program", "")  # no synthesiser unless a test asks for one
+        kwargs.setdefault("audio_player", "")  # no audio player: the terminal bell pattern
         return make_app(service, clock=clock, cursor_blink=False, **kwargs)
 
     return build

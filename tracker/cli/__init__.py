@@ -38,7 +38,27 @@ from tracker.cli.exchange import cmd_export, cmd_import
 from tracker.cli.history import cmd_log, cmd_status, cmd_usual_pain
 from tracker.cli.library import cmd_check, cmd_routines
 from tracker.cli.parser import _parser
+from tracker.cli.serve import cmd_serve, cmd_serve_app
 from tracker.paths import resolve_home
+
+
+def cmd_session(args: argparse.Namespace, io: Io) -> int:
+    from tracker.cli.app import full_screen_problem
+    from tracker.cli.common import _service
+
+    with _service(args, io) as service:
+        ids = service.routine_ids()
+        if args.routine not in ids:
+            raise Refused(f"There is no routine {args.routine!r}; known routines: {', '.join(ids)}.")
+        problem = full_screen_problem()
+        if not args.plain and problem is None:
+            return open_app(service, io, start=args.routine)
+        if not args.plain:
+            io.warn(f"{problem}: running the session one line per change (--plain).")
+        from tracker.cli.plain import run_plain
+
+        run_plain(service, args.routine, io.out)
+        return OK
 
 
 def cmd_completion(args: argparse.Namespace, io: Io) -> int:
@@ -58,6 +78,9 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, Io], int]] = {
     "check": cmd_check,
     "usual-pain": cmd_usual_pain,
     "completion": cmd_completion,
+    "session": cmd_session,
+    "serve": cmd_serve,
+    "_serve-app": cmd_serve_app,
 }
 
 

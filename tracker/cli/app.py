@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -51,16 +52,31 @@ def cmd_app(args: argparse.Namespace, io: Io) -> int:
         return open_app(service, io)
 
 
-def open_app(service: Any, io: Io) -> int:
+def full_screen_problem() -> str | None:
+    """Why this terminal cannot show the full-screen app, or None when it can."""
     if not (_isatty(sys.stdin) and _isatty(sys.stdout)):
-        io.warn("backroll opens a full-screen app and needs a terminal; for scripts, see `backroll --help`.")
+        return "No terminal"
+    if os.environ.get("TERM", "") == "dumb":
+        return "This terminal (TERM=dumb) cannot show the full-screen app"
+    return None
+
+
+def open_app(service: Any, io: Io, *, start: str | None = None, web: bool = False) -> int:
+    """The full-screen app (web: served by `backroll serve`, whose driver needs no terminal)."""
+    problem = None if web else full_screen_problem()
+    if problem is not None:
+        io.warn(
+            f"backroll opens a full-screen app and needs a terminal that can show one. {problem}.\n"
+            "For a session one line per change (screen readers, braille displays): backroll session ROUTINE --plain\n"
+            "(routines: `backroll routines`). For scripts, see `backroll --help`."
+        )
         return BAD_INPUT
     try:
         from tracker.ui.app import make_app
     except ImportError as error:
         io.warn(f"The full-screen app is not available in this installation ({error}); the other commands work, see `backroll --help`.")
         return BAD_INPUT
-    app = make_app(service)
+    app = make_app(service, web=web, start=start)
     app.run()
     code = getattr(app, "return_code", None)
     code = code if isinstance(code, int) else OK

@@ -22,7 +22,8 @@ def describe(parser: argparse.ArgumentParser) -> dict[str, dict[str, list[str]]]
     for action in parser._actions:  # argparse keeps subcommands here; there is no public accessor
         if isinstance(action, argparse._SubParsersAction):
             for name, sub in action.choices.items():
-                tree[name] = _options(sub)
+                if not name.startswith("_"):  # internal commands (`_serve-app`) are not offered
+                    tree[name] = _options(sub)
     return tree
 
 
@@ -57,7 +58,7 @@ def _bash(tree: dict[str, dict[str, list[str]]], commands: list[str]) -> str:
             for option, values in sorted(tree[command].items())
             if values
         )
-        routine = "        *) [[ \"$cur\" != -* ]] && COMPREPLY=($(compgen -W \"$(_backroll_routines)\" -- \"$cur\")) && return;;\n" if command == "log" else ""
+        routine = "        *) [[ \"$cur\" != -* ]] && COMPREPLY=($(compgen -W \"$(_backroll_routines)\" -- \"$cur\")) && return;;\n" if command in ("log", "session") else ""
         cases.append(
             f"    {command})\n      case \"$prev\" in\n{choices}{routine}      esac\n"
             f"      COMPREPLY=($(compgen -W '{options}' -- \"$cur\"));;\n"

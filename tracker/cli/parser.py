@@ -22,6 +22,8 @@ A full-screen terminal companion for a daily yoga-for-back-pain practice.
   backroll check FILE              validate a user's routine file
   backroll usual-pain N [--date D] [--note TEXT]
                                    record your usual pain after seeing a professional
+  backroll session ROUTINE [--plain]   run a routine; --plain: one line per change, for screen readers
+  backroll serve [--port P] [--host H] [--token]   the app in a browser (the [web] extra)
   backroll completion bash|zsh|fish   print a shell completion script
 """
 
@@ -123,6 +125,29 @@ def _parser() -> argparse.ArgumentParser:
     usual.add_argument("--date", metavar="DATE", help="the day it applies from (YYYY-MM-DD; default today)")
     usual.add_argument("--note", metavar="TEXT", default="", help="e.g. who you saw")
     usual.add_argument("--list", action="store_true", help="list the records instead")
+
+    session = add(
+        "session",
+        "run a routine now; with --plain, one line per change for a screen reader or braille display",
+        "Run a routine now. With --plain (or where the full-screen app cannot show: TERM=dumb, no terminal),\n"
+        "each change is one line (\"Back roll, lift 2 of 3: raise, 4 counts\"), keys steer it (space pause,\n"
+        "n skip, b back, q stop, h it hurts), then the check-in is asked as questions and the session saved.",
+    )
+    session.add_argument("routine", metavar="ROUTINE", help="routine id (see `backroll routines`)")
+    session.add_argument("--plain", action="store_true", help="one line per change, keys on stdin; no full-screen app")
+
+    serve = add(
+        "serve",
+        "the app in a browser, for a phone or tablet by the mat (needs the [web] extra)",
+        "Serve the app to a browser (pip install 'backroll[web]'). It listens on 127.0.0.1 only, unless --host\n"
+        "says otherwise: your history has no login, so another host needs --token (a secret the printed link\n"
+        "carries) or --i-understand-no-login. Tones and spoken cues play in the browser.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
+    serve.add_argument("--port", type=int, default=8421, help="port (default 8421)")
+    serve.add_argument("--token", action="store_true", help="make a secret that the link must carry")
+    serve.add_argument("--i-understand-no-login", action="store_true", help="serve on another host without a token")
+    sub.add_parser("_serve-app", parents=[common])  # run by `serve` for each browser tab; no help: not for people
 
     completion = add(
         "completion",

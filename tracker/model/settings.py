@@ -24,7 +24,8 @@ class Settings:
     tempo: float = 1.0  # seconds per count
     breath_seconds: float = 5.0
     sound: bool = True
-    voice: bool = False  # spoken cues through espeak-ng when present
+    voice: bool = False  # spoken cues through espeak-ng (or macOS say) when present
+    flash: bool = False  # the session screen flashes at each change (tracker.cues)
     theme: str = "textual-dark"
     rest_weekdays: frozenset[int] = frozenset()  # 0 = Monday ... 6 = Sunday
     rest_days_per_week: int = 0  # an allowance instead of a fixed schedule
@@ -37,6 +38,7 @@ class Settings:
             "breath_seconds": self.breath_seconds,
             "sound": self.sound,
             "voice": self.voice,
+            "flash": self.flash,
             "theme": self.theme,
             "rest_weekdays": sorted(self.rest_weekdays),
             "rest_days_per_week": self.rest_days_per_week,
@@ -59,6 +61,7 @@ class Settings:
             breath_seconds=_within(data.get("breath_seconds", default.breath_seconds), "breath_seconds", *BREATH_RANGE),
             sound=bool(data.get("sound", default.sound)),
             voice=bool(data.get("voice", default.voice)),
+            flash=bool(data.get("flash", default.flash)),
             theme=str(data.get("theme", default.theme)),
             rest_weekdays=weekdays,
             rest_days_per_week=rest_per_week,

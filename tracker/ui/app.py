@@ -75,12 +75,16 @@ class BackrollApp(App[None]):
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
-    def __init__(self, service: Backroll, *, clock: Clock = time.monotonic, cursor_blink: bool = True, voice_program: str | None = None) -> None:
+    def __init__(
+        self, service: Backroll, *, clock: Clock = time.monotonic, cursor_blink: bool = True,
+        voice_program: str | None = None, audio_player: str | None = None, web: bool = False, start: str | None = None,
+    ) -> None:  # fmt: skip
         super().__init__()
+        self.start_with = start  # `backroll session ROUTINE`: run it once Today has loaded
         self.service = service
         self.clock = clock
         self.cursor_blink = cursor_blink
-        self.cue_player = CuePlayer(self, voice_program=voice_program)
+        self.cue_player = CuePlayer(self, voice_program=voice_program, audio_player=audio_player, web=web)
         self.views: dict[str, Screen[Any]] = {}
         self.ready = False  # the store is open and Today has loaded once
         self.store_error: BaseException | None = None  # the last store error shown, until data loads again
@@ -192,6 +196,9 @@ class BackrollApp(App[None]):
                 from .dialogs.safety import SafetyNoteScreen
 
                 self.push_screen(SafetyNoteScreen(), callback=self._safety_note_closed)
+        if self.start_with and self.service.settings.safety_note_seen and not self.in_session:
+            routine_id, self.start_with = self.start_with, None
+            self.start_routine(routine_id)
         if not self._in_progress_checked:
             self._in_progress_checked = True
             self._find_cut_off()
@@ -367,9 +374,12 @@ class BackrollApp(App[None]):
     def action_toggle_sound(self) -> None:
         self._toggle("sound", "Sound")
 
+    def action_toggle_flash(self) -> None:
+        self._toggle("flash", "Flash at each change")
+
     def action_toggle_voice(self) -> None:
         if not self.cue_player.voice_available:
-            self.notify("Spoken cues need espeak-ng, which is not installed.", severity="warning")
+            self.notify("Spoken cues need espeak-ng (apt install espeak-ng) or macOS's say; neither is installed.", severity="warning")
             return
         self._toggle("voice", "Spoken cues")
 
@@ -394,6 +404,9 @@ class BackrollApp(App[None]):
         self.call_from_thread(self.notify, f"History exported to {path}", title="Exported", timeout=10)
 
 
-def make_app(service: Backroll, *, clock: Clock = time.monotonic, cursor_blink: bool = True, voice_program: str | None = None) -> BackrollApp:
-    """The one factory the CLI, the screenshots script and the tests share."""
-    return BackrollApp(service, clock=clock, cursor_blink=cursor_blink, voice_program=voice_program)
+def make_app(
+    service: Backroll, *, clock: Clock = time.monotonic, cursor_blink: bool = True,
+    voice_program: str | None = None, audio_player: str | None = None, web: bool = False, start: str | None = None,
+) -> BackrollApp:  # fmt: skip
+    """The one factory the CLI, the screenshots script and the tests share (web: served, cues play in the browser)."""
+    return BackrollApp(service, clock=clock, cursor_blink=cursor_blink, voice_program=voice_program, audio_player=audio_player, web=web, start=start)

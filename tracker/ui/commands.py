@@ -50,8 +50,9 @@ def app_commands(app: BackrollApp, screen: Screen[Any]) -> list[Command]:
         commands.append(Command("Export history (JSON)", "Write every session to a file in your data folder", app.action_export))
         commands.append(Command("Show the safety note", "Talk to a doctor first; stop if it hurts", app.action_safety_note))
     commands += [
-        Command("Toggle sound", "The bell at each phase change", app.action_toggle_sound),
-        Command("Toggle spoken cues", "Speak each phase through espeak-ng, when installed", app.action_toggle_voice),
+        Command("Toggle sound", "A sound for each phase: rising to raise, long to hold, falling to lower", app.action_toggle_sound),
+        Command("Toggle spoken cues", "Speak each phase through espeak-ng or macOS say, when installed", app.action_toggle_voice),
+        Command("Toggle the flash", "Flash the session screen at each change", app.action_toggle_flash),
         Command("Help", "Keys and how Backroll works", app.action_help),
         Command("Quit", "Leave Backroll", app.action_quit),
     ]

@@ -1,79 +1,135 @@
-"""Cues you can hear from the mat: the terminal bell, and spoken words through espeak-ng when present.
+"""Cues you can hear from the mat, one sound per phase (tracker.cues decides which), and spoken words.
 
-Speaking runs in a thread worker so a slow synthesiser never stalls the
-countdown; a new cue replaces one still being spoken (exclusive group).
+On a terminal: the phase's tones through an audio player when one is on
+PATH, else the terminal bell rung in the phase's pattern; words through
+espeak-ng, espeak or macOS `say`. Under `backroll serve` (web=True) nothing
+plays on the host: each cue goes to the browser page, which plays the same
+tones with Web Audio and speaks with the browser's own voice.
+
+Players and voices run in thread workers so a slow one never stalls the
+countdown; a new cue replaces one still playing (exclusive groups).
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
+import json
+import os
 from typing import TYPE_CHECKING, Any, Iterable
+from urllib.parse import quote
+
+from tracker.service import (
+    CueSound,
+    SoundFiles,
+    find_audio_player,
+    find_voice,
+    run_quietly,
+    sound_for,
+    spoken_text,
+    voice_command,
+)
 
 if TYPE_CHECKING:
     from textual.app import App
 
-# Cue kinds that mark a change worth a sound; per-count cues stay silent.
-AUDIBLE = frozenset({"phase", "side", "step", "end", "hurt"})
-VOICES = ("espeak-ng", "espeak")
+WEB_CUE_SCHEME = "backroll-cue:"  # the served page plays these (tracker/cli/serve_page.html)
 
 
-def find_voice() -> str | None:
-    """The path of a speech synthesiser on PATH, or None."""
-    for name in VOICES:
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
-def _speak(program: str, text: str) -> None:
-    try:
-        subprocess.run(
-            [program, "-s", "150", text],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            timeout=15,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        pass  # a missing or broken synthesiser must never break a session
+def _program(given: str | None, find: Any, default_args: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | None:
+    """None: look on PATH; "": none; a path: that program."""
+    if given is None:
+        return find()  # type: ignore[no-any-return]
+    if not given:
+        return None
+    if os.path.basename(given) == "say":
+        return given, ("-r", "170")
+    return given, default_args
 
 
 class CuePlayer:
-    """Turns runner cues into a bell and, optionally, a spoken word."""
+    """Turns runner cues into the phase's sound and, optionally, spoken words."""
 
-    def __init__(self, app: App[Any], *, voice_program: str | None = None) -> None:
+    def __init__(self, app: App[Any], *, voice_program: str | None = None, audio_player: str | None = None, web: bool = False) -> None:
         self.app = app
-        self.voice_program = voice_program if voice_program is not None else find_voice()
+        self.web = web
+        self.voice = _program(voice_program, find_voice, ("-s", "150"))
+        self.player = _program(audio_player, find_audio_player, ())
+        self.files = SoundFiles()
         self.spoken: list[str] = []  # what was sent to the synthesiser; tests read it
+        self.played: list[str] = []  # the names of the sounds played (or rung as bells)
+
+    @property
+    def voice_program(self) -> str | None:
+        return self.voice[0] if self.voice else None
 
     @property
     def voice_available(self) -> bool:
-        return bool(self.voice_program)
+        return self.web or self.voice is not None
 
-    def play(self, cues: Iterable[object], *, sound: bool, voice: bool) -> None:
-        audible = [cue for cue in cues if getattr(cue, "kind", "") in AUDIBLE]
-        if not audible:
-            return
+    @property
+    def tones_available(self) -> bool:
+        """Distinct tones (else the bell pattern)."""
+        return self.web or self.player is not None
+
+    def play(self, cues: Iterable[object], *, sound: bool, voice: bool) -> CueSound | None:
+        """Play the sound of these cues; returns it (None when they are silent)."""
+        cues = list(cues)
+        chosen = sound_for(cues)  # type: ignore[arg-type]
+        if chosen is None:
+            return None
+        text = spoken_text(cues) if voice else ""  # type: ignore[arg-type]
+        if text and self.voice_available:
+            self.spoken.append(text)
         if sound:
-            self.app.bell()
-        if voice and self.voice_program:
-            text = ". ".join(str(getattr(cue, "text", "")) for cue in audible if getattr(cue, "text", ""))
-            if text:
-                self.say(text)
+            self.played.append(chosen.name)
+        if self.web:
+            self._to_browser(chosen if sound else None, text)
+            return chosen
+        if sound:
+            self._sound(chosen)
+        if text and self.voice is not None:
+            self.say(text)
+        return chosen
+
+    def _sound(self, chosen: CueSound) -> None:
+        player = self.player
+        if player is None:
+            self._bells(chosen.bells, chosen.bell_gap)
+            return
+        if self.app.is_headless:
+            return
+        path = self.files.path(chosen)
+        self.app.run_worker(
+            lambda: run_quietly([player[0], *player[1], str(path)], timeout=5),
+            thread=True, exclusive=True, group="tone", name="tone", exit_on_error=False,
+        )  # fmt: skip
+
+    def _bells(self, rings: int, gap: float) -> None:
+        self.app.bell()
+        for ring in range(1, rings):
+            self.app.set_timer(ring * gap, self.app.bell, name="bell-pattern")
 
     def say(self, text: str) -> None:
-        self.spoken.append(text)
-        program = self.voice_program
-        if not program or self.app.is_headless:
+        voice = self.voice
+        if voice is None or self.app.is_headless:
             return
         self.app.run_worker(
-            lambda: _speak(program, text),
-            thread=True,
-            exclusive=True,
-            group="voice",
-            name="speak",
-            exit_on_error=False,
-        )
+            lambda: run_quietly(voice_command(voice, text)),
+            thread=True, exclusive=True, group="voice", name="speak", exit_on_error=False,
+        )  # fmt: skip
+
+    def _to_browser(self, chosen: CueSound | None, text: str) -> None:
+        """Hand the cue to the page (textual-serve forwards open_url; the page plays it, never opens it)."""
+        payload = {
+            "sound": chosen.name if chosen else "",
+            "tones": [[tone.hertz, tone.seconds] for tone in chosen.tones] if chosen else [],
+            "say": text,
+        }
+        self.app.open_url(WEB_CUE_SCHEME + quote(json.dumps(payload, separators=(",", ":"))), new_tab=False)
+
+    def caption(self, line: str) -> None:
+        """Under serve: the page's live caption (read by the phone's screen reader) shows this line."""
+        if self.web:
+            self.app.open_url(WEB_CUE_SCHEME + quote(json.dumps({"caption": line}, separators=(",", ":"))), new_tab=False)
+
+    def close(self) -> None:
+        self.files.remove()

@@ -23,6 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Input, Label, ProgressBar, Static
 
+from tracker.service import describe
 from tracker.ui.commands import ScreenActions
 from tracker.ui.screens.base import AppScreen
 
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from tracker.model import Prescription, Routine, Session
     from tracker.service import Backroll, CheckpointFile, Runner, RunnerView
 
+FLASH_SECONDS = 0.35  # long enough to catch the eye from the mat, short enough not to hide the count
 SAFETY_INTERVAL = 2.0  # seconds; catches a missed timer (suspend, clock jump) at negligible cost
 TIMER_SLACK = 0.002  # fire just after the change so the view has moved on (event-loop timers are ms-accurate)
 OVERDUE = 0.25  # the safety interval redraws only when the one-shot timer is this late (it missed)
@@ -157,13 +159,24 @@ class SessionScreen(AppScreen["Session | None"]):
             return
         cues = self.runner.poll()
         settings = self.service.settings
-        self.app.cue_player.play(cues, sound=settings.sound, voice=settings.voice)
+        player = self.app.cue_player
+        changed = player.play(cues, sound=settings.sound, voice=settings.voice)
         view = self.runner.view()
         self._draw(view)
+        if changed is not None:
+            self._flash(settings.flash)
+            player.caption(describe(view))
         self._schedule()
         self.checkpoint.after_redraw(view)
         if self.runner.done and not self._ending and self.runner.status == "finished":
             self._end()
+
+    def _flash(self, on: bool) -> None:
+        """The optional flash at each change (Settings): the body lights up for a moment."""
+        if not on:
+            return
+        self.add_class("-flash")
+        self.set_timer(FLASH_SECONDS, lambda: self.remove_class("-flash"), name="session-flash")
 
     def _safety_check(self) -> None:
         """Redraw if the one-shot timer missed its change (suspend, clock jump) or none is set.

@@ -32,10 +32,12 @@ from tracker.model import (
     Side,
     UsualPain,
 )
+from tracker.service import INSTALL_AUDIO, INSTALL_VOICE
 from tracker.ui.commands import ScreenActions
 from tracker.ui.screens.base import AppScreen
 from tracker.ui.widgets.heatmap import WEEKDAYS
 
+CUE_SWITCHES = (("sound", "Tone at each phase"), ("voice", "Spoken cues"), ("flash", "Flash at each change"))
 SIDE_CHOICES = [("no tighter side", Side.NONE.value), ("left is tighter", Side.LEFT.value), ("right is tighter", Side.RIGHT.value)]
 
 
@@ -71,6 +73,7 @@ def build_settings(
     rest_weekdays: set[int],
     rest_per_week: str,
     tighter: Mapping[str, str],
+    flash: bool | None = None,
 ) -> tuple[Settings | None, dict[str, str]]:
     """The settings the form describes, or None with one message per field that needs fixing."""
     errors: dict[str, str] = {}
@@ -99,6 +102,7 @@ def build_settings(
             breath_seconds=breath_value,
             sound=sound,
             voice=voice,
+            flash=base.flash if flash is None else flash,
             theme=theme,
             rest_weekdays=frozenset(rest_weekdays),
             rest_days_per_week=allowance,
@@ -176,17 +180,30 @@ class SettingsScreen(AppScreen[None]):
 
     def _cues(self) -> ComposeResult:
         with Vertical(classes="panel", id="settings-cues"):
-            for switch_id, label in (("sound", "Bell at each phase"), ("voice", "Spoken cues (espeak-ng)")):
+            for switch_id, label in CUE_SWITCHES:
                 with Horizontal(classes="field"):
                     yield Label(label, classes="field-label")
                     yield Switch(id=switch_id)
                     yield Label("", id=f"{switch_id}-state", classes="switch-state")
+            yield Static(self._cue_hint(), classes="hint", id="cues-hint")
             with Horizontal(classes="field"):
                 yield Label("Theme", classes="field-label")
                 themes = [(name, name) for name in sorted(self.app.available_themes)]
                 yield Select[str](
                     themes, id="theme", allow_blank=False, value=self.app.theme, classes="field-input", compact=True
                 )
+
+    def _cue_hint(self) -> str:
+        """What the cue switches will do on this machine, and which program to install for what is missing."""
+        player = self.app.cue_player
+        if player.web:
+            return "Served to a browser: tones and spoken cues play in the browser, not on the host."
+        lines = []
+        if not player.tones_available:
+            lines.append(f"No audio player found: the terminal bell rings a pattern per phase instead. For tones install {INSTALL_AUDIO}.")
+        if not player.voice_available:
+            lines.append(f"Spoken cues need {INSTALL_VOICE}: not found, so the switch is off.")
+        return "\n".join(lines)
 
     def _rest(self) -> ComposeResult:
         with Vertical(classes="panel", id="settings-rest"):
@@ -264,7 +281,10 @@ class SettingsScreen(AppScreen[None]):
             self.query_one("#tempo", Input).value = f"{settings.tempo:g}"
             self.query_one("#breath", Input).value = f"{settings.breath_seconds:g}"
             self.query_one("#sound", Switch).value = settings.sound
-            self.query_one("#voice", Switch).value = settings.voice
+            voice = self.query_one("#voice", Switch)
+            voice.value = settings.voice and self.app.cue_player.voice_available
+            voice.disabled = not self.app.cue_player.voice_available  # greyed: the hint says what to install
+            self.query_one("#flash", Switch).value = settings.flash
             theme = self.query_one("#theme", Select)
             if settings.theme in self.app.available_themes:
                 theme.value = settings.theme
@@ -288,7 +308,8 @@ class SettingsScreen(AppScreen[None]):
             tempo=self.query_one("#tempo", Input).value,
             breath=self.query_one("#breath", Input).value,
             sound=self.query_one("#sound", Switch).value,
-            voice=self.query_one("#voice", Switch).value,
+            voice=self.query_one("#voice", Switch).value if self.app.cue_player.voice_available else base.voice,
+            flash=self.query_one("#flash", Switch).value,
             theme=str(theme.value) if not theme.is_blank() else base.theme,
             rest_weekdays={n for n in range(7) if self.query_one(f"#rest-{n}", Checkbox).value},
             rest_per_week=self.query_one("#rest-per-week", Input).value,
@@ -308,7 +329,7 @@ class SettingsScreen(AppScreen[None]):
         self._set_state("unsaved changes" if settings != self.saved else "")
 
     def _show_switches(self) -> None:
-        for switch_id in ("sound", "voice"):
+        for switch_id, _ in CUE_SWITCHES:
             on_ = self.query_one(f"#{switch_id}", Switch).value
             self.query_one(f"#{switch_id}-state", Label).update("on" if on_ else "off")
 

@@ -1,0 +1,478 @@
+"""`backroll session ROUTINE --plain`: the session one line per change, for a screen reader or a braille display.
+
+Nothing is redrawn and nothing moves: each change of step, side, rep or
+phase is one new line ("Back roll, lift 2 of 3: raise, 4 counts"), said the
+same way as the browser page's caption (tracker.cues.describe), and a new
+step first says what to do ("Step 2 of 3: Back roll. Peel your spine ..."). Single keys
+on stdin steer it, as in the app: space pauses and resumes, n skips, b goes
+back, q stops (after a yes), h stops at once because it hurts and saves the
+session straight away with where it hurt. Then the check-in, as questions,
+and the same session record as the app saves, through the same service.
+
+It runs on the same runner and clock as the app (tracker.runner). The clock
+is `time.monotonic`; BACKROLL_CLOCK_FILE names a file holding the clock's
+seconds instead, which the end-to-end tests move forward (a fake clock in a
+real process on a real pseudo-terminal).
+
+No Textual here: a terminal that cannot show the full-screen app can still run this.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import sys
+import termios
+import time
+import tty
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, TextIO
+
+from tracker.cues import SoundFiles, describe, find_audio_player, find_voice, run_quietly, sound_for, spoken_text, voice_command
+from tracker.checkpoint import CHECKPOINT_INTERVAL
+from tracker.model import CheckIn, Felt, Session, Stability
+
+ENV_CLOCK_FILE = "BACKROLL_CLOCK_FILE"
+KEYS_HELP = "Keys: space pause or go on, n skip, b back, q stop, h it hurts."
+FAKE_CLOCK_POLL = 0.05  # seconds between reads of a clock file (the test moves it at any moment)
+MAX_WAIT = 1.0  # never sleep longer than this between two looks at the runner
+
+
+def file_clock(path: Path) -> Callable[[], float]:
+    """A clock read from a file of seconds (tests); a missing or half-written file reads as the last value."""
+    last = [0.0]
+
+    def read() -> float:
+        try:
+            last[0] = float(path.read_text().strip())
+        except (OSError, ValueError):
+            pass
+        return last[0]
+
+    return read
+
+
+class Keys:
+    """Single keys from stdin without Enter when it is a terminal; whole lines for the questions."""
+
+    def __init__(self, stream: Any) -> None:
+        self.fd: int | None
+        try:
+            self.fd = stream.fileno()
+        except (AttributeError, ValueError, OSError):
+            self.fd = None
+        self.saved: list[Any] | None = None
+        self.buffer = b""
+        self.closed = self.fd is None
+
+    def __enter__(self) -> Keys:
+        if self.fd is not None and os.isatty(self.fd):
+            self.saved = termios.tcgetattr(self.fd)
+            tty.setcbreak(self.fd, termios.TCSANOW)  # not TCSAFLUSH: keep keys typed ahead
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._cooked()
+
+    def _cooked(self) -> None:
+        if self.saved is not None and self.fd is not None:
+            termios.tcsetattr(self.fd, termios.TCSADRAIN, self.saved)
+
+    def _fill(self, timeout: float) -> bool:
+        """Read what is waiting (up to `timeout` seconds); False on end of input."""
+        if self.closed or self.fd is None:
+            return False
+        ready, _, _ = select.select([self.fd], [], [], max(0.0, timeout))
+        if not ready:
+            return True
+        data = os.read(self.fd, 1024)
+        if not data:
+            self.closed = True
+            return False
+        self.buffer += data
+        return True
+
+    def key(self, timeout: float) -> str | None:
+        """One key pressed within `timeout` seconds, or None."""
+        if not self.buffer:
+            if self.closed:
+                time.sleep(max(0.0, timeout))  # no more keys: the session goes on by itself
+            else:
+                self._fill(timeout)
+        if not self.buffer:
+            return None
+        text = self.buffer.decode("utf-8", "replace")
+        if self.saved is None:  # not a terminal (a pipe, a file): one key a line, so answers are not read as keys
+            if "\n" not in text and not self.closed:
+                return None
+            line, _, rest = text.partition("\n")
+            self.buffer = rest.encode("utf-8")
+            return line.strip()[:1] or "\n"
+        first, rest = text[0], text[1:]
+        self.buffer = rest.encode("utf-8")
+        return first
+
+    def line(self) -> str | None:
+        """A line typed and ended with Enter (echoed, editable); None at end of input."""
+        if self.saved is not None and self.fd is not None:
+            termios.tcsetattr(self.fd, termios.TCSADRAIN, self.saved)
+        try:
+            while b"\n" not in self.buffer and b"\r" not in self.buffer:
+                if not self._fill(3600.0):
+                    break
+            if not self.buffer and self.closed:
+                return None
+            text = self.buffer.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            line, _, rest = text.partition(b"\n")
+            self.buffer = rest
+            return line.decode("utf-8", "replace").strip()
+        finally:
+            if self.saved is not None and self.fd is not None:
+                tty.setcbreak(self.fd, termios.TCSANOW)  # not TCSAFLUSH: keep keys typed ahead
+
+    def drop_typed_ahead(self) -> None:
+        self.buffer = b""
+
+
+class Cues:
+    """The same sounds and words as the app: the phase's tones (or the bell pattern) and the voice when on."""
+
+    def __init__(self, out: TextIO, sound: bool, voice: bool) -> None:
+        self.out = out
+        self.sound = sound
+        self.player = find_audio_player() if sound else None
+        self.voice = find_voice() if voice else None
+        self.files = SoundFiles()
+
+    def play(self, cues: list[Any]) -> bool:
+        chosen = sound_for(cues)
+        if chosen is None:
+            return False
+        if self.sound and self.player is not None:
+            _background([self.player[0], *self.player[1], str(self.files.path(chosen))])
+        elif self.sound:
+            self._bells(chosen.bells, chosen.bell_gap)  # the pattern; a screen reader says nothing for a bell
+        text = spoken_text(cues)
+        if self.voice is not None and text:
+            _background(voice_command(self.voice, text))
+        return True
+
+    def _bells(self, rings: int, gap: float) -> None:
+        out = self.out
+
+        def ring() -> None:
+            for number in range(rings):
+                if number:
+                    time.sleep(gap)  # apart, or the terminal hears one ring
+                out.write("\a")
+                out.flush()
+
+        import threading
+
+        threading.Thread(target=ring, daemon=True).start()
+
+    def close(self) -> None:
+        self.files.remove()
+
+
+def _background(command: list[str]) -> None:
+    import threading
+
+    threading.Thread(target=run_quietly, args=(command,), daemon=True).start()
+
+
+class PlainSession:
+    """One session, line by line; `run()` returns the saved Session, or None when not kept."""
+
+    def __init__(self, service: Any, routine: Any, clock: Callable[[], float], keys: Keys, out: TextIO, *, fake_clock: bool = False) -> None:
+        self.service = service
+        self.routine = routine
+        self.clock = clock
+        self.keys = keys
+        self.out = out
+        self.fake_clock = fake_clock
+        self.runner = service.start_run(routine, clock)
+        self.started_at: datetime = service.now()
+        self.session_id = Session.new_id()
+        settings = service.settings
+        self.cues = Cues(out, settings.sound, settings.voice)
+        self.hurt_saved: Session | None = None
+        self.checkpoint = PlainCheckpoint(self)
+
+    def say(self, line: str) -> None:
+        self.out.write(line + "\n")
+        self.out.flush()
+
+    # The session ---------------------------------------------------------------
+
+    def run(self) -> Session | None:
+        runner = self.runner
+        minutes = max(1, round(runner.planned_seconds / 60))
+        runner.start()
+        steps = runner.view().step_count  # the steps that run (optional ones left out)
+        self.say(f"{self.routine.name}: {steps} steps, about {minutes} min. {KEYS_HELP}")
+        self.checkpoint.start()
+        try:
+            self._loop()
+        except KeyboardInterrupt:
+            if not runner.done:
+                runner.stop()
+            self.say("Interrupted.")
+        finally:
+            self.cues.close()
+        self.checkpoint.write()
+        saved = self._check_in()
+        self.checkpoint.finish()  # saved, or left on purpose: the checkpoint has done its job
+        return saved
+
+    def _loop(self) -> None:
+        runner = self.runner
+        asked: tuple[int, str] | None = None
+        while not runner.done:
+            cues = runner.poll()
+            view = runner.view()
+            if any(cue.kind == "step" for cue in cues) and view.status in ("running", "observing"):
+                self.say(step_intro(view))  # what to do, once, before its first phase
+            if self.cues.play(cues) and not view.question and view.status != "finished":
+                self.say(describe(view))
+            if runner.done:
+                break
+            if view.question and asked != (view.step_index, view.question):
+                asked = (view.step_index, view.question)
+                self._ask(view)
+                continue
+            self.checkpoint.maybe_write(view)
+            key = self.keys.key(self._wait())
+            if key is not None:
+                self._press(key)
+        if runner.status != "hurt":  # `h` has said so already
+            self.say(describe(runner.view()))
+
+    def _wait(self) -> float:
+        if self.fake_clock:
+            return FAKE_CLOCK_POLL
+        change: float | None = self.runner.next_change()
+        if change is None:
+            return MAX_WAIT
+        return min(MAX_WAIT, max(0.01, change - self.clock() + 0.002))
+
+    def _press(self, key: str) -> None:
+        runner = self.runner
+        if key in (" ", "p"):
+            runner.toggle_pause()
+            self.say("Paused. Space to go on." if runner.status == "paused" else "Going on.")
+        elif key == "n":
+            if runner.view().next_title is None and not self._sure("Skip the last step and end the session?"):
+                return
+            runner.skip()
+            self.say("Skipped.")
+        elif key == "b":
+            runner.back()
+            self.say("Back.")
+        elif key in ("q", "\x1b"):
+            if self._sure("End the session now? What you have done so far can still be saved."):
+                runner.stop()
+        elif key == "h":
+            self._hurt()
+        elif key in ("?", "\n", "\r"):
+            self.say(KEYS_HELP)
+
+    def _sure(self, question: str) -> bool:
+        """Pause, ask yes or no, and go on as before on no."""
+        runner = self.runner
+        was_running = runner.status == "running"
+        if was_running:
+            runner.pause()
+        self.say(f"{question} Type y or n, then Enter.")
+        answer = (self.keys.line() or "").lower()
+        yes = answer.startswith("y")
+        if not yes:
+            self.say("Going on.")
+            if was_running and runner.status == "paused":
+                runner.resume()
+        return yes
+
+    def _hurt(self) -> None:
+        """Stop at once and save the session with where it hurt, before any question."""
+        self.runner.hurt()
+        self.keys.drop_typed_ahead()
+        self.say("Stopped because it hurts. Rest now.")
+        session = self._session(CheckIn())
+        try:
+            self.service.save_session(session)
+            self.hurt_saved = session
+            self.say("Saved, with where it hurt.")
+        except Exception as error:  # noqa: BLE001 - the check-in tries again, and offers a file
+            self.say(f"Not saved yet: {error}")
+
+    def _ask(self, view: Any) -> None:
+        choices = list(view.choices)
+        self.say(describe(view))
+        if choices:
+            numbered = ", ".join(f"{n} {choice}" for n, choice in enumerate(choices, 1))
+            self.say(f"Choices: {numbered}. Type a number or the word, then Enter; Enter alone skips; h then Enter if it hurts.")
+        else:
+            self.say("Type what you notice, then Enter; Enter alone skips; h then Enter if it hurts.")
+        while True:
+            answer = self.keys.line()
+            if answer is None or answer == "":
+                self.runner.answer("")
+                return
+            if answer.lower() == "h":
+                self._hurt()
+                return
+            if choices:
+                picked = _pick(answer, choices)
+                if picked is None:
+                    self.say(f"{answer!r} is not one of the choices; type 1 to {len(choices)}.")
+                    continue
+                answer = picked
+            self.runner.answer(answer)
+            return
+
+    # The check-in ----------------------------------------------------------------
+
+    def _session(self, checkin: CheckIn) -> Session:
+        return self.service.make_session(  # type: ignore[no-any-return]
+            self.routine, self.runner.results(), checkin, self.started_at, session_id=self.session_id, origin="plain"
+        )
+
+    def _check_in(self) -> Session | None:
+        result = self.runner.results()
+        hurt = result.hurt_at is not None
+        if hurt:
+            self.say("Check-in: the session is saved; these answers are optional. Enter alone skips one.")
+        elif result.completed:
+            self.say("Well done. Check-in: every answer is optional. Enter alone skips one.")
+        else:
+            self.say("Session ended early. Check-in: every answer is optional. Enter alone skips one.")
+        checkin = CheckIn(
+            pain_before=self._number("Pain before the session, 0 to 10?"),
+            pain_after=self._number("Pain now, 0 to 10?"),
+            stable=_maybe(Stability, self._word("Did your legs and back feel stable: yes, no or unsure?", [s.value for s in Stability])),
+            felt=_maybe(Felt, self._word("How did it feel: easy, right or hard?", [f.value for f in Felt])),
+            note=self._text("A note?"),
+        )
+        if not hurt:
+            self.say("Save this session? Type y or n, then Enter (Enter alone saves).")
+            answer = (self.keys.line() or "y").lower()
+            if answer.startswith("n"):
+                self.say("Not saved.")
+                return None
+        session = self._session(checkin)
+        try:
+            self.service.save_session(session)
+        except Exception as error:  # noqa: BLE001 - never lose the session: write it where `backroll import` reads it
+            path = self.service.rescue(session)
+            self.say(f"Not saved: {error}. Written to {path}; run `backroll import {path}` later.")
+            return None
+        self.say("Saved, with where it hurt and your answers." if hurt else "Saved. See you tomorrow.")
+        return session
+
+    def _number(self, question: str) -> int | None:
+        while True:
+            self.say(question)
+            answer = self.keys.line()
+            if not answer:
+                return None
+            if answer.isdigit() and 0 <= int(answer) <= 10:
+                return int(answer)
+            self.say(f"{answer!r} is not a whole number from 0 to 10.")
+
+    def _word(self, question: str, choices: list[str]) -> str | None:
+        while True:
+            self.say(question)
+            answer = self.keys.line()
+            if not answer:
+                return None
+            picked = _pick(answer, choices)
+            if picked is not None:
+                return picked
+            self.say(f"{answer!r} is not one of: {', '.join(choices)}.")
+
+    def _text(self, question: str) -> str:
+        self.say(question)
+        return (self.keys.line() or "")[:500]
+
+
+class PlainCheckpoint:
+    """The session's checkpoint on disk, as the app keeps one (tracker.resume): a crash or a closed terminal
+    loses nothing, and the next `backroll` offers to resume or save it. Written at each block or status
+    change and at least every CHECKPOINT_INTERVAL seconds; a home that cannot take one only loses this."""
+
+    def __init__(self, session: PlainSession) -> None:
+        self.session = session
+        self.file: Any = None
+        self.writer: Any = None
+        self.last: tuple[Any, ...] | None = None
+        self.last_at = float("-inf")
+
+    def start(self) -> None:
+        in_progress = self.session.service.in_progress
+        try:
+            self.file = in_progress.begin(self.session.session_id)
+            self.writer = in_progress.writer(self.file)
+        except Exception as error:  # noqa: BLE001 - the session runs, saved at the end as usual
+            self.session.say(f"This session has no checkpoint: {error}")
+
+    def maybe_write(self, view: Any) -> None:
+        key = (view.block, view.status)
+        if key != self.last or self.session.clock() - self.last_at >= CHECKPOINT_INTERVAL:
+            self.last = key
+            self.write()
+
+    def write(self) -> None:
+        if self.writer is None:
+            return
+        session = self.session
+        self.last_at = session.clock()
+        self.writer.submit(session.service.in_progress.capture(
+            session.runner, session_id=session.session_id, routine=session.routine, started_at=session.started_at,
+        ))  # fmt: skip
+
+    def finish(self) -> None:
+        writer, self.writer = self.writer, None
+        if writer is not None:
+            writer.close()
+        if self.file is not None:
+            try:
+                self.file.remove()
+            except OSError:
+                pass  # a left-over checkpoint of a saved session is never saved twice (same id)
+
+
+def step_intro(view: Any) -> str:
+    """ "Step 2 of 3: Back roll. Peel your spine off the floor ..." """
+    cue = f" {view.cue.strip()}" if view.cue and view.cue.strip() else ""
+    return f"Step {view.step_number} of {view.step_count}: {view.title}.{cue}"
+
+
+def _pick(answer: str, choices: list[str]) -> str | None:
+    """The choice typed as its number, its word, or the start of its word."""
+    text = answer.strip().lower()
+    if text.isdigit() and 1 <= int(text) <= len(choices):
+        return choices[int(text) - 1]
+    for choice in choices:
+        if choice.lower() == text:
+            return choice
+    starts = [choice for choice in choices if choice.lower().startswith(text)]
+    return starts[0] if len(starts) == 1 else None
+
+
+def _maybe(kind: Any, value: str | None) -> Any:
+    return kind(value) if value else None
+
+
+def run_plain(service: Any, routine_id: str, out: TextIO | None = None, stdin: Any = None) -> Session | None:
+    """Run ROUTINE in plain mode on this process's stdin and stdout."""
+    out = out or sys.stdout
+    routine = service.routine(routine_id)
+    clock_file = os.environ.get(ENV_CLOCK_FILE)
+    clock = file_clock(Path(clock_file)) if clock_file else time.monotonic
+    with Keys(stdin or sys.stdin) as keys:
+        session = PlainSession(service, routine, clock, keys, out, fake_clock=bool(clock_file))
+        return session.run()
+
+
+__all__ = ["ENV_CLOCK_FILE", "Keys", "PlainSession", "file_clock", "run_plain"]
