@@ -423,6 +423,12 @@ class Backroll:
         write_private(path, text)
         return path
 
+    def write_report(self, fmt: str = "html") -> Path:
+        """The practice report of the last 12 weeks (tracker.report) in `<home>/exports`, 0600; its path."""
+        from tracker.report import write_report
+
+        return write_report(self, fmt)
+
     def rescue(self, session: Session) -> Path:
         """Write one session that could not be saved as an export `backroll import` reads; the first folder that takes it.
 

@@ -22,6 +22,7 @@ import sys
 from typing import Callable, Sequence, TextIO
 
 from tracker.cli.app import cmd_app, cmd_demo, open_app
+from tracker.cli.calendar import cmd_calendar
 from tracker.cli.common import (
     BAD_INPUT,
     CANNOT_OPEN,
@@ -38,6 +39,7 @@ from tracker.cli.exchange import cmd_export, cmd_import
 from tracker.cli.history import cmd_log, cmd_status, cmd_usual_pain
 from tracker.cli.library import cmd_check, cmd_routines
 from tracker.cli.parser import _parser
+from tracker.cli.report import cmd_report
 from tracker.paths import resolve_home
 
 
@@ -58,6 +60,8 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, Io], int]] = {
     "check": cmd_check,
     "usual-pain": cmd_usual_pain,
     "completion": cmd_completion,
+    "report": cmd_report,
+    "calendar": cmd_calendar,
 }
 
 
