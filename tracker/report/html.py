@@ -49,8 +49,10 @@ th { font-weight: 600; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 .figures { display: flex; gap: 6mm; }
 .figures > div { flex: 1; min-width: 0; }
-.figures td { font-weight: 600; }
-.figures th { font-weight: normal; }
+.figures td, .details td { font-weight: 600; }
+.figures td { white-space: nowrap; }
+.figures th, .details th { font-weight: normal; white-space: nowrap; width: 1%; padding-right: 4mm; }
+.details { margin-top: 2mm; }
 td.when, th.when { white-space: nowrap; }
 svg.chart { width: 100%; height: auto; display: block; }
 .months { display: flex; flex-wrap: wrap; gap: 4mm; }
@@ -149,6 +151,7 @@ def render_html(report: Report) -> str:
     usual_rows = [(r.since.isoformat(), str(r.value), r.note) for r in report.usual_pain]
     note_rows = [(session_time(s), report.routine_name(s.routine), s.checkin.note) for s in report.notes]
     week_rows = [(w.monday.isoformat(), str(w.sessions), str(w.days)) for w in report.weeks]
+    standing = standing_rows(report)  # six figures, then the next session, the advice and the usual pain
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -162,9 +165,10 @@ def render_html(report: Report) -> str:
         f"({escape(report.zone)}).</p>",
         f'<p class="safety" id="safety-top"><strong>No diagnosis.</strong> {escape(SAFETY)}</p></header>',
         '<section id="figures"><div class="figures">',
-        f"<div><h2>As of {report.until.isoformat()}</h2>{_figures(standing_rows(report))}</div>",
+        f"<div><h2>As of {report.until.isoformat()}</h2>{_figures(standing[:6])}</div>",
         f"<div><h2>In this period</h2>{_figures(period_rows(report))}</div>",
         "</div>",
+        f'<div class="details">{_figures(standing[6:])}</div>',
     ]
     reasons = report.status.advice.reasons
     if reasons:

@@ -29,8 +29,8 @@ def _svg(height: int, label: str, body: list[str]) -> str:
     )
 
 
-def _text(x: float, y: float, text: str, anchor: str = "middle", extra: str = "") -> str:
-    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{MUTED}"{extra}>{escape(text)}</text>'
+def _text(x: float, y: float, text: str, anchor: str = "middle", fill: str = MUTED) -> str:
+    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{fill}">{escape(text)}</text>'
 
 
 def _y_axis(top: float, bottom: float, high: int, step: int) -> list[str]:
@@ -62,7 +62,7 @@ def weeks_chart(weeks: list[WeekCount]) -> str:
             f"<title>Week of {week.monday.isoformat()}: {week.sessions} sessions on {week.days} days</title></rect>"
         )
         if week.sessions:
-            body.append(_text(x + slot * 0.35, bottom - h - 3, str(week.sessions), extra=f' fill="{INK}"'))
+            body.append(_text(x + slot * 0.35, bottom - h - 3, str(week.sessions), fill=INK))
         if i % every == 0:
             body.append(_text(x + slot * 0.35, bottom + 14, _short(week.monday)))
     body.append(_text(LEFT, height - 4, "Week starting (Monday); bar: sessions that week", "start"))
