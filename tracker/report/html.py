@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 from datetime import date
 from html import escape
+from typing import Sequence
 
 from tracker import __version__
 from tracker.report import svg
@@ -69,7 +70,7 @@ ul.reasons { margin: 0.5mm 0 0; padding-left: 5mm; font-size: 9pt; }
 """
 
 
-def _table(head: tuple[str, ...], rows: list[tuple[str, ...]], css: str = "") -> str:
+def _table(head: tuple[str, ...], rows: Sequence[tuple[str, ...]], css: str = "") -> str:
     """A table; every cell is plain text, escaped here."""
     out = [f'<table class="{css}">' if css else "<table>", "<thead><tr>"]
     out += [f"<th>{escape(h)}</th>" for h in head]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from typing import Sequence
 
 from tracker.report.data import Report
 from tracker.report.text import (
@@ -29,7 +30,7 @@ def md(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
-def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+def _table(head: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
     lines = ["| " + " | ".join(md(h) for h in head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in rows]
     return lines + [""]
