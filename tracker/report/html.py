@@ -50,7 +50,7 @@ th { font-weight: 600; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 .figures { display: flex; gap: 6mm; }
 .figures > div { flex: 1; min-width: 0; }
-.figures td, .details td { font-weight: 600; }
+.figures td { font-weight: 600; }
 .figures td { white-space: nowrap; }
 .figures th, .details th { font-weight: normal; white-space: nowrap; width: 1%; padding-right: 4mm; }
 .details { margin-top: 2mm; }
@@ -143,6 +143,7 @@ def render_html(report: Report) -> str:
     """The whole page (UTF-8 text)."""
     heading = title(report)
     weeks = len(report.weeks)
+    days = (report.until - report.since).days + 1
     hurt_rows = []
     for h in report.hurt_stops:
         side, rep, phase, step = hurt_where(h.at)
@@ -161,8 +162,9 @@ def render_html(report: Report) -> str:
         f'<meta name="generator" content="Backroll {escape(__version__)}">',
         f"<title>{escape(heading)}</title><style>{CSS}</style></head><body>",
         f"<header><h1>{escape(heading)}</h1>",
-        f'<p class="meta">{weeks} calendar week{"s" if weeks != 1 else ""} of practice recorded in Backroll; '
-        f"dates are the local days where each session started. Made {report.generated_at:%Y-%m-%d %H:%M} "
+        f'<p class="meta">{days} day{"s" if days != 1 else ""} ({weeks} calendar week{"s" if weeks != 1 else ""}) '
+        "of practice recorded in Backroll; dates are the local days where each session started. "
+        f"Made {report.generated_at:%Y-%m-%d %H:%M} "
         f"({escape(report.zone)}).</p>",
         f'<p class="safety" id="safety-top"><strong>No diagnosis.</strong> {escape(SAFETY)}</p></header>',
         '<section id="figures"><div class="figures">',
