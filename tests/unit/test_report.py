@@ -284,3 +284,36 @@ def test_service_writes_the_report_the_app_asks_for(home: Path) -> None:
     assert path.parent == home / "exports" and stat.S_IMODE(path.stat().st_mode) == 0o600
     text = path.read_text(encoding="utf-8")
     assert f"| Current streak \\(practice days\\) | {status.streak.current} |" in text
+
+
+@pytest.mark.parametrize("paper, width_mm", [("A4", 210.0), ("Letter", 215.9)])
+def test_page_fits_the_paper_width(html_file: Path, paper: str, width_mm: float) -> None:
+    """Laid out in Chromium at the paper's printable width (12 mm margins), nothing is wider than the page.
+
+    A probe copy of the page (the policy that forbids scripts removed, one line of script added)
+    writes the document's scroll width into the DOM that --dump-dom prints.
+    """
+    printable = int((width_mm - 24) / 25.4 * 96)  # CSS pixels
+    text = html_file.read_text(encoding="utf-8")
+    text = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", text)
+    probe = html_file.with_name(f"probe-{paper}.html")
+    probe.write_text(
+        text.replace("</body>", "<script>" + WIDTH_PROBE + "</script></body>"),
+        encoding="utf-8",
+    )
+    dom = chromium(probe, f"--window-size={printable},1000", "--dump-dom").stdout
+    measured = re.search(r'data-width="(\d+)"', dom)
+    assert measured is not None, dom[:300]
+    wide = re.search(r'data-wide="([^"]*)"', dom)
+    assert int(measured.group(1)) <= printable, wide.group(1) if wide else ""
+
+
+WIDTH_PROBE = """
+var wide = [];
+document.querySelectorAll("body *").forEach(function (e) {
+  var r = e.getBoundingClientRect();
+  if (r.right > document.documentElement.clientWidth) wide.push((e.closest("section") || {}).id + ":" + e.tagName + "." + e.getAttribute("class") + ":" + Math.round(r.right) + ":" + e.textContent.slice(0, 40));
+});
+document.body.dataset.wide = wide.slice(0, 10).join(" ");
+document.body.dataset.width = document.documentElement.scrollWidth;
+"""

@@ -55,6 +55,9 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 .figures th, .details th { font-weight: normal; white-space: nowrap; width: 1%; padding-right: 4mm; }
 .details { margin-top: 2mm; }
 td.when, th.when { white-space: nowrap; }
+table.dense { font-size: 8.5pt; }
+table.dense td, table.dense th { padding: 0.8mm 1mm; }
+table.dense td.when { white-space: normal; min-width: 18mm; }
 svg.chart { width: 100%; height: auto; display: block; }
 .months { display: flex; flex-wrap: wrap; gap: 4mm; }
 table.month { width: 54mm; font-size: 8.5pt; }
@@ -192,7 +195,7 @@ def render_html(report: Report) -> str:
         svg.pain_chart(report),
         "</section>",
         '<section id="hurt" class="long"><h2>Stopped because it hurt</h2>',
-        _table(("When", "Routine", "Pose", "Side", "Rep", "Phase", "Step", "Pain before", "Pain after", "Note"), hurt_rows)
+        _table(("When", "Routine", "Pose", "Side", "Rep", "Phase", "Step", "Pain before", "Pain after", "Note"), hurt_rows, "dense")
         if hurt_rows else "<p>No session was stopped because it hurt in this period.</p>",
         "</section>",
         f'<section id="level" class="long"><h2>{escape(report.program_name)}: level over time</h2>',
