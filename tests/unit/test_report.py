@@ -264,7 +264,8 @@ def test_period_options(home: Path, tmp_path: Path) -> None:
     done = ok(run(home, "report", "--weeks", "2", "--until", str(UNTIL), "--format", "md", "-o", "-"))
     assert f"# Practice report, {UNTIL - timedelta(days=13)} to {UNTIL}" in done.stdout
     done = ok(run(home, "report", "--since", "-3d", "--format", "md", "-o", "-"))
-    assert f"# Practice report, {date.today() - timedelta(days=3)} to {date.today()}" in done.stdout
+    today = datetime.now(ZoneInfo(ZONE)).date()
+    assert f"# Practice report, {today - timedelta(days=3)} to {today}" in done.stdout
     refused = run(home, "report", "--weeks", "2", "--since", str(SINCE))
     assert refused.returncode == 1 and "--weeks" in refused.stderr
     refused = run(home, "report", "--since", str(UNTIL), "--until", str(SINCE))
