@@ -43,8 +43,10 @@ def _month(year: int, month: int, report: Report) -> list[str]:
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
         cells = []
         for day in week:
-            if day.month != month or not report.since <= day <= report.until:
-                cells.append(" " if day.month != month else f"{day.day}")
+            if day.month != month:
+                cells.append(" ")
+            elif not report.since <= day <= report.until:
+                cells.append("·")  # outside the report's days
             elif day in hurt:
                 cells.append(f"**{day.day}**!")
             elif day in practice:
@@ -64,7 +66,7 @@ def render_markdown(report: Report) -> str:
     lines += [f"- {md(str(r))}" for r in report.status.advice.reasons] + ([""] if report.status.advice.reasons else [])
     lines += ["## In this period", ""]
     lines += _table(("", ""), [(label, value) for _, label, value in period_rows(report)])
-    lines += ["## Practice days", "", "Bold: practised; `!`: stopped because it hurt; `r`: declared rest day.", ""]
+    lines += ["## Practice days", "", "Bold: practised; `!`: stopped because it hurt; `r`: declared rest day; `·`: outside the report's days.", ""]
     for year, month in months(report.since, report.until):
         lines += _month(year, month, report)
     lines += ["## Sessions a week", ""]
