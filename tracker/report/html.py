@@ -33,7 +33,11 @@ from tracker.report.text import (
 __all__ = ["render_html"]
 
 CSS = """
-@page { margin: 12mm; }
+@page {
+  margin: 12mm 12mm 14mm;
+  @bottom-left { content: "Backroll practice report, %PERIOD%"; font: 8pt sans-serif; color: #777; }
+  @bottom-right { content: "page " counter(page) " of " counter(pages); font: 8pt sans-serif; color: #777; }
+}
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { font: 10.5pt/1.4 system-ui, "DejaVu Sans", sans-serif; color: #222; margin: 0 auto; max-width: 180mm; padding: 6mm 0; }
@@ -147,6 +151,7 @@ def render_html(report: Report) -> str:
     heading = title(report)
     weeks = len(report.weeks)
     days = (report.until - report.since).days + 1
+    period_text = f"{report.since.isoformat()} to {report.until.isoformat()}"  # dates only: safe inside CSS
     hurt_rows = []
     for h in report.hurt_stops:
         side, rep, phase, step = hurt_where(h.at)
@@ -163,7 +168,7 @@ def render_html(report: Report) -> str:
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="Backroll {escape(__version__)}">',
-        f"<title>{escape(heading)}</title><style>{CSS}</style></head><body>",
+        f"<title>{escape(heading)}</title><style>{CSS.replace('%PERIOD%', period_text)}</style></head><body>",
         f"<header><h1>{escape(heading)}</h1>",
         f'<p class="meta">{days} day{"s" if days != 1 else ""} ({weeks} calendar week{"s" if weeks != 1 else ""}) '
         "of practice recorded in Backroll; dates are the local days where each session started. "
