@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tracker.model import HurtAt, Prescription, Session, Side
+from tracker.model import PROGRAM_ID, HurtAt, Prescription, Session, Side
 from tracker.report.data import Report
 
 SAFETY = (
@@ -73,7 +73,7 @@ def period_rows(report: Report) -> list[tuple[str, str, str]]:
     sessions = report.sessions
     before = [s.checkin.pain_before for s in sessions if s.checkin.pain_before is not None]
     after = [s.checkin.pain_after for s in sessions if s.checkin.pain_after is not None]
-    program = [s for s in sessions if s.routine == "bridge"]
+    program = [s for s in sessions if s.routine == PROGRAM_ID]
     return [
         ("sessions", "Sessions", str(len(sessions))),
         ("period_practice_days", "Practice days", str(len(report.practice_days))),
