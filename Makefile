@@ -48,6 +48,7 @@ reliability: $(STAMP)
 
 screenshots: $(STAMP)
 	$(BIN)/python -m tracker.ui.screenshots screenshots
+	$(BIN)/python -m tracker.report.screenshot screenshots
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

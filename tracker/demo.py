@@ -5,7 +5,8 @@ day it asks the progression engine for advice and practises the prescription
 it gives, so the levels, streaks and advice in the demo are the app's own.
 The person misses some days (and one longer gap), sometimes does another
 routine too, answers the check-in (not always), writes the odd note, and
-goes through a short pain episode that makes the engine step back.
+goes through a short pain episode that makes the engine step back (from
+ten weeks on, also one later stop because it hurt).
 
 `generate_bulk` makes many sessions fast (100k in about a second) for the
 benchmarks, through the same session builder.
@@ -151,12 +152,14 @@ def generate_history(
     gap = range(gap_start, gap_start + (3 if days >= 21 else 0))
     pain_start = int(days * 0.62)
     pain = range(pain_start, pain_start + (3 if days >= 14 else 0))
+    # From ten weeks on, one more stop because it hurt, later and on its own (a report shows more than one).
+    second_stop = int(days * 0.86) if days >= 70 else -1
     extras = [rid for rid in EXTRA_ROUTINES if rid in library.routines] or sorted(library.routines)[:3]
     history: list[Session] = []
 
     for offset in range(days):
         day = start + timedelta(days=offset)
-        missed = offset in gap or (offset > 0 and offset != days - 1 and rng.random() < 0.1)
+        missed = offset in gap or (offset > 0 and offset not in (days - 1, second_stop) and rng.random() < 0.1)
         if missed:
             continue
         advice = advise(history, settings, day, rules, PROGRAM_ID)
@@ -164,9 +167,9 @@ def generate_history(
         routine = program.routine_for(prescription)
         results = _jitter(planned_results(routine, library, settings), rng)
         started = datetime.combine(day, _clock(rng), tzinfo=tz)
-        in_pain = offset in pain
+        in_pain = offset in pain or offset == second_stop
         hurt_at = None
-        if in_pain and offset == pain.start + 1:
+        if (in_pain and offset == pain.start + 1) or offset == second_stop:
             results, hurt_at = _stop_at(results, routine, rng)
         checkin = _checkin(rng, offset, days, prescription, rules.max_lifts, in_pain)
         history.append(

@@ -337,37 +337,20 @@ class Backroll:
         the carry of the years before through the store's summary cache (tracker.quick) instead of
         opening the store, which parses every session; same answer, same errors.
         """
-        from tracker import progression, streaks
-
-        from tracker.pain import UsualPainTimeline
+        from tracker.status import status_from
 
         today = today or self.today()
         rules = self.rules(program_id)
         program = self.program(program_id)
-        next_poses = program.next_poses if program is not None else ()
+        poses = program.next_poses if program is not None else ()
         found = self._quick(today, rules, program_id) if quick and self._store is None else None
         if found is not None:  # the last weeks and a carry of the years before: the same answer
-            settings, usual = found.settings, found.usual_pain
             if self._settings is None:
-                self._settings = settings  # as the store would read them; no need to open it for them
-            summary = streaks.summarize_days({d for d in found.days if d <= today}, settings, today)
-            advice = progression.advise(
-                found.tail, settings, today, rules, program_id, usual_pain=usual, next_poses=next_poses, carry=found.carry
+                self._settings = found.settings  # as the store would read them; no need to open it for them
+            return status_from(
+                today, found.settings, found.usual_pain, rules, program_id, poses, found.tail, found.days, found.carry
             )
-        else:
-            settings, history, usual = self.settings, self._history_until(today), self.usual_pain()
-            summary = streaks.summarize(history, settings, today)
-            advice = progression.advise(
-                history, settings, today, rules, program_id, usual_pain=usual, next_poses=next_poses
-            )
-        return Status(
-            today=today,
-            streak=summary,
-            advice=advice,
-            prescription=advice.prescription,
-            program_id=program_id,
-            usual_pain=UsualPainTimeline(usual).on(today),
-        )
+        return status_from(today, self.settings, self.usual_pain(), rules, program_id, poses, self._history_until(today))
 
     def _quick(self, today: date, rules: ProgressionRules, program_id: str) -> Quick | None:
         from tracker.quick import read_quick
@@ -424,6 +407,12 @@ class Backroll:
         path = folder / f"backroll-{now:%Y-%m-%d-%H%M%S}.json"
         write_private(path, text)
         return path
+
+    def write_report(self, fmt: str = "html") -> Path:
+        """The practice report of the last 12 weeks (tracker.report) in `<home>/exports`, 0600; its path."""
+        from tracker.report import write_report
+
+        return write_report(self, fmt)
 
     def rescue(self, session: Session) -> Path:
         """Write one session that could not be saved as an export `backroll import` reads; the first folder that takes it.

@@ -7,18 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
-from tracker.model import PROGRAM_ID, Prescription, UsualPain
+from tracker.model import PROGRAM_ID, Prescription, ProgressionRules, Session, Settings, UsualPain
 
 if TYPE_CHECKING:
+    from tracker.practice import Carry
     from tracker.progression import Advice
     from tracker.streaks import StreakSummary
 
 
 STATUS_VERSION = 1  # of the `status --json` object; fields are only ever added
 
-__all__ = ["PROGRAM_ID", "STATUS_VERSION", "Status"]
+__all__ = ["PROGRAM_ID", "STATUS_VERSION", "Status", "status_from"]
 
 
 @dataclass(frozen=True)
@@ -62,3 +63,36 @@ class Status:
         }
 
 
+
+
+def status_from(
+    today: date,
+    settings: Settings,
+    usual: Sequence[UsualPain],
+    rules: ProgressionRules,
+    program_id: str,
+    next_poses: Sequence[str],
+    history: Sequence[Session],
+    days: Sequence[date] | None = None,
+    carry: Carry | None = None,
+) -> Status:
+    """The Status as of `today`: from every session (`history`), or from the last weeks (`history`), every
+    practice day (`days`) and the carry of the sessions before them (tracker.quick): the same answer."""
+    from tracker import progression, streaks
+    from tracker.pain import UsualPainTimeline
+
+    if days is None:
+        summary = streaks.summarize(history, settings, today)
+    else:
+        summary = streaks.summarize_days({d for d in days if d <= today}, settings, today)
+    advice = progression.advise(
+        history, settings, today, rules, program_id, usual_pain=usual, next_poses=next_poses, carry=carry
+    )
+    return Status(
+        today=today,
+        streak=summary,
+        advice=advice,
+        prescription=advice.prescription,
+        program_id=program_id,
+        usual_pain=UsualPainTimeline(usual).on(today),
+    )

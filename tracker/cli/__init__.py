@@ -22,6 +22,7 @@ import sys
 from typing import Callable, Sequence, TextIO
 
 from tracker.cli.app import cmd_app, cmd_demo, open_app
+from tracker.cli.calendar import cmd_calendar
 from tracker.cli.common import (
     BAD_INPUT,
     CANNOT_OPEN,
@@ -39,6 +40,7 @@ from tracker.cli.history import cmd_log, cmd_status, cmd_usual_pain
 from tracker.cli.library import cmd_check, cmd_routines
 from tracker.cli.parser import _parser
 from tracker.cli.serve import cmd_serve, cmd_serve_app
+from tracker.cli.report import cmd_report
 from tracker.paths import resolve_home
 
 
@@ -81,6 +83,8 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, Io], int]] = {
     "session": cmd_session,
     "serve": cmd_serve,
     "_serve-app": cmd_serve_app,
+    "report": cmd_report,
+    "calendar": cmd_calendar,
 }
 
 

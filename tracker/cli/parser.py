@@ -24,6 +24,10 @@ A full-screen terminal companion for a daily yoga-for-back-pain practice.
                                    record your usual pain after seeing a professional
   backroll session ROUTINE [--plain]   run a routine; --plain: one line per change, for screen readers
   backroll serve [--port P] [--host H] [--token]   the app in a browser (the [web] extra)
+  backroll report [--weeks N | --since DATE --until DATE] [-o FILE] [--format html|md|pdf]
+                                   a printable practice report for a trainer or doctor
+  backroll calendar [-o FILE] [--time HH:MM] [--minutes N] [--preview]
+                                   a daily practice reminder for your calendar (.ics)
   backroll completion bash|zsh|fish   print a shell completion script
 """
 
@@ -148,6 +152,33 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--token", action="store_true", help="make a secret that the link must carry")
     serve.add_argument("--i-understand-no-login", action="store_true", help="serve on another host without a token")
     sub.add_parser("_serve-app", parents=[common])  # run by `serve` for each browser tab; no help: not for people
+    report = add(
+        "report",
+        "write a printable practice report (HTML, Markdown or PDF) to take to a trainer or doctor",
+        "Write one self-contained page about your practice: practice days on a calendar, sessions a\n"
+        "week, pain before and after each session, every stop because it hurt, the bridge level with\n"
+        "the reason for each change, usual-pain records and notes. Its figures are those of\n"
+        "`backroll status --json --today UNTIL` and `backroll export --since SINCE --until UNTIL`.\n"
+        "Default: the last 12 weeks, as HTML in <home>/exports. It gives no diagnosis.",
+    )
+    report.add_argument("--weeks", type=int, metavar="N", help="the last N weeks up to --until (default 12)")
+    report.add_argument("--since", metavar="DATE", help="first day (YYYY-MM-DD, today, yesterday, -3d)")
+    report.add_argument("--until", metavar="DATE", help="last day (default today)")
+    report.add_argument("-o", "--output", metavar="FILE", help="write to FILE (private, atomic); - for stdout")
+    report.add_argument("--format", choices=("html", "md", "pdf"),
+                        help="default: from FILE's extension, else html; pdf needs Chromium")  # fmt: skip
+
+    cal = add(
+        "calendar",
+        "write a daily practice reminder as an .ics file for your calendar app",
+        "Write an iCalendar file with one event that repeats at your practice time (Settings, or\n"
+        "--time) in your time zone, on every day except your declared rest weekdays, with a reminder\n"
+        "5 minutes before. Importing a newer file updates the same event instead of adding another.",
+    )
+    cal.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default <home>/exports/backroll-practice.ics); - for stdout")
+    cal.add_argument("--time", metavar="HH:MM", help="local time of day (default: the practice time in Settings)")
+    cal.add_argument("--minutes", type=int, metavar="N", help="how long the event lasts (default: the suggested routine's length)")
+    cal.add_argument("--preview", action="store_true", help="list the next 14 reminders instead of writing the file")
 
     completion = add(
         "completion",

@@ -159,8 +159,8 @@ def export_csv(sessions: Iterable[Session], *, steps: bool = False) -> str:
     return out.getvalue()
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write `text` to what `path` is, never swapping it for something else.
+def write_private(path: Path, text: str | bytes) -> None:
+    """Write `text` (str as UTF-8, or bytes as they are) to what `path` is, never swapping it for something else.
 
     A regular file (or a new one): atomically (tracker.files.write_atomic), readable by the
     owner only. A symlink: its target, atomically (the link stays). A FIFO or a character
@@ -168,7 +168,7 @@ def write_private(path: Path, text: str) -> None:
     a socket or a block device: IsADirectoryError / OSError, nothing written.
     """
     path = Path(path)
-    payload = text.encode("utf-8")
+    payload = text.encode("utf-8") if isinstance(text, str) else bytes(text)
     target = path
     if path.is_symlink():
         target = Path(os.path.realpath(path))  # a dangling link: its target is created

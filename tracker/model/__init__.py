@@ -13,13 +13,14 @@ from tracker.model.enums import Felt, HoldUnit, Phase, Side, Stability, StepKind
 from tracker.model.history import CheckIn, HurtAt, Session, StepResult, UsualPain
 from tracker.model.program import PROGRAM_ID, Prescription, Program, ProgressionRules
 from tracker.model.routine import PROP_IDS, Hold, Observation, Pose, Prop, Routine, Stage, Step
-from tracker.model.settings import BREATH_RANGE, MAX_REST_DAYS, TEMPO_RANGE, Settings
+from tracker.model.settings import BREATH_RANGE, DEFAULT_PRACTICE_TIME, MAX_REST_DAYS, TEMPO_RANGE, Settings, parse_clock
 
 __all__ = [
     "PROGRAM_ID",
     "PROP_IDS",
     "BREATH_RANGE",
     "CheckIn",
+    "DEFAULT_PRACTICE_TIME",
     "Felt",
     "Hold",
     "HoldUnit",
@@ -43,4 +44,5 @@ __all__ = [
     "StepResult",
     "TEMPO_RANGE",
     "UsualPain",
+    "parse_clock",
 ]

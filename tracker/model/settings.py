@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import time
 from typing import Any, Mapping
 
 from tracker.model.enums import Side
@@ -10,6 +11,18 @@ from tracker.model.enums import Side
 TEMPO_RANGE = (0.5, 5.0)  # seconds per count
 BREATH_RANGE = (2.0, 15.0)  # seconds per breath
 MAX_REST_DAYS = 3  # the bridge program wants at least 4 practice days a week
+DEFAULT_PRACTICE_TIME = "07:30"  # the daily reminder's local time (`backroll calendar`)
+
+
+def parse_clock(text: str, name: str = "practice_time") -> time:
+    """A local time of day written HH:MM (24-hour, e.g. 07:30 or 18:05); ValueError naming `name` otherwise."""
+    raw = str(text).strip()
+    hours, sep, minutes = raw.partition(":")
+    if not (sep and hours.isdigit() and minutes.isdigit() and len(hours) in (1, 2) and len(minutes) == 2):
+        raise ValueError(f"{name} must be a time written HH:MM (24-hour, e.g. 07:30), not {text!r}")
+    if not (0 <= int(hours) <= 23 and 0 <= int(minutes) <= 59):
+        raise ValueError(f"{name} must be a time HH:MM from 00:00 to 23:59, not {text!r}")
+    return time(int(hours), int(minutes))
 
 
 def _within(value: Any, name: str, low: float, high: float) -> float:
@@ -31,6 +44,7 @@ class Settings:
     rest_days_per_week: int = 0  # an allowance instead of a fixed schedule
     tighter_side: Mapping[str, Side] = field(default_factory=dict)  # pose id -> LEFT/RIGHT
     safety_note_seen: bool = False
+    practice_time: str = DEFAULT_PRACTICE_TIME  # HH:MM, local; when the calendar reminder is set
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -44,6 +58,7 @@ class Settings:
             "rest_days_per_week": self.rest_days_per_week,
             "tighter_side": {k: Side(v).value for k, v in sorted(self.tighter_side.items())},
             "safety_note_seen": self.safety_note_seen,
+            "practice_time": self.practice_time,
         }
 
     @classmethod
@@ -67,6 +82,7 @@ class Settings:
             rest_days_per_week=rest_per_week,
             tighter_side={str(k): Side(v) for k, v in dict(data.get("tighter_side", {})).items()},
             safety_note_seen=bool(data.get("safety_note_seen", False)),
+            practice_time=parse_clock(data.get("practice_time", DEFAULT_PRACTICE_TIME)).strftime("%H:%M"),
         )
 
 

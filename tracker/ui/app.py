@@ -403,6 +403,19 @@ class BackrollApp(App[None]):
             return
         self.call_from_thread(self.notify, f"History exported to {path}", title="Exported", timeout=10)
 
+    @work(thread=True, exclusive=True, group="report", exit_on_error=False)
+    def action_report(self, fmt: str = "html") -> None:
+        """The practice report of the last 12 weeks (HTML, or PDF through Chromium) in the data folder."""
+        self.call_from_thread(self.notify, "Writing the practice report…", timeout=3)
+        try:
+            path = self.service.write_report(fmt)
+        except Exception as error:  # no Chromium for a PDF (names the package), a full disk...
+            self.call_from_thread(self.notify, f"The report was not written: {error}", severity="error", timeout=15)
+            return
+        self.call_from_thread(
+            self.notify, f"Practice report written to {path}: open it in a browser, or print it.", title="Report", timeout=15
+        )
+
 
 def make_app(
     service: Backroll, *, clock: Clock = time.monotonic, cursor_blink: bool = True,

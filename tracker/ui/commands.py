@@ -48,6 +48,8 @@ def app_commands(app: BackrollApp, screen: Screen[Any]) -> list[Command]:
         for routine in sorted(library.routines.values(), key=lambda r: r.name.lower()):
             commands.append(Command(f"Start: {routine.name}", first_sentence(routine.summary), partial(app.start_routine, routine.id)))
         commands.append(Command("Export history (JSON)", "Write every session to a file in your data folder", app.action_export))
+        commands.append(Command("Practice report (HTML)", "The last 12 weeks on one printable page, for a trainer or doctor", partial(app.action_report, "html")))
+        commands.append(Command("Practice report (PDF)", "The same report as a PDF (needs Chromium installed)", partial(app.action_report, "pdf")))
         commands.append(Command("Show the safety note", "Talk to a doctor first; stop if it hurts", app.action_safety_note))
     commands += [
         Command("Toggle sound", "A sound for each phase: rising to raise, long to hold, falling to lower", app.action_toggle_sound),

@@ -92,6 +92,7 @@ class ProgressScreen(AppScreen[None]):
     BINDINGS = [
         Binding("r", "reload", "Refresh", id="progress.refresh"),
         Binding("t", "focus_heatmap", "Calendar", id="progress.calendar"),
+        Binding("p", "report", "Report", id="progress.report"),
     ]
 
     class Loaded(Message):
@@ -139,6 +140,10 @@ class ProgressScreen(AppScreen[None]):
 
     def action_focus_heatmap(self) -> None:
         self.query_one(CalendarHeatmap).focus()
+
+    def action_report(self) -> None:
+        """Write the printable practice report (the app's worker; the path is shown when it is done)."""
+        self.app.action_report("html")  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="progress-load")
     def _load(self) -> None:

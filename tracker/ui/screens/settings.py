@@ -1,4 +1,4 @@
-"""Settings: tempo, breath, cues, theme, rest days and the tighter side per pose; saved in a worker."""
+"""Settings: tempo, breath, practice time, cues, theme, rest days and the tighter side per pose; saved in a worker."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from tracker.model import (
     Settings,
     Side,
     UsualPain,
+    parse_clock,
 )
 from tracker.service import INSTALL_AUDIO, INSTALL_VOICE
 from tracker.ui.commands import ScreenActions
@@ -74,6 +75,7 @@ def build_settings(
     rest_per_week: str,
     tighter: Mapping[str, str],
     flash: bool | None = None,
+    practice_time: str | None = None,
 ) -> tuple[Settings | None, dict[str, str]]:
     """The settings the form describes, or None with one message per field that needs fixing."""
     errors: dict[str, str] = {}
@@ -91,6 +93,12 @@ def build_settings(
             f"Rest days: {len(rest_weekdays)} weekdays plus {allowance} a week is more than {MAX_REST_DAYS}; "
             "keep at least 4 practice days a week."
         )
+    clock = base.practice_time
+    if practice_time is not None:
+        try:
+            clock = parse_clock(practice_time).strftime("%H:%M")
+        except ValueError:
+            errors["practice"] = "Practice time: type the time of day as HH:MM (24-hour), e.g. 07:30 or 18:15."
     if errors:
         return None, errors
     assert tempo_value is not None and breath_value is not None and allowance is not None
@@ -107,6 +115,7 @@ def build_settings(
             rest_weekdays=frozenset(rest_weekdays),
             rest_days_per_week=allowance,
             tighter_side=sides,
+            practice_time=clock,
         ),
         {},
     )
@@ -177,6 +186,9 @@ class SettingsScreen(AppScreen[None]):
             with Horizontal(classes="field"):
                 yield Label("Breath length (seconds)", classes="field-label")
                 yield Input(id="breath", type="number", classes="field-input", compact=True)
+            with Horizontal(classes="field"):
+                yield Label("Practice time (HH:MM)", classes="field-label")
+                yield Input(id="practice-time", max_length=5, classes="field-input", compact=True)
 
     def _cues(self) -> ComposeResult:
         with Vertical(classes="panel", id="settings-cues"):
@@ -280,6 +292,7 @@ class SettingsScreen(AppScreen[None]):
         with self.prevent(Input.Changed, Switch.Changed, Checkbox.Changed, Select.Changed):
             self.query_one("#tempo", Input).value = f"{settings.tempo:g}"
             self.query_one("#breath", Input).value = f"{settings.breath_seconds:g}"
+            self.query_one("#practice-time", Input).value = settings.practice_time
             self.query_one("#sound", Switch).value = settings.sound
             voice = self.query_one("#voice", Switch)
             voice.value = settings.voice and self.app.cue_player.voice_available
@@ -314,6 +327,7 @@ class SettingsScreen(AppScreen[None]):
             rest_weekdays={n for n in range(7) if self.query_one(f"#rest-{n}", Checkbox).value},
             rest_per_week=self.query_one("#rest-per-week", Input).value,
             tighter={pose_id: str(self.query_one(f"#side-{pose_id}", Select).value) for pose_id, _ in self.sided},
+            practice_time=self.query_one("#practice-time", Input).value,
         )
 
     @on(Input.Changed)
@@ -334,7 +348,7 @@ class SettingsScreen(AppScreen[None]):
             self.query_one(f"#{switch_id}-state", Label).update("on" if on_ else "off")
 
     def _show_errors(self, errors: Mapping[str, str]) -> None:
-        for field_id, input_id in (("tempo", "#tempo"), ("breath", "#breath"), ("rest", "#rest-per-week")):
+        for field_id, input_id in (("tempo", "#tempo"), ("breath", "#breath"), ("rest", "#rest-per-week"), ("practice", "#practice-time")):
             self.query_one(input_id, Input).set_class(field_id in errors, "-invalid")
         box = self.query_one("#settings-errors", Static)
         box.update("\n".join(errors.values()))

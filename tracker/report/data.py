@@ -1,0 +1,193 @@
+"""What the practice report says, computed by the same core functions as `status --json` and `export`.
+
+`build_report(service, since, until)` reads the history once and gathers:
+
+- the standing as of ``until``: exactly ``service.status(until)``, the object
+  `backroll status --json --today UNTIL` prints (streaks over the whole
+  history up to that day, consistency, the next prescription, the advice);
+- the sessions of the period: exactly ``exchange.filter_sessions`` over the
+  history in the export's order, i.e. what `backroll export --since SINCE
+  --until UNTIL` writes; every per-period count is taken from that list;
+- the bridge level per practice day (`progression.level_history`), and for
+  each change the advice `progression.advise` gave before that session (its
+  kind, message and reasons: the reason given at the time, from the history
+  as it then stood and the settings of today);
+- the usual-pain records (`service.usual_pain()`), and the scheduled rest
+  days (`streaks.scheduled_rest_days`).
+
+No Textual here (see the import-linter contract in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from tracker.model import PROGRAM_ID, HurtAt, Prescription, Session, Settings, UsualPain
+
+if TYPE_CHECKING:
+    from tracker.service import Backroll
+    from tracker.status import Status
+
+__all__ = ["DEFAULT_WEEKS", "HurtStop", "LevelChange", "Report", "WeekCount", "build_report", "period"]
+
+DEFAULT_WEEKS = 12
+
+
+@dataclass(frozen=True)
+class WeekCount:
+    monday: date  # the ISO week's Monday
+    sessions: int  # sessions of the period in that week
+    days: int  # practice days of the period in that week
+
+
+@dataclass(frozen=True)
+class HurtStop:
+    session: Session
+    routine_name: str
+    pose_name: str  # "" when the stop was logged without the app (no step recorded)
+    at: HurtAt | None
+
+
+@dataclass(frozen=True)
+class LevelChange:
+    day: date
+    before: Prescription | None  # None: the first bridge session
+    after: Prescription
+    advice_kind: str
+    advice_message: str
+    reasons: tuple[str, ...]
+    followed: bool  # the level practised is the one the advice gave
+
+
+@dataclass(frozen=True)
+class Report:
+    since: date
+    until: date
+    generated_at: datetime
+    zone: str
+    settings: Settings
+    status: Status  # as of `until`
+    status_json: dict[str, Any]  # status.to_json_dict(): the `status --json` object
+    sessions: list[Session]  # the export's sessions for the period, in the export's order
+    routine_names: dict[str, str]
+    pose_names: dict[str, str]
+    practice_days: list[date]
+    rest_days: set[date]
+    weeks: list[WeekCount]
+    hurt_stops: list[HurtStop]
+    levels: list[tuple[date, Prescription]]  # the bridge level per practice day within the period
+    level_before: Prescription | None  # the level practised last before the period
+    changes: list[LevelChange]
+    usual_pain: list[UsualPain]  # records dated up to `until`
+    program_name: str = "Bridge program"
+    notes: list[Session] = field(default_factory=list)
+
+    @property
+    def minutes(self) -> int:
+        """Minutes of practice in the period (rounded to the minute)."""
+        return round(sum(s.duration for s in self.sessions) / 60)
+
+    @property
+    def scored(self) -> list[Session]:
+        """Sessions with a pain score before or after, or a stop because it hurt: the pain chart's points."""
+        return [s for s in self.sessions if s.hurt or s.checkin.pain_before is not None or s.checkin.pain_after is not None]
+
+    def routine_name(self, routine_id: str) -> str:
+        return self.routine_names.get(routine_id, routine_id)
+
+    def usual_on(self, day: date) -> UsualPain | None:
+        records = [r for r in self.usual_pain if r.since <= day]
+        return records[-1] if records else None
+
+
+def period(today: date, weeks: int | None, since: date | None, until: date | None) -> tuple[date, date]:
+    """(first day, last day) of the report: `--since`/`--until`, else the last `weeks` weeks to `until` (default today)."""
+    end = until or today
+    if since is not None:
+        return since, end
+    count = DEFAULT_WEEKS if weeks is None else weeks
+    return end - timedelta(days=7 * count - 1), end
+
+
+def _changes(service: Backroll, history: list[Session], since: date, until: date) -> list[LevelChange]:
+    """Each day in the period where the bridge level differs from the one practised before, with the advice then."""
+    from tracker import progression
+
+    settings = service.settings
+    rules = service.rules(PROGRAM_ID)
+    program = service.program(PROGRAM_ID)
+    usual = service.usual_pain()
+    next_poses = program.next_poses if program is not None else ()
+    ordered = sorted(history, key=lambda s: (s.started_at, s.id))
+    changes: list[LevelChange] = []
+    previous: Prescription | None = None
+    for day, level in progression.level_history(ordered, PROGRAM_ID):
+        if day > until:
+            break
+        if level != previous and day >= since:
+            first = next(s for s in ordered if s.local_date == day and s.routine == PROGRAM_ID and s.prescription is not None)
+            before = [s for s in ordered if (s.started_at, s.id) < (first.started_at, first.id)]
+            advice = progression.advise(before, settings, day, rules, PROGRAM_ID, usual_pain=usual, next_poses=next_poses)
+            changes.append(
+                LevelChange(
+                    day, previous, level, str(advice.kind), advice.message, tuple(str(r) for r in advice.reasons),
+                    followed=advice.prescription == level,
+                )
+            )  # fmt: skip
+        previous = level
+    return changes
+
+
+def build_report(service: Backroll, since: date, until: date) -> Report:
+    """The report of the practice from `since` to `until` (both inclusive), as `service` sees it now."""
+    from tracker import progression, streaks
+    from tracker.exchange import filter_sessions
+    from tracker.exchange.export import _export_order
+
+    if since > until:
+        raise ValueError(f"the report's first day {since} is after its last day {until}")
+    history = service.sessions()
+    status = service.status(until)
+    sessions = _export_order(filter_sessions(history, since, until))
+    library = service.library
+    names = {rid: r.name for rid, r in library.routines.items()} | {pid: p.name for pid, p in library.programs.items()}
+    poses = {pid: p.name for pid, p in library.poses.items()}
+    days = sorted(streaks.practice_days(sessions))
+    weeks: list[WeekCount] = []
+    monday = streaks.week_start(since)
+    while monday <= until:
+        week = [s for s in sessions if monday <= s.local_date <= monday + timedelta(days=6)]
+        weeks.append(WeekCount(monday, len(week), len(streaks.practice_days(week))))
+        monday += timedelta(days=7)
+    hurt = [
+        HurtStop(s, names.get(s.routine, s.routine), poses.get(s.hurt_at.pose, s.hurt_at.pose) if s.hurt_at else "", s.hurt_at)
+        for s in sessions
+        if s.hurt
+    ]
+    all_levels = [(d, p) for d, p in progression.level_history(history, PROGRAM_ID) if d <= until]
+    before = [p for d, p in all_levels if d < since]
+    program = service.program(PROGRAM_ID)
+    return Report(
+        since=since,
+        until=until,
+        generated_at=service.now(),
+        zone=service.zone,
+        settings=service.settings,
+        status=status,
+        status_json=status.to_json_dict(),
+        sessions=sessions,
+        routine_names=names,
+        pose_names=poses,
+        practice_days=days,
+        rest_days=streaks.scheduled_rest_days(since, until, service.settings),
+        weeks=weeks,
+        hurt_stops=hurt,
+        levels=[(d, p) for d, p in all_levels if d >= since],
+        level_before=before[-1] if before else None,
+        changes=_changes(service, history, since, until),
+        usual_pain=[r for r in service.usual_pain() if r.since <= until],
+        program_name=program.name if program is not None else "Bridge program",
+        notes=[s for s in sessions if s.checkin.note.strip()],
+    )
