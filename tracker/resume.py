@@ -176,6 +176,8 @@ class InProgress:
     def settle(self) -> Settled:
         """Scan; save at once what is not to be offered (hurt, or older than 12 hours); return the rest."""
         found = self.scan()
+        if not found.usable:  # nothing in progress: no need to open the store (a long history stays on disk)
+            return Settled((), (), found.busy, found.damaged, ())
         now = self.service.now()
         offer, saved, failed = [], [], []
         store = self.service.store

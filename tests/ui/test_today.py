@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from textual.widgets import Digits, OptionList, Static
 
@@ -177,3 +178,36 @@ async def test_routine_file_problems_are_said_once_per_change_and_never_over_a_s
         await pilot.press("s")
         await settle(pilot)
         assert not list(app._notifications)  # the session screen starts clear
+
+
+async def test_a_long_history_shows_on_today_without_opening_the_store(home, make, settle, open_service):
+    """Today reads a long history through the summary cache (tracker.quick): the same figures as the full
+    store, and the store (every session in memory) is not opened until something writes."""
+    from datetime import timedelta
+
+    from tracker.demo import generate_history
+    from tracker.store import Store
+
+    with Store.open(home) as store:
+        store.save_settings(replace(store.load_settings(), safety_note_seen=True))
+        store.merge(generate_history(400, end=date(2025, 3, 11), zone="Europe/Paris", seed=4))
+    service = open_service(home)
+    try:
+        app = make(service)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, TodayScreen) and app.ready
+            assert not service.store_is_open
+            shown = app.screen.query_one("#streak-digits", Digits).value
+            advice = app.screen.query_one("#advice").plain
+    finally:
+        service.close()
+    full = open_service(home)
+    try:
+        full.store  # noqa: B018 - every session, as before the cache
+        status = full.status()
+        assert shown == str(status.streak.current)
+        assert status.advice.message in advice
+        assert status.streak.practice_days > 200 and timedelta(days=1)
+    finally:
+        full.close()

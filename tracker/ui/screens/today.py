@@ -54,7 +54,7 @@ def load_today(service: Backroll) -> TodayData:
     rows: list[RoutineRow] = []
     plan = ""
     if PROGRAM_ID in library.programs:
-        bridge = service.routine(PROGRAM_ID)
+        bridge = service.routine(PROGRAM_ID, status.prescription)  # as advised: no second status
         program = library.programs[PROGRAM_ID]
         length = minutes(library.planned_seconds(bridge, settings))
         rows.append(RoutineRow(PROGRAM_ID, program.name, f"today: {status.prescription.describe()} · {length}"))
