@@ -38,6 +38,7 @@ from tracker.cli.exchange import cmd_export, cmd_import
 from tracker.cli.history import cmd_log, cmd_status, cmd_usual_pain
 from tracker.cli.library import cmd_check, cmd_routines
 from tracker.cli.parser import _parser
+from tracker.cli.sync import cmd_sync_check
 from tracker.paths import resolve_home
 
 
@@ -58,6 +59,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, Io], int]] = {
     "check": cmd_check,
     "usual-pain": cmd_usual_pain,
     "completion": cmd_completion,
+    "sync-check": cmd_sync_check,
 }
 
 

@@ -124,6 +124,15 @@ def _parser() -> argparse.ArgumentParser:
     usual.add_argument("--note", metavar="TEXT", default="", help="e.g. who you saw")
     usual.add_argument("--list", action="store_true", help="list the records instead")
 
+    sync = add(
+        "sync-check",
+        "what each device put into a synced data folder, its newest change, and anything set aside",
+        "For a data folder carried between machines by Syncthing, Nextcloud, Dropbox or git (see the\n"
+        "README): each device's sessions, events and newest event, files still arriving, and conflict\n"
+        "copies that were merged and moved aside.",
+    )
+    sync.add_argument("--json", action="store_true", help="print one JSON object")
+
     completion = add(
         "completion",
         "print a shell completion script (bash, zsh or fish)",

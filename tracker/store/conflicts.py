@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tracker.files import fsync_dir
-from tracker.paths import Locations, ensure_private_dir
+from tracker.paths import PRIVATE_FILE, Locations, ensure_private_dir
 from tracker.store.events import parse_events
 from tracker.store.migrations import SHARD_RE
 from tracker.store.storage import Unreadable, read_json
@@ -113,6 +113,10 @@ def _move_aside(loc: Locations, copy: Path) -> Path:
         target = folder / f"{copy.name}.{n}"
         n += 1
     os.replace(copy, target)
+    try:
+        os.chmod(target, PRIVATE_FILE)  # health data: private wherever it lands
+    except OSError:
+        pass
     fsync_dir(folder)
     fsync_dir(copy.parent)
     return target

@@ -116,3 +116,38 @@ class Replica:
             self.usual.write_own(dumps(document), parse_usual_pain(self.usual.data / self.usual.own_name, document), self._write_bytes())
             self._usual = None
         return new
+
+
+class _Unusable(Exception):
+    pass
+
+
+def _refuse(exc: Unreadable) -> StoreCorrupt:
+    raise _Unusable(str(exc))
+
+
+def read_union(data: Path, device: str) -> Replica | None:
+    """Every device's events and usual-pain records, read once (for the status summary, summary.py).
+
+    None when anything is unusual (a file that cannot be read, ours or another device's, a conflict copy
+    to merge): the caller then opens the Store, which handles it and says so.
+    """
+    from tracker.store.conflicts import find_conflicts
+
+    if find_conflicts(data):
+        return None
+    replica = Replica(data, device, _refuse, lambda: (lambda fd, b: None))
+    try:
+        replica.sync()
+    except (_Unusable, OSError):
+        return None
+    if replica.skipped():
+        return None
+    return replica
+
+
+def without_details(session: Session) -> Session:
+    """What the status summary keeps of a session: no steps, no note (see summary.py)."""
+    import dataclasses
+
+    return dataclasses.replace(session, steps=(), checkin=dataclasses.replace(session.checkin, note=""))

@@ -219,6 +219,9 @@ def _read_summary(home: Path, *, wait: float, label: str | None) -> Summary | No
             return None
         if journal_path(loc).exists():
             return None  # an import cut short: Store.open replays it
+        union = _union(loc)  # issue 18: every device's events and usual pain (see _union below)
+        if union is None:
+            return None
 
         try:
             on_disk = shard_tokens(loc.data)
@@ -254,7 +257,7 @@ def _read_summary(home: Path, *, wait: float, label: str | None) -> Summary | No
         return read_summary(home, wait=wait, label=label)
     if changed:
         _write_cache(path, shards)
-    return Summary(settings, sessions, usual)
+    return _with_union(union, settings, sessions)
 
 
 def _sessions(shards: dict[str, tuple[Token, list[Record]]]) -> list[Session] | None:
@@ -267,11 +270,39 @@ def _sessions(shards: dict[str, tuple[Token, list[Record]]]) -> list[Session] | 
                 session = builder.session(record)
                 sid = session.id
                 # a session found twice (a move cut short by a crash): the month of its local_date wins
-                if sid not in index or shard_key(session.local_date) == key:
+                if sid not in index or shard_key(session.local_date) == key.split(".")[0]:  # key: "YYYY-MM[.device]"
                     index[sid] = session
     except (ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None
     return sorted(index.values(), key=lambda s: (s.started_at, s.id))
+
+
+# --------------------------------------------------------------------------- issue 18: the union of devices
+
+
+def _union(loc: Locations) -> Any:
+    """Every device's events and usual-pain records (tracker/store/replica.py); None: open the Store."""
+    from tracker.store.devices import load_device
+    from tracker.store.replica import read_union
+
+    return read_union(loc.data, load_device(loc, create=False))
+
+
+def _with_union(union: Any, settings: Settings, sessions: list[Session]) -> Summary:
+    """The month files' sessions with every device's edits and deletes applied, the person's settings
+    as last changed on any device, and every device's usual-pain records."""
+    from tracker.store.replica import without_details
+
+    overlay = union.overlay()
+    if overlay:
+        found = {s.id: s for s in sessions}
+        for sid, session in overlay.items():
+            if session is None:
+                found.pop(sid, None)
+            else:
+                found[sid] = without_details(session)
+        sessions = sorted(found.values(), key=lambda s: (s.started_at, s.id))
+    return Summary(union.settings(settings), sessions, union.usual_pain())
 
 
 __all__ = ["CACHE_NAME", "Summary", "cache_path", "read_summary", "record_of"]
