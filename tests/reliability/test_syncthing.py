@@ -19,6 +19,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -59,8 +60,14 @@ def leftovers(home: Path) -> list[str]:
     return [n for n in names if "sync-conflict" in n or "conflicted copy" in n]
 
 
-def test_two_real_syncthing_instances_carry_both_homes_to_the_same_history(tmp_path: Path) -> None:
+def test_two_real_syncthing_instances_carry_both_homes_to_the_same_history() -> None:
     binary = _need_syncthing()
+    with tempfile.TemporaryDirectory(prefix="backroll-syncthing-") as tmp:  # removed whatever happens
+        _two_instances(binary, Path(tmp))
+    assert not Path(tmp).exists()
+
+
+def _two_instances(binary: str, tmp_path: Path) -> None:
     a, b = tmp_path / "laptop", tmp_path / "desktop"
     for home in (a, b):
         backroll(home, "sync-check")  # creates the home: data folder, device id, meta.json, .stignore
