@@ -270,3 +270,62 @@ def test_export_takes_the_union_and_import_writes_into_this_devices_files(two: t
     assert main(["--home", str(fresh), "import", str(out)]) == 0
     dev = device_id(fresh)
     assert [p.name for p in (fresh / "data").glob("sessions-*.json")] == [f"sessions-2026-12.{dev}.json"]
+
+
+def test_the_status_summary_follows_every_devices_files_edits_deletes_settings_and_usual_pain(two: tuple[Path, Path]) -> None:
+    from tracker.store.replica import without_details
+    from tracker.store.summary import read_summary
+
+    a, b = two
+    with Store.open(a) as sa:
+        for i in range(3):
+            sa.add(make_session(i, day=date(2026, 12, 1 + i)))
+    sync_all(a, b)
+    with Store.open(b) as sb:
+        first, second, _ = sb.sessions()
+        sb.delete(first.id)
+        sb.update(dataclasses.replace(second, duration=99.0, checkin=dataclasses.replace(second.checkin, note="x")))
+        sb.add(make_session(5, day=date(2026, 11, 20)))
+        sb.add_usual_pain(UsualPain(id="5b0e1c52-5b0e-4d3e-9d0a-bac401100003", since=date(2026, 11, 1), value=1))
+        sb.save_settings(dataclasses.replace(sb.load_settings(), rest_days_per_week=2))
+    sync_all(a, b)
+    summary = read_summary(a)
+    assert summary is not None
+    with Store.open(a) as sa:
+        assert summary.sessions == [without_details(s) for s in sa.sessions()]
+        assert len(summary.sessions) == 3 and first.id not in {s.id for s in summary.sessions}
+        assert [s.duration for s in summary.sessions if s.id == second.id] == [99.0]
+        assert summary.usual_pain == sa.usual_pain() and len(summary.usual_pain) == 1
+        assert summary.settings.rest_days_per_week == 2 == sa.load_settings().rest_days_per_week
+
+
+def test_a_schema_1_file_arriving_from_an_older_backroll_is_read_and_never_written(two: tuple[Path, Path]) -> None:
+    a, _ = two
+    old = make_session(7, day=date(2026, 12, 7))
+    legacy = a / "data" / "sessions-2026-12.json"
+    legacy.write_text(json.dumps({"sessions": {"1": old.to_dict()}}))
+    before = legacy.read_bytes()
+    with Store.open(a) as sa:
+        assert sa.sessions() == [old]
+        sa.update(dataclasses.replace(old, checkin=CheckIn(note="edited here")))
+        sa.delete(old.id)
+        sa.add(make_session(8, day=date(2026, 12, 8)))
+    assert legacy.read_bytes() == before
+    with Store.open(a) as sa:
+        assert [s.id for s in sa.sessions()] != [old.id] and old.id not in sa
+
+
+@pytest.mark.parametrize(
+    "name",
+    [".syncthing.sessions-2026-12.x.json.tmp", "~syncthing~sessions-2026-12.json.tmp", "sessions-2026-12.json",
+     "sessions-2026-12.laptop-3fa21c.json", "events.laptop-3fa21c.json"],
+)
+def test_names_that_are_not_conflict_copies(name: str) -> None:
+    assert original_name(name) is None
+
+
+def test_conflict_names_of_three_engines_point_at_their_original() -> None:
+    assert original_name("sessions-2026-12.sync-conflict-20261201-081500-ABCDEFG.json") == "sessions-2026-12.json"
+    assert original_name("events.dev-1 (conflicted copy 2026-12-01 081500).json") == "events.dev-1.json"
+    assert original_name("usual-pain.dev-1_conflict-20261201-081500.json") == "usual-pain.dev-1.json"
+    assert original_name("meta (Ana's conflicted copy 2026-12-01).json") == "meta.json"
