@@ -190,11 +190,11 @@ def test_a_conflict_copy_never_brings_back_a_deleted_session_and_an_unreadable_o
         old = next((a / "data").glob("sessions-2026-12.*.json")).read_bytes()
         sa.delete(s.id)
     (a / "data" / "sessions-2026-12.sync-conflict-20261201-081500-ABCDEFG.json").write_bytes(old)
-    (a / "data" / "events.sync-conflict-20261201-081501-ABCDEFG.json").write_bytes(b'{"format": "backroll.ev')
+    (a / "data" / "events-2026-12.sync-conflict-20261201-081501-ABCDEFG.json").write_bytes(b'{"format": "backroll.ev')
     with Store.open(a) as sa:
         assert sa.sessions() == []
         assert len(sa.set_aside) == 2
-    assert (a / "sync-conflicts" / "events.sync-conflict-20261201-081501-ABCDEFG.json").read_bytes() == b'{"format": "backroll.ev'
+    assert (a / "sync-conflicts" / "events-2026-12.sync-conflict-20261201-081501-ABCDEFG.json").read_bytes() == b'{"format": "backroll.ev'
 
 
 def test_a_file_still_arriving_is_skipped_with_a_note_never_corruption_and_read_next_time(two: tuple[Path, Path], capsys) -> None:
@@ -249,7 +249,8 @@ def test_schema_1_is_migrated_to_device_files_after_a_backup_that_restores_it(tm
         assert store.load_settings().rest_weekdays == frozenset({5}) and store.load_settings().theme == "nord"
         dev = store.device
     names = sorted(p.name for p in data.glob("*.json"))
-    assert names == [f"events.{dev}.json", "meta.json", f"sessions-2024-05.{dev}.json", f"usual-pain.{dev}.json"]
+    assert len(names) == 4 and names[0].startswith("events-") and names[0].endswith(f".{dev}.json")
+    assert names[1:] == ["meta.json", f"sessions-2024-05.{dev}.json", f"usual-pain.{dev}.json"]
     backup = home / "backups" / BACKUP_NAME
     assert (backup / "sessions-2024-05.json").read_bytes() == shard
     assert json.loads((backup / "meta.json").read_text()) == {"format": "backroll.store", "schema": 1}

@@ -7,7 +7,7 @@ Layout under the data home (see migrations.py for the schema history)::
     settings.json                 {"schema": 1, "settings": {...}}: the machine's own are read from here
     data/meta.json                {"format": "backroll.store", "schema": 2}
     data/sessions-YYYY-MM.<device>.json   one TinyDB per month of local_date and device, table "sessions"
-    data/events.<device>.json     edits, deletes, the person's settings (events.py)
+    data/events-YYYY-MM.<device>.json  edits, deletes, the person's settings (events.py)
     data/usual-pain.<device>.json the person's usual-pain records (see usual.py)
     backups/YYYY-MM-DD/           hard links of the files above, newest 7 days
     sync-conflicts/               conflict copies a sync engine made, merged and set aside (conflicts.py)

@@ -8,7 +8,7 @@ and kept in `<home>/device.json` (outside the data folder: it is this
 machine's, never synced), and writes only files named after it::
 
     data/sessions-2026-12.<device>.json   the sessions this machine logged in December 2026
-    data/events.<device>.json              its edits, deletes and changes of the person's settings
+    data/events-2026-12.<device>.json      its edits, deletes and changes of the person's settings that month
     data/usual-pain.<device>.json          the usual-pain records it added
 
 Readers take the union of every device's files. A file without a device
@@ -48,7 +48,7 @@ DEVICE_FILE = "device.json"
 DEVICE_FORMAT = "backroll.device"
 DEVICE_PATTERN = r"[a-z0-9][a-z0-9-]{0,39}"
 _DEVICE_RE = re.compile(rf"^{DEVICE_PATTERN}$")
-_FILE_DEVICE_RE = re.compile(rf"^[^.]+(?:\.({DEVICE_PATTERN}))?\.json$")
+_FILE_DEVICE_RE = re.compile(rf"^[^.]+(?:\.({DEVICE_PATTERN}))?\.json$")  # "sessions-2026-12.<device>.json"
 
 STIGNORE = """// Written by Backroll: files that belong to this machine only, never to be synced.
 // (Syncthing reads this file; it is not synced itself. Edit it freely: Backroll never rewrites it.)

@@ -2,7 +2,7 @@
 
 A session is added once, into the month file of the device that logged it
 (see devices.py). Everything that changes it later is an event in the
-changing device's `data/events.<device>.json`:
+changing device's `data/events-YYYY-MM.<device>.json`:
 
 - "edit": the whole session as it is after the change (a note added, a
   check-in corrected, the practice day moved);

@@ -73,8 +73,7 @@ def _backup(loc: Locations, write_bytes: WriteBytes) -> None:
 
 
 def _settings_event(loc: Locations, device: str, write_bytes: WriteBytes) -> None:
-    own = loc.data / f"events.{device}.json"
-    if own.exists():
+    if list(loc.data.glob(f"events-*.{device}.json")):
         return
     try:
         raw, _ = read_json(loc.settings)
@@ -94,4 +93,4 @@ def _settings_event(loc: Locations, device: str, write_bytes: WriteBytes) -> Non
 
     moment = datetime.fromtimestamp(loc.settings.stat().st_mtime, timezone.utc)
     event = Event(now_stamp(moment), device, 1, "settings", "", body)
-    atomic_write(own, events_document(device, [event]), write_bytes)
+    atomic_write(loc.data / f"events-{event.at[:7]}.{device}.json", events_document(device, [event]), write_bytes)

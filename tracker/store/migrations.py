@@ -7,7 +7,7 @@
   settings in `<home>/settings.json`, `data/usual-pain.json`.
 - version 2 (current): the data folder can be synced between machines
   (devices.py): each device writes only `sessions-YYYY-MM.<device>.json`,
-  `usual-pain.<device>.json` and `events.<device>.json` (edits, deletes and the
+  `usual-pain.<device>.json` and `events-YYYY-MM.<device>.json` (edits, deletes and the
   person's settings, events.py); readers take the union. The step from 1
   first copies every data file and settings.json into
   `backups/before-schema-2/` (to go back: put those files back in place with

@@ -43,7 +43,7 @@ class Replica:
         clock: Callable[[], str] = now_stamp,
     ) -> None:
         self.device = device
-        self.events = DeviceFiles(data, EVENTS_PREFIX, device, parse_events, corrupt)
+        self.events = DeviceFiles(data, EVENTS_PREFIX, device, parse_events, corrupt, monthly=True)
         self.usual = DeviceFiles(data, USUAL_PREFIX, device, parse_usual_pain, corrupt)
         self._write_bytes = write_bytes
         self._clock = clock
@@ -101,8 +101,9 @@ class Replica:
         new = [e for e in events if e.identity not in known]
         if not new:
             return 0
-        own = [*(self.events.own() or []), *new]
-        self.events.write_own(events_document(self.device, own), own, self._write_bytes())
+        month = self._clock()[:7]  # into this month's file: one small file rewritten per change
+        own = [*(self.events.own(month) or []), *new]
+        self.events.write_own(events_document(self.device, own), own, self._write_bytes(), month)
         self._all = self._overlay = None
         return len(new)
 

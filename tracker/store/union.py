@@ -42,22 +42,31 @@ class DeviceFiles(Generic[T]):
         device: str,
         parse: Callable[[Path, Any], T],
         corrupt: Callable[[Unreadable], StoreCorrupt],
+        *,
+        monthly: bool = False,
     ) -> None:
         self.data = data
         self.prefix = prefix
         self.device = device
         self.parse = parse
         self.corrupt = corrupt
-        self.pattern = re.compile(rf"^{re.escape(prefix)}(?:\.({DEVICE_PATTERN}))?\.json$")
+        # monthly: "<prefix>-YYYY-MM.<device>.json", so a write rewrites one month's file, not all of them
+        month = r"-\d{4}-\d{2}" if monthly else ""
+        self.pattern = re.compile(rf"^{re.escape(prefix)}{month}(?:\.({DEVICE_PATTERN}))?\.json$")
+        self.monthly = monthly
         self.loaded: dict[str, tuple[Token, T]] = {}
         self.skipped: dict[str, str] = {}  # file name -> why it was not read this time
 
     @property
     def own_name(self) -> str:
-        return f"{self.prefix}.{self.device}.json"
+        return self.own_file()
 
-    def own(self) -> T | None:
-        hit = self.loaded.get(self.own_name)
+    def own_file(self, month: str = "") -> str:
+        """This machine's file (of `month`, "YYYY-MM", when the files are monthly)."""
+        return f"{self.prefix}-{month}.{self.device}.json" if self.monthly else f"{self.prefix}.{self.device}.json"
+
+    def own(self, month: str = "") -> T | None:
+        hit = self.loaded.get(self.own_file(month))
         return None if hit is None else hit[1]
 
     def values(self) -> list[tuple[str, T]]:
@@ -114,11 +123,13 @@ class DeviceFiles(Generic[T]):
         return changed
 
     def _unreadable(self, exc: Unreadable) -> None:
-        if exc.path.name == self.own_name:
+        match = self.pattern.match(exc.path.name)
+        if match is not None and match.group(1) == self.device:
             raise self.corrupt(exc)
         self.skipped[exc.path.name] = half_synced_reason(exc.reason)
 
-    def write_own(self, payload: bytes, parsed: T, write_bytes: WriteBytes) -> None:
+    def write_own(self, payload: bytes, parsed: T, write_bytes: WriteBytes, month: str = "") -> None:
         """Replace this machine's file (atomically); memory follows only once the write succeeded."""
-        token = atomic_write(self.data / self.own_name, payload, write_bytes)
-        self.loaded[self.own_name] = (token, parsed)
+        name = self.own_file(month)
+        token = atomic_write(self.data / name, payload, write_bytes)
+        self.loaded[name] = (token, parsed)
