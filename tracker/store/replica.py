@@ -50,6 +50,7 @@ class Replica:
         self._all: list[Event] | None = None
         self._overlay: dict[str, Session | None] | None = None
         self._usual: list[UsualPain] | None = None
+        self._settings: tuple[Settings, list[Event], Settings] | None = None  # (local, events, resolved)
 
     # -- reading
 
@@ -73,7 +74,13 @@ class Replica:
         return self._overlay
 
     def settings(self, local: Settings) -> Settings:
-        return resolve_settings(local, self.all_events())
+        events = self.all_events()
+        cached = self._settings
+        if cached is not None and cached[0] is local and cached[1] is events:
+            return cached[2]
+        resolved = resolve_settings(local, events)
+        self._settings = (local, events, resolved)
+        return resolved
 
     def usual_pain(self) -> list[UsualPain]:
         if self._usual is None:
