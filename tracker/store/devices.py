@@ -37,7 +37,6 @@ __all__ = [
     "DEVICE_FILE",
     "DEVICE_PATTERN",
     "STIGNORE",
-    "device_of",
     "device_path",
     "load_device",
     "new_device_id",
@@ -48,7 +47,6 @@ DEVICE_FILE = "device.json"
 DEVICE_FORMAT = "backroll.device"
 DEVICE_PATTERN = r"[a-z0-9][a-z0-9-]{0,39}"
 _DEVICE_RE = re.compile(rf"^{DEVICE_PATTERN}$")
-_FILE_DEVICE_RE = re.compile(rf"^[^.]+(?:\.({DEVICE_PATTERN}))?\.json$")  # "sessions-2026-12.<device>.json"
 
 STIGNORE = """// Written by Backroll: files that belong to this machine only, never to be synced.
 // (Syncthing reads this file; it is not synced itself. Edit it freely: Backroll never rewrites it.)
@@ -98,13 +96,6 @@ def load_device(loc: Locations, write_bytes: WriteBytes = write_all, *, create: 
     return device
 
 
-def device_of(name: str) -> str | None:
-    """The device a data file belongs to ("sessions-2026-12.laptop-3fa21c.json" -> "laptop-3fa21c"); None for
-    the single-machine names of schema 1 ("sessions-2026-12.json") and for names that are no Backroll file."""
-    match = _FILE_DEVICE_RE.match(name)
-    return match.group(1) if match else None
-
-
 def write_stignore(data: Path) -> None:
     """Write data/.stignore (Syncthing's ignore file) unless one exists: this machine's temp files,
     status cache and import journal stay off the other machines. Best effort: a failure changes nothing."""
@@ -115,12 +106,3 @@ def write_stignore(data: Path) -> None:
         atomic_write(path, STIGNORE.encode("utf-8"))
     except Exception:  # noqa: BLE001 - a missing ignore file only means more files get synced
         pass
-
-
-def is_device(text: str) -> bool:
-    return bool(_DEVICE_RE.match(text))
-
-
-def describe(device: str, own: str) -> str:
-    return f"{device} (this machine)" if device == own else device
-
