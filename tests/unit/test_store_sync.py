@@ -330,3 +330,22 @@ def test_conflict_names_of_three_engines_point_at_their_original() -> None:
     assert original_name("events.dev-1 (conflicted copy 2026-12-01 081500).json") == "events.dev-1.json"
     assert original_name("usual-pain.dev-1_conflict-20261201-081500.json") == "usual-pain.dev-1.json"
     assert original_name("meta (Ana's conflicted copy 2026-12-01).json") == "meta.json"
+
+
+def test_a_home_copied_from_another_machine_gets_its_own_device_id_and_keeps_reading_the_old_files(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    with Store.open(home) as store:
+        store.add(old := make_session(0, day=date(2026, 12, 1)))
+        first = store.device
+    # what device.json holds when the home was made on another machine and copied here
+    (home / "device.json").write_text(json.dumps({"format": "backroll.device", "id": first, "machines": {"elsewhere:0123456789ab": first}}))
+    with Store.open(home) as store:
+        second = store.device
+        assert second != first and store.sessions() == [old]
+        store.add(new := make_session(1, day=date(2026, 12, 2)))
+    machines = json.loads((home / "device.json").read_text())["machines"]
+    assert sorted(machines.values()) == sorted([first, second])
+    with Store.open(home) as store:
+        assert store.device == second  # the same id every time on this machine
+        assert store.sessions() == [old, new]
+    assert {p.name for p in (home / "data").glob("sessions-*.json")} == {f"sessions-2026-12.{first}.json", f"sessions-2026-12.{second}.json"}

@@ -15,15 +15,16 @@ Readers take the union of every device's files. A file without a device
 (`sessions-2026-12.json`, the single-machine layout of schema 1) is read like
 another device's file and never written.
 
-device.json also records the host name it was made on: a home copied to
-another machine (or synced whole, against the README's advice) then gets a
-new id on that machine instead of two machines sharing one, which would make
-them write the same files again. A new id is harmless: the old files stay
-in the union.
+device.json maps each machine it was opened on (host name and machine-id)
+to that machine's id: a home copied to another machine (or synced whole,
+against the README's advice) then gets a new id on that machine instead of
+two machines sharing one, which would make them write the same files again.
+A new id is harmless: the old files stay in the union.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import socket
@@ -67,6 +68,18 @@ def _host() -> str:
         return "host"
 
 
+def machine_key() -> str:
+    """What tells this machine from another: the host name and, where there is one, a digest of
+    /etc/machine-id (two machines may share a name such as "raspberrypi"; an install's id is its own)."""
+    host = _host()
+    try:
+        with open("/etc/machine-id", "rb") as f:
+            raw = f.read(64).strip()
+    except OSError:
+        return host
+    return f"{host}:{hashlib.sha256(raw).hexdigest()[:12]}" if raw else host
+
+
 def new_device_id(host: str | None = None) -> str:
     """A readable, unique id: the host name's first letters and six random hex digits ("laptop-3fa21c")."""
     slug = re.sub(r"[^a-z0-9]+", "-", (host or _host()).lower()).strip("-")[:24].strip("-") or "device"
@@ -76,23 +89,27 @@ def new_device_id(host: str | None = None) -> str:
 def load_device(loc: Locations, write_bytes: WriteBytes = write_all, *, create: bool = True) -> str:
     """This machine's device id: read from <home>/device.json, made (and saved) when missing.
 
-    A device.json made on another host, or one that cannot be read, is replaced by a new id
-    (the files of the old id stay in the shared folder and keep being read). With create=False
-    (a read-only history) a missing id is made up for this process only.
+    device.json maps each machine (machine_key) to its id, so a home opened by two machines (copied,
+    or on a network share) gives each its own id, the same one every time. A file that cannot be
+    read is replaced (the files of an old id stay in the shared folder and keep being read). With
+    create=False (a read-only history) a missing id is made up for this process only.
     """
     path = device_path(loc)
-    host = _host()
+    key = machine_key()
+    machines: dict[str, str] = {}
     try:
         data, _ = read_json(path)
-        if isinstance(data, dict) and data.get("format") == DEVICE_FORMAT:
-            found = data.get("id")
-            if isinstance(found, str) and _DEVICE_RE.match(found) and data.get("host") == host:
-                return found
+        if isinstance(data, dict) and data.get("format") == DEVICE_FORMAT and isinstance(data.get("machines"), dict):
+            machines = {k: v for k, v in data["machines"].items() if isinstance(v, str) and _DEVICE_RE.match(v)}
     except (FileNotFoundError, Unreadable, OSError):
         pass
-    device = new_device_id(host)
+    found = machines.get(key)
+    if found is not None:
+        return found
+    device = new_device_id(_host())
     if create:
-        atomic_write(path, dumps({"format": DEVICE_FORMAT, "id": device, "host": host}), write_bytes)
+        machines[key] = device
+        atomic_write(path, dumps({"format": DEVICE_FORMAT, "id": device, "machines": machines}), write_bytes)
     return device
 
 
