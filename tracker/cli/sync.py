@@ -36,6 +36,7 @@ def cmd_sync_check(args: argparse.Namespace, io: Io) -> int:
         io.print(f"Set aside in {found.set_aside_folder} after merging ({len(found.set_aside)}):")
         for path in found.set_aside:
             io.print(f"  {path.name}")
+        io.print("Their sessions are in the history; once you have looked at them, you may delete that folder.")
     else:
         io.print("Nothing set aside: no conflict copy was ever found.")
     return OK
