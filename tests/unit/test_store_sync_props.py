@@ -212,3 +212,62 @@ def test_now_stamps_sort_as_times() -> None:
     a = datetime(2026, 12, 1, 8, 0, 0, 999999, tzinfo=timezone.utc)
     assert now_stamp(a) < now_stamp(a + timedelta(microseconds=1)) < now_stamp(a + timedelta(hours=1))
     assert CheckIn() == CheckIn() and Session  # the model types used above
+
+
+# --------------------------------------------------------------------------- the resolution alone
+
+
+def _events(draw: Any, devices: int) -> list[Any]:
+    from tracker.store.events import Event
+
+    names = [f"dev{i}-00000{i}" for i in range(devices)]
+    seqs = {name: 0 for name in names}
+    made = []
+    for _ in range(draw(st.integers(1, 25))):
+        device = draw(st.sampled_from(names))
+        seqs[device] += 1
+        at = f"2026-12-01T08:00:{draw(st.integers(0, 3)):02d}.000000Z"  # few distinct times: many ties
+        kind = draw(st.sampled_from(["edit", "delete", "settings"]))
+        target = POOL[draw(st.integers(0, len(POOL) - 1))]
+        if kind == "edit":
+            body = dataclasses.replace(target, checkin=CheckIn(note=f"{device} {seqs[device]}")).to_dict()
+            made.append(Event(at, device, seqs[device], kind, target.id, body))
+        elif kind == "delete":
+            made.append(Event(at, device, seqs[device], kind, target.id))
+        else:
+            made.append(Event(at, device, seqs[device], kind, "", {"rest_days_per_week": draw(st.integers(0, 3))}))
+    return made
+
+
+@st.composite
+def deliveries(draw: Any) -> tuple[list[Any], list[list[Any]]]:
+    """The events of 2-3 devices, and several ways of receiving them: any order, any repetitions, in batches."""
+    made = _events(draw, draw(st.integers(2, 3)))
+    ways = []
+    for _ in range(3):
+        copies = made + draw(st.lists(st.sampled_from(made), max_size=10))  # some more than once
+        order = draw(st.permutations(copies))
+        cut = draw(st.integers(0, len(order)))
+        ways.append([order[:cut], order[cut:]])  # two files, or two syncs
+    return made, ways
+
+
+@settings(max_examples=200, deadline=None)
+@given(deliveries())
+def test_the_resolution_ignores_order_and_repetition(case: tuple[list[Any], list[list[Any]]]) -> None:
+    from tracker.model import Settings
+    from tracker.store.events import distinct, overlay, resolve_settings
+
+    made, ways = case
+    expected = overlay(sorted(made, key=lambda e: e.order))
+    settings_ = resolve_settings(Settings(), made)
+    for batches in ways:
+        got = distinct(batches)
+        assert overlay(got) == expected
+        assert overlay(reversed(got)) == expected
+        assert resolve_settings(Settings(), list(reversed(got))) == settings_
+    last = {}
+    for e in sorted(made, key=lambda e: e.order):  # the rule, spelled out: the latest (time, device, seq) wins
+        if e.kind != "settings":
+            last[e.target] = None if e.kind == "delete" else e.body["checkin"]["note"]
+    assert {sid: (s.checkin.note if s else None) for sid, s in expected.items()} == last
