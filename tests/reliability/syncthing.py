@@ -179,6 +179,13 @@ class SyncthingPair:
             return False
         return bool(found.get("connected"))
 
+    def peer_addresses(self) -> list[str]:
+        """Where each instance reaches the other (both must be 127.0.0.1:PORT)."""
+        found = []
+        for me, peer in ((self.a, self.b), (self.b, self.a)):
+            found.append(str(me.rest("GET", "/rest/system/connections")["connections"][peer.device_id].get("address", "")))
+        return found
+
     def pause(self) -> None:
         self.a.rest("POST", f"/rest/system/pause?device={self.b.device_id}")
         self.b.rest("POST", f"/rest/system/pause?device={self.a.device_id}")

@@ -74,6 +74,8 @@ def _two_instances(binary: str, tmp_path: Path) -> None:
     with SyncthingPair(tmp_path, a / "data", b / "data", binary) as pair:
         pair.start()
         pair.settle()
+        addresses = pair.peer_addresses()
+        assert addresses and all(addr.startswith("127.0.0.1:") for addr in addresses), addresses  # loopback only
 
         pair.pause()
         for i, day in enumerate(("2026-11-20", "2026-11-21", "2026-11-22")):
