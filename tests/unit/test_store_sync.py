@@ -330,6 +330,8 @@ def test_conflict_names_of_three_engines_point_at_their_original() -> None:
     assert original_name("events.dev-1 (conflicted copy 2026-12-01 081500).json") == "events.dev-1.json"
     assert original_name("usual-pain.dev-1_conflict-20261201-081500.json") == "usual-pain.dev-1.json"
     assert original_name("meta (Ana's conflicted copy 2026-12-01).json") == "meta.json"
+    assert original_name("meta (Ana's conflicted copy 2026-12-01 (1)).json") == "meta.json"
+    assert original_name("sessions-2026-12.dev-1 (Case Conflict).json") == "sessions-2026-12.dev-1.json"
 
 
 def test_a_home_copied_from_another_machine_gets_its_own_device_id_and_keeps_reading_the_old_files(tmp_path: Path) -> None:

@@ -20,11 +20,12 @@ def cmd_sync_check(args: argparse.Namespace, io: Io) -> int:
     io.print(f"History: {_plural(found.sessions, 'session')} in all, from {_plural(len(found.devices), 'device')}:")
     for d in found.devices:
         newest = d.newest_event
-        last = f"newest event {newest['kind']} at {newest['at']}" if newest else "no events yet"
+        last = f"newest: {newest['kind']} at {newest['at']}" if newest else "none yet"
+        latest = f", the latest started {d.newest_session}" if d.newest_session else ""
         io.print(
             f"  {d.device}{' (this machine)' if d.this_machine else ''}: {_plural(d.sessions, 'session')} "
-            f"in {_plural(d.months, 'month file')}, {_plural(d.events, 'event')} ({last}), "
-            f"{_plural(d.usual_pain, 'usual-pain record')}"
+            f"in {_plural(d.months, 'month file')}{latest}; {_plural(d.events, 'event')} (edits, deletes, "
+            f"settings; {last}); {_plural(d.usual_pain, 'usual-pain record')}"
         )
     if found.skipped:
         io.print(f"Not read this time ({len(found.skipped)}), probably still arriving from another device:")

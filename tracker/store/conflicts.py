@@ -45,7 +45,7 @@ __all__ = ["FOLDER", "find_conflicts", "merge_conflicts", "original_name", "set_
 FOLDER = "sync-conflicts"
 _PATTERNS = (
     re.compile(r"^(?P<stem>.+?)\.sync-conflict-\d{8}-\d{6}-[A-Z0-9]{7}(?P<ext>\.[^.]*)?$"),  # Syncthing
-    re.compile(r"^(?P<stem>.+?) \((?:[^()]*'s )?conflicted copy[^()]*\)(?P<ext>\.[^.]*)?$", re.IGNORECASE),  # Dropbox, Nextcloud
+    re.compile(r"^(?P<stem>.+?) \((?:[^()]*'s )?conflicted copy[^()]*(?: \(\d+\))?\)(?P<ext>\.[^.]*)?$", re.IGNORECASE),  # Dropbox, Nextcloud
     re.compile(r"^(?P<stem>.+?)_conflict-[0-9-]+(?:-[^.]*)?(?P<ext>\.[^.]*)?$"),  # Nextcloud
     re.compile(r"^(?P<stem>.+?) \(Case Conflict(?: \d+)?\)(?P<ext>\.[^.]*)?$"),  # Dropbox
 )

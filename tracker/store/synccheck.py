@@ -11,6 +11,7 @@ merged and moved aside (conflicts.py). `status_lines` is the short form
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,7 @@ class DeviceReport:
     events: int = 0
     usual_pain: int = 0
     newest_event: dict[str, Any] | None = None
+    newest_session: str | None = None  # started_at of the latest session in its month files
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -44,6 +46,7 @@ class DeviceReport:
             "events": self.events,
             "usual_pain_records": self.usual_pain,
             "newest_event": self.newest_event,
+            "newest_session": self.newest_session,
         }
 
 
@@ -87,6 +90,9 @@ def report(store: Store) -> SyncReport:
         found = entry(device or None)
         found.sessions += len(shard.docs)
         found.months += 1
+        latest = max((session.started_at for _, session in shard.docs.values()), default=None)
+        if latest is not None and (found.newest_session is None or latest > datetime.fromisoformat(found.newest_session)):
+            found.newest_session = latest.isoformat()
     for event in store._replica.all_events():
         found = entry(event.device)
         found.events += 1
