@@ -351,3 +351,16 @@ def test_a_home_copied_from_another_machine_gets_its_own_device_id_and_keeps_rea
         assert store.device == second  # the same id every time on this machine
         assert store.sessions() == [old, new]
     assert {p.name for p in (home / "data").glob("sessions-*.json")} == {f"sessions-2026-12.{first}.json", f"sessions-2026-12.{second}.json"}
+
+
+def test_a_conflict_copy_of_the_status_cache_is_dropped_and_one_of_an_import_journal_is_merged(two: tuple[Path, Path]) -> None:
+    from tracker.store.journal import journal_payload
+
+    a, _ = two
+    pending = make_session(3, day=date(2026, 12, 4))
+    (a / "data" / "summary-cache (conflicted copy 2026-12-01 081500).json").write_text('{"format": "x"}')
+    (a / "data" / "merge-journal (conflicted copy 2026-12-01 081500).json").write_bytes(journal_payload([pending], []))
+    with Store.open(a) as sa:
+        assert sa.sessions() == [pending]
+        assert [p.name for p in sa.set_aside] == ["merge-journal (conflicted copy 2026-12-01 081500).json"]
+    assert not list((a / "data").glob("*conflicted copy*"))

@@ -14,8 +14,9 @@ Each copy in the data folder is read and merged by what its original is:
 sessions (by id: every session not known is added to this device's month
 files, a session known already collapses into it, a session deleted by an
 event stays deleted), events (kept in this device's events file, counted
-once), usual-pain records (by id). Anything else (meta.json, a cache) holds
-nothing to merge. Then the copy is moved into `<home>/sync-conflicts/`,
+once), usual-pain records (by id), an import journal (its sessions, by id).
+A copy of the status cache (summary.py) is derived data and simply removed;
+anything else (meta.json) holds nothing to merge. Then the copy is moved into `<home>/sync-conflicts/`,
 outside the synced folder, where `backroll status` and `backroll sync-check`
 point at it; it is never deleted. A copy that cannot be read is moved aside
 unmerged (nothing is lost: the file is kept whole). The merge is durable
@@ -32,8 +33,10 @@ from typing import TYPE_CHECKING
 from tracker.files import fsync_dir
 from tracker.paths import PRIVATE_FILE, Locations, ensure_private_dir
 from tracker.store.events import parse_events
-from tracker.store.migrations import SHARD_RE
+from tracker.store.journal import read_journal
+from tracker.store.migrations import SHARD_RE, journal_path
 from tracker.store.storage import Unreadable, read_json
+from tracker.store.summary import CACHE_NAME
 from tracker.store.usual import parse_usual_pain
 from tracker.store.validate import parse_shard
 
@@ -87,7 +90,15 @@ def merge_conflicts(store: Store) -> list[Path]:
     moved: list[Path] = []
     for copy in find_conflicts(store.locations.data):
         original = original_name(copy.name) or ""
+        if original == CACHE_NAME:  # derived from the month files ("safe to delete"): nothing to keep
+            copy.unlink(missing_ok=True)
+            continue
         try:
+            if original == journal_path(store.locations).name:  # an import another machine had pending
+                sessions, usual = read_journal(copy)
+                merge(store, sessions, usual, revive=False)
+                moved.append(_move_aside(store.locations, copy))
+                continue
             data, _ = read_json(copy)
             if SHARD_RE.match(original):
                 sessions = [s for _, s in parse_shard(copy, data).values()]
