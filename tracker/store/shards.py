@@ -71,6 +71,7 @@ class Shards:
         self.skipped: dict[str, str] = {}  # shard key -> why another device's month was not read this time
         self.overlay: dict[str, Session | None] = {}  # session id -> its latest edit, or None when deleted
         self._resolved: dict[str, Session] | None = None
+        self._skipped_tokens: dict[str, Token] = {}  # a skipped month is read again only once it changes
         self.write_bytes = write_bytes
         self.corrupt = corrupt  # builds the StoreCorrupt for a file that cannot be read
         self.by_key: dict[str, _Shard] = {}
@@ -113,10 +114,9 @@ class Shards:
         return list(self._sorted)
 
     def get(self, session_id: str) -> Session | None:
-        return self.resolved().get(session_id)
-
-    def base(self, session_id: str) -> Session | None:
-        """The months' copy of a session, whatever its events say."""
+        """O(1): its latest event's version when it has one, else the months' copy."""
+        if session_id in self.overlay:
+            return self.overlay[session_id]
         key = self.index.get(session_id)
         return None if key is None else self.by_key[key].docs[session_id][1]
 
@@ -124,7 +124,7 @@ class Shards:
         return len(self.resolved())
 
     def __contains__(self, session_id: object) -> bool:
-        return session_id in self.resolved()
+        return isinstance(session_id, str) and self.get(session_id) is not None
 
     def holding(self, session_id: str) -> list[str]:
         """Every month holding `session_id` (more than one only after a move cut short)."""
@@ -144,6 +144,8 @@ class Shards:
             shard = self.by_key.get(key)
             if shard is not None and shard.token == on_disk[key]:
                 continue
+            if key in self.skipped and self._skipped_tokens.get(key) == on_disk[key]:
+                continue  # still the same half-arrived file
             try:
                 loaded = self._load(key, self.data / shard_name(key))
             except FileNotFoundError:
@@ -152,6 +154,7 @@ class Shards:
                 if self.is_own(key):
                     raise
                 self.skipped[key] = half_synced_reason(exc.reason)  # another device's month, still arriving
+                self._skipped_tokens[key] = on_disk[key]
                 continue
             self.skipped.pop(key, None)
             self.by_key[key] = loaded

@@ -56,6 +56,7 @@ class DeviceFiles(Generic[T]):
         self.monthly = monthly
         self.loaded: dict[str, tuple[Token, T]] = {}
         self.skipped: dict[str, str] = {}  # file name -> why it was not read this time
+        self._skipped_tokens: dict[str, Token] = {}  # a skipped file is read again only once it changes
 
     @property
     def own_name(self) -> str:
@@ -109,6 +110,8 @@ class DeviceFiles(Generic[T]):
             hit = self.loaded.get(name)
             if hit is not None and hit[0] == token_of(st):
                 continue
+            if name in self.skipped and self._skipped_tokens.get(name) == token_of(st):
+                continue  # still the same half-arrived file
             try:
                 raw, token = read_json(path)
                 parsed = self.parse(path, raw)
@@ -116,6 +119,7 @@ class DeviceFiles(Generic[T]):
                 continue
             except Unreadable as exc:
                 self._unreadable(exc)
+                self._skipped_tokens[name] = token_of(st)
                 continue
             self.loaded[name] = (token, parsed)
             self.skipped.pop(name, None)
