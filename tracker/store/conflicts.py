@@ -76,8 +76,10 @@ def find_conflicts(data: Path) -> list[Path]:
     except (FileNotFoundError, NotADirectoryError):
         return []
     return sorted(
-        Path(e.path) for e in entries if original_name(e.name) is not None and e.is_file(follow_symlinks=False)
-    )
+        Path(e.path)
+        for e in entries
+        if "onflict" in e.name and original_name(e.name) is not None and e.is_file(follow_symlinks=False)
+    )  # every engine's pattern says "conflict" (or "Conflict"): one substring test per file before any regex
 
 
 def merge_conflicts(store: Store) -> list[Path]:
