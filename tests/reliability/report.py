@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: `reliability` is a package
 
-from reliability import hostile, scenarios, session_kills  # noqa: E402
+from reliability import hostile, scenarios, session_kills, sync_kills  # noqa: E402
 
 FULL = {
     "kill_writers": dict(kills=1000),
@@ -35,6 +35,8 @@ FULL = {
     "session_kills": dict(kills=120),
     "terminal_closes": dict(runs=10),
     "hostile_fuzz": dict(examples=300),
+    "sync_kills": dict(kills=300),
+    "truncated_arrivals": dict(),
 }
 QUICK = {
     "kill_writers": dict(kills=100),
@@ -46,12 +48,15 @@ QUICK = {
     "session_kills": dict(kills=10),
     "terminal_closes": dict(runs=2),
     "hostile_fuzz": dict(examples=20),
+    "sync_kills": dict(kills=20),
 }
-SEEDED = {"kill_writers", "kill_imports", "kill_backups", "runner_clock_jumps", "properties", "session_kills", "terminal_closes", "hostile_fuzz"}
+SEEDED = {"sync_kills", "kill_writers", "kill_imports", "kill_backups", "runner_clock_jumps", "properties", "session_kills", "terminal_closes", "hostile_fuzz"}
 SCENARIOS = {
     "session_kills": session_kills.session_kills,
     "terminal_closes": session_kills.terminal_closes,
     "hostile_fuzz": hostile.fuzz,
+    "sync_kills": sync_kills.sync_kills,  # issue 18
+    "truncated_arrivals": sync_kills.truncated_arrivals,
 }  # scenarios kept outside scenarios.py
 
 

@@ -674,7 +674,7 @@ def kill_backups(kills: int, seed: int | None = None) -> Tally:
 @dataclass(frozen=True)
 class Damage:
     name: str
-    target: str  # file under home
+    target: str  # file under home ("{device}": this machine's device id)
     payload: Callable[[bytes], bytes]
     also_backups: int = 0  # how many of the newest backups of that file are damaged too
 
@@ -684,15 +684,15 @@ def _truncate(b: bytes) -> bytes:
 
 
 DAMAGES = [
-    Damage("shard truncated", "data/sessions-2025-01.json", _truncate),
-    Damage("shard 0 bytes", "data/sessions-2025-01.json", lambda b: b""),
-    Damage("shard garbage", "data/sessions-2025-01.json", lambda b: bytes(random.Random(5).randrange(256) for _ in range(400))),
-    Damage("shard wrong shape", "data/sessions-2025-01.json", lambda b: b'{"sessions": {"1": {"id": 7, "routine": []}}}'),
-    Damage("shard a JSON list", "data/sessions-2025-01.json", lambda b: b"[1, 2, 3]"),
+    Damage("shard truncated", "data/sessions-2025-01.{device}.json", _truncate),
+    Damage("shard 0 bytes", "data/sessions-2025-01.{device}.json", lambda b: b""),
+    Damage("shard garbage", "data/sessions-2025-01.{device}.json", lambda b: bytes(random.Random(5).randrange(256) for _ in range(400))),
+    Damage("shard wrong shape", "data/sessions-2025-01.{device}.json", lambda b: b'{"sessions": {"1": {"id": 7, "routine": []}}}'),
+    Damage("shard a JSON list", "data/sessions-2025-01.{device}.json", lambda b: b"[1, 2, 3]"),
     Damage("meta future schema", "data/meta.json", lambda b: b'{"format": "backroll.store", "schema": 99}'),
     Damage("settings garbage", "settings.json", lambda b: b"\x00\x01tempo=fast"),
-    Damage("shard + newest backup", "data/sessions-2025-01.json", _truncate, also_backups=1),
-    Damage("shard + every backup", "data/sessions-2025-01.json", lambda b: b"", also_backups=99),
+    Damage("shard + newest backup", "data/sessions-2025-01.{device}.json", _truncate, also_backups=1),
+    Damage("shard + every backup", "data/sessions-2025-01.{device}.json", lambda b: b"", also_backups=99),
 ]
 
 
@@ -706,7 +706,8 @@ def _corrupt_home(root: Path, damage: Damage) -> tuple[Path, Path, Path | None]:
         with Store.open(home, today=lambda day=day: day) as store:
             store.add(make_session(i, day=day))
             store.save_settings(replace(Settings(), safety_note_seen=True, sound=False))
-    bad = home / damage.target
+    device = json.loads((home / "device.json").read_text())["id"]  # this machine's month files carry it (issue 18)
+    bad = home / damage.target.format(device=device)
     copies = [d / bad.name for d in sorted((home / "backups").iterdir(), reverse=True) if (d / bad.name).exists()]
     for copy in copies[: damage.also_backups]:
         fresh = copy.with_name(copy.name + ".new")

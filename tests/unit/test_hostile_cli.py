@@ -12,7 +12,7 @@ from tests.unit.test_cli import ok, run, snapshot
 def test_a_symlinked_month_file_is_refused_loudly_and_never_replaced(tmp_path: Path) -> None:
     home = tmp_path / "home"
     ok(run(home, "log", "bridge", "--date", "2025-03-01 07:30"))
-    month = home / "data" / "sessions-2025-03.json"
+    [month] = (home / "data").glob("sessions-2025-03.*.json")  # this machine's month file (issue 18)
     elsewhere = tmp_path / "kept-elsewhere.json"
     month.rename(elsewhere)
     month.symlink_to(elsewhere)

@@ -68,8 +68,13 @@ def home(tmp_path: Path) -> Path:
     return tmp_path / "home"
 
 
+def device_id(home: Path) -> str:
+    """This machine's device id (made by the first Store.open); its month files carry it (issue 18)."""
+    return json.loads((home / "device.json").read_text())["id"]
+
+
 def shard(home: Path, key: str) -> Path:
-    return home / "data" / f"sessions-{key}.json"
+    return home / "data" / f"sessions-{key}.{device_id(home)}.json"
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -108,7 +113,7 @@ def test_layout_meta_shards_and_stock_tinydb_can_read_a_shard(home: Path) -> Non
     s = make_session(0, day=date(2024, 5, 3))
     store.add(s)
     assert json.loads((home / "data" / "meta.json").read_text()) == {"format": "backroll.store", "schema": CURRENT_SCHEMA}
-    assert sorted(p.name for p in (home / "data").iterdir()) == ["meta.json", "sessions-2024-05.json"]
+    assert sorted(p.name for p in (home / "data").iterdir()) == [".stignore", "meta.json", shard(home, "2024-05").name]
     with TinyDB(shard(home, "2024-05")) as db:  # a plain TinyDB file: readable by anyone with TinyDB
         assert [Session.from_dict(d) for d in db.table("sessions").all()] == [s]
 
@@ -155,7 +160,7 @@ def test_a_duplicate_left_by_a_move_cut_short_resolves_to_the_month_of_its_local
     store.add(s)
     moved = dataclasses.replace(s, local_date=date(2024, 6, 1))
     # what a crash between the two writes of a move leaves: the session in both months
-    (home / "data" / "sessions-2024-06.json").write_text(json.dumps({"sessions": {"1": moved.to_dict()}}))
+    shard(home, "2024-06").write_text(json.dumps({"sessions": {"1": moved.to_dict()}}))
     reopened = Store.open(home)
     assert reopened.sessions() == [moved]
     noted = dataclasses.replace(moved, checkin=CheckIn(note="later"))
@@ -170,7 +175,7 @@ def test_deleting_a_session_left_twice_by_a_crash_removes_both_copies(home: Path
     s = make_session(0, day=date(2024, 5, 30))
     store.add(s)
     moved = dataclasses.replace(s, local_date=date(2024, 6, 1))
-    (home / "data" / "sessions-2024-06.json").write_text(json.dumps({"sessions": {"1": moved.to_dict()}}))
+    shard(home, "2024-06").write_text(json.dumps({"sessions": {"1": moved.to_dict()}}))
     store.refresh()
     assert store.delete(s.id) == moved
     assert store.sessions() == [] and Store.open(home).sessions() == []
@@ -311,8 +316,9 @@ def test_catching_up_rereads_only_the_changed_shards(home: Path) -> None:
     app.add(make_session(9, day=date(2024, 2, 9)))
     cli.refresh()
     after = {key: cli._shards.by_key[key].db for key in cli._shards.by_key}
-    assert after["2024-01"] is before["2024-01"] and after["2024-03"] is before["2024-03"]
-    assert after["2024-02"] is not before["2024-02"]
+    jan, feb, mar = (f"2024-0{m}.{device_id(home)}" for m in (1, 2, 3))
+    assert after[jan] is before[jan] and after[mar] is before[mar]
+    assert after[feb] is not before[feb]
 
 
 def test_settings_written_by_another_store_are_picked_up(home: Path) -> None:
@@ -391,7 +397,7 @@ def test_a_damaged_shard_is_reported_with_the_newest_good_backup_and_left_untouc
         Store.open(home)
     error = caught.value
     assert error.path == target
-    assert error.backup == home / "backups" / "2024-06-03" / "sessions-2024-05.json"
+    assert error.backup == home / "backups" / "2024-06-03" / target.name
     assert str(target) in str(error) and str(error.backup) in str(error)
     assert "untouched" in str(error)
     # a store opened before the damage refuses to write too
@@ -681,7 +687,7 @@ def test_version_0_is_migrated_into_month_shards(home: Path) -> None:
     legacy.write_text(json.dumps(v0_history()))
     legacy_bytes = legacy.read_bytes()
     store = Store.open(home)
-    assert store.migrated_from == [0]
+    assert store.migrated_from == [0, 1]  # to month shards, then to this device's names (issue 18)
     sessions = store.sessions()
     assert [s.routine for s in sessions] == ["bridge", "bridge", "gentle"]
     first, second, third = sessions
@@ -691,9 +697,10 @@ def test_version_0_is_migrated_into_month_shards(home: Path) -> None:
     assert third.zone == "UTC" and third.local_date == date(2024, 4, 3)
     assert first.checkin.pain_before == 4 and first.prescription == Prescription(2, 4)
     uuid.UUID(third.id)  # an id was made up, and the same one every time
-    assert sorted(p.name for p in (home / "data").iterdir()) == ["meta.json", "sessions-2024-03.json", "sessions-2024-04.json"]
+    names = [".stignore", "meta.json", shard(home, "2024-03").name, shard(home, "2024-04").name]
+    assert sorted(p.name for p in (home / "data").iterdir()) == names
     meta = json.loads((home / "data" / "meta.json").read_text())
-    assert meta == {"format": "backroll.store", "schema": 1, "migrated_from": 0}
+    assert meta == {"format": "backroll.store", "schema": 2, "migrated_from": 1}
     assert legacy.read_bytes() == legacy_bytes  # the old file is left as it was
     store.add(make_session())
     again = Store.open(home)
@@ -709,7 +716,7 @@ def test_a_migration_killed_half_way_is_redone_at_the_next_open(home: Path) -> N
     (home / "data" / "meta.json").write_text(json.dumps({"format": "backroll.store", "schema": 1, "migrating_from": 0}))
     (home / "data" / "sessions-2024-03.json").write_text(json.dumps({"sessions": {}}))
     store = Store.open(home)
-    assert store.migrated_from == [0]
+    assert store.migrated_from == [0, 1]
     assert len(store.sessions()) == 3
     ids = [s.id for s in store.sessions()]
     assert [s.id for s in Store.open(home).sessions()] == ids
@@ -744,7 +751,7 @@ def test_a_lost_meta_file_is_recreated_when_shards_exist(home: Path) -> None:
     store.add(s)
     (home / "data" / "meta.json").unlink()
     assert Store.open(home).sessions() == [s]
-    assert json.loads((home / "data" / "meta.json").read_text())["schema"] == 1
+    assert json.loads((home / "data" / "meta.json").read_text())["schema"] == CURRENT_SCHEMA
 
 
 # --- backups ---------------------------------------------------------------------------------
@@ -782,7 +789,7 @@ def test_backups_link_unchanged_files_and_never_share_an_inode_with_a_live_file(
     clock.day = date(2024, 6, 3)
     store.add(make_session(3, day=date(2024, 4, 3)))  # backup 06-03: April changed, March did not
     b2, b3 = home / "backups" / "2024-06-02", home / "backups" / "2024-06-03"
-    march, april = "sessions-2024-03.json", "sessions-2024-04.json"
+    march, april = shard(home, "2024-03").name, shard(home, "2024-04").name
     assert (b3 / march).stat().st_ino == (b2 / march).stat().st_ino  # unchanged: linked to yesterday's copy
     assert (b3 / april).stat().st_ino != (b2 / april).stat().st_ino
     live = {p.stat().st_ino for p in (home / "data").iterdir()}
@@ -805,7 +812,7 @@ def test_backups_copy_when_links_fail(home: Path, monkeypatch: pytest.MonkeyPatc
         clock.day = date(2024, 6, day)
         store.add(make_session(day, day=date(2024, 4, day)))
     b2, b3 = home / "backups" / "2024-06-02", home / "backups" / "2024-06-03"
-    march = "sessions-2024-03.json"
+    march = shard(home, "2024-03").name
     assert (b3 / march).read_bytes() == (b2 / march).read_bytes()
     assert (b3 / march).stat().st_ino != (b2 / march).stat().st_ino  # copied, not linked
     assert stat.S_IMODE((b3 / march).stat().st_mode) == 0o600

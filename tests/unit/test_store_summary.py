@@ -134,8 +134,8 @@ def test_the_cache_keeps_the_old_months_as_days_only(tmp_path: Path) -> None:
     home = long_home(tmp_path)
     status_on(home, LONG_END, quick=True)
     cache = json.loads(cache_path(Locations(home)).read_text())
-    with_records = sorted(key for key, month in cache["months"].items() if "sessions" in month)
-    assert with_records == ["2026-10", "2026-11"]
+    with_records = sorted(key.split(".")[0] for key, month in cache["months"].items() if "sessions" in month)
+    assert with_records == ["2026-10", "2026-11"]  # keys are "YYYY-MM.<device>": each device's own files
     assert cache["carry"]["tokens"] and all(key < "2026-10" for key in cache["carry"]["tokens"])
 
 
@@ -190,11 +190,28 @@ def test_when_the_tail_moves_on_a_month_the_carry_grows_to_what_every_month_woul
     path = cache_path(Locations(home))
     status_on(home, date(2026, 10, 20), quick=True)  # the tail starts in September
     first = json.loads(path.read_text())["carry"]
-    assert max(first["tokens"]) == "2026-08"
+    assert max(first["tokens"]).split(".")[0] == "2026-08"
     later = status_on(home, LONG_END, quick=True)  # the tail starts in October: September joins the carry
     grown = json.loads(path.read_text())["carry"]
-    assert max(grown["tokens"]) == "2026-09" and grown["key"] == first["key"]
+    assert max(grown["tokens"]).split(".")[0] == "2026-09" and grown["key"] == first["key"]
     assert later == status_on(home, LONG_END, quick=False)
     path.unlink()  # made again from every month: the same carry
     status_on(home, LONG_END, quick=True)
     assert json.loads(path.read_text())["carry"] == grown
+
+
+def test_deletes_and_edits_of_old_sessions_reach_the_days_and_the_carry(tmp_path: Path) -> None:
+    """Deletes and edits are dated events (every device applies them): the quick path applies them too."""
+    home = long_home(tmp_path)
+    status_on(home, LONG_END, quick=True)
+    with Backroll(home, now=lambda: LONG_NOW, zone=ZONE) as service:
+        old = [s for s in service.sessions() if s.local_date.year == 2026 and s.local_date.month == 3]
+        for session in old:  # a whole old month deleted: its days go, the carry changes
+            service.delete_session(session.id)
+        painful = next(s for s in service.sessions() if s.local_date.month == 10 and s.routine == "bridge")
+        service.store.update(dataclasses.replace(painful, hurt=True))
+    assert status_on(home, LONG_END, quick=True) == status_on(home, LONG_END, quick=False)
+    found = read_quick(home, LONG_END, ProgressionRules(), PROGRAM_ID)
+    assert found is not None
+    assert not any(d.year == 2026 and d.month == 3 for d in found.days)
+    assert json.loads(cache_path(Locations(home)).read_text())["edits"]

@@ -41,6 +41,7 @@ from tracker.cli.library import cmd_check, cmd_routines
 from tracker.cli.parser import _parser
 from tracker.cli.serve import cmd_serve, cmd_serve_app
 from tracker.cli.report import cmd_report
+from tracker.cli.sync import cmd_sync_check
 from tracker.paths import resolve_home
 
 
@@ -85,6 +86,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, Io], int]] = {
     "_serve-app": cmd_serve_app,
     "report": cmd_report,
     "calendar": cmd_calendar,
+    "sync-check": cmd_sync_check,
 }
 
 

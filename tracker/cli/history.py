@@ -28,8 +28,13 @@ def cmd_status(args: argparse.Namespace, io: Io) -> int:
             hint = service.in_progress.hint()
             if hint:
                 io.warn(f"note: {hint}.")
+        from tracker.store.synccheck import status_lines
+
+        sync_lines = status_lines(service.locations, service.store if service.store_is_open else None)
     if args.json:
         io.print(json.dumps(status.to_json_dict(), ensure_ascii=False))
+        for line in sync_lines:
+            io.warn(line)
         return OK
     data = status.to_json_dict()
     s = status.streak
@@ -46,6 +51,8 @@ def cmd_status(args: argparse.Namespace, io: Io) -> int:
     io.print(f"Advice ({data['advice']['kind']}): {data['advice']['message']}")
     for reason in data["advice"]["reasons"]:
         io.print(f"  - {reason}")
+    for line in sync_lines:  # issue 18: conflict copies set aside, another device's files still arriving
+        io.print(line)
     return OK
 
 

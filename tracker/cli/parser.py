@@ -179,6 +179,14 @@ def _parser() -> argparse.ArgumentParser:
     cal.add_argument("--time", metavar="HH:MM", help="local time of day (default: the practice time in Settings)")
     cal.add_argument("--minutes", type=int, metavar="N", help="how long the event lasts (default: the suggested routine's length)")
     cal.add_argument("--preview", action="store_true", help="list the next 14 reminders instead of writing the file")
+    sync = add(
+        "sync-check",
+        "what each device put into a synced data folder, its newest change, and anything set aside",
+        "For a data folder carried between machines by Syncthing, Nextcloud, Dropbox or git (see the\n"
+        "README): each device's sessions, events and newest event, files still arriving, and conflict\n"
+        "copies that were merged and moved aside.",
+    )
+    sync.add_argument("--json", action="store_true", help="print one JSON object")
 
     completion = add(
         "completion",

@@ -3,11 +3,17 @@
 Layout under the data home (see migrations.py for the schema history)::
 
     backroll.lock                 flock'd by the one writer; holds "PID description"
-    settings.json                 {"schema": 1, "settings": {...}}
-    data/usual-pain.json          the person's usual-pain records (see usual.py)
-    data/meta.json                {"format": "backroll.store", "schema": 1}
-    data/sessions-YYYY-MM.json    one TinyDB per month of local_date, table "sessions"
+    device.json                   this machine's device id (devices.py)
+    settings.json                 {"schema": 1, "settings": {...}}: the machine's own are read from here
+    data/meta.json                {"format": "backroll.store", "schema": 2}
+    data/sessions-YYYY-MM.<device>.json   one TinyDB per month of local_date and device, table "sessions"
+    data/events-YYYY-MM.<device>.json  edits, deletes, the person's settings (events.py)
+    data/usual-pain.<device>.json the person's usual-pain records (see usual.py)
     backups/YYYY-MM-DD/           hard links of the files above, newest 7 days
+    sync-conflicts/               conflict copies a sync engine made, merged and set aside (conflicts.py)
+
+The data folder may be synced between machines: each device writes only its
+own files and reads every device's (issue 18; devices.py, replica.py).
 
 Why shards: TinyDB rewrites its whole file on every write, so with one file
 a save costs O(history). A month holds ~30-60 sessions, so a save rewrites
@@ -31,10 +37,9 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Callable, Iterator, Sequence
 
 
 from tracker.model import Session, Settings, UsualPain
@@ -49,14 +54,15 @@ from tracker.store.migrations import (
     meta_document,
     meta_path,
     migrate,
-    shard_files,
     shard_key,
     shard_tokens,
 )
 from tracker.store.errors import open_error
-from tracker.store.journal import journal_payload, read_journal, remove_journal
+from tracker.store.devices import load_device, write_stignore
+from tracker.store.events import changed_person_fields
+from tracker.store.merging import MergeReport, merge, replay_journal
+from tracker.store.replica import Replica
 from tracker.store.shards import Shards
-from tracker.store.usual import parse_usual_pain, usual_pain_document, usual_pain_path
 from tracker.store.validate import SETTINGS_SCHEMA, corrupt_error, newer_version, parse_meta, parse_settings, parse_shard
 from tracker.store.storage import (
     Token,
@@ -69,18 +75,6 @@ from tracker.store.storage import (
     remove_temp_files,
     write_all,
 )
-
-@dataclass(frozen=True)
-class MergeReport:
-    """What Store.merge did: a conflict is an id already saved with different content (kept as saved)."""
-
-    added: int = 0
-    already_present: int = 0
-    conflicts: int = 0
-    added_ids: tuple[str, ...] = ()
-    conflict_ids: tuple[str, ...] = ()
-    usual_pain_added: int = 0
-
 
 class Store:
     """The history of one data home. Open with Store.open(home); see the module docstring."""
@@ -101,19 +95,23 @@ class Store:
         self._write_bytes = write_bytes or write_all
         self._lock = WriterLock(self.locations.lock, label=label)
         self._mutex = threading.RLock()
-        # Through a lambda: the write seam (write_bytes) is read at each new month, as the store's own writes do.
-        self._shards = Shards(self.locations.data, lambda fd, data: self._write_bytes(fd, data), self._corrupt)
+        self.device = ""  # set by _open (devices.py)
+        self._init_union()
         self._meta_token: Token | None = None
         self._settings = Settings()
         self._settings_token: Token | None = None
-        self._usual: list[UsualPain] = []
-        self._usual_token: Token | None = None
         self._backup_day: str | None = None
         self._generation: tuple[str, int] | None = None  # lock-file generation our memory is current with
         self._closed = False
         self.backup_error: OSError | None = None  # the last failed daily backup, if any
         self.migrated_from: list[int] = []
         self.read_only: StoreWriteError | None = None  # why it was opened for reading only (store/readonly.py)
+        self.set_aside: list[Path] = []  # conflict copies merged and moved aside by this process (conflicts.py)
+
+    def _init_union(self, device: str = "") -> None:
+        # Through a lambda: the write seam (write_bytes) is read at each new month, as the store's own writes do.
+        self._shards = Shards(self.locations.data, lambda fd, data: self._write_bytes(fd, data), self._corrupt, device)
+        self._replica = Replica(self.locations.data, device, self._corrupt, lambda: self._write_bytes)
 
     # -- opening ----------------------------------------------------------------------
 
@@ -157,6 +155,9 @@ class Store:
             remove_temp_files(loc.data)
             remove_temp_files(loc.home)
             backup_mod.remove_partials(loc.backups)
+            self.device = load_device(loc, self._write_bytes)
+            self._init_union(self.device)
+            write_stignore(loc.data)
             try:
                 version = detect_version(loc)
             except Unreadable as exc:
@@ -173,9 +174,11 @@ class Store:
             elif not meta_path(loc).exists():
                 atomic_write(meta_path(loc), dumps(meta_document()), self._write_bytes)
         self._sync()
-        if journal_path(loc).exists():
+        from tracker.store.conflicts import find_conflicts
+
+        if journal_path(loc).exists() or find_conflicts(loc.data):
             with self._writing():
-                pass  # replays the journal of an import cut short
+                pass  # replays the journal of an import cut short, merges conflict copies
 
     # -- reading (from memory) ----------------------------------------------------------
 
@@ -195,12 +198,19 @@ class Store:
         return session_id in self._shards
 
     def load_settings(self) -> Settings:
-        return self._settings
+        """This machine's settings, with the person's settings as last changed on any device."""
+        return self._replica.settings(self._settings)
 
     def usual_pain(self) -> list[UsualPain]:
-        """The usual-pain records, oldest date first. From memory."""
+        """The usual-pain records of every device, oldest date first. From memory."""
         with self._mutex:
-            return list(self._usual)
+            return self._replica.usual_pain()
+
+    def skipped(self) -> dict[str, str]:
+        """Other devices' files not read this time (half synced), by file name: why."""
+        from tracker.store.migrations import shard_name
+
+        return {**{shard_name(k): why for k, why in self._shards.skipped.items()}, **self._replica.skipped()}
 
     def refresh(self) -> bool:
         """Pick up files another process replaced (no lock taken); True when anything changed.
@@ -226,55 +236,62 @@ class Store:
                 if existing.to_dict() == session.to_dict():
                     return
                 raise ValueError(f"a different session with id {session.id} is already saved; use update()")
-            self._shards.insert(shard_key(session.local_date), [session])
+            self._shards.insert(self._shards.own_key(shard_key(session.local_date)), [session])
+            if session.id in self._shards.overlay:  # deleted before (on some device): bring it back everywhere
+                self._event("edit", session.id, session.to_dict())
 
     def update(self, session: Session) -> None:
         """Replace the saved session that has `session.id` (KeyError if there is none)."""
         with self._writing():
-            old_key = self._shards.index.get(session.id)
-            if old_key is None:
+            current = self.get(session.id)
+            if current is None:
                 raise KeyError(session.id)
-            stale = [k for k in self._shards.holding(session.id) if k != old_key]
-            if self._shards.by_key[old_key].docs[session.id][1].to_dict() != session.to_dict():
-                new_key = shard_key(session.local_date)
+            if current.to_dict() != session.to_dict():
+                self._event("edit", session.id, session.to_dict())  # what every device applies
+            own = [k for k in self._shards.holding(session.id) if self._shards.is_own(k)]
+            if not own:
+                return  # logged on another device: the event is the change
+            shards, indexed = self._shards, self._shards.index.get(session.id)
+            old_key = indexed if indexed in own else own[0]
+            stale = [k for k in own if k != old_key]
+            if shards.by_key[old_key].docs[session.id][1].to_dict() != session.to_dict():
+                new_key = shards.own_key(shard_key(session.local_date))
                 if new_key == old_key:
-                    self._shards.replace(old_key, session)
+                    shards.replace(old_key, session)
                 else:  # moved to another month: add there first, so a crash leaves a duplicate, never a loss
-                    self._shards.insert(new_key, [session])
+                    shards.insert(new_key, [session])
                     stale.append(old_key)
             for key in stale:  # including copies a move cut short by a crash left behind
-                self._shards.remove(key, session.id, keep_index=True)
+                shards.remove(key, session.id, keep_index=True)
+            shards.rebuild_index()
 
     def delete(self, session_id: str) -> Session:
         """Remove a session and return it (KeyError if there is none)."""
         with self._writing():
-            key = self._shards.index.get(session_id)
-            if key is None:
+            session = self.get(session_id)
+            if session is None:
                 raise KeyError(session_id)
-            session = self._shards.by_key[key].docs[session_id][1]
-            for holder in [k for k in self._shards.holding(session_id) if k != key]:
+            self._event("delete", session_id)  # the tombstone every device applies, before our own copy goes
+            key = self._shards.index.get(session_id)
+            for holder in [k for k in self._shards.holding(session_id) if k != key and self._shards.is_own(k)]:
                 self._shards.remove(holder, session_id, keep_index=True)  # stray copies first, then the real one
-            self._shards.remove(key, session_id)
+            if key is not None and self._shards.is_own(key):
+                self._shards.remove(key, session_id, keep_index=True)
+            self._shards.rebuild_index()
             return session
+
+    def _event(self, kind: str, target: str = "", body: dict[str, object] | None = None) -> None:
+        self._replica.record(kind, target, body)
+        self._shards.set_overlay(self._replica.overlay())
 
     def add_usual_pain(self, record: UsualPain) -> None:
         """Save a usual-pain record (adding the same record again is a no-op); durable when this returns."""
         with self._writing():
-            self._write_usual([record])
+            self._replica.add_usual([record])
 
-    def _write_usual(self, records: Sequence[UsualPain]) -> int:
-        """Add the records whose id is new; returns how many were added."""
-        known = {r.id: r for r in self._usual}
-        new = [r for r in records if r.id not in known]
-        if not new:
-            return 0
-        path = usual_pain_path(self.locations.data)
-        merged = [*known.values(), *new]
-        self._usual_token = atomic_write(path, dumps(usual_pain_document(merged)), self._write_bytes)
-        self._usual = parse_usual_pain(path, usual_pain_document(merged))
-        return len(new)
-
-    def merge(self, sessions: Sequence[Session], usual_pain: Sequence[UsualPain] = ()) -> MergeReport:
+    def merge(
+        self, sessions: Sequence[Session], usual_pain: Sequence[UsualPain] = (), *, revive: bool = True
+    ) -> MergeReport:
         """Add the sessions whose id is not saved yet, all or nothing.
 
         Identical sessions count as already present; a different session
@@ -285,84 +302,17 @@ class Store:
         new session; the month files are then written and the journal
         removed. A kill or a failed write between the two leaves the journal,
         which the next open (or the next write) replays: merging by id is
-        idempotent, so replaying finishes the import exactly once.
+        idempotent, so replaying finishes the import exactly once. See merging.py (and `revive`).
         """
         with self._writing():
-            by_month, present, conflicts = self._classify(sessions)
-            new = [s for key in sorted(by_month) for s in by_month[key]]
-            known = {r.id for r in self._usual}
-            new_usual = [r for r in dict((r.id, r) for r in usual_pain).values() if r.id not in known]
-            if new or new_usual:
-                journal = journal_path(self.locations)
-                atomic_write(journal, journal_payload(new, new_usual), self._write_bytes)
-                self._write_usual(new_usual)
-                self._apply(by_month)
-                remove_journal(journal)
-            return MergeReport(
-                usual_pain_added=len(new_usual),
-                added=len(new),
-                already_present=present,
-                conflicts=len(conflicts),
-                added_ids=tuple(s.id for s in new),
-                conflict_ids=tuple(conflicts),
-            )
-
-    def _classify(self, sessions: Sequence[Session]) -> tuple[dict[str, list[Session]], int, list[str]]:
-        """Split incoming sessions into new ones by month, identical ones and conflicting ids."""
-        by_month: dict[str, list[Session]] = {}
-        incoming: dict[str, dict[str, Any]] = {}
-        present = 0
-        conflicts: list[str] = []
-        for session in sessions:
-            as_dict = session.to_dict()
-            saved = self.get(session.id)
-            earlier = incoming.get(session.id)
-            reference = saved.to_dict() if saved is not None else earlier
-            if reference is not None:
-                if reference == as_dict:
-                    present += 1
-                else:
-                    conflicts.append(session.id)
-                continue
-            incoming[session.id] = as_dict
-            by_month.setdefault(shard_key(session.local_date), []).append(session)
-        return by_month, present, conflicts
-
-    def _apply(self, by_month: Mapping[str, Sequence[Session]]) -> None:
-        total = sum(len(v) for v in by_month.values())
-        written = 0
-        for key in sorted(by_month):
-            try:
-                self._shards.insert(key, by_month[key])
-            except StoreWriteError as exc:
-                raise StoreWriteError(
-                    f"{exc} {written} of {total} new sessions were written; the rest are kept in "
-                    f"{journal_path(self.locations).name} and are saved the next time the history is opened "
-                    "with room to write.",
-                    path=exc.path,
-                    errno=exc.errno,
-                ) from exc
-            written += len(by_month[key])
-
-    def _replay_journal(self) -> None:
-        """Finish an import cut short by a kill or a failed write (see merge)."""
-        journal = journal_path(self.locations)
-        if not journal.exists():
-            return
-        try:
-            pending, pending_usual = read_journal(journal)
-        except Unreadable as exc:
-            raise self._corrupt(exc) from None
-        except FileNotFoundError:
-            return
-        by_month, _, _ = self._classify(pending)
-        self._write_usual(pending_usual)
-        self._apply(by_month)
-        remove_journal(journal)
+            return merge(self, sessions, usual_pain, revive=revive)
 
     def save_settings(self, settings: Settings) -> None:
         path = self.locations.settings
         with self._writing():
+            changed = changed_person_fields(self.load_settings(), settings)
+            if changed:  # the person's settings: an event every device applies (last change wins)
+                self._event("settings", "", changed)
             payload = dumps({"schema": SETTINGS_SCHEMA, "settings": settings.to_dict()})
             self._settings_token = atomic_write(path, payload, self._write_bytes)
             self._settings = Settings.from_dict(settings.to_dict())
@@ -389,12 +339,10 @@ class Store:
 
     def files(self) -> list[Path]:
         """The files that make up the history now (what a backup holds)."""
-        found = [meta_path(self.locations), *sorted(shard_files(self.locations).values())]
+        found = [meta_path(self.locations), *(s.path for _, s in sorted(self._shards.by_key.items()))]
+        found += self._replica.files()
         if self.locations.settings.exists():
             found.append(self.locations.settings)
-        usual = usual_pain_path(self.locations.data)
-        if usual.exists():
-            found.append(usual)
         return found
 
     # -- internals ----------------------------------------------------------------------
@@ -425,7 +373,10 @@ class Store:
                     self._sync()  # someone wrote since our last write: catch up first
                 self._generation = lock.generation
                 self._daily_backup()
-                self._replay_journal()
+                replay_journal(self)
+                from tracker.store.conflicts import merge_conflicts
+
+                self.set_aside += merge_conflicts(self)
                 yield
 
     def _daily_backup(self) -> None:
@@ -471,19 +422,8 @@ class Store:
                     token, self._settings = None, Settings()
             self._settings_token = token
 
-        path = usual_pain_path(loc.data)
-        token = file_token(path)
-        if token != self._usual_token:
-            usual: list[UsualPain] = []
-            if token is not None:
-                try:
-                    data, token = read_json(path)
-                    usual = parse_usual_pain(path, data)
-                except Unreadable as exc:
-                    raise self._corrupt(exc) from None
-                except FileNotFoundError:
-                    token = None
-            self._usual, self._usual_token = usual, token
+        if self._replica.sync():
+            self._shards.set_overlay(self._replica.overlay())
             changed = True
 
         try:

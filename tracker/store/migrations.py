@@ -2,9 +2,17 @@
 
 - version 0: one flat stock-TinyDB file `<home>/history.json` (table
   "_default"), sessions without `origin` and sometimes without `zone`.
-- version 1 (current): month shards `data/sessions-YYYY-MM.json` (table
+- version 1: month shards `data/sessions-YYYY-MM.json` (table
   "sessions"), `data/meta.json` = {"format": "backroll.store", "schema": 1},
-  settings in `<home>/settings.json`.
+  settings in `<home>/settings.json`, `data/usual-pain.json`.
+- version 2 (current): the data folder can be synced between machines
+  (devices.py): each device writes only `sessions-YYYY-MM.<device>.json`,
+  `usual-pain.<device>.json` and `events-YYYY-MM.<device>.json` (edits, deletes and the
+  person's settings, events.py); readers take the union. The step from 1
+  first copies every data file and settings.json into
+  `backups/before-schema-2/` (to go back: put those files back in place with
+  a Backroll of schema 1), then renames each file to this device's name and
+  records the person's settings as this device's first settings event.
 
 A migration first writes meta.json with "migrating_from": the old version,
 then the new files, then meta.json without it. A migration killed half way
@@ -29,12 +37,12 @@ from tracker.model import Session
 from tracker.paths import Locations
 from tracker.store.storage import Token, Unreadable, WriteBytes, atomic_write, dumps, read_json, token_of
 
-CURRENT_SCHEMA = 1
+CURRENT_SCHEMA = 2
 FORMAT = "backroll.store"
 LEGACY_FILE = "history.json"
 META_FILE = "meta.json"
 SESSIONS_TABLE = "sessions"
-SHARD_RE = re.compile(r"^sessions-(\d{4}-\d{2})\.json$")
+SHARD_RE = re.compile(r"^sessions-(\d{4}-\d{2}(?:\.[a-z0-9][a-z0-9-]{0,39})?)\.json$")  # key: "2026-12[.<device>]"
 _LEGACY_ID_NAMESPACE = uuid.UUID("6f1c4a52-5b0e-4d3e-9d0a-bac4011000aa")  # stable ids for id-less v0 sessions
 
 
@@ -133,7 +141,7 @@ def detect_version(loc: Locations) -> int | None:
         data, _ = read_json(path)
     except FileNotFoundError:
         if shard_files(loc):
-            return CURRENT_SCHEMA  # meta.json lost; only version 1 has shards
+            return CURRENT_SCHEMA  # meta.json lost; only versions 1 and 2 have shards (a schema-1 name is read as is)
         if legacy_path(loc).exists():
             return 0
         return None
@@ -220,4 +228,10 @@ def _int_or_zero(text: str) -> int:
         return 0
 
 
-MIGRATIONS: dict[int, Callable[[Locations, WriteBytes], None]] = {0: migrate_0_to_1}
+def migrate_1_to_2(loc: Locations, write_bytes: WriteBytes) -> None:
+    from tracker.store.layout import to_device_layout  # issue 18's step lives with the device layout
+
+    to_device_layout(loc, write_bytes)
+
+
+MIGRATIONS: dict[int, Callable[[Locations, WriteBytes], None]] = {0: migrate_0_to_1, 1: migrate_1_to_2}

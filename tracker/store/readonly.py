@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from tracker.store.core import Store
+from tracker.store.devices import load_device
 from tracker.store.errors import StoreWriteError
 from tracker.store.journal import read_journal
 from tracker.store.migrations import CURRENT_SCHEMA, detect_version, journal_path, shard_key
@@ -41,6 +42,8 @@ def open_read_only(
     the folder holds no current history that can be read without writing (a migration is due)."""
     store = Store(home, wait=wait, label=label, today=today)
     loc = store.locations
+    store.device = load_device(loc, create=False)
+    store._init_union(store.device)
     try:
         version = detect_version(loc)
     except Unreadable as exc:
@@ -70,11 +73,12 @@ def _apply_journal(store: Store) -> None:
     for session in sessions:
         if session.id in shards:
             continue
-        key = shard_key(session.local_date)
+        key = shards.own_key(shard_key(session.local_date))
         shard = shards.by_key.get(key)
         if shard is None:
             shard = shards.by_key[key] = shards._new(key)
         shard.docs[session.id] = (shard.next_doc_id(), session)
     shards.rebuild_index()
-    known = {r.id for r in store._usual}
-    store._usual = sorted([*store._usual, *(r for r in usual if r.id not in known)], key=lambda r: (r.since, r.id))
+    have = store._replica.usual_pain()
+    known = {r.id for r in have}
+    store._replica._usual = sorted([*have, *(r for r in usual if r.id not in known)], key=lambda r: (r.since, r.id))

@@ -7,6 +7,13 @@ sorted list of sessions (rebuilt lazily). A write to a month goes through
 what is on disk, so memory never holds what the file does not. The Store
 (core.py) decides what to write and holds the lock; this module only keeps
 the months.
+
+Months of every device are loaded (keys "2026-12.<device>", and "2026-12"
+for a schema-1 file; see devices.py); only this device's are written. Another
+device's month that cannot be read is half synced, not damaged: it is
+skipped with a note (`skipped`), the version read before stays, and it is
+read again when it changes. `overlay` (from events.py) is applied on top of
+the months: the latest edit or delete of a session on any device wins.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from tracker.model import Session
 from tracker.store.errors import StoreCorrupt, StoreError
 from tracker.store.migrations import SESSIONS_TABLE, shard_key, shard_name
 from tracker.store.storage import AtomicJSONStorage, Token, Unreadable, read_json
+from tracker.store.union import half_synced_reason
 from tracker.store.validate import parse_shard
 
 __all__ = ["Shards"]
@@ -55,8 +63,15 @@ class _Shard:
 class Shards:
     """Every loaded month of one data folder (see the module docstring)."""
 
-    def __init__(self, data: Path, write_bytes: WriteBytes, corrupt: Callable[[Unreadable], StoreCorrupt]) -> None:
+    def __init__(
+        self, data: Path, write_bytes: WriteBytes, corrupt: Callable[[Unreadable], StoreCorrupt], device: str = ""
+    ) -> None:
         self.data = data
+        self.device = device
+        self.skipped: dict[str, str] = {}  # shard key -> why another device's month was not read this time
+        self.overlay: dict[str, Session | None] = {}  # session id -> its latest edit, or None when deleted
+        self._resolved: dict[str, Session] | None = None
+        self._skipped_tokens: dict[str, Token] = {}  # a skipped month is read again only once it changes
         self.write_bytes = write_bytes
         self.corrupt = corrupt  # builds the StoreCorrupt for a file that cannot be read
         self.by_key: dict[str, _Shard] = {}
@@ -65,24 +80,51 @@ class Shards:
 
     # -- reading
 
+    def own_key(self, month: str) -> str:
+        return f"{month}.{self.device}" if self.device else month
+
+    def is_own(self, key: str) -> bool:
+        return key == self.own_key(key.split(".")[0])
+
+    def set_overlay(self, overlay: dict[str, Session | None]) -> None:
+        if overlay is not self.overlay:
+            self.overlay = overlay
+            self._changed()
+
+    def _changed(self) -> None:
+        self._sorted = None
+        self._resolved = None
+
+    def resolved(self) -> dict[str, Session]:
+        """session id -> the session: the months' copy, replaced or removed by its latest event."""
+        if self._resolved is None:
+            found = {sid: self.by_key[key].docs[sid][1] for sid, key in self.index.items()}
+            for sid, session in self.overlay.items():
+                if session is None:
+                    found.pop(sid, None)
+                else:
+                    found[sid] = session
+            self._resolved = found
+        return self._resolved
+
     def sessions(self) -> list[Session]:
         """Every session, sorted by started_at (then id)."""
         if self._sorted is None:
-            self._sorted = sorted(
-                (self.by_key[key].docs[sid][1] for sid, key in self.index.items()),
-                key=lambda s: (s.started_at, s.id),
-            )
+            self._sorted = sorted(self.resolved().values(), key=lambda s: (s.started_at, s.id))
         return list(self._sorted)
 
     def get(self, session_id: str) -> Session | None:
+        """O(1): its latest event's version when it has one, else the months' copy."""
+        if session_id in self.overlay:
+            return self.overlay[session_id]
         key = self.index.get(session_id)
         return None if key is None else self.by_key[key].docs[session_id][1]
 
     def __len__(self) -> int:
-        return len(self.index)
+        return len(self.resolved())
 
     def __contains__(self, session_id: object) -> bool:
-        return session_id in self.index
+        return isinstance(session_id, str) and self.get(session_id) is not None
 
     def holding(self, session_id: str) -> list[str]:
         """Every month holding `session_id` (more than one only after a move cut short)."""
@@ -96,14 +138,25 @@ class Shards:
         for key in [k for k in self.by_key if k not in on_disk]:
             self.by_key.pop(key).db.close()
             changed = True
+        for key in [k for k in self.skipped if k not in on_disk]:
+            del self.skipped[key]
         for key in sorted(on_disk):
             shard = self.by_key.get(key)
             if shard is not None and shard.token == on_disk[key]:
                 continue
+            if key in self.skipped and self._skipped_tokens.get(key) == on_disk[key]:
+                continue  # still the same half-arrived file
             try:
                 loaded = self._load(key, self.data / shard_name(key))
             except FileNotFoundError:
                 continue
+            except StoreCorrupt as exc:
+                if self.is_own(key):
+                    raise
+                self.skipped[key] = half_synced_reason(exc.reason)  # another device's month, still arriving
+                self._skipped_tokens[key] = on_disk[key]
+                continue
+            self.skipped.pop(key, None)
             self.by_key[key] = loaded
             changed = True
         if changed:
@@ -132,10 +185,10 @@ class Shards:
         for key in sorted(self.by_key):
             for sid, (_, session) in self.by_key[key].docs.items():
                 # a session found twice (a move cut short by a crash): the month of its local_date wins
-                if sid not in index or shard_key(session.local_date) == key:
+                if sid not in index or shard_key(session.local_date) == key.split(".")[0]:
                     index[sid] = key
         self.index = index
-        self._sorted = None
+        self._changed()
 
     def close(self) -> None:
         for shard in self.by_key.values():
@@ -160,7 +213,7 @@ class Shards:
             self.rebuild_index()
             raise
         self.by_key[key] = shard
-        self._sorted = None
+        self._changed()
 
     def insert(self, key: str, sessions: Sequence[Session]) -> None:
         with self.rollback_on_failure(key) as shard:

@@ -34,6 +34,7 @@ for computing streaks and advice only, never for display, export or saving.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from datetime import date, datetime
@@ -46,7 +47,6 @@ from tracker.store.errors import StoreWriteError
 from tracker.store.lock import WriterLock
 from tracker.store.migrations import CURRENT_SCHEMA, check_meta, journal_path, legacy_path, meta_path, shard_key, shard_tokens
 from tracker.store.storage import Token, Unreadable, atomic_write, read_json, remove_temp_files
-from tracker.store.usual import parse_usual_pain, usual_pain_path
 
 CACHE_NAME = "summary-cache.json"
 CACHE_FORMAT = "backroll.summary-cache"
@@ -151,14 +151,15 @@ class _Carried(NamedTuple):
     data: Any
 
 
-def _read_cache(path: Path) -> tuple[dict[str, _Month], _Carried | None]:
-    """The cached months and carry; empty when the cache is missing, unreadable or of another format."""
+def _read_cache(path: Path) -> tuple[dict[str, _Month], _Carried | None, str]:
+    """The cached months, carry and edits fingerprint; empty when the cache is missing, unreadable or of
+    another format."""
     try:
         data, _ = read_json(path)
     except (OSError, Unreadable):
-        return {}, None
+        return {}, None, ""
     if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or data.get("version") != CACHE_VERSION:
-        return {}, None
+        return {}, None, ""
     months: dict[str, _Month] = {}
     try:
         for key, entry in dict(data["months"]).items():
@@ -171,16 +172,18 @@ def _read_cache(path: Path) -> tuple[dict[str, _Month], _Carried | None]:
         if isinstance(entry, dict):
             tokens = {k: tuple(v) for k, v in dict(entry["tokens"]).items()}
             carried = _Carried(str(entry["key"]), tokens, entry["data"])
+        edits = data.get("edits", "")
     except (KeyError, TypeError, ValueError, AttributeError):
-        return {}, None
-    return months, carried
+        return {}, None, ""
+    return months, carried, edits if isinstance(edits, str) else ""
 
 
-def _write_cache(path: Path, months: dict[str, _Month], carried: _Carried | None) -> None:
+def _write_cache(path: Path, months: dict[str, _Month], carried: _Carried | None, edits: str) -> None:
     payload: dict[str, Any] = {
         "format": CACHE_FORMAT,
         "version": CACHE_VERSION,
         "note": "derived from the sessions-*.json files for `backroll status`; safe to delete",
+        "edits": edits,
         "months": {
             key: {"token": list(m.token), "days": m.days, "ids": m.ids, **({"sessions": m.records} if m.records is not None else {})}
             for key, m in sorted(months.items())
@@ -261,15 +264,17 @@ def _read_summary(home: Path, tail_from: str, spec: CarrySpec | None, *, wait: f
             if loc.settings.exists():
                 data, _ = read_json(loc.settings)
                 settings = parse_settings(loc.settings, data)
-            usual: list[UsualPain] = []
-            usual_path = usual_pain_path(loc.data)
-            if usual_path.exists():
-                data, _ = read_json(usual_path)
-                usual = parse_usual_pain(usual_path, data)
         except (Unreadable, FileNotFoundError):
             return None
         if journal_path(loc).exists():
             return None  # an import cut short: Store.open replays it
+        union = _union(loc)  # every device's events (edits, deletes, the person's settings) and usual pain
+        if union is None:
+            return None  # a file still arriving, a conflict copy to merge: the Store handles and says so
+        settings, usual = union.settings(settings), union.usual_pain()
+        overlay = union.overlay()
+        edits = _fingerprint(overlay)
+
         try:
             on_disk = shard_tokens(loc.data)
         except Unreadable:
@@ -284,10 +289,12 @@ def _read_summary(home: Path, tail_from: str, spec: CarrySpec | None, *, wait: f
                 return None  # Store.open reports it, naming the newest good backup
             if token != on_disk[key]:
                 return None  # changed while we read it (it cannot, under the lock): let the Store read it
-            return [session for _, session in docs.values()]
+            return _edited(key, [session for _, session in docs.values()], overlay)
 
         path = cache_path(loc)
-        cached, carried = _read_cache(path)
+        cached, carried, cached_edits = _read_cache(path)
+        if cached_edits != edits:  # an edit or a delete arrived: every month's entry and the carry follow it
+            cached, carried = {}, None
         before = {key: on_disk[key] for key in on_disk if key < tail_from}
         want_key = spec.key(settings, usual) if spec is not None else ""
         remake = spec is not None and (carried is None or carried.key != want_key or carried.tokens != before)
@@ -323,8 +330,8 @@ def _read_summary(home: Path, tail_from: str, spec: CarrySpec | None, *, wait: f
                 assert hit is not None
                 months[key] = hit._replace(records=None)
             del found
-        if changed and _moved_twice(months):  # (an unchanged cache was checked when it was written)
-            return None  # a move between months cut short: the Store knows which copy wins
+        if changed and _moved_twice(months, overlay):  # (an unchanged cache was checked when it was written)
+            return None  # one session in two files, or an edit whose file has not arrived: the Store decides
 
         made = carried.data if carried is not None and not remake else None
         if spec is not None and grow and carried is not None:
@@ -366,7 +373,7 @@ def _read_summary(home: Path, tail_from: str, spec: CarrySpec | None, *, wait: f
             return None
         return read_summary(home, tail_from=tail_from, carry=spec, wait=wait, label=label)
     if changed:
-        _write_cache(path, months, carried)
+        _write_cache(path, months, carried, edits)
     days = sorted({date.fromisoformat(day) for month in months.values() for day in month.days})
     return Summary(settings, usual, days, tail, made)
 
@@ -377,8 +384,29 @@ def _month_of(token: Token, sessions: list[Session], keep_records: bool) -> _Mon
     return _Month(token, days, ids, [record_of(s) for s in sessions] if keep_records else None)
 
 
-def _moved_twice(months: dict[str, _Month]) -> bool:
-    """True when one session id is in two month files (a move cut short by a crash)."""
+def _edited(key: str, sessions: list[Session], overlay: dict[str, Session | None]) -> list[Session] | None:
+    """A month file's sessions with every device's latest edit or delete applied (the Store's overlay);
+    None when an edit moved one to another month (the Store places it)."""
+    if not overlay:
+        return sessions
+    month = key.split(".")[0]
+    kept: list[Session] = []
+    for session in sessions:
+        if session.id not in overlay:
+            kept.append(session)
+            continue
+        edited = overlay[session.id]
+        if edited is None:
+            continue  # deleted on some device
+        if shard_key(edited.local_date) != month:
+            return None
+        kept.append(edited)
+    return kept
+
+
+def _moved_twice(months: dict[str, _Month], overlay: dict[str, Session | None]) -> bool:
+    """True when one session id is in two files (a move cut short, or two devices' copies), or an edit
+    names a session no file holds yet (its device's month still arriving): the Store decides those."""
     total = sum(len(m.ids) for m in months.values())
     if total % 36:
         return True  # not ids as the store writes them: let the Store decide
@@ -386,7 +414,9 @@ def _moved_twice(months: dict[str, _Month]) -> bool:
     for m in months.values():
         ids = m.ids
         seen.update(ids[i : i + 36] for i in range(0, len(ids), 36))
-    return len(seen) * 36 != total
+    if len(seen) * 36 != total:
+        return True
+    return any(session is not None and sid not in seen for sid, session in overlay.items())
 
 
 _SHARED = _Builder()  # shares the few distinct check-ins and prescriptions across a long history
@@ -404,12 +434,28 @@ def _sessions(months: dict[str, _Month]) -> list[Session] | None:
         for key in sorted(months):
             for record in months[key].records or ():
                 session = builder.session(record)
-                if shard_key(session.local_date) != key:
+                if shard_key(session.local_date) != key.split(".")[0]:  # key: "YYYY-MM[.device]"
                     return None
                 found.append(session)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None
     return sorted(found, key=lambda s: (s.started_at, s.id))
+
+
+def _union(loc: Locations) -> Any:
+    """Every device's events and usual-pain records (tracker/store/replica.py); None: open the Store."""
+    from tracker.store.devices import load_device
+    from tracker.store.replica import read_union
+
+    return read_union(loc.data, load_device(loc, create=False))
+
+
+def _fingerprint(overlay: dict[str, Session | None]) -> str:
+    """What the edits and deletes of every device come to: month entries and the carry follow it."""
+    if not overlay:
+        return ""
+    text = json.dumps(sorted((sid, record_of(s) if s is not None else None) for sid, s in overlay.items()))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 __all__ = ["CACHE_NAME", "CarrySpec", "Summary", "cache_path", "read_summary", "record_of", "session_of"]

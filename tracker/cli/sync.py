@@ -1,0 +1,43 @@
+"""`sync-check`: what each device has put into a synced data folder, and anything set aside (issue 18)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from tracker.cli.common import OK, Io, _plural, _service
+
+
+def cmd_sync_check(args: argparse.Namespace, io: Io) -> int:
+    from tracker.store.synccheck import report
+
+    with _service(args, io) as service:
+        found = report(service.store)  # opening the store merges any conflict copy first
+    if args.json:
+        io.print(json.dumps(found.to_dict(), ensure_ascii=False))
+        return OK
+    io.print(f"Data folder: {found.data} (this machine is device {found.device})")
+    io.print(f"History: {_plural(found.sessions, 'session')} in all, from {_plural(len(found.devices), 'device')}:")
+    for d in found.devices:
+        newest = d.newest_event
+        last = f"newest: {newest['kind']} at {newest['at']}" if newest else "none yet"
+        latest = f", the latest started {d.newest_session}" if d.newest_session else ""
+        io.print(
+            f"  {d.device}{' (this machine)' if d.this_machine else ''}: {_plural(d.sessions, 'session')} "
+            f"in {_plural(d.months, 'month file')}{latest}; {_plural(d.events, 'event')} (edits, deletes, "
+            f"settings; {last}); {_plural(d.usual_pain, 'usual-pain record')}"
+        )
+    if found.skipped:
+        io.print(f"Not read this time ({len(found.skipped)}), probably still arriving from another device:")
+        for name, why in sorted(found.skipped.items()):
+            io.print(f"  {name}: {why}")
+    if found.waiting:
+        io.print(f"Conflict copies not merged yet ({len(found.waiting)}): " + ", ".join(p.name for p in found.waiting))
+    if found.set_aside:
+        io.print(f"Set aside in {found.set_aside_folder} after merging ({len(found.set_aside)}):")
+        for path in found.set_aside:
+            io.print(f"  {path.name}")
+        io.print("Their sessions are in the history; once you have looked at them, you may delete that folder.")
+    else:
+        io.print("Nothing set aside: no conflict copy was ever found.")
+    return OK

@@ -1,0 +1,144 @@
+"""Conflict copies a sync engine made anyway: found, merged, and moved aside into `<home>/sync-conflicts/`.
+
+With each device writing only its own files (devices.py) a sync engine has
+no conflict to make, but one can still appear: an older Backroll on one
+machine, a user copying files by hand, a device id shared by a copied home.
+The engines name them:
+
+- Syncthing: `sessions-2026-12.sync-conflict-20261201-081500-ABCDEFG.json`
+- Nextcloud: `sessions-2026-12 (conflicted copy 2026-12-01 081500).json`,
+  and `sessions-2026-12_conflict-20261201-081500.json`
+- Dropbox:   `sessions-2026-12 (Ana's conflicted copy 2026-12-01).json`
+
+Each copy in the data folder is read and merged by what its original is:
+sessions (by id: every session not known is added to this device's month
+files, a session known already collapses into it, a session deleted by an
+event stays deleted), events (kept in this device's events file, counted
+once), usual-pain records (by id), an import journal (its sessions, by id).
+A copy of the status cache (summary.py) is derived data and simply removed;
+anything else (meta.json) holds nothing to merge. Then the copy is moved into `<home>/sync-conflicts/`,
+outside the synced folder, where `backroll status` and `backroll sync-check`
+point at it; it is never deleted. A copy that cannot be read is moved aside
+unmerged (nothing is lost: the file is kept whole). The merge is durable
+before the move, so a kill in between only merges it again (a no-op).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tracker.files import fsync_dir
+from tracker.paths import PRIVATE_FILE, Locations, ensure_private_dir
+from tracker.store.events import parse_events
+from tracker.store.journal import read_journal
+from tracker.store.migrations import SHARD_RE, journal_path
+from tracker.store.storage import Unreadable, read_json
+from tracker.store.summary import CACHE_NAME
+from tracker.store.usual import parse_usual_pain
+from tracker.store.validate import parse_shard
+
+if TYPE_CHECKING:
+    from tracker.store.core import Store
+
+__all__ = ["FOLDER", "find_conflicts", "merge_conflicts", "original_name", "set_aside_folder"]
+
+FOLDER = "sync-conflicts"
+_PATTERNS = (
+    re.compile(r"^(?P<stem>.+?)\.sync-conflict-\d{8}-\d{6}-[A-Z0-9]{7}(?P<ext>\.[^.]*)?$"),  # Syncthing
+    re.compile(r"^(?P<stem>.+?) \((?:[^()]*'s )?conflicted copy[^()]*(?: \(\d+\))?\)(?P<ext>\.[^.]*)?$", re.IGNORECASE),  # Dropbox, Nextcloud
+    re.compile(r"^(?P<stem>.+?)_conflict-[0-9-]+(?:-[^.]*)?(?P<ext>\.[^.]*)?$"),  # Nextcloud
+    re.compile(r"^(?P<stem>.+?) \(Case Conflict(?: \d+)?\)(?P<ext>\.[^.]*)?$"),  # Dropbox
+)
+_SYNC_TEMP = re.compile(r"^(?:\.syncthing\..*\.tmp|~syncthing~.*\.tmp|.*\.partial|\.~.*|~\$.*)$")
+
+
+def set_aside_folder(loc: Locations) -> Path:
+    return loc.home / FOLDER
+
+
+def original_name(name: str) -> str | None:
+    """The file a conflict copy is a copy of ("sessions-2026-12.json"); None when `name` is no conflict copy."""
+    if _SYNC_TEMP.match(name) or name.endswith(".tmp"):
+        return None  # still being written by the engine: not ours to touch yet
+    for pattern in _PATTERNS:
+        match = pattern.match(name)
+        if match:
+            return match.group("stem") + (match.group("ext") or "")
+    return None
+
+
+def find_conflicts(data: Path) -> list[Path]:
+    try:
+        entries = list(os.scandir(data))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(
+        Path(e.path)
+        for e in entries
+        if "onflict" in e.name and original_name(e.name) is not None and e.is_file(follow_symlinks=False)
+    )  # every engine's pattern says "conflict" (or "Conflict"): one substring test per file before any regex
+
+
+def merge_conflicts(store: Store) -> list[Path]:
+    """Merge every conflict copy in the data folder and move it aside; returns where each went.
+
+    The caller holds the write transaction (Store._writing).
+    """
+    from tracker.store.merging import merge
+
+    moved: list[Path] = []
+    for copy in find_conflicts(store.locations.data):
+        original = original_name(copy.name) or ""
+        if original == CACHE_NAME:  # derived from the month files ("safe to delete"): nothing to keep
+            copy.unlink(missing_ok=True)
+            continue
+        try:
+            if original == journal_path(store.locations).name:  # an import another machine had pending
+                sessions, usual = read_journal(copy)
+                merge(store, sessions, usual, revive=False)
+                moved.append(_move_aside(store.locations, copy))
+                continue
+            data, _ = read_json(copy)
+            if SHARD_RE.match(original):
+                sessions = [s for _, s in parse_shard(copy, data).values()]
+                merge(store, sessions, (), revive=False)
+            elif original.startswith("events"):
+                store._replica.carry(parse_events(copy, data))
+                store._shards.set_overlay(store._replica.overlay())
+            elif original.startswith("usual-pain"):
+                store._replica.add_usual(parse_usual_pain(copy, data))
+        except FileNotFoundError:
+            continue
+        except Unreadable:
+            pass  # kept whole in the set-aside folder: nothing is lost, nothing half-read is merged
+        moved.append(_move_aside(store.locations, copy))
+    return moved
+
+
+def _move_aside(loc: Locations, copy: Path) -> Path:
+    folder = ensure_private_dir(set_aside_folder(loc))
+    target = folder / copy.name
+    n = 1
+    while target.exists():
+        target = folder / f"{copy.name}.{n}"
+        n += 1
+    os.replace(copy, target)
+    try:
+        os.chmod(target, PRIVATE_FILE)  # health data: private wherever it lands
+    except OSError:
+        pass
+    fsync_dir(folder)
+    fsync_dir(copy.parent)
+    return target
+
+
+def set_aside(loc: Locations) -> list[Path]:
+    """Every file moved aside so far, oldest name first."""
+    folder = set_aside_folder(loc)
+    try:
+        return sorted(p for p in folder.iterdir() if p.is_file())
+    except (FileNotFoundError, NotADirectoryError):
+        return []

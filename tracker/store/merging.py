@@ -1,0 +1,124 @@
+"""Store.merge (an import, or the sessions of a conflict copy): all or nothing, through a redo journal.
+
+Moved out of core.py (which keeps the public method) when the device layout
+of issue 18 made room short there. The new sessions go into this device's
+month files; a session whose id was deleted (a tombstone) is kept deleted
+unless `revive` asks to bring it back (an import the person asked for does:
+it also records an edit event, so every device brings it back too).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+from tracker.model import Session, UsualPain
+from tracker.store.errors import StoreWriteError
+from tracker.store.journal import journal_payload, read_journal, remove_journal
+from tracker.store.migrations import journal_path, shard_key
+from tracker.store.storage import Unreadable, atomic_write
+
+if TYPE_CHECKING:
+    from tracker.store.core import Store
+
+__all__ = ["MergeReport", "merge", "replay_journal"]
+
+
+@dataclass(frozen=True)
+class MergeReport:
+    """What Store.merge did: a conflict is an id already saved with different content (kept as saved)."""
+
+    added: int = 0
+    already_present: int = 0
+    conflicts: int = 0
+    added_ids: tuple[str, ...] = ()
+    conflict_ids: tuple[str, ...] = ()
+    usual_pain_added: int = 0
+
+
+def merge(store: Store, sessions: Sequence[Session], usual_pain: Sequence[UsualPain], *, revive: bool) -> MergeReport:
+    """See Store.merge; the caller holds the write transaction."""
+    by_month, present, conflicts = classify(store, sessions, revive=revive)
+    new = [s for key in sorted(by_month) for s in by_month[key]]
+    known = {r.id for r in store.usual_pain()}
+    new_usual = [r for r in dict((r.id, r) for r in usual_pain).values() if r.id not in known]
+    if new or new_usual:
+        journal = journal_path(store.locations)
+        atomic_write(journal, journal_payload(new, new_usual), store._write_bytes)
+        store._replica.add_usual(new_usual)
+        apply(store, by_month)
+        remove_journal(journal)
+    return MergeReport(
+        usual_pain_added=len(new_usual),
+        added=len(new),
+        already_present=present,
+        conflicts=len(conflicts),
+        added_ids=tuple(s.id for s in new),
+        conflict_ids=tuple(conflicts),
+    )
+
+
+def classify(store: Store, sessions: Sequence[Session], *, revive: bool) -> tuple[dict[str, list[Session]], int, list[str]]:
+    """Split incoming sessions into new ones by month, identical ones and conflicting ids."""
+    by_month: dict[str, list[Session]] = {}
+    incoming: dict[str, dict[str, Any]] = {}
+    present = 0
+    conflicts: list[str] = []
+    overlay = store._shards.overlay
+    for session in sessions:
+        as_dict = session.to_dict()
+        saved = store.get(session.id)
+        earlier = incoming.get(session.id)
+        reference = saved.to_dict() if saved is not None else earlier
+        if reference is None and not revive and session.id in overlay:
+            present += 1  # deleted on some device: the delete stands
+            continue
+        if reference is not None:
+            if reference == as_dict:
+                present += 1
+            else:
+                conflicts.append(session.id)
+            continue
+        incoming[session.id] = as_dict
+        by_month.setdefault(shard_key(session.local_date), []).append(session)
+    return by_month, present, conflicts
+
+
+def apply(store: Store, by_month: Mapping[str, Sequence[Session]]) -> None:
+    total = sum(len(v) for v in by_month.values())
+    written = 0
+    shards = store._shards
+    for key in sorted(by_month):
+        try:
+            shards.insert(shards.own_key(key), by_month[key])
+        except StoreWriteError as exc:
+            raise StoreWriteError(
+                f"{exc} {written} of {total} new sessions were written; the rest are kept in "
+                f"{journal_path(store.locations).name} and are saved the next time the history is opened "
+                "with room to write.",
+                path=exc.path,
+                errno=exc.errno,
+            ) from exc
+        written += len(by_month[key])
+    revived = [s for key in sorted(by_month) for s in by_month[key] if s.id in shards.overlay]
+    for session in revived:  # an id some device deleted, brought back on purpose: tell every device
+        store._replica.record("edit", session.id, session.to_dict())
+    if revived:
+        shards.set_overlay(store._replica.overlay())
+
+
+def replay_journal(store: Store) -> None:
+    """Finish an import cut short by a kill or a failed write (see Store.merge)."""
+    journal = journal_path(store.locations)
+    if not journal.exists():
+        return
+    try:
+        pending, pending_usual = read_journal(journal)
+    except Unreadable as exc:
+        raise store._corrupt(exc) from None
+    except FileNotFoundError:
+        return
+    by_month, _, _ = classify(store, pending, revive=True)
+    store._replica.add_usual(pending_usual)
+    apply(store, by_month)
+    remove_journal(journal)

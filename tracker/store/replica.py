@@ -1,0 +1,161 @@
+"""This machine's view of every device's events and usual-pain records (the Store's part for issue 18).
+
+The Store keeps the month files in `Shards` (shards.py, every device's files
+loaded); `Replica` keeps the rest that devices share: the events of every
+device (events.py: edits, deletes, the person's settings) and the usual-pain
+records of every device, and writes this machine's own files of both.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from tracker.files import WriteBytes
+from tracker.model import Session, Settings, UsualPain
+from tracker.store.errors import StoreCorrupt
+from tracker.store.events import (
+    EVENTS_PREFIX,
+    Event,
+    distinct,
+    events_document,
+    now_stamp,
+    overlay,
+    parse_events,
+    resolve_settings,
+)
+from tracker.store.storage import Unreadable, dumps
+from tracker.store.union import DeviceFiles
+from tracker.store.usual import parse_usual_pain, usual_pain_document
+
+__all__ = ["Replica"]
+
+USUAL_PREFIX = "usual-pain"
+
+
+class Replica:
+    def __init__(
+        self,
+        data: Path,
+        device: str,
+        corrupt: Callable[[Unreadable], StoreCorrupt],
+        write_bytes: Callable[[], WriteBytes],
+        clock: Callable[[], str] = now_stamp,
+    ) -> None:
+        self.device = device
+        self.events = DeviceFiles(data, EVENTS_PREFIX, device, parse_events, corrupt, monthly=True)
+        self.usual = DeviceFiles(data, USUAL_PREFIX, device, parse_usual_pain, corrupt)
+        self._write_bytes = write_bytes
+        self._clock = clock
+        self._all: list[Event] | None = None
+        self._overlay: dict[str, Session | None] | None = None
+        self._usual: list[UsualPain] | None = None
+        self._settings: tuple[Settings, list[Event], Settings] | None = None  # (local, events, resolved)
+
+    # -- reading
+
+    def sync(self) -> bool:
+        changed_events = self.events.sync()
+        changed_usual = self.usual.sync()
+        if changed_events:
+            self._all = self._overlay = None
+        if changed_usual:
+            self._usual = None
+        return changed_events or changed_usual
+
+    def all_events(self) -> list[Event]:
+        if self._all is None:
+            self._all = distinct(events for _, events in self.events.values())
+        return self._all
+
+    def overlay(self) -> dict[str, Session | None]:
+        if self._overlay is None:
+            self._overlay = overlay(self.all_events())
+        return self._overlay
+
+    def settings(self, local: Settings) -> Settings:
+        events = self.all_events()
+        cached = self._settings
+        if cached is not None and cached[0] is local and cached[1] is events:
+            return cached[2]
+        resolved = resolve_settings(local, events)
+        self._settings = (local, events, resolved)
+        return resolved
+
+    def usual_pain(self) -> list[UsualPain]:
+        if self._usual is None:
+            merged = {r.id: r for _, records in self.usual.values() for r in records}
+            self._usual = sorted(merged.values(), key=lambda r: (r.since, r.id))
+        return list(self._usual)
+
+    def skipped(self) -> dict[str, str]:
+        return {**self.events.skipped, **self.usual.skipped}
+
+    def files(self) -> list[Path]:
+        return [*self.events.paths(), *self.usual.paths()]
+
+    # -- writing (the caller holds the lock)
+
+    def record(self, kind: str, target: str = "", body: dict[str, Any] | None = None) -> Event:
+        mine = [e.seq for e in self.all_events() if e.device == self.device]
+        event = Event(self._clock(), self.device, max(mine, default=0) + 1, kind, target, body or {})
+        self.carry([event])
+        return event
+
+    def carry(self, events: Iterable[Event]) -> int:
+        """Keep `events` (ours or, from a conflict copy, another device's) in our own file; returns how many were new."""
+        known = {e.identity for e in self.all_events()}
+        new = [e for e in events if e.identity not in known]
+        if not new:
+            return 0
+        month = self._clock()[:7]  # into this month's file: one small file rewritten per change
+        own = [*(self.events.own(month) or []), *new]
+        self.events.write_own(events_document(self.device, own), own, self._write_bytes(), month)
+        self._all = self._overlay = None
+        return len(new)
+
+    def add_usual(self, records: Sequence[UsualPain]) -> list[UsualPain]:
+        """Keep the records whose id is new in our own file; returns them."""
+        known = {r.id for r in self.usual_pain()}
+        new = list({r.id: r for r in records if r.id not in known}.values())
+        if new:
+            own = [*(self.usual.own() or []), *new]
+            document = usual_pain_document(own)
+            self.usual.write_own(dumps(document), parse_usual_pain(self.usual.data / self.usual.own_name, document), self._write_bytes())
+            self._usual = None
+        return new
+
+
+class _Unusable(Exception):
+    pass
+
+
+def _refuse(exc: Unreadable) -> StoreCorrupt:
+    raise _Unusable(str(exc))
+
+
+def read_union(data: Path, device: str) -> Replica | None:
+    """Every device's events and usual-pain records, read once (for the status summary, summary.py).
+
+    None when anything is unusual (a file that cannot be read, ours or another device's, a conflict copy
+    to merge): the caller then opens the Store, which handles it and says so.
+    """
+    from tracker.store.conflicts import find_conflicts
+
+    if find_conflicts(data):
+        return None
+    replica = Replica(data, device, _refuse, lambda: (lambda fd, b: None))
+    try:
+        replica.sync()
+    except (_Unusable, OSError):
+        return None
+    if replica.skipped():
+        return None
+    return replica
+
+
+def without_details(session: Session) -> Session:
+    """What the status summary keeps of a session: no steps, no note (see summary.py)."""
+    import dataclasses
+
+    return dataclasses.replace(session, steps=(), checkin=dataclasses.replace(session.checkin, note=""))

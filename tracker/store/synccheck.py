@@ -1,0 +1,133 @@
+"""`backroll sync-check`: what each device has put into the shared data folder, and what was set aside.
+
+For each device (devices.py) whose files are in the data folder: how many
+sessions its month files hold, how many events (edits, deletes, settings)
+and usual-pain records it wrote, and its newest event. Then the files not
+read this time (another device's, still arriving) and the conflict copies
+merged and moved aside (conflicts.py). `status_lines` is the short form
+`backroll status` prints when there is something to say.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tracker.paths import Locations
+from tracker.store.conflicts import find_conflicts, set_aside, set_aside_folder
+
+if TYPE_CHECKING:
+    from tracker.store.core import Store
+
+__all__ = ["DeviceReport", "report", "status_lines"]
+
+LEGACY = "(no device: a schema-1 file)"
+
+
+@dataclass
+class DeviceReport:
+    device: str
+    this_machine: bool = False
+    sessions: int = 0
+    months: int = 0
+    events: int = 0
+    usual_pain: int = 0
+    newest_event: dict[str, Any] | None = None
+    newest_session: str | None = None  # started_at of the latest session in its month files
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "device": self.device,
+            "this_machine": self.this_machine,
+            "sessions": self.sessions,
+            "month_files": self.months,
+            "events": self.events,
+            "usual_pain_records": self.usual_pain,
+            "newest_event": self.newest_event,
+            "newest_session": self.newest_session,
+        }
+
+
+@dataclass
+class SyncReport:
+    device: str
+    data: Path
+    devices: list[DeviceReport] = field(default_factory=list)
+    sessions: int = 0
+    skipped: dict[str, str] = field(default_factory=dict)
+    set_aside: list[Path] = field(default_factory=list)
+    set_aside_folder: Path | None = None
+    waiting: list[Path] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "device": self.device,
+            "data_folder": str(self.data),
+            "sessions": self.sessions,
+            "devices": [d.to_dict() for d in self.devices],
+            "skipped": self.skipped,
+            "set_aside": [str(p) for p in self.set_aside],
+            "set_aside_folder": str(self.set_aside_folder),
+            "conflict_copies_waiting": [str(p) for p in self.waiting],
+        }
+
+
+def report(store: Store) -> SyncReport:
+    store.refresh()
+    loc = store.locations
+    devices: dict[str, DeviceReport] = {}
+
+    def entry(device: str | None) -> DeviceReport:
+        name = device or LEGACY
+        if name not in devices:
+            devices[name] = DeviceReport(name, this_machine=name == store.device)
+        return devices[name]
+
+    for key, shard in store._shards.by_key.items():
+        _, _, device = key.partition(".")
+        found = entry(device or None)
+        found.sessions += len(shard.docs)
+        found.months += 1
+        latest = max((session.started_at for _, session in shard.docs.values()), default=None)
+        if latest is not None and (found.newest_session is None or latest > datetime.fromisoformat(found.newest_session)):
+            found.newest_session = latest.isoformat()
+    for event in store._replica.all_events():
+        found = entry(event.device)
+        found.events += 1
+        newest = found.newest_event
+        if newest is None or event.order > (newest["at"], event.device, newest["seq"]):
+            found.newest_event = {"at": event.at, "kind": event.kind, "seq": event.seq, "target": event.target or None}
+    for name, records in store._replica.usual.values():
+        parts = name.split(".")
+        entry(parts[1] if len(parts) == 3 else None).usual_pain += len(records)
+    entry(store.device)  # this machine is listed even before it wrote anything
+    return SyncReport(
+        device=store.device,
+        data=loc.data,
+        devices=sorted(devices.values(), key=lambda d: (not d.this_machine, d.device)),
+        sessions=len(store),
+        skipped=store.skipped(),
+        set_aside=set_aside(loc),
+        set_aside_folder=set_aside_folder(loc),
+        waiting=find_conflicts(loc.data),
+    )
+
+
+def status_lines(loc: Locations, store: Store | None) -> list[str]:
+    """At most two lines for `backroll status`: conflict copies set aside, files still arriving."""
+    lines = []
+    aside = set_aside(loc)
+    if aside:
+        lines.append(
+            f"Sync: {len(aside)} conflict {'copy was' if len(aside) == 1 else 'copies were'} merged and set aside "
+            f"in {set_aside_folder(loc)} (nothing was lost; see `backroll sync-check`)."
+        )
+    skipped = store.skipped() if store is not None else {}
+    if skipped:
+        lines.append(
+            f"Sync: {len(skipped)} file{'' if len(skipped) == 1 else 's'} from another device still arriving, "
+            "read next time (see `backroll sync-check`)."
+        )
+    return lines
