@@ -332,3 +332,24 @@ def test_the_count_caption_never_says_a_bare_left() -> None:
     hold = SimpleNamespace(question=None, phase="hold", count=None, counts=None, phase_left=90.0, unit="second")
     assert count_text(hold) == ("1:30", "minutes to go")  # type: ignore[arg-type]
     assert count_text(SimpleNamespace(question=None, phase="hold", count=None, counts=None, phase_left=45.0, unit="second"))[1] == "seconds to go"  # type: ignore[arg-type]
+
+
+async def test_at_60x18_the_hurt_note_opens_at_its_title_and_scrolls_by_keyboard(service, make, clock, settle):
+    app = make(service)
+    async with app.run_test(size=(60, 18)) as pilot:
+        await start(pilot, settle)
+        await tick(pilot, clock, 2.0)
+        await pilot.press("h")
+        await settle(pilot)
+        note = app.screen
+        assert isinstance(note, HurtNoteScreen)
+        body = note.query_one(".dialog")
+        assert body.max_scroll_y > 0  # the premise: the note is taller than the terminal
+        assert body.scroll_y == 0
+        assert body.scrollable_content_region.contains_region(note.query_one(".dialog-title", Label).region)
+        await pilot.press("down", "pagedown")
+        await pilot.pause()
+        assert body.scroll_y == body.max_scroll_y  # the button comes into view
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CheckInScreen)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from tracker.service import Backroll, RunResult
 
 PAIN_CHOICES = [(str(score), score) for score in range(11)]
+SAVE_HINT = "[b]ctrl+s[/b] saves"
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,9 @@ class CheckInScreen(AppModal["Session | None"]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="checkin.save"),
         Binding("escape", "discard", "Don't save", id="checkin.discard"),
+        # A short terminal puts Save below the fold: the page keys scroll, whatever has the focus.
+        Binding("pageup", "scroll_form(-1)", "Page up", show=False, id="checkin.page-up"),
+        Binding("pagedown", "scroll_form(1)", "Page down", show=False, id="checkin.page-down"),
     ]
 
     def __init__(self, service: Backroll, run: FinishedRun) -> None:
@@ -75,7 +79,9 @@ class CheckInScreen(AppModal["Session | None"]):
         else:
             title = "Check-in · session ended early"
         with Vertical(classes="dialog", id="checkin-dialog"):
-            yield Label(title, classes="dialog-title")
+            with Horizontal(classes="dialog-title-row"):
+                yield Label(title, classes="dialog-title")
+                yield Static(SAVE_HINT, id="checkin-keys")  # Save may be below the fold: the key is in sight
             yield Static(f"{escape(self.run.routine.name)} · {intro}", classes="dialog-text")
             with Horizontal(classes="checkin-row"):
                 yield Label("Pain before", classes="checkin-label")
@@ -104,6 +110,10 @@ class CheckInScreen(AppModal["Session | None"]):
 
     def on_mount(self) -> None:
         self.query_one("#pain-before", Select).focus()
+
+    def action_scroll_form(self, pages: int) -> None:
+        form = self.query_one("#checkin-dialog", Vertical)
+        (form.scroll_page_down if pages > 0 else form.scroll_page_up)(animate=False)
 
     def _effect(self, pain_after: int | None) -> str:
         """Under the pain-after question: what that answer will do to the advice."""
