@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Button, Static
 
-from tests.support import open_view
+from tests.support import answer_pain_before, open_view
 from tracker.ui.screens.library import LibraryScreen
 from tracker.ui.screens.session import SessionScreen
 from tracker.ui.widgets.library_tree import Entry, LibraryTree
@@ -71,6 +71,7 @@ async def test_s_starts_the_selected_routine(service, make, settle) -> None:
         assert "Pelvic" in detail_text(screen)
         await pilot.press("s")
         await settle(pilot)
+        await answer_pain_before(pilot)
         assert isinstance(app.screen, SessionScreen)
         assert app.session_screen is not None
         assert app.session_screen.routine.id == "pelvic-tilt-check"
@@ -87,6 +88,7 @@ async def test_enter_starts_the_bridge_program_at_todays_level(service, make, se
         screen.query_one(LibraryTree).focus()
         await pilot.press("enter")
         await settle(pilot)
+        await answer_pain_before(pilot)
         assert isinstance(app.screen, SessionScreen)
         assert app.session_screen.routine.program == "bridge"
 
@@ -99,6 +101,7 @@ async def test_the_start_button_works_with_the_mouse(service, make, settle) -> N
         await settle(pilot)
         await pilot.click("#library-start")
         await settle(pilot)
+        await answer_pain_before(pilot)
         assert isinstance(app.screen, SessionScreen)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.support import start_session, tick
+from tests.support import answer_pain_before, start_session, tick
 
 from dataclasses import replace
 
@@ -190,6 +190,7 @@ async def test_observation_asks_its_question_and_records_the_answer(service, mak
         await settle(pilot)
         app.start_routine("pelvic-tilt-check")
         await settle(pilot)
+        await answer_pain_before(pilot)
         screen = app.screen
         assert isinstance(screen, SessionScreen)
         assert screen.runner.status == "observing"
@@ -300,6 +301,7 @@ async def test_it_hurts_stays_one_key_away_while_typing_an_answer(home, open_ser
             await settle(pilot)
             app.start_routine("my-check")
             await settle(pilot)
+            await answer_pain_before(pilot)
             screen = app.screen
             assert screen.runner.status == "observing"
             assert isinstance(app.focused, Input)

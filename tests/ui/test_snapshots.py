@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.support import settle
+from tests.support import settle, start_session
 from tracker.demo import generate_history
 from tracker.ui.screens.session import SessionScreen
 
@@ -28,10 +28,7 @@ def three_weeks_service(fresh_service, now):
 
 def _session_at(clock, seconds: float, *, pause: bool = False, skip: int = 0):
     async def run_before(pilot) -> None:
-        await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
-        screen = pilot.app.screen
+        screen = await start_session(pilot)
         assert isinstance(screen, SessionScreen)
         for _ in range(skip):
             await pilot.press("n")

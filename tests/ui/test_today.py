@@ -177,7 +177,7 @@ async def test_routine_file_problems_are_said_once_per_change_and_never_over_a_s
         assert len([n for n in app._notifications if "routine files" in (n.title or "")]) == 1
         await pilot.press("s")
         await settle(pilot)
-        assert not list(app._notifications)  # the session screen starts clear
+        assert not list(app._notifications)  # the session screen (and the pain question before it) starts clear
 
 
 def _fits(widget) -> bool:

@@ -41,6 +41,7 @@ class FinishedRun:
     session_id: str | None = None  # given at the start: the record `h` made and the checkpoint share it
     prescription: Prescription | None = None  # the bridge program's level it ran at (None: the service knows it)
     zone: str | None = None  # the zone it started in, for a session resumed or saved from a checkpoint
+    pain_before: int | None = None  # asked before the first count; shown here, to be changed if need be
 
 
 class CheckInScreen(AppModal["Session | None"]):
@@ -109,7 +110,13 @@ class CheckInScreen(AppModal["Session | None"]):
                 yield Button("Skip the answers" if self.hurt else "Don't save", id="discard", variant="default" if self.hurt else "error")
 
     def on_mount(self) -> None:
-        self.query_one("#pain-before", Select).focus()
+        if self.run.pain_before is not None:
+            # Given at the start: filled in (still editable), and the first question is the pain after.
+            with self.prevent(Select.Changed):
+                self.query_one("#pain-before", Select).value = self.run.pain_before
+            self.query_one("#pain-after", Select).focus()
+        else:
+            self.query_one("#pain-before", Select).focus()
 
     def action_scroll_form(self, pages: int) -> None:
         form = self.query_one("#checkin-dialog", Vertical)
