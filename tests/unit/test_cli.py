@@ -473,7 +473,9 @@ def test_routines_human_and_json(tmp_path: Path) -> None:
     assert first.startswith("bridge ") and first.endswith("000_c89e44dd2c1bee51.txt")
     check = next(line for line in rest if line.startswith("pelvic-tilt-check "))
     assert check.endswith("003_51468521fa26ba19.txt")  # every routine names the seed it comes from
-    rows = json.loads(ok(run(home, "routines", "--json")).stdout)
+    listing = json.loads(ok(run(home, "routines", "--json")).stdout)
+    assert listing["version"] == 1 and set(listing) == {"version", "routines"}  # the README's table
+    rows = listing["routines"]
     by_id = {r["id"]: r for r in rows}
     assert by_id["bridge"]["kind"] == "program" and by_id["bridge"]["prescription"] == {"lifts": 2, "count": 4, "hold": 0}
     for row in rows:
@@ -503,7 +505,7 @@ def test_routines_lists_user_files_and_their_errors(tmp_path: Path) -> None:
     (home / "routines" / "mine.toml").write_text(USER_ROUTINE)
     (home / "routines" / "broken.toml").write_text('[routine]\nid = "broken"\nname = 3\n')
     result = ok(run(home, "routines", "--json"))
-    by_id = {r["id"]: r for r in json.loads(result.stdout)}
+    by_id = {r["id"]: r for r in json.loads(result.stdout)["routines"]}
     assert by_id["my-morning"]["origin"].endswith("mine.toml") and by_id["my-morning"]["duration_seconds"] == 40.0
     assert "broken" not in by_id
     assert "broken.toml" in result.stderr
@@ -628,3 +630,15 @@ def test_dates_can_be_said_as_today_yesterday_or_days_ago(tmp_path: Path) -> Non
     assert "yesterday" not in first["started_at"]
     bad = run(home, "status", "--today", "someday")
     assert bad.returncode == 1 and "today, yesterday or -3d" in bad.stderr
+
+
+def test_the_readme_documents_every_field_of_routines_json(tmp_path: Path) -> None:
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("`routines --json` prints one object", 1)[1].split("\n\n", 3)
+    table = next(part for part in section if part.startswith("| field"))
+    documented = set(re.findall(r"^\| `([a-z_]+)` \|", table, re.M))
+    listing = json.loads(ok(run(tmp_path / "home", "routines", "--json")).stdout)
+    fields = set(listing) | {key for row in listing["routines"] for key in row}
+    assert documented == fields

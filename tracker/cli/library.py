@@ -9,6 +9,8 @@ from typing import Any
 
 from tracker.cli.common import BAD_INPUT, OK, Io, _duration, _plural, _service
 
+ROUTINES_JSON_VERSION = 1  # of `routines --json` and `routines ID --json`
+
 
 def cmd_routine_card(args: argparse.Namespace, io: Io) -> int:
     """`backroll routines ID`: the before-you-start card (tracker.briefing)."""
@@ -19,6 +21,7 @@ def cmd_routine_card(args: argparse.Namespace, io: Io) -> int:
         card = service.before_you_start(service.routine(args.id))
     if args.json:
         row = {
+            "version": ROUTINES_JSON_VERSION,
             "id": card.routine_id, "name": card.name, "duration_seconds": round(card.seconds, 1), "tempo": card.tempo,
             "props": [{"id": p.id, "count": p.count, "optional": p.optional} for p in card.props],
             "cautions": list(card.cautions), "room": card.room, "notes": list(card.notes),
@@ -46,7 +49,8 @@ def cmd_routines(args: argparse.Namespace, io: Io) -> int:
     for error in errors:
         io.warn(f"skipped: {error}")
     if args.json:
-        io.print(json.dumps(rows, ensure_ascii=False, indent=1))
+        # One object, versioned like `status --json` (fields are only ever added); README has the table.
+        io.print(json.dumps({"version": ROUTINES_JSON_VERSION, "routines": rows}, ensure_ascii=False, indent=1))
         return OK
     width = max((len(r["id"]) for r in rows), default=2)
     name_width = max((len(r["name"]) for r in rows), default=4)
