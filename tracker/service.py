@@ -345,6 +345,8 @@ class Backroll:
         if found is not None:
             settings, sessions, usual = found
             history = [s for s in sessions if s.local_date <= today]
+        elif quick and self._store is None and not self.home.exists():
+            settings, history, usual = Settings(), [], []  # nothing saved yet: `status` does not create the folder
         else:
             settings, history, usual = self.settings, self._history_until(today), self.usual_pain()
         summary = streaks.summarize(history, settings, today)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.cli.common import BAD_INPUT, OK, Io, _duration, _plural, _service
+from tracker.model import Settings
 
 ROUTINES_JSON_VERSION = 1  # of `routines --json` and `routines ID --json`
 
@@ -18,7 +19,12 @@ def cmd_routine_card(args: argparse.Namespace, io: Io) -> int:
         if args.id not in service.routine_ids():
             io.warn(f"unknown routine {args.id!r}; known: {', '.join(service.routine_ids())}")
             return BAD_INPUT
-        card = service.before_you_start(service.routine(args.id))
+        from tracker.briefing import before_you_start
+
+        prescription = None
+        if args.id in service.library.programs:
+            prescription = service.status(program_id=args.id, quick=True).prescription
+        card = before_you_start(service.routine(args.id, prescription), _settings(service))
     if args.json:
         row = {
             "version": ROUTINES_JSON_VERSION,
@@ -33,14 +39,19 @@ def cmd_routine_card(args: argparse.Namespace, io: Io) -> int:
     return OK
 
 
+def _settings(service: Any) -> Settings:
+    """Read-only: a home that does not exist yet is not created (the default settings; status reads an empty history)."""
+    return service.settings if service.home.exists() else Settings()
+
+
 def cmd_routines(args: argparse.Namespace, io: Io) -> int:
     if getattr(args, "id", None):
         return cmd_routine_card(args, io)
     with _service(args, io) as service:
-        settings = service.settings
+        settings = _settings(service)
         rows = []
         for program_id in sorted(service.library.programs):
-            prescription = service.status(program_id=program_id).prescription
+            prescription = service.status(program_id=program_id, quick=True).prescription
             routine = service.routine(program_id, prescription)
             rows.append(_routine_row(service, routine, settings, "program", prescription))
         for routine_id in sorted(service.library.routines):
