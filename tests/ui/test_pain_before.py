@@ -43,7 +43,7 @@ async def test_a_new_session_asks_before_the_first_count_and_nothing_counts_mean
         assert session.runner.view().elapsed < 1.0
 
 
-@pytest.mark.parametrize(("keys", "pain"), [(["7"], 7), (["0"], 0), (["1", "0"], 10), (["1", "enter"], 1), (["enter"], None), (["s"], None), (["escape"], None)])
+@pytest.mark.parametrize(("keys", "pain"), [(["7"], 7), (["0"], 0), (["1", "0"], 10), (["1", "enter"], 1), (["enter"], None), (["s"], None)])
 async def test_digits_answer_and_one_key_skips(service, make, keys, pain):
     app = make(service)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -90,3 +90,19 @@ async def test_the_session_h_saves_at_once_carries_the_pain_before(service, make
         assert isinstance(app.screen, HurtNoteScreen)
         (saved,) = service.sessions()  # on disk before any answer
         assert saved.hurt and saved.checkin.pain_before == 5
+
+
+@pytest.mark.parametrize("key", ["escape", "q"])
+async def test_esc_or_q_goes_back_without_starting_or_leaving_anything(service, home, make, key):
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, PainBeforeScreen)
+        await pilot.press(key)
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen) and not app.in_session and app.is_running
+        assert service.sessions() == []
+        assert list((home / "in-progress").glob("*.json")) == []  # no checkpoint left to offer at the next launch
+        await start_session(pilot, pain=2)  # and a session starts again as usual

@@ -1,4 +1,5 @@
-"""Before the first count: how much does it hurt now? One digit answers (1 then 0 for 10), Enter or s skips.
+"""Before the first count: how much does it hurt now? One digit answers (1 then 0 for 10), Enter or s skips,
+Esc or q goes back without starting.
 
 Nothing counts while it waits: the session screen starts its runner only once
 this dismisses. The answer is the session's pain before; the check-in shows
@@ -16,7 +17,8 @@ from textual.widgets import Button, Label, Static
 from tracker.ui.screens.base import AppModal
 
 PROMPT = "How much does your back hurt right now?"
-KEYS = "Type 0 to 10 (0: not at all, 10: the worst) · [b]Enter[/b] or [b]s[/b] skips"
+KEYS = "Type 0 to 10 (0: not at all, 10: the worst) · [b]Enter[/b] or [b]s[/b] skips · [b]Esc[/b] goes back"
+CANCEL = -1  # dismissed with this: the person went back; the session does not start
 WAITING = "[b]1[/b]… then [b]0[/b] for 10, or [b]Enter[/b] for 1"
 
 
@@ -24,7 +26,10 @@ class PainBeforeScreen(AppModal["int | None"]):
     """Dismisses with the pain before (0-10), or None when skipped."""
 
     AUTO_FOCUS = ""  # the keys answer, not a focused button (Enter skips)
-    BINDINGS = [Binding("enter,s,escape", "skip", "Skip", id="pain-before.skip")]
+    BINDINGS = [
+        Binding("enter,s", "skip", "Skip the question", id="pain-before.skip"),
+        Binding("escape,q", "cancel", "Back, without starting", id="pain-before.cancel"),
+    ]
 
     def __init__(self, routine_name: str) -> None:
         super().__init__(classes="dialog-screen")
@@ -65,6 +70,9 @@ class PainBeforeScreen(AppModal["int | None"]):
 
     def action_skip(self) -> None:
         self.dismiss(1 if self.pending_one else None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(CANCEL)
 
     @on(Button.Pressed, ".pain-score")
     def _clicked(self, event: Button.Pressed) -> None:

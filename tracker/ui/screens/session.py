@@ -29,7 +29,7 @@ from tracker.ui.screens.base import AppScreen
 from ..checkpoint_keeper import CheckpointKeeper
 from ..dialogs.checkin import CheckInScreen, FinishedRun
 from ..dialogs.confirm import ConfirmScreen
-from ..dialogs.pain_before import PainBeforeScreen
+from ..dialogs.pain_before import CANCEL, PainBeforeScreen
 from ..dialogs.safety import HurtNoteScreen
 from ..widgets.countdown import PhaseCount, clock_text
 
@@ -156,6 +156,10 @@ class SessionScreen(AppScreen["Session | None"]):
         self._begin()
 
     def _pain_answered(self, pain: int | None) -> None:
+        if pain == CANCEL:  # went back before the first count: nothing to save, nothing to keep
+            self.checkpoint.finish()
+            self.dismiss(None)
+            return
         self.pain_before = pain
         self.asking_pain = False
         self._begin()
