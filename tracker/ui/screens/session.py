@@ -162,6 +162,7 @@ class SessionScreen(AppScreen["Session | None"]):
             return
         self.pain_before = pain
         self.asking_pain = False
+        self.started_at = self.service.now()  # the practice starts now, not when the question opened
         self._begin()
 
     def _begin(self) -> None:
