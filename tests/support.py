@@ -83,13 +83,28 @@ def practice_session(
     )
 
 
-async def start_session(pilot: Any, key: str = "s") -> Any:
-    """From Today (or a resume offer): press `key` and return the session screen once it runs."""
+async def answer_pain_before(pilot: Any, pain: int | None = None) -> None:
+    """The question before the first count: type `pain` (0-10), or skip it with Enter when None."""
+    from tracker.ui.dialogs.pain_before import PainBeforeScreen
+
+    assert isinstance(pilot.app.screen, PainBeforeScreen), pilot.app.screen
+    await pilot.press(*(list(str(pain)) if pain is not None else ["enter"]))
+    if pain == 1:
+        await pilot.press("enter")  # "1" alone waits for a possible "0"
+    await settle(pilot)
+
+
+async def start_session(pilot: Any, key: str = "s", *, pain: int | None = None) -> Any:
+    """From Today (or a resume offer): press `key`, answer (or skip) the pain before a new session asks,
+    and return the session screen once it runs. A resumed session does not ask."""
+    from tracker.ui.dialogs.pain_before import PainBeforeScreen
     from tracker.ui.screens.session import SessionScreen
 
     await settle(pilot)
     await pilot.press(key)
     await settle(pilot)
+    if isinstance(pilot.app.screen, PainBeforeScreen):
+        await answer_pain_before(pilot, pain)
     screen = pilot.app.screen
     assert isinstance(screen, SessionScreen), screen
     return screen

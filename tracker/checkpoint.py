@@ -76,6 +76,7 @@ class Checkpoint:
     answers: Mapping[str, str]
     written_at: datetime  # aware UTC wall-clock time of the write
     pid: int = field(default_factory=os.getpid)
+    pain_before: int | None = None  # asked before the first count (0-10, None: skipped); a resume does not ask again
 
     @property
     def finished(self) -> bool:
@@ -109,6 +110,7 @@ class Checkpoint:
             "answers": dict(self.answers),
             "written_at": self.written_at.isoformat(),
             "pid": self.pid,
+            "pain_before": self.pain_before,
         }
 
     @classmethod
@@ -128,6 +130,9 @@ class Checkpoint:
             answers = data.get("answers") or {}
             if not isinstance(answers, dict):
                 raise ValueError("answers is not an object")
+            pain_before = data.get("pain_before")  # absent in files from before it was asked at the start
+            if pain_before is not None and (type(pain_before) is not int or not 0 <= pain_before <= 10):
+                raise ValueError(f"pain_before {pain_before!r} is not a whole number from 0 to 10")
             checkpoint = cls(
                 session_id=str(data["session_id"]),
                 routine=str(data["routine"]),
@@ -150,6 +155,7 @@ class Checkpoint:
                 answers={str(k): str(v) for k, v in answers.items()},
                 written_at=written,
                 pid=int(data.get("pid", 0)),
+                pain_before=pain_before,
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise CheckpointDamaged(f"a field is missing or wrong ({type(exc).__name__}: {exc})") from None

@@ -22,7 +22,7 @@ No Textual here (core module).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +43,7 @@ def capture(
     started_at: datetime,
     zone: str,
     written_at: datetime | None = None,
+    pain_before: int | None = None,
 ) -> Checkpoint:
     """The runner's state now, as a checkpoint (Runner.snapshot)."""
     snapshot = runner.snapshot()
@@ -75,6 +76,7 @@ def capture(
         steps=result.steps,
         answers=dict(result.answers),
         written_at=written_at or datetime.now(timezone.utc),
+        pain_before=pain_before,
     )
 
 
@@ -107,7 +109,11 @@ def routine_stub(checkpoint: Checkpoint) -> Routine:
 
 
 def session_of(checkpoint: Checkpoint, checkin: CheckIn = CheckIn()) -> Session:
-    """The session as it stood at the checkpoint, under its own id, zone and practice day."""
+    """The session as it stood at the checkpoint, under its own id, zone and practice day.
+
+    The pain before, asked at the start, is the checkpoint's unless the check-in gives one."""
+    if checkin.pain_before is None and checkpoint.pain_before is not None:
+        checkin = replace(checkin, pain_before=checkpoint.pain_before)
     return Session(
         id=checkpoint.session_id,
         routine=checkpoint.routine,
@@ -150,9 +156,10 @@ class InProgress:
         return CheckpointWriter(file, on_error)
 
     def capture(self, runner: Runner, *, session_id: str, routine: Routine, started_at: datetime, zone: str | None = None,
-                prescription: Prescription | None = None) -> Checkpoint:  # fmt: skip
+                prescription: Prescription | None = None, pain_before: int | None = None) -> Checkpoint:  # fmt: skip
         return capture(
             runner,
+            pain_before=pain_before,
             session_id=session_id,
             routine_id=routine.program or routine.id,
             prescription=prescription or self.service.prescription_of(routine),

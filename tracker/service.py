@@ -343,6 +343,8 @@ class Backroll:
         rules = self.rules(program_id)
         program = self.program(program_id)
         poses = program.next_poses if program is not None else ()
+        if quick and self._store is None and not self.home.exists():  # nothing saved yet: `status` makes no folder
+            return status_from(today, Settings(), [], rules, program_id, poses, [])
         found = self._quick(today, rules, program_id) if quick and self._store is None else None
         if found is not None:  # the last weeks and a carry of the years before: the same answer
             if self._settings is None:

@@ -259,7 +259,7 @@ class Checks:
         (user / "fuzz.toml").write_bytes(data)
         listed = backroll(self.home, "routines", "--json")
         found += problems_of(listed, allowed={0}, place=None)
-        if listed.code == 0 and "bridge" not in {r["id"] for r in json.loads(listed.out)}:
+        if listed.code == 0 and "bridge" not in {r["id"] for r in json.loads(listed.out)["routines"]}:
             found.append("the built-ins are gone")
         if history(self.home) != before:
             found.append("the history changed")

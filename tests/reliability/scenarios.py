@@ -1025,7 +1025,7 @@ def bad_content(app: bool = True) -> Tally:
         listing = run_cli(home, "routines")
         as_json = run_cli(home, "routines", "--json")
         checks = run_many([lambda p=folder / name: run_cli(None, "check", str(p)) for name, *_ in BAD_ROUTINES])
-        rows = json.loads(as_json.stdout) if as_json.returncode == 0 else []
+        rows = json.loads(as_json.stdout)["routines"] if as_json.returncode == 0 else []
         listed = {r["id"] for r in rows}
         for (name, text, fieldpath, words), check in zip(BAD_ROUTINES, checks):
             path = folder / name

@@ -262,6 +262,10 @@ def _on_a_terminal(home: Path, hang_up: bool, seconds: float) -> list[str]:
             return ["Today never showed"]
         time.sleep(0.5)
         os.write(master, b"s")
+        if not _wait_for(output, b"right now", 30):  # the pain before, asked before the first count
+            return ["the pain-before question never showed"]
+        time.sleep(0.3)
+        os.write(master, b"\r")  # Enter skips it: the count starts now
         if not _wait_for(output, b"Hip rocks", 30):
             return ["the session never started"]
         started = time.monotonic()

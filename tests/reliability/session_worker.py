@@ -94,6 +94,10 @@ def task_session(home: str, routine: str, finish: bool = False) -> None:
         else:
             emit(f"fresh {pid}")
             app.start_routine(routine)
+            from tracker.ui.dialogs.pain_before import PainBeforeScreen
+
+            await until(lambda: isinstance(app.screen, PainBeforeScreen))  # a new session asks the pain before
+            await pilot.press("enter")  # skipped: the count starts now
             await until(lambda: isinstance(app.screen, SessionScreen))
         session = app.screen
         original = session.refresh_view

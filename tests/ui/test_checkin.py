@@ -106,3 +106,34 @@ async def test_export_after_a_failed_save_writes_an_importable_file(service, hom
     from tracker.exchange import read_export
 
     assert [s.id for s in read_export(path)] == [dialog.session.id]
+
+
+def _in_view(dialog, widget) -> bool:
+    """The widget's whole region is inside the dialog's visible (scrolled) area."""
+    return dialog.scrollable_content_region.contains_region(widget.region)
+
+
+async def test_at_60x18_the_check_in_says_ctrl_s_saves_and_it_does(service, clock, now, settle):
+    """Save is below the fold at 60x18: a visible hint, page keys that scroll, and ctrl+s from any field."""
+    from textual.widgets import Input
+
+    dialog = CheckInScreen(service, finished_run(service, clock, now))
+    host = Host(dialog)
+    async with host.run_test(size=(60, 18)) as pilot:
+        await settle(pilot)
+        form = dialog.query_one("#checkin-dialog")
+        keys = dialog.query_one("#checkin-keys", Static)
+        assert "ctrl+s" in str(keys.render()) and _in_view(form, keys)
+        assert _in_view(form, dialog.query_one(".dialog-title"))
+        assert not _in_view(form, dialog.query_one("#save", Button))  # the premise: Save is below the fold
+        await pilot.press("pagedown", "pagedown", "pagedown")
+        await pilot.pause()
+        assert form.scroll_y > 0 and _in_view(form, dialog.query_one("#save", Button))
+        await pilot.press("pageup", "pageup", "pageup")
+        await pilot.pause()
+        assert form.scroll_y == 0
+        dialog.query_one("#note", Input).focus()
+        await pilot.press("o", "k", "ctrl+s")
+        await settle(pilot)
+    (saved,) = service.sessions()
+    assert host.result == saved and saved.checkin.note == "ok"

@@ -264,3 +264,54 @@ async def test_escape_leaves_a_filter_field_for_the_list(service, make, settle) 
         await settle(pilot)
         assert app.focused is screen.query_one(DataTable)
         assert since.value == "20" and app.screen is screen
+
+
+async def test_at_100x30_the_detail_shows_the_note_and_every_step(service, make, settle) -> None:
+    """The pane was cut at 100x30: the note and the steps of a bridge session were below its edge."""
+    seed(service)
+    app = make(service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(app, pilot, settle)
+        pane = screen.query_one("#history-detail-pane")
+        for row in range(3):
+            detail = screen.query_one(SessionDetail)
+            text = str(detail.render())
+            assert "Note:" in text and "Steps" in text
+            assert pane.max_scroll_y == 0, (row, pane.size, detail.size)
+            assert pane.scrollable_content_region.contains_region(detail.region)
+            await pilot.press("down")
+            await pilot.pause()
+        assert screen.query_one(DataTable).size.height >= 4  # the list keeps a few rows
+
+
+async def test_a_long_detail_scrolls_from_the_keyboard(service, make, settle) -> None:
+    """Tab from the list focuses the detail pane; up/down/pgup/pgdn/home/end scroll it."""
+    library, settings = service.library, service.settings
+    longest = max(library.routines.values(), key=lambda r: len(r.steps))
+    steps = planned_results(longest, library, settings, done=True)
+    service.save_session(
+        build_session(
+            longest, started_at=service.now(), zone=service.zone, steps=steps,
+            duration=sum(s.seconds for s in steps), completed=True, hurt=False, hurt_at=None,
+            checkin=CheckIn(note="A long one."), prescription=None,
+        )
+    )  # fmt: skip
+    app = make(service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(app, pilot, settle)
+        pane = screen.query_one("#history-detail-pane")
+        assert pane.max_scroll_y > 0  # the premise: more steps than lines
+        await pilot.press("tab")
+        await pilot.pause()
+        assert screen.focused is pane
+        await pilot.press("down")
+        await pilot.pause()
+        assert pane.scroll_y == 1
+        await pilot.press("pagedown", "end")
+        await pilot.pause()
+        assert pane.scroll_y == pane.max_scroll_y
+        await pilot.press("pageup", "home")
+        await pilot.pause()
+        assert pane.scroll_y == 0
+        await pilot.press("shift+tab")
+        assert screen.focused is screen.query_one(DataTable)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.support import start_session
 from tracker.ui.commands import ScreenActions, app_commands
 from tracker.ui.dialogs.help import HelpScreen
 from tracker.ui.screens.session import SessionScreen
@@ -11,9 +12,7 @@ async def test_the_palette_offers_the_running_sessions_keys(service, make, settl
     app = make(service)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
-        screen = app.screen
+        screen = await start_session(pilot)
         assert isinstance(screen, SessionScreen)
         names = [hit.text async for hit in ScreenActions(screen).discover()]
         assert {"Session: Pause/Resume", "Session: Skip", "Session: Back", "Session: It hurts", "Session: Stop"} <= set(names)

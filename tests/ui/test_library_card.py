@@ -12,7 +12,7 @@ from tracker.ui.widgets.library_tree import Entry
 
 
 def card_text(screen: LibraryScreen) -> str:
-    return str(screen.query_one("#library-card", Static).render())
+    return str(screen.query_one("#library-card", Static).content)  # markup as text (a Hanging renderable)
 
 
 async def test_the_card_shows_what_the_class_needs_and_follows_the_tempo(service, make, settle) -> None:

@@ -102,3 +102,29 @@ async def test_progress_refreshes_after_a_new_session(service, make, settle) -> 
         assert "5 days" in text(screen, "#stat-current")
         heatmap = screen.query_one(CalendarHeatmap)
         assert service.today() in heatmap.activity
+
+
+async def test_a_narrow_calendar_keeps_the_latest_weeks_and_today(service, make, settle) -> None:
+    """At 60 columns the calendar drops the oldest weeks, never the latest: today's marker shows."""
+    from tracker.ui.widgets.heatmap import TODAY_MARK
+
+    from tests.support import practice_session
+
+    seed(service, days=20)
+    service.store.merge([practice_session(service.today() - timedelta(days=1), hour=18)])
+    app = make(service)
+    async with app.run_test(size=(60, 30)) as pilot:
+        screen = await open_progress(app, pilot, settle)
+        heatmap = screen.query_one(CalendarHeatmap)
+        shown = heatmap.shown_weeks()
+        assert 0 < shown < 26
+        # The whole grid fits inside the widget, which fits inside the screen.
+        assert heatmap.region.right <= 60
+        assert heatmap.get_content_width(heatmap.size, heatmap.size) <= heatmap.size.width
+        rows = [heatmap.render_line(y).text for y in range(1, 8)]
+        assert sum(row.count(TODAY_MARK) for row in rows) == 1
+        # The last column is the week holding today; yesterday's practice is lit.
+        assert heatmap.start + timedelta(weeks=shown - 1) <= service.today() < heatmap.start + timedelta(weeks=shown)
+        column, row = divmod((service.today() - timedelta(days=1) - heatmap.start).days, 7)
+        assert rows[row][4 + column * heatmap.cell_width()] in "░▒▓█"
+        assert screen.query_one("#progress-calendar").border_title == f"Last {shown} weeks"

@@ -140,11 +140,11 @@ async def test_a_checkpoint_is_written_while_the_session_runs(service, home, mak
         assert data["started_at"].startswith("2025-03-12T07:30") and data["zone"] == "Europe/Paris"
 
 
-async def cut_off(service, make, clock, settle, *, skip: int = 1, seconds: float = 9.0) -> dict:
+async def cut_off(service, make, clock, settle, *, skip: int = 1, seconds: float = 9.0, pain: int | None = None) -> dict:
     """Run the bridge a little way, then SIGTERM the app: its handler writes the checkpoint and exits."""
     app = make(service)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await start(pilot, settle)
+        screen = await start_session(pilot, pain=pain)
         for _ in range(skip):
             await pilot.press("n")
         await tick(pilot, clock, 4.0)
@@ -332,3 +332,59 @@ async def test_n_on_the_last_step_asks_like_q(service, make, clock, settle):
         await settle(pilot)
         assert isinstance(app.screen, CheckInScreen) and "ended early" in title(app.screen)
 
+
+async def _stop_and_open_check_in(pilot) -> CheckInScreen:
+    from tests.support import settle
+
+    await pilot.press("q")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ConfirmScreen)
+    await pilot.press("y")  # "End session"
+    await settle(pilot)
+    checkin = pilot.app.screen
+    assert isinstance(checkin, CheckInScreen)
+    return checkin
+
+
+async def test_a_resumed_session_does_not_ask_again_and_keeps_the_answer(service, home, open_service, make, clock, settle):
+    await cut_off(service, make, clock, settle, pain=6)
+    (path,) = in_progress(home)
+    assert json.loads(path.read_text())["pain_before"] == 6
+    service.close()
+
+    again = open_service(home)
+    app = make(again)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await offered(pilot, settle)
+        await pilot.press("r")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)  # not the question again
+        assert screen.pain_before == 6
+        await pilot.press("space")  # resumed sessions start paused
+        await tick(pilot, clock, 2.0)
+        checkin = await _stop_and_open_check_in(pilot)
+        assert checkin.query_one("#pain-before", Select).value == 6
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+    (saved,) = again.sessions()
+    assert saved.checkin.pain_before == 6
+
+
+async def test_saving_a_cut_off_session_as_it_stood_keeps_the_answer(service, home, open_service, make, clock, settle):
+    await cut_off(service, make, clock, settle, pain=3)
+    service.close()
+    again = open_service(home)
+    app = make(again)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await offered(pilot, settle)
+        await pilot.press("s")  # save as it stood
+        await settle(pilot)
+        checkin = app.screen
+        assert isinstance(checkin, CheckInScreen)
+        assert checkin.query_one("#pain-before", Select).value == 3
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    (saved,) = again.sessions()
+    assert saved.checkin.pain_before == 3

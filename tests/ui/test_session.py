@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.support import start_session, tick
+from tests.support import answer_pain_before, start_session, tick
 
 from dataclasses import replace
 
@@ -190,6 +190,7 @@ async def test_observation_asks_its_question_and_records_the_answer(service, mak
         await settle(pilot)
         app.start_routine("pelvic-tilt-check")
         await settle(pilot)
+        await answer_pain_before(pilot)
         screen = app.screen
         assert isinstance(screen, SessionScreen)
         assert screen.runner.status == "observing"
@@ -302,6 +303,7 @@ async def test_it_hurts_stays_one_key_away_while_typing_an_answer(home, open_ser
             await settle(pilot)
             app.start_routine("my-check")
             await settle(pilot)
+            await answer_pain_before(pilot)
             screen = app.screen
             assert screen.runner.status == "observing"
             assert isinstance(app.focused, Input)
@@ -334,3 +336,24 @@ def test_the_count_caption_never_says_a_bare_left() -> None:
     hold = SimpleNamespace(question=None, phase="hold", count=None, counts=None, phase_left=90.0, unit="second")
     assert count_text(hold) == ("1:30", "minutes to go")  # type: ignore[arg-type]
     assert count_text(SimpleNamespace(question=None, phase="hold", count=None, counts=None, phase_left=45.0, unit="second"))[1] == "seconds to go"  # type: ignore[arg-type]
+
+
+async def test_at_60x18_the_hurt_note_opens_at_its_title_and_scrolls_by_keyboard(service, make, clock, settle):
+    app = make(service)
+    async with app.run_test(size=(60, 18)) as pilot:
+        await start(pilot, settle)
+        await tick(pilot, clock, 2.0)
+        await pilot.press("h")
+        await settle(pilot)
+        note = app.screen
+        assert isinstance(note, HurtNoteScreen)
+        body = note.query_one(".dialog")
+        assert body.max_scroll_y > 0  # the premise: the note is taller than the terminal
+        assert body.scroll_y == 0
+        assert body.scrollable_content_region.contains_region(note.query_one(".dialog-title", Label).region)
+        await pilot.press("down", "pagedown")
+        await pilot.pause()
+        assert body.scroll_y == body.max_scroll_y  # the button comes into view
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CheckInScreen)

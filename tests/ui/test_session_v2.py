@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import Label, Static
 
+from tests.support import answer_pain_before
+
 from tracker.ui.screens.session import SessionScreen
 
 
@@ -25,6 +27,7 @@ async def test_alternating_leg_lifts_show_the_side_of_each_rep(service, make, cl
         await settle(pilot)
         app.start_routine("back-strengthening-30")
         await settle(pilot)
+        await answer_pain_before(pilot)
         screen = app.screen
         assert isinstance(screen, SessionScreen)
         # child, then lunge and half split on the right, then on the left: the right comes first

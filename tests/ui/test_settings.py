@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Checkbox, Input, Select, Static, Switch
 
 from tests.support import open_view
@@ -144,3 +145,25 @@ async def test_leaving_without_edits_says_nothing(service, make, settle) -> None
         await pilot.press("1")
         await settle(pilot)
         assert not any(n.title == "Settings not saved" for n in app._notifications)
+
+
+@pytest.mark.parametrize("width", [80, 110, 115, 120])
+async def test_every_rest_day_fits_and_reads_ticked_or_not(service, make, settle, width) -> None:
+    """Sat and Sun were cut at 110-120 columns, and a ticked day looked like an unticked one."""
+    from tracker.ui.widgets.tick_box import TICKED, UNTICKED, TickBox
+
+    app = make(service)
+    async with app.run_test(size=(width, 40)) as pilot:
+        screen = await open_settings(app, pilot, settle)
+        screen.query_one("#rest-6", Checkbox).value = True
+        await pilot.pause()
+        panel = screen.query_one("#settings-rest").content_region
+        boxes = list(screen.query(TickBox))
+        assert [str(box.label) for box in boxes] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        for box in boxes:
+            assert box.region.width >= len("[ ] Mon"), (box.id, box.region)
+            assert panel.contains_region(box.region), (box.id, box.region, panel)
+        assert str(boxes[6].render()).startswith(TICKED)
+        assert str(boxes[5].render()).startswith(UNTICKED)
+        await pilot.click("#rest-5")
+        assert boxes[5].value and str(boxes[5].render()).startswith(TICKED)

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.support import settle
+from tests.support import settle, start_session
 from tracker.demo import generate_history
 from tracker.ui.screens.session import SessionScreen
 
@@ -26,12 +26,9 @@ def three_weeks_service(fresh_service, now):
     return fresh_service
 
 
-def _session_at(clock, seconds: float, *, pause: bool = False, skip: int = 0):
+def _session_at(clock, seconds: float, *, pause: bool = False, skip: int = 0, pain: int | None = None):
     async def run_before(pilot) -> None:
-        await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
-        screen = pilot.app.screen
+        screen = await start_session(pilot, pain=pain)
         assert isinstance(screen, SessionScreen)
         for _ in range(skip):
             await pilot.press("n")
@@ -81,10 +78,20 @@ def test_hurt_note(snap_compare, three_weeks_service, make, clock, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_check_in(snap_compare, three_weeks_service, make, clock, size):
     async def run_before(pilot) -> None:
-        await _session_at(clock, 3.0)(pilot)
+        await _session_at(clock, 3.0, pain=3)(pilot)  # the pain before, given at the start, shows filled in
         await pilot.press("q")
         await pilot.pause()
         await pilot.press("y")
+        await settle(pilot)
+
+    assert snap_compare(make(three_weeks_service), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_pain_before(snap_compare, three_weeks_service, make, size):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("s")
         await settle(pilot)
 
     assert snap_compare(make(three_weeks_service), terminal_size=size, run_before=run_before)

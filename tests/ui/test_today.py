@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+import pytest
 from textual.widgets import Digits, OptionList, Static
 
 from tracker.ui.commands import app_commands
@@ -177,7 +178,7 @@ async def test_routine_file_problems_are_said_once_per_change_and_never_over_a_s
         assert len([n for n in app._notifications if "routine files" in (n.title or "")]) == 1
         await pilot.press("s")
         await settle(pilot)
-        assert not list(app._notifications)  # the session screen starts clear
+        assert not list(app._notifications)  # the session screen (and the pain question before it) starts clear
 
 
 async def test_a_long_history_shows_on_today_without_opening_the_store(home, make, settle, open_service):
@@ -211,3 +212,31 @@ async def test_a_long_history_shows_on_today_without_opening_the_store(home, mak
         assert status.streak.practice_days > 200 and timedelta(days=1)
     finally:
         full.close()
+
+
+def _fits(widget) -> bool:
+    """The widget's wrapped text needs no more lines than it has."""
+    region = widget.content_region
+    needed = widget.get_content_height(region.size, widget.app.size, region.width)
+    return needed <= region.height
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40)])
+@pytest.mark.parametrize(("days", "ends_yesterday", "line"), [(101, False, "hold 8 counts"), (62, True, "up from")])
+async def test_the_next_session_card_is_never_clipped(service, make, settle, size, days, ends_yesterday, line):
+    """At 80x24 the card's last lines were cut: a long level, or a level-up with its 'up from' line."""
+    from datetime import timedelta
+
+    from tracker.demo import generate_history
+
+    end = service.today() - timedelta(days=1 if ends_yesterday else 0)
+    service.store.merge(generate_history(days, end=end, zone=service.zone, library=service.library, settings=service.settings))
+    app = make(service)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        card = app.screen.query_one("#next", Static)
+        assert line in text_of(card)
+        assert _fits(card), (card.content_region, text_of(card))
+        assert _fits(app.screen.query_one("#streak-text", Static))
+        routines = app.screen.query_one("#routines", OptionList)
+        assert routines.content_region.height >= 3  # the list still shows some routines

@@ -58,7 +58,7 @@ def test_backroll_routines_id_prints_the_card_and_json(tmp_path):
     assert "Have at hand: a mat, a strap, 2 blocks" in human.stdout
     assert "Room: " in human.stdout and "Time: 28:28 at 1 s a count" in human.stdout
     data = json.loads(run(home, "routines", "floor-flow", "--json").stdout)
-    assert data["id"] == "floor-flow" and any("Samabhasana" in note for note in data["notes"])
+    assert data["version"] == 1 and data["id"] == "floor-flow" and any("Samabhasana" in note for note in data["notes"])
     assert {"id": "mat", "count": 1, "optional": False} in data["props"]
     unknown = run(home, "routines", "no-such-routine")
     assert unknown.returncode == 1 and "unknown routine" in unknown.stderr

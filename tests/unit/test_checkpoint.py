@@ -196,3 +196,22 @@ def _main(argv: list[str]) -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
     assert cli.main(argv, stdout=out, stderr=err) == 0
     return out.getvalue(), err.getvalue()
+
+
+def test_the_pain_before_rides_in_the_checkpoint_and_into_the_saved_session(service):
+    """Asked at the start: a cut-off session keeps it, and saving it as it stood records it (a check-in's own answer wins)."""
+    from tracker.resume import session_of
+
+    clock = Clock()
+    routine, runner = run_for(service, "bridge", 10, clock)
+    session_id = str(uuid.uuid4())
+    checkpoint = service.in_progress.capture(runner, session_id=session_id, routine=routine, started_at=NOW, pain_before=6)
+    assert Checkpoint.from_dict(json.loads(json.dumps(checkpoint.to_dict()))).pain_before == 6
+    assert session_of(checkpoint).checkin.pain_before == 6
+    assert session_of(checkpoint, CheckIn(pain_before=2)).checkin.pain_before == 2
+    older = checkpoint.to_dict()
+    del older["pain_before"]  # a file written before the question moved to the start
+    assert Checkpoint.from_dict(older).pain_before is None
+    for bad in (11, -1, "6", 2.5, True):
+        with pytest.raises(CheckpointDamaged, match="pain_before"):
+            Checkpoint.from_dict({**checkpoint.to_dict(), "pain_before": bad})

@@ -91,13 +91,13 @@ def test_home_from_environment_and_option_after_the_command(tmp_path: Path) -> N
     ok(run(None, "log", "bridge", "--date", yesterday(), env={"BACKROLL_HOME": str(home)}))
     assert len(sessions_of(home)) == 1
     other = tmp_path / "other"
-    ok(run(None, "status", "--home", str(other)))  # the option also works after the subcommand
-    assert other.is_dir()
+    ok(run(None, "log", "floor-flow", "--date", yesterday(), "--home", str(other)))  # the option also works after the subcommand
+    assert len(sessions_of(other)) == 1 and len(sessions_of(home)) == 1
 
 
 def test_warns_when_home_is_readable_by_others(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    ok(run(home, "status"))
+    ok(run(home, "log", "bridge", "--date", yesterday()))  # the first write makes the home (status only reads)
     assert stat.S_IMODE(home.stat().st_mode) == 0o700
     assert "warning" not in run(home, "status").stderr
     os.chmod(home, 0o755)
@@ -242,12 +242,13 @@ def test_corrupt_history_exits_3_and_is_left_alone(tmp_path: Path) -> None:
 
 def test_locked_history_exits_3(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    ok(run(home, "status"))
+    ok(run(home, "log", "bridge", "--date", "2025-02-27 07:30"))  # a history to lock (status only reads)
+    before = sessions_of(home)
     with open(home / "backroll.lock", "a+") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         result = run(home, "log", "bridge", "--date", "2025-03-01 07:30")
     assert result.returncode == 3, result.stderr
-    assert sessions_of(home) == []
+    assert sessions_of(home) == before and len(before) == 1
 
 
 # --------------------------------------------------------------------------- export and import
@@ -347,8 +348,9 @@ def test_import_dry_run_writes_nothing(history: Path, tmp_path: Path) -> None:
     exported = tmp_path / "a.json"
     ok(run(history, "export", "-o", str(exported)))
     fresh = tmp_path / "fresh"
-    ok(run(fresh, "status"))
+    ok(run(fresh, "log", "gentle-floor-set", "--date", "2025-01-05 08:00"))  # another machine's own history
     before = snapshot(fresh)
+    assert before
     result = ok(run(fresh, "import", str(exported), "--dry-run"))
     assert "would add 5 sessions" in result.stdout and "dry run" in result.stdout
     assert snapshot(fresh) == before
@@ -473,7 +475,9 @@ def test_routines_human_and_json(tmp_path: Path) -> None:
     assert first.startswith("bridge ") and first.endswith("000_c89e44dd2c1bee51.txt")
     check = next(line for line in rest if line.startswith("pelvic-tilt-check "))
     assert check.endswith("003_51468521fa26ba19.txt")  # every routine names the seed it comes from
-    rows = json.loads(ok(run(home, "routines", "--json")).stdout)
+    listing = json.loads(ok(run(home, "routines", "--json")).stdout)
+    assert listing["version"] == 1 and set(listing) == {"version", "routines"}  # the README's table
+    rows = listing["routines"]
     by_id = {r["id"]: r for r in rows}
     assert by_id["bridge"]["kind"] == "program" and by_id["bridge"]["prescription"] == {"lifts": 2, "count": 4, "hold": 0}
     for row in rows:
@@ -503,7 +507,7 @@ def test_routines_lists_user_files_and_their_errors(tmp_path: Path) -> None:
     (home / "routines" / "mine.toml").write_text(USER_ROUTINE)
     (home / "routines" / "broken.toml").write_text('[routine]\nid = "broken"\nname = 3\n')
     result = ok(run(home, "routines", "--json"))
-    by_id = {r["id"]: r for r in json.loads(result.stdout)}
+    by_id = {r["id"]: r for r in json.loads(result.stdout)["routines"]}
     assert by_id["my-morning"]["origin"].endswith("mine.toml") and by_id["my-morning"]["duration_seconds"] == 40.0
     assert "broken" not in by_id
     assert "broken.toml" in result.stderr
@@ -628,3 +632,31 @@ def test_dates_can_be_said_as_today_yesterday_or_days_ago(tmp_path: Path) -> Non
     assert "yesterday" not in first["started_at"]
     bad = run(home, "status", "--today", "someday")
     assert bad.returncode == 1 and "today, yesterday or -3d" in bad.stderr
+
+
+def test_the_readme_documents_every_field_of_routines_json(tmp_path: Path) -> None:
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("`routines --json` prints one object", 1)[1].split("\n\n", 3)
+    table = next(part for part in section if part.startswith("| field"))
+    documented = set(re.findall(r"^\| `([a-z_]+)` \|", table, re.M))
+    listing = json.loads(ok(run(tmp_path / "home", "routines", "--json")).stdout)
+    fields = set(listing) | {key for row in listing["routines"] for key in row}
+    assert documented == fields
+
+
+def test_read_only_commands_do_not_create_the_data_folder(tmp_path: Path) -> None:
+    home = tmp_path / "never-made"
+    assert "bridge" in ok(run(home, "routines")).stdout
+    listing = json.loads(ok(run(home, "routines", "--json")).stdout)
+    assert {r["id"] for r in listing["routines"]} >= {"bridge", "floor-flow"}
+    ok(run(home, "routines", "floor-flow", "--json"))
+    data = json.loads(ok(run(home, "status", "--json")).stdout)
+    assert data["practice_days"] == 0 and data["advice"]["kind"] == "start" and data["program"]["lifts"] == 2
+    assert "Streak: 0 days" in ok(run(home, "status")).stdout
+    ok(run(home, "check", str(ROOT / "content" / "routines" / "floor-flow.toml")))
+    assert not home.exists()
+    ok(run(home, "log", "gentle-floor-set"))  # the first write makes it, private
+    assert home.is_dir() and stat.S_IMODE(home.stat().st_mode) == 0o700
+    assert json.loads(ok(run(home, "status", "--json")).stdout)["practice_days"] == 1

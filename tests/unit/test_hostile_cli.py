@@ -81,7 +81,7 @@ def test_a_broken_user_routine_file_never_stops_the_built_ins(tmp_path: Path) ->
     for name, text in BROKEN_USER_FILES.items():
         (home / "routines" / name).write_text(text)
     result = ok(run(home, "routines", "--json"))
-    assert "bridge" in {r["id"] for r in json.loads(result.stdout)}
+    assert "bridge" in {r["id"] for r in json.loads(result.stdout)["routines"]}
     for name in BROKEN_USER_FILES:
         assert name in result.stderr
     assert "Traceback" not in result.stderr

@@ -828,3 +828,16 @@ def test_a_failing_backup_does_not_stop_a_save(home: Path) -> None:
     store.add(make_session(1))
     assert store.backup_error is not None
     assert len(Store.open(home).sessions()) == 2
+
+
+@pytest.mark.parametrize(("text", "words"), [('{"a": "cut', "Unterminated string starting at line 1, column 7"), ("{", "at line 1, column 2")])
+def test_a_json_error_names_its_place_once(tmp_path: Path, text: str, words: str) -> None:
+    """json's own message ends in 'starting at': the reason must not read 'starting at at line 1'."""
+    from tracker.store.storage import Unreadable, read_json
+
+    path = tmp_path / "shard.json"
+    path.write_text(text)
+    with pytest.raises(Unreadable) as caught:
+        read_json(path)
+    assert words in caught.value.reason
+    assert "at at" not in caught.value.reason

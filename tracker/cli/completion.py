@@ -66,7 +66,7 @@ def _bash(tree: dict[str, dict[str, list[str]]], commands: list[str]) -> str:
     top = " ".join(sorted(tree[""]) + commands)
     return f"""# bash completion for backroll (generated: backroll completion bash)
 _backroll_routines() {{
-  backroll routines --json 2>/dev/null | python3 -c 'import json,sys; print(" ".join(r["id"] for r in json.load(sys.stdin)))' 2>/dev/null
+  backroll routines --json 2>/dev/null | python3 -c 'import json,sys; print(" ".join(r["id"] for r in json.load(sys.stdin)["routines"]))' 2>/dev/null
 }}
 _backroll() {{
   local cur prev command i
@@ -98,6 +98,6 @@ def _fish(tree: dict[str, dict[str, list[str]]], commands: list[str]) -> str:
             lines.append(f"complete -c backroll -n '{when}' -l {option[2:]}{extra}")
     lines.append(
         "complete -c backroll -n '__fish_seen_subcommand_from log' -a "
-        "'(backroll routines --json 2>/dev/null | python3 -c \"import json,sys; print(chr(10).join(r[\\\"id\\\"] for r in json.load(sys.stdin)))\")'"
+        "'(backroll routines --json 2>/dev/null | python3 -c \"import json,sys; print(chr(10).join(r[\\\"id\\\"] for r in json.load(sys.stdin)[\\\"routines\\\"]))\")'"
     )
     return "\n".join(lines) + "\n"

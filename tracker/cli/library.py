@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from tracker.cli.common import BAD_INPUT, OK, Io, _duration, _plural, _service
+from tracker.model import Settings
+
+ROUTINES_JSON_VERSION = 1  # of `routines --json` and `routines ID --json`
 
 
 def cmd_routine_card(args: argparse.Namespace, io: Io) -> int:
@@ -16,9 +19,15 @@ def cmd_routine_card(args: argparse.Namespace, io: Io) -> int:
         if args.id not in service.routine_ids():
             io.warn(f"unknown routine {args.id!r}; known: {', '.join(service.routine_ids())}")
             return BAD_INPUT
-        card = service.before_you_start(service.routine(args.id))
+        from tracker.briefing import before_you_start
+
+        prescription = None
+        if args.id in service.library.programs:
+            prescription = service.status(program_id=args.id, quick=True).prescription
+        card = before_you_start(service.routine(args.id, prescription), _settings(service))
     if args.json:
         row = {
+            "version": ROUTINES_JSON_VERSION,
             "id": card.routine_id, "name": card.name, "duration_seconds": round(card.seconds, 1), "tempo": card.tempo,
             "props": [{"id": p.id, "count": p.count, "optional": p.optional} for p in card.props],
             "cautions": list(card.cautions), "room": card.room, "notes": list(card.notes),
@@ -30,14 +39,19 @@ def cmd_routine_card(args: argparse.Namespace, io: Io) -> int:
     return OK
 
 
+def _settings(service: Any) -> Settings:
+    """Read-only: a home that does not exist yet is not created (the default settings; status reads an empty history)."""
+    return service.settings if service.home.exists() else Settings()
+
+
 def cmd_routines(args: argparse.Namespace, io: Io) -> int:
     if getattr(args, "id", None):
         return cmd_routine_card(args, io)
     with _service(args, io) as service:
-        settings = service.settings
+        settings = _settings(service)
         rows = []
         for program_id in sorted(service.library.programs):
-            prescription = service.status(program_id=program_id).prescription
+            prescription = service.status(program_id=program_id, quick=True).prescription
             routine = service.routine(program_id, prescription)
             rows.append(_routine_row(service, routine, settings, "program", prescription))
         for routine_id in sorted(service.library.routines):
@@ -46,7 +60,8 @@ def cmd_routines(args: argparse.Namespace, io: Io) -> int:
     for error in errors:
         io.warn(f"skipped: {error}")
     if args.json:
-        io.print(json.dumps(rows, ensure_ascii=False, indent=1))
+        # One object, versioned like `status --json` (fields are only ever added); README has the table.
+        io.print(json.dumps({"version": ROUTINES_JSON_VERSION, "routines": rows}, ensure_ascii=False, indent=1))
         return OK
     width = max((len(r["id"]) for r in rows), default=2)
     name_width = max((len(r["name"]) for r in rows), default=4)

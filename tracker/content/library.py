@@ -30,6 +30,11 @@ class Library:
     routines: Mapping[str, Routine] = field(default_factory=_frozen)  # built-in and user; not the program
     programs: Mapping[str, Program] = field(default_factory=_frozen)  # "bridge"
     errors: tuple[ContentError, ...] = ()  # problems in user files, each file skipped whole
+    sources: Mapping[str, str] = field(default_factory=_frozen)  # seed file name -> its title and author
+
+    def source_label(self, source: str) -> str:
+        """A `source` field in words: the seed's title and author, else the text as written."""
+        return self.sources.get(source, source)
 
     def routine(self, routine_id: str, prescription: Prescription | None = None) -> Routine:
         """The routine `routine_id`; a program id gives the program's routine at `prescription`

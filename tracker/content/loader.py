@@ -24,6 +24,7 @@ from tracker.model import (
     Program,
     Routine,
 )
+from tracker.content.sources import load_sources
 from tracker.paths import builtin_content_dir
 
 
@@ -239,7 +240,7 @@ def load_builtin(content_dir: Path | None = None) -> Library:
     for content in contents:
         errors.extend(_check_next(content, ids))
     _raise_all(errors)
-    return Library(_frozen(poses), _frozen(routines), _frozen(programs), ())
+    return Library(_frozen(poses), _frozen(routines), _frozen(programs), (), load_sources(root))
 
 
 def _guarded_read(path: Path, known_poses: Mapping[str, Pose]) -> _FileContent:
@@ -322,7 +323,7 @@ def load_library(user_dir: Path | None = None, *, content_dir: Path | None = Non
             continue
         if content.routine is not None:
             routines[content.routine.id] = content.routine
-    return Library(_frozen(poses), _frozen(routines), base.programs, tuple(errors))
+    return Library(_frozen(poses), _frozen(routines), base.programs, tuple(errors), base.sources)
 
 
 def load_file(

@@ -84,7 +84,8 @@ def read_json(path: Path) -> tuple[Any, Token]:
     try:
         return json.loads(text), token
     except json.JSONDecodeError as exc:
-        raise Unreadable(path, f"it is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+        what = exc.msg.removesuffix(" at")  # json's "Unterminated string starting at" + " at line 1" read "at at"
+        raise Unreadable(path, f"it is not valid JSON ({what} at line {exc.lineno}, column {exc.colno})") from None
 
 
 def dumps(data: Any) -> bytes:

@@ -105,7 +105,7 @@ class BackrollApp(App[None]):
             takes_service = any(
                 p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in inspect.signature(cls).parameters.values()
             )
-            screen = cls(self.service) if takes_service else cls()
+            screen: Screen[Any] = cls(self.service) if takes_service else cls()
             self.views[mode] = screen
             return screen
 
@@ -279,6 +279,8 @@ class BackrollApp(App[None]):
                 checkpoint.release()  # a resumed one stays for later
             return
         service = self.service
+        if runner is None:
+            session.setdefault("ask_pain", True)  # a new session asks the pain before its first count
         runner = runner or service.start_run(routine, self.clock)
         self.clear_notifications()  # nothing covers the count or the it-hurts key
         self.session_screen = SessionScreen(service, routine, runner, started_at or service.now(), self.clock, **session)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 
+from tracker.model import CheckIn
 from tracker.service import CHECKPOINT_INTERVAL
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ class CheckpointKeeper:
             started_at=screen.started_at,
             zone=screen.zone,
             prescription=screen.prescription,
+            pain_before=screen.pain_before,
         )
 
     # When to write -----------------------------------------------------------
@@ -108,7 +110,7 @@ class CheckpointKeeper:
         if not self.closed:
             self.write()
         session = self.service.make_session(
-            screen.routine, screen.runner.results(), None, screen.started_at,
+            screen.routine, screen.runner.results(), CheckIn(pain_before=screen.pain_before), screen.started_at,
             session_id=screen.session_id, prescription=screen.prescription, zone=screen.zone,
         )  # fmt: skip
         screen.app.run_worker(lambda: self._save_hurt(session), thread=True, group="hurt-save", exit_on_error=False)

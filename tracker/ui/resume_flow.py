@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def _day(checkpoint_or_session: Any) -> str:
-    return checkpoint_or_session.started_at.strftime("%a %d %b, %H:%M")
+    return str(checkpoint_or_session.started_at.strftime("%a %d %b, %H:%M"))
 
 
 def tell_settled(app: BackrollApp, settled: Settled) -> None:
@@ -86,6 +86,7 @@ def _resume(app: BackrollApp, file: CheckpointFile, checkpoint: Checkpoint) -> N
             app._run(
                 routine, runner=runner, started_at=checkpoint.started_at,
                 session_id=checkpoint.session_id, checkpoint=file, zone=checkpoint.zone, prescription=checkpoint.prescription,
+                pain_before=checkpoint.pain_before,  # asked when it started: not again
             )  # fmt: skip
 
         app.call_from_thread(run)
@@ -100,6 +101,7 @@ def _check_in(app: BackrollApp, file: CheckpointFile, checkpoint: Checkpoint) ->
     run = FinishedRun(
         routine, result, checkpoint.started_at,
         session_id=checkpoint.session_id, prescription=checkpoint.prescription, zone=checkpoint.zone,
+        pain_before=checkpoint.pain_before,
     )  # fmt: skip
 
     def done(saved: Any) -> None:

@@ -53,8 +53,13 @@ async def _run_for(pilot, clock: FakeClock, seconds: float) -> None:
 
 
 async def _start(pilot, clock: FakeClock, routine: str = "bridge", skip: int = 0, seconds: float = 0.0) -> None:
+    from .dialogs.pain_before import PainBeforeScreen
+
     pilot.app.start_routine(routine)
     await _settle(pilot)
+    if isinstance(pilot.app.screen, PainBeforeScreen):
+        await pilot.press("3")  # the pain before, asked before the first count
+        await _settle(pilot)
     for _ in range(skip):
         await pilot.press("n")
     await _run_for(pilot, clock, seconds)
@@ -62,6 +67,11 @@ async def _start(pilot, clock: FakeClock, routine: str = "bridge", skip: int = 0
 
 async def today(pilot, clock) -> None:
     pass
+
+
+async def pain_before(pilot, clock) -> None:
+    pilot.app.start_routine("bridge")
+    await _settle(pilot)
 
 
 async def session(pilot, clock) -> None:
@@ -153,6 +163,7 @@ async def store_error(pilot, clock) -> None:
 SCENES: dict[str, tuple[Scene, bool]] = {
     "today": (today, False),
     "safety-note": (today, True),
+    "pain-before": (pain_before, False),
     "session": (session, False),
     "session-paused": (session_paused, False),
     "session-observation": (observation, False),

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from tracker.service import Backroll, RunResult
 
 PAIN_CHOICES = [(str(score), score) for score in range(11)]
+SAVE_HINT = "[b]ctrl+s[/b] saves"
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class FinishedRun:
     session_id: str | None = None  # given at the start: the record `h` made and the checkpoint share it
     prescription: Prescription | None = None  # the bridge program's level it ran at (None: the service knows it)
     zone: str | None = None  # the zone it started in, for a session resumed or saved from a checkpoint
+    pain_before: int | None = None  # asked before the first count; shown here, to be changed if need be
 
 
 class CheckInScreen(AppModal["Session | None"]):
@@ -48,6 +50,9 @@ class CheckInScreen(AppModal["Session | None"]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="checkin.save"),
         Binding("escape", "discard", "Don't save", id="checkin.discard"),
+        # A short terminal puts Save below the fold: the page keys scroll, whatever has the focus.
+        Binding("pageup", "scroll_form(-1)", "Page up", show=False, id="checkin.page-up"),
+        Binding("pagedown", "scroll_form(1)", "Page down", show=False, id="checkin.page-down"),
     ]
 
     def __init__(self, service: Backroll, run: FinishedRun) -> None:
@@ -75,7 +80,9 @@ class CheckInScreen(AppModal["Session | None"]):
         else:
             title = "Check-in · session ended early"
         with Vertical(classes="dialog", id="checkin-dialog"):
-            yield Label(title, classes="dialog-title")
+            with Horizontal(classes="dialog-title-row"):
+                yield Label(title, classes="dialog-title")
+                yield Static(SAVE_HINT, id="checkin-keys")  # Save may be below the fold: the key is in sight
             yield Static(f"{escape(self.run.routine.name)} · {intro}", classes="dialog-text")
             with Horizontal(classes="checkin-row"):
                 yield Label("Pain before", classes="checkin-label")
@@ -103,7 +110,17 @@ class CheckInScreen(AppModal["Session | None"]):
                 yield Button("Skip the answers" if self.hurt else "Don't save", id="discard", variant="default" if self.hurt else "error")
 
     def on_mount(self) -> None:
-        self.query_one("#pain-before", Select).focus()
+        if self.run.pain_before is not None:
+            # Given at the start: filled in (still editable), and the first question is the pain after.
+            with self.prevent(Select.Changed):
+                self.query_one("#pain-before", Select).value = self.run.pain_before
+            self.query_one("#pain-after", Select).focus()
+        else:
+            self.query_one("#pain-before", Select).focus()
+
+    def action_scroll_form(self, pages: int) -> None:
+        form = self.query_one("#checkin-dialog", Vertical)
+        (form.scroll_page_down if pages > 0 else form.scroll_page_up)(animate=False)
 
     def _effect(self, pain_after: int | None) -> str:
         """Under the pain-after question: what that answer will do to the advice."""

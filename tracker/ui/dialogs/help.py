@@ -26,6 +26,7 @@ SAFETY = (
 # Screens in the order a person meets them: (title, module, class name or None for any Screen in it).
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("Today", "tracker.ui.screens.today"),
+    ("Pain before a session (type 0-10; 1 then 0 for 10)", "tracker.ui.dialogs.pain_before"),
     ("Session", "tracker.ui.screens.session"),
     ("Check-in", "tracker.ui.dialogs.checkin"),
     ("History", "tracker.ui.screens.history"),

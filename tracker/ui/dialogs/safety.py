@@ -33,8 +33,16 @@ Backroll keeps a note of where it hurt, and the next session will not ask for mo
 
 
 class _NoteScreen(AppModal[None]):
-    BINDINGS = [Binding("escape,enter", "close", "Continue", id="note.close")]
+    BINDINGS = [
+        Binding("escape,enter", "close", "Continue", id="note.close"),
+        # A short terminal scrolls the note: from the keyboard too, while the button keeps the focus.
+        Binding("up", "scroll_note('up')", "Scroll up", show=False, id="note.up"),
+        Binding("down", "scroll_note('down')", "Scroll down", show=False, id="note.down"),
+        Binding("pageup", "scroll_note('page_up')", "Page up", show=False, id="note.page-up"),
+        Binding("pagedown", "scroll_note('page_down')", "Page down", show=False, id="note.page-down"),
+    ]
 
+    AUTO_FOCUS = ""  # (None would fall back to the app's "*")
     title_text = ""
     body_text = ""
     button_label = "Continue"
@@ -50,7 +58,15 @@ class _NoteScreen(AppModal[None]):
                 yield Button(self.button_label, id="close", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#close", Button).focus()
+        # Focus the button without scrolling to it: a short terminal opens the note at its title.
+        # (Textual's auto-focus would scroll to the button first: AUTO_FOCUS is off.)
+        self.query_one("#close", Button).focus(scroll_visible=False)
+
+    def action_scroll_note(self, how: str) -> None:
+        note = self.query_one(".dialog", Vertical)
+        {"up": note.scroll_up, "down": note.scroll_down, "page_up": note.scroll_page_up, "page_down": note.scroll_page_down}[how](
+            animate=False
+        )
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:

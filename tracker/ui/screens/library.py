@@ -24,6 +24,7 @@ from tracker.ui.widgets.library_detail import (
     props_filter_label,
     props_filters,
 )
+from tracker.ui.widgets.hanging import Hanging
 from tracker.ui.widgets.library_tree import Entry, LibraryTree
 
 if TYPE_CHECKING:
@@ -136,7 +137,8 @@ class LibraryScreen(AppScreen[None]):
         for routine in ordered:
             branch = programs if routine.id in catalogue.library.programs else routines
             minutes = round(catalogue.seconds.get(routine.id, 0) / 60) or 1
-            branch.add_leaf(f"{routine.name} [dim]{minutes}m[/dim]", data=Entry("routine", routine.id))
+            # The length first, in a column of its own: a long name is cut at the panel's edge, never the length.
+            branch.add_leaf(f"[dim]{minutes:>3}m[/dim] {escape(routine.name)}", data=Entry("routine", routine.id))
         for pose in sorted(catalogue.library.poses.values(), key=lambda p: p.name.lower()):
             poses.add_leaf(pose.name, data=Entry("pose", pose.id))
         first = next((node.data for branch in (programs, routines) for node in branch.children), None)
@@ -180,19 +182,22 @@ class LibraryScreen(AppScreen[None]):
             routine = catalogue.routines.get(entry.id)
             if routine is None:
                 return
-            detail.update(
-                describe_routine(routine, library.poses, catalogue.seconds.get(entry.id), catalogue.levels.get(entry.id))
-            )
+            names = {r.id: r.name for r in catalogue.routines.values()}
+            text = describe_routine(
+                routine, library.poses, catalogue.seconds.get(entry.id), catalogue.levels.get(entry.id),
+                names=names, sources=library.sources,
+            )  # fmt: skip
+            detail.update(Hanging(text))
             button.display = True
             card = catalogue.cards.get(entry.id)
-            self.query_one("#library-card", Static).update(describe_card(card) if card else "")
+            self.query_one("#library-card", Static).update(Hanging(describe_card(card)) if card else "")
             self.query_one("#library-card", Static).display = card is not None
         else:
             pose = library.poses.get(entry.id)
             if pose is None:
                 return
             used = [r.name for r in catalogue.routines.values() if any(step.pose == pose.id for step in r.steps)]
-            detail.update(describe_pose(pose, used))
+            detail.update(Hanging(describe_pose(pose, used, sources=library.sources)))
             button.display = False
             self.query_one("#library-card", Static).display = False
         self.query_one("#library-detail-pane").scroll_home(animate=False)

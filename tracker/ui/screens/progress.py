@@ -131,6 +131,11 @@ class ProgressScreen(AppScreen[None]):
         self.query_one("#progress-level").border_title = "Bridge program level"
         self.refresh_data()
 
+    @on(CalendarHeatmap.WeeksShown)
+    def _weeks_shown(self, message: CalendarHeatmap.WeeksShown) -> None:
+        # Narrow terminals show fewer (the latest) weeks: the title says how many.
+        self.query_one("#progress-calendar").border_title = f"Last {message.weeks} weeks"
+
     def refresh_data(self) -> None:
         """Recompute everything (the app calls this after a session is saved)."""
         self._load()

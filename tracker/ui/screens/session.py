@@ -30,6 +30,7 @@ from tracker.ui.screens.base import AppScreen
 from ..checkpoint_keeper import CheckpointKeeper
 from ..dialogs.checkin import CheckInScreen, FinishedRun
 from ..dialogs.confirm import ConfirmScreen
+from ..dialogs.pain_before import CANCEL, PainBeforeScreen
 from ..dialogs.safety import HurtNoteScreen
 from ..widgets.countdown import PhaseCount, clock_text
 
@@ -111,6 +112,8 @@ class SessionScreen(AppScreen["Session | None"]):
         checkpoint: CheckpointFile | None = None,
         zone: str | None = None,
         prescription: Prescription | None = None,
+        pain_before: int | None = None,
+        ask_pain: bool = False,
     ) -> None:
         super().__init__(id="session")
         self.service = service
@@ -122,6 +125,9 @@ class SessionScreen(AppScreen["Session | None"]):
         self.session_id = session_id or str(uuid.uuid4())
         self.zone = zone  # the zone it started in, when resumed (None: the service's)
         self.prescription = prescription
+        # Asked before the first count (a new session); a resumed one keeps what it was given.
+        self.pain_before = pain_before
+        self.asking_pain = ask_pain and runner.status == "ready"
         self.checkpoint = CheckpointKeeper(self, checkpoint)
         self._timer: Timer | None = None
         self._due: float | None = None  # clock time the one-shot timer is set for
@@ -145,6 +151,23 @@ class SessionScreen(AppScreen["Session | None"]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        if self.asking_pain:
+            # Nothing counts, no checkpoint is written, until the pain before is answered or skipped.
+            self.app.push_screen(PainBeforeScreen(self.routine.name), callback=self._pain_answered)
+            return
+        self._begin()
+
+    def _pain_answered(self, pain: int | None) -> None:
+        if pain == CANCEL:  # went back before the first count: nothing to save, nothing to keep
+            self.checkpoint.finish()
+            self.dismiss(None)
+            return
+        self.pain_before = pain
+        self.asking_pain = False
+        self.started_at = self.service.now()  # the practice starts now, not when the question opened
+        self._begin()
+
+    def _begin(self) -> None:
         if self.runner.status == "ready":
             self.runner.start()
         self.set_interval(SAFETY_INTERVAL, self._safety_check, name="session-safety")
@@ -392,7 +415,7 @@ class SessionScreen(AppScreen["Session | None"]):
     def finished_run(self) -> FinishedRun:
         return FinishedRun(
             self.routine, self.runner.results(), self.started_at,
-            session_id=self.session_id, prescription=self.prescription, zone=self.zone,
+            session_id=self.session_id, prescription=self.prescription, zone=self.zone, pain_before=self.pain_before,
         )  # fmt: skip
 
     def _checkin(self) -> None:

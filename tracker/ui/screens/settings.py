@@ -10,7 +10,7 @@ from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import (
     Button,
@@ -37,6 +37,7 @@ from tracker.service import INSTALL_AUDIO, INSTALL_VOICE
 from tracker.ui.commands import ScreenActions
 from tracker.ui.screens.base import AppScreen
 from tracker.ui.widgets.heatmap import WEEKDAYS
+from tracker.ui.widgets.tick_box import TickBox
 
 CUE_SWITCHES = (("sound", "Tone at each phase"), ("voice", "Spoken cues"), ("flash", "Flash at each change"))
 SIDE_CHOICES = [("no tighter side", Side.NONE.value), ("left is tighter", Side.LEFT.value), ("right is tighter", Side.RIGHT.value)]
@@ -220,9 +221,9 @@ class SettingsScreen(AppScreen[None]):
     def _rest(self) -> ComposeResult:
         with Vertical(classes="panel", id="settings-rest"):
             yield Static("Declared rest days neither break nor extend a streak.", classes="hint")
-            with Horizontal(id="rest-weekdays"):
+            with Grid(id="rest-weekdays"):
                 for number, name in enumerate(WEEKDAYS):
-                    yield Checkbox(name, id=f"rest-{number}", compact=True)
+                    yield TickBox(name, id=f"rest-{number}", compact=True)
             with Horizontal(classes="field"):
                 yield Label("Or rest days per week", classes="field-label")
                 yield Input(id="rest-per-week", type="integer", classes="field-input", max_length=1, compact=True)

@@ -96,7 +96,7 @@ class TodayScreen(AppScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#next", Static).border_title = "Next session"
+        self.query_one("#next", Static).border_title = "Next session: bridge program"
         # Paint first, then read: opening a long history in a thread competes with the first frame.
         self.call_after_refresh(self.refresh_data)
 
@@ -125,7 +125,7 @@ class TodayScreen(AppScreen[None]):
         self.query_one(AdviceCard).show(status.advice)
         advice = status.advice
         current = getattr(advice, "current", None)
-        text = f"[b]Bridge program[/b]\n{escape(status.prescription.describe())}"
+        text = f"[b]{escape(status.prescription.describe())}[/b]"
         if current is not None and current != status.prescription:
             text += f"\n[dim]up from {escape(current.describe())}[/dim]" if status.prescription > current else f"\n[dim]was {escape(current.describe())}[/dim]"
         if data.plan:

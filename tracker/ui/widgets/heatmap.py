@@ -1,5 +1,8 @@
 """A calendar heatmap of practice: 7 rows (Mon-Sun) by N weeks, newest on the right.
 
+When the widget is too narrow for all N weeks it drops the oldest ones, so the
+week holding today (and its marker) always shows.
+
 Each cell shows how much was practised that day by glyph *and* colour, so it
 reads without colour too: `·` nothing, `-` a declared rest day, `░▒▓█`
 rising intensity (minutes, or the number of sessions when they say more).
@@ -117,6 +120,18 @@ class CalendarHeatmap(Widget, can_focus=True):
         def control(self) -> CalendarHeatmap:
             return self.heatmap
 
+    class WeeksShown(Message):
+        """The number of weeks that fit changed (the widget was resized)."""
+
+        def __init__(self, heatmap: CalendarHeatmap, weeks: int) -> None:
+            super().__init__()
+            self.heatmap = heatmap
+            self.weeks = weeks
+
+        @property
+        def control(self) -> CalendarHeatmap:
+            return self.heatmap
+
     def __init__(
         self,
         activity: Mapping[date, DayActivity] | None = None,
@@ -133,6 +148,7 @@ class CalendarHeatmap(Widget, can_focus=True):
         self.activity: dict[date, DayActivity] = dict(activity or {})
         self.today = today
         self.rest_weekdays = frozenset(rest_weekdays)
+        self._weeks_announced = 0
 
     # Data in ---------------------------------------------------------------
 
@@ -152,14 +168,21 @@ class CalendarHeatmap(Widget, can_focus=True):
 
     # Geometry --------------------------------------------------------------
 
+    def shown_weeks(self, width: int | None = None) -> int:
+        """How many of the latest weeks fit: all `weeks` when there is room, else the newest ones."""
+        width = self.size.width if width is None else width
+        if width <= 0:  # not laid out yet
+            return self.weeks
+        return max(1, min(self.weeks, (width - LABEL_WIDTH) // 2))
+
     @property
     def start(self) -> date:
-        return grid_start(self.today, self.weeks)
+        return grid_start(self.today, self.shown_weeks())
 
     def cell_width(self, width: int | None = None) -> int:
         """Columns per day: 2 at 80 columns, up to 4 when there is room."""
         width = self.size.width if width is None else width
-        return max(2, min(4, (width - LABEL_WIDTH) // self.weeks))
+        return max(2, min(4, (width - LABEL_WIDTH) // self.shown_weeks(width)))
 
     def day_at(self, column: int, row: int) -> date:
         return self.start + timedelta(days=column * 7 + row)
@@ -170,13 +193,13 @@ class CalendarHeatmap(Widget, can_focus=True):
         if not 0 <= row < 7 or x < LABEL_WIDTH:
             return None
         column = (x - LABEL_WIDTH) // self.cell_width()
-        if column >= self.weeks:
+        if column >= self.shown_weeks():
             return None
         day = self.day_at(column, row)
         return day if day <= self.today else None
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
-        return LABEL_WIDTH + self.weeks * self.cell_width(container.width)
+        return LABEL_WIDTH + self.shown_weeks(container.width) * self.cell_width(container.width)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return 10  # months, 7 weekdays, legend, readout
@@ -203,10 +226,11 @@ class CalendarHeatmap(Widget, can_focus=True):
 
     def _month_line(self) -> list[Segment]:
         cw = self.cell_width()
+        weeks = self.shown_weeks()
         label = self._style("heatmap--label")
-        chars = [" "] * (LABEL_WIDTH + self.weeks * cw)
+        chars = [" "] * (LABEL_WIDTH + weeks * cw)
         free_from = 0
-        for column in range(self.weeks):
+        for column in range(weeks):
             monday = self.day_at(column, 0)
             sunday = monday + timedelta(days=6)
             starts_month = sunday.month != monday.month or monday.day == 1 or column == 0
@@ -225,7 +249,7 @@ class CalendarHeatmap(Widget, can_focus=True):
     def _week_row(self, row: int) -> list[Segment]:
         cw = self.cell_width()
         segments = [Segment(f"{WEEKDAYS[row]:<{LABEL_WIDTH}}", self._style("heatmap--label"))]
-        for column in range(self.weeks):
+        for column in range(self.shown_weeks()):
             day = self.day_at(column, row)
             if day > self.today:
                 segments.append(Segment(" " * cw))
@@ -272,6 +296,12 @@ class CalendarHeatmap(Widget, can_focus=True):
         return [Segment(" " * LABEL_WIDTH + text, self._style("heatmap--readout"))]
 
     # Interaction -----------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        shown = self.shown_weeks(event.size.width)
+        if shown != self._weeks_announced:
+            self._weeks_announced = shown
+            self.post_message(self.WeeksShown(self, shown))
 
     def watch_cursor(self, day: date | None) -> None:
         if day is not None:

@@ -49,7 +49,16 @@ def describe_step(step: Step, poses: Mapping[str, Pose]) -> str:
     return f"{escape(name)}: {text}"
 
 
-def describe_routine(routine: Routine, poses: Mapping[str, Pose], seconds: float | None, level: Any = None) -> str:
+def describe_routine(
+    routine: Routine,
+    poses: Mapping[str, Pose],
+    seconds: float | None,
+    level: Any = None,
+    *,
+    names: Mapping[str, str] | None = None,
+    sources: Mapping[str, str] | None = None,
+) -> str:
+    """The routine in markup. `names`: routine id -> title (for Next); `sources`: seed file -> title and author."""
     lines = [f"[b]{escape(routine.name)}[/b]"]
     if routine.summary:
         lines += [escape(routine.summary)]
@@ -65,10 +74,10 @@ def describe_routine(routine: Routine, poses: Mapping[str, Pose], seconds: float
     lines += ["", "[b]Steps[/b]"]
     lines += [f"  {number}. {describe_step(step, poses)}" for number, step in enumerate(routine.steps, 1)]
     if routine.next:
-        lines += ["", f"[b]Next[/b] {escape(routine.next)}"]
+        lines += ["", f"[b]Next[/b] {escape((names or {}).get(routine.next, routine.next))}"]
     if routine.tags:
         lines += ["", f"[dim]Tags: {escape(', '.join(routine.tags))}[/dim]"]
-    lines += ["", f"[dim]Source: {escape(routine.source or 'not given')}"
+    lines += ["", f"[dim]Source: {escape(_source(routine.source, sources))}"
               + (f" · from {escape(routine.origin)}" if routine.origin != "builtin" else "") + "[/dim]"]
     lines += ["", "[dim]Press s or Enter to start it.[/dim]"]
     return "\n".join(lines)
@@ -112,7 +121,11 @@ def props_filter_label(name: str | None) -> str:
     return f"without a {name.removeprefix('no-')}"
 
 
-def describe_pose(pose: Pose, used_in: Iterable[str]) -> str:
+def _source(source: str, sources: Mapping[str, str] | None) -> str:
+    return (sources or {}).get(source, source) if source else "not given"
+
+
+def describe_pose(pose: Pose, used_in: Iterable[str], *, sources: Mapping[str, str] | None = None) -> str:
     title = f"[b]{escape(pose.name)}[/b]"
     if pose.sanskrit:
         title += f" [i]({escape(pose.sanskrit)})[/i]"
@@ -133,5 +146,5 @@ def describe_pose(pose: Pose, used_in: Iterable[str]) -> str:
     used = sorted(used_in)
     if used:
         lines += ["", f"[b]In routines[/b] {escape(', '.join(used))}"]
-    lines += ["", f"[dim]Source: {escape(pose.source or 'not given')}[/dim]"]
+    lines += ["", f"[dim]Source: {escape(_source(pose.source, sources))}[/dim]"]
     return "\n".join(lines)

@@ -73,8 +73,8 @@ def describe_session(session: Session, library: Library | None) -> str:
     started = session.started_at
     lines = [
         f"[b]{escape(routine_name(library, session.routine))}[/b]",
-        f"{session.local_date.isoformat()} at {started.strftime('%H:%M')} ({escape(session.zone)})",
-        f"Duration {format_duration(session.duration)}, "
+        f"{session.local_date.isoformat()} at {started.strftime('%H:%M')} ({escape(session.zone)}) · "
+        f"took {format_duration(session.duration)}, "
         + ("completed" if session.completed else "stopped because it hurt" if session.hurt else "stopped early"),
     ]
     if session.prescription:
@@ -94,9 +94,12 @@ def describe_session(session: Session, library: Library | None) -> str:
     lines.append("")
     lines.append("[b]Check-in[/b]")
     pain = format_pain(session)
+    # Two lines, not four: at 100x30 the pane must also hold the note and the steps.
     lines.append(f"  Pain before→after: {pain or 'not given'}")
-    lines.append(f"  Stable: {checkin.stable.value if checkin.stable else 'not given'}")
-    lines.append(f"  Felt: {checkin.felt.value if checkin.felt else 'not given'}")
+    lines.append(
+        f"  Stable: {checkin.stable.value if checkin.stable else 'not given'}"
+        f" · felt: {checkin.felt.value if checkin.felt else 'not given'}"
+    )
     lines.append(f"  Note: {escape(checkin.note) if checkin.note else '[dim](none, press e to add one)[/dim]'}")
 
     answers = [step for step in session.steps if step.answer is not None]
