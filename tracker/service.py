@@ -144,7 +144,8 @@ class Backroll:
         from tracker.store.readonly import CANNOT_WRITE, open_read_only
 
         try:
-            return Store.open(self.home, wait=self._store_wait, label=self._label, today=self.today)
+            # Lazy: months are read when something needs the whole history, so saving a session reads one.
+            return Store.open(self.home, wait=self._store_wait, label=self._label, today=self.today, lazy=True)
         except StoreWriteError as error:
             if error.errno not in CANNOT_WRITE:
                 raise
@@ -271,8 +272,9 @@ class Backroll:
 
     def save_session(self, session: Session) -> None:
         """Save under the session's id: added when new, replaced when saved already (the check-in completing what `h` saved)."""
-        if self.store.get(session.id) is None:
-            self.store.add(session)
+        store = self.store
+        if store.surely_new(session.id) or store.get(session.id) is None:  # surely_new: no month read for it
+            store.add(session)
         else:
             self.store.update(session)
 
@@ -281,8 +283,9 @@ class Backroll:
         return self.store.delete(session_id)
 
     def restore_session(self, session: Session) -> None:
-        if self.store.get(session.id) is None:
-            self.store.add(session)
+        store = self.store
+        if store.surely_new(session.id) or store.get(session.id) is None:  # surely_new: no month read for it
+            store.add(session)
         else:
             self.store.update(session)
 
@@ -333,9 +336,9 @@ class Backroll:
     def status(self, today: date | None = None, program_id: str = PROGRAM_ID, *, quick: bool = False) -> Status:
         """Streaks, advice and the next prescription as of `today` (sessions after it are ignored).
 
-        `quick` (`backroll status`, Today): when the store is not open yet, read the last weeks and
-        the carry of the years before through the store's summary cache (tracker.quick) instead of
-        opening the store, which parses every session; same answer, same errors.
+        `quick` (`backroll status`, `log`, Today): while the store has not read every month (not open
+        yet, or open lazily for a save), read the last weeks and the carry of the years before through
+        the store's summary cache (tracker.quick) instead of every session; same answer, same errors.
         """
         from tracker.status import status_from
 
@@ -345,7 +348,8 @@ class Backroll:
         poses = program.next_poses if program is not None else ()
         if quick and self._store is None and not self.home.exists():  # nothing saved yet: `status` makes no folder
             return status_from(today, Settings(), [], rules, program_id, poses, [])
-        found = self._quick(today, rules, program_id) if quick and self._store is None else None
+        unread = self._store is None or not self._store.all_read  # the store has not read every month
+        found = self._quick(today, rules, program_id) if quick and unread else None
         if found is not None:  # the last weeks and a carry of the years before: the same answer
             if self._settings is None:
                 self._settings = found.settings  # as the store would read them; no need to open it for them

@@ -42,7 +42,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Iterable, Iterator
 
-from dateutil.relativedelta import MO, relativedelta
 from dateutil.rrule import WEEKLY, rrule
 
 from tracker.model import Session, Settings
@@ -81,8 +80,8 @@ def practice_days(sessions: Iterable[Session]) -> set[date]:
 
 
 def week_start(day: date) -> date:
-    """The Monday that starts ``day``'s ISO week."""
-    return day + relativedelta(weekday=MO(-1))
+    """The Monday that starts ``day``'s ISO week (plain arithmetic: called for every day of a long history)."""
+    return day - timedelta(days=day.weekday())
 
 
 def _rest_weekdays(settings: Settings) -> frozenset[int]:

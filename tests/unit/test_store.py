@@ -841,3 +841,48 @@ def test_a_json_error_names_its_place_once(tmp_path: Path, text: str, words: str
         read_json(path)
     assert words in caught.value.reason
     assert "at at" not in caught.value.reason
+# --- a lazy store (what the service opens): a save reads only its own month ---------------------------
+
+
+def _long_home(tmp_path: Path) -> Path:
+    from tracker.demo import generate_history
+
+    home = tmp_path / "lazy"
+    with Store.open(home) as store:
+        store.merge(generate_history(200, end=date(2026, 11, 20), zone="Europe/Paris", seed=2))
+    return home
+
+
+def test_a_lazy_store_saves_a_new_session_reading_only_its_month(tmp_path: Path) -> None:
+    from tracker.demo import generate_history
+
+    home = _long_home(tmp_path)
+    with Store.open(home) as full:
+        everything = full.sessions()
+    new = generate_history(1, end=date(2026, 11, 30), zone="Europe/Paris", seed=9)[0]
+    with Store.open(home, lazy=True) as store:
+        assert not store.all_read
+        store.add(new)
+        assert not store.all_read  # one month read, the others still on disk only
+        store.add(new)  # the same session again: a no-op, as ever
+        with Store.open(home) as other:
+            assert other.get(new.id) == new  # durable, and where a full reader finds it
+        assert store.sessions() == sorted([*everything, new], key=lambda s: (s.started_at, s.id))
+        assert store.all_read
+        backup_files = {p.name for p in store.files()}
+    assert {f"sessions-{k}.json" for k in {s.local_date.strftime("%Y-%m") for s in everything}} <= {
+        name.rsplit(".", 2)[0] + ".json" for name in backup_files if name.startswith("sessions-")
+    }
+
+
+def test_a_lazy_store_refuses_an_id_already_saved_in_a_month_it_has_not_read(tmp_path: Path) -> None:
+    home = _long_home(tmp_path)
+    with Store.open(home) as full:
+        old = full.sessions()[0]
+    with Store.open(home, lazy=True) as store:
+        store.add(old)  # the same session: found in its file's bytes, then compared: a no-op
+        clash = dataclasses.replace(old, duration=old.duration + 1)
+        with pytest.raises(ValueError):
+            store.add(clash)
+    with Store.open(home) as full:
+        assert full.get(old.id) == old and len(full) == len(full.sessions())

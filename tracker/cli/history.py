@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+from tracker.model import PROGRAM_ID
 from tracker.cli.common import (
     OK,
     Io,
@@ -73,9 +74,11 @@ def cmd_log(args: argparse.Namespace, io: Io) -> int:
         is_program = args.routine in service.library.programs
         given = {k: getattr(args, k) for k in ("lifts", "count", "hold") if getattr(args, k) is not None}
         prescription = None
+        # Read the history before writing anything: a damaged file stops the log here, nothing saved.
+        before = service.status(started.date(), program_id=args.routine if is_program else PROGRAM_ID, quick=True)
         if is_program:
             _check_program_ranges(given, service.rules(args.routine), args.routine)
-            advised = service.status(started.date(), program_id=args.routine).prescription
+            advised = before.prescription
             prescription = Prescription(
                 given.get("lifts", advised.lifts), given.get("count", advised.count), given.get("hold", advised.hold)
             )
@@ -96,7 +99,7 @@ def cmd_log(args: argparse.Namespace, io: Io) -> int:
         session = service.log_session(routine, started, checkin, hurt=args.hurt, prescription=prescription)
         service.save_session(session)
         _warn_backup(service, io)
-        status = service.status()
+        status = service.status(quick=True)
     what = f"{session.routine}" + (f" ({prescription.describe()})" if prescription else "")
     io.print(
         f"Logged {what} on {session.local_date.isoformat()} at {session.started_at.strftime('%H:%M')} {session.zone}"
@@ -147,7 +150,7 @@ def cmd_usual_pain(args: argparse.Namespace, io: Io) -> int:
             raise Refused(f"--date {since.isoformat()} is in the future; record it from the day it applies.")
         record = service.record_usual_pain(args.value, since, args.note)
         _warn_backup(service, io)
-        status = service.status()
+        status = service.status(quick=True)
     io.print(
         f"Recorded your usual pain: {record.value}, from {record.since.isoformat()}. "
         f"A pain-after score at or below {record.value} no longer counts as pain; above it still does, "

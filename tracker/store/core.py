@@ -87,8 +87,10 @@ class Store:
         label: str | None = None,
         today: Callable[[], date] | None = None,
         write_bytes: WriteBytes | None = None,
+        lazy: bool = False,
     ) -> None:
         """Use Store.open(); this only sets fields."""
+        self.lazy = lazy
         self.locations = Locations(Path(home))
         self.wait = wait
         self._today = today or date.today
@@ -111,6 +113,7 @@ class Store:
     def _init_union(self, device: str = "") -> None:
         # Through a lambda: the write seam (write_bytes) is read at each new month, as the store's own writes do.
         self._shards = Shards(self.locations.data, lambda fd, data: self._write_bytes(fd, data), self._corrupt, device)
+        self._shards.lazy = self.lazy
         self._replica = Replica(self.locations.data, device, self._corrupt, lambda: self._write_bytes)
 
     # -- opening ----------------------------------------------------------------------
@@ -124,6 +127,7 @@ class Store:
         label: str | None = None,
         today: Callable[[], date] | None = None,
         write_bytes: WriteBytes | None = None,
+        lazy: bool = False,
     ) -> Store:
         """Open (creating, or migrating, if needed) the history under `home`.
 
@@ -132,9 +136,10 @@ class Store:
         (left untouched), StoreWriteError when the folder cannot be written.
         `label` describes this process in the lock file ("backroll log");
         `today` dates the daily backups; `write_bytes` is the low-level write
-        (a seam for tests: point it at a full disk).
+        (a seam for tests: point it at a full disk). `lazy`: read the month files only when something
+        needs the whole history (shards.py); adding a new session then reads only its own month.
         """
-        store = cls(home, wait=wait, label=label, today=today, write_bytes=write_bytes)
+        store = cls(home, wait=wait, label=label, today=today, write_bytes=write_bytes, lazy=lazy)
         try:
             store._open()
         except OSError as exc:  # a folder we may not list or read (another owner, no x bit): say so, no traceback
@@ -192,7 +197,19 @@ class Store:
             return self._shards.get(session_id)
 
     def __len__(self) -> int:
-        return len(self._shards)
+        with self._mutex:
+            return len(self._shards)
+
+    def surely_new(self, session_id: str) -> bool:
+        """True when no file holds `session_id`, proved without reading the months a lazy store has not
+        read (their bytes are searched); False when it may be saved (then ask `get`)."""
+        with self._mutex:
+            return bool(self._shards.pending) and self._shards.surely_absent(session_id)
+
+    @property
+    def all_read(self) -> bool:
+        """False while a lazy store has month files it has not read (see shards.py)."""
+        return not self._shards.pending
 
     def __contains__(self, session_id: object) -> bool:
         return session_id in self._shards
@@ -231,7 +248,9 @@ class Store:
         an id already saved raises ValueError.
         """
         with self._writing():
-            existing = self.get(session.id)
+            # A lazy store proves a new id is in no file by their bytes instead of reading every month.
+            fresh = bool(self._shards.pending) and self._shards.surely_absent(session.id)
+            existing = None if fresh else self.get(session.id)
             if existing is not None:
                 if existing.to_dict() == session.to_dict():
                     return
@@ -339,7 +358,7 @@ class Store:
 
     def files(self) -> list[Path]:
         """The files that make up the history now (what a backup holds)."""
-        found = [meta_path(self.locations), *(s.path for _, s in sorted(self._shards.by_key.items()))]
+        found = [meta_path(self.locations), *self._shards.paths()]
         found += self._replica.files()
         if self.locations.settings.exists():
             found.append(self.locations.settings)

@@ -14,6 +14,13 @@ device's month that cannot be read is half synced, not damaged: it is
 skipped with a note (`skipped`), the version read before stays, and it is
 read again when it changes. `overlay` (from events.py) is applied on top of
 the months: the latest edit or delete of a session on any device wins.
+
+A **lazy** set (`lazy=True`, what the service opens) notes the months on
+disk (`pending`) without reading them, and reads them all the first time
+something needs the whole history (`ensure`: sessions, get, len...). Saving
+a new session needs only its own month: `surely_absent` proves its id is in
+no other file by searching their bytes, so `backroll log` and the app's save
+do not read years of history to add one session.
 """
 
 from __future__ import annotations
@@ -77,6 +84,41 @@ class Shards:
         self.by_key: dict[str, _Shard] = {}
         self.index: dict[str, str] = {}  # session id -> shard key
         self._sorted: list[Session] | None = None
+        self.lazy = False
+        self.pending: dict[str, Token] = {}  # lazy: months on disk not read yet (shard key -> token)
+
+    # -- lazy reading
+
+    def ensure(self) -> None:
+        """Read every month still pending (a lazy set reads them when something needs the whole history)."""
+        if self.pending:
+            pending, self.pending = self.pending, {}
+            if self._load_all(pending):
+                self.rebuild_index()
+
+    def _load_pending(self, key: str) -> None:
+        token = self.pending.pop(key, None)
+        if token is not None and self._load_all({key: token}):
+            self.rebuild_index()
+
+    def surely_absent(self, session_id: str) -> bool:
+        """True when no month file, read or not, and no event holds `session_id` (its bytes are searched);
+        False when it may be there."""
+        if session_id in self.overlay or any(session_id in shard.docs for shard in self.by_key.values()):
+            return False
+        needle = session_id.encode("utf-8")
+        for key in self.pending:
+            try:
+                with open(self.data / shard_name(key), "rb") as f:
+                    if needle in f.read():
+                        return False
+            except OSError:
+                return False
+        return True
+
+    def paths(self) -> list[Path]:
+        """Every month file this set knows, read or pending (what a backup holds)."""
+        return [self.data / shard_name(key) for key in sorted({*self.by_key, *self.pending})]
 
     # -- reading
 
@@ -97,6 +139,7 @@ class Shards:
 
     def resolved(self) -> dict[str, Session]:
         """session id -> the session: the months' copy, replaced or removed by its latest event."""
+        self.ensure()
         if self._resolved is None:
             found = {sid: self.by_key[key].docs[sid][1] for sid, key in self.index.items()}
             for sid, session in self.overlay.items():
@@ -115,6 +158,7 @@ class Shards:
 
     def get(self, session_id: str) -> Session | None:
         """O(1): its latest event's version when it has one, else the months' copy."""
+        self.ensure()
         if session_id in self.overlay:
             return self.overlay[session_id]
         key = self.index.get(session_id)
@@ -128,18 +172,39 @@ class Shards:
 
     def holding(self, session_id: str) -> list[str]:
         """Every month holding `session_id` (more than one only after a move cut short)."""
+        self.ensure()
         return [key for key, shard in self.by_key.items() if session_id in shard.docs]
 
     # -- loading
 
     def sync(self, on_disk: Mapping[str, Token]) -> bool:
-        """Drop months gone from disk, load the new and replaced ones; True when anything changed."""
+        """Drop months gone from disk, load the new and replaced ones; True when anything changed.
+
+        Lazy: a month not read yet stays pending (with its new token) until something needs it.
+        """
         changed = False
         for key in [k for k in self.by_key if k not in on_disk]:
             self.by_key.pop(key).db.close()
             changed = True
         for key in [k for k in self.skipped if k not in on_disk]:
             del self.skipped[key]
+        for key in [k for k in self.pending if k not in on_disk]:
+            del self.pending[key]
+            changed = True
+        wanted = dict(on_disk)
+        if self.lazy:
+            for key in [k for k in wanted if k not in self.by_key and k not in self.skipped]:
+                if self.pending.get(key) != wanted[key]:
+                    changed = True
+                self.pending[key] = wanted.pop(key)
+        if self._load_all(wanted):
+            changed = True
+        if changed:
+            self.rebuild_index()
+        return changed
+
+    def _load_all(self, on_disk: Mapping[str, Token]) -> bool:
+        changed = False
         for key in sorted(on_disk):
             shard = self.by_key.get(key)
             if shard is not None and shard.token == on_disk[key]:
@@ -159,8 +224,6 @@ class Shards:
             self.skipped.pop(key, None)
             self.by_key[key] = loaded
             changed = True
-        if changed:
-            self.rebuild_index()
         return changed
 
     def _load(self, key: str, path: Path) -> _Shard:
@@ -198,6 +261,7 @@ class Shards:
 
     @contextmanager
     def rollback_on_failure(self, key: str) -> Iterator[_Shard]:
+        self._load_pending(key)  # a lazy set reads the month it writes first
         shard = self.by_key.get(key) or self._new(key)
         try:
             yield shard

@@ -85,6 +85,7 @@ def report(store: Store) -> SyncReport:
             devices[name] = DeviceReport(name, this_machine=name == store.device)
         return devices[name]
 
+    store._shards.ensure()
     for key, shard in store._shards.by_key.items():
         _, _, device = key.partition(".")
         found = entry(device or None)
