@@ -187,9 +187,15 @@ def _session_autopilot(seconds: int) -> Any:
         await pilot.pause()
         probe = SessionProbe(app, app.clock)
         probe.install()
+        app.start_routine(ROUTINE_ID)
+        # A new session first asks the pain before (nothing is timed while it waits): skip it, like Enter.
+        from tracker.ui.dialogs.pain_before import PainBeforeScreen
+
+        while not isinstance(app.screen, PainBeforeScreen):
+            await asyncio.sleep(0.01)
         probe.start_cpu = time.process_time()
         probe.start_clock = app.clock()
-        app.start_routine(ROUTINE_ID)
+        await pilot.press("enter")
         deadline = time.monotonic() + seconds + 30
         while probe.end_shown_at is None and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
