@@ -660,3 +660,16 @@ def test_read_only_commands_do_not_create_the_data_folder(tmp_path: Path) -> Non
     ok(run(home, "log", "gentle-floor-set"))  # the first write makes it, private
     assert home.is_dir() and stat.S_IMODE(home.stat().st_mode) == 0o700
     assert json.loads(ok(run(home, "status", "--json")).stdout)["practice_days"] == 1
+
+
+def test_every_command_of_the_parser_has_its_function() -> None:
+    """Commands are imported when they run (tracker.cli.COMMANDS): each name the parser knows resolves."""
+    import argparse
+
+    from tracker.cli import COMMANDS, command
+    from tracker.cli.parser import _parser
+
+    sub = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(sub.choices) | {None} == set(COMMANDS)
+    for name in COMMANDS:
+        assert callable(command(name)), name

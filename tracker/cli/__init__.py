@@ -16,13 +16,13 @@ contract, common.py what they share.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import re
 import sys
 from typing import Callable, Sequence, TextIO
 
-from tracker.cli.app import cmd_app, cmd_demo, open_app
-from tracker.cli.calendar import cmd_calendar
+from tracker.cli.app import open_app
 from tracker.cli.common import (
     BAD_INPUT,
     CANNOT_OPEN,
@@ -35,13 +35,7 @@ from tracker.cli.common import (
     parse_day,
     parse_moment,
 )
-from tracker.cli.exchange import cmd_export, cmd_import
-from tracker.cli.history import cmd_log, cmd_status, cmd_usual_pain
-from tracker.cli.library import cmd_check, cmd_routines
 from tracker.cli.parser import _parser
-from tracker.cli.serve import cmd_serve, cmd_serve_app
-from tracker.cli.report import cmd_report
-from tracker.cli.sync import cmd_sync_check
 from tracker.paths import resolve_home
 
 
@@ -70,24 +64,33 @@ def cmd_completion(args: argparse.Namespace, io: Io) -> int:
     io.out.write(completion_script(args.shell, _parser()))
     return OK
 
-COMMANDS: dict[str | None, Callable[[argparse.Namespace, Io], int]] = {
-    None: cmd_app,
-    "demo": cmd_demo,
-    "status": cmd_status,
-    "log": cmd_log,
-    "export": cmd_export,
-    "import": cmd_import,
-    "routines": cmd_routines,
-    "check": cmd_check,
-    "usual-pain": cmd_usual_pain,
-    "completion": cmd_completion,
-    "session": cmd_session,
-    "serve": cmd_serve,
-    "_serve-app": cmd_serve_app,
-    "report": cmd_report,
-    "calendar": cmd_calendar,
-    "sync-check": cmd_sync_check,
+# command -> "module:function", imported when that command runs: `backroll` (the app) does not pay for
+# the report, sync or exchange code, nor `status` for the app's.
+COMMANDS: dict[str | None, str] = {
+    None: "tracker.cli.app:cmd_app",
+    "demo": "tracker.cli.app:cmd_demo",
+    "status": "tracker.cli.history:cmd_status",
+    "log": "tracker.cli.history:cmd_log",
+    "export": "tracker.cli.exchange:cmd_export",
+    "import": "tracker.cli.exchange:cmd_import",
+    "routines": "tracker.cli.library:cmd_routines",
+    "check": "tracker.cli.library:cmd_check",
+    "usual-pain": "tracker.cli.history:cmd_usual_pain",
+    "completion": "tracker.cli:cmd_completion",
+    "session": "tracker.cli:cmd_session",
+    "serve": "tracker.cli.serve:cmd_serve",
+    "_serve-app": "tracker.cli.serve:cmd_serve_app",
+    "report": "tracker.cli.report:cmd_report",
+    "calendar": "tracker.cli.calendar:cmd_calendar",
+    "sync-check": "tracker.cli.sync:cmd_sync_check",
 }
+
+
+def command(name: str | None) -> Callable[[argparse.Namespace, Io], int]:
+    """The function behind a command (imported now)."""
+    module, _, function = COMMANDS[name].partition(":")
+    found: Callable[[argparse.Namespace, Io], int] = getattr(importlib.import_module(module), function)
+    return found
 
 
 DATE_OPTIONS = ("--date", "--today", "--since", "--until")
@@ -128,7 +131,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
         io.warn(f"warning: {problem}.")
     try:
         check_text(args)
-        return COMMANDS[args.command](args, io)
+        return command(args.command)(args, io)
     except Refused as refused:
         io.warn(f"backroll: {refused}")
         return BAD_INPUT
@@ -180,6 +183,6 @@ if __name__ == "__main__":
 
 
 __all__ = [
-    "BAD_INPUT", "CANNOT_OPEN", "COMMANDS", "OK", "USAGE", "Io", "Refused",
+    "BAD_INPUT", "CANNOT_OPEN", "COMMANDS", "OK", "USAGE", "Io", "Refused", "command",
     "main", "open_app", "parse_day", "parse_moment", "run",
 ]  # fmt: skip
