@@ -19,7 +19,7 @@ header), so another web site open in the same browser cannot drive it.
 from __future__ import annotations
 
 import argparse
-import hmac
+import importlib.util
 import ipaddress
 import os
 import secrets
@@ -30,8 +30,6 @@ from typing import Any
 
 from tracker.cli.common import OK, Io, Refused, _home, check_home
 
-PAGE_FOLDER = Path(__file__).parent / "web"
-COOKIE = "backroll-token"
 DEFAULT_PORT = 8421
 NO_LOGIN_WARNING = (
     "warning: backroll serve on {host} offers your practice and pain history to anyone who can reach "
@@ -54,10 +52,8 @@ def app_command(home: Path) -> str:
 
 
 def cmd_serve(args: argparse.Namespace, io: Io) -> int:
-    try:
-        from textual_serve.server import Server  # noqa: F401 - present only with the extra
-    except ImportError:
-        raise Refused("backroll serve needs the web extra: pip install 'backroll[web]'.") from None
+    if importlib.util.find_spec("textual_serve") is None:  # present only with the extra
+        raise Refused("backroll serve needs the web extra: pip install 'backroll[web]'.")
     host = args.host
     if not 0 < args.port < 65536:
         raise Refused(f"--port must be from 1 to 65535, not {args.port}.")
@@ -77,60 +73,14 @@ def cmd_serve(args: argparse.Namespace, io: Io) -> int:
 
 
 def make_server(home: Path, host: str, port: int, token: str | None, io: Io) -> Any:
-    import aiohttp_jinja2
-    from aiohttp import web
-    from textual_serve.server import Server
+    """textual-serve's server for this home (tracker/ui/web_server.py: the web side lives with the UI)."""
+    from tracker.ui.web_server import make_server as web_server
 
-    if host in ("0.0.0.0", "::", ""):  # every address: the link names this computer, which the phone can reach
-        import socket
+    def say(line: str) -> None:
+        io.print(line)
+        io.out.flush()
 
-        shown_host = socket.gethostname()
-    else:
-        shown_host = f"[{host}]" if ":" in host else host
-    url = f"http://{shown_host}:{port}/" + (f"?token={token}" if token else "")
-
-    class BackrollServer(Server):
-        """textual-serve's server with Backroll's page, an optional token and a same-origin websocket."""
-
-        def _token_ok(self, request: web.Request) -> bool:
-            if token is None:
-                return True
-            given = request.query.get("token") or request.cookies.get(COOKIE, "")
-            return hmac.compare_digest(given.encode(), token.encode())
-
-        async def handle_index(self, request: web.Request) -> web.StreamResponse:
-            if not self._token_ok(request):
-                return web.Response(status=403, text="This Backroll needs the link with its token (printed by `backroll serve`).\n")
-            font = request.query.get("fontsize", "")
-            context = {
-                "font_size": int(font) if font.isdigit() and 6 <= int(font) <= 40 else 0,
-                "websocket_url": f"ws://{request.host}/ws",
-                "static": "/static/",
-            }
-            response = aiohttp_jinja2.render_template("page.html", request, context)
-            response.headers["Cache-Control"] = "no-store"
-            response.headers["Referrer-Policy"] = "no-referrer"
-            if token is not None:
-                response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/")
-            return response
-
-        async def handle_websocket(self, request: web.Request) -> Any:
-            origin = request.headers.get("Origin")
-            if origin is not None and origin != f"http://{request.host}":
-                raise web.HTTPForbidden(text="Cross-site connection refused.\n")
-            if not self._token_ok(request):
-                raise web.HTTPForbidden(text="Token missing.\n")
-            return await super().handle_websocket(request)
-
-        async def on_startup(self, app: web.Application) -> None:
-            io.print(f"Backroll in your browser: {url}")
-            io.print("Ctrl+C stops it. Cues play in the browser that opens the page.")
-            io.out.flush()
-
-    return BackrollServer(
-        app_command(home), host=host, port=port, title="Backroll", public_url=url.rstrip("/"),
-        templates_path=PAGE_FOLDER,
-    )  # fmt: skip
+    return web_server(app_command(home), host, port, token, say)
 
 
 def cmd_serve_app(args: argparse.Namespace, io: Io) -> int:

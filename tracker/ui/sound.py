@@ -31,7 +31,7 @@ from tracker.service import (
 if TYPE_CHECKING:
     from textual.app import App
 
-WEB_CUE_SCHEME = "backroll-cue:"  # the served page plays these (tracker/cli/serve_page.html)
+WEB_CUE_SCHEME = "backroll-cue:"  # the served page plays these (tracker/ui/web/page.html)
 
 
 def _program(given: str | None, find: Any, default_args: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | None:
