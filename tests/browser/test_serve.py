@@ -162,6 +162,8 @@ def _practise_in_the_page(browser: Any, url: str, home: Path, shots: Path) -> No
     keys = browser.find_element(By.CSS_SELECTOR, ".xterm-helper-textarea")  # the terminal's keyboard
     time.sleep(1.0)  # Today loads its data after the first frame
     keys.send_keys("s")  # Today: s starts the first routine, the bridge program
+    time.sleep(0.5)
+    keys.send_keys("3")  # the pain before, asked before the first count (a digit answers it)
 
     first = _wait(browser, "the first phase's caption", lambda: _caption(browser) if "raise" in _caption(browser) else None)
     assert first == "Hip rocks, lift 1 of 8: raise, 2 counts"
@@ -197,6 +199,7 @@ def _practise_in_the_page(browser: Any, url: str, home: Path, shots: Path) -> No
             time.sleep(0.2)
     [session] = sessions
     assert session.routine == "bridge" and not session.completed and not session.hurt
+    assert session.checkin.pain_before == 3  # answered in the page before the first count
     assert session.steps[0].seconds > 2.0
 
 
