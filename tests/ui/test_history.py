@@ -315,3 +315,34 @@ async def test_a_long_detail_scrolls_from_the_keyboard(service, make, settle) ->
         assert pane.scroll_y == 0
         await pilot.press("shift+tab")
         assert screen.focused is screen.query_one(DataTable)
+
+
+async def test_a_long_history_is_listed_a_page_at_a_time_and_more_as_you_scroll(service, make, settle):
+    """450 sessions: the table opens with one page (200, newest first), the count says more are coming,
+    and moving down past the last listed row lists the next page under it."""
+    from tracker.demo import generate_history
+    from tracker.ui.screens.history import PAGE
+
+    history = generate_history(450, end=service.today() - timedelta(days=1), zone="Europe/Paris", seed=3)
+    service.store.merge(history)
+    total = len(service.sessions())
+    assert total > 2 * PAGE
+    app = make(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_history(app, pilot, settle)
+        table = screen.query_one(DataTable)
+        assert table.row_count == PAGE == screen.listed
+        count = str(screen.query_one("#history-count", Label).render())
+        assert f"{total} sessions" in count and f"{PAGE} listed" in count
+        newest = max(service.sessions(), key=lambda s: (s.started_at, s.id))
+        assert screen.selected().id == newest.id
+        table.focus()
+        table.move_cursor(row=PAGE - 1)
+        await settle(pilot)
+        assert table.row_count == 2 * PAGE  # the next page, listed under the last row
+        await pilot.press("down")
+        await settle(pilot)
+        assert screen.selected().id == screen.shown[PAGE].id
+        table.move_cursor(row=table.row_count - 1)
+        await settle(pilot)
+        assert table.row_count == total and "listed" not in str(screen.query_one("#history-count", Label).render())

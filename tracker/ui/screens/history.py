@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 UNDO_SECONDS = 12.0
 
 
+PAGE = 200  # sessions listed at a time: a long history opens at once, and lists more as you scroll down
+
+
 class IsoDate(Validator):
     """Empty, or a date written YYYY-MM-DD."""
 
@@ -115,6 +118,7 @@ class HistoryScreen(AppScreen[None]):
         self.library: Library | None = None
         self.deleted: Session | None = None
         self._select_after_load: str | None = None
+        self.listed = 0  # rows in the table: the first pages of `shown` (PAGE at a time)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -200,7 +204,21 @@ class HistoryScreen(AppScreen[None]):
         self._select_after_load = None
         self.shown = filter_sessions(self.sessions, *filters)
         table.clear()
-        for session in self.shown:
+        self.listed = 0
+        wanted = PAGE
+        if keep is not None:  # keep the selected session in view, however far down it is
+            position = next((i for i, s in enumerate(self.shown) if s.id == keep), -1)
+            wanted = max(PAGE, (position // PAGE + 1) * PAGE)
+        self._list_more(wanted)
+        self._count()
+        if keep and keep in {s.id for s in self.shown}:
+            table.move_cursor(row=table.get_row_index(keep))
+        self._show_detail()
+
+    def _list_more(self, rows: int) -> None:
+        """Add the next `rows` sessions of `shown` to the table (a long history is listed a page at a time)."""
+        table = self.query_one(DataTable)
+        for session in self.shown[self.listed : self.listed + rows]:
             table.add_row(
                 session.local_date.isoformat(),
                 routine_name(self.library, session.routine),
@@ -210,21 +228,22 @@ class HistoryScreen(AppScreen[None]):
                 "hurt" if session.hurt else "",
                 key=session.id,
             )
+        self.listed = min(len(self.shown), self.listed + rows)
+
+    def _count(self) -> None:
         count = self.query_one("#history-count", Label)
         total = len(self.sessions)
+        more = f" · {self.listed} listed, more as you scroll down" if self.listed < len(self.shown) else ""
         if not total:
             count.update("No sessions yet. Start one from Today or the Library.")
         elif len(self.shown) == total:
-            count.update(f"{total} session{'s' if total != 1 else ''}")
+            count.update(f"{total} session{'s' if total != 1 else ''}{more}")
         else:
-            count.update(f"{len(self.shown)} of {total} sessions match the filters")
-        if keep and keep in {s.id for s in self.shown}:
-            table.move_cursor(row=table.get_row_index(keep))
-        self._show_detail()
+            count.update(f"{len(self.shown)} of {total} sessions match the filters{more}")
 
     def selected(self) -> Session | None:
         table = self.query_one(DataTable)
-        if not self.shown or table.cursor_row < 0 or table.cursor_row >= len(self.shown):
+        if not self.shown or table.cursor_row < 0 or table.cursor_row >= self.listed:
             return None
         return self.shown[table.cursor_row]
 
@@ -237,6 +256,10 @@ class HistoryScreen(AppScreen[None]):
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
+        table = self.query_one(DataTable)
+        if self.listed < len(self.shown) and table.cursor_row >= self.listed - 1:
+            self._list_more(PAGE)  # the last listed row: list the next page under it
+            self._count()
         self._show_detail()
 
     # Filters ---------------------------------------------------------------
