@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from textual.widgets import Static, Switch
 
-from tests.support import open_view, tick
+from tests.support import answer_pain_before, open_view, tick
 from tracker.model import Prescription
 from tracker.ui.screens.session import SessionScreen
 from tracker.ui.screens.settings import SettingsScreen
@@ -23,6 +23,7 @@ async def run_bridge_with_a_hold(app, pilot, settle) -> SessionScreen:
     await settle(pilot)
     app._run(app.service.routine("bridge", Prescription(2, 4, 3)))  # a level with a hold: all three phases
     await settle(pilot)
+    await answer_pain_before(pilot)  # skipped: the counts start once it is answered
     screen = app.screen
     assert isinstance(screen, SessionScreen)
     screen.runner.skip()  # past the hip rocks, to the back roll
@@ -103,6 +104,7 @@ async def test_backroll_session_routine_opens_the_app_running_it(service, make, 
     async with app.run_test(size=(80, 30)) as pilot:
         await settle(pilot)
         await settle(pilot)
+        await answer_pain_before(pilot, 2)  # a new session asks the pain before first
         assert isinstance(app.screen, SessionScreen)
         assert app.screen.routine.id == "floor-flow"
 

@@ -74,20 +74,21 @@ def cmd_log(args: argparse.Namespace, io: Io) -> int:
         is_program = args.routine in service.library.programs
         given = {k: getattr(args, k) for k in ("lifts", "count", "hold") if getattr(args, k) is not None}
         prescription = None
+        if is_program:
+            _check_program_ranges(given, service.rules(args.routine), args.routine)
+        elif given:
+            options = " and ".join(f"--{k}" for k in given)
+            verb = "applies" if len(given) == 1 else "apply"
+            raise Refused(f"{options} {verb} to the bridge program only, not to {args.routine!r}.")
         # Read the history before writing anything: a damaged file stops the log here, nothing saved.
         before = service.status(started.date(), program_id=args.routine if is_program else PROGRAM_ID, quick=True)
         if is_program:
-            _check_program_ranges(given, service.rules(args.routine), args.routine)
             advised = before.prescription
             prescription = Prescription(
                 given.get("lifts", advised.lifts), given.get("count", advised.count), given.get("hold", advised.hold)
             )
             routine = service.routine(args.routine, prescription)
         else:
-            if given:
-                options = " and ".join(f"--{k}" for k in given)
-                verb = "applies" if len(given) == 1 else "apply"
-                raise Refused(f"{options} {verb} to the bridge program only, not to {args.routine!r}.")
             routine = service.routine(args.routine)
         checkin = CheckIn(
             pain_before=args.pain_before,
