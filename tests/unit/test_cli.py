@@ -656,6 +656,9 @@ def test_read_only_commands_do_not_create_the_data_folder(tmp_path: Path) -> Non
     assert data["practice_days"] == 0 and data["advice"]["kind"] == "start" and data["program"]["lifts"] == 2
     assert "Streak: 0 days" in ok(run(home, "status")).stdout
     ok(run(home, "check", str(ROOT / "content" / "routines" / "floor-flow.toml")))
+    exported = json.loads(ok(run(home, "export")).stdout)  # an empty export: nothing saved yet
+    assert exported["sessions"] == [] and exported["usual_pain"] == []
+    assert ok(run(home, "export", "--format", "csv")).stdout.count("\n") == 1  # the header alone
     assert not home.exists()
     ok(run(home, "log", "gentle-floor-set"))  # the first write makes it, private
     assert home.is_dir() and stat.S_IMODE(home.stat().st_mode) == 0o700

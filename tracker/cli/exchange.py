@@ -27,11 +27,12 @@ def cmd_export(args: argparse.Namespace, io: Io) -> int:
     if since and until and since > until:
         raise Refused(f"--since {since} is after --until {until}.")
     with _service(args, io) as service:
-        sessions = service.sessions(since, until)
+        saved = service.home.exists()  # nothing saved yet: an empty export, and no data folder made for it
+        sessions = service.sessions(since, until) if saved else []
         if args.format == "csv":
             text = exchange.export_csv(sessions, steps=args.steps)
         else:
-            text = exchange.export_json(sessions, service.now(), service.usual_pain())
+            text = exchange.export_json(sessions, service.now(), service.usual_pain() if saved else [])
     code = _emit(text, args.output, io)
     if args.output and args.output != "-":
         io.warn(f"Exported {_plural(len(sessions), 'session')} to {args.output}.")
