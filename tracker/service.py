@@ -272,22 +272,15 @@ class Backroll:
 
     def save_session(self, session: Session) -> None:
         """Save under the session's id: added when new, replaced when saved already (the check-in completing what `h` saved)."""
-        store = self.store
-        if store.surely_new(session.id) or store.get(session.id) is None:  # surely_new: no month read for it
-            store.add(session)
-        else:
-            self.store.update(session)
+        self.store.save(session)
 
     def delete_session(self, session_id: str) -> Session:
         """Delete and return the session, so the UI can offer undo through restore_session."""
         return self.store.delete(session_id)
 
     def restore_session(self, session: Session) -> None:
-        store = self.store
-        if store.surely_new(session.id) or store.get(session.id) is None:  # surely_new: no month read for it
-            store.add(session)
-        else:
-            self.store.update(session)
+        """Put back a session deleted a moment ago (History's undo)."""
+        self.store.save(session)
 
     def update_note(self, session_id: str, note: str) -> Session:
         session = self.store.get(session_id)

@@ -200,12 +200,6 @@ class Store:
         with self._mutex:
             return len(self._shards)
 
-    def surely_new(self, session_id: str) -> bool:
-        """True when no file holds `session_id`, proved without reading the months a lazy store has not
-        read (their bytes are searched); False when it may be saved (then ask `get`)."""
-        with self._mutex:
-            return bool(self._shards.pending) and self._shards.surely_absent(session_id)
-
     @property
     def all_read(self) -> bool:
         """False while a lazy store has month files it has not read (see shards.py)."""
@@ -248,16 +242,12 @@ class Store:
         an id already saved raises ValueError.
         """
         with self._writing():
-            # A lazy store proves a new id is in no file by their bytes instead of reading every month.
-            fresh = bool(self._shards.pending) and self._shards.surely_absent(session.id)
-            existing = None if fresh else self.get(session.id)
+            existing = self._saved(session.id)
             if existing is not None:
                 if existing.to_dict() == session.to_dict():
                     return
                 raise ValueError(f"a different session with id {session.id} is already saved; use update()")
-            self._shards.insert(self._shards.own_key(shard_key(session.local_date)), [session])
-            if session.id in self._shards.overlay:  # deleted before (on some device): bring it back everywhere
-                self._event("edit", session.id, session.to_dict())
+            self._insert(session)
 
     def update(self, session: Session) -> None:
         """Replace the saved session that has `session.id` (KeyError if there is none)."""
@@ -265,24 +255,49 @@ class Store:
             current = self.get(session.id)
             if current is None:
                 raise KeyError(session.id)
-            if current.to_dict() != session.to_dict():
-                self._event("edit", session.id, session.to_dict())  # what every device applies
-            own = [k for k in self._shards.holding(session.id) if self._shards.is_own(k)]
-            if not own:
-                return  # logged on another device: the event is the change
-            shards, indexed = self._shards, self._shards.index.get(session.id)
-            old_key = indexed if indexed in own else own[0]
-            stale = [k for k in own if k != old_key]
-            if shards.by_key[old_key].docs[session.id][1].to_dict() != session.to_dict():
-                new_key = shards.own_key(shard_key(session.local_date))
-                if new_key == old_key:
-                    shards.replace(old_key, session)
-                else:  # moved to another month: add there first, so a crash leaves a duplicate, never a loss
-                    shards.insert(new_key, [session])
-                    stale.append(old_key)
-            for key in stale:  # including copies a move cut short by a crash left behind
-                shards.remove(key, session.id, keep_index=True)
-            shards.rebuild_index()
+            self._replace(session, current)
+
+    def save(self, session: Session) -> None:
+        """Add `session`, or replace the saved one with its id (the check-in completing what `h` saved,
+        an undone delete): one write transaction, one look for the id."""
+        with self._writing():
+            current = self._saved(session.id)
+            if current is None:
+                self._insert(session)
+            else:
+                self._replace(session, current)
+
+    def _saved(self, session_id: str) -> Session | None:
+        """The saved session with this id, or None. A lazy store proves a new id absent by the files'
+        bytes (shards.surely_absent) instead of reading every month."""
+        if self._shards.pending and self._shards.surely_absent(session_id):
+            return None
+        return self.get(session_id)
+
+    def _insert(self, session: Session) -> None:
+        self._shards.insert(self._shards.own_key(shard_key(session.local_date)), [session])
+        if session.id in self._shards.overlay:  # deleted before (on some device): bring it back everywhere
+            self._event("edit", session.id, session.to_dict())
+
+    def _replace(self, session: Session, current: Session) -> None:
+        if current.to_dict() != session.to_dict():
+            self._event("edit", session.id, session.to_dict())  # what every device applies
+        own = [k for k in self._shards.holding(session.id) if self._shards.is_own(k)]
+        if not own:
+            return  # logged on another device: the event is the change
+        shards, indexed = self._shards, self._shards.index.get(session.id)
+        old_key = indexed if indexed in own else own[0]
+        stale = [k for k in own if k != old_key]
+        if shards.by_key[old_key].docs[session.id][1].to_dict() != session.to_dict():
+            new_key = shards.own_key(shard_key(session.local_date))
+            if new_key == old_key:
+                shards.replace(old_key, session)
+            else:  # moved to another month: add there first, so a crash leaves a duplicate, never a loss
+                shards.insert(new_key, [session])
+                stale.append(old_key)
+        for key in stale:  # including copies a move cut short by a crash left behind
+            shards.remove(key, session.id, keep_index=True)
+        shards.rebuild_index()
 
     def delete(self, session_id: str) -> Session:
         """Remove a session and return it (KeyError if there is none)."""

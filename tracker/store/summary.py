@@ -130,9 +130,12 @@ class _Builder:
         )
 
 
+_SHARED = _Builder()  # shares the few distinct check-ins and prescriptions across a long history
+
+
 def session_of(record: Record) -> Session:
     """A session back from `record_of` (ValueError, TypeError... when the record is malformed)."""
-    return _Builder().session(record)
+    return _SHARED.session(record)
 
 
 # --------------------------------------------------------------------------- the cache file
@@ -417,9 +420,6 @@ def _moved_twice(months: dict[str, _Month], overlay: dict[str, Session | None]) 
     if len(seen) * 36 != total:
         return True
     return any(session is not None and sid not in seen for sid, session in overlay.items())
-
-
-_SHARED = _Builder()  # shares the few distinct check-ins and prescriptions across a long history
 
 
 def _without_details(sessions: list[Session]) -> list[Session]:
