@@ -97,7 +97,8 @@ async def test_a_failed_save_at_h_keeps_the_checkpoint_and_says_so(service, home
     def locked(session):
         raise StoreLocked("The history is in use by process 99 (backroll log).", pid=99, path=None)
 
-    monkeypatch.setattr(service.store, "add", locked)
+    monkeypatch.setattr(service.store, "add", locked)  # the save at h (resume.record)
+    monkeypatch.setattr(service.store, "save", locked)  # and the check-in's save (save_session)
     app = make(service)
     async with app.run_test(size=(80, 24)) as pilot:
         await start(pilot, settle)
