@@ -393,6 +393,26 @@ def test_a_conflict_is_reported_and_not_overwritten(history: Path, tmp_path: Pat
     assert snapshot(history) == before
 
 
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_an_import_with_a_bad_session_says_one_true_count_once(history: Path, tmp_path: Path, dry_run: bool) -> None:
+    exported = tmp_path / "a.json"
+    ok(run(history, "export", "-o", str(exported)))
+    doc = json.loads(exported.read_text())
+    doc["sessions"].append({**doc["sessions"][0], "id": "6f1c2d1e-9b7a-4c1e-8f00-1234567890ab"})
+    doc["sessions"][1]["checkin"]["pain_after"] = 11  # six sessions, one out of range
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc))
+    result = run(tmp_path / "fresh", "import", str(path), *(["--dry-run"] if dry_run else []))
+    assert result.returncode == 1, result.stderr
+    said = result.stdout + result.stderr
+    verb = "would add" if dry_run else "added"
+    assert f"{verb} 5 sessions, 0 already present, 1 rejected" in result.stdout
+    assert "sessions[1].checkin.pain_after" in result.stderr  # the rejected one, named
+    for word in ("added", "imported", "refused", "rejected", "already present"):  # the count is said once
+        assert said.count(word) <= 1, (word, said)
+    assert len(sessions_of(tmp_path / "fresh")) == (0 if dry_run else 5)
+
+
 def _hostile(tmp_path: Path, name: str) -> Path:
     good = exchange.export_document([], datetime(2025, 3, 1, tzinfo=ZoneInfo("UTC")))
     session = {

@@ -82,18 +82,15 @@ def cmd_import(args: argparse.Namespace, io: Io) -> int:
         for problem in problems:
             io.warn(f"{args.file}: {problem}")
     if history.refused and not history.sessions and not history.usual_pain:
-        io.warn(f"{args.file}: imported 0, refused {len(history.refused)}: nothing was imported.")
+        io.warn(f"{args.file}: added 0 sessions, {len(history.refused)} rejected: nothing was imported.")
         return BAD_INPUT
     with _service(args, io) as service:
         report = exchange.import_sessions(
             service.store, history.sessions, dry_run=args.dry_run, usual_pain=history.usual_pain
         )
         _warn_backup(service, io)
+    report.invalid = len(history.refused)  # the one summary below counts them; each was named above
     io.print(f"{args.file}: {report.summary()}" + (" (dry run: nothing written)" if args.dry_run else "."))
     for session, reason in report.rejected:
         io.warn(f"{args.file}: rejected {session.id} ({session.routine}, {session.local_date.isoformat()}): {reason}")
-    if history.refused:
-        verb = "would import" if args.dry_run else "imported"
-        io.warn(f"{args.file}: {verb} {len(report.added)}, refused {len(history.refused)} (each named above).")
-        return BAD_INPUT
-    return OK
+    return BAD_INPUT if history.refused else OK
