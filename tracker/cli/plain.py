@@ -246,8 +246,8 @@ class PlainSession:
             key = self.keys.key(self._wait())
             if key is not None:
                 self._press(key)
-        if runner.status != "hurt":  # `h` has said so already
-            self.say(describe(runner.view()))
+        # How it ended is said once, by the check-in's first line: the runner's "finished" only means the
+        # timeline ran out, which skipping the last step also does, so it cannot tell "complete" on its own.
 
     def _wait(self) -> float:
         if self.fake_clock:
@@ -344,7 +344,7 @@ class PlainSession:
         if hurt:
             self.say("Check-in: the session is saved; these answers are optional. Enter alone skips one.")
         elif result.completed:
-            self.say("Well done. Check-in: every answer is optional. Enter alone skips one.")
+            self.say("Session complete. Well done. Check-in: every answer is optional. Enter alone skips one.")
         else:
             self.say("Session ended early. Check-in: every answer is optional. Enter alone skips one.")
         checkin = CheckIn(
