@@ -685,6 +685,38 @@ def test_read_only_commands_do_not_create_the_data_folder(tmp_path: Path) -> Non
     assert json.loads(ok(run(home, "status", "--json")).stdout)["practice_days"] == 1
 
 
+SAVES_NOTHING = [  # (arguments, exit code): commands that save nothing, so they may not make the data folder
+    (("status",), 0), (("status", "--json"), 0), (("routines",), 0), (("routines", "bridge"), 0), (("export",), 0),
+    (("calendar", "--preview"), 0), (("report", "-o", "-"), 0), (("report", "--format", "md", "-o", "-"), 0),
+    (("sync-check",), 0), (("sync-check", "--json"), 0), (("usual-pain", "--list"), 0),
+    (("report", "-o", "/nonexistent/dir/x.html"), 1), (("calendar", "-o", "/nonexistent/x.ics"), 1),
+    (("export", "-o", "/nonexistent/x.json"), 1), (("routines", "nope"), 1),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("args, code", SAVES_NOTHING, ids=[" ".join(a) for a, _ in SAVES_NOTHING])
+def test_a_command_that_saves_nothing_creates_nothing(tmp_path: Path, args: tuple[str, ...], code: int) -> None:
+    """On a home that does not exist, and on an empty one: no lock, no data folder, no device id, no file."""
+    missing, empty = tmp_path / "missing", tmp_path / "empty"
+    empty.mkdir(mode=0o700)
+    for home in (missing, empty):
+        result = run(home, *args)
+        assert result.returncode == code, (home, result.stderr)
+        assert "Traceback" not in result.stderr
+    assert not missing.exists()
+    assert list(empty.iterdir()) == []
+
+
+def test_a_refused_output_file_writes_nothing_in_a_home_with_history(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    ok(run(home, "log", "bridge", "--date", "2025-03-01 07:30"))
+    before = {p: p.read_bytes() for p in home.rglob("*") if p.is_file()}
+    for args in (("report", "-o", "/nonexistent/dir/x.html"), ("calendar", "-o", "/nonexistent/x.ics")):
+        result = run(home, *args)
+        assert result.returncode == 1 and "/nonexistent" in result.stderr and "does not exist" in result.stderr
+    assert {p: p.read_bytes() for p in home.rglob("*") if p.is_file()} == before
+
+
 def test_every_command_of_the_parser_has_its_function() -> None:
     """Commands are imported when they run (tracker.cli.COMMANDS): each name the parser knows resolves."""
     import argparse

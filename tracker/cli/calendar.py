@@ -6,7 +6,7 @@ import argparse
 import math
 from typing import Any
 
-from tracker.cli.common import OK, Io, Refused, _service
+from tracker.cli.common import OK, Io, Refused, _service, writable_target
 
 PREVIEW = 14  # occurrences `--preview` lists
 
@@ -70,7 +70,9 @@ def cmd_calendar(args: argparse.Namespace, io: Io) -> int:
     from tracker.cli.exchange import _emit
     from tracker.ics import calendar_text
 
-    with _service(args, io) as service:
+    if args.output and args.output != "-" and not args.preview:
+        writable_target(args.output)  # a refusal writes nothing: said before the history is opened
+    with _service(args, io, reading=True) as service:
         reminder = make_reminder(service, args.time, args.minutes)
         exports = service.locations.exports
     if args.preview:

@@ -72,13 +72,28 @@ def check_home(home: Path) -> None:
         return
 
 
-def _service(args: argparse.Namespace, io: Io) -> Any:
+def _service(args: argparse.Namespace, io: Io, *, reading: bool = False) -> Any:
+    """The service for a command; `reading` for one that saves nothing: on a home where nothing is saved
+    yet it answers an empty history and makes no folder, no lock and no device id (Backroll.saved)."""
     from tracker.service import Backroll
 
     home = _home(args)
     check_home(home)
     _warn_wide_home(home, io)
-    return Backroll(home)
+    return Backroll(home, reading=reading)
+
+
+def writable_target(output: str) -> Path:
+    """The file an `-o FILE` names, refused before anything is read or written when it cannot be one:
+    a folder, or a file whose folder does not exist or is not a folder."""
+    path = Path(output).expanduser()
+    if path.is_dir():
+        raise Refused(f"{output} is a folder; give a file name.")
+    folder = path.parent
+    if not folder.is_dir():
+        why = "does not exist" if not folder.exists() else "is not a folder"
+        raise Refused(f"{output} cannot be written: its folder {folder} {why}.")
+    return path
 
 
 def _warn_backup(service: Any, io: Io) -> None:

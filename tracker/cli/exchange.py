@@ -14,6 +14,7 @@ from tracker.cli.common import (
     _service,
     _warn_backup,
     parse_day,
+    writable_target,
 )
 
 
@@ -26,13 +27,14 @@ def cmd_export(args: argparse.Namespace, io: Io) -> int:
     until = parse_day(args.until, "--until") if args.until else None
     if since and until and since > until:
         raise Refused(f"--since {since} is after --until {until}.")
-    with _service(args, io) as service:
-        saved = service.home.exists()  # nothing saved yet: an empty export, and no data folder made for it
-        sessions = service.sessions(since, until) if saved else []
+    if args.output and args.output != "-":
+        writable_target(args.output)
+    with _service(args, io, reading=True) as service:  # nothing saved yet: an empty export, no data folder made for it
+        sessions = service.sessions(since, until)
         if args.format == "csv":
             text = exchange.export_csv(sessions, steps=args.steps)
         else:
-            text = exchange.export_json(sessions, service.now(), service.usual_pain() if saved else [])
+            text = exchange.export_json(sessions, service.now(), service.usual_pain())
     code = _emit(text, args.output, io)
     if args.output and args.output != "-":
         io.warn(f"Exported {_plural(len(sessions), 'session')} to {args.output}.")

@@ -22,7 +22,7 @@ from tracker.cli.common import (
 
 
 def cmd_status(args: argparse.Namespace, io: Io) -> int:
-    with _service(args, io) as service:
+    with _service(args, io, reading=True) as service:
         today = parse_day(args.today, "--today") if args.today else None
         status = service.status(today, quick=True)
         if service.locations.in_progress.is_dir():  # a session cut off: one line on stderr, stdout unchanged
@@ -133,7 +133,7 @@ def cmd_usual_pain(args: argparse.Namespace, io: Io) -> int:
     if args.list:
         if args.value is not None:
             raise Refused("give either N or --list, not both.")
-        with _service(args, io) as service:
+        with _service(args, io, reading=True) as service:
             records = service.usual_pain()
         if not records:
             io.print("No usual pain recorded: every pain score after a session above 0 counts as pain.")

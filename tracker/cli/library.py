@@ -15,7 +15,7 @@ ROUTINES_JSON_VERSION = 1  # of `routines --json` and `routines ID --json`
 
 def cmd_routine_card(args: argparse.Namespace, io: Io) -> int:
     """`backroll routines ID`: the before-you-start card (tracker.briefing)."""
-    with _service(args, io) as service:
+    with _service(args, io, reading=True) as service:
         if args.id not in service.routine_ids():
             io.warn(f"unknown routine {args.id!r}; known: {', '.join(service.routine_ids())}")
             return BAD_INPUT
@@ -40,14 +40,14 @@ def cmd_routine_card(args: argparse.Namespace, io: Io) -> int:
 
 
 def _settings(service: Any) -> Settings:
-    """Read-only: a home that does not exist yet is not created (the default settings; status reads an empty history)."""
-    return service.settings if service.home.exists() else Settings()
+    """The settings the lengths are shown at (a reading service: the defaults while nothing is saved)."""
+    return service.settings  # type: ignore[no-any-return]
 
 
 def cmd_routines(args: argparse.Namespace, io: Io) -> int:
     if getattr(args, "id", None):
         return cmd_routine_card(args, io)
-    with _service(args, io) as service:
+    with _service(args, io, reading=True) as service:
         settings = _settings(service)
         rows = []
         for program_id in sorted(service.library.programs):
