@@ -685,6 +685,27 @@ def test_read_only_commands_do_not_create_the_data_folder(tmp_path: Path) -> Non
     assert json.loads(ok(run(home, "status", "--json")).stdout)["practice_days"] == 1
 
 
+def test_one_of_anything_is_said_in_the_singular(tmp_path: Path) -> None:
+    """A person who logged 1 lift reads "1 lift" in the report (HTML and Markdown), status and the calendar."""
+    import re
+
+    home = tmp_path / "home"
+    ok(run(home, "log", "bridge", "--date", "2025-03-03 07:30", "--lifts", "1"))
+    ok(run(home, "log", "bridge", "--date", "2025-03-10 07:30", "--lifts", "1", "--hurt"))
+    said = {
+        "report md": ok(run(home, "report", "--format", "md", "--until", "2025-03-11", "-o", "-")).stdout,
+        "report html": ok(run(home, "report", "--until", "2025-03-11", "-o", "-")).stdout,
+        "status": ok(run(home, "status", "--today", "2025-03-11")).stdout,
+        "calendar": ok(run(home, "calendar", "--preview", "--minutes", "1")).stdout,
+    }
+    assert "| Next bridge session | 1 lift, counts of 4, no hold |" in said["report md"]
+    assert "1 lift, counts of 4" in said["report html"] and "1 session on 1 day" in said["report html"]
+    assert "for 1 minute," in said["calendar"]
+    for where, text in said.items():
+        wrong = re.findall(r"(?<![\d.])1 (?:lifts|sessions|days|counts|steps|minutes|reps|weeks|records|stops)\b", text)
+        assert not wrong, (where, wrong)
+
+
 SAVES_NOTHING = [  # (arguments, exit code): commands that save nothing, so they may not make the data folder
     (("status",), 0), (("status", "--json"), 0), (("routines",), 0), (("routines", "bridge"), 0), (("export",), 0),
     (("calendar", "--preview"), 0), (("report", "-o", "-"), 0), (("report", "--format", "md", "-o", "-"), 0),

@@ -198,7 +198,9 @@ def _in_range(value: int | None, option: str, low: int, high: int) -> None:
 
 
 def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    from tracker.model import plural
+
+    return plural(n, word)
 
 
 def _duration(seconds: float) -> str:

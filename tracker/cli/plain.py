@@ -31,7 +31,7 @@ from typing import Any, Callable, TextIO
 
 from tracker.cues import SoundFiles, describe, find_audio_player, find_voice, run_quietly, sound_for, spoken_text, voice_command
 from tracker.checkpoint import CHECKPOINT_INTERVAL
-from tracker.model import CheckIn, Felt, Session, Stability
+from tracker.model import CheckIn, Felt, Session, Stability, plural
 
 ENV_CLOCK_FILE = "BACKROLL_CLOCK_FILE"
 KEYS_HELP = "Keys: space pause or go on, n skip, b back, q stop, h it hurts."
@@ -211,7 +211,7 @@ class PlainSession:
         minutes = max(1, round(runner.planned_seconds / 60))
         runner.start()
         steps = runner.view().step_count  # the steps that run (optional ones left out)
-        self.say(f"{self.routine.name}: {steps} steps, about {minutes} min. {KEYS_HELP}")
+        self.say(f"{self.routine.name}: {plural(steps, 'step')}, about {minutes} min. {KEYS_HELP}")
         self.checkpoint.start()
         try:
             self._loop()

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from html import escape
 
-from tracker.model import Prescription
+from tracker.model import Prescription, plural
 from tracker.report.data import Report, WeekCount
 
 __all__ = ["level_chart", "pain_chart", "weeks_chart"]
@@ -84,7 +84,7 @@ def weeks_chart(weeks: list[WeekCount]) -> str:
         h = (bottom - TOP) * week.sessions / high
         body.append(
             f'<rect x="{x:.1f}" y="{bottom - h:.1f}" width="{slot * 0.7:.1f}" height="{h:.1f}" fill="{PRACTICE}">'
-            f"<title>Week of {week.monday.isoformat()}: {week.sessions} sessions on {week.days} days</title></rect>"
+            f"<title>Week of {week.monday.isoformat()}: {plural(week.sessions, 'session')} on {plural(week.days, 'day')}</title></rect>"
         )
         if week.sessions and _width(str(week.sessions)) <= slot - 2:  # a number wider than its bar is in the title
             body.append(_text(x + slot * 0.35, bottom - h - 3, str(week.sessions), fill=INK))
