@@ -83,6 +83,14 @@ def _service(args: argparse.Namespace, io: Io, *, reading: bool = False) -> Any:
     return Backroll(home, reading=reading)
 
 
+def known_routine(service: Any, routine_id: str) -> str:
+    """`routine_id`, or Refused naming the known ones: the one sentence `log`, `session` and `routines ID` give."""
+    ids = service.routine_ids()
+    if routine_id not in ids:
+        raise Refused(f"There is no routine {routine_id!r}; known routines: {', '.join(ids)}.")
+    return routine_id
+
+
 def writable_target(output: str) -> Path:
     """The file an `-o FILE` names, refused before anything is read or written when it cannot be one:
     a folder, or a file whose folder does not exist or is not a folder."""

@@ -16,6 +16,7 @@ from tracker.cli.common import (
     _plural,
     _service,
     _warn_backup,
+    known_routine,
     parse_day,
     parse_moment,
 )
@@ -65,9 +66,7 @@ def cmd_log(args: argparse.Namespace, io: Io) -> int:
     if len(args.note) > 10_000:
         raise Refused("--note is longer than 10000 characters.")
     with _service(args, io) as service:
-        ids = service.routine_ids()
-        if args.routine not in ids:
-            raise Refused(f"There is no routine {args.routine!r}; known routines: {', '.join(ids)}.")
+        known_routine(service, args.routine)
         started = parse_moment(args.date, service) if args.date else service.now()
         if started > service.now() + timedelta(minutes=1):
             raise Refused(f"--date {args.date} is in the future; log a session once it has started.")

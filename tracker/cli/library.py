@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tracker.cli.common import BAD_INPUT, OK, Io, _duration, _plural, _service
+from tracker.cli.common import BAD_INPUT, OK, Io, _duration, _plural, _service, known_routine
 from tracker.model import Settings
 
 ROUTINES_JSON_VERSION = 1  # of `routines --json` and `routines ID --json`
@@ -16,9 +16,7 @@ ROUTINES_JSON_VERSION = 1  # of `routines --json` and `routines ID --json`
 def cmd_routine_card(args: argparse.Namespace, io: Io) -> int:
     """`backroll routines ID`: the before-you-start card (tracker.briefing)."""
     with _service(args, io, reading=True) as service:
-        if args.id not in service.routine_ids():
-            io.warn(f"unknown routine {args.id!r}; known: {', '.join(service.routine_ids())}")
-            return BAD_INPUT
+        known_routine(service, args.id)
         from tracker.briefing import before_you_start
 
         prescription = None
