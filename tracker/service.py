@@ -318,8 +318,10 @@ class Backroll:
         return self.status(today, program_id).advice
 
     def usual_pain(self) -> list[UsualPain]:
-        """The usual-pain records, oldest date first (practice-rules.md, "What counts as pain")."""
-        return [] if self._nothing_to_read else self.store.usual_pain()
+        """The usual-pain records, oldest date first, each said once (tracker.pain.distinct; practice-rules.md, "What counts as pain")."""
+        from tracker.pain import distinct
+
+        return [] if self._nothing_to_read else distinct(self.store.usual_pain())
 
     def usual_pain_on(self, day: date | None = None) -> UsualPain | None:
         """The usual-pain record in force on `day` (default today): the latest dated on or before it."""
@@ -334,13 +336,21 @@ class Backroll:
         return after_effect(pain_after, self.usual_pain_on(day), self.rules())
 
     def record_usual_pain(self, value: int, since: date | None = None, note: str = "") -> UsualPain:
-        """Record the person's usual pain (0-10) from `since` (default today), after seeing a professional."""
+        """Record the person's usual pain (0-10) from `since` (default today), after seeing a professional.
+
+        When the record in force on that day already says it (same day, value and note), nothing is added
+        and that record is returned: the same answer typed twice is one record."""
+        from tracker.pain import repeats
+
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
             raise ValueError(f"usual pain must be a whole number from 0 to 10, not {value!r}")
         today = self.today()
         since = since or today
         if since > today:
             raise ValueError(f"the date {since.isoformat()} is in the future; record it from the day it applies")
+        same = repeats(self.usual_pain(), since, value, note)
+        if same is not None:
+            return same
         record = UsualPain(str(uuid.uuid4()), since, value, note.strip(), self.now())
         self.store.add_usual_pain(record)
         return record

@@ -148,12 +148,22 @@ def cmd_usual_pain(args: argparse.Namespace, io: Io) -> int:
         since = parse_day(args.date, "--date") if args.date else None
         if since is not None and since > service.today():
             raise Refused(f"--date {since.isoformat()} is in the future; record it from the day it applies.")
+        known = {r.id for r in service.usual_pain()}
+        before = service.usual_pain_on(since or service.today())
         record = service.record_usual_pain(args.value, since, args.note)
         _warn_backup(service, io)
         status = service.status(quick=True)
+    if record.id in known:  # typed again: the record is there already, and nothing was added
+        io.print(
+            f"Your usual pain is already {record.value} from {record.since.isoformat()}"
+            + (f" ({record.note})" if record.note else "")
+            + ": nothing changed."
+        )
+        return OK
     io.print(
-        f"Recorded your usual pain: {record.value}, from {record.since.isoformat()}. "
-        f"A pain-after score at or below {record.value} no longer counts as pain; above it still does, "
+        f"Recorded your usual pain: {record.value}, from {record.since.isoformat()}"
+        + (f" (it replaces the {before.value} recorded for that day). " if before and before.since == record.since else ". ")
+        + f"A pain-after score at or below {record.value} no longer counts as pain; above it still does, "
         "and stopping because it hurts always does."
     )
     io.print(f"Advice ({status.advice.kind.value}): {status.advice.message}")
