@@ -48,7 +48,7 @@ def cmd_sync_check(args: argparse.Namespace, io: Io) -> int:
 
 def _nothing_yet(data: Path, as_json: bool, io: Io) -> int:
     if as_json:
-        empty = {"device": None, "data_folder": str(data), "sessions": 0, "devices": [], "skipped": {},
+        empty: dict[str, object] = {"device": None, "data_folder": str(data), "sessions": 0, "devices": [], "skipped": {},
                  "set_aside": [], "set_aside_folder": None, "conflict_copies_waiting": []}  # fmt: skip
         io.print(json.dumps(empty, ensure_ascii=False))
         return OK
