@@ -84,7 +84,8 @@ def cmd_import(args: argparse.Namespace, io: Io) -> int:
         for problem in problems:
             io.warn(f"{args.file}: {problem}")
     if history.refused and not history.sessions and not history.usual_pain:
-        io.warn(f"{args.file}: added 0 sessions, {len(history.refused)} rejected: nothing was imported.")
+        verb = "would add" if args.dry_run else "added"
+        io.warn(f"{args.file}: {verb} 0 sessions, {len(history.refused)} rejected: nothing was imported.")
         return BAD_INPUT
     with _service(args, io) as service:
         report = exchange.import_sessions(
