@@ -177,8 +177,15 @@ class Backroll:
 
     @property
     def saved(self) -> bool:
-        """Something was ever saved in this home: the store is open, or its data folder or settings file exists."""
-        return self._store is not None or self.locations.data.exists() or self.locations.settings.exists()
+        """Something was ever saved in this home: the store is open, or its data folder or settings file exists.
+
+        A home that cannot be looked into counts as saved: opening the store then says what is wrong."""
+        if self._store is not None:
+            return True
+        try:
+            return self.locations.data.exists() or self.locations.settings.exists()
+        except OSError:
+            return True
 
     @property
     def _nothing_to_read(self) -> bool:
