@@ -38,8 +38,10 @@ __all__ = [
     "UsualPainTimeline",
     "after_effect",
     "describe",
+    "distinct",
     "is_painful",
     "pain_flags",
+    "repeats",
     "counted",
     "quote_window",
 ]
@@ -64,6 +66,27 @@ class UsualPainTimeline:
 
     def __bool__(self) -> bool:
         return bool(self.records)
+
+
+def _says(record: UsualPain) -> tuple[date, int, str]:
+    return record.since, record.value, record.note
+
+
+def distinct(records: Iterable[UsualPain]) -> list[UsualPain]:
+    """The records in timeline order, each said once: a record that says what the one before it says
+    (same day, value and note; typed twice, or the same record made on two synced machines) is left out.
+    The usual pain in force on any day is the same with or without it."""
+    kept: list[UsualPain] = []
+    for record in UsualPainTimeline(records).records:
+        if not kept or _says(kept[-1]) != _says(record):
+            kept.append(record)
+    return kept
+
+
+def repeats(records: Iterable[UsualPain], since: date, value: int, note: str) -> UsualPain | None:
+    """The record in force on `since` when it already says this (that day, value and note): recording it again changes nothing."""
+    in_force = UsualPainTimeline(records).on(since)
+    return in_force if in_force is not None and _says(in_force) == (since, value, note.strip()) else None
 
 
 def is_painful(session: Session, usual: int, rules: ProgressionRules) -> bool:

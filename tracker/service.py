@@ -75,8 +75,10 @@ class Backroll:
         library: Library | None = None,
         store_wait: float = 5.0,
         label: str | None = None,
+        reading: bool = False,
     ) -> None:
         self.home = Path(home)
+        self._reading = reading  # a command that only reads: while nothing is saved, an empty history and no folder made
         self.locations = Locations(self.home)
         self._now: Now = now or (lambda: datetime.now().astimezone())
         if zone is None and now is not None:
@@ -174,8 +176,30 @@ class Backroll:
         return self._store is not None
 
     @property
+    def saved(self) -> bool:
+        """Something was ever saved in this home: the store is open, or its data folder or settings file exists.
+
+        A home that cannot be looked into counts as saved: opening the store then says what is wrong."""
+        if self._store is not None:
+            return True
+        try:
+            return self.locations.data.exists() or self.locations.settings.exists()
+        except OSError:
+            return True
+
+    @property
+    def _nothing_to_read(self) -> bool:
+        """A reading service (Backroll(reading=True): the CLI's read-only commands) with nothing saved yet.
+
+        Its readers then answer an empty history and the default settings without opening the store,
+        which would make the data folder, the lock and the device id. The first save makes them."""
+        return self._reading and not self.saved
+
+    @property
     def settings(self) -> Settings:
         if self._settings is None:
+            if self._nothing_to_read:
+                return Settings()
             self._settings = self.store.load_settings()
         return self._settings
 
@@ -259,6 +283,8 @@ class Backroll:
         self, since: date | None = None, until: date | None = None, routine: str | None = None
     ) -> list[Session]:
         """Stored sessions, oldest first, filtered by practice day (inclusive) and routine id."""
+        if self._nothing_to_read:
+            return []
         return [
             s
             for s in self.store.sessions()
@@ -268,7 +294,7 @@ class Backroll:
         ]
 
     def get_session(self, session_id: str) -> Session | None:
-        return self.store.get(session_id)
+        return None if self._nothing_to_read else self.store.get(session_id)
 
     def save_session(self, session: Session) -> None:
         """Save under the session's id: added when new, replaced when saved already (the check-in completing what `h` saved)."""
@@ -293,14 +319,16 @@ class Backroll:
     # ------------------------------------------------------------------ advice
 
     def _history_until(self, today: date) -> list[Session]:
-        return [s for s in self.store.sessions() if s.local_date <= today]
+        return [s for s in self.sessions() if s.local_date <= today]
 
     def advice(self, today: date | None = None, program_id: str = PROGRAM_ID) -> Advice:
         return self.status(today, program_id).advice
 
     def usual_pain(self) -> list[UsualPain]:
-        """The usual-pain records, oldest date first (practice-rules.md, "What counts as pain")."""
-        return self.store.usual_pain()
+        """The usual-pain records, oldest date first, each said once (tracker.pain.distinct; practice-rules.md, "What counts as pain")."""
+        from tracker.pain import distinct
+
+        return [] if self._nothing_to_read else distinct(self.store.usual_pain())
 
     def usual_pain_on(self, day: date | None = None) -> UsualPain | None:
         """The usual-pain record in force on `day` (default today): the latest dated on or before it."""
@@ -315,13 +343,21 @@ class Backroll:
         return after_effect(pain_after, self.usual_pain_on(day), self.rules())
 
     def record_usual_pain(self, value: int, since: date | None = None, note: str = "") -> UsualPain:
-        """Record the person's usual pain (0-10) from `since` (default today), after seeing a professional."""
+        """Record the person's usual pain (0-10) from `since` (default today), after seeing a professional.
+
+        When the record in force on that day already says it (same day, value and note), nothing is added
+        and that record is returned: the same answer typed twice is one record."""
+        from tracker.pain import repeats
+
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
             raise ValueError(f"usual pain must be a whole number from 0 to 10, not {value!r}")
         today = self.today()
         since = since or today
         if since > today:
             raise ValueError(f"the date {since.isoformat()} is in the future; record it from the day it applies")
+        same = repeats(self.usual_pain(), since, value, note)
+        if same is not None:
+            return same
         record = UsualPain(str(uuid.uuid4()), since, value, note.strip(), self.now())
         self.store.add_usual_pain(record)
         return record
@@ -339,7 +375,8 @@ class Backroll:
         rules = self.rules(program_id)
         program = self.program(program_id)
         poses = program.next_poses if program is not None else ()
-        if quick and self._store is None and not self.home.exists():  # nothing saved yet: `status` makes no folder
+        nothing_yet = quick and self._store is None and not self.home.exists()  # `status` on a home never made
+        if nothing_yet or self._nothing_to_read:  # nothing saved yet: no folder made to say so
             return status_from(today, Settings(), [], rules, program_id, poses, [])
         unread = self._store is None or not self._store.all_read  # the store has not read every month
         found = self._quick(today, rules, program_id) if quick and unread else None
@@ -359,7 +396,7 @@ class Backroll:
     def level_history(self, program_id: str = PROGRAM_ID) -> list[tuple[date, Prescription]]:
         from tracker import progression
 
-        return progression.level_history(self.store.sessions(), program_id)
+        return progression.level_history(self.sessions(), program_id)
 
     # ------------------------------------------------------------------ sessions
 

@@ -322,6 +322,32 @@ def test_cli_steady_pain_then_usual_pain(tmp_path: Path) -> None:
     assert status(other, on(5))["usual_pain"]["value"] == 3
 
 
+def test_the_same_usual_pain_typed_twice_is_one_record_also_across_machines(tmp_path: Path) -> None:
+    home, other = tmp_path / "home", tmp_path / "other"
+    day = on(5).isoformat()
+    first = cli(home, "usual-pain", "3", "--date", day, "--note", "physio")
+    assert first.returncode == 0 and "Recorded your usual pain: 3" in first.stdout
+    again = cli(home, "usual-pain", "3", "--date", day, "--note", "physio")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == f"Your usual pain is already 3 from {day} (physio): nothing changed.\n"
+    listed = cli(home, "usual-pain", "--list").stdout
+    assert listed == f"{day}  3  physio\n"
+    # The same record made on another machine (its own id), then merged by import: still said once.
+    assert cli(other, "usual-pain", "3", "--date", day, "--note", "physio").returncode == 0
+    out = tmp_path / "other.json"
+    assert cli(other, "export", "-o", str(out)).returncode == 0
+    assert cli(home, "import", str(out)).returncode == 0
+    assert cli(home, "usual-pain", "--list").stdout == listed
+    exported = json.loads(cli(home, "export").stdout)["usual_pain"]
+    assert [(r["date"], r["value"], r["note"]) for r in exported] == [(day, 3, "physio")]
+    report = cli(home, "report", "--format", "md", "--until", day, "-o", "-").stdout
+    assert report.count(f"| {day} | 3 | physio |") == 1  # one row in the report's usual-pain table
+    # A different value the same day replaces it, and says so; the list shows what was recorded, in order.
+    changed = cli(home, "usual-pain", "4", "--date", day)
+    assert f"Recorded your usual pain: 4, from {day} (it replaces the 3 recorded for that day)." in changed.stdout
+    assert status(home, on(5))["usual_pain"]["value"] == 4
+
+
 def test_cli_hurt_then_gentle_routines_same_day(tmp_path: Path) -> None:
     home = tmp_path / "home"
     for i in range(3):

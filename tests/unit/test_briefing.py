@@ -61,7 +61,9 @@ def test_backroll_routines_id_prints_the_card_and_json(tmp_path):
     assert data["version"] == 1 and data["id"] == "floor-flow" and any("Samabhasana" in note for note in data["notes"])
     assert {"id": "mat", "count": 1, "optional": False} in data["props"]
     unknown = run(home, "routines", "no-such-routine")
-    assert unknown.returncode == 1 and "unknown routine" in unknown.stderr
+    assert unknown.returncode == 1
+    assert unknown.stderr.startswith("backroll: There is no routine 'no-such-routine'; known routines: ")
+    assert unknown.stderr.endswith(".\n") and len(unknown.stderr.splitlines()) == 1  # like every other refusal
 
 
 SHIPPED = sorted(p for p in (ROOT / "content").rglob("*.toml"))

@@ -393,6 +393,26 @@ def test_a_conflict_is_reported_and_not_overwritten(history: Path, tmp_path: Pat
     assert snapshot(history) == before
 
 
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_an_import_with_a_bad_session_says_one_true_count_once(history: Path, tmp_path: Path, dry_run: bool) -> None:
+    exported = tmp_path / "a.json"
+    ok(run(history, "export", "-o", str(exported)))
+    doc = json.loads(exported.read_text())
+    doc["sessions"].append({**doc["sessions"][0], "id": "6f1c2d1e-9b7a-4c1e-8f00-1234567890ab"})
+    doc["sessions"][1]["checkin"]["pain_after"] = 11  # six sessions, one out of range
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc))
+    result = run(tmp_path / "fresh", "import", str(path), *(["--dry-run"] if dry_run else []))
+    assert result.returncode == 1, result.stderr
+    said = result.stdout + result.stderr
+    verb = "would add" if dry_run else "added"
+    assert f"{verb} 5 sessions, 0 already present, 1 rejected" in result.stdout
+    assert "sessions[1].checkin.pain_after" in result.stderr  # the rejected one, named
+    for word in ("added", "imported", "refused", "rejected", "already present"):  # the count is said once
+        assert said.count(word) <= 1, (word, said)
+    assert len(sessions_of(tmp_path / "fresh")) == (0 if dry_run else 5)
+
+
 def _hostile(tmp_path: Path, name: str) -> Path:
     good = exchange.export_document([], datetime(2025, 3, 1, tzinfo=ZoneInfo("UTC")))
     session = {
@@ -665,6 +685,59 @@ def test_read_only_commands_do_not_create_the_data_folder(tmp_path: Path) -> Non
     assert json.loads(ok(run(home, "status", "--json")).stdout)["practice_days"] == 1
 
 
+def test_one_of_anything_is_said_in_the_singular(tmp_path: Path) -> None:
+    """A person who logged 1 lift reads "1 lift" in the report (HTML and Markdown), status and the calendar."""
+    import re
+
+    home = tmp_path / "home"
+    ok(run(home, "log", "bridge", "--date", "2025-03-03 07:30", "--lifts", "1"))
+    ok(run(home, "log", "bridge", "--date", "2025-03-10 07:30", "--lifts", "1", "--hurt"))
+    said = {
+        "report md": ok(run(home, "report", "--format", "md", "--until", "2025-03-11", "-o", "-")).stdout,
+        "report html": ok(run(home, "report", "--until", "2025-03-11", "-o", "-")).stdout,
+        "status": ok(run(home, "status", "--today", "2025-03-11")).stdout,
+        "calendar": ok(run(home, "calendar", "--preview", "--minutes", "1")).stdout,
+    }
+    assert "| Next bridge session | 1 lift, counts of 4, no hold |" in said["report md"]
+    assert "1 lift, counts of 4" in said["report html"] and "1 session on 1 day" in said["report html"]
+    assert "for 1 minute," in said["calendar"]
+    for where, text in said.items():
+        wrong = re.findall(r"(?<![\d.])1 (?:lifts|sessions|days|counts|steps|minutes|reps|weeks|records|stops)\b", text)
+        assert not wrong, (where, wrong)
+
+
+SAVES_NOTHING = [  # (arguments, exit code): commands that save nothing, so they may not make the data folder
+    (("status",), 0), (("status", "--json"), 0), (("routines",), 0), (("routines", "bridge"), 0), (("export",), 0),
+    (("calendar", "--preview"), 0), (("report", "-o", "-"), 0), (("report", "--format", "md", "-o", "-"), 0),
+    (("sync-check",), 0), (("sync-check", "--json"), 0), (("usual-pain", "--list"), 0),
+    (("report", "-o", "/nonexistent/dir/x.html"), 1), (("calendar", "-o", "/nonexistent/x.ics"), 1),
+    (("export", "-o", "/nonexistent/x.json"), 1), (("routines", "nope"), 1),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("args, code", SAVES_NOTHING, ids=[" ".join(a) for a, _ in SAVES_NOTHING])
+def test_a_command_that_saves_nothing_creates_nothing(tmp_path: Path, args: tuple[str, ...], code: int) -> None:
+    """On a home that does not exist, and on an empty one: no lock, no data folder, no device id, no file."""
+    missing, empty = tmp_path / "missing", tmp_path / "empty"
+    empty.mkdir(mode=0o700)
+    for home in (missing, empty):
+        result = run(home, *args)
+        assert result.returncode == code, (home, result.stderr)
+        assert "Traceback" not in result.stderr
+    assert not missing.exists()
+    assert list(empty.iterdir()) == []
+
+
+def test_a_refused_output_file_writes_nothing_in_a_home_with_history(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    ok(run(home, "log", "bridge", "--date", "2025-03-01 07:30"))
+    before = {p: p.read_bytes() for p in home.rglob("*") if p.is_file()}
+    for args in (("report", "-o", "/nonexistent/dir/x.html"), ("calendar", "-o", "/nonexistent/x.ics")):
+        result = run(home, *args)
+        assert result.returncode == 1 and "/nonexistent" in result.stderr and "does not exist" in result.stderr
+    assert {p: p.read_bytes() for p in home.rglob("*") if p.is_file()} == before
+
+
 def test_every_command_of_the_parser_has_its_function() -> None:
     """Commands are imported when they run (tracker.cli.COMMANDS): each name the parser knows resolves."""
     import argparse
@@ -673,6 +746,6 @@ def test_every_command_of_the_parser_has_its_function() -> None:
     from tracker.cli.parser import _parser
 
     sub = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
-    assert set(sub.choices) | {None} == set(COMMANDS)
+    assert set(sub.choices.keys()) | {None} == set(COMMANDS)  # keys(): listing the choices leaves out `_serve-app`
     for name in COMMANDS:
         assert callable(command(name)), name

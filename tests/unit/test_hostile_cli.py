@@ -32,14 +32,14 @@ def test_one_bad_session_does_not_block_the_others(tmp_path: Path) -> None:
     ok(run(home, "log", "bridge", "--date", "2025-02-01 07:30"))
     path = _hostile(tmp_path, "one-good-one-bad")
     dry = run(home, "import", str(path), "--dry-run")
-    assert dry.returncode == 1 and "would import 1, refused 1" in dry.stderr
+    assert dry.returncode == 1 and "would add 1 session, 0 already present, 1 rejected" in dry.stdout
     result = run(home, "import", str(path))
     assert result.returncode == 1, result.stderr
-    assert "sessions[1].checkin.felt" in result.stderr and "imported 1, refused 1" in result.stderr
+    assert "sessions[1].checkin.felt" in result.stderr and "added 1 session, 0 already present, 1 rejected" in result.stdout
     assert "Traceback" not in result.stderr
     assert len(json.loads(ok(run(home, "export")).stdout)["sessions"]) == 2
     again = run(home, "import", str(path))  # idempotent: the good one is present, the bad one still refused
-    assert again.returncode == 1 and "imported 0, refused 1" in again.stderr
+    assert again.returncode == 1 and "added 0 sessions, 1 already present, 1 rejected" in again.stdout
 
 
 def test_a_session_from_1930_amsterdam_exports_and_imports_again(tmp_path: Path) -> None:

@@ -1,31 +1,50 @@
-"""What a package index shows: the project's URLs, and README images that load there too (absolute links)."""
+"""The README read on its own, in a clone or offline: images that load from the repository, no address nobody
+owns, and how to reach the `backroll` command that `make run` installs."""
 
 from __future__ import annotations
 
 import re
+import subprocess
 import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+UNOWNED = ("github.com/backroll/", "raw.githubusercontent.com/backroll/")  # the project has no public home yet
 
 
 def _project() -> dict:
     return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 
 
-def test_the_metadata_names_home_repository_issues_and_changelog() -> None:
-    urls = _project()["urls"]
-    assert set(urls) >= {"Homepage", "Repository", "Issues", "Changelog"}
-    repository = urls["Repository"].rstrip("/")
-    assert re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", repository)
-    assert urls["Issues"] == f"{repository}/issues" and urls["Changelog"].startswith(repository)
+def _images(text: str) -> list[str]:
+    return re.findall(r"!\[[^\]]*\]\(([^)\s]+)", text) + re.findall(r"<img\b[^>]*\bsrc=\"([^\"]+)\"", text)
 
 
-def test_readme_images_are_absolute_links_to_files_of_this_repository() -> None:
-    repository = _project()["urls"]["Repository"].rstrip("/")
-    raw = repository.replace("https://github.com/", "https://raw.githubusercontent.com/") + "/main/"
-    images = re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", (ROOT / "README.md").read_text())
+def test_every_readme_image_is_a_relative_link_to_a_file_of_the_repository() -> None:
+    images = _images(README)
     assert len(images) >= 10
     for link in images:
-        assert link.startswith(raw), link  # a relative link breaks on the package index page
-        assert (ROOT / link.removeprefix(raw)).is_file(), link  # and it names a file the repository has
+        assert "://" not in link and not link.startswith(("/", "//")), link  # loads in a clone and offline
+        assert (ROOT / link).resolve().is_relative_to(ROOT), link
+        assert (ROOT / link).is_file(), link  # and names a file the repository has
+
+
+def test_no_address_names_a_home_the_project_does_not_have() -> None:
+    urls = _project().get("urls", {})
+    for text in (README, (ROOT / "pyproject.toml").read_text(), *urls.values()):
+        for address in UNOWNED:
+            assert address not in text, address
+
+
+def test_the_readme_says_where_the_command_is_next_to_make_run() -> None:
+    """After `make run`, `backroll` is in .venv/bin, not on the PATH: the README says so where `make run` is."""
+    makefile = (ROOT / "Makefile").read_text()
+    venv = re.search(r"^VENV := (\S+)", makefile, re.M)
+    assert venv is not None and re.search(r"^run: .*\n\t\$\(BIN\)/backroll$", makefile, re.M)
+    command = f"{venv.group(1)}/bin/backroll"
+    top = README.split("## A short tour", 1)[0]  # the first screen, where `make run` is
+    assert "make run" in top and f"`{command} status`" in top and "pipx install ." in top
+    if (ROOT / command).exists():  # the checkout's own venv (made by make): the command the README names runs
+        result = subprocess.run([str(ROOT / command), "--version"], capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0 and result.stdout.startswith("backroll ")

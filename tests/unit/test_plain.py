@@ -148,8 +148,7 @@ def test_a_whole_session_is_one_line_per_change_then_the_check_in_saves_it(plain
     for _ in range(80):  # the planned 80 s, a count at a time: counts print nothing, changes one line each
         run.advance(1.0)
         run.quiet_for(0.02)
-    run.expect("Session complete.")
-    run.expect("Well done. Check-in")
+    run.expect("Session complete. Well done. Check-in")
     run.expect("Pain before the session, 0 to 10?")
     run.answer("12")
     assert "'12' is not a whole number from 0 to 10." in run.expect("not a whole number")
@@ -246,7 +245,6 @@ def test_leaving_without_saving_writes_nothing(plain, home: Path) -> None:
     run.press("q")
     run.expect("End the session now?")
     run.answer("y")
-    run.expect("Session ended.")
     run.expect("Session ended early. Check-in")
     for answer in ("", "", "", "", ""):
         run.answer(answer)
@@ -255,6 +253,29 @@ def test_leaving_without_saving_writes_nothing(plain, home: Path) -> None:
     run.expect("Not saved.")
     assert run.wait() == 0
     assert saved_sessions(home) == []
+
+
+def test_skipping_every_step_says_once_that_the_session_ended_early(plain, home: Path) -> None:
+    run = plain("bridge-series-next")
+    run.expect("After the bridge: the next poses: 5 steps")
+    for step in range(1, 5):
+        run.expect(f"Step {step} of 5:")
+        run.press("n")
+        run.expect("Skipped.")
+    run.expect("Step 5 of 5:")
+    run.press("n")
+    run.expect("Skip the last step and end the session?")
+    run.answer("y")
+    run.expect("Check-in")
+    for answer in ("", "", "", "", "", "y"):
+        run.answer(answer)
+    run.expect("Saved. See you tomorrow.")
+    assert run.wait() == 0
+    said = run.text.split("Skip the last step", 1)[1]
+    assert "Session complete" not in said and "Well done" not in said  # not done: every step was skipped
+    assert said.count("Session ended early.") == 1, said
+    [session] = saved_sessions(home)
+    assert not session.completed
 
 
 def test_an_unknown_routine_is_refused_with_the_known_ones(home: Path) -> None:

@@ -318,3 +318,50 @@ document.querySelectorAll("body *").forEach(function (e) {
 document.body.dataset.wide = wide.slice(0, 10).join(" ");
 document.body.dataset.width = document.documentElement.scrollWidth;
 """
+
+
+LABEL_PROBE = """
+var out = [];
+document.querySelectorAll("svg.chart").forEach(function (svg) {
+  var box = svg.viewBox.baseVal, name = svg.getAttribute("aria-label"), rows = {};
+  svg.querySelectorAll("text").forEach(function (t) {
+    var b = t.getBBox(), where = name + ": " + JSON.stringify(t.textContent) + " at x " + Math.round(b.x) + "-" + Math.round(b.x + b.width);
+    if (b.x < box.x || b.y < box.y || b.x + b.width > box.x + box.width || b.y + b.height > box.y + box.height) out.push("outside " + where);
+    var row = rows[Math.round(b.y)] = rows[Math.round(b.y)] || [];
+    row.forEach(function (o) { if (b.x < o.x + o.width && o.x < b.x + b.width) out.push("overlaps " + where); });
+    row.push(b);
+  });
+});
+document.body.dataset.cut = out.length ? out.join(" | ") : "none";
+"""
+
+
+@pytest.fixture(scope="module")
+def december_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A year of generated practice to 4 December 2025, two sessions on most days of its last weeks."""
+    home = tmp_path_factory.mktemp("december") / "home"
+    end = date(2025, 12, 4)
+    now = datetime.combine(end, datetime.min.time(), tzinfo=ZoneInfo(ZONE)).replace(hour=21)
+    with Backroll(home, now=lambda: now, zone=ZONE) as service:
+        service.store.merge(generate_history(365, end=end, zone=ZONE, library=service.library, sessions_per_day=1.6))
+    return home
+
+
+@pytest.mark.parametrize("period", [("--until", "2025-12-04"), ("--since", "2025-11-29", "--until", "2025-12-31"),
+                                    ("--since", "2025-11-10", "--until", "2025-12-04"),
+                                    ("--since", "2025-01-01", "--until", "2025-12-31")])  # fmt: skip
+def test_every_chart_label_fits_inside_its_drawing(december_home: Path, tmp_path: Path, period: tuple[str, ...]) -> None:
+    """Measured in Chromium: each text of each chart lies inside the viewBox and no two labels of one row overlap.
+
+    The twelve weeks to 4 December once cut the level chart's "Dec 2025" to "Dec 202".
+    """
+    need("chromium")
+    page = tmp_path / "report.html"
+    ok(run(december_home, "report", *period, "-o", str(page)))
+    text = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page.read_text(encoding="utf-8"))
+    probe = tmp_path / "probe.html"
+    probe.write_text(text.replace("</body>", "<script>" + LABEL_PROBE + "</script></body>"), encoding="utf-8")
+    dom = chromium(probe, "--window-size=820,1160", "--dump-dom").stdout
+    cut = re.search(r'data-cut="([^"]*)"', dom)
+    assert cut is not None, dom[:300]
+    assert cut.group(1) == "none"

@@ -97,6 +97,9 @@ def test_the_internal_app_command_is_neither_offered_nor_runnable_by_hand(tmp_pa
     assert "_serve-app" not in _parser().format_help()
     result = run(tmp_path / "home", "_serve-app")
     assert result.returncode == 1 and "backroll serve" in result.stderr
+    typo = run(tmp_path / "home", "stauts")  # a usage error lists the commands a person may type
+    assert typo.returncode == 2 and "invalid choice: 'stauts'" in typo.stderr and "'status'" in typo.stderr
+    assert "_serve-app" not in typo.stderr and "'sync-check'" in typo.stderr
 
 
 @pytest.mark.parametrize("term", ["dumb"])

@@ -41,12 +41,10 @@ from tracker.paths import resolve_home
 
 def cmd_session(args: argparse.Namespace, io: Io) -> int:
     from tracker.cli.app import full_screen_problem
-    from tracker.cli.common import _service
+    from tracker.cli.common import _service, known_routine
 
     with _service(args, io) as service:
-        ids = service.routine_ids()
-        if args.routine not in ids:
-            raise Refused(f"There is no routine {args.routine!r}; known routines: {', '.join(ids)}.")
+        known_routine(service, args.routine)
         problem = full_screen_problem()
         if not args.plain and problem is None:
             return open_app(service, io, start=args.routine)

@@ -6,7 +6,8 @@ import argparse
 import math
 from typing import Any
 
-from tracker.cli.common import OK, Io, Refused, _service
+from tracker.cli.common import OK, Io, Refused, _service, writable_target
+from tracker.model import plural
 
 PREVIEW = 14  # occurrences `--preview` lists
 
@@ -59,7 +60,7 @@ def preview_lines(reminder: Any, count: int = PREVIEW) -> list[str]:
 
     rest = ", ".join(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[d] for d in sorted(reminder.rest_weekdays))
     lines = [
-        f"Practice reminder at {reminder.at:%H:%M} ({reminder.zone}) for {reminder.minutes} minutes"
+        f"Practice reminder at {reminder.at:%H:%M} ({reminder.zone}) for {plural(reminder.minutes, 'minute')}"
         + (f", not on rest days ({rest})" if rest else ", every day")
         + f"; the next {count}:"
     ]
@@ -70,7 +71,9 @@ def cmd_calendar(args: argparse.Namespace, io: Io) -> int:
     from tracker.cli.exchange import _emit
     from tracker.ics import calendar_text
 
-    with _service(args, io) as service:
+    if args.output and args.output != "-" and not args.preview:
+        writable_target(args.output)  # a refusal writes nothing: said before the history is opened
+    with _service(args, io, reading=True) as service:
         reminder = make_reminder(service, args.time, args.minutes)
         exports = service.locations.exports
     if args.preview:
@@ -85,7 +88,7 @@ def cmd_calendar(args: argparse.Namespace, io: Io) -> int:
     code = _emit(calendar_text(reminder), output, io)
     if output != "-":
         io.warn(
-            f"Wrote the practice reminder ({reminder.at:%H:%M} {reminder.zone}, {reminder.minutes} minutes) to {output}; "
+            f"Wrote the practice reminder ({reminder.at:%H:%M} {reminder.zone}, {plural(reminder.minutes, 'minute')}) to {output}; "
             "import it into your calendar. Importing a newer file updates the same event."
         )
     return code

@@ -72,13 +72,36 @@ def check_home(home: Path) -> None:
         return
 
 
-def _service(args: argparse.Namespace, io: Io) -> Any:
+def _service(args: argparse.Namespace, io: Io, *, reading: bool = False) -> Any:
+    """The service for a command; `reading` for one that saves nothing: on a home where nothing is saved
+    yet it answers an empty history and makes no folder, no lock and no device id (Backroll.saved)."""
     from tracker.service import Backroll
 
     home = _home(args)
     check_home(home)
     _warn_wide_home(home, io)
-    return Backroll(home)
+    return Backroll(home, reading=reading)
+
+
+def known_routine(service: Any, routine_id: str) -> str:
+    """`routine_id`, or Refused naming the known ones: the one sentence `log`, `session` and `routines ID` give."""
+    ids = service.routine_ids()
+    if routine_id not in ids:
+        raise Refused(f"There is no routine {routine_id!r}; known routines: {', '.join(ids)}.")
+    return routine_id
+
+
+def writable_target(output: str) -> Path:
+    """The file an `-o FILE` names, refused before anything is read or written when it cannot be one:
+    a folder, or a file whose folder does not exist or is not a folder."""
+    path = Path(output).expanduser()
+    if path.is_dir():
+        raise Refused(f"{output} is a folder; give a file name.")
+    folder = path.parent
+    if not folder.is_dir():
+        why = "does not exist" if not folder.exists() else "is not a folder"
+        raise Refused(f"{output} cannot be written: its folder {folder} {why}.")
+    return path
 
 
 def _warn_backup(service: Any, io: Io) -> None:
@@ -183,7 +206,9 @@ def _in_range(value: int | None, option: str, low: int, high: int) -> None:
 
 
 def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    from tracker.model import plural
+
+    return plural(n, word)
 
 
 def _duration(seconds: float) -> str:

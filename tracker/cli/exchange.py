@@ -14,6 +14,7 @@ from tracker.cli.common import (
     _service,
     _warn_backup,
     parse_day,
+    writable_target,
 )
 
 
@@ -26,13 +27,14 @@ def cmd_export(args: argparse.Namespace, io: Io) -> int:
     until = parse_day(args.until, "--until") if args.until else None
     if since and until and since > until:
         raise Refused(f"--since {since} is after --until {until}.")
-    with _service(args, io) as service:
-        saved = service.home.exists()  # nothing saved yet: an empty export, and no data folder made for it
-        sessions = service.sessions(since, until) if saved else []
+    if args.output and args.output != "-":
+        writable_target(args.output)
+    with _service(args, io, reading=True) as service:  # nothing saved yet: an empty export, no data folder made for it
+        sessions = service.sessions(since, until)
         if args.format == "csv":
             text = exchange.export_csv(sessions, steps=args.steps)
         else:
-            text = exchange.export_json(sessions, service.now(), service.usual_pain() if saved else [])
+            text = exchange.export_json(sessions, service.now(), service.usual_pain())
     code = _emit(text, args.output, io)
     if args.output and args.output != "-":
         io.warn(f"Exported {_plural(len(sessions), 'session')} to {args.output}.")
@@ -82,18 +84,16 @@ def cmd_import(args: argparse.Namespace, io: Io) -> int:
         for problem in problems:
             io.warn(f"{args.file}: {problem}")
     if history.refused and not history.sessions and not history.usual_pain:
-        io.warn(f"{args.file}: imported 0, refused {len(history.refused)}: nothing was imported.")
+        verb = "would add" if args.dry_run else "added"
+        io.warn(f"{args.file}: {verb} 0 sessions, {len(history.refused)} rejected: nothing was imported.")
         return BAD_INPUT
     with _service(args, io) as service:
         report = exchange.import_sessions(
             service.store, history.sessions, dry_run=args.dry_run, usual_pain=history.usual_pain
         )
         _warn_backup(service, io)
+    report.invalid = len(history.refused)  # the one summary below counts them; each was named above
     io.print(f"{args.file}: {report.summary()}" + (" (dry run: nothing written)" if args.dry_run else "."))
     for session, reason in report.rejected:
         io.warn(f"{args.file}: rejected {session.id} ({session.routine}, {session.local_date.isoformat()}): {reason}")
-    if history.refused:
-        verb = "would import" if args.dry_run else "imported"
-        io.warn(f"{args.file}: {verb} {len(report.added)}, refused {len(history.refused)} (each named above).")
-        return BAD_INPUT
-    return OK
+    return BAD_INPUT if history.refused else OK

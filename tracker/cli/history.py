@@ -16,13 +16,14 @@ from tracker.cli.common import (
     _plural,
     _service,
     _warn_backup,
+    known_routine,
     parse_day,
     parse_moment,
 )
 
 
 def cmd_status(args: argparse.Namespace, io: Io) -> int:
-    with _service(args, io) as service:
+    with _service(args, io, reading=True) as service:
         today = parse_day(args.today, "--today") if args.today else None
         status = service.status(today, quick=True)
         if service.locations.in_progress.is_dir():  # a session cut off: one line on stderr, stdout unchanged
@@ -65,9 +66,7 @@ def cmd_log(args: argparse.Namespace, io: Io) -> int:
     if len(args.note) > 10_000:
         raise Refused("--note is longer than 10000 characters.")
     with _service(args, io) as service:
-        ids = service.routine_ids()
-        if args.routine not in ids:
-            raise Refused(f"There is no routine {args.routine!r}; known routines: {', '.join(ids)}.")
+        known_routine(service, args.routine)
         started = parse_moment(args.date, service) if args.date else service.now()
         if started > service.now() + timedelta(minutes=1):
             raise Refused(f"--date {args.date} is in the future; log a session once it has started.")
@@ -133,7 +132,7 @@ def cmd_usual_pain(args: argparse.Namespace, io: Io) -> int:
     if args.list:
         if args.value is not None:
             raise Refused("give either N or --list, not both.")
-        with _service(args, io) as service:
+        with _service(args, io, reading=True) as service:
             records = service.usual_pain()
         if not records:
             io.print("No usual pain recorded: every pain score after a session above 0 counts as pain.")
@@ -149,12 +148,22 @@ def cmd_usual_pain(args: argparse.Namespace, io: Io) -> int:
         since = parse_day(args.date, "--date") if args.date else None
         if since is not None and since > service.today():
             raise Refused(f"--date {since.isoformat()} is in the future; record it from the day it applies.")
+        known = {r.id for r in service.usual_pain()}
+        before = service.usual_pain_on(since or service.today())
         record = service.record_usual_pain(args.value, since, args.note)
         _warn_backup(service, io)
         status = service.status(quick=True)
+    if record.id in known:  # typed again: the record is there already, and nothing was added
+        io.print(
+            f"Your usual pain is already {record.value} from {record.since.isoformat()}"
+            + (f" ({record.note})" if record.note else "")
+            + ": nothing changed."
+        )
+        return OK
     io.print(
-        f"Recorded your usual pain: {record.value}, from {record.since.isoformat()}. "
-        f"A pain-after score at or below {record.value} no longer counts as pain; above it still does, "
+        f"Recorded your usual pain: {record.value}, from {record.since.isoformat()}"
+        + (f" (it replaces the {before.value} recorded for that day). " if before and before.since == record.since else ". ")
+        + f"A pain-after score at or below {record.value} no longer counts as pain; above it still does, "
         "and stopping because it hurts always does."
     )
     io.print(f"Advice ({status.advice.kind.value}): {status.advice.message}")

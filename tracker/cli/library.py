@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tracker.cli.common import BAD_INPUT, OK, Io, _duration, _plural, _service
+from tracker.cli.common import BAD_INPUT, OK, Io, _duration, _plural, _service, known_routine
 from tracker.model import Settings
 
 ROUTINES_JSON_VERSION = 1  # of `routines --json` and `routines ID --json`
@@ -15,10 +15,8 @@ ROUTINES_JSON_VERSION = 1  # of `routines --json` and `routines ID --json`
 
 def cmd_routine_card(args: argparse.Namespace, io: Io) -> int:
     """`backroll routines ID`: the before-you-start card (tracker.briefing)."""
-    with _service(args, io) as service:
-        if args.id not in service.routine_ids():
-            io.warn(f"unknown routine {args.id!r}; known: {', '.join(service.routine_ids())}")
-            return BAD_INPUT
+    with _service(args, io, reading=True) as service:
+        known_routine(service, args.id)
         from tracker.briefing import before_you_start
 
         prescription = None
@@ -40,14 +38,14 @@ def cmd_routine_card(args: argparse.Namespace, io: Io) -> int:
 
 
 def _settings(service: Any) -> Settings:
-    """Read-only: a home that does not exist yet is not created (the default settings; status reads an empty history)."""
-    return service.settings if service.home.exists() else Settings()
+    """The settings the lengths are shown at (a reading service: the defaults while nothing is saved)."""
+    return service.settings  # type: ignore[no-any-return]
 
 
 def cmd_routines(args: argparse.Namespace, io: Io) -> int:
     if getattr(args, "id", None):
         return cmd_routine_card(args, io)
-    with _service(args, io) as service:
+    with _service(args, io, reading=True) as service:
         settings = _settings(service)
         rows = []
         for program_id in sorted(service.library.programs):

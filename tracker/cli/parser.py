@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
 
 from tracker import __version__
 from tracker.paths import ENV_HOME
@@ -51,6 +52,14 @@ see a personal trainer or a doctor.
 # --------------------------------------------------------------------------- parser
 
 
+class _Commands(dict[str, argparse.ArgumentParser]):
+    """The commands by name. Looking one up finds every command; listing them (the "choose from ..." of a
+    usage error such as `backroll stauts`) leaves out the internal ones whose names start with "_" (`_serve-app`)."""
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name in super().__iter__() if not name.startswith("_"))
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS: --home may come before or after the subcommand without one overwriting the other.
@@ -66,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    sub._name_parser_map = sub.choices = _Commands()  # the one map argparse keeps both in
 
     def add(name: str, help: str, description: str = "") -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common], help=help, description=description or help,

@@ -31,7 +31,7 @@ from typing import Any, Callable, TextIO
 
 from tracker.cues import SoundFiles, describe, find_audio_player, find_voice, run_quietly, sound_for, spoken_text, voice_command
 from tracker.checkpoint import CHECKPOINT_INTERVAL
-from tracker.model import CheckIn, Felt, Session, Stability
+from tracker.model import CheckIn, Felt, Session, Stability, plural
 
 ENV_CLOCK_FILE = "BACKROLL_CLOCK_FILE"
 KEYS_HELP = "Keys: space pause or go on, n skip, b back, q stop, h it hurts."
@@ -211,7 +211,7 @@ class PlainSession:
         minutes = max(1, round(runner.planned_seconds / 60))
         runner.start()
         steps = runner.view().step_count  # the steps that run (optional ones left out)
-        self.say(f"{self.routine.name}: {steps} steps, about {minutes} min. {KEYS_HELP}")
+        self.say(f"{self.routine.name}: {plural(steps, 'step')}, about {minutes} min. {KEYS_HELP}")
         self.checkpoint.start()
         try:
             self._loop()
@@ -246,8 +246,8 @@ class PlainSession:
             key = self.keys.key(self._wait())
             if key is not None:
                 self._press(key)
-        if runner.status != "hurt":  # `h` has said so already
-            self.say(describe(runner.view()))
+        # How it ended is said once, by the check-in's first line: the runner's "finished" only means the
+        # timeline ran out, which skipping the last step also does, so it cannot tell "complete" on its own.
 
     def _wait(self) -> float:
         if self.fake_clock:
@@ -344,7 +344,7 @@ class PlainSession:
         if hurt:
             self.say("Check-in: the session is saved; these answers are optional. Enter alone skips one.")
         elif result.completed:
-            self.say("Well done. Check-in: every answer is optional. Enter alone skips one.")
+            self.say("Session complete. Well done. Check-in: every answer is optional. Enter alone skips one.")
         else:
             self.say("Session ended early. Check-in: every answer is optional. Enter alone skips one.")
         checkin = CheckIn(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tracker.cli.common import OK, Io, Refused, _plural, _service, parse_day
+from tracker.cli.common import OK, Io, Refused, _plural, _service, parse_day, writable_target
 
 MAX_WEEKS = 520
 
@@ -26,7 +26,9 @@ def cmd_report(args: argparse.Namespace, io: Io) -> int:
     if args.weeks is not None and not 1 <= args.weeks <= MAX_WEEKS:
         raise Refused(f"--weeks must be from 1 to {MAX_WEEKS}, not {args.weeks}.")
     fmt = _format(args)
-    with _service(args, io) as service:
+    if args.output and args.output != "-":
+        writable_target(args.output)  # a refusal writes nothing: said before the history is opened
+    with _service(args, io, reading=True) as service:
         today = service.today()
         since = parse_day(args.since, "--since", today) if args.since else None
         until = parse_day(args.until, "--until", today) if args.until else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from tracker.cli.common import OK, Io, _plural, _service
 
@@ -11,7 +12,9 @@ from tracker.cli.common import OK, Io, _plural, _service
 def cmd_sync_check(args: argparse.Namespace, io: Io) -> int:
     from tracker.store.synccheck import report
 
-    with _service(args, io) as service:
+    with _service(args, io, reading=True) as service:
+        if not service.saved:  # nothing saved or synced here yet: nothing to read, and no folder or device id made
+            return _nothing_yet(service.locations.data, args.json, io)
         found = report(service.store)  # opening the store merges any conflict copy first
     if args.json:
         io.print(json.dumps(found.to_dict(), ensure_ascii=False))
@@ -40,4 +43,15 @@ def cmd_sync_check(args: argparse.Namespace, io: Io) -> int:
         io.print("Their sessions are in the history; once you have looked at them, you may delete that folder.")
     else:
         io.print("Nothing set aside: no conflict copy was ever found.")
+    return OK
+
+
+def _nothing_yet(data: Path, as_json: bool, io: Io) -> int:
+    if as_json:
+        empty: dict[str, object] = {"device": None, "data_folder": str(data), "sessions": 0, "devices": [], "skipped": {},
+                 "set_aside": [], "set_aside_folder": None, "conflict_copies_waiting": []}  # fmt: skip
+        io.print(json.dumps(empty, ensure_ascii=False))
+        return OK
+    io.print(f"Data folder: {data} (not made yet: nothing saved or synced here; this machine gets its device id on its first save)")
+    io.print("History: 0 sessions.")
     return OK

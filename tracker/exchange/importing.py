@@ -141,14 +141,15 @@ class ImportReport:
     present: list[Session] = field(default_factory=list)  # same id, same content: nothing to do
     rejected: list[tuple[Session, str]] = field(default_factory=list)  # conflicts, with the reason
     dry_run: bool = False
+    invalid: int = 0  # records of the file that failed validation (read_history's History.refused), never merged
     usual_pain_added: list[UsualPain] = field(default_factory=list)
 
     def summary(self) -> str:
         verb = "would add" if self.dry_run else "added"
         text = (
             f"{verb} {len(self.added)} session{'s' if len(self.added) != 1 else ''}, "
-            f"{len(self.present)} already present, {len(self.rejected)} rejected"
-        )
+            f"{len(self.present)} already present, {len(self.rejected) + self.invalid} rejected"
+        )  # one count of what was not taken, conflicts and invalid records alike: each is named on its own line
         if self.usual_pain_added:
             n = len(self.usual_pain_added)
             text += f"; {verb} {n} usual-pain record{'s' if n != 1 else ''}"

@@ -14,6 +14,7 @@ from tracker.model.history import CheckIn, HurtAt, Session, StepResult, UsualPai
 from tracker.model.program import PROGRAM_ID, Prescription, Program, ProgressionRules
 from tracker.model.routine import PROP_IDS, Hold, Observation, Pose, Prop, Routine, Stage, Step
 from tracker.model.settings import BREATH_RANGE, DEFAULT_PRACTICE_TIME, MAX_REST_DAYS, TEMPO_RANGE, Settings, parse_clock
+from tracker.model.words import plural
 
 __all__ = [
     "PROGRAM_ID",
@@ -45,4 +46,5 @@ __all__ = [
     "TEMPO_RANGE",
     "UsualPain",
     "parse_clock",
+    "plural",
 ]

@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 from tracker.model.enums import HoldUnit, StepKind
 from tracker.model.routine import Hold, Step, Routine
+from tracker.model.words import plural
 
 
 PROGRAM_ID = "bridge"  # the program the app leads with (content/programs/bridge.toml)
@@ -21,9 +22,9 @@ class Prescription:
     hold: int = 0
 
     def describe(self) -> str:
-        text = f"{self.lifts} lift{'s' if self.lifts != 1 else ''}, raise and lower to {self.count}"
+        text = f"{plural(self.lifts, 'lift')}, raise and lower to {self.count}"
         if self.hold:
-            text += f", hold {self.hold} counts"
+            text += f", hold {plural(self.hold, 'count')}"
         return text
 
     def to_dict(self) -> dict[str, int]:

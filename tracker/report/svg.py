@@ -7,10 +7,11 @@ text is escaped. The figures under each chart are also in the page as text
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from html import escape
 
-from tracker.model import Prescription
+from tracker.model import Prescription, plural
 from tracker.report.data import Report, WeekCount
 
 __all__ = ["level_chart", "pain_chart", "weeks_chart"]
@@ -31,6 +32,30 @@ def _svg(height: int, label: str, body: list[str]) -> str:
 
 def _text(x: float, y: float, text: str, anchor: str = "middle", fill: str = MUTED) -> str:
     return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{fill}">{escape(text)}</text>'
+
+
+CHAR = 7.0  # width of one character at font-size 11, a little over a sans-serif's (DejaVu Sans averages 6.6)
+GAP = 6  # between two labels of one row
+
+
+def _width(text: str) -> float:
+    return CHAR * len(text)
+
+
+def _row(y: float, labels: list[tuple[float, str]], anchor: str = "middle") -> list[str]:
+    """A row of labels along an axis, left to right: each kept inside the viewBox (moved in from an edge),
+    and one that would overlap the label before it left out (the tables under the chart hold every figure)."""
+    out: list[str] = []
+    right = float("-inf")
+    for x, text in labels:
+        width = _width(text)
+        left = x - width / 2 if anchor == "middle" else x
+        left = min(max(left, 1.0), W - 1 - width)
+        if left < right + GAP:
+            continue
+        right = left + width
+        out.append(_text(left, y, text, "start"))
+    return out
 
 
 def _y_axis(top: float, bottom: float, high: int, step: int) -> list[str]:
@@ -59,12 +84,11 @@ def weeks_chart(weeks: list[WeekCount]) -> str:
         h = (bottom - TOP) * week.sessions / high
         body.append(
             f'<rect x="{x:.1f}" y="{bottom - h:.1f}" width="{slot * 0.7:.1f}" height="{h:.1f}" fill="{PRACTICE}">'
-            f"<title>Week of {week.monday.isoformat()}: {week.sessions} sessions on {week.days} days</title></rect>"
+            f"<title>Week of {week.monday.isoformat()}: {plural(week.sessions, 'session')} on {plural(week.days, 'day')}</title></rect>"
         )
-        if week.sessions:
+        if week.sessions and _width(str(week.sessions)) <= slot - 2:  # a number wider than its bar is in the title
             body.append(_text(x + slot * 0.35, bottom - h - 3, str(week.sessions), fill=INK))
-        if i % every == 0:
-            body.append(_text(x + slot * 0.35, bottom + 14, _short(week.monday)))
+    body += _row(bottom + 14, [(LEFT + i * slot + slot * 0.5, _short(w.monday)) for i, w in enumerate(weeks) if i % every == 0])
     body.append(_text(LEFT, height - 4, "Week starting (Monday); bar: sessions that week", "start"))
     return _svg(height, "Sessions a week", body)
 
@@ -84,6 +108,7 @@ def pain_chart(report: Report) -> str:
 
     shown_day: date | None = None
     every = max(1, len(points) // 12)
+    days: list[tuple[float, str]] = []
     for i, session in enumerate(points):
         x = LEFT + slot * (i + 0.5)
         c = session.checkin
@@ -105,8 +130,9 @@ def pain_chart(report: Report) -> str:
                 f'<line x1="{x:.1f}" y1="{top:.1f}" x2="{x:.1f}" y2="{bottom:.1f}" stroke="{HURT}" stroke-dasharray="2 3"/>'
             )
         if i % every == 0 and session.local_date != shown_day:
-            body.append(_text(x, bottom + 14, _short(session.local_date)))
+            days.append((x, _short(session.local_date)))
             shown_day = session.local_date
+    body += _row(bottom + 14, days)
     body.append(
         f'<circle cx="{LEFT + 6}" cy="{height - 8}" r="3.2" fill="none" stroke="{BEFORE}" stroke-width="1.5"/>'
         + _text(LEFT + 14, height - 4, "before", "start")
@@ -121,9 +147,21 @@ def pain_chart(report: Report) -> str:
     return _svg(height, "Pain before and after each session (0-10)", body)
 
 
+def _month_rows(since: date, until: date, x: Callable[[date], float], y: float) -> list[str]:
+    """Under the axis, the period's first day and each month's first day; under them, the year (first and January).
+
+    When the first day is too close to the next month for both labels, the month's label stays."""
+    starts = [since] + [d for d in (date(y, m, 1) for y in range(since.year, until.year + 1) for m in range(1, 13)) if since < d <= until]
+    labels = [(x(day), f"{day:%b}" if day.day == 1 else _short(day), day) for day in starts]
+    if len(labels) > 1 and labels[1][0] < labels[0][0] + _width(labels[0][1]) + GAP:
+        labels = labels[1:]
+    years = [(at, str(day.year)) for i, (at, _, day) in enumerate(labels) if i == 0 or (day.month, day.day) == (1, 1)]
+    return _row(y, [(at, text) for at, text, _ in labels], "start") + _row(y + 13, years, "start")
+
+
 def level_chart(report: Report) -> str:
     """The bridge level each day of the period as three step lines (lifts, counts, hold), a dot at each change."""
-    height, bottom, top = 200, 160, TOP
+    height, bottom, top = 214, 160, TOP  # under the axis: months, then years, then the legend
     body = _y_axis(top, bottom, 10, 2)
     span = max(1, (report.until - report.since).days + 1)
 
@@ -152,13 +190,7 @@ def level_chart(report: Report) -> str:
     for change in report.changes:
         body.append(f'<circle cx="{x(change.day):.1f}" cy="{y(change.after.lifts):.1f}" r="3.5" fill="{INK}">'
                     f"<title>{change.day.isoformat()}: {escape(change.advice_kind)}</title></circle>")  # fmt: skip
-    months_seen: set[tuple[int, int]] = set()
-    day = report.since
-    while day <= report.until:
-        if (day.year, day.month) not in months_seen and (day.day == 1 or day == report.since):
-            months_seen.add((day.year, day.month))
-            body.append(_text(x(day), bottom + 14, f"{day:%b %Y}" if day.day == 1 else _short(day), "start"))
-        day += timedelta(days=1)
+    body += _month_rows(report.since, report.until, x, bottom + 14)
     legend = [("lifts", PRACTICE, ""), ("counts to raise and lower", BEFORE, "6 3"), ("hold (counts)", AFTER, "2 2")]
     lx = LEFT
     for name, colour, dash in legend:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tracker.model import PROGRAM_ID, HurtAt, Prescription, Session, Side
+from tracker.model import PROGRAM_ID, HurtAt, Prescription, Session, Side, plural
 from tracker.report.data import Report
 
 SAFETY = (
@@ -28,7 +28,7 @@ def title(report: Report) -> str:
 def level_text(level: Prescription | None) -> str:
     if level is None:
         return "none yet"
-    text = f"{level.lifts} lifts, counts of {level.count}"
+    text = f"{plural(level.lifts, 'lift')}, counts of {level.count}"
     return text + (f", hold {level.hold}" if level.hold else ", no hold")
 
 

@@ -6,7 +6,7 @@ from typing import Any, Iterable, Mapping
 
 from rich.markup import escape
 
-from tracker.model import Pose, Routine, Side, Step, StepKind
+from tracker.model import Pose, Routine, Side, Step, StepKind, plural
 from tracker.ui.widgets.session_detail import format_duration
 
 
@@ -65,7 +65,7 @@ def describe_routine(
     about = []
     if seconds is not None:
         about.append(f"about {round(seconds / 60) or 1} min at your tempo")
-    about.append(f"{len(routine.steps)} steps")
+    about.append(plural(len(routine.steps), "step"))
     if routine.repeats > 1:
         about.append(f"done {routine.repeats} times")
     lines += ["", ", ".join(about).capitalize() + "."]
