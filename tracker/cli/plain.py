@@ -31,6 +31,7 @@ from typing import Any, Callable, TextIO
 
 from tracker.cues import SoundFiles, describe, find_audio_player, find_voice, run_quietly, sound_for, spoken_text, voice_command
 from tracker.checkpoint import CHECKPOINT_INTERVAL
+from tracker.inert import inert
 from tracker.model import CheckIn, Felt, Session, Stability
 
 ENV_CLOCK_FILE = "BACKROLL_CLOCK_FILE"
@@ -201,7 +202,7 @@ class PlainSession:
         self.checkpoint = PlainCheckpoint(self)
 
     def say(self, line: str) -> None:
-        self.out.write(line + "\n")
+        self.out.write(inert(line) + "\n")  # names, titles and cues come from routine files
         self.out.flush()
 
     # The session ---------------------------------------------------------------
