@@ -19,6 +19,7 @@ No Textual here: a terminal that cannot show the full-screen app can still run t
 
 from __future__ import annotations
 
+import codecs
 import os
 import select
 import sys
@@ -55,7 +56,14 @@ def file_clock(path: Path) -> Callable[[], float]:
 
 
 class Keys:
-    """Single keys from stdin without Enter when it is a terminal; whole lines for the questions."""
+    """Single keys from stdin without Enter when it is a terminal; whole lines for the questions.
+
+    Linear in what arrives, however it arrives (a pasted megabyte, one endless line on a pipe): each
+    byte is decoded once (an incremental UTF-8 decoder keeps a character split across two reads), the
+    text is consumed by moving an index, and a line end is searched for only in what is new.
+    """
+
+    READ = 1 << 16  # bytes per read
 
     def __init__(self, stream: Any) -> None:
         self.fd: int | None
@@ -64,7 +72,10 @@ class Keys:
         except (AttributeError, ValueError, OSError):
             self.fd = None
         self.saved: list[Any] | None = None
-        self.buffer = b""
+        self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self.text = ""  # decoded, not yet consumed from `self.at` on
+        self.at = 0
+        self.scanned: dict[str, int] = {}  # line ends -> no such end in text[at:scanned[ends]]
         self.closed = self.fd is None
 
     def __enter__(self) -> Keys:
@@ -80,6 +91,31 @@ class Keys:
         if self.saved is not None and self.fd is not None:
             termios.tcsetattr(self.fd, termios.TCSADRAIN, self.saved)
 
+    @property
+    def waiting(self) -> bool:
+        return self.at < len(self.text)
+
+    def _take(self, end: int, skip: int = 0) -> str:
+        """text[at:end], consumed with `skip` more characters; the consumed part is dropped once it is half."""
+        taken = self.text[self.at : end]
+        self.at = min(end + skip, len(self.text))
+        if self.at > 4096 and self.at * 2 > len(self.text):  # amortised: each character is copied O(1) times
+            self.text = self.text[self.at :]
+            self.scanned = {ends: max(0, seen - self.at) for ends, seen in self.scanned.items()}
+            self.at = 0
+        return taken
+
+    def _line_end(self, ends: str) -> int | None:
+        """Index of the first of `ends` after `at`, searching only what was not searched before."""
+        start = max(self.at, self.scanned.get(ends, 0))
+        best: int | None = None
+        for end in ends:
+            found = self.text.find(end, start)
+            if found >= 0 and (best is None or found < best):
+                best = found
+        self.scanned[ends] = len(self.text) if best is None else best
+        return best
+
     def _fill(self, timeout: float) -> bool:
         """Read what is waiting (up to `timeout` seconds); False on end of input."""
         if self.closed or self.fd is None:
@@ -87,53 +123,56 @@ class Keys:
         ready, _, _ = select.select([self.fd], [], [], max(0.0, timeout))
         if not ready:
             return True
-        data = os.read(self.fd, 1024)
+        data = os.read(self.fd, self.READ)
         if not data:
             self.closed = True
+            self.text += self.decoder.decode(b"", final=True)  # a character cut short at the end: U+FFFD
             return False
-        self.buffer += data
+        self.text += self.decoder.decode(data)
         return True
 
     def key(self, timeout: float) -> str | None:
         """One key pressed within `timeout` seconds, or None."""
-        if not self.buffer:
+        by_line = self.saved is None  # not a terminal (a pipe, a file): one key a line, so answers are not read as keys
+        if not (self._line_end("\n") is not None if by_line else self.waiting):
             if self.closed:
                 time.sleep(max(0.0, timeout))  # no more keys: the session goes on by itself
             else:
                 self._fill(timeout)
-        if not self.buffer:
+        if not self.waiting:
             return None
-        text = self.buffer.decode("utf-8", "replace")
-        if self.saved is None:  # not a terminal (a pipe, a file): one key a line, so answers are not read as keys
-            if "\n" not in text and not self.closed:
-                return None
-            line, _, rest = text.partition("\n")
-            self.buffer = rest.encode("utf-8")
-            return line.strip()[:1] or "\n"
-        first, rest = text[0], text[1:]
-        self.buffer = rest.encode("utf-8")
-        return first
+        if by_line:
+            end = self._line_end("\n")
+            if end is None:
+                if not self.closed:
+                    return None
+                end = len(self.text)
+            return self._take(end, 1).strip()[:1] or "\n"
+        return self._take(self.at + 1)
 
     def line(self) -> str | None:
         """A line typed and ended with Enter (echoed, editable); None at end of input."""
         if self.saved is not None and self.fd is not None:
             termios.tcsetattr(self.fd, termios.TCSADRAIN, self.saved)
         try:
-            while b"\n" not in self.buffer and b"\r" not in self.buffer:
+            end = self._line_end("\n\r")
+            while end is None:
                 if not self._fill(3600.0):
                     break
-            if not self.buffer and self.closed:
+                end = self._line_end("\n\r")
+            if not self.waiting and self.closed:
                 return None
-            text = self.buffer.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-            line, _, rest = text.partition(b"\n")
-            self.buffer = rest
-            return line.decode("utf-8", "replace").strip()
+            if end is None:
+                end = len(self.text)
+            skip = 2 if self.text.startswith("\r\n", end) else 1
+            return self._take(end, skip).strip()
         finally:
             if self.saved is not None and self.fd is not None:
                 tty.setcbreak(self.fd, termios.TCSANOW)  # not TCSAFLUSH: keep keys typed ahead
 
     def drop_typed_ahead(self) -> None:
-        self.buffer = b""
+        self.text, self.at, self.scanned = "", 0, {}
+        self.decoder.reset()
 
 
 class Cues:
