@@ -23,7 +23,7 @@ A full-screen terminal companion for a daily yoga-for-back-pain practice.
   backroll usual-pain N [--date D] [--note TEXT]
                                    record your usual pain after seeing a professional
   backroll session ROUTINE [--plain]   run a routine; --plain: one line per change, for screen readers
-  backroll serve [--port P] [--host H] [--token]   the app in a browser (the [web] extra)
+  backroll serve [--port P] [--host H] [--token] [--tabs N]   the app in a browser (the [web] extra)
   backroll report [--weeks N | --since DATE --until DATE] [-o FILE] [--format html|md|pdf]
                                    a printable practice report for a trainer or doctor
   backroll calendar [-o FILE] [--time HH:MM] [--minutes N] [--preview]
@@ -151,6 +151,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8421, help="port (default 8421)")
     serve.add_argument("--token", action="store_true", help="make a secret that the link must carry")
     serve.add_argument("--i-understand-no-login", action="store_true", help="serve on another host without a token")
+    serve.add_argument("--tabs", type=int, default=3, help="browser tabs served at once, 1 to 8 (default 3; each runs its own app)")
     sub.add_parser("_serve-app", parents=[common])  # run by `serve` for each browser tab; no help: not for people
     report = add(
         "report",
