@@ -2,10 +2,12 @@
 
 A routine file, a file name in the data folder or a synced link's target can
 hold terminal controls: ESC sequences that set the window title (OSC 0),
-clear the screen, draw fake links (OSC 8), or the one-byte C1 CSI (U+009B).
-`inert` shows each C0 control (but newline and tab), DEL and each C1 control
-as its escape, \\u001b, \\u009b: visible, and the same character still in JSON
-(a JSON string reads \\u009b back as U+009B), so `--json` stays exact.
+clear the screen, draw fake links (OSC 8), or the one-byte C1 CSI (U+009B,
+or the raw byte 0x9B in a file name that is not UTF-8). `inert` shows each C0
+control (but newline and tab), DEL, each C1 control and each lone surrogate
+(an undecodable byte) as its escape, \\u001b, \\u009b, \\udc9b: visible, and
+the same character still in JSON (a JSON string reads \\u009b back as
+U+009B), so `--json` stays exact.
 
 The CLI's output (tracker.cli.common.Io, tracker.cli.plain) passes every
 line through it; content validation (tracker.content.reader) refuses such
@@ -16,8 +18,9 @@ from __future__ import annotations
 
 import re
 
-# C0 but tab (U+0009) and newline (U+000A), DEL, and C1 (U+0080 to U+009F).
-CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 but tab (U+0009) and newline (U+000A), DEL, C1 (U+0080 to U+009F), and lone surrogates: a file name's
+# bytes that are not UTF-8 arrive as U+DC80 to U+DCFF, which a terminal would get back as raw bytes (0x9B is CSI).
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def control_at(text: str) -> int | None:
