@@ -193,9 +193,13 @@ def make_server(
             app_service: Any = None
             try:
                 await websocket.prepare(request)
+
+                async def close() -> None:  # the app quit: close the tab's socket
+                    await websocket.close()
+
                 app_service = AppService(
                     self.command, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
-                    close=websocket.close, download_manager=self.download_manager, debug=self.debug,
+                    close=close, download_manager=self.download_manager, debug=self.debug,
                 )  # fmt: skip
                 await app_service.start(width, height)
                 try:
