@@ -179,6 +179,13 @@ def cases(root: Path) -> list[tuple[str, list[str]]]:
     code, text = on_pty(home, "sync-check")
     check("sync-check: a set-aside file named with escapes", code, text, codes={0}, shown="conflicted copy")
 
+    # A note with them (as an imported or synced session brings it), exported and reported to the terminal.
+    on_pty(home, "log", "bridge", "--date", "2025-03-02 07:30", "--note", "Note " + PAYLOAD)
+    for args in (("export",), ("export", "--format", "csv"), ("report", "--format", "md", "-o", "-", "--since", "2025-03-01", "--until", "2025-03-31")):
+        code, text = on_pty(home, *args)
+        shown = "Note \\u001b" if args[0] == "export" else None  # Markdown escapes some of it in its own way
+        check(f"{' '.join(args[:3])}: a note with escapes", code, text, codes={0}, shown=shown)
+
     # A month file that is a link whose target carries them (an error or a note names the target).
     home = root / "link"
     on_pty(home, "log", "bridge", "--date", "2025-03-01 07:30")

@@ -64,3 +64,44 @@ def test_tabs_out_of_range_are_refused_before_anything_starts(tmp_path: Path) ->
         result = attacks.backroll(tmp_path / "home", "serve", "--tabs", value, "--port", "1")
         assert result.returncode == 1 and "--tabs must be from 1 to 8" in result.stderr, result.stderr
     assert not (tmp_path / "home").exists()
+
+
+@pytest.mark.parametrize(
+    ("host", "value", "ok"),
+    [
+        ("127.0.0.1", "127.0.0.1:8421", True),
+        ("127.0.0.1", "LocalHost:8421", True),
+        ("127.0.0.1", "[::1]:8421", True),
+        ("127.0.0.1", "evil.example:8421", False),
+        ("127.0.0.1", "192.168.1.20:8421", False),  # not what it was started for
+        ("127.0.0.1", "127.0.0.1", False),  # port 80
+        ("127.0.0.1", "127.0.0.1:8421 ", True),
+        ("127.0.0.1", "127.0.0.1:٨٤٢١", False),
+        ("::1", "[::1]:8421", True),
+        ("::1", "::1:8421", False),
+        ("192.168.1.20", "192.168.1.20:8421", True),
+        ("192.168.1.20", "evil.example:8421", False),
+        ("0.0.0.0", "10.0.0.7:8421", True),  # every address: any IP (a rebinding needs a name)
+        ("0.0.0.0", "[fe80::1]:8421", True),
+        ("0.0.0.0", "mybox:8421", True),  # the name the printed link carries
+        ("0.0.0.0", "evil.example:8421", False),
+        ("0.0.0.0", "10.0.0.7:9999", False),
+    ],
+)
+def test_the_host_names_a_server_answers(host: str, value: str, ok: bool) -> None:
+    from tracker.ui.web_server import allowed_hosts, host_allowed
+
+    every = host in ("0.0.0.0", "::")
+    assert host_allowed(value, allowed_hosts(host, 8421, "mybox" if every else None), 8421, every) is ok
+
+
+def test_sizes_from_the_page_are_held_within_the_bounds() -> None:
+    from tracker.ui.web_server import MAX_COLUMNS, MAX_ROWS, MIN_COLUMNS, clamp
+
+    assert clamp("2500", MIN_COLUMNS, MAX_COLUMNS, 80) == MAX_COLUMNS
+    assert clamp(10**9, MIN_COLUMNS, MAX_COLUMNS, 80) == MAX_COLUMNS
+    assert clamp("-5", MIN_COLUMNS, MAX_COLUMNS, 80) == 80  # unreadable: the default
+    assert clamp(float("inf"), 8, MAX_ROWS, 24) == 24
+    assert clamp(True, 8, MAX_ROWS, 24) == 24
+    assert clamp("9" * 5000, 8, MAX_ROWS, 24) == MAX_ROWS
+    assert clamp(120, MIN_COLUMNS, MAX_COLUMNS, 80) == 120

@@ -20,9 +20,9 @@ from tracker.inert import inert  # noqa: E402
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="a real pty")
 
 
-def test_escapes_from_routine_files_file_names_set_aside_copies_and_link_targets_never_reach_the_terminal(tmp_path: Path) -> None:
+def test_escapes_from_routine_files_file_names_set_aside_copies_notes_and_link_targets_never_reach_the_terminal(tmp_path: Path) -> None:
     results = attacks.cases(tmp_path)
-    assert len(results) == 13
+    assert len(results) == 16
     failed = [(what, problems) for what, problems in results if problems]
     assert not failed, failed
 

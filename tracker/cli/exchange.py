@@ -15,6 +15,7 @@ from tracker.cli.common import (
     _warn_backup,
     parse_day,
 )
+from tracker.inert import inert
 
 
 def cmd_export(args: argparse.Namespace, io: Io) -> int:
@@ -44,6 +45,8 @@ def _emit(text: str, output: str | None, io: Io) -> int:
 
     if not output or output == "-":
         try:
+            if io.out.isatty():  # a person reads it: a note from an imported or synced file must not steer the terminal
+                text = inert(text)
             io.out.write(text)
             io.out.flush()
         except BrokenPipeError:
