@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Coroutine, TypeVar
+from urllib.parse import unquote
 
 REPO = Path(__file__).resolve().parents[2]
 START = 60.0  # seconds for the server or an app to start on a loaded machine
@@ -207,6 +208,7 @@ class ManyTabs:
     kept: int = 0
     refused_code: int | None = None
     refused_text: str = ""
+    refused_caption: str = ""  # the page's caption line, which a screen reader announces
     most_apps: int = 0
     after_one_closed: bool = False
 
@@ -233,6 +235,10 @@ async def too_many_tabs(served: Served, tabs: int) -> ManyTabs:
                 if message.type == aiohttp.WSMsgType.BINARY:
                     text += message.data
                     result.most_apps = max(result.most_apps, len(served.apps()))
+                elif message.type == aiohttp.WSMsgType.TEXT:
+                    kind, data = json.loads(message.data)
+                    if kind == "open_url" and data["url"].startswith("backroll-cue:"):
+                        result.refused_caption = json.loads(unquote(data["url"].removeprefix("backroll-cue:")))["caption"]
                 else:
                     break
             result.refused_code = extra.close_code
@@ -281,7 +287,7 @@ def serve_attacks() -> Any:
             problems = []
             if many.kept != 2 or many.most_apps > 2 or not many.after_one_closed:
                 problems.append(f"tabs {many}")
-            if many.refused_code != 1013 or "already open" not in many.refused_text:
+            if many.refused_code != 1013 or "already open" not in many.refused_text or "already open" not in many.refused_caption:
                 problems.append(f"the third tab was not told why: {many.refused_code} {many.refused_text!r}")
             tally.attempt(problems)
     return tally

@@ -55,6 +55,7 @@ def test_one_tab_more_than_allowed_is_told_why_and_closed_and_a_place_frees_when
     assert result.kept == 2, result
     assert result.refused_code == 1013, result
     assert "already open in 2 browser tabs" in result.refused_text and "Close one" in result.refused_text, result
+    assert "already open in 2 browser tabs" in result.refused_caption, result  # said where a screen reader hears it
     assert result.most_apps <= 2, result
     assert result.after_one_closed, result  # a place freed: the next tab opens
 

@@ -98,6 +98,17 @@ def clamp(value: Any, low: int, high: int, default: int) -> int:
     return max(low, min(high, number))
 
 
+def refusal_caption(text: str) -> str:
+    """`text` as a message the page shows in its caption line, which a screen reader announces (the terminal is
+    a canvas it cannot read): the page takes cue messages as open_url with the cue scheme (tracker/ui/sound.py)."""
+    from urllib.parse import quote
+
+    from tracker.ui.sound import WEB_CUE_SCHEME
+
+    url = WEB_CUE_SCHEME + quote(json.dumps({"caption": text}, separators=(",", ":")))
+    return json.dumps(["open_url", {"url": url, "new_tab": False}])
+
+
 def make_server(
     command: str, host: str, port: int, token: str | None, say: Callable[[str], None], tabs: int = DEFAULT_TABS
 ) -> Any:
@@ -188,6 +199,7 @@ def make_server(
                     "runs at once (each tab is an app of its own).\r\n  Close one of them, then reload this page.\r\n"
                 )
                 await websocket.send_bytes(message.encode())
+                await websocket.send_str(refusal_caption(" ".join(message.split())))
                 await websocket.close(code=1013, message=b"Backroll is open in too many tabs")
                 return websocket
             app_service: Any = None
