@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from tracker import __version__
+from tracker.cli.serve import DEFAULT_PORT, DEFAULT_TABS, MAX_TABS
 from tracker.paths import ENV_HOME
 
 DESCRIPTION = """\
@@ -148,10 +149,13 @@ def _parser() -> argparse.ArgumentParser:
         "carries) or --i-understand-no-login. Tones and spoken cues play in the browser.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
-    serve.add_argument("--port", type=int, default=8421, help="port (default 8421)")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     serve.add_argument("--token", action="store_true", help="make a secret that the link must carry")
     serve.add_argument("--i-understand-no-login", action="store_true", help="serve on another host without a token")
-    serve.add_argument("--tabs", type=int, default=3, help="browser tabs served at once, 1 to 8 (default 3; each runs its own app)")
+    serve.add_argument(
+        "--tabs", type=int, default=DEFAULT_TABS,
+        help=f"browser tabs served at once, 1 to {MAX_TABS} (default {DEFAULT_TABS}; each runs its own app)",
+    )  # fmt: skip
     sub.add_parser("_serve-app", parents=[common])  # run by `serve` for each browser tab; no help: not for people
     report = add(
         "report",

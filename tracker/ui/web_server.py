@@ -9,7 +9,7 @@ What it guards (README, Security notes, "The served page"):
   value), else 403. A web page whose name is made to resolve to 127.0.0.1 (DNS rebinding) sends its own name.
 - Origin: the websocket answers only the page it served (same host), so another site cannot drive it.
 - Size: a tab's columns and rows are held within MAX_COLUMNS x MAX_ROWS, at the start and on every resize.
-- Tabs: at most `tabs` apps at once (each tab is a process); one more is told why, in the page, and closed.
+- Tabs: at most `tabs` apps at once (each tab is a process; `serve --tabs`); one more is told why, in the page, and closed.
 """
 
 from __future__ import annotations
@@ -26,12 +26,10 @@ PAGE_FOLDER = Path(__file__).parent / "web"
 COOKIE = "backroll-token"
 MIN_COLUMNS, MIN_ROWS = 20, 8
 MAX_COLUMNS, MAX_ROWS = 400, 150  # a 4K screen at a small font; 2500 x 2500 made a 6.7 MB frame
-DEFAULT_TABS = 3
-MAX_TABS = 8
 TAB_WAIT = 3.0  # seconds a tab waits for a free place (a reload opens the new socket before the old one closes)
 
-__all__ = ["COOKIE", "DEFAULT_TABS", "MAX_COLUMNS", "MAX_ROWS", "MAX_TABS", "PAGE_FOLDER", "allowed_hosts",
-           "clamp", "host_allowed", "make_server", "split_host"]  # fmt: skip
+__all__ = ["COOKIE", "MAX_COLUMNS", "MAX_ROWS", "PAGE_FOLDER", "allowed_hosts", "clamp", "host_allowed", "make_server",
+           "refusal_caption", "split_host"]  # fmt: skip
 
 
 def _is_ip(name: str) -> bool:
@@ -110,7 +108,7 @@ def refusal_caption(text: str) -> str:
 
 
 def make_server(
-    command: str, host: str, port: int, token: str | None, say: Callable[[str], None], tabs: int = DEFAULT_TABS
+    command: str, host: str, port: int, token: str | None, say: Callable[[str], None], tabs: int
 ) -> Any:
     """textual-serve's server running `command` for each browser tab (at most `tabs` at once), with Backroll's
     page (web/page.html), an optional token, a checked Host and a same-origin websocket; `say` prints the link."""
