@@ -34,6 +34,8 @@ def test_dns_rebinding_gets_403_on_the_page_and_the_websocket_and_the_real_names
         for host in ("127.0.0.1:{port}", "localhost:{port}", "[::1]:{port}", "LOCALHOST:{port}"):
             assert served.status("/", host.format(port=served.port)) == 200, host
         own = f"127.0.0.1:{served.port}"
+        for font in ("%C2%B2", "9" * 5000, "-1", "12"):  # "²" and 5000 digits made int() fail: a server error
+            assert served.status(f"/?fontsize={font}", own) == 200, font
         assert served.status("/ws", own, upgrade=True, origin=f"http://{own}") == 101  # the page's own websocket
         assert served.status("/ws", own, upgrade=True, origin="http://evil.example") == 403  # another site
 

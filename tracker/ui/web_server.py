@@ -159,7 +159,7 @@ def make_server(
                 return web.Response(status=403, text="This Backroll needs the link with its token (printed by `backroll serve`).\n")
             font = request.query.get("fontsize", "")
             context = {
-                "font_size": int(font) if font.isdigit() and 6 <= int(font) <= 40 else 0,
+                "font_size": int(font) if font.isascii() and font.isdigit() and len(font) <= 2 and 6 <= int(font) <= 40 else 0,
                 "websocket_url": f"ws://{request.host}/ws",
                 "static": "/static/",
             }
