@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: `reliability` is a package
 
-from reliability import hostile, scenarios, session_kills, sync_kills  # noqa: E402
+from reliability import hostile, scenarios, serve_attacks, session_kills, sync_kills, terminal_attacks  # noqa: E402
 
 FULL = {
     "kill_writers": dict(kills=1000),
@@ -37,6 +37,8 @@ FULL = {
     "hostile_fuzz": dict(examples=300),
     "sync_kills": dict(kills=300),
     "truncated_arrivals": dict(),
+    "serve_attacks": dict(),
+    "terminal_attacks": dict(),
 }
 QUICK = {
     "kill_writers": dict(kills=100),
@@ -57,6 +59,8 @@ SCENARIOS = {
     "hostile_fuzz": hostile.fuzz,
     "sync_kills": sync_kills.sync_kills,  # issue 18
     "truncated_arrivals": sync_kills.truncated_arrivals,
+    "serve_attacks": serve_attacks.serve_attacks,  # issue 24: hostile pages
+    "terminal_attacks": terminal_attacks.terminal_attacks,  # issue 24: hostile files on a terminal
 }  # scenarios kept outside scenarios.py
 
 

@@ -7,7 +7,7 @@ from textual.widgets import Checkbox, Input, Select, Static, Switch
 
 from tests.support import open_view
 from tracker.model import Settings, Side
-from tracker.ui.screens.settings import SettingsScreen, build_settings
+from tracker.ui.screens.settings import SettingsScreen, build_settings, parse_rest_allowance
 
 
 async def open_settings(app, pilot, settle) -> SettingsScreen:
@@ -167,3 +167,9 @@ async def test_every_rest_day_fits_and_reads_ticked_or_not(service, make, settle
         assert str(boxes[5].render()).startswith(UNTICKED)
         await pilot.click("#rest-5")
         assert boxes[5].value and str(boxes[5].render()).startswith(TICKED)
+
+
+@pytest.mark.parametrize("text", ["²", "٣", "9" * 5000])
+def test_rest_days_per_week_takes_only_ascii_digits(text: str) -> None:
+    value, problem = parse_rest_allowance(text)  # int() of these raised: the settings screen crashed
+    assert value is None and "Rest days per week" in problem

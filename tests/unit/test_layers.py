@@ -19,6 +19,7 @@ CORE = [
     "tracker.exchange",
     "tracker.files",
     "tracker.ics",
+    "tracker.inert",
     "tracker.model",
     "tracker.pain",
     "tracker.paths",

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+from tracker.inert import inert
 from tracker.paths import is_wider_than_private, resolve_home
 
 OK, BAD_INPUT, USAGE, CANNOT_OPEN = 0, 1, 2, 3
@@ -25,14 +26,17 @@ class CannotOpen(Exception):
 
 @dataclass
 class Io:
+    """Where a command prints. Every line is made inert (tracker.inert): a name, a cue, a file name or a
+    link's target that came from a file is shown, never obeyed by the terminal."""
+
     out: TextIO
     err: TextIO
 
     def print(self, text: str = "") -> None:
-        print(text, file=self.out)
+        print(inert(text), file=self.out)
 
     def warn(self, text: str) -> None:
-        print(text, file=self.err)
+        print(inert(text), file=self.err)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -16,6 +16,7 @@ from tracker.cli.common import (
     parse_day,
     writable_target,
 )
+from tracker.inert import inert
 
 
 def cmd_export(args: argparse.Namespace, io: Io) -> int:
@@ -46,6 +47,8 @@ def _emit(text: str, output: str | None, io: Io) -> int:
 
     if not output or output == "-":
         try:
+            if io.out.isatty():  # a person reads it: a note from an imported or synced file must not steer the terminal
+                text = inert(text)
             io.out.write(text)
             io.out.flush()
         except BrokenPipeError:

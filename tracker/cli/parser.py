@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Iterator
 
 from tracker import __version__
+from tracker.cli.serve import DEFAULT_PORT, DEFAULT_TABS, MAX_TABS
 from tracker.paths import ENV_HOME
 
 DESCRIPTION = """\
@@ -24,7 +25,7 @@ A full-screen terminal companion for a daily yoga-for-back-pain practice.
   backroll usual-pain N [--date D] [--note TEXT]
                                    record your usual pain after seeing a professional
   backroll session ROUTINE [--plain]   run a routine; --plain: one line per change, for screen readers
-  backroll serve [--port P] [--host H] [--token]   the app in a browser (the [web] extra)
+  backroll serve [--port P] [--host H] [--token] [--tabs N]   the app in a browser (the [web] extra)
   backroll report [--weeks N | --since DATE --until DATE] [-o FILE] [--format html|md|pdf]
                                    a printable practice report for a trainer or doctor
   backroll calendar [-o FILE] [--time HH:MM] [--minutes N] [--preview]
@@ -158,9 +159,13 @@ def _parser() -> argparse.ArgumentParser:
         "carries) or --i-understand-no-login. Tones and spoken cues play in the browser.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
-    serve.add_argument("--port", type=int, default=8421, help="port (default 8421)")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     serve.add_argument("--token", action="store_true", help="make a secret that the link must carry")
     serve.add_argument("--i-understand-no-login", action="store_true", help="serve on another host without a token")
+    serve.add_argument(
+        "--tabs", type=int, default=DEFAULT_TABS,
+        help=f"browser tabs served at once, 1 to {MAX_TABS} (default {DEFAULT_TABS}; each runs its own app)",
+    )  # fmt: skip
     sub.add_parser("_serve-app", parents=[common])  # run by `serve` for each browser tab; no help: not for people
     report = add(
         "report",

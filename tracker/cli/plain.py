@@ -31,6 +31,7 @@ from typing import Any, Callable, TextIO
 
 from tracker.cues import SoundFiles, describe, find_audio_player, find_voice, run_quietly, sound_for, spoken_text, voice_command
 from tracker.checkpoint import CHECKPOINT_INTERVAL
+from tracker.inert import inert
 from tracker.model import CheckIn, Felt, Session, Stability, plural
 
 ENV_CLOCK_FILE = "BACKROLL_CLOCK_FILE"
@@ -53,8 +54,28 @@ def file_clock(path: Path) -> Callable[[], float]:
     return read
 
 
+def _char_length(lead: int) -> int:
+    """How many bytes the UTF-8 character starting with byte `lead` takes (1 for a byte that cannot start one)."""
+    if 0xC2 <= lead <= 0xDF:
+        return 2
+    if 0xE0 <= lead <= 0xEF:
+        return 3
+    if 0xF0 <= lead <= 0xF4:
+        return 4
+    return 1
+
+
 class Keys:
-    """Single keys from stdin without Enter when it is a terminal; whole lines for the questions."""
+    """Single keys from stdin without Enter when it is a terminal; whole lines for the questions.
+
+    Linear in what arrives, however it arrives (a pasted megabyte, one endless line on a pipe): the bytes
+    gather in a bytearray (appending is amortised O(1)), are consumed by moving an index (the consumed
+    front is dropped once it is half the buffer), a line end is searched for only in bytes not searched
+    before, and each byte is decoded once, when its key or its line is taken. A line end byte is never
+    inside a UTF-8 character, so a line decodes on its own; a key waits for the rest of its character.
+    """
+
+    READ = 1 << 16  # bytes per read
 
     def __init__(self, stream: Any) -> None:
         self.fd: int | None
@@ -63,7 +84,9 @@ class Keys:
         except (AttributeError, ValueError, OSError):
             self.fd = None
         self.saved: list[Any] | None = None
-        self.buffer = b""
+        self.buffer = bytearray()  # not yet consumed from `self.at` on
+        self.at = 0
+        self.scanned: dict[bytes, int] = {}  # line ends -> none of them in buffer[at:scanned[ends]]
         self.closed = self.fd is None
 
     def __enter__(self) -> Keys:
@@ -79,6 +102,28 @@ class Keys:
         if self.saved is not None and self.fd is not None:
             termios.tcsetattr(self.fd, termios.TCSADRAIN, self.saved)
 
+    @property
+    def waiting(self) -> bool:
+        return self.at < len(self.buffer)
+
+    def _take(self, end: int, skip: int = 0) -> str:
+        """buffer[at:end] decoded, consumed with `skip` more bytes (the line end)."""
+        taken = bytes(self.buffer[self.at : end]).decode("utf-8", "replace")
+        self.at = min(end + skip, len(self.buffer))
+        if self.at > 4096 and self.at * 2 > len(self.buffer):  # amortised: each byte is moved O(1) times
+            del self.buffer[: self.at]
+            self.scanned = {ends: max(0, seen - self.at) for ends, seen in self.scanned.items()}
+            self.at = 0
+        return taken
+
+    def _line_end(self, ends: bytes) -> int | None:
+        """Index of the first of the bytes `ends` after `at`, searching only what was not searched before."""
+        start = max(self.at, self.scanned.get(ends, 0))
+        found = [i for i in (self.buffer.find(end, start) for end in (ends[n : n + 1] for n in range(len(ends)))) if i >= 0]
+        best = min(found) if found else None
+        self.scanned[ends] = len(self.buffer) if best is None else best
+        return best
+
     def _fill(self, timeout: float) -> bool:
         """Read what is waiting (up to `timeout` seconds); False on end of input."""
         if self.closed or self.fd is None:
@@ -86,53 +131,71 @@ class Keys:
         ready, _, _ = select.select([self.fd], [], [], max(0.0, timeout))
         if not ready:
             return True
-        data = os.read(self.fd, 1024)
+        data = os.read(self.fd, self.READ)
         if not data:
             self.closed = True
             return False
         self.buffer += data
         return True
 
+    def _key_ready(self) -> bool:
+        """A whole character is waiting (or the input has ended)."""
+        return self.waiting and (self.closed or self.at + _char_length(self.buffer[self.at]) <= len(self.buffer))
+
+    def _one_key(self) -> str | None:
+        """The next character, or None while its last bytes have not arrived."""
+        size = _char_length(self.buffer[self.at])
+        if self.at + size > len(self.buffer) and not self.closed:
+            return None
+        raw = bytes(self.buffer[self.at : self.at + size])
+        try:
+            key = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            key, size = "\ufffd", 1  # not UTF-8: one byte, shown as the replacement character
+        self._take(self.at, size)
+        return key
+
     def key(self, timeout: float) -> str | None:
         """One key pressed within `timeout` seconds, or None."""
-        if not self.buffer:
+        by_line = self.saved is None  # not a terminal (a pipe, a file): one key a line, so answers are not read as keys
+        if not (self._line_end(b"\n") is not None if by_line else self._key_ready()):
             if self.closed:
                 time.sleep(max(0.0, timeout))  # no more keys: the session goes on by itself
             else:
                 self._fill(timeout)
-        if not self.buffer:
+        if not self.waiting:
             return None
-        text = self.buffer.decode("utf-8", "replace")
-        if self.saved is None:  # not a terminal (a pipe, a file): one key a line, so answers are not read as keys
-            if "\n" not in text and not self.closed:
+        if not by_line:
+            return self._one_key()
+        end = self._line_end(b"\n")
+        if end is None:
+            if not self.closed:
                 return None
-            line, _, rest = text.partition("\n")
-            self.buffer = rest.encode("utf-8")
-            return line.strip()[:1] or "\n"
-        first, rest = text[0], text[1:]
-        self.buffer = rest.encode("utf-8")
-        return first
+            end = len(self.buffer)
+        return self._take(end, 1).strip()[:1] or "\n"
 
     def line(self) -> str | None:
         """A line typed and ended with Enter (echoed, editable); None at end of input."""
         if self.saved is not None and self.fd is not None:
             termios.tcsetattr(self.fd, termios.TCSADRAIN, self.saved)
         try:
-            while b"\n" not in self.buffer and b"\r" not in self.buffer:
+            end = self._line_end(b"\n\r")
+            while end is None:
                 if not self._fill(3600.0):
                     break
-            if not self.buffer and self.closed:
+                end = self._line_end(b"\n\r")
+            if not self.waiting and self.closed:
                 return None
-            text = self.buffer.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-            line, _, rest = text.partition(b"\n")
-            self.buffer = rest
-            return line.decode("utf-8", "replace").strip()
+            if end is None:
+                end = len(self.buffer)
+            skip = 2 if self.buffer[end : end + 2] == b"\r\n" else 1
+            return self._take(end, skip).strip()
         finally:
             if self.saved is not None and self.fd is not None:
                 tty.setcbreak(self.fd, termios.TCSANOW)  # not TCSAFLUSH: keep keys typed ahead
 
     def drop_typed_ahead(self) -> None:
-        self.buffer = b""
+        self.buffer, self.at, self.scanned = bytearray(), 0, {}
 
 
 class Cues:
@@ -201,7 +264,7 @@ class PlainSession:
         self.checkpoint = PlainCheckpoint(self)
 
     def say(self, line: str) -> None:
-        self.out.write(line + "\n")
+        self.out.write(inert(line) + "\n")  # names, titles and cues come from routine files
         self.out.flush()
 
     # The session ---------------------------------------------------------------
@@ -325,7 +388,7 @@ class PlainSession:
             if choices:
                 picked = _pick(answer, choices)
                 if picked is None:
-                    self.say(f"{answer!r} is not one of the choices; type 1 to {len(choices)}.")
+                    self.say(f"{_shown(answer)} is not one of the choices; type 1 to {len(choices)}.")
                     continue
                 answer = picked
             self.runner.answer(answer)
@@ -376,9 +439,9 @@ class PlainSession:
             answer = self.keys.line()
             if not answer:
                 return None
-            if answer.isdigit() and 0 <= int(answer) <= 10:
+            if answer.isascii() and answer.isdigit() and len(answer) <= 2 and 0 <= int(answer) <= 10:
                 return int(answer)
-            self.say(f"{answer!r} is not a whole number from 0 to 10.")
+            self.say(f"{_shown(answer)} is not a whole number from 0 to 10.")
 
     def _word(self, question: str, choices: list[str]) -> str | None:
         while True:
@@ -389,7 +452,7 @@ class PlainSession:
             picked = _pick(answer, choices)
             if picked is not None:
                 return picked
-            self.say(f"{answer!r} is not one of: {', '.join(choices)}.")
+            self.say(f"{_shown(answer)} is not one of: {', '.join(choices)}.")
 
     def _text(self, question: str) -> str:
         self.say(question)
@@ -448,10 +511,15 @@ def step_intro(view: Any) -> str:
     return f"Step {view.step_number} of {view.step_count}: {view.title}.{cue}"
 
 
+def _shown(answer: str) -> str:
+    """An answer quoted back, cut short: a pasted megabyte is not printed again."""
+    return repr(answer if len(answer) <= 40 else answer[:37] + "...")
+
+
 def _pick(answer: str, choices: list[str]) -> str | None:
     """The choice typed as its number, its word, or the start of its word."""
     text = answer.strip().lower()
-    if text.isdigit() and 1 <= int(text) <= len(choices):
+    if text.isascii() and text.isdigit() and len(text) <= 3 and 1 <= int(text) <= len(choices):
         return choices[int(text) - 1]
     for choice in choices:
         if choice.lower() == text:

@@ -47,7 +47,12 @@ def cmd_report(args: argparse.Namespace, io: Io) -> int:
             raise Refused("a PDF is not for the terminal; give -o FILE, or pipe it.")
         buffer = getattr(io.out, "buffer", None)
         io.out.flush()
-        if buffer is not None:
+        if io.out.isatty():  # a person reads it: notes from an imported or synced file are shown inert
+            from tracker.inert import inert
+
+            io.out.write(inert(payload.decode("utf-8", "replace")))
+            io.out.flush()
+        elif buffer is not None:
             buffer.write(payload)
             buffer.flush()
         else:

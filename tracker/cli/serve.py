@@ -13,7 +13,11 @@ other --host prints a warning and needs --i-understand-no-login, or
 --token, which makes a random token that the URL must carry (the page then
 keeps it in a same-site cookie for the websocket). Whatever the host, the
 websocket only answers pages served from the same address (the Origin
-header), so another web site open in the same browser cannot drive it.
+header), so another web site open in the same browser cannot drive it, and
+every request must name this server in its Host header (the loopback names,
+the --host value), so a site whose name is made to resolve to 127.0.0.1 (DNS
+rebinding) is refused too. Each tab's size is bounded, and so is the number
+of tabs served at once (--tabs): each is an app process of its own.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from typing import Any
 from tracker.cli.common import OK, Io, Refused, _home, check_home
 
 DEFAULT_PORT = 8421
+DEFAULT_TABS, MAX_TABS = 3, 8  # browser tabs served at once: each is an app process (tracker/ui/web_server.py)
 NO_LOGIN_WARNING = (
     "warning: backroll serve on {host} offers your practice and pain history to anyone who can reach "
     "this computer on the network. There is no login."
@@ -65,14 +70,16 @@ def cmd_serve(args: argparse.Namespace, io: Io) -> int:
                 f"refusing to serve on {host} without a way in that only you have: add --token (the printed link "
                 "carries a secret), or --i-understand-no-login."
             )
+    if not 1 <= args.tabs <= MAX_TABS:
+        raise Refused(f"--tabs must be from 1 to {MAX_TABS}, not {args.tabs}.")
     home = _home(args)
     check_home(home)
-    server = make_server(home, host, args.port, token, io)
+    server = make_server(home, host, args.port, token, io, args.tabs)
     server.serve()
     return OK
 
 
-def make_server(home: Path, host: str, port: int, token: str | None, io: Io) -> Any:
+def make_server(home: Path, host: str, port: int, token: str | None, io: Io, tabs: int = DEFAULT_TABS) -> Any:
     """textual-serve's server for this home (tracker/ui/web_server.py: the web side lives with the UI)."""
     from tracker.ui.web_server import make_server as web_server
 
@@ -80,7 +87,7 @@ def make_server(home: Path, host: str, port: int, token: str | None, io: Io) -> 
         io.print(line)
         io.out.flush()
 
-    return web_server(app_command(home), host, port, token, say)
+    return web_server(app_command(home), host, port, token, say, tabs)
 
 
 def cmd_serve_app(args: argparse.Namespace, io: Io) -> int:

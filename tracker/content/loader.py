@@ -86,10 +86,27 @@ def _read_text(path: Path) -> str:
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
+_LONG_NUMBER = re.compile(r"[0-9][0-9_]{4300,}")  # more digits than int() converts (sys.get_int_max_str_digits)
+_KEY_BEFORE = re.compile(r"^[ \t]*([^=\s][^=\n]*?)[ \t]*=", re.MULTILINE)
+
+
+def _long_number(path: Path, text: str) -> ContentError:
+    """The error for an integer longer than int() converts (Python's limit of 4300 digits): its line and key."""
+    found = _LONG_NUMBER.search(text)
+    at = found.start() if found else 0
+    line = text.count("\n", 0, at) + 1
+    keys = list(_KEY_BEFORE.finditer(text, 0, at))
+    key = keys[-1].group(1).strip() if keys else ""
+    digits = len(found.group().replace("_", "")) if found else 0
+    return ContentError(path, line, key, f"a number {digits} digits long; no value in a routine needs more than a few digits")
+
+
 def _parse(path: Path, text: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:
+        if not isinstance(exc, tomllib.TOMLDecodeError):  # tomllib's int() of a number past Python's digit limit
+            raise _long_number(path, text) from None
         message = str(exc)
         match = _TOML_POSITION.search(message)
         if match:

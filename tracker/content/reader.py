@@ -33,6 +33,7 @@ from tracker.content.format import (
 )
 from tracker.content import reader_v2 as v2
 from tracker.content.locate import find_line
+from tracker.inert import control_at
 from tracker.model import (
     Hold,
     HoldUnit,
@@ -121,7 +122,17 @@ class _FileReader:
         value = table[key]
         if not isinstance(value, str) or not value.strip():
             raise self.error(f"{where}.{key}", f"expected a non-empty string, got {_describe(value)}")
+        self.plain_text(value, f"{where}.{key}")
         return value.strip()
+
+    def plain_text(self, value: str, field_path: str) -> None:
+        """Refuse a terminal control in text that is shown and printed (tracker.inert shows what slips by)."""
+        at = control_at(value)
+        if at is not None:
+            raise self.error(
+                field_path, f"a control character (U+{ord(value[at]):04X}) at character {at + 1}; routine text is plain "
+                "text, without terminal escapes (a newline or a tab is fine)",
+            )  # fmt: skip
 
     def ident(self, table: Mapping[str, Any], key: str, where: str) -> str:
         value = self.string(table, key, where, required=True)
@@ -143,6 +154,7 @@ class _FileReader:
         for i, item in enumerate(value):
             if not isinstance(item, str) or not item.strip():
                 raise self.error(f"{where}.{key}[{i}]", f"expected a non-empty string, got {_describe(item)}")
+            self.plain_text(item, f"{where}.{key}[{i}]")
         if len(value) < min_items:
             raise self.error(f"{where}.{key}", f"expected at least {min_items} string(s), got an empty array")
         return tuple(item.strip() for item in value)

@@ -132,6 +132,7 @@ def props(reader: _FileReader, table: Mapping[str, Any], where: str, version: in
     for i, item in enumerate(raw):
         path = f"{where}.props[{i}]"
         if isinstance(item, str) and item.strip() and version == 1:
+            reader.plain_text(item, path)
             kit.append(parse_prop(item))
             continue
         if isinstance(item, str):

@@ -18,7 +18,8 @@ def parse_clock(text: str, name: str = "practice_time") -> time:
     """A local time of day written HH:MM (24-hour, e.g. 07:30 or 18:05); ValueError naming `name` otherwise."""
     raw = str(text).strip()
     hours, sep, minutes = raw.partition(":")
-    if not (sep and hours.isdigit() and minutes.isdigit() and len(hours) in (1, 2) and len(minutes) == 2):
+    ascii_digits = hours.isascii() and minutes.isascii()  # str.isdigit also takes "²" and "٣", which int() refuses
+    if not (sep and ascii_digits and hours.isdigit() and minutes.isdigit() and len(hours) in (1, 2) and len(minutes) == 2):
         raise ValueError(f"{name} must be a time written HH:MM (24-hour, e.g. 07:30), not {text!r}")
     if not (0 <= int(hours) <= 23 and 0 <= int(minutes) <= 59):
         raise ValueError(f"{name} must be a time HH:MM from 00:00 to 23:59, not {text!r}")

@@ -52,7 +52,7 @@ class PainBeforeScreen(AppModal["int | None"]):
                 yield skip
 
     def on_key(self, event: events.Key) -> None:
-        if event.character is None or not event.character.isdigit():
+        if event.character is None or not (event.character.isascii() and event.character.isdigit()):  # "²" is a key too
             return
         event.stop()
         digit = int(event.character)

@@ -56,7 +56,7 @@ def parse_number(text: str, label: str, low: float, high: float, unit: str) -> t
 
 def parse_rest_allowance(text: str) -> tuple[int | None, str]:
     text = text.strip() or "0"
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit() and len(text) <= 3):  # "²" is a digit to isdigit, not to int()
         return None, f"Rest days per week: type a whole number from 0 to {MAX_REST_DAYS}."
     value = int(text)
     if value > MAX_REST_DAYS:
