@@ -26,6 +26,7 @@ from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 
+from tracker.model.enums import Phase
 from tracker.model.figure import HEAD_RADIUS, Figure, other_side
 
 REST_Y = 0.07  # a joint this close to the floor rests on it (the ankle stands at 0.039, the head's centre at 0.065)
@@ -34,6 +35,8 @@ ANCHOR_ORDER = (
     "hip", "hip_l", "hip_r", "shoulder", "shoulder_l", "shoulder_r", "elbow_l", "elbow_r", "neck", "head",
 )  # fmt: skip
 SAMPLES = 17  # phases sampled for a figure's extent
+PHASE_STEPS = 48  # a shown phase is rounded to 1/48: renderers cache one drawing a step
+FLOW_PERIOD = 8.0  # seconds of one to-and-fro between the keyframes of a flowing move (cat and cow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,3 +200,41 @@ def keyframe_phases(figure: Figure) -> tuple[tuple[str, float], ...]:
     """Each keyframe's name and its phase: 0 for the first, 1 for the last."""
     n = len(figure.keyframes)
     return tuple((k.name, i / (n - 1) if n > 1 else 0.0) for i, k in enumerate(figure.keyframes))
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """What a renderer draws: the figure at one phase, in a box that holds it at every phase."""
+
+    geometry: Geometry
+    box: tuple[float, float, float, float]  # extent(figure): x0, y0, x1, y1
+    floor: bool  # draw the floor line (False: seen from above)
+    view: str
+    phase: float
+
+
+def frame(figure: Figure, phase: float, mirror: bool = False) -> Frame:
+    """The figure at `phase` (rounded to PHASE_STEPS, so equal phases share one cached drawing)."""
+    step = round(min(1.0, max(0.0, phase)) * PHASE_STEPS) / PHASE_STEPS
+    return Frame(pose_at(figure, step, mirror), extent(figure, mirror), figure.floor, figure.view, step)
+
+
+def move_phase(phase: Phase | None, left: float | None, seconds: float) -> float:
+    """Where the figure stands in its move while the runner is in `phase` with `left` of `seconds` to go.
+
+    Raise goes from the start keyframe (0) to the end (1) over its counts, lower comes back,
+    a hold, a rest or the end of a session stays at the end; a question (observe) shows the
+    start; a flow goes to and fro every FLOW_PERIOD seconds. Paused, the runner's view stands
+    still, and so does this.
+    """
+    done = 0.0 if not seconds or left is None else min(1.0, max(0.0, 1.0 - left / seconds))
+    if phase is Phase.RAISE:
+        return done
+    if phase is Phase.LOWER:
+        return 1.0 - done
+    if phase is Phase.OBSERVE:
+        return 0.0
+    if phase is Phase.FLOW and seconds and left is not None:
+        spent = seconds - left
+        return (1.0 - math.cos(2 * math.pi * spent / FLOW_PERIOD)) / 2
+    return 1.0
