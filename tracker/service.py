@@ -44,6 +44,7 @@ from tracker.checkpoint import CHECKPOINT_INTERVAL
 from tracker.cues import INSTALL_AUDIO, INSTALL_VOICE, CueSound, SoundFiles, describe, find_audio_player, find_voice, run_quietly, sound_for, spoken_text, voice_command
 from tracker.runner import Clock, Cue, Runner, RunnerView, RunResult
 from tracker.figure import Frame, Geometry, Segment, frame as _frame, move_phase
+from tracker.braille import FAR, FLOOR, NEAR, raster
 from tracker.model import Side
 from tracker.store.errors import StoreCorrupt, StoreError, StoreLocked, StoreWriteError
 
@@ -491,8 +492,11 @@ __all__ = [
     "Briefing",
     "Clock",
     "Cue",
+    "FAR",
+    "FLOOR",
     "Frame",
     "Geometry",
+    "NEAR",
     "RunResult",
     "Runner",
     "RunnerView",
@@ -503,4 +507,5 @@ __all__ = [
     "StoreLocked",
     "StoreWriteError",
     "move_phase",
+    "raster",
 ]

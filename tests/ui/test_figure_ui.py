@@ -9,7 +9,8 @@ from tests.support import start_session, tick
 
 from tracker.model import Phase
 from tracker.ui.screens.session import SessionScreen
-from tracker.ui.widgets.figure import FigureView, raster
+from tracker.service import raster
+from tracker.ui.widgets.figure import FigureView
 
 
 def figure_of(screen: SessionScreen) -> FigureView:
