@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Sequence
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.strip import Strip
 from textual.widget import Widget
 
 from tracker.service import FAR, FLOOR, NEAR, raster
@@ -53,6 +55,7 @@ class FigureView(Widget):
     def __init__(self, frame: Frame | None = None, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.frame = frame
+        self._strips: tuple[object, list[Strip]] = (None, [])  # (frame, size, theme) -> one Strip a row
 
     def show(self, frame: Frame | None) -> None:
         if frame == self.frame:
@@ -61,9 +64,26 @@ class FigureView(Widget):
         self.refresh()
 
     def render(self) -> Text:
+        """The drawing as Text (for tests and a plain export); the screen draws it line by line."""
         if self.frame is None:
             return Text("")
         return to_text(raster(self.frame, self.size.width, self.size.height), layer_styles(self))
+
+    def render_line(self, y: int) -> Strip:
+        """One row of the drawing: Strips built once per frame, size and theme, then reused."""
+        width, height = self.size
+        key = (self.frame, width, height, self.rich_style, self.app.theme, self.app.ansi_color)  # the flash changes the background
+        if self._strips[0] != key:
+            styles = layer_styles(self)
+            rows = raster(self.frame, width, height) if self.frame is not None else ()
+            base = self.rich_style
+            strips = [
+                Strip([Segment(chars, base + styles[layer] if layer in styles else base) for chars, layer in row]).adjust_cell_length(width, base)
+                for row in rows
+            ]
+            self._strips = (key, strips)
+        strips = self._strips[1]
+        return strips[y] if y < len(strips) else Strip.blank(width, self.rich_style)
 
 
 class FigureStrip(Widget):
