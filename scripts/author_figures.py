@@ -438,10 +438,15 @@ def standing_fold(trunk: float, knees: float, hands: str) -> dict[str, tuple[flo
         for s in "lr":
             knee, ankle = b.p[f"knee_{s}"], b.p[f"ankle_{s}"]
             b.reach(f"elbow_{s}", f"hand_{s}", ((knee[0] + ankle[0]) / 2 + 0.03, (knee[1] + ankle[1]) / 2), bend=1.0)
-    else:  # hanging toward the floor, fingertips just above it
-        sx, _ = b.p["shoulder"]
+    else:  # hanging, hands holding the legs just above the ankles, elbows bent forward
         for s in "lr":
-            b.reach(f"elbow_{s}", f"hand_{s}", (sx + 0.03, b.p["foot_l"][1] + 0.04), bend=-1.0)
+            ankle = b.p[f"ankle_{s}"]
+            target = (ankle[0] + 0.05, ankle[1] + 0.1)
+            options = []
+            for bend in (1.0, -1.0):
+                b.reach(f"elbow_{s}", f"hand_{s}", target, bend=bend)
+                options.append((b.p[f"elbow_{s}"][0], bend))
+            b.reach(f"elbow_{s}", f"hand_{s}", target, bend=max(options)[1])
     return b.grounded()
 
 
@@ -539,7 +544,7 @@ F["low-lunge"] = ("side", True, {"lunge": lunge(True, 50.0, 80.0, "knee")})
 F["half-split"] = ("side", True, {"lunge": lunge(True, 50.0, 80.0, "knee"), "split": lunge(True, 92.0, 30.0, "floor", front_straight=True)})
 F["lunge-arm-lifts"] = ("side", True, {"fingertips": lunge(False, 0.0, 8.0, "floor"), "forward": lunge(False, 0.0, 8.0, (8.0, 8.0))})
 F["half-forward-fold"] = ("side", True, {"half": standing_fold(0.0, 0.0, "shins")})
-F["standing-forward-fold"] = ("side", True, {"fold": standing_fold(-48.0, 25.0, "hang")})
+F["standing-forward-fold"] = ("side", True, {"fold": standing_fold(-68.0, 6.0, "hang")})
 F["chair-heel-lift"] = ("side", True, {"chair": chair_pose(55.0, "head", knees=45.0), "heels-up": chair_pose(90.0, "head", heels_up=True)})
 F["chair-twist"] = ("front", True, {"chair": front_chair(0.0), "twist": front_chair(25.0)})
 F["chair"] = ("side", True, {"chair": chair_pose(60.0, "up", knees=50.0)})
