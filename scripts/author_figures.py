@@ -101,10 +101,14 @@ class Body:
     def lowest(self) -> float:
         return min(min(y for _, y in self.p.values()), self.p["head"][1] - HEAD_R)
 
-    def grounded(self, floor: bool = True) -> dict[str, tuple[float, float]]:
+    def grounded(self, floor: bool = True, lying: bool = False) -> dict[str, tuple[float, float]]:
+        """The joints moved onto the floor: the lowest point to y = 0; `lying`: only lifted out of the floor,
+        so a body lying on its trunk line (at the head's radius) keeps it there when its ends lift."""
         missing = [j for p, c in self.bones for j in (p, c) if j not in self.p]
         assert not missing, missing
         dy = -self.lowest() if floor else -min(y for _, y in self.p.values()) + 0.05
+        if lying:
+            dy = max(0.0, dy)
         dx = 0.0
         order = list(dict.fromkeys(j for bone in self.bones for j in bone))
         return {j: (round(self.p[j][0] + dx, 4), round(self.p[j][1] + dy, 4)) for j in order}
@@ -253,20 +257,25 @@ def prone(*, trunk: float = 0.0, legs: float = 180.0, leg_l: float | None = None
         b.arm("l", -3.0, 3.0).arm("r", -3.0, 3.0)
     elif arms == "ribs":  # hands planted beside the ribs
         for s in "lr":
-            b.reach(f"elbow_{s}", f"hand_{s}", (0.23, 0.02), bend=-1.0)
+            b.reach(f"elbow_{s}", f"hand_{s}", (0.23, 0.0), bend=-1.0)
     elif arms == "back":  # arms long beside the body, lifted with the chest
         b.arm("l", 180.0 - trunk * 0.6, 180.0 - trunk * 0.6).arm("r", 180.0 - trunk * 0.6, 180.0 - trunk * 0.6)
     elif arms == "forearms":
         b.arm("l", -90.0, 0.0).arm("r", -90.0, 0.0)
-    elif arms == "behind-head":
+    elif arms == "behind-head":  # hands at the back of the head, elbows up and forward
         for s in "lr":
             hx, hy = b.p["head"]
-            b.reach(f"elbow_{s}", f"hand_{s}", (hx - 0.02, hy + 0.05), bend=-1.0)
+            target = (hx - 0.03, hy + 0.04)
+            options = []
+            for bend in (1.0, -1.0):
+                b.reach(f"elbow_{s}", f"hand_{s}", target, bend=bend)
+                options.append((b.p[f"elbow_{s}"][1], bend))
+            b.reach(f"elbow_{s}", f"hand_{s}", target, bend=max(options)[1])
     elif arms == "cactus":
         b.arm("l", -5.0 + lift_l, 0.0 + lift_l).arm("r", -5.0, 0.0)
     elif arms == "reach":
         b.arm("l", lift_l - 3.0, lift_l - 3.0).arm("r", -5.0, 0.0)
-    return b.grounded()
+    return b.grounded(lying=True)
 
 
 def cobra(up: bool, legs_up: bool = False) -> dict[str, tuple[float, float]]:
@@ -276,8 +285,8 @@ def cobra(up: bool, legs_up: bool = False) -> dict[str, tuple[float, float]]:
     legs = 172.0 if legs_up else 180.0
     b.leg("l", legs, legs, legs).leg("r", legs, legs, legs)
     for s in "lr":
-        b.reach(f"elbow_{s}", f"hand_{s}", (0.23, 0.02), bend=-1.0)
-    return b.grounded()
+        b.reach(f"elbow_{s}", f"hand_{s}", (0.23, 0.0), bend=-1.0)
+    return b.grounded(lying=True)
 
 
 def sphinx() -> dict[str, tuple[float, float]]:
@@ -326,14 +335,16 @@ def downward_dog() -> dict[str, tuple[float, float]]:
 
 
 def upward_dog() -> dict[str, tuple[float, float]]:
+    leg = 180.0 + math.degrees(math.asin((0.2 - 0.039) / 0.491))  # straight legs, knees off the floor, feet pointed
+
     def build(trunk: float) -> Body:
-        b = Body(hip=(0.0, 0.17))
-        b.leg("l", 200.0, 180.0, 180.0).leg("r", 200.0, 180.0, 180.0)
+        b = Body(hip=(0.0, 0.2))
+        b.leg("l", leg, leg, 180.0).leg("r", leg, leg, 180.0)
         b.trunk(trunk, trunk + 15, trunk + 15)
         b.arm("l", -88.0, -88.0).arm("r", -88.0, -88.0)
         return b
 
-    trunk = solve(lambda t: build(t).p["hand_l"][1] - (build(t).p["knee_l"][1] - 0.04), 10.0, 89.0)
+    trunk = solve(lambda t: build(t).p["hand_l"][1] - (build(t).p["ankle_l"][1] - 0.02), 10.0, 89.0)
     return build(trunk).grounded()
 
 
