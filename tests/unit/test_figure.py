@@ -179,3 +179,27 @@ def test_bones_that_loop_are_refused(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace('["hip", "shoulder"], ', '["hip", "shoulder"], ["head", "hip"], ', 1))
     (problem,) = check_file(path)
     assert (problem.field, problem.line) == ("pose[0].figure.bones", 6) and "loop" in problem.message
+
+
+def test_the_phase_follows_the_runner_raise_hold_lower_and_a_flow() -> None:
+    from tracker.figure import FLOW_PERIOD, move_phase
+    from tracker.model import Phase
+
+    assert [move_phase(Phase.RAISE, left, 4.0) for left in (4.0, 2.0, 0.0)] == [0.0, 0.5, 1.0]
+    assert move_phase(Phase.HOLD, 3.0, 5.0) == 1.0  # a hold stays at the end
+    assert [move_phase(Phase.LOWER, left, 4.0) for left in (4.0, 1.0, 0.0)] == [1.0, 0.25, 0.0]
+    assert move_phase(Phase.OBSERVE, None, 0.0) == 0.0 and move_phase(None, None, 0.0) == 1.0
+    assert move_phase(Phase.FLOW, 60.0, 60.0) == 0.0
+    assert move_phase(Phase.FLOW, 60.0 - FLOW_PERIOD / 2, 60.0) == pytest.approx(1.0)
+
+
+def test_the_service_draws_the_working_side(tmp_path: Path) -> None:
+    from tracker.model import Side
+    from tracker.service import Backroll
+
+    with Backroll(tmp_path / "home") as service:
+        left = service.pose_frame("low-lunge", 1.0, Side.LEFT)
+        right = service.pose_frame("low-lunge", 1.0, Side.RIGHT)
+        assert left is not None and right is not None and service.pose_frame("no-such-pose") is None
+        assert right.geometry.point("foot_r")[0] == pytest.approx(-left.geometry.point("foot_l")[0])
+        assert service.pose_frame("bridge", 0.0).phase == 0.0 and service.pose_frame("bridge").phase == 1.0
