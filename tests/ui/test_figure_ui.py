@@ -97,3 +97,27 @@ def test_a_drawing_is_cached_per_frame_and_size(service):
     assert raster(frame, 40, 10) is first
     assert raster.cache_info().hits == 1
     assert service.pose_frame("bridge", 0.5 + 1e-4) == frame  # phases round to steps: one drawing a step
+
+
+async def test_the_library_draws_a_pose_at_its_end_and_a_routines_poses_under_its_card(service, make, settle):
+    from tests.ui.test_library import open_library
+    from tracker.ui.widgets.figure import FigureStrip
+    from tracker.ui.widgets.library_tree import Entry
+
+    app = make(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_library(app, pilot, settle)
+        screen._move_to(Entry("pose", "bridge"))
+        await settle(pilot)
+        figure = screen.query_one("#library-figure", FigureView)
+        assert figure.display and figure.frame is not None and figure.frame.phase == 1.0  # the end keyframe
+        assert figure.frame.geometry.point("hip")[1] > 0.15  # the bridge's hips up
+        strip = screen.query_one("#library-card-figures", FigureStrip)
+        assert not strip.display
+        screen._move_to(Entry("routine", "pelvic-tilt-check"))
+        await settle(pilot)
+        assert not figure.display and strip.display
+        steps = service.library.routines["pelvic-tilt-check"].steps
+        assert [name for name, _ in strip.items] == [service.library.poses[p].name for p in dict.fromkeys(s.pose for s in steps)]
+        assert all(frame.phase == 1.0 for _, frame in strip.items)
+        assert sum(1 for ch in str(strip.render()) if 0x2801 <= ord(ch) <= 0x28FF) > 20
