@@ -43,6 +43,9 @@ from tracker.zones import local_zone_name, valid_zone, zone_for, zone_of
 from tracker.checkpoint import CHECKPOINT_INTERVAL
 from tracker.cues import INSTALL_AUDIO, INSTALL_VOICE, CueSound, SoundFiles, describe, find_audio_player, find_voice, run_quietly, sound_for, spoken_text, voice_command
 from tracker.runner import Clock, Cue, Runner, RunnerView, RunResult
+from tracker.figure import Frame, Geometry, Segment, frame as _frame, move_phase
+from tracker.braille import FAR, FLOOR, NEAR, raster
+from tracker.model import Side
 from tracker.store.errors import StoreCorrupt, StoreError, StoreLocked, StoreWriteError
 
 if TYPE_CHECKING:
@@ -259,6 +262,21 @@ class Backroll:
 
     def routine_ids(self) -> list[str]:
         return sorted({*self.library.routines, *self.library.programs})
+
+    def pose_frame(self, pose_id: str, phase: float = 1.0, side: Side = Side.NONE) -> Frame | None:
+        """A pose's figure at `phase` (default its end keyframe), the right side's mirror image when
+        `side` is RIGHT; None for an unknown pose or one without a figure."""
+        pose = self.library.poses.get(pose_id)
+        if pose is None or pose.figure is None:
+            return None
+        return _frame(pose.figure, phase, side is Side.RIGHT)
+
+    def runner_frame(self, view: RunnerView) -> Frame | None:
+        """The figure the runner shows now: its pose, moving with the phase, on the working side."""
+        if not view.pose_id:
+            return None
+        phase = move_phase(view.phase, view.phase_left, view.phase_seconds)
+        return self.pose_frame(view.pose_id, phase, view.side)
 
     def planned_seconds(self, routine: Routine, settings: Settings | None = None) -> float:
         return float(self.library.planned_seconds(routine, settings or self.settings))
@@ -511,12 +529,20 @@ __all__ = [
     "Briefing",
     "Clock",
     "Cue",
+    "FAR",
+    "FLOOR",
+    "Frame",
+    "Geometry",
+    "NEAR",
     "RunResult",
     "Runner",
     "RunnerView",
+    "Segment",
     "Status",
     "StoreCorrupt",
     "StoreError",
     "StoreLocked",
     "StoreWriteError",
+    "move_phase",
+    "raster",
 ]

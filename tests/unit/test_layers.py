@@ -10,6 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CORE = [
+    "tracker.braille",
     "tracker.briefing",
     "tracker.checkpoint",
     "tracker.cli",
@@ -17,6 +18,7 @@ CORE = [
     "tracker.cues",
     "tracker.demo",
     "tracker.exchange",
+    "tracker.figure",
     "tracker.files",
     "tracker.ics",
     "tracker.inert",

@@ -204,7 +204,14 @@ def test_page_in_chromium_shows_the_figures_of_status_and_export(html_file: Path
     assert USUAL_NOTE in text and NOTE in text
     assert not [el for el in tree.iter("script")]
     assert "No diagnosis." in text and "personal trainer or a doctor" in text
-    assert len(list(tree.iter("{http://www.w3.org/2000/svg}svg"))) == 3  # the three charts, drawn inline
+    drawings = list(tree.iter("{http://www.w3.org/2000/svg}svg"))
+    assert [d.get("class") for d in drawings].count("chart") == 3  # the three charts, drawn inline
+    # The routines practised, pose by pose: each pose's figure drawn inline, named in its title.
+    figures = [d for d in drawings if d.get("class") == "pose-figure"]
+    section = next(s for s in tree.iter("section") if s.get("id") == "routines")
+    assert figures and len(figures) == len(list(section.iter("{http://www.w3.org/2000/svg}svg")))
+    assert all(d.find("{http://www.w3.org/2000/svg}title") is not None for d in figures)
+    assert all(list(d.iter("{http://www.w3.org/2000/svg}line")) for d in figures)
 
 
 def test_pdf_text_holds_the_same_figures(home: Path, truth: dict[str, Any], tmp_path: Path) -> None:

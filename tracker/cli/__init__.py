@@ -73,6 +73,7 @@ COMMANDS: dict[str | None, str] = {
     "import": "tracker.cli.exchange:cmd_import",
     "routines": "tracker.cli.library:cmd_routines",
     "check": "tracker.cli.library:cmd_check",
+    "poses": "tracker.cli.poses:cmd_poses",
     "usual-pain": "tracker.cli.history:cmd_usual_pain",
     "completion": "tracker.cli:cmd_completion",
     "session": "tracker.cli:cmd_session",

@@ -125,6 +125,10 @@ def _parser() -> argparse.ArgumentParser:
     routines.add_argument("id", metavar="ID", nargs="?", help="a routine id: what to have at hand, the time, the cautions, the room")
     routines.add_argument("--json", action="store_true", help="print a JSON list (with ID: the card as JSON)")
 
+    poses = add("poses", "every pose with its figure; with ID, the pose drawn at each keyframe")
+    poses.add_argument("id", metavar="ID", nargs="?", help="a pose id: its figure drawn in text, keyframe by keyframe")
+    poses.add_argument("--json", action="store_true", help="print the figures' joint coordinates as JSON (see the README)")
+
     check = add("check", "validate a user's routine file (exit 0 valid, 1 invalid)")
     check.add_argument("file", metavar="FILE", help="a routine TOML file")
 

@@ -29,7 +29,7 @@ ANSWER_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 POSE_KEYS = (
     "id", "name", "sanskrit", "cues", "props", "modifications", "cautions",
-    "muscles", "sided", "advanced", "source",
+    "muscles", "sided", "advanced", "source", "figure",
 )  # fmt: skip
 ROUTINE_KEYS = (
     "id", "name", "summary", "source", "props", "cautions", "repeats", "tags", "next", "steps",
@@ -55,3 +55,10 @@ PROP_KEYS = ("id", "count", "optional")
 STAGE_KEYS = ("after", "cue")
 MAX_STAGES = 10
 ALTERNATING_KINDS = (StepKind.REPS, StepKind.HOLD)
+
+
+# Figures (content/FORMAT.md "Figures"): coordinates in standing heights, y up, the floor at y = 0.
+FIGURE_KEYS = ("view", "floor", "bones", "keyframes")
+MAX_KEYFRAMES = 8
+COORDINATE = (-3.0, 3.0)
+BONE_TOLERANCE = 0.03  # a bone's length in any keyframe, as a fraction of its length in the first

@@ -31,6 +31,7 @@ from tracker.content.format import (
     STEP_KEYS,
     STEP_REPEATS,
 )
+from tracker.content import reader_figure
 from tracker.content import reader_v2 as v2
 from tracker.content.locate import find_line
 from tracker.inert import control_at
@@ -242,6 +243,7 @@ class _FileReader:
             "sided": lambda: self.boolean(table, "sided", where),
             "advanced": lambda: self.boolean(table, "advanced", where),
             "source": lambda: self.string(table, "source", where) or "",
+            "figure": lambda: reader_figure.figure(self, table["figure"], where) if "figure" in table else None,
         }
         for name, get in getters.items():
             try:

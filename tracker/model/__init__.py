@@ -10,6 +10,7 @@ No Textual here (see the import-linter contract in pyproject.toml).
 """
 
 from tracker.model.enums import Felt, HoldUnit, Phase, Side, Stability, StepKind
+from tracker.model.figure import Figure, Keyframe
 from tracker.model.history import CheckIn, HurtAt, Session, StepResult, UsualPain
 from tracker.model.program import PROGRAM_ID, Prescription, Program, ProgressionRules
 from tracker.model.routine import PROP_IDS, Hold, Observation, Pose, Prop, Routine, Stage, Step
@@ -23,6 +24,8 @@ __all__ = [
     "CheckIn",
     "DEFAULT_PRACTICE_TIME",
     "Felt",
+    "Figure",
+    "Keyframe",
     "Hold",
     "HoldUnit",
     "HurtAt",

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from tracker.model.enums import HoldUnit, Side, StepKind
+from tracker.model.figure import Figure
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,7 @@ class Pose:
     sided: bool = False  # True when the pose has a left and a right version
     advanced: bool = False  # never part of a default back-pain routine
     source: str = ""
+    figure: Figure | None = None  # the drawn body (content/FORMAT.md "Figures"); None in an old user file
 
     @property
     def cue(self) -> str:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from tracker.model import PROGRAM_ID, HurtAt, Prescription, Session, Settings, UsualPain
+from tracker.model import PROGRAM_ID, HurtAt, Pose, Prescription, Session, Settings, UsualPain
 
 if TYPE_CHECKING:
     from tracker.service import Backroll
@@ -83,6 +83,7 @@ class Report:
     usual_pain: list[UsualPain]  # records dated up to `until`
     program_name: str = "Bridge program"
     notes: list[Session] = field(default_factory=list)
+    routine_poses: list[tuple[str, list[Pose]]] = field(default_factory=list)  # each routine practised: its poses
 
     @property
     def minutes(self) -> int:
@@ -190,4 +191,19 @@ def build_report(service: Backroll, since: date, until: date) -> Report:
         usual_pain=[r for r in service.usual_pain() if r.since <= until],
         program_name=program.name if program is not None else "Bridge program",
         notes=[s for s in sessions if s.checkin.note.strip()],
+        routine_poses=_routine_poses(service, sessions),
     )
+
+
+def _routine_poses(service: Backroll, sessions: list[Session]) -> list[tuple[str, list[Pose]]]:
+    """Each routine practised in the period (in the order first practised), with its poses in order, once each."""
+    library = service.library
+    out: list[tuple[str, list[Pose]]] = []
+    for routine_id in dict.fromkeys(s.routine for s in sorted(sessions, key=lambda s: s.started_at)):
+        try:
+            routine = service.routine(routine_id)
+        except Exception:  # a routine since removed from the library: nothing to draw
+            continue
+        poses = [library.poses[p] for p in dict.fromkeys(step.pose for step in routine.steps) if p in library.poses]
+        out.append((routine.name, poses))
+    return out

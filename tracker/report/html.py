@@ -16,6 +16,7 @@ from typing import Sequence
 
 from tracker import __version__
 from tracker.report import svg
+from tracker.report.figures import figure_svg
 from tracker.report.data import Report
 from tracker.report.text import (
     SAFETY,
@@ -63,6 +64,9 @@ table.dense { font-size: 8.5pt; }
 table.dense td, table.dense th { padding: 0.8mm 1mm; }
 table.dense td.when { white-space: normal; min-width: 18mm; }
 svg.chart { width: 100%; height: auto; display: block; }
+.poses { display: flex; flex-wrap: wrap; gap: 6px 14px; }
+.poses figure { margin: 0; width: 150px; text-align: center; font-size: 11px; break-inside: avoid; }
+.poses svg.pose-figure { width: 150px; height: auto; display: block; }
 .months { display: flex; flex-wrap: wrap; gap: 4mm; }
 table.month { width: 54mm; font-size: 8.5pt; }
 table.month caption { font-weight: 600; text-align: left; }
@@ -146,6 +150,22 @@ def _changes(report: Report) -> str:
             "<tbody>" + "".join(rows) + "</tbody></table>")  # fmt: skip
 
 
+def _routine_pages(report: Report) -> str:
+    """Each routine practised, its poses drawn (the end of each move; one-sided poses on the left side)."""
+    if not report.routine_poses:
+        return ""
+    parts = ['<section id="routines" class="long"><h2>The routines practised, pose by pose</h2>',
+             '<p class="small">Each pose at the end of its move; a one-sided pose is drawn on its left side.</p>']  # fmt: skip
+    for name, poses in report.routine_poses:
+        parts.append(f"<h3>{escape(name)}</h3><div class=\"poses\">")
+        for pose in poses:
+            side = " (left side)" if pose.sided else ""
+            parts.append(f"<figure>{figure_svg(pose, width=150, height=110)}<figcaption>{escape(pose.name + side)}</figcaption></figure>")
+        parts.append("</div>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
 def render_html(report: Report) -> str:
     """The whole page (UTF-8 text)."""
     heading = title(report)
@@ -215,6 +235,7 @@ def render_html(report: Report) -> str:
         '<section id="notes" class="long"><h2>Notes</h2>',
         _table(("When", "Routine", "Note"), note_rows) if note_rows else "<p>No notes in this period.</p>",
         "</section>",
+        _routine_pages(report),
         '<section id="week-table" class="long"><h2>Sessions a week, in figures</h2>',
         _table(("Week starting", "Sessions", "Practice days"), week_rows),
         "</section>",

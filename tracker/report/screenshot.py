@@ -1,4 +1,5 @@
-"""`python -m tracker.report.screenshot DIR` (`make screenshots`): the README's picture of the report's first page.
+"""`python -m tracker.report.screenshot DIR` (`make screenshots`): the README's picture of the report's first page,
+and the contact sheet of every pose's figure (`poses.svg`), each with its keyframes from start to end.
 
 A demo home (12 weeks of the demo generator, a fixed clock, one usual-pain
 record) in a temporary folder; its report rendered to HTML and photographed
@@ -46,7 +47,19 @@ def shoot(folder: Path) -> Path:
     return target
 
 
+def contact_sheet_file(folder: Path) -> Path:
+    """screenshots/poses.svg: the built-in poses in the Library's order (by name), their keyframes side by side."""
+    from tracker.content import load_builtin
+    from tracker.report.figures import contact_sheet
+
+    poses = sorted(load_builtin().poses.values(), key=lambda p: p.name.lower())
+    target = folder / "poses.svg"
+    target.write_text(contact_sheet(poses) + "\n", encoding="utf-8")  # a picture for the README, not user data
+    return target
+
+
 if __name__ == "__main__":
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
     out.mkdir(parents=True, exist_ok=True)
+    print(contact_sheet_file(out))
     print(shoot(out))

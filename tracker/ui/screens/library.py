@@ -24,6 +24,7 @@ from tracker.ui.widgets.library_detail import (
     props_filter_label,
     props_filters,
 )
+from tracker.ui.widgets.figure import FigureStrip, FigureView
 from tracker.ui.widgets.hanging import Hanging
 from tracker.ui.widgets.library_tree import Entry, LibraryTree
 
@@ -76,8 +77,10 @@ class LibraryScreen(AppScreen[None]):
             yield LibraryTree("Library", id="library-tree")
             with VerticalScroll(id="library-detail-pane"):
                 yield Static("", id="library-card")
+                yield FigureView(id="library-figure")
                 yield Static("Loading the library…", id="library-detail")
                 yield Button("Start this routine", id="library-start", variant="primary")
+                yield FigureStrip(id="library-card-figures")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -87,6 +90,10 @@ class LibraryScreen(AppScreen[None]):
         card = self.query_one("#library-card", Static)
         card.border_title = "Before you start"
         card.display = False
+        self.query_one("#library-figure", FigureView).display = False
+        strip = self.query_one("#library-card-figures", FigureStrip)
+        strip.display = False
+        strip.border_title = "Before you start: the poses, at the end of each move"
         self.refresh_data()
 
     def refresh_data(self) -> None:
@@ -192,6 +199,7 @@ class LibraryScreen(AppScreen[None]):
             card = catalogue.cards.get(entry.id)
             self.query_one("#library-card", Static).update(Hanging(describe_card(card)) if card else "")
             self.query_one("#library-card", Static).display = card is not None
+            self._show_figures(routine)
         else:
             pose = library.poses.get(entry.id)
             if pose is None:
@@ -200,8 +208,27 @@ class LibraryScreen(AppScreen[None]):
             detail.update(Hanging(describe_pose(pose, used, sources=library.sources)))
             button.display = False
             self.query_one("#library-card", Static).display = False
+            self.query_one("#library-card-figures", FigureStrip).display = False
+            figure = self.query_one("#library-figure", FigureView)
+            frame = self.app.service.pose_frame(pose.id)
+            figure.show(frame)
+            figure.display = frame is not None
         self.query_one("#library-detail-pane").scroll_home(animate=False)
         self.refresh_bindings()
+
+    def _show_figures(self, routine: Routine) -> None:
+        """The before-you-start card's poses, each at its end keyframe, in the routine's order."""
+        self.query_one("#library-figure", FigureView).display = False
+        strip = self.query_one("#library-card-figures", FigureStrip)
+        service = self.app.service
+        poses = service.library.poses
+        items = []
+        for pose_id in dict.fromkeys(step.pose for step in routine.steps):
+            frame = service.pose_frame(pose_id)
+            if frame is not None:
+                items.append((poses[pose_id].name, frame))
+        strip.show(items)
+        strip.display = bool(items)
 
     # Starting ------------------------------------------------------------------
 

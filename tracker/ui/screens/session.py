@@ -33,6 +33,7 @@ from ..dialogs.confirm import ConfirmScreen
 from ..dialogs.pain_before import CANCEL, PainBeforeScreen
 from ..dialogs.safety import HurtNoteScreen
 from ..widgets.countdown import PhaseCount, clock_text
+from ..widgets.figure import FigureView
 
 if TYPE_CHECKING:
     from tracker.model import Prescription, Routine, Session
@@ -45,6 +46,7 @@ OVERDUE = 0.25  # the safety interval redraws only when the one-shot timer is th
 # One-line labels whose box is as wide as their text: a new text of the same width needs a repaint, not a
 # layout pass over the whole screen (which is most of the cost of a redraw, once a second).
 SAME_WIDTH_NO_LAYOUT = frozenset({"#session-step", "#session-left"})
+FIGURE_BESIDE = 90  # columns from which the figure stands beside the count; narrower, above it
 
 
 class SessionProgress(ProgressBar):
@@ -96,6 +98,7 @@ class SessionScreen(AppScreen["Session | None"]):
         Binding("b", "back", "Back", id="session.back", priority=True),
         Binding("h", "hurt", "It hurts", id="session.hurt", priority=True),
         Binding("q,escape", "stop", "Stop", id="session.stop"),
+        Binding("f", "toggle_figure", "Figure", id="session.figure"),
         Binding("right", "app.focus_next", "Next choice", id="session.next-choice", show=False),
         Binding("left", "app.focus_previous", "Previous choice", id="session.previous-choice", show=False),
     ]
@@ -145,7 +148,9 @@ class SessionScreen(AppScreen["Session | None"]):
             yield Label("", id="pose-title")
             yield Static("", id="pose-cue")
             yield Label("", id="pose-where")
-            yield PhaseCount(id="phase")
+            with Horizontal(id="count-row"):
+                yield FigureView(id="runner-figure")
+                yield PhaseCount(id="phase")
             yield Vertical(id="observe")
         yield Label("", id="next-step")
         yield Footer(compact=True)
@@ -247,8 +252,25 @@ class SessionScreen(AppScreen["Session | None"]):
             self._shown["count"] = count
             self.query_one("#phase #count").update(count)  # type: ignore[attr-defined]
         self._set("#next-step", f"Next: {escape(view.next_title)}" if view.next_title else "Last step")
+        self._draw_figure(view)
         self.set_class(view.paused, "-paused")
         self._show_question(view)
+
+    def _draw_figure(self, view: RunnerView) -> None:
+        """The pose's figure at the move's phase: a new frame only when the phase or the pose moved."""
+        figure = self.query_one("#runner-figure", FigureView)
+        frame = self.service.runner_frame(view) if figure.display and not view.question else None
+        figure.show(frame)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.query_one("#count-row").set_class(event.size.width < FIGURE_BESIDE, "-stacked")
+
+    def action_toggle_figure(self) -> None:
+        """f hides the figure (the count takes its room) or shows it again."""
+        self._typing()
+        figure = self.query_one("#runner-figure", FigureView)
+        figure.display = not figure.display
+        self.refresh_view()
 
     def _show_question(self, view: RunnerView) -> None:
         box = self.query_one("#observe", Vertical)
