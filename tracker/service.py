@@ -21,7 +21,7 @@ import uuid
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 from zoneinfo import ZoneInfo
 
 from tracker.model import (
@@ -34,18 +34,31 @@ from tracker.model import (
     Settings,
     UsualPain,
 )
-from tracker.briefing import Briefing, before_you_start
 from tracker.paths import Locations
 from tracker.sessions import build_session, derive_prescription, planned_results
 from tracker.status import PROGRAM_ID, Status
 from tracker.zones import local_zone_name, valid_zone, zone_for, zone_of
 
-from tracker.checkpoint import CHECKPOINT_INTERVAL
-from tracker.cues import INSTALL_AUDIO, INSTALL_VOICE, CueSound, SoundFiles, describe, find_audio_player, find_voice, run_quietly, sound_for, spoken_text, voice_command
-from tracker.runner import Clock, Cue, Runner, RunnerView, RunResult
 from tracker.store.errors import StoreCorrupt, StoreError, StoreLocked, StoreWriteError
 
 if TYPE_CHECKING:
+    # Re-exported for the UI, imported on first use (see __getattr__ below).
+    from tracker.briefing import Briefing as Briefing
+    from tracker.checkpoint import CHECKPOINT_INTERVAL as CHECKPOINT_INTERVAL
+    from tracker.cues import (
+        INSTALL_AUDIO as INSTALL_AUDIO,
+        INSTALL_VOICE as INSTALL_VOICE,
+        CueSound as CueSound,
+        SoundFiles as SoundFiles,
+        describe as describe,
+        find_audio_player as find_audio_player,
+        find_voice as find_voice,
+        run_quietly as run_quietly,
+        sound_for as sound_for,
+        spoken_text as spoken_text,
+        voice_command as voice_command,
+    )
+    from tracker.runner import Clock as Clock, Cue as Cue, Runner as Runner, RunnerView as RunnerView, RunResult as RunResult
     from tracker.content import ContentError, Library
     from tracker.progression import Advice
     from tracker.resume import InProgress
@@ -59,6 +72,30 @@ if TYPE_CHECKING:
 
 # Content, progression and streaks are imported where they are first needed: the app's first
 # frame needs none of them (Today reads them in a worker), and neither does `backroll --help`.
+# The runner, the cues, the checkpoint and the briefing are the UI's (a session, the settings
+# screen): re-exported lazily (PEP 562), so `status` or `log` never builds their dataclasses.
+_LAZY = {
+    "Briefing": "tracker.briefing",
+    "CHECKPOINT_INTERVAL": "tracker.checkpoint",
+    **dict.fromkeys(
+        ("INSTALL_AUDIO", "INSTALL_VOICE", "CueSound", "SoundFiles", "describe", "find_audio_player", "find_voice",
+         "run_quietly", "sound_for", "spoken_text", "voice_command"),
+        "tracker.cues",
+    ),  # fmt: skip
+    **dict.fromkeys(("Clock", "Cue", "Runner", "RunnerView", "RunResult"), "tracker.runner"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 Now = Callable[[], datetime]
 
@@ -206,10 +243,10 @@ class Backroll:
             with self._library_mutex:
                 library = self._library
                 if library is None:
-                    from tracker.content import load_library
+                    from tracker.content.cache import load_library_cached
 
                     user_dir = self.locations.routines
-                    library = self._library = load_library(user_dir if user_dir.is_dir() else None)
+                    library = self._library = load_library_cached(user_dir if user_dir.is_dir() else None)
         return library
 
     @property
@@ -241,6 +278,8 @@ class Backroll:
 
     def before_you_start(self, routine: Routine) -> Briefing:
         """The before-you-start card of `routine` at the current settings (tracker.briefing)."""
+        from tracker.briefing import before_you_start
+
         return before_you_start(routine, self.settings)
 
     def prescription_of(self, routine: Routine) -> Prescription | None:
@@ -393,6 +432,8 @@ class Backroll:
 
     def start_run(self, routine: Routine, clock: Clock, *, settings: Settings | None = None) -> Runner:
         """A runner for `routine` at the person's settings (or those given, e.g. a resumed session's)."""
+        from tracker.runner import Runner
+
         return Runner(routine, self.library.poses, settings or self.settings, clock)
 
     def export_history(self) -> Path:

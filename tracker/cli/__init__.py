@@ -20,9 +20,8 @@ import importlib
 import os
 import re
 import sys
-from typing import Callable, Sequence, TextIO
+from typing import Any, Callable, Sequence, TextIO
 
-from tracker.cli.app import open_app
 from tracker.cli.common import (
     BAD_INPUT,
     CANNOT_OPEN,
@@ -40,7 +39,7 @@ from tracker.paths import resolve_home
 
 
 def cmd_session(args: argparse.Namespace, io: Io) -> int:
-    from tracker.cli.app import full_screen_problem
+    from tracker.cli.app import full_screen_problem, open_app
     from tracker.cli.common import _service
 
     with _service(args, io) as service:
@@ -172,6 +171,15 @@ def _crashed(error: Exception, args: argparse.Namespace, io: Io) -> int:
     except Exception:  # noqa: BLE001 - stderr itself may be what failed
         pass
     return CRASH
+
+
+def __getattr__(name: str) -> Any:
+    """`open_app` (tracker.cli.app) on first use: `status` never imports the app's command module (PEP 562)."""
+    if name == "open_app":
+        from tracker.cli.app import open_app
+
+        return open_app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def run() -> None:
