@@ -17,7 +17,6 @@ No Textual here (see the import-linter contract in pyproject.toml).
 from __future__ import annotations
 
 import threading
-import uuid
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -361,7 +360,7 @@ class Backroll:
         since = since or today
         if since > today:
             raise ValueError(f"the date {since.isoformat()} is in the future; record it from the day it applies")
-        record = UsualPain(str(uuid.uuid4()), since, value, note.strip(), self.now())
+        record = UsualPain(Session.new_id(), since, value, note.strip(), self.now())
         self.store.add_usual_pain(record)
         return record
 
