@@ -34,7 +34,7 @@ from tracker.cli.common import (
     parse_day,
     parse_moment,
 )
-from tracker.cli.parser import _parser
+from tracker.cli.parser import _parser, command_word
 from tracker.paths import resolve_home
 
 
@@ -111,9 +111,11 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
     if os.name != "posix":  # the store's one-writer lock is fcntl.flock
         io.warn("backroll: the history needs a POSIX system (Linux, macOS, a BSD); this one is not supported yet.")
         return BAD_INPUT
-    parser = _parser()
+    words = _days_ago_joined(sys.argv[1:] if argv is None else list(argv))
+    named = command_word(words)
+    parser = _parser(named if named in COMMANDS else None)
     try:
-        args = parser.parse_args(_days_ago_joined(sys.argv[1:] if argv is None else list(argv)))
+        args = parser.parse_args(words)
     except SystemExit as exit:  # --help, --version (0) and usage errors (2)
         return int(exit.code or 0) if not isinstance(exit.code, str) else USAGE
     if args.command == "export" and args.steps and args.format != "csv":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any, Sequence
 
 from tracker import __version__
 from tracker.paths import ENV_HOME
@@ -51,7 +52,28 @@ see a personal trainer or a doctor.
 # --------------------------------------------------------------------------- parser
 
 
-def _parser() -> argparse.ArgumentParser:
+class _Unbuilt:
+    """Stands for a subcommand's parser that this run will not use: every call on it does nothing."""
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *args, **kwargs: self
+
+
+def command_word(argv: Sequence[str]) -> str | None:
+    """The subcommand `argv` names, when nothing before it needs the whole parser (help, version, an
+    option other than --home); else None."""
+    words = iter(argv)
+    for word in words:
+        if word == "--home":
+            next(words, None)
+        elif not word.startswith("--home="):
+            return None if word.startswith("-") else word
+    return None
+
+
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with `only` (a command named on the command line), that command's own parser
+    and no other: building all of them is a measurable part of a command's start-up."""
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS: --home may come before or after the subcommand without one overwriting the other.
     common.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS,
@@ -67,7 +89,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
-    def add(name: str, help: str, description: str = "") -> argparse.ArgumentParser:
+    def add(name: str, help: str, description: str = "") -> Any:
+        if only is not None and name != only:
+            return _Unbuilt()
         return sub.add_parser(name, parents=[common], help=help, description=description or help,
                               formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
 
@@ -151,7 +175,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8421, help="port (default 8421)")
     serve.add_argument("--token", action="store_true", help="make a secret that the link must carry")
     serve.add_argument("--i-understand-no-login", action="store_true", help="serve on another host without a token")
-    sub.add_parser("_serve-app", parents=[common])  # run by `serve` for each browser tab; no help: not for people
+    if only in (None, "_serve-app"):
+        sub.add_parser("_serve-app", parents=[common])  # run by `serve` for each browser tab; no help: not for people
     report = add(
         "report",
         "write a printable practice report (HTML, Markdown or PDF) to take to a trainer or doctor",
