@@ -533,6 +533,33 @@ def bench_memory(quick: bool) -> list[Figure]:
 # What a profile (pyinstrument / cProfile, Python 3.11, this repository's code at the time of writing)
 # showed as the cost behind a figure, printed under a missed target. Keyed by the start of the figure name.
 PROFILED: dict[str, str] = {
+    "status --json (empty": (
+        "the library comes from its derived cache (tracker/content/cache.py: ~3 ms instead of ~50 ms of TOML "
+        "read and checked), and status no longer imports the runner, cues, checkpoint, briefing, the app's "
+        "command module, socket or uuid, nor builds every command's parser. What is left above the floor "
+        "(CPU ~2.2x): building ~40 dataclasses at import (the model's 16, the carry's fold state, advice, "
+        "status, store events; about half of our own CPU, a third of that compiling their generated methods: "
+        "Python 3.11 compiles each method apart), `dataclasses` itself with inspect and ast (~7 ms; none of "
+        "the floor's libraries use it), the summary cache's store modules and the replica union (~10 ms), "
+        "hashlib and argparse's status parser. Next: fewer dataclasses on the status path (the fold state "
+        "and the model's library classes as plain classes), a change of the model left to its own issue."
+    ),
+    "routines": (
+        "as status on an empty home (same imports, the library from its cache), plus the length of each "
+        "routine at the current settings (tracker.plan) and the program's prescription through status."
+    ),
+    "log ROUTINE (empty": (
+        "as status, twice (before saving, so a damaged file stops it first, and after), plus opening the "
+        "store for the write (lock, the month file, the journal, the daily backup check) and the session's "
+        "planned steps (tracker.plan)."
+    ),
+    "first status after an old month changed": (
+        "the carry of the years before the last weeks is made again from every month (tracker.quick spec "
+        "-> Carry.of over all sessions, tracker/store/summary.py reads every month file): at 100k sessions "
+        "that is every session parsed once. Not changed here: making it per month (a carry kept at each "
+        "month's end, redone from the changed month on) touches the summary cache's format, which the "
+        "store's sync work changes at the same time."
+    ),
     "startup to first frame": (
         "our own modules before the first frame (tracker.cli ~17 ms now that commands are imported when "
         "they run, tracker.service ~40 ms with the model and the runner it re-exports, tracker.ui.app's "
