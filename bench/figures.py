@@ -554,18 +554,19 @@ PROFILED: dict[str, str] = {
         "planned steps (tracker.plan)."
     ),
     "first status after an old month changed": (
-        "the carry of the years before the last weeks is made again from every month (tracker.quick spec "
-        "-> Carry.of over all sessions, tracker/store/summary.py reads every month file): at 100k sessions "
-        "that is every session parsed once. Not changed here: making it per month (a carry kept at each "
-        "month's end, redone from the changed month on) touches the summary cache's format, which the "
-        "store's sync work changes at the same time."
+        "the carry of the years before the last weeks is made again from every old month, now folded a "
+        "calendar month at a time (tracker/store/summary.py: nothing of a month is kept once folded, so the "
+        "peak no longer grows with the years: 104 -> 44 MB at 100k). What is left is reading every month "
+        "file in full: json.loads (~20%), Session.from_dict with every step (~45%, the steps alone ~30%) and "
+        "the fold itself (~25%). Next: a per-month carry kept in the summary cache, so a change re-reads "
+        "only the months from it on, and a month read without its steps for the carry; both change the "
+        "summary cache's format, which the store's sync work changes at the same time."
     ),
     "startup to first frame": (
-        "our own modules before the first frame (tracker.cli ~17 ms now that commands are imported when "
-        "they run, tracker.service ~40 ms with the model and the runner it re-exports, tracker.ui.app's "
-        "screens and widgets ~80 ms) and composing Today; the stylesheet parses in ~7 ms and the history "
-        "is read after the first frame. Next: lazy re-exports in tracker.service (PEP 562) and the "
-        "palette's provider imported on first use."
+        "our own modules before the first frame (tracker.cli, tracker.service with the model; the runner, "
+        "cues and the cue player are no longer imported before it: the player is made at the first cue), "
+        "tracker.ui.app's screens and widgets, our stylesheet and composing Today; most of the rest is "
+        "Textual's own start-up, which the bare app pays too. The history is read after the first frame."
     ),
     "status --json": (
         "status reads the summary cache: the practice days of every month, the last weeks in full and the "
@@ -599,10 +600,11 @@ PROFILED: dict[str, str] = {
         "the store opens for a write or History."
     ),
     "startup to Today": (
-        "the first frame's own cost (above) plus Today's worker: importing the content loader, "
-        "progression and the summary cache, parsing the routine library's TOML (~45 ms), reading the "
-        "cache and computing status (~100 ms at 10k: streaks over every practice day); the baseline is "
-        "the bare app's first frame, so this cannot meet 2x before the first frame meets 1.3x."
+        "the first frame's own cost (above) plus Today's worker: importing progression and the summary "
+        "cache, the library from its derived cache (was ~45 ms of TOML), reading the summary cache and "
+        "computing status (~100 ms at 10k: streaks over every practice day), all on the same core as the "
+        "UI thread; the baseline is the bare app's first frame, so this cannot meet 1.8x before the first "
+        "frame meets 1.3x."
     ),
     "count change lateness": (
         "the redraw runs ~4 ms after the change is due; the rest is Textual's screen update timer (frames "
