@@ -2,8 +2,8 @@
 
 Each figure is measured next to a baseline in the same run, so the ratio
 holds on a noisy machine. `--quick` shrinks the sizes and repetitions for a
-smoke run; `--only NAME[,NAME]` runs a subset (startup, save, status,
-log, exchange, timer, idle, memory).
+smoke run; `--only NAME[,NAME]` runs a subset (commands, startup, save,
+status, log, exchange, timer, idle, memory).
 """
 
 from __future__ import annotations

@@ -131,6 +131,50 @@ def bench_startup(quick: bool) -> list[Figure]:
     ]
 
 
+# -- commands against the floor Python and our dependencies set ------------------------------
+
+FLOOR_IMPORTS = "import argparse, json, zoneinfo, tomllib, tinydb, dateutil.parser, dateutil.rrule"
+
+
+def bench_commands(quick: bool) -> list[Figure]:
+    """Whole `backroll` processes against the floor: a Python that only imports the libraries we use.
+
+    The floor is measured in the same run, in turn with ours (and itself against a bare `python -c
+    pass`), so a slower machine or a slower floor can never make us look faster.
+    """
+    runs = 5 if quick else 15
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        empty = _history_home(0, tmp)
+        logged = _history_home(0, tmp / "log")  # gains one session a run: stays all but empty
+        env, log_env = _env(empty), _env(logged)
+        cmds: dict[str, tuple[list[str], dict[str, str]]] = {
+            "bare": ([PY, "-c", "pass"], env),
+            "floor": ([PY, "-c", FLOOR_IMPORTS], env),
+            "status": ([PY, "-m", "tracker", "status", "--json"], env),
+            "routines": ([PY, "-m", "tracker", "routines"], env),
+            "log": ([PY, "-m", "tracker", "log", "pelvic-tilt-check", "--pain-after", "0"], log_env),
+        }
+        for cmd, cmd_env in cmds.values():  # warm: bytecode, the OS file cache, our library cache
+            subprocess.run(cmd, cwd=ROOT, env=cmd_env, check=True, capture_output=True)
+        times: dict[str, list[float]] = {name: [] for name in cmds}
+        for _ in range(runs):  # in turn, so a noisy stretch hits every one alike
+            for name, (cmd, cmd_env) in cmds.items():
+                times[name].append(_median_process_seconds(cmd, 1, cmd_env))
+    med = {name: statistics.median(values) * 1000 for name, values in times.items()}
+    floor = med["floor"]
+    note = f"median of {runs} whole processes each, run in turn with the floor"
+    return [
+        Figure("floor: python + our libraries", floor, "ms", med["bare"], "python -c pass", "-", None,
+               f"python -c '{FLOOR_IMPORTS}'; {note}"),
+        Figure("status --json (empty home)", med["status"], "ms", floor, "floor", "<= 1.5x",
+               med["status"] <= 1.5 * floor, note),
+        Figure("routines", med["routines"], "ms", floor, "floor", "<= 1.5x", med["routines"] <= 1.5 * floor, note),
+        Figure("log ROUTINE (empty home)", med["log"], "ms", floor, "floor", "<= 1.7x", med["log"] <= 1.7 * floor,
+               note + ", each saving one more session"),
+    ]  # fmt: skip
+
+
 # -- save one session ---------------------------------------------------------------
 
 
@@ -264,11 +308,45 @@ def bench_status(quick: bool) -> list[Figure]:
                     f"first run after an old month changed (carry made again): {cold * 1000:.0f} ms, {cold_mb:.0f} MB",
                 )
             )
+            if mb is not None or quick:
+                out.append(_status_after_old_change(cmd, full, n, 1 if quick else 3))
             # The quick path must answer exactly what the full store gives (in a child: the full store is big).
             code = f"from bench.figures import _check_status; _check_status(__import__('pathlib').Path({str(full)!r}), {cmd!r})"
             subprocess.run([PY, "-c", code], cwd=ROOT, check=True)
             shutil.rmtree(full)
     return out
+
+
+def _change_old_month(home: Path, nth: int) -> None:
+    """Add a session to one of the oldest months (as an import or a late `log --date` would): the carry
+    of the years before the last weeks no longer matches and is made again."""
+    from datetime import timedelta
+
+    from tracker.model import Session
+    from tracker.store import Store
+
+    store = Store.open(home)
+    try:
+        sessions = store.sessions()
+        old = sessions[min(len(sessions) - 1, 40 * nth)]
+        store.add(replace(old, id=Session.new_id(), started_at=old.started_at + timedelta(minutes=1 + nth)))
+    finally:
+        store.close()
+
+
+def _status_after_old_change(cmd: list[str], home: Path, n: int, runs: int) -> Figure:
+    measured = []
+    for nth in range(runs):
+        code = f"from bench.figures import _change_old_month; _change_old_month(__import__('pathlib').Path({str(home)!r}), {nth})"
+        subprocess.run([PY, "-c", code], cwd=ROOT, check=True)
+        measured.append(_median_process(cmd, 1, _env(home)))
+    seconds = statistics.median(m[0] for m in measured)
+    peak = max(m[1] for m in measured)
+    return Figure(
+        f"first status after an old month changed ({n // 1000}k)", seconds * 1000, "ms", None,
+        "whole process", "<= 1.5 s and <= 60 MB", seconds <= 1.5 and peak <= 60,
+        f"median of {runs}, each after a session was added to one of the oldest months; peak RSS {peak:.0f} MB",
+    )  # fmt: skip
 
 
 def bench_log(quick: bool) -> list[Figure]:
@@ -287,8 +365,8 @@ def bench_log(quick: bool) -> list[Figure]:
     ours = statistics.median(o[0] for _, o in pairs)
     return [
         Figure(
-            f"log ROUTINE ({n // 1000}k history)", ours * 1000, "ms", base * 1000, "same, empty history", "<= 1.3x",
-            ours <= 1.3 * base, f"median of {runs} pairs of whole processes, each saving one more session",
+            f"log ROUTINE ({n // 1000}k history)", ours * 1000, "ms", base * 1000, "same, empty history", "<= 1.2x",
+            ours <= 1.2 * base, f"median of {runs} pairs of whole processes, each saving one more session",
         )
     ]
 
@@ -347,8 +425,8 @@ def bench_exchange(quick: bool) -> list[Figure]:
     note = f"best of {reps}"
     return [
         Figure(
-            f"export JSON ({size})", ours_export * 1000, "ms", dumps * 1000, "json.dumps", "<= 2x",
-            ours_export <= 2 * dumps, note,
+            f"export JSON ({size})", ours_export * 1000, "ms", dumps * 1000, "json.dumps", "<= 1.8x",
+            ours_export <= 1.8 * dumps, note,
         ),
         Figure(
             f"import JSON with validation ({size})",
@@ -356,8 +434,8 @@ def bench_exchange(quick: bool) -> list[Figure]:
             "ms",
             loads * 1000,
             "json.loads",
-            "<= 5x",
-            ours_import <= 5 * loads,
+            "<= 3.5x",
+            ours_import <= 3.5 * loads,
             note,
         ),
     ]
@@ -382,8 +460,8 @@ def bench_timer(quick: bool) -> list[Figure]:
             "ms",
             report["planned_s"] * 1000,
             "planned end",
-            "<= 20 ms",
-            abs(report["end_error_ms"]) <= 20,
+            "<= 10 ms",
+            abs(report["end_error_ms"]) <= 10,
             f"the redraw that ends it; the check-in screen is on screen {report['end_shown_error_ms']:.0f} ms after the planned end",
         ),
         Figure(
@@ -403,8 +481,8 @@ def bench_timer(quick: bool) -> list[Figure]:
             "%",
             None,
             f"{report['cpu']:.2f} s CPU in {report['wall']:.1f} s wall",
-            "<= 2% of a core",
-            cpu_pct <= 2.0,
+            "<= 1.5% of a core",
+            cpu_pct <= 1.5,
             f"start key to end; after the session screen is up: {mounted_pct:.2f} %; "
             f"{report['redraws']} redraws, {report['frames']} frames",
         ),
@@ -446,7 +524,7 @@ def bench_memory(quick: bool) -> list[Figure]:
         ),
         Figure(
             f"startup to Today loaded ({size})", ours_loaded * 1000, "ms", bare_first * 1000,
-            "bare app first frame", "<= 2x", ours_loaded <= 2 * bare_first,
+            "bare app first frame", "<= 1.8x", ours_loaded <= 1.8 * bare_first,
             "spawn until Today shows the history's streaks and advice",
         ),
     ]
@@ -455,12 +533,40 @@ def bench_memory(quick: bool) -> list[Figure]:
 # What a profile (pyinstrument / cProfile, Python 3.11, this repository's code at the time of writing)
 # showed as the cost behind a figure, printed under a missed target. Keyed by the start of the figure name.
 PROFILED: dict[str, str] = {
+    "status --json (empty": (
+        "the library comes from its derived cache (tracker/content/cache.py: ~3 ms instead of ~50 ms of TOML "
+        "read and checked), and status no longer imports the runner, cues, checkpoint, briefing, the app's "
+        "command module, socket or uuid, nor builds every command's parser. What is left above the floor "
+        "(CPU ~2.2x): building ~40 dataclasses at import (the model's 16, the carry's fold state, advice, "
+        "status, store events; about half of our own CPU, a third of that compiling their generated methods: "
+        "Python 3.11 compiles each method apart), `dataclasses` itself with inspect and ast (~7 ms; none of "
+        "the floor's libraries use it), the summary cache's store modules and the replica union (~10 ms), "
+        "hashlib and argparse's status parser. Next: fewer dataclasses on the status path (the fold state "
+        "and the model's library classes as plain classes), a change of the model left to its own issue."
+    ),
+    "routines": (
+        "as status on an empty home (same imports, the library from its cache), plus the length of each "
+        "routine at the current settings (tracker.plan) and the program's prescription through status."
+    ),
+    "log ROUTINE (empty": (
+        "as status, twice (before saving, so a damaged file stops it first, and after), plus opening the "
+        "store for the write (lock, the month file, the journal, the daily backup check) and the session's "
+        "planned steps (tracker.plan)."
+    ),
+    "first status after an old month changed": (
+        "the carry of the years before the last weeks is made again from every old month, now folded a "
+        "calendar month at a time (tracker/store/summary.py: nothing of a month is kept once folded, so the "
+        "peak no longer grows with the years: 104 -> 44 MB at 100k). What is left is reading every month "
+        "file in full: json.loads (~20%), Session.from_dict with every step (~45%, the steps alone ~30%) and "
+        "the fold itself (~25%). Next: a per-month carry kept in the summary cache, so a change re-reads "
+        "only the months from it on, and a month read without its steps for the carry; both change the "
+        "summary cache's format, which the store's sync work changes at the same time."
+    ),
     "startup to first frame": (
-        "our own modules before the first frame (tracker.cli ~17 ms now that commands are imported when "
-        "they run, tracker.service ~40 ms with the model and the runner it re-exports, tracker.ui.app's "
-        "screens and widgets ~80 ms) and composing Today; the stylesheet parses in ~7 ms and the history "
-        "is read after the first frame. Next: lazy re-exports in tracker.service (PEP 562) and the "
-        "palette's provider imported on first use."
+        "our own modules before the first frame (tracker.cli, tracker.service with the model; the runner, "
+        "cues and the cue player are no longer imported before it: the player is made at the first cue), "
+        "tracker.ui.app's screens and widgets, our stylesheet and composing Today; most of the rest is "
+        "Textual's own start-up, which the bare app pays too. The history is read after the first frame."
     ),
     "status --json": (
         "status reads the summary cache: the practice days of every month, the last weeks in full and the "
@@ -494,10 +600,11 @@ PROFILED: dict[str, str] = {
         "the store opens for a write or History."
     ),
     "startup to Today": (
-        "the first frame's own cost (above) plus Today's worker: importing the content loader, "
-        "progression and the summary cache, parsing the routine library's TOML (~45 ms), reading the "
-        "cache and computing status (~100 ms at 10k: streaks over every practice day); the baseline is "
-        "the bare app's first frame, so this cannot meet 2x before the first frame meets 1.3x."
+        "the first frame's own cost (above) plus Today's worker: importing progression and the summary "
+        "cache, the library from its derived cache (was ~45 ms of TOML), reading the summary cache and "
+        "computing status (~100 ms at 10k: streaks over every practice day), all on the same core as the "
+        "UI thread; the baseline is the bare app's first frame, so this cannot meet 1.8x before the first "
+        "frame meets 1.3x."
     ),
     "count change lateness": (
         "the redraw runs ~4 ms after the change is due; the rest is Textual's screen update timer (frames "
@@ -506,6 +613,7 @@ PROFILED: dict[str, str] = {
 }
 
 ALL: dict[str, Callable[..., list[Figure]]] = {
+    "commands": bench_commands,
     "startup": bench_startup,
     "save": bench_save,
     "status": bench_status,

@@ -17,11 +17,10 @@ No Textual here (see the import-linter contract in pyproject.toml).
 from __future__ import annotations
 
 import threading
-import uuid
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 from zoneinfo import ZoneInfo
 
 from tracker.model import (
@@ -34,21 +33,34 @@ from tracker.model import (
     Settings,
     UsualPain,
 )
-from tracker.briefing import Briefing, before_you_start
 from tracker.paths import Locations
 from tracker.sessions import build_session, derive_prescription, planned_results
 from tracker.status import PROGRAM_ID, Status
 from tracker.zones import local_zone_name, valid_zone, zone_for, zone_of
 
-from tracker.checkpoint import CHECKPOINT_INTERVAL
-from tracker.cues import INSTALL_AUDIO, INSTALL_VOICE, CueSound, SoundFiles, describe, find_audio_player, find_voice, run_quietly, sound_for, spoken_text, voice_command
-from tracker.runner import Clock, Cue, Runner, RunnerView, RunResult
-from tracker.figure import Frame, Geometry, Segment, frame as _frame, move_phase
-from tracker.braille import FAR, FLOOR, NEAR, raster
 from tracker.model import Side
 from tracker.store.errors import StoreCorrupt, StoreError, StoreLocked, StoreWriteError
 
 if TYPE_CHECKING:
+    # Re-exported for the UI, imported on first use (see __getattr__ below).
+    from tracker.briefing import Briefing as Briefing
+    from tracker.checkpoint import CHECKPOINT_INTERVAL as CHECKPOINT_INTERVAL
+    from tracker.cues import (
+        INSTALL_AUDIO as INSTALL_AUDIO,
+        INSTALL_VOICE as INSTALL_VOICE,
+        CueSound as CueSound,
+        SoundFiles as SoundFiles,
+        describe as describe,
+        find_audio_player as find_audio_player,
+        find_voice as find_voice,
+        run_quietly as run_quietly,
+        sound_for as sound_for,
+        spoken_text as spoken_text,
+        voice_command as voice_command,
+    )
+    from tracker.runner import Clock as Clock, Cue as Cue, Runner as Runner, RunnerView as RunnerView, RunResult as RunResult
+    from tracker.figure import Frame as Frame, Geometry as Geometry, Segment as Segment, move_phase as move_phase
+    from tracker.braille import FAR as FAR, FLOOR as FLOOR, NEAR as NEAR, raster as raster
     from tracker.content import ContentError, Library
     from tracker.progression import Advice
     from tracker.resume import InProgress
@@ -62,6 +74,32 @@ if TYPE_CHECKING:
 
 # Content, progression and streaks are imported where they are first needed: the app's first
 # frame needs none of them (Today reads them in a worker), and neither does `backroll --help`.
+# The runner, the cues, the checkpoint and the briefing are the UI's (a session, the settings
+# screen): re-exported lazily (PEP 562), so `status` or `log` never builds their dataclasses.
+_LAZY = {
+    "Briefing": "tracker.briefing",
+    "CHECKPOINT_INTERVAL": "tracker.checkpoint",
+    **dict.fromkeys(
+        ("INSTALL_AUDIO", "INSTALL_VOICE", "CueSound", "SoundFiles", "describe", "find_audio_player", "find_voice",
+         "run_quietly", "sound_for", "spoken_text", "voice_command"),
+        "tracker.cues",
+    ),  # fmt: skip
+    **dict.fromkeys(("Clock", "Cue", "Runner", "RunnerView", "RunResult"), "tracker.runner"),
+    **dict.fromkeys(("Frame", "Geometry", "Segment", "move_phase"), "tracker.figure"),
+    **dict.fromkeys(("FAR", "FLOOR", "NEAR", "raster"), "tracker.braille"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 Now = Callable[[], datetime]
 
@@ -233,10 +271,10 @@ class Backroll:
             with self._library_mutex:
                 library = self._library
                 if library is None:
-                    from tracker.content import load_library
+                    from tracker.content.cache import load_library_cached
 
                     user_dir = self.locations.routines
-                    library = self._library = load_library(user_dir if user_dir.is_dir() else None)
+                    library = self._library = load_library_cached(user_dir if user_dir.is_dir() else None)
         return library
 
     @property
@@ -266,15 +304,19 @@ class Backroll:
     def pose_frame(self, pose_id: str, phase: float = 1.0, side: Side = Side.NONE) -> Frame | None:
         """A pose's figure at `phase` (default its end keyframe), the right side's mirror image when
         `side` is RIGHT; None for an unknown pose or one without a figure."""
+        from tracker.figure import frame
+
         pose = self.library.poses.get(pose_id)
         if pose is None or pose.figure is None:
             return None
-        return _frame(pose.figure, phase, side is Side.RIGHT)
+        return frame(pose.figure, phase, side is Side.RIGHT)
 
     def runner_frame(self, view: RunnerView) -> Frame | None:
         """The figure the runner shows now: its pose, moving with the phase, on the working side."""
         if not view.pose_id:
             return None
+        from tracker.figure import move_phase
+
         phase = move_phase(view.phase, view.phase_left, view.phase_seconds)
         return self.pose_frame(view.pose_id, phase, view.side)
 
@@ -283,6 +325,8 @@ class Backroll:
 
     def before_you_start(self, routine: Routine) -> Briefing:
         """The before-you-start card of `routine` at the current settings (tracker.briefing)."""
+        from tracker.briefing import before_you_start
+
         return before_you_start(routine, self.settings)
 
     def prescription_of(self, routine: Routine) -> Prescription | None:
@@ -376,7 +420,7 @@ class Backroll:
         same = repeats(self.usual_pain(), since, value, note)
         if same is not None:
             return same
-        record = UsualPain(str(uuid.uuid4()), since, value, note.strip(), self.now())
+        record = UsualPain(Session.new_id(), since, value, note.strip(), self.now())
         self.store.add_usual_pain(record)
         return record
 
@@ -448,6 +492,8 @@ class Backroll:
 
     def start_run(self, routine: Routine, clock: Clock, *, settings: Settings | None = None) -> Runner:
         """A runner for `routine` at the person's settings (or those given, e.g. a resumed session's)."""
+        from tracker.runner import Runner
+
         return Runner(routine, self.library.poses, settings or self.settings, clock)
 
     def export_history(self) -> Path:

@@ -10,7 +10,6 @@ No Textual here (see the import-linter contract in pyproject.toml).
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Sequence
 from zoneinfo import ZoneInfo
@@ -42,7 +41,7 @@ def build_session(
     if started_at.tzinfo is None:
         raise ValueError("started_at must be an aware datetime")
     return Session(
-        id=session_id or str(uuid.uuid4()),
+        id=session_id or Session.new_id(),
         routine=routine.program or routine.id,
         started_at=started_at,
         zone=zone,

@@ -215,3 +215,36 @@ def test_deletes_and_edits_of_old_sessions_reach_the_days_and_the_carry(tmp_path
     assert found is not None
     assert not any(d.year == 2026 and d.month == 3 for d in found.days)
     assert json.loads(cache_path(Locations(home)).read_text())["edits"]
+
+
+def _carry_from_every_old_session(home: Path, today: date) -> dict:
+    from tracker.quick import spec, tail_start
+
+    with Backroll(home, now=lambda: LONG_NOW, zone=ZONE) as service:
+        service.store  # noqa: B018 - the real store
+        cut = tail_start(today)
+        old = [s for s in service.store.sessions() if s.local_date.strftime("%Y-%m") < cut]
+        settings, usual = service.settings, service.usual_pain()
+        return spec(service.rules(), PROGRAM_ID, today).make(without_details(old), settings, usual)
+
+
+def test_a_carry_made_again_month_by_month_is_the_carry_of_every_old_session_at_once(tmp_path: Path) -> None:
+    home = long_home(tmp_path)
+    status_on(home, LONG_END, quick=True)
+    assert json.loads(cache_path(Locations(home)).read_text())["carry"]["data"] == _carry_from_every_old_session(home, LONG_END)
+
+
+def test_a_month_that_cannot_follow_the_one_before_makes_the_carry_from_every_month(tmp_path: Path) -> None:
+    """Travel across the date line: a session of March 1st (Kiritimati, UTC+14) started before one of
+    February 28th (Honolulu, UTC-10), so March cannot be folded after February; the answer stays exact."""
+    home = long_home(tmp_path)
+    with Backroll(home, now=lambda: LONG_NOW, zone=ZONE) as service:
+        routine = service.routine("pelvic-tilt-check")
+        feb = datetime(2026, 2, 28, 20, 0, tzinfo=ZoneInfo("Pacific/Honolulu"))  # 2026-03-01 06:00 UTC
+        mar = datetime(2026, 3, 1, 8, 0, tzinfo=ZoneInfo("Pacific/Kiritimati"))  # 2026-02-28 18:00 UTC
+        for started in (feb, mar):
+            service.save_session(service.log_session(routine, started, CheckIn(pain_after=3)))
+    assert mar < feb
+    for today in (LONG_END, date(2026, 6, 3)):
+        assert status_on(home, today, quick=True) == status_on(home, today, quick=False), today
+        assert json.loads(cache_path(Locations(home)).read_text())["carry"]["data"] == _carry_from_every_old_session(home, today)

@@ -20,9 +20,8 @@ import importlib
 import os
 import re
 import sys
-from typing import Callable, Sequence, TextIO
+from typing import Any, Callable, Sequence, TextIO
 
-from tracker.cli.app import open_app
 from tracker.cli.common import (
     BAD_INPUT,
     CANNOT_OPEN,
@@ -35,12 +34,12 @@ from tracker.cli.common import (
     parse_day,
     parse_moment,
 )
-from tracker.cli.parser import _parser
+from tracker.cli.parser import _parser, command_word
 from tracker.paths import resolve_home
 
 
 def cmd_session(args: argparse.Namespace, io: Io) -> int:
-    from tracker.cli.app import full_screen_problem
+    from tracker.cli.app import full_screen_problem, open_app
     from tracker.cli.common import _service, known_routine
 
     with _service(args, io) as service:
@@ -111,9 +110,11 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
     if os.name != "posix":  # the store's one-writer lock is fcntl.flock
         io.warn("backroll: the history needs a POSIX system (Linux, macOS, a BSD); this one is not supported yet.")
         return BAD_INPUT
-    parser = _parser()
+    words = _days_ago_joined(sys.argv[1:] if argv is None else list(argv))
+    named = command_word(words)
+    parser = _parser(named if named in COMMANDS else None)
     try:
-        args = parser.parse_args(_days_ago_joined(sys.argv[1:] if argv is None else list(argv)))
+        args = parser.parse_args(words)
     except SystemExit as exit:  # --help, --version (0) and usage errors (2)
         return int(exit.code or 0) if not isinstance(exit.code, str) else USAGE
     if args.command == "export" and args.steps and args.format != "csv":
@@ -171,6 +172,15 @@ def _crashed(error: Exception, args: argparse.Namespace, io: Io) -> int:
     except Exception:  # noqa: BLE001 - stderr itself may be what failed
         pass
     return CRASH
+
+
+def __getattr__(name: str) -> Any:
+    """`open_app` (tracker.cli.app) on first use: `status` never imports the app's command module (PEP 562)."""
+    if name == "open_app":
+        from tracker.cli.app import open_app
+
+        return open_app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def run() -> None:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,9 @@ from tracker.cli.common import (
 
 
 def cmd_demo(args: argparse.Namespace, io: Io) -> int:
+    import shutil
+    import tempfile
+
     from tracker.demo import generate_history
     from tracker.service import Backroll
 

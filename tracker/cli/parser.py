@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
+from typing import Any, Sequence
 
 from tracker import __version__
 from tracker.cli.serve import DEFAULT_PORT, DEFAULT_TABS, MAX_TABS
@@ -61,7 +62,28 @@ class _Commands(dict[str, argparse.ArgumentParser]):
         return (name for name in super().__iter__() if not name.startswith("_"))
 
 
-def _parser() -> argparse.ArgumentParser:
+class _Unbuilt:
+    """Stands for a subcommand's parser that this run will not use: every call on it does nothing."""
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *args, **kwargs: self
+
+
+def command_word(argv: Sequence[str]) -> str | None:
+    """The subcommand `argv` names, when nothing before it needs the whole parser (help, version, an
+    option other than --home); else None."""
+    words = iter(argv)
+    for word in words:
+        if word == "--home":
+            next(words, None)
+        elif not word.startswith("--home="):
+            return None if word.startswith("-") else word
+    return None
+
+
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with `only` (a command named on the command line), that command's own parser
+    and no other: building all of them is a measurable part of a command's start-up."""
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS: --home may come before or after the subcommand without one overwriting the other.
     common.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS,
@@ -78,7 +100,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     sub._name_parser_map = sub.choices = _Commands()  # the one map argparse keeps both in
 
-    def add(name: str, help: str, description: str = "") -> argparse.ArgumentParser:
+    def add(name: str, help: str, description: str = "") -> Any:
+        if only is not None and name != only:
+            return _Unbuilt()
         return sub.add_parser(name, parents=[common], help=help, description=description or help,
                               formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
 
@@ -170,7 +194,8 @@ def _parser() -> argparse.ArgumentParser:
         "--tabs", type=int, default=DEFAULT_TABS,
         help=f"browser tabs served at once, 1 to {MAX_TABS} (default {DEFAULT_TABS}; each runs its own app)",
     )  # fmt: skip
-    sub.add_parser("_serve-app", parents=[common])  # run by `serve` for each browser tab; no help: not for people
+    if only in (None, "_serve-app"):
+        sub.add_parser("_serve-app", parents=[common])  # run by `serve` for each browser tab; no help: not for people
     report = add(
         "report",
         "write a printable practice report (HTML, Markdown or PDF) to take to a trainer or doctor",

@@ -19,14 +19,53 @@ skips it and lists its problems in `Library.errors`. Broken built-in content
 raises: it is a bug we ship.
 
 No Textual here (see the import-linter contract in pyproject.toml), and no
-module-level cache: every call reads the files again (a few milliseconds).
+module-level cache: every `load_library` call reads the files again;
+`load_library_cached` (tracker/content/cache.py) answers from a derived
+cache on disk while no file it reads has changed.
 """
 
-from tracker.content.errors import ContentError, ContentErrors
-from tracker.content.format import MAX_FILE_BYTES, MAX_STEPS
-from tracker.content.library import Library
-from tracker.content.loader import check_file, load_builtin, load_file, load_library
-from tracker.content.locate import find_line
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tracker.content.cache import load_library_cached
+    from tracker.content.errors import ContentError, ContentErrors
+    from tracker.content.format import MAX_FILE_BYTES, MAX_STEPS
+    from tracker.content.library import Library
+    from tracker.content.loader import check_file, load_builtin, load_file, load_library
+    from tracker.content.locate import find_line
+
+# name -> the module that defines it, imported on first use (PEP 562): a command answered from the
+# library cache (tracker.content.cache) never imports the TOML reader and its checks.
+_WHERE = {
+    "ContentError": "errors",
+    "ContentErrors": "errors",
+    "Library": "library",
+    "MAX_FILE_BYTES": "format",
+    "MAX_STEPS": "format",
+    "check_file": "loader",
+    "find_line": "locate",
+    "load_builtin": "loader",
+    "load_file": "loader",
+    "load_library": "loader",
+    "load_library_cached": "cache",
+}
+
+
+def __getattr__(name: str) -> Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{where}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_WHERE})
+
 
 __all__ = [
     "ContentError",
@@ -39,4 +78,5 @@ __all__ = [
     "load_builtin",
     "load_file",
     "load_library",
+    "load_library_cached",
 ]

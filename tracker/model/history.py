@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Mapping
@@ -180,6 +179,8 @@ class Session:
 
     @staticmethod
     def new_id() -> str:
+        import uuid  # on first use: uuid imports platform, and reading the history never makes an id
+
         return str(uuid.uuid4())
 
     def to_dict(self) -> dict[str, Any]:

@@ -25,9 +25,9 @@ A new id is harmless: the old files stay in the union.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import secrets
-import socket
 from pathlib import Path
 
 from tracker.files import WriteBytes, write_all
@@ -63,8 +63,9 @@ def device_path(loc: Locations) -> Path:
 
 def _host() -> str:
     try:
-        return socket.gethostname() or "host"
-    except OSError:
+        # The host name as socket.gethostname() gives it on POSIX, without importing socket (every `status`).
+        return os.uname().nodename or "host"
+    except (OSError, AttributeError):
         return "host"
 
 

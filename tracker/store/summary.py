@@ -310,6 +310,29 @@ def _read_summary(home: Path, tail_from: str, spec: CarrySpec | None, *, wait: f
             else:
                 grow = []
         old: list[Session] = []  # the sessions of the months before the tail, when the carry is made again
+        # Made again, the carry is folded a calendar month at a time (spec.extend, as when the tail moves
+        # on): no month's sessions are kept once folded, so neither memory nor the collector's work grows
+        # with the years. When a month cannot be folded after the ones before it (a session started before
+        # the last folded one: travel across the date line), every month is read again into `old`.
+        folding = remake and spec is not None
+        folded: Any = None  # the carry of the months folded so far (None: none yet)
+        pending: list[Session] = []  # the sessions of the calendar month being read (every device's file)
+        pending_month = ""
+
+        def fold_pending() -> None:
+            nonlocal folded, folding, pending
+            assert spec is not None
+            if folding and pending:
+                grown = (
+                    spec.make(pending, settings, usual)
+                    if folded is None
+                    else spec.extend(folded, pending, settings, usual)
+                )
+                if grown is None:
+                    folding = False
+                folded = grown
+            pending = []
+
         months: dict[str, _Month] = {}
         changed = set(cached) != set(on_disk)
         for key in sorted(on_disk):
@@ -324,8 +347,12 @@ def _read_summary(home: Path, tail_from: str, spec: CarrySpec | None, *, wait: f
             found = read_month(key)
             if found is None:
                 return None
-            if not wanted and remake:
-                old.extend(_without_details(found))
+            if not wanted and remake and folding:
+                month = key.split(".")[0]
+                if month != pending_month:
+                    fold_pending()
+                    pending_month = month
+                pending.extend(found)
             if not reuse:
                 changed = True
                 months[key] = _month_of(on_disk[key], found, wanted)
@@ -361,7 +388,18 @@ def _read_summary(home: Path, tail_from: str, spec: CarrySpec | None, *, wait: f
                 carried = _Carried(want_key, before, made)
                 changed = True
         if spec is not None and remake:
-            made = spec.make(old, settings, usual)
+            if folding:
+                fold_pending()
+            if folding:
+                made = folded if folded is not None else spec.make([], settings, usual)
+            else:
+                if not old:  # a month could not be folded after the ones before it: read them all
+                    for key in sorted(before):
+                        found = read_month(key)
+                        if found is None:
+                            return None
+                        old.extend(_without_details(found))
+                made = spec.make(old, settings, usual)
             del old
             carried = _Carried(want_key, before, made)
             changed = True

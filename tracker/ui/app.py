@@ -26,7 +26,6 @@ from tracker.service import StoreError
 
 from .commands import BackrollCommands
 from .screens.store_error import StoreErrorScreen
-from .sound import CuePlayer
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -35,6 +34,7 @@ if TYPE_CHECKING:
     from tracker.service import Backroll, Checkpoint, CheckpointFile, Runner, Settled
 
     from .screens.session import SessionScreen
+    from .sound import CuePlayer
 
 # The session, check-in and safety screens are imported when first shown: the first frame needs
 # only Today (imported by its mode factory), and every import before it is start-up time.
@@ -84,7 +84,8 @@ class BackrollApp(App[None]):
         self.service = service
         self.clock = clock
         self.cursor_blink = cursor_blink
-        self.cue_player = CuePlayer(self, voice_program=voice_program, audio_player=audio_player, web=web)
+        self._cue_options: dict[str, Any] = {"voice_program": voice_program, "audio_player": audio_player, "web": web}
+        self._cue_player: CuePlayer | None = None  # made at the first cue or Settings (see cue_player)
         self.views: dict[str, Screen[Any]] = {}
         self.ready = False  # the store is open and Today has loaded once
         self.store_error: BaseException | None = None  # the last store error shown, until data loads again
@@ -96,6 +97,16 @@ class BackrollApp(App[None]):
         self._signals: list[int] = []
         for mode in VIEW_SCREENS:
             self.add_mode(mode, self._view_factory(mode))
+
+    @property
+    def cue_player(self) -> CuePlayer:
+        """The sounds and voice, made on first use: looking for players on PATH and importing the cues
+        and the runner are no part of the first frame."""
+        if self._cue_player is None:
+            from .sound import CuePlayer
+
+            self._cue_player = CuePlayer(self, **self._cue_options)
+        return self._cue_player
 
     def _view_factory(self, mode: str) -> Callable[[], Screen[Any]]:
         def make() -> Screen[Any]:
