@@ -167,3 +167,28 @@ async def test_every_rest_day_fits_and_reads_ticked_or_not(service, make, settle
         assert str(boxes[5].render()).startswith(UNTICKED)
         await pilot.click("#rest-5")
         assert boxes[5].value and str(boxes[5].render()).startswith(TICKED)
+
+
+def footer_text(app) -> str:
+    """The footer as rendered: the screen's last row."""
+    return app.screen._compositor.render_strips()[-1].text
+
+
+@pytest.mark.parametrize("size", [(60, 18), (100, 30)])
+async def test_esc_leaves_a_field_and_the_footer_says_how(service, make, settle, size) -> None:
+    """Issue 22: in the Tempo field q, 1-4 and Esc did nothing, and the footer hid the keys; only Tab got out."""
+    app = make(service)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_settings(app, pilot, settle)
+        tempo = screen.query_one("#tempo", Input)
+        tempo.focus()
+        await settle(pilot)
+        assert "esc Leave the field" in footer_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.focused, Input) and app.screen is screen
+        assert "Leave the field" not in footer_text(app)
+        assert "1 Today" in footer_text(app)  # the view keys are back, and they work
+        await pilot.press("1")
+        await settle(pilot)
+        assert app.current_mode == "today"

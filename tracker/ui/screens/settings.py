@@ -130,6 +130,8 @@ class SettingsScreen(AppScreen[None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="settings.save", priority=True),
         Binding("ctrl+r", "revert", "Revert", id="settings.revert"),
+        # A text field takes q, the digits and ?; Esc gives them back to the app (as in History's filters).
+        Binding("escape", "leave_field", "Leave the field", id="settings.leave-field"),
     ]
 
     class Loaded(Message):
@@ -461,6 +463,21 @@ class SettingsScreen(AppScreen[None]):
                 screen.refresh_data()
 
     @on(Button.Pressed, "#settings-revert")
+    def action_leave_field(self) -> None:
+        """Esc in a text field: out of it (its value kept), so 1-5, q and ? work again."""
+        self.query_one("#settings-body").focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_field":
+            return isinstance(self.focused, Input)  # shown in the footer only while in a field
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
+
     def action_revert(self) -> None:
         if self.saved is None:
             return
