@@ -188,7 +188,7 @@ async def test_esc_leaves_a_field_and_the_footer_says_how(service, make, settle,
         await settle(pilot)
         assert not isinstance(app.focused, Input) and app.screen is screen
         assert "Leave the field" not in footer_text(app)
-        assert "1 Today" in footer_text(app)  # the view keys are back, and they work
+        assert "Views" in footer_text(app)  # the view keys are back, and they work
         await pilot.press("1")
         await settle(pilot)
         assert app.current_mode == "today"

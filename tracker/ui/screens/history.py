@@ -76,10 +76,11 @@ class HistoryScreen(AppScreen[None]):
     COMMANDS = {ScreenActions}
 
     BINDINGS = [
-        Binding("e", "edit_note", "Edit note", id="history.edit_note"),
+        # Short words: the footer fits 60 columns; Help and the palette say the rest.
+        Binding("e", "edit_note", "Note", tooltip="Edit note", id="history.edit_note"),
         Binding("d,delete", "delete", "Delete", id="history.delete"),
-        Binding("u", "undo", "Undo delete", id="history.undo"),
-        Binding("c", "clear_filters", "Clear filters", id="history.clear_filters"),
+        Binding("u", "undo", "Undo", tooltip="Undo delete", id="history.undo"),
+        Binding("c", "clear_filters", "Clear filters", show=False, id="history.clear_filters"),
         Binding("slash", "focus_filters", "Filter", show=False, id="history.filter"),
         Binding("escape", "leave_filters", "Back to the list", show=False, id="history.leave_filters"),
     ]
@@ -133,7 +134,7 @@ class HistoryScreen(AppScreen[None]):
                 yield Label("", id="history-count")
             with VerticalScroll(id="history-detail-pane"):
                 yield SessionDetail(id="history-detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -49,9 +49,9 @@ class LibraryScreen(AppScreen[None]):
     COMMANDS = {ScreenActions}
 
     BINDINGS = [
-        Binding("s", "start", "Start routine", id="library.start"),
+        Binding("s", "start", "Start", tooltip="Start routine", id="library.start"),
         Binding("slash", "focus_tree", "Browse", show=False, id="library.browse"),
-        Binding("p", "props_filter", "Props filter", id="library.props"),
+        Binding("p", "props_filter", "Props", tooltip="Props filter", id="library.props"),
     ]
 
     class Loaded(Message):
@@ -78,7 +78,7 @@ class LibraryScreen(AppScreen[None]):
                 yield Static("", id="library-card")
                 yield Static("Loading the library…", id="library-detail")
                 yield Button("Start this routine", id="library-start", variant="primary")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         tree = self.query_one(LibraryTree)

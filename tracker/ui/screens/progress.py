@@ -90,7 +90,7 @@ class ProgressScreen(AppScreen[None]):
     COMMANDS = {ScreenActions}
 
     BINDINGS = [
-        Binding("r", "reload", "Refresh", id="progress.refresh"),
+        Binding("r", "reload", "Refresh", show=False, id="progress.refresh"),  # Help and the palette: the footer fits 60 columns
         Binding("t", "focus_heatmap", "Calendar", id="progress.calendar"),
         Binding("p", "report", "Report", id="progress.report"),
     ]
@@ -123,7 +123,7 @@ class ProgressScreen(AppScreen[None]):
                     yield LevelChart(weeks=WEEKS, id="level-chart")
             yield AdviceCard(id="progress-advice")
             yield Static("", id="progress-next")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#progress-calendar").border_title = f"Last {WEEKS} weeks"

@@ -179,7 +179,7 @@ class SettingsScreen(AppScreen[None]):
                 yield Button("Save", id="settings-save", variant="primary", compact=True)
                 yield Button("Revert", id="settings-revert", compact=True)
                 yield Label("", id="settings-state")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _timing(self) -> ComposeResult:
         with Vertical(classes="panel", id="settings-timing"):
