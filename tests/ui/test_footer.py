@@ -59,3 +59,15 @@ async def test_the_footer_fits_after_a_resize(service, make) -> None:
             await pilot.resize_terminal(width, 24)
             await settle(pilot)
             assert_footer_fits(app, f"today resized to {width}")
+
+
+async def test_the_header_is_plain_ascii_on_every_view(service, make) -> None:
+    """Textual's icon, U+2B58, is an empty box in the browser and in the README's SVGs (issue 22)."""
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for number, view in enumerate(VIEWS, 1):
+            await pilot.press(str(number))
+            await settle(pilot)
+            top = app.screen._compositor.render_strips()[0].text
+            assert top.strip() and top.isascii(), f"{view}: {top!r}"

@@ -11,13 +11,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.validation import ValidationResult, Validator
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select
+from textual.widgets import DataTable, Footer, Input, Label, Select
 
 from tracker.model import Session
 from tracker.ui.commands import ScreenActions
 from tracker.ui.dialogs.confirm import ConfirmScreen
 from tracker.ui.dialogs.note_edit import NoteEditScreen
-from tracker.ui.screens.base import AppScreen
+from tracker.ui.screens.base import AppScreen, header
 from tracker.ui.widgets.session_detail import (
     SessionDetail,
     format_duration,
@@ -122,7 +122,7 @@ class HistoryScreen(AppScreen[None]):
         self.listed = 0  # rows in the table: the first pages of `shown` (PAGE at a time)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield header()
         with Horizontal(id="history-filters"):
             yield Select[str]([], prompt="All routines", id="history-routine", allow_blank=True, compact=True)
             yield Input(placeholder="from YYYY-MM-DD", id="history-since", validators=[IsoDate()], max_length=10, compact=True)

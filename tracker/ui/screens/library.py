@@ -11,11 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Footer, Header, Static, Tree
+from textual.widgets import Button, Footer, Static, Tree
 
 from tracker.model import Prescription, Routine
 from tracker.ui.commands import ScreenActions
-from tracker.ui.screens.base import AppScreen
+from tracker.ui.screens.base import AppScreen, header
 from tracker.ui.widgets.library_detail import (
     describe_card,
     describe_pose,
@@ -71,7 +71,7 @@ class LibraryScreen(AppScreen[None]):
         self.props_filter: str | None = None  # a filter of PROPS_FILTERS' keys; None: every routine
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield header()
         with Horizontal(id="library-body"):
             yield LibraryTree("Library", id="library-tree")
             with VerticalScroll(id="library-detail-pane"):

@@ -16,7 +16,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     Footer,
-    Header,
     Input,
     Label,
     Select,
@@ -35,7 +34,7 @@ from tracker.model import (
 )
 from tracker.service import INSTALL_AUDIO, INSTALL_VOICE
 from tracker.ui.commands import ScreenActions
-from tracker.ui.screens.base import AppScreen
+from tracker.ui.screens.base import AppScreen, header
 from tracker.ui.widgets.heatmap import WEEKDAYS
 from tracker.ui.widgets.tick_box import TickBox
 
@@ -162,7 +161,7 @@ class SettingsScreen(AppScreen[None]):
         self.sided: list[tuple[str, str]] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield header()
         with VerticalScroll(id="settings-body"):
             with Horizontal(id="settings-columns"):
                 with Vertical(id="settings-left", classes="settings-column"):

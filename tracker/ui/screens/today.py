@@ -11,11 +11,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tracker.model import PROGRAM_ID
-from tracker.ui.screens.base import AppScreen
+from tracker.ui.screens.base import AppScreen, header
 
 from ..widgets.advice import AdviceCard
 from ..widgets.streak import StreakCard
@@ -91,7 +91,7 @@ class TodayScreen(AppScreen[None]):
         self._announced: tuple[str, ...] = ()  # the routine-file problems last said
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield header()
         with VerticalScroll(id="today-body", can_focus=False):
             with Horizontal(id="today-top"):
                 yield StreakCard(id="streak")
