@@ -61,3 +61,13 @@ class AdviceCard(VerticalScroll):
             reasons.add_row("•", Text(str(reason)))
         self.plain = "\n".join([heading.plain, *(f"• {reason}" for reason in advice.reasons)])
         text.update(Group(heading, reasons))
+        self.call_after_refresh(self._say_if_more)
+
+    MORE = "more: Tab, then ↓"
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._say_if_more)
+
+    def _say_if_more(self) -> None:
+        """Under a card with more text than room, say how to read the rest (the scrollbar alone is easy to miss)."""
+        self.border_subtitle = self.MORE if self.max_scroll_y > 0 else ""
