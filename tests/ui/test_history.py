@@ -346,3 +346,16 @@ async def test_a_long_history_is_listed_a_page_at_a_time_and_more_as_you_scroll(
         table.move_cursor(row=table.row_count - 1)
         await settle(pilot)
         assert table.row_count == total and "listed" not in str(screen.query_one("#history-count", Label).render())
+
+
+def test_a_step_left_part_way_says_how_many_reps_were_done() -> None:
+    """Issue 22: "Hip rocks: skipped" for a step left at rep 5 of 8."""
+    from tracker.model import StepResult
+    from tracker.ui.widgets.session_detail import step_status
+
+    assert step_status(StepResult(index=0, pose="hip-rocks", reps_planned=8, reps_done=5, skipped=True)) == "5 of 8 reps"
+    assert step_status(StepResult(index=0, pose="hip-rocks", reps_planned=8, reps_done=8, completed=True)) == "8 of 8 reps"
+    assert step_status(StepResult(index=0, pose="hip-rocks", reps_planned=8, reps_done=0, skipped=True)) == "skipped"
+    assert step_status(StepResult(index=1, pose="rest", seconds=40.0, skipped=True)) == "0:40, then skipped"
+    assert step_status(StepResult(index=1, pose="rest", seconds=0.2, skipped=True)) == "skipped"
+    assert step_status(StepResult(index=1, pose="rest", seconds=60.0, completed=True)) == "1:00"

@@ -33,4 +33,5 @@ async def test_help_lists_the_check_in_keys(service, make, settle) -> None:
         assert isinstance(app.screen, HelpScreen)
         text = app.screen.keys_text()
         check_in = text.split("[b]Check-in[/b]", 1)[1].split("[b]", 1)[0]
-        assert "Save" in check_in and "Don't save" in check_in
+        assert "Save" in check_in and "Skip the rest (keeps what you gave)" in check_in
+        assert "Don't save" not in check_in  # Esc never drops a session: Help says what it does

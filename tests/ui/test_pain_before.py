@@ -109,3 +109,44 @@ async def test_esc_or_q_goes_back_without_starting_or_leaving_anything(service, 
         assert service.sessions() == []
         assert list((home / "in-progress").glob("*.json")) == []  # no checkpoint left to offer at the next launch
         await start_session(pilot, pain=2)  # and a session starts again as usual
+
+
+@pytest.mark.parametrize("leave", ["escape", "skip-button"])
+async def test_leaving_the_check_in_after_h_keeps_the_pain_before(service, make, clock, leave):
+    """Issue 22: Esc (or "Skip the answers") after h erased the pain before given at the start (4 became None)."""
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_session(pilot, pain=4)
+        await tick(pilot, clock, 2.0)
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, HurtNoteScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        checkin = app.screen
+        assert isinstance(checkin, CheckInScreen)
+        assert checkin.query_one("#pain-before", Select).value == 4
+        checkin.query_one("#pain-after", Select).value = 6  # an answer given in the check-in is kept too
+        if leave == "escape":
+            await pilot.press("escape")
+        else:
+            await pilot.click("#skip-rest")
+        await settle(pilot)
+        assert not isinstance(app.screen, CheckInScreen)
+    (saved,) = service.sessions()
+    assert saved.hurt
+    assert (saved.checkin.pain_before, saved.checkin.pain_after) == (4, 6)
+
+
+async def test_esc_in_the_check_in_of_a_session_ended_early_keeps_what_is_given(service, make, clock):
+    """One meaning for Esc in the check-in, whatever ended the session: skip the rest, keep the answers given."""
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_session(pilot, pain=3)
+        await tick(pilot, clock, 3.0)
+        await _stop_and_open_check_in(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+    (saved,) = service.sessions()
+    assert saved.checkin.pain_before == 3 and not saved.completed

@@ -62,7 +62,8 @@ async def test_h_saves_the_hurt_at_once_and_skipping_the_check_in_keeps_it(servi
         await pilot.pause()
         checkin = app.screen
         assert isinstance(checkin, CheckInScreen)
-        assert str(checkin.query_one("#discard", Button).label) == "Skip the answers"
+        assert str(checkin.query_one("#skip-rest", Button).label) == "Skip the rest"
+        assert not checkin.query("#discard")  # nothing to leave unsaved
         await pilot.press("escape")  # the old way to lose it
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmScreen)

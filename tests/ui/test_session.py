@@ -173,8 +173,8 @@ async def test_q_asks_before_ending_and_keeps_going_on_no(service, make, clock, 
         assert isinstance(checkin, CheckInScreen)
         assert "ended early" in str(checkin.query_one(".dialog-title", Label).render())
 
-        # Leaving without saving asks once more, then nothing is stored.
-        await pilot.press("escape")
+        # Leaving without saving (the button: Esc keeps what is given) asks once more, then nothing is stored.
+        await pilot.click("#discard")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")

@@ -173,3 +173,28 @@ async def test_every_rest_day_fits_and_reads_ticked_or_not(service, make, settle
 def test_rest_days_per_week_takes_only_ascii_digits(text: str) -> None:
     value, problem = parse_rest_allowance(text)  # int() of these raised: the settings screen crashed
     assert value is None and "Rest days per week" in problem
+
+
+def footer_text(app) -> str:
+    """The footer as rendered: the screen's last row."""
+    return app.screen._compositor.render_strips()[-1].text
+
+
+@pytest.mark.parametrize("size", [(60, 18), (100, 30)])
+async def test_esc_leaves_a_field_and_the_footer_says_how(service, make, settle, size) -> None:
+    """Issue 22: in the Tempo field q, 1-4 and Esc did nothing, and the footer hid the keys; only Tab got out."""
+    app = make(service)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_settings(app, pilot, settle)
+        tempo = screen.query_one("#tempo", Input)
+        tempo.focus()
+        await settle(pilot)
+        assert "esc Leave the field" in footer_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.focused, Input) and app.screen is screen
+        assert "Leave the field" not in footer_text(app)
+        assert "Views" in footer_text(app)  # the view keys are back, and they work
+        await pilot.press("1")
+        await settle(pilot)
+        assert app.current_mode == "today"

@@ -240,3 +240,89 @@ async def test_the_next_session_card_is_never_clipped(service, make, settle, siz
         assert _fits(app.screen.query_one("#streak-text", Static))
         routines = app.screen.query_one("#routines", OptionList)
         assert routines.content_region.height >= 3  # the list still shows some routines
+
+
+def screen_lines(app) -> list[str]:
+    """The screen as the person sees it, a line per row."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def seen_in(app, widget) -> list[str]:
+    """The rows of `widget`'s text that are on screen now (inside its border, scrollbar left out)."""
+    region = widget.scrollable_content_region.intersection(app.screen.region)
+    lines = screen_lines(app)
+    return [lines[y][region.x : region.right] for y in range(region.y, region.bottom)]
+
+
+@pytest.mark.parametrize("size", [(60, 18), (80, 24), (100, 30)])
+async def test_what_s_starts_is_named_on_screen_and_the_list_is_in_reach(service, make, settle, size):
+    """Issue 22: at 60x18 the list was below the screen, PageDown moved its invisible highlight, and s started a
+    routine nobody saw. Now the line above the footer names what s starts, and the highlighted row is in sight."""
+    from datetime import timedelta
+
+    from tests.support import practice_session
+
+    today = service.today()
+    service.store.merge([practice_session(today - timedelta(days=d)) for d in range(1, 4)])  # a streak and advice
+    app = make(service)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        routines = screen.query_one("#routines", OptionList)
+        assert app.focused is routines
+        for key in (None, "pagedown", "down"):
+            if key:
+                await pilot.press(key)
+                await settle(pilot)
+            name = next(row.name for row in screen.data.routines if row.id == screen.highlighted_routine())
+            shown = "\n".join(screen_lines(app))
+            assert f"s starts {name}" in shown, (key, shown)
+            assert any(line.strip().startswith(name) for line in seen_in(app, routines)), (key, screen_lines(app))  # its row too
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.session_screen is not None and app.session_screen.routine.name == name
+
+
+LONG_ADVICE_SIZES = [(60, 18), (71, 44), (80, 24)]
+
+
+@pytest.mark.parametrize("size", LONG_ADVICE_SIZES)
+async def test_every_advice_reason_is_readable_to_its_last_word(service, make, settle, size):
+    """Issue 22: at 71x44 a reason ended mid-sentence with no scrollbar. Every word of every reason is reachable:
+    Tab to the advice, then the down key scrolls it line by line."""
+    from datetime import timedelta
+
+    from tests.support import practice_session
+    from tracker.model import Prescription, Stability
+
+    today = service.today()
+    hurting = [
+        practice_session(today - timedelta(days=d), Prescription(4, 4, 0), pain_before=2, pain_after=6, stable=Stability.UNSURE, hurt=d % 2 == 0)
+        for d in range(1, 6)
+    ]
+    hurting += [practice_session(today, Prescription(4, 4, 0), pain_before=3, pain_after=7, hurt=True, hour=h) for h in (6, 7)]
+    service.store.merge(hurting)
+    reasons = service.status().advice.reasons
+    assert sum(len(r) for r in reasons) > 250  # long enough to overflow the card at these sizes
+    app = make(service)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        advice = app.screen.query_one("#advice")
+        if advice.max_scroll_y > 0:  # more text than room: the card says how to read the rest
+            assert "Tab" in str(advice.border_subtitle)
+        for _ in range(6):  # Tab reaches it
+            if app.focused is advice:
+                break
+            await pilot.press("tab")
+        text_lines: dict[int, str] = {}
+        for _ in range(60):
+            await pilot.pause()
+            top = round(advice.scroll_y)
+            for offset, line in enumerate(seen_in(app, advice)):
+                text_lines[top + offset] = line
+            if advice.scroll_y >= advice.max_scroll_y:
+                break
+            await pilot.press("down")
+        read = " ".join(" ".join(text_lines[y].split()) for y in sorted(text_lines))
+        for reason in reasons:
+            assert " ".join(reason.split()) in read.replace("• ", ""), (reason, read)

@@ -329,3 +329,44 @@ def test_an_observation_is_asked_with_numbered_choices_and_its_answer_saved(plai
     assert run.wait() == 0
     [session] = saved_sessions(home)
     assert session.steps[0].answer == "some"
+
+
+@pytest.mark.parametrize("leave", ["s", "\x1b", "ctrl+c"])
+def test_skipping_the_rest_of_the_check_in_after_h_keeps_the_answers_given(plain, home: Path, leave: str) -> None:
+    """Issue 22: leaving the check-in after h must keep the answers already given (the app's Esc, here s or Esc or Ctrl+C)."""
+    run = plain()
+    run.expect("Hip rocks, lift 1 of 8: raise, 2 counts")
+    run.press("h")
+    run.expect("Saved, with where it hurt.")
+    run.expect("skips the rest and keeps what you gave")
+    run.expect("Pain before the session, 0 to 10?")
+    run.answer("4")
+    run.expect("Pain now, 0 to 10?")
+    run.answer("6")
+    run.expect("feel stable")
+    if leave == "ctrl+c":
+        os.killpg(run.process.pid, signal.SIGINT)  # what a terminal sends on Ctrl+C (this pty is not its controlling one)
+    else:
+        run.answer(leave)
+    run.expect("your answers so far are kept")
+    run.expect("Saved, with where it hurt and your answers.")
+    assert run.wait() == 0
+    [session] = saved_sessions(home)
+    assert session.hurt
+    assert (session.checkin.pain_before, session.checkin.pain_after, session.checkin.stable) == (4, 6, None)
+
+
+def test_skipping_the_rest_of_an_ended_session_saves_what_was_given(plain, home: Path) -> None:
+    run = plain()
+    run.expect("Hip rocks, lift 1 of 8: raise, 2 counts")
+    run.press("q")
+    run.expect("End the session now?")
+    run.answer("y")
+    run.expect("Pain before the session, 0 to 10?")
+    run.answer("2")
+    run.expect("Pain now, 0 to 10?")
+    run.answer("skip")
+    run.expect("Saved. See you tomorrow.")
+    assert run.wait() == 0
+    [session] = saved_sessions(home)
+    assert session.checkin.pain_before == 2 and session.checkin.pain_after is None

@@ -37,6 +37,7 @@ from tracker.model import CheckIn, Felt, Session, Stability, plural
 ENV_CLOCK_FILE = "BACKROLL_CLOCK_FILE"
 KEYS_HELP = "Keys: space pause or go on, n skip, b back, q stop, h it hurts."
 FAKE_CLOCK_POLL = 0.05  # seconds between reads of a clock file (the test moves it at any moment)
+CHECKIN_KEYS = "Enter alone skips one; s then Enter skips the rest and keeps what you gave."
 MAX_WAIT = 1.0  # never sleep longer than this between two looks at the runner
 
 
@@ -63,6 +64,10 @@ def _char_length(lead: int) -> int:
     if 0xF0 <= lead <= 0xF4:
         return 4
     return 1
+
+
+class SkipRest(Exception):
+    """The person left the check-in's remaining questions (s, skip or Esc, then Enter)."""
 
 
 class Keys:
@@ -405,19 +410,24 @@ class PlainSession:
         result = self.runner.results()
         hurt = result.hurt_at is not None
         if hurt:
-            self.say("Check-in: the session is saved; these answers are optional. Enter alone skips one.")
+            self.say(f"Check-in: the session is saved; these answers are optional. {CHECKIN_KEYS}")
         elif result.completed:
-            self.say("Session complete. Well done. Check-in: every answer is optional. Enter alone skips one.")
+            self.say(f"Session complete. Well done. Check-in: every answer is optional. {CHECKIN_KEYS}")
         else:
-            self.say("Session ended early. Check-in: every answer is optional. Enter alone skips one.")
-        checkin = CheckIn(
-            pain_before=self._number("Pain before the session, 0 to 10?"),
-            pain_after=self._number("Pain now, 0 to 10?"),
-            stable=_maybe(Stability, self._word("Did your legs and back feel stable: yes, no or unsure?", [s.value for s in Stability])),
-            felt=_maybe(Felt, self._word("How did it feel: easy, right or hard?", [f.value for f in Felt])),
-            note=self._text("A note?"),
-        )
-        if not hurt:
+            self.say(f"Session ended early. Check-in: every answer is optional. {CHECKIN_KEYS}")
+        given: dict[str, Any] = {}  # filled one answer at a time: skipping the rest keeps every one given
+        skipped = False
+        try:
+            given["pain_before"] = self._number("Pain before the session, 0 to 10?")
+            given["pain_after"] = self._number("Pain now, 0 to 10?")
+            given["stable"] = _maybe(Stability, self._word("Did your legs and back feel stable: yes, no or unsure?", [s.value for s in Stability]))
+            given["felt"] = _maybe(Felt, self._word("How did it feel: easy, right or hard?", [f.value for f in Felt]))
+            given["note"] = self._text("A note?")
+        except (SkipRest, KeyboardInterrupt):  # s, Esc, or Ctrl+C: as the app's Esc, the answers given so far are kept
+            skipped = True
+            self.say("The rest skipped; your answers so far are kept.")
+        checkin = CheckIn(**given)
+        if not hurt and not skipped:
             self.say("Save this session? Type y or n, then Enter (Enter alone saves).")
             answer = (self.keys.line() or "y").lower()
             if answer.startswith("n"):
@@ -433,10 +443,17 @@ class PlainSession:
         self.say("Saved, with where it hurt and your answers." if hurt else "Saved. See you tomorrow.")
         return session
 
+    def _answer(self) -> str | None:
+        """One check-in answer; raises SkipRest on s, skip or Esc (then Enter)."""
+        answer = self.keys.line()
+        if answer is not None and (answer.startswith("\x1b") or answer.lower() in ("s", "skip")):
+            raise SkipRest
+        return answer
+
     def _number(self, question: str) -> int | None:
         while True:
             self.say(question)
-            answer = self.keys.line()
+            answer = self._answer()
             if not answer:
                 return None
             if answer.isascii() and answer.isdigit() and len(answer) <= 2 and 0 <= int(answer) <= 10:
@@ -446,7 +463,7 @@ class PlainSession:
     def _word(self, question: str, choices: list[str]) -> str | None:
         while True:
             self.say(question)
-            answer = self.keys.line()
+            answer = self._answer()
             if not answer:
                 return None
             picked = _pick(answer, choices)
@@ -456,7 +473,7 @@ class PlainSession:
 
     def _text(self, question: str) -> str:
         self.say(question)
-        return (self.keys.line() or "")[:500]
+        return (self._answer() or "")[:500]
 
 
 class PlainCheckpoint:

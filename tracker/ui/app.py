@@ -57,6 +57,9 @@ def is_store_error(error: BaseException) -> bool:
 
 CATCH_UP_INTERVAL = 60.0  # seconds between checks for sessions saved by another process
 
+VIEW_KEYS = Binding.Group("Views", compact=True)
+
+
 class BackrollApp(App[None]):
     CSS_PATH = ["app.tcss"]  # Today, the session flow and the dialogs
     # The other views' CSS (History, Progress, Library, Settings, Help, the note editor): read right after
@@ -65,12 +68,13 @@ class BackrollApp(App[None]):
     TITLE = "Backroll"
     COMMANDS = App.COMMANDS | {BackrollCommands}
     VIEWS = (("today", "Today"), ("history", "History"), ("progress", "Progress"), ("library", "Library"), ("settings", "Settings"))
+    # The footer shows the view keys as one item ("2345 Views"): five names do not fit 60 columns; Help names each.
     BINDINGS = [
-        Binding("1", "view('today')", "Today", id="view.today"),
-        Binding("2", "view('history')", "History", id="view.history"),
-        Binding("3", "view('progress')", "Progress", id="view.progress"),
-        Binding("4", "view('library')", "Library", id="view.library"),
-        Binding("5", "view('settings')", "Settings", id="view.settings"),
+        Binding("1", "view('today')", "Today", id="view.today", group=VIEW_KEYS),
+        Binding("2", "view('history')", "History", id="view.history", group=VIEW_KEYS),
+        Binding("3", "view('progress')", "Progress", id="view.progress", group=VIEW_KEYS),
+        Binding("4", "view('library')", "Library", id="view.library", group=VIEW_KEYS),
+        Binding("5", "view('settings')", "Settings", id="view.settings", group=VIEW_KEYS),
         Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]

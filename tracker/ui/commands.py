@@ -61,6 +61,12 @@ def app_commands(app: BackrollApp, screen: Screen[Any]) -> list[Command]:
     return commands
 
 
+def binding_name(binding: Binding) -> str:
+    """A key's name in Help and the palette: the tooltip's full words where the footer shows a short one
+    ("Edit note" for the footer's "Note")."""
+    return binding.tooltip or binding.description
+
+
 class BackrollCommands(Provider):
     """Command palette source for Backroll's own actions."""
 
@@ -97,7 +103,7 @@ class ScreenActions(Provider):
             if screen.check_action(action, ()) is not True:
                 continue  # disabled or hidden right now (e.g. nothing to undo)
             key = self.app.get_key_display(Binding(binding.key.split(",")[0], ""))
-            yield f"{title}: {binding.description}", f"Key: {key}", binding
+            yield f"{title}: {binding_name(binding)}", f"Key: {key}", binding
 
     def _run(self, binding: Binding) -> Any:
         return self.screen.run_action(binding.action)

@@ -49,7 +49,8 @@ class CheckInScreen(AppModal["Session | None"]):
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="checkin.save"),
-        Binding("escape", "discard", "Don't save", id="checkin.discard"),
+        # One meaning, whatever ended the session: the answers not given stay empty, the ones given are kept.
+        Binding("escape", "skip_rest", "Skip the rest (keeps what you gave)", id="checkin.skip-rest"),
         # A short terminal puts Save below the fold: the page keys scroll, whatever has the focus.
         Binding("pageup", "scroll_form(-1)", "Page up", show=False, id="checkin.page-up"),
         Binding("pagedown", "scroll_form(1)", "Page down", show=False, id="checkin.page-down"),
@@ -107,7 +108,10 @@ class CheckInScreen(AppModal["Session | None"]):
                 yield Button("Retry", id="retry", variant="primary", classes="-failed-only")
                 yield Button("Export to file", id="export", classes="-failed-only")
                 # A hurt session is saved already (at `h`): there is no leaving it unsaved, only the answers to skip.
-                yield Button("Skip the answers" if self.hurt else "Don't save", id="discard", variant="default" if self.hurt else "error")
+                if self.hurt:
+                    yield Button("Skip the rest", id="skip-rest", variant="default")
+                else:
+                    yield Button("Don't save", id="discard", variant="error")
 
     def on_mount(self) -> None:
         if self.run.pain_before is not None:
@@ -231,15 +235,15 @@ class CheckInScreen(AppModal["Session | None"]):
         self.app.notify(f"Saved to {path}\nRun `backroll import {path}` later to add it to your history.", timeout=15)
         self.dismiss(None)
 
+    @on(Button.Pressed, "#skip-rest")
+    def action_skip_rest(self) -> None:
+        """Leave the questions not answered yet: every answer already given (the pain before included) is saved."""
+        self.action_save()
+
     @on(Button.Pressed, "#discard")
     def action_discard(self) -> None:
         if self.hurt:
-            # Skip the answers: the session stays as `h` saved it (saved again here if that save failed).
-            if self.failed:
-                self._retry()
-            else:
-                self._save_with(CheckIn())
-            return
+            return  # saved at `h`: there is nothing to leave unsaved
 
         def answered(sure: bool | None) -> None:
             if sure:

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Label, Static
 
+from tracker.ui.commands import binding_name
 from tracker.ui.screens.base import AppModal
 
 SAFETY = (
@@ -96,10 +97,11 @@ class HelpScreen(AppModal[None]):
             lines.append(f"[b]{escape(title)}[/b]")
             seen: set[str] = set()
             for binding in bindings:
-                if binding.description in seen:
+                name = binding_name(binding)
+                if name in seen:
                     continue
-                seen.add(binding.description)
-                lines.append(f"  {escape(self._key(binding)):<14} {escape(binding.description)}")
+                seen.add(name)
+                lines.append(f"  {escape(self._key(binding)):<14} {escape(name)}")
             lines.append("")
         lines.append("[dim]Mouse: click tabs, rows, buttons and calendar days. Ctrl+P opens the command palette.[/dim]")
         return "\n".join(lines)

@@ -11,13 +11,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.validation import ValidationResult, Validator
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select
+from textual.widgets import DataTable, Footer, Input, Label, Select
 
 from tracker.model import Session
 from tracker.ui.commands import ScreenActions
 from tracker.ui.dialogs.confirm import ConfirmScreen
 from tracker.ui.dialogs.note_edit import NoteEditScreen
-from tracker.ui.screens.base import AppScreen
+from tracker.ui.screens.base import AppScreen, header
 from tracker.ui.widgets.session_detail import (
     SessionDetail,
     format_duration,
@@ -76,10 +76,11 @@ class HistoryScreen(AppScreen[None]):
     COMMANDS = {ScreenActions}
 
     BINDINGS = [
-        Binding("e", "edit_note", "Edit note", id="history.edit_note"),
+        # Short words: the footer fits 60 columns; Help and the palette say the rest.
+        Binding("e", "edit_note", "Note", tooltip="Edit note", id="history.edit_note"),
         Binding("d,delete", "delete", "Delete", id="history.delete"),
-        Binding("u", "undo", "Undo delete", id="history.undo"),
-        Binding("c", "clear_filters", "Clear filters", id="history.clear_filters"),
+        Binding("u", "undo", "Undo", tooltip="Undo delete", id="history.undo"),
+        Binding("c", "clear_filters", "Clear filters", show=False, id="history.clear_filters"),
         Binding("slash", "focus_filters", "Filter", show=False, id="history.filter"),
         Binding("escape", "leave_filters", "Back to the list", show=False, id="history.leave_filters"),
     ]
@@ -121,7 +122,7 @@ class HistoryScreen(AppScreen[None]):
         self.listed = 0  # rows in the table: the first pages of `shown` (PAGE at a time)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield header()
         with Horizontal(id="history-filters"):
             yield Select[str]([], prompt="All routines", id="history-routine", allow_blank=True, compact=True)
             yield Input(placeholder="from YYYY-MM-DD", id="history-since", validators=[IsoDate()], max_length=10, compact=True)
@@ -133,7 +134,7 @@ class HistoryScreen(AppScreen[None]):
                 yield Label("", id="history-count")
             with VerticalScroll(id="history-detail-pane"):
                 yield SessionDetail(id="history-detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

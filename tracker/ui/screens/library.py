@@ -11,11 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Footer, Header, Static, Tree
+from textual.widgets import Button, Footer, Static, Tree
 
 from tracker.model import Prescription, Routine
 from tracker.ui.commands import ScreenActions
-from tracker.ui.screens.base import AppScreen
+from tracker.ui.screens.base import AppScreen, header
 from tracker.ui.widgets.library_detail import (
     describe_card,
     describe_pose,
@@ -50,9 +50,9 @@ class LibraryScreen(AppScreen[None]):
     COMMANDS = {ScreenActions}
 
     BINDINGS = [
-        Binding("s", "start", "Start routine", id="library.start"),
+        Binding("s", "start", "Start", tooltip="Start routine", id="library.start"),
         Binding("slash", "focus_tree", "Browse", show=False, id="library.browse"),
-        Binding("p", "props_filter", "Props filter", id="library.props"),
+        Binding("p", "props_filter", "Props", tooltip="Props filter", id="library.props"),
     ]
 
     class Loaded(Message):
@@ -72,7 +72,7 @@ class LibraryScreen(AppScreen[None]):
         self.props_filter: str | None = None  # a filter of PROPS_FILTERS' keys; None: every routine
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield header()
         with Horizontal(id="library-body"):
             yield LibraryTree("Library", id="library-tree")
             with VerticalScroll(id="library-detail-pane"):
@@ -81,7 +81,7 @@ class LibraryScreen(AppScreen[None]):
                 yield Static("Loading the library…", id="library-detail")
                 yield Button("Start this routine", id="library-start", variant="primary")
                 yield FigureStrip(id="library-card-figures")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         tree = self.query_one(LibraryTree)

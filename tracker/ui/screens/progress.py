@@ -13,11 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from tracker.model import Prescription, Session, Settings
 from tracker.ui.commands import ScreenActions
-from tracker.ui.screens.base import AppScreen
+from tracker.ui.screens.base import AppScreen, header
 from tracker.ui.widgets.advice import AdviceCard
 from tracker.ui.widgets.heatmap import CalendarHeatmap, DayActivity
 from tracker.ui.widgets.level_chart import LevelChart
@@ -90,7 +90,7 @@ class ProgressScreen(AppScreen[None]):
     COMMANDS = {ScreenActions}
 
     BINDINGS = [
-        Binding("r", "reload", "Refresh", id="progress.refresh"),
+        Binding("r", "reload", "Refresh", show=False, id="progress.refresh"),  # Help and the palette: the footer fits 60 columns
         Binding("t", "focus_heatmap", "Calendar", id="progress.calendar"),
         Binding("p", "report", "Report", id="progress.report"),
     ]
@@ -106,7 +106,7 @@ class ProgressScreen(AppScreen[None]):
             self.error = error
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield header()
         with VerticalScroll(id="progress-body"):
             with Horizontal(id="progress-stats"):
                 yield Static("", id="stat-current", classes="stat")
@@ -123,7 +123,7 @@ class ProgressScreen(AppScreen[None]):
                     yield LevelChart(weeks=WEEKS, id="level-chart")
             yield AdviceCard(id="progress-advice")
             yield Static("", id="progress-next")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#progress-calendar").border_title = f"Last {WEEKS} weeks"

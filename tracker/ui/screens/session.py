@@ -93,9 +93,9 @@ class SessionScreen(AppScreen["Session | None"]):
     TITLE = "Session"
     COMMANDS = {ScreenActions}  # the palette offers these keys as "Session: ..." (tracker.ui.commands)
     BINDINGS = [
-        Binding("space", "toggle_pause", "Pause/Resume", id="session.pause", priority=True),
+        Binding("space", "toggle_pause", "Pause", tooltip="Pause/Resume", id="session.pause", priority=True),
         Binding("n", "skip", "Skip", id="session.skip", priority=True),
-        Binding("b", "back", "Back", id="session.back", priority=True),
+        Binding("b", "back", "Back", id="session.back", priority=True, show=False),  # Help lists it: the footer fits 60 columns
         Binding("h", "hurt", "It hurts", id="session.hurt", priority=True),
         Binding("q,escape", "stop", "Stop", id="session.stop"),
         Binding("f", "toggle_figure", "Figure", id="session.figure"),

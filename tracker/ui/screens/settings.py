@@ -16,7 +16,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     Footer,
-    Header,
     Input,
     Label,
     Select,
@@ -35,7 +34,7 @@ from tracker.model import (
 )
 from tracker.service import INSTALL_AUDIO, INSTALL_VOICE
 from tracker.ui.commands import ScreenActions
-from tracker.ui.screens.base import AppScreen
+from tracker.ui.screens.base import AppScreen, header
 from tracker.ui.widgets.heatmap import WEEKDAYS
 from tracker.ui.widgets.tick_box import TickBox
 
@@ -130,6 +129,8 @@ class SettingsScreen(AppScreen[None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="settings.save", priority=True),
         Binding("ctrl+r", "revert", "Revert", id="settings.revert"),
+        # A text field takes q, the digits and ?; Esc gives them back to the app (as in History's filters).
+        Binding("escape", "leave_field", "Leave the field", id="settings.leave-field"),
     ]
 
     class Loaded(Message):
@@ -160,7 +161,7 @@ class SettingsScreen(AppScreen[None]):
         self.sided: list[tuple[str, str]] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield header()
         with VerticalScroll(id="settings-body"):
             with Horizontal(id="settings-columns"):
                 with Vertical(id="settings-left", classes="settings-column"):
@@ -177,7 +178,7 @@ class SettingsScreen(AppScreen[None]):
                 yield Button("Save", id="settings-save", variant="primary", compact=True)
                 yield Button("Revert", id="settings-revert", compact=True)
                 yield Label("", id="settings-state")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _timing(self) -> ComposeResult:
         with Vertical(classes="panel", id="settings-timing"):
@@ -461,6 +462,21 @@ class SettingsScreen(AppScreen[None]):
                 screen.refresh_data()
 
     @on(Button.Pressed, "#settings-revert")
+    def action_leave_field(self) -> None:
+        """Esc in a text field: out of it (its value kept), so 1-5, q and ? work again."""
+        self.query_one("#settings-body").focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_field":
+            return isinstance(self.focused, Input)  # shown in the footer only while in a field
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
+
     def action_revert(self) -> None:
         if self.saved is None:
             return

@@ -63,7 +63,7 @@ class StoreErrorScreen(AppScreen[None]):
         with Vertical(classes="dialog", id="error-dialog"):
             yield Label(title, classes="dialog-title")
             yield Static(text, classes="dialog-text")
-        yield Footer()
+        yield Footer(compact=True)
 
     def action_retry(self) -> None:
         self.dismiss(None)

@@ -10,12 +10,12 @@ from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tracker.model import PROGRAM_ID
-from tracker.ui.screens.base import AppScreen
+from tracker.ui.screens.base import AppScreen, header
 
 from ..widgets.advice import AdviceCard
 from ..widgets.streak import StreakCard
@@ -39,6 +39,9 @@ class TodayData:
     routines: tuple[RoutineRow, ...]
     content_problems: tuple[str, ...] = ()
     plan: str = ""  # what the next bridge session holds, in a few words
+
+
+SHORT = 24  # rows: a terminal shorter than this gets the folded-up Today
 
 
 def minutes(seconds: float) -> str:
@@ -71,6 +74,11 @@ def load_today(service: Backroll) -> TodayData:
 class TodayScreen(AppScreen[None]):
     """The screen Backroll opens on."""
 
+    # Under 24 rows the cards fold up (the streak without its big digits, the advice a few scrolling lines)
+    # so the routine list keeps its rows; the body scrolls for what still does not fit.
+    AUTO_FOCUS = "#routines"  # the arrows choose a routine; Tab reaches the advice, which scrolls
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT, "-tall")]
+
     BINDINGS = [
         Binding("s", "start", "Start", id="today.start"),
         Binding("r", "refresh", "Reload", id="today.reload", show=False),
@@ -83,16 +91,17 @@ class TodayScreen(AppScreen[None]):
         self._announced: tuple[str, ...] = ()  # the routine-file problems last said
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="today-body"):
+        yield header()
+        with VerticalScroll(id="today-body", can_focus=False):
             with Horizontal(id="today-top"):
                 yield StreakCard(id="streak")
                 yield Static("Loading…", id="next", classes="card")
             yield AdviceCard(id="advice")
             routines = OptionList(id="routines", classes="card")
             routines.border_title = "Routines"
-            routines.border_subtitle = "Enter or s to start"
             yield routines
+        # What `s` starts, named in sight at every size, whether or not the list's highlighted row is.
+        yield Static("", id="start-line")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -123,14 +132,7 @@ class TodayScreen(AppScreen[None]):
         status = data.status
         self.query_one(StreakCard).show(status.streak, data.today)
         self.query_one(AdviceCard).show(status.advice)
-        advice = status.advice
-        current = getattr(advice, "current", None)
-        text = f"[b]{escape(status.prescription.describe())}[/b]"
-        if current is not None and current != status.prescription:
-            text += f"\n[dim]up from {escape(current.describe())}[/dim]" if status.prescription > current else f"\n[dim]was {escape(current.describe())}[/dim]"
-        if data.plan:
-            text += f"\n[dim]{escape(data.plan)}[/dim]"
-        self.query_one("#next", Static).update(text)
+        self._show_next()
         routines = self.query_one("#routines", OptionList)
         routines.clear_options()
         routines.add_options(
@@ -139,8 +141,31 @@ class TodayScreen(AppScreen[None]):
         if data.routines:
             ids = [row.id for row in data.routines]
             routines.highlighted = ids.index(previous) if previous in ids else 0
+        self._show_start_line()
         self._announce_problems(data.content_problems)
         self.app.data_loaded()
+
+    def _show_next(self) -> None:
+        """The next session's level; what changed and its poses too where there is room (a short terminal keeps its
+        rows for the routine list)."""
+        if self.data is None:
+            return
+        status = self.data.status
+        current = getattr(status.advice, "current", None)
+        text = f"[b]{escape(status.prescription.describe())}[/b]"
+        if not self.short:  # a short terminal shows the level alone: the advice below says what changed
+            if current is not None and current != status.prescription:
+                text += f"\n[dim]up from {escape(current.describe())}[/dim]" if status.prescription > current else f"\n[dim]was {escape(current.describe())}[/dim]"
+            if self.data.plan:
+                text += f"\n[dim]{escape(self.data.plan)}[/dim]"
+        self.query_one("#next", Static).update(text)
+
+    @property
+    def short(self) -> bool:
+        return self.size.height < SHORT
+
+    def on_resize(self) -> None:
+        self._show_next()
 
     def _announce_problems(self, problems: tuple[str, ...]) -> None:
         """Say what is wrong in the routine files once per change, never over a running session."""
@@ -161,6 +186,22 @@ class TodayScreen(AppScreen[None]):
         if routines.highlighted is None or routines.option_count == 0:
             return None
         return routines.get_option_at_index(routines.highlighted).id
+
+    def start_target(self) -> str | None:
+        """The name of the routine `s` starts now."""
+        if self.data is None:
+            return None
+        target = self.highlighted_routine() or PROGRAM_ID
+        return next((row.name for row in self.data.routines if row.id == target), None)
+
+    @on(OptionList.OptionHighlighted, "#routines")
+    def _show_start_line(self) -> None:
+        routines = self.query_one("#routines", OptionList)
+        if routines.region:
+            routines.scroll_visible(animate=False)  # a body scrolled away from the list comes back to the row chosen
+        name = self.start_target()
+        line = self.query_one("#start-line", Static)
+        line.update(f"[b]s[/b] starts [b]{escape(name)}[/b] [dim]· ↑↓ choose · Enter starts[/dim]" if name else "")
 
     def action_start(self) -> None:
         self.app.start_routine(self.highlighted_routine() or PROGRAM_ID)

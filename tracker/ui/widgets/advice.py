@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 if TYPE_CHECKING:
@@ -27,18 +29,27 @@ HEADINGS = {
 }
 
 
-class AdviceCard(Static):
-    """Shows one `progression.Advice`: a heading, its message and a bullet per reason."""
+class AdviceCard(VerticalScroll):
+    """Shows one `progression.Advice`: a heading, its message and a bullet per reason.
+
+    The reasons are the point of the advice, so none is ever cut: where the card is given less room than its
+    text (a short terminal, a phone's browser) it scrolls, with a scrollbar, and takes the focus (Tab) so the
+    arrow and page keys reach every line.
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("", id=id, classes="card")
+        super().__init__(id=id, classes="card advice-card")
         self.border_title = "Advice"
         self.plain = ""  # the advice as plain text, for tests and screen readers of the SVGs
 
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="advice-text")
+
     def show(self, advice: Advice | None) -> None:
+        text = self.query_one(".advice-text", Static)
         if advice is None:
             self.plain = ""
-            self.update("")
+            text.update("")
             return
         kind = str(getattr(advice.kind, "value", advice.kind))
         self.set_class(kind in CAUTIOUS, "-cautious")
@@ -49,4 +60,14 @@ class AdviceCard(Static):
         for reason in advice.reasons:
             reasons.add_row("•", Text(str(reason)))
         self.plain = "\n".join([heading.plain, *(f"• {reason}" for reason in advice.reasons)])
-        self.update(Group(heading, reasons))
+        text.update(Group(heading, reasons))
+        self.call_after_refresh(self._say_if_more)
+
+    MORE = "more: Tab, then ↓"
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._say_if_more)
+
+    def _say_if_more(self) -> None:
+        """Under a card with more text than room, say how to read the rest (the scrollbar alone is easy to miss)."""
+        self.border_subtitle = self.MORE if self.max_scroll_y > 0 else ""

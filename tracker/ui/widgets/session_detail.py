@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 from textual.widgets import Static
 
-from tracker.model import Session, Side
+from tracker.model import Session, Side, StepResult
 
 if TYPE_CHECKING:
     from tracker.service import Library
@@ -56,6 +56,17 @@ def questions_of(library: Library | None, routine_id: str) -> dict[str, str]:
     if routine is None:
         return {}
     return {step.observe.key: step.observe.question for step in routine.steps if step.observe is not None}
+
+
+def step_status(step: StepResult) -> str:
+    """What was done of a step: "5 of 8 reps" even when the rest was skipped; "skipped" only when nothing was."""
+    if step.reps_planned:
+        if step.skipped and step.reps_done == 0:
+            return "skipped"
+        return f"{step.reps_done} of {step.reps_planned} reps"
+    if step.skipped:
+        return f"{format_duration(step.seconds)}, then skipped" if step.seconds >= 1 else "skipped"
+    return format_duration(step.seconds)
 
 
 class SessionDetail(Static):
@@ -117,12 +128,7 @@ def describe_session(session: Session, library: Library | None) -> str:
         lines.append("[b]Steps[/b]")
         for step in moves:
             side = f" ({step.side.value})" if step.side is not Side.NONE else ""
-            if step.skipped:
-                status = "skipped"
-            elif step.reps_planned:
-                status = f"{step.reps_done}/{step.reps_planned} reps"
-            else:
-                status = format_duration(step.seconds)
+            status = step_status(step)
             mark = "✓" if step.completed else "·"
             lines.append(f"  {mark} {escape(pose_name(library, step.pose))}{side}: {status}")
     return "\n".join(lines)

@@ -34,6 +34,7 @@ class StreakCard(Horizontal):
     def compose(self) -> ComposeResult:
         yield Digits("0", id="streak-digits")
         yield Static("", id="streak-text")
+        yield Static("", id="streak-line")  # the short terminal's version: one line, shown instead of the two above
 
     def show(self, summary: StreakSummary, today: date) -> None:
         self.query_one("#streak-digits", Digits).update(str(summary.current))
@@ -45,3 +46,6 @@ class StreakCard(Horizontal):
             f"{describe_last(summary.last_practice, today)}"
         )
         self.query_one("#streak-text", Static).update(text)
+        self.query_one("#streak-line", Static).update(
+            f"[b]{summary.current} {days} in a row[/b] · longest {summary.longest} · {round(summary.consistency * 100)}%"
+        )
