@@ -98,7 +98,7 @@ class SessionScreen(AppScreen["Session | None"]):
         Binding("b", "back", "Back", id="session.back", priority=True, show=False),  # Help lists it: the footer fits 60 columns
         Binding("h", "hurt", "It hurts", id="session.hurt", priority=True),
         Binding("q,escape", "stop", "Stop", id="session.stop"),
-        Binding("f", "toggle_figure", "Figure", id="session.figure"),
+        Binding("f", "toggle_figure", "Figure", id="session.figure", show=False),  # Help lists it: the footer fits 60 columns
         Binding("right", "app.focus_next", "Next choice", id="session.next-choice", show=False),
         Binding("left", "app.focus_previous", "Previous choice", id="session.previous-choice", show=False),
     ]
