@@ -38,7 +38,8 @@ from tracker.model import Session
 from tracker.store.errors import StoreCorrupt, StoreError
 from tracker.store.migrations import SESSIONS_TABLE, shard_key, shard_name
 from tracker.store.storage import AtomicJSONStorage, Token, Unreadable, read_json
-from tracker.store.union import half_synced_reason
+from tracker.untrusted import Rejected, read_regular
+from tracker.store.union import refused_reason, skip_note
 from tracker.store.validate import parse_shard
 
 __all__ = ["Shards"]
@@ -108,11 +109,10 @@ class Shards:
             return False
         needle = session_id.encode("utf-8")
         for key in self.pending:
-            try:
-                with open(self.data / shard_name(key), "rb") as f:
-                    if needle in f.read():
-                        return False
-            except OSError:
+            try:  # the safe reader: a month swapped for a pipe or a link since the scan is never waited on
+                if needle in read_regular(self.data / shard_name(key))[0]:
+                    return False
+            except (OSError, Rejected):
                 return False
         return True
 
@@ -177,16 +177,24 @@ class Shards:
 
     # -- loading
 
-    def sync(self, on_disk: Mapping[str, Token]) -> bool:
+    def sync(self, on_disk: Mapping[str, Token], odd: Mapping[str, str] | None = None) -> bool:
         """Drop months gone from disk, load the new and replaced ones; True when anything changed.
 
-        Lazy: a month not read yet stays pending (with its new token) until something needs it.
+        `odd`: another device's months that are not regular files (key -> what they are): never opened,
+        left out with a note (the version read before, if any, stays). Lazy: a month not read yet stays
+        pending (with its new token) until something needs it.
         """
         changed = False
-        for key in [k for k in self.by_key if k not in on_disk]:
+        odd = odd or {}
+        for key, why in odd.items():
+            self.skipped[key] = refused_reason(why)
+            if key in self.pending:
+                del self.pending[key]
+                changed = True
+        for key in [k for k in self.by_key if k not in on_disk and k not in odd]:
             self.by_key.pop(key).db.close()
             changed = True
-        for key in [k for k in self.skipped if k not in on_disk]:
+        for key in [k for k in self.skipped if k not in on_disk and k not in odd]:
             del self.skipped[key]
         for key in [k for k in self.pending if k not in on_disk]:
             del self.pending[key]
@@ -212,13 +220,13 @@ class Shards:
             if key in self.skipped and self._skipped_tokens.get(key) == on_disk[key]:
                 continue  # still the same half-arrived file
             try:
-                loaded = self._load(key, self.data / shard_name(key))
+                loaded = self._read(key, self.data / shard_name(key))
             except FileNotFoundError:
                 continue
-            except StoreCorrupt as exc:
+            except Unreadable as exc:
                 if self.is_own(key):
-                    raise
-                self.skipped[key] = half_synced_reason(exc.reason)  # another device's month, still arriving
+                    raise self.corrupt(exc) from None
+                self.skipped[key] = skip_note(exc)  # another device's month: still arriving, or refused
                 self._skipped_tokens[key] = on_disk[key]
                 continue
             self.skipped.pop(key, None)
@@ -228,10 +236,13 @@ class Shards:
 
     def _load(self, key: str, path: Path) -> _Shard:
         try:
-            data, token = read_json(path)
-            docs = parse_shard(path, data)
+            return self._read(key, path)
         except Unreadable as exc:
             raise self.corrupt(exc) from None
+
+    def _read(self, key: str, path: Path) -> _Shard:
+        data, token = read_json(path)
+        docs = parse_shard(path, data)
         # The parsed JSON is not kept: memory holds the Sessions (docs) only, not a second copy of every
         # session as dicts (which doubled the memory of a long history). TinyDB asks for the dicts only
         # when this month is written, under the lock, and the storage then reads the file once.
