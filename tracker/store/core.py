@@ -284,9 +284,12 @@ class Store:
         return self.get(session_id)
 
     def _insert(self, session: Session) -> None:
-        self._shards.insert(self._shards.own_key(shard_key(session.local_date)), [session])
         if session.id in self._shards.overlay:  # deleted before (on some device): bring it back everywhere
-            self._event("edit", session.id, session.to_dict())
+            if not self._shards.holding(session.id):  # a delete hides a month's copy, it does not remove it:
+                self._shards.insert(self._shards.own_key(shard_key(session.local_date)), [session])
+            self._event("edit", session.id, session.to_dict())  # so a restore is this event, never a second copy
+            return
+        self._shards.insert(self._shards.own_key(shard_key(session.local_date)), [session])
 
     def _replace(self, session: Session, current: Session) -> None:
         if current.to_dict() != session.to_dict():
