@@ -45,6 +45,10 @@ from tracker.store.validate import parse_shard
 __all__ = ["Shards"]
 
 
+def _device_of(key: str) -> str:
+    return key.partition(".")[2]  # "" for a schema-1 file
+
+
 @dataclass(eq=False)
 class _Shard:
     key: str
@@ -84,6 +88,7 @@ class Shards:
         self.corrupt = corrupt  # builds the StoreCorrupt for a file that cannot be read
         self.by_key: dict[str, _Shard] = {}
         self.index: dict[str, str] = {}  # session id -> shard key
+        self.conflicts: dict[str, tuple[str, tuple[str, ...]]] = {}  # session id -> (shown key, other devices' keys)
         self._sorted: list[Session] | None = None
         self.lazy = False
         self.pending: dict[str, Token] = {}  # lazy: months on disk not read yet (shard key -> token)
@@ -255,14 +260,40 @@ class Shards:
         return _Shard(key, path, db)
 
     def rebuild_index(self) -> None:
+        """session id -> the month whose copy is shown, and the conflicts: see `rank`."""
         index: dict[str, str] = {}
+        twice: dict[str, list[str]] = {}  # a session id in more than one month file -> every such month
         for key in sorted(self.by_key):
-            for sid, (_, session) in self.by_key[key].docs.items():
-                # a session found twice (a move cut short by a crash): the month of its local_date wins
-                if sid not in index or shard_key(session.local_date) == key.split(".")[0]:
+            for sid in self.by_key[key].docs:
+                known = index.get(sid)
+                if known is None:
                     index[sid] = key
+                    continue
+                twice.setdefault(sid, [known]).append(key)
+        conflicts: dict[str, tuple[str, tuple[str, ...]]] = {}
+        for sid, keys in twice.items():
+            shown = min(keys, key=lambda k: self.rank(k, sid))
+            index[sid] = shown
+            mine = self.by_key[shown].docs[sid][1].to_dict()
+            others = tuple(
+                k for k in keys if _device_of(k) != _device_of(shown) and self.by_key[k].docs[sid][1].to_dict() != mine
+            )
+            if others:
+                conflicts[sid] = (shown, others)
         self.index = index
+        self.conflicts = conflicts
         self._changed()
+
+    def rank(self, key: str, session_id: str) -> tuple[bool, bool, str]:
+        """Which copy of a session found in several month files is shown (the lowest rank): this device's
+        own copy first (another device's copy never replaces it: issue 24), then the copy in the month of
+        its practice day (a move cut short by a crash left the other), then the first by file name.
+
+        Two devices' copies that differ are a conflict (`conflicts`): both stay in their files, the one
+        shown is this rule's, and status and sync-check name the session and the files.
+        """
+        session = self.by_key[key].docs[session_id][1]
+        return (not self.is_own(key), shard_key(session.local_date) != key.split(".")[0], key)
 
     def close(self) -> None:
         for shard in self.by_key.values():
