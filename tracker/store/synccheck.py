@@ -168,9 +168,8 @@ def warning_lines(store: Store | None) -> list[str]:
     refused = sorted(name for name, why in store.skipped().items() if not why.startswith(ARRIVING))
     if refused:
         lines.append(
-            f"Sync: {_files(len(refused))} in the data folder {'was' if len(refused) == 1 else 'were'} not read "
-            f"({_names(refused)}): not regular files, or not Backroll's; your history and this device's files "
-            "are untouched (see `backroll sync-check`)."
+            f"Sync: {_files(len(refused))} from another device {'was' if len(refused) == 1 else 'were'} not read "
+            f"({_names(refused)}; `backroll sync-check` says why); this device's files and history are untouched."
         )
     conflicts = store.conflicts()
     if conflicts:

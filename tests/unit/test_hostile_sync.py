@@ -1,0 +1,107 @@
+"""Issue 24 in `make test`: hostile peers. Each attack of the issue reproduced for real (two homes, real files in
+data/, real `backroll` processes: tests/reliability/hostile_peers.py), the property over anything arriving in
+data/ with a few examples (`make reliability` runs many), and the small rules underneath."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.reliability import hostile_peers as hp
+from tracker.store.conflicts import NAME_MAX, aside_name
+from tracker.untrusted import MAX_DEPTH, Rejected, parse_strict, read_regular, too_deep
+
+# Every attack but the full matrix of odd file kinds x file names (make reliability runs all 24 of those):
+# here each kind once and each name at least once.
+ODD = {"month as a FIFO", "events as a link to /etc/passwd", "usual pain as a socket", "schema-1 month as a folder",
+       "month as a link to this device's month", "events as a dangling link"}  # fmt: skip
+CASES = [name for name in hp.ATTACKS if " as a " not in name or name in ODD]
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_an_attack_of_issue_24_holds(name: str, tmp_path: Path) -> None:
+    if name in hp.NEEDS_ROOT and not hp.can_drop_privileges():
+        pytest.skip("needs root and `unshare -U` to read as another user")
+    problems, lost = hp.run_attack(name, tmp_path)
+    assert problems == [] and lost == 0
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> hp.World:
+    return hp.World(tmp_path_factory.mktemp("peers"))
+
+
+def test_anything_arriving_in_data_never_stops_crashes_or_rewrites_this_device(world: hp.World) -> None:
+    failures: list[str] = []
+    lost = 0
+
+    def record(result: hp.Result) -> None:
+        nonlocal lost
+        failures.extend(result[0])
+        lost += result[1]
+
+    hp.run_property(world, 25, None, record)
+    assert failures == [] and lost == 0
+
+
+def test_hostile_arrivals_through_real_processes(world: hp.World) -> None:
+    for problems, lost in hp.real_runs(world):
+        assert problems == [] and lost == 0
+
+
+# ----------------------------------------------------------------------------- the rules underneath
+
+
+def test_a_set_aside_name_always_fits_and_never_repeats() -> None:
+    base = "sessions-2026-12.sync-conflict-20261201-081500-ABCDEFG.json"
+    for pad in ("x", "é", "💥"):
+        name = pad * ((NAME_MAX - len(base)) // len(pad.encode())) + base
+        made = [aside_name(name, n) for n in range(12)]
+        assert all(len(os.fsencode(m)) <= NAME_MAX for m in made)
+        assert len(set(made)) == 12 and made[0] == name and all(m.endswith(".json") for m in made)
+    assert aside_name("short.json", 0) == "short.json" and aside_name("short.json", 2) == "short.json.2"
+
+
+def test_depth_is_refused_before_the_parser_recurses() -> None:
+    assert not too_deep("[" * MAX_DEPTH + "]" * MAX_DEPTH)
+    assert too_deep("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1))
+    assert too_deep("[" * 5000) and too_deep('{"a":' * 5000)
+    assert not too_deep('["' + "[" * 5000 + '"]')  # brackets inside a string are text
+    for data in (b"[" * 5000, b'{"a":' * 3000 + b"1" + b"}" * 3000):
+        with pytest.raises(Rejected, match="nested more than"):
+            parse_strict(data)
+    for data, why in ((b'{"n": ' + b"9" * 5000 + b"}", "digits"), (b'{"n": 1e999}', "too large"),
+                      (b'{"n": NaN}', "not a number"), (b'{"k": 1, "k": 2}', "repeats the key"),
+                      (b"\xff{}", "UTF-8"), (b"", "empty")):  # fmt: skip
+        with pytest.raises(Rejected, match=why):
+            parse_strict(data)
+
+
+def test_the_safe_reader_never_follows_a_link_nor_waits_on_a_pipe(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    done: list[str] = []
+
+    def read() -> None:
+        try:
+            read_regular(fifo)
+        except Rejected as exc:
+            done.append(exc.reason)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    assert done and "pipe" in done[0]
+    (tmp_path / "real").write_text("{}")
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    with pytest.raises(Rejected, match="symbolic link"):
+        read_regular(tmp_path / "link")
+    assert read_regular(tmp_path / "link", follow=True)[0] == b"{}"
+    sparse = tmp_path / "big"
+    with open(sparse, "wb") as f:
+        f.truncate(10_000)
+    with pytest.raises(Rejected, match="more than"):
+        read_regular(sparse, limit=1000)
