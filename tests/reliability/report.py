@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: `reliability` is a package
 
-from reliability import hostile, scenarios, session_kills, sync_kills  # noqa: E402
+from reliability import hostile, hostile_peers, scenarios, session_kills, sync_kills  # noqa: E402
 
 FULL = {
     "kill_writers": dict(kills=1000),
@@ -37,6 +37,7 @@ FULL = {
     "hostile_fuzz": dict(examples=300),
     "sync_kills": dict(kills=300),
     "truncated_arrivals": dict(),
+    "hostile_peers": dict(examples=300),
 }
 QUICK = {
     "kill_writers": dict(kills=100),
@@ -49,14 +50,16 @@ QUICK = {
     "terminal_closes": dict(runs=2),
     "hostile_fuzz": dict(examples=20),
     "sync_kills": dict(kills=20),
+    "hostile_peers": dict(examples=20),
 }
-SEEDED = {"sync_kills", "kill_writers", "kill_imports", "kill_backups", "runner_clock_jumps", "properties", "session_kills", "terminal_closes", "hostile_fuzz"}
+SEEDED = {"sync_kills", "kill_writers", "kill_imports", "kill_backups", "runner_clock_jumps", "properties", "session_kills", "terminal_closes", "hostile_fuzz", "hostile_peers"}
 SCENARIOS = {
     "session_kills": session_kills.session_kills,
     "terminal_closes": session_kills.terminal_closes,
     "hostile_fuzz": hostile.fuzz,
     "sync_kills": sync_kills.sync_kills,  # issue 18
     "truncated_arrivals": sync_kills.truncated_arrivals,
+    "hostile_peers": hostile_peers.peers,  # issue 24
 }  # scenarios kept outside scenarios.py
 
 
