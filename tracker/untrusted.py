@@ -9,10 +9,11 @@ later). Both are read here, and only here:
   a symbolic link (O_NOFOLLOW) and never waiting on a pipe or a device
   (O_NONBLOCK, then fstat: only a regular file is read), at most `limit`
   bytes (counted as read: a file may lie about its size while it grows);
-- `parse_strict(data)`: UTF-8 JSON with no NaN or Infinity, no key repeated
-  in one object, nesting no deeper than `MAX_DEPTH` (checked before the
-  parser recurses, so a `[[[[...` file is a refusal, never a RecursionError),
-  and numbers of reasonable length (Python refuses over 4300 digits).
+- `parse_strict(data)`: UTF-8 JSON with no NaN or Infinity, nesting no
+  deeper than `MAX_DEPTH` (checked before the parser recurses, so a `[[[[...`
+  file is a refusal, never a RecursionError), and numbers of at most
+  `MAX_DIGITS` digits and finite (`1e999` is no duration); `loads` is the
+  same with import's extra rule, no key repeated in one object.
 
 Every failure is `Rejected` with one clause saying why ("it is a symbolic
 link", "it is nested more than 64 levels deep"); the callers turn it into
@@ -138,19 +139,27 @@ def _size(n: int) -> str:
 
 # --------------------------------------------------------------------------- strict JSON
 
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_LONG_NUMBER = re.compile(r"[0-9]{%d}|[eE][+-]?[0-9]{3}" % (MAX_DIGITS + 1))  # searched outside the strings
+
+
+def _outside_strings(text: str) -> str:
+    """`text` without its JSON strings: escaped backslashes, then escaped quotes, go first; then every other
+    piece between quotes is a string. (All in C: a month file takes well under a millisecond.)"""
+    return "".join(text.replace("\\\\", "").replace('\\"', "").split('"')[0::2])
 
 
 def too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
-    """True when `text` nests arrays and objects more than `limit` levels (or so unevenly that it might).
-
-    Linear and without recursion: strings are taken out, then the innermost pairs of brackets are removed
-    one level per pass, at most `limit` passes. Cheap for ordinary files (few levels).
-    """
+    """True when `text` nests arrays and objects more than `limit` levels (or so unevenly that it might)."""
     if text.count("[") + text.count("{") <= limit:
         return False
-    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    return _deeper(_outside_strings(text), limit)
+
+
+def _deeper(outside: str, limit: int) -> bool:
+    """Linear and without recursion: the innermost pairs of brackets are removed one level per pass, at most
+    `limit` passes (ordinary files need a handful)."""
+    brackets = _NOT_BRACKET.sub("", outside)
     for _ in range(limit + 1):
         if not brackets:
             return False
@@ -189,22 +198,28 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def loads(text: str, *, parse_int: Callable[[str], Any] | None = None, parse_float: Callable[[str], Any] | None = None) -> Any:
-    """json.loads with the common defences (depth, repeated keys, no NaN/Infinity).
+def loads(text: str, *, parse_int: Callable[[str], Any] | None = None, duplicates: bool = True) -> Any:
+    """json.loads with the common defences: depth (before parsing), no NaN/Infinity, numbers of at most
+    MAX_DIGITS digits and finite (`parse_int` may keep a long one instead, as import does), and with
+    `duplicates`, no key repeated in one object.
 
-    Raises Rejected for depth; DuplicateKey, json.JSONDecodeError or ValueError for the rest (the caller
-    words them: import names lines and columns its own way).
+    Raises Rejected for depth and numbers; DuplicateKey, json.JSONDecodeError or ValueError for the rest
+    (the caller words them: import names lines and columns its own way). The number hooks cost a Python
+    call per number, so they run only when the text holds a long digit run or a 3-digit exponent.
     """
-    if too_deep(text):
+    outside = _outside_strings(text)  # the numbers and the brackets: what is not in a string
+    if _deeper(outside, MAX_DEPTH):
         raise Rejected(f"it is nested more than {MAX_DEPTH} levels deep")
+    hooks: dict[str, Any] = {"parse_constant": _refuse_constant}
+    if duplicates:
+        hooks["object_pairs_hook"] = _no_duplicate_keys
+    if parse_int is not None:
+        hooks["parse_int"] = parse_int
+    if _LONG_NUMBER.search(outside):
+        hooks.setdefault("parse_int", _bounded_int)
+        hooks["parse_float"] = _finite_float
     try:
-        return json.loads(
-            text,
-            object_pairs_hook=_no_duplicate_keys,
-            parse_constant=_refuse_constant,
-            parse_int=parse_int,
-            parse_float=parse_float,
-        )
+        return json.loads(text, **hooks)
     except RecursionError:  # cannot happen after too_deep; kept so that no input ever escapes as one
         raise Rejected(f"it is nested more than {MAX_DEPTH} levels deep") from None
 
@@ -218,7 +233,7 @@ def parse_strict(data: bytes) -> Any:
     except UnicodeDecodeError:
         raise Rejected("it is not UTF-8 text", suspicious=False) from None
     try:
-        return loads(text, parse_int=_bounded_int, parse_float=_finite_float)
+        return loads(text, duplicates=False)  # a repeated key is no danger in a history file, and costly to look for
     except Rejected:
         raise
     except DuplicateKey as error:
