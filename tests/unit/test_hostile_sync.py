@@ -107,3 +107,31 @@ def test_the_safe_reader_never_follows_a_link_nor_waits_on_a_pipe(tmp_path: Path
         f.truncate(10_000)
     with pytest.raises(Rejected, match="more than"):
         read_regular(sparse, limit=1000)
+
+
+def test_undoing_a_delete_another_device_made_is_an_edit_not_a_second_copy(tmp_path: Path) -> None:
+    """Item 2 through the app's path (Store.save: the undo of a delete), not only `import`."""
+    import json
+    from datetime import date
+
+    from tests.unit.test_store import make_session
+    from tracker.store import Store
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    with Store.open(a) as here:
+        here.add(session := make_session(0, day=date(2026, 12, 1)))
+    Store.open(b).close()
+    hp.sync(a, b)
+    with Store.open(b) as there:
+        there.delete(session.id)
+    hp.sync(b, a)
+    with Store.open(a) as here:
+        assert here.get(session.id) is None
+        here.save(session)  # the undo
+    with Store.open(a) as here:  # reopens: no "appears twice"
+        assert here.sessions() == [session]
+    month = hp.own_month(a)
+    assert [d["id"] for d in json.loads(month.read_text())["sessions"].values()] == [session.id]
+    hp.sync(a, b)
+    with Store.open(b) as there:
+        assert there.sessions() == [session]  # brought back on the other device too
