@@ -272,7 +272,7 @@ class Shards:
                 twice.setdefault(sid, [known]).append(key)
         conflicts: dict[str, tuple[str, tuple[str, ...]]] = {}
         for sid, keys in twice.items():
-            shown = min(keys, key=lambda k: self.rank(k, sid))
+            shown = min(sorted(keys, reverse=True), key=lambda k: self.rank(k, sid))  # ties: the later file
             index[sid] = shown
             mine = self.by_key[shown].docs[sid][1].to_dict()
             others = tuple(
@@ -284,16 +284,16 @@ class Shards:
         self.conflicts = conflicts
         self._changed()
 
-    def rank(self, key: str, session_id: str) -> tuple[bool, bool, str]:
+    def rank(self, key: str, session_id: str) -> tuple[bool, bool]:
         """Which copy of a session found in several month files is shown (the lowest rank): this device's
         own copy first (another device's copy never replaces it: issue 24), then the copy in the month of
-        its practice day (a move cut short by a crash left the other), then the first by file name.
+        its practice day (a move cut short by a crash left the other), then the last by file name.
 
         Two devices' copies that differ are a conflict (`conflicts`): both stay in their files, the one
         shown is this rule's, and status and sync-check name the session and the files.
         """
         session = self.by_key[key].docs[session_id][1]
-        return (not self.is_own(key), shard_key(session.local_date) != key.split(".")[0], key)
+        return (not self.is_own(key), shard_key(session.local_date) != key.split(".")[0])
 
     def close(self) -> None:
         for shard in self.by_key.values():

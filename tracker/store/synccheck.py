@@ -177,7 +177,7 @@ def warning_lines(store: Store | None) -> list[str]:
         lines.append(
             f"Sync: {n} session{' is' if n == 1 else 's are'} saved in two versions by two devices "
             f"({_names([c.session_id for c in conflicts])}); this device shows {'its' if n == 1 else 'their'} own "
-            "copy (or the first device's) and keeps the other; see `backroll sync-check`."
+            "copy (or one chosen by file name) and keeps the other; see `backroll sync-check`."
         )
     future = store.future_events()
     if future:
