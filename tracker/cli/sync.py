@@ -28,7 +28,10 @@ def cmd_sync_check(args: argparse.Namespace, io: Io) -> int:
             f"settings; {last}); {_plural(d.usual_pain, 'usual-pain record')}"
         )
     if found.conflicts:
-        io.print(f"Sessions saved in two versions by two devices ({len(found.conflicts)}); the copy shown (this device's own, if it has one) is named first:")
+        io.print(
+            f"Sessions saved in two versions by two devices ({len(found.conflicts)}); "
+            "the copy shown (this device's own, if it has one) is named first:"
+        )
         for c in found.conflicts:
             io.print(f"  {c.session_id}: shown from {c.shown}; another version kept in {', '.join(c.others)}")
         io.print("To settle one, edit it here (a note, or the check-in): the edit is what every device shows.")
