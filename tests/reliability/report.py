@@ -37,7 +37,8 @@ FULL = {
     "hostile_fuzz": dict(examples=300),
     "sync_kills": dict(kills=300),
     "truncated_arrivals": dict(),
-    "hostile_peers": dict(examples=300),
+    "hostile_peers": dict(),
+    "peer_arrivals": dict(examples=300),
 }
 QUICK = {
     "kill_writers": dict(kills=100),
@@ -50,9 +51,9 @@ QUICK = {
     "terminal_closes": dict(runs=2),
     "hostile_fuzz": dict(examples=20),
     "sync_kills": dict(kills=20),
-    "hostile_peers": dict(examples=20),
+    "peer_arrivals": dict(examples=20),
 }
-SEEDED = {"sync_kills", "kill_writers", "kill_imports", "kill_backups", "runner_clock_jumps", "properties", "session_kills", "terminal_closes", "hostile_fuzz", "hostile_peers"}
+SEEDED = {"sync_kills", "kill_writers", "kill_imports", "kill_backups", "runner_clock_jumps", "properties", "session_kills", "terminal_closes", "hostile_fuzz", "peer_arrivals"}
 SCENARIOS = {
     "session_kills": session_kills.session_kills,
     "terminal_closes": session_kills.terminal_closes,
@@ -60,6 +61,7 @@ SCENARIOS = {
     "sync_kills": sync_kills.sync_kills,  # issue 18
     "truncated_arrivals": sync_kills.truncated_arrivals,
     "hostile_peers": hostile_peers.peers,  # issue 24
+    "peer_arrivals": hostile_peers.arrivals_row,
 }  # scenarios kept outside scenarios.py
 
 
