@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracker.paths import Locations
 from tracker.store.conflicts import find_conflicts, set_aside, set_aside_folder
+from tracker.store.union import ARRIVING
 
 if TYPE_CHECKING:
     from tracker.store.core import SessionConflict, Store
@@ -188,9 +189,6 @@ def warning_lines(store: Store | None) -> list[str]:
             "not applied until then (a clock set wrong?); see `backroll sync-check`."
         )
     return lines
-
-
-ARRIVING = "skipped for now"  # the start of union.half_synced_reason: a file still arriving, not a refusal
 
 
 def _files(n: int) -> str:

@@ -29,11 +29,14 @@ from tracker.untrusted import kind_of
 
 T = TypeVar("T")
 
-__all__ = ["DeviceFiles", "half_synced_reason", "refused_reason", "skip_note"]
+__all__ = ["ARRIVING", "DeviceFiles", "half_synced_reason", "refused_reason", "skip_note"]
+
+
+ARRIVING = "skipped for now"  # how a note on a file still arriving begins (synccheck tells them from refusals)
 
 
 def half_synced_reason(reason: str) -> str:
-    return f"skipped for now, probably still arriving from the other device ({reason}); read again next time"
+    return f"{ARRIVING}, probably still arriving from the other device ({reason}); read again next time"
 
 
 def refused_reason(reason: str) -> str:
