@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
@@ -65,7 +64,7 @@ from tracker.store.devices import load_device, write_stignore
 from tracker.store.events import Event, changed_person_fields
 from tracker.store.merging import MergeReport, merge, replay_journal
 from tracker.store.replica import Replica
-from tracker.store.shards import Shards
+from tracker.store.shards import SessionConflict, Shards
 from tracker.store.validate import SETTINGS_SCHEMA, corrupt_error, newer_version, parse_meta, parse_settings, parse_shard
 from tracker.untrusted import kind_of
 from tracker.store.storage import (
@@ -79,16 +78,6 @@ from tracker.store.storage import (
     remove_temp_files,
     write_all,
 )
-
-@dataclass(frozen=True)
-class SessionConflict:
-    """One session in two devices' month files, in two versions: `shown` is the file whose copy the history
-    shows, `others` the files holding another version (kept, never written over)."""
-
-    session_id: str
-    shown: str
-    others: tuple[str, ...]
-
 
 class Store:
     """The history of one data home. Open with Store.open(home); see the module docstring."""
@@ -244,18 +233,9 @@ class Store:
         }
 
     def conflicts(self) -> list[SessionConflict]:
-        """Sessions two devices' month files hold in different versions (issue 24), unless an edit or a
-        delete made since decides them. Which one is shown: `Shards.rank` (this device's own copy first)."""
-        from tracker.store.migrations import shard_name
-
+        """Sessions two devices' month files hold in two versions (issue 24; shards.py, `Shards.rank`)."""
         with self._mutex:
-            shards = self._shards
-            shards.ensure()
-            return [
-                SessionConflict(sid, shard_name(shown), tuple(shard_name(k) for k in others))
-                for sid, (shown, others) in sorted(shards.conflicts.items())
-                if sid not in shards.overlay
-            ]
+            return self._shards.conflict_list()
 
     def future_events(self) -> list[Event]:
         """Events dated more than a day ahead of this machine's clock: kept, not applied (replica.py)."""

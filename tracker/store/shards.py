@@ -42,7 +42,17 @@ from tracker.untrusted import Rejected, read_regular
 from tracker.store.union import refused_reason, skip_note
 from tracker.store.validate import parse_shard
 
-__all__ = ["Shards"]
+__all__ = ["SessionConflict", "Shards"]
+
+
+@dataclass(frozen=True)
+class SessionConflict:
+    """One session in two devices' month files, in two versions: `shown` is the file whose copy the history
+    shows, `others` the files holding another version (kept, never written over)."""
+
+    session_id: str
+    shown: str
+    others: tuple[str, ...]
 
 
 def _device_of(key: str) -> str:
@@ -294,6 +304,15 @@ class Shards:
         """
         session = self.by_key[key].docs[session_id][1]
         return (not self.is_own(key), shard_key(session.local_date) != key.split(".")[0])
+
+    def conflict_list(self) -> list[SessionConflict]:
+        """The conflicts an edit or a delete made since has not settled (the overlay decides those)."""
+        self.ensure()
+        return [
+            SessionConflict(sid, shard_name(shown), tuple(shard_name(k) for k in others))
+            for sid, (shown, others) in sorted(self.conflicts.items())
+            if sid not in self.overlay
+        ]
 
     def close(self) -> None:
         for shard in self.by_key.values():

@@ -5,7 +5,7 @@ sessions its month files hold, how many events (edits, deletes, settings)
 and usual-pain records it wrote, and its newest event. Then the files not
 read this time (another device's, still arriving) and the conflict copies
 merged and moved aside (conflicts.py); sessions two devices hold in two
-versions (core.SessionConflict) and events dated too far ahead
+versions (shards.SessionConflict) and events dated too far ahead
 (replica.HORIZON). `status_lines` is the short form `backroll status`
 prints when there is something to say, `warning_lines` what it says on stderr.
 """
