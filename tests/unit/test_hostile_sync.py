@@ -135,3 +135,32 @@ def test_undoing_a_delete_another_device_made_is_an_edit_not_a_second_copy(tmp_p
     hp.sync(a, b)
     with Store.open(b) as there:
         assert there.sessions() == [session]  # brought back on the other device too
+
+
+def test_a_store_locked_by_the_old_restore_opens_again_and_a_delete_removes_both_copies(tmp_path: Path) -> None:
+    """Before issue 24 a restore wrote a second copy of the id into the month file ("appears twice", exit 3 on
+    every command for good). Such a file now opens: the later copy is read, and removing it removes both."""
+    import dataclasses
+    import json
+    from datetime import date
+
+    from tests.unit.test_store import make_session
+    from tracker.model import CheckIn
+    from tracker.store import Store
+
+    home = tmp_path / "home"
+    with Store.open(home) as store:
+        store.add(first := make_session(0, day=date(2026, 12, 1)))
+        store.add(other := make_session(1, day=date(2026, 12, 2)))
+    month = hp.own_month(home)
+    document = json.loads(month.read_text())
+    restored = dataclasses.replace(first, checkin=CheckIn(note="restored"))
+    document["sessions"]["3"] = restored.to_dict()  # what the old restore left
+    month.write_text(json.dumps(document))
+    assert hp.run_cli(home, "status").returncode == 0
+    with Store.open(home) as store:
+        assert store.get(first.id) == restored
+        store.delete(first.id)
+    assert [d["id"] for d in json.loads(month.read_text())["sessions"].values()] == [other.id]
+    with Store.open(home) as store:
+        assert store.sessions() == [other]

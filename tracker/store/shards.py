@@ -364,8 +364,9 @@ class Shards:
 
     def remove(self, key: str, session_id: str, *, keep_index: bool = False) -> None:
         with self.rollback_on_failure(key) as shard:
-            doc_id = shard.docs[session_id][0]
-            shard.table.remove(doc_ids=[doc_id])
+            doc_ids = [shard.docs[session_id][0]]
+            doc_ids += [d.doc_id for d in shard.table.all() if d.get("id") == session_id and d.doc_id not in doc_ids]
+            shard.table.remove(doc_ids=doc_ids)  # with an earlier copy of the same id, if any (validate.parse_shard)
             del shard.docs[session_id]
             if not keep_index:
                 self.index.pop(session_id, None)
