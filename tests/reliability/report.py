@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: `reliability` is a package
 
-from reliability import hostile, scenarios, serve_attacks, session_kills, sync_kills, terminal_attacks  # noqa: E402
+from reliability import hostile, hostile_peers, scenarios, serve_attacks, session_kills, sync_kills, terminal_attacks  # noqa: E402
 
 FULL = {
     "kill_writers": dict(kills=1000),
@@ -39,6 +39,8 @@ FULL = {
     "truncated_arrivals": dict(),
     "serve_attacks": dict(),
     "terminal_attacks": dict(),
+    "hostile_peers": dict(),
+    "peer_arrivals": dict(examples=300),
 }
 QUICK = {
     "kill_writers": dict(kills=100),
@@ -51,8 +53,9 @@ QUICK = {
     "terminal_closes": dict(runs=2),
     "hostile_fuzz": dict(examples=20),
     "sync_kills": dict(kills=20),
+    "peer_arrivals": dict(examples=20),
 }
-SEEDED = {"sync_kills", "kill_writers", "kill_imports", "kill_backups", "runner_clock_jumps", "properties", "session_kills", "terminal_closes", "hostile_fuzz"}
+SEEDED = {"sync_kills", "kill_writers", "kill_imports", "kill_backups", "runner_clock_jumps", "properties", "session_kills", "terminal_closes", "hostile_fuzz", "peer_arrivals"}
 SCENARIOS = {
     "session_kills": session_kills.session_kills,
     "terminal_closes": session_kills.terminal_closes,
@@ -61,6 +64,8 @@ SCENARIOS = {
     "truncated_arrivals": sync_kills.truncated_arrivals,
     "serve_attacks": serve_attacks.serve_attacks,  # issue 24: hostile pages
     "terminal_attacks": terminal_attacks.terminal_attacks,  # issue 24: hostile files on a terminal
+    "hostile_peers": hostile_peers.peers,  # issue 24
+    "peer_arrivals": hostile_peers.arrivals_row,
 }  # scenarios kept outside scenarios.py
 
 

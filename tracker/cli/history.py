@@ -30,9 +30,12 @@ def cmd_status(args: argparse.Namespace, io: Io) -> int:
             hint = service.in_progress.hint()
             if hint:
                 io.warn(f"note: {hint}.")
-        from tracker.store.synccheck import status_lines
+        from tracker.store.synccheck import status_lines, warning_lines
 
-        sync_lines = status_lines(service.locations, service.store if service.store_is_open else None)
+        store = service.store if service.store_is_open else None
+        sync_lines = status_lines(service.locations, store)
+        for line in warning_lines(store):  # issue 24: on stderr, whatever the format
+            io.warn(line)
     if args.json:
         io.print(json.dumps(status.to_json_dict(), ensure_ascii=False))
         for line in sync_lines:

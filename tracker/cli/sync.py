@@ -30,8 +30,25 @@ def cmd_sync_check(args: argparse.Namespace, io: Io) -> int:
             f"in {_plural(d.months, 'month file')}{latest}; {_plural(d.events, 'event')} (edits, deletes, "
             f"settings; {last}); {_plural(d.usual_pain, 'usual-pain record')}"
         )
+    if found.conflicts:
+        io.print(
+            f"Sessions saved in two versions by two devices ({len(found.conflicts)}); "
+            "the copy shown (this device's own, if it has one) is named first:"
+        )
+        for c in found.conflicts:
+            io.print(f"  {c.session_id}: shown from {c.shown}; another version kept in {', '.join(c.others)}")
+        io.print("To settle one, edit it here (a note, or the check-in): the edit is what every device shows.")
+    if found.future:
+        io.print(
+            f"Changes dated more than a day ahead of this machine's clock ({len(found.future)}), kept in their "
+            "files but not applied until this clock reaches their date:"
+        )
+        for e in found.future:
+            what = f"settings ({', '.join(sorted(e.body))})" if e.kind == "settings" else f"{e.kind} of session {e.target}"
+            io.print(f"  {e.device} at {e.at}: {what}")
+        io.print("Check that device's clock; a change you want now, make again here.")
     if found.skipped:
-        io.print(f"Not read this time ({len(found.skipped)}), probably still arriving from another device:")
+        io.print(f"Not read this time ({len(found.skipped)}): still arriving from another device, or refused:")
         for name, why in sorted(found.skipped.items()):
             io.print(f"  {name}: {why}")
     if found.waiting:

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any, Sequence
 
+from tracker import untrusted
 from tracker.exchange.format import (
     MAX_BYTES,
 )
@@ -108,25 +109,6 @@ def _read_stdin(limit: int, timeout: float) -> bytes:
     return data
 
 
-class _DuplicateKey(ValueError):
-    pass
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _DuplicateKey(key)
-            seen.add(key)
-    return result
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
-
-
 class HugeNumber:
     """A whole number too long for any field (int() refuses over 4300 digits): kept as its text,
     so the validator names its JSON path instead of the parser failing the whole file."""
@@ -148,7 +130,8 @@ def _parse_int(text: str) -> Any:
 
 
 def parse_json(data: bytes, limit: int = MAX_BYTES) -> Any:
-    """Strict JSON: UTF-8, no NaN/Infinity, no repeated keys, bounded size and nesting."""
+    """Strict JSON: UTF-8, no NaN/Infinity, no repeated keys, bounded size and nesting (tracker.untrusted,
+    the reader every synced history file goes through too)."""
     if len(data) > limit:
         raise ImportRefused(f"The file is larger than {limit // 1_048_576} MB, the limit for an import.")
     try:
@@ -156,16 +139,12 @@ def parse_json(data: bytes, limit: int = MAX_BYTES) -> Any:
     except UnicodeDecodeError:
         raise ImportRefused("The file is not UTF-8 text, so it is not a Backroll export.") from None
     try:
-        return json.loads(
-            text, object_pairs_hook=_no_duplicate_keys, parse_constant=_refuse_constant, parse_int=_parse_int
-        )
-    except RecursionError:
+        return untrusted.loads(text, parse_int=_parse_int)  # the one reader of untrusted JSON (depth, keys, constants)
+    except untrusted.Rejected:
         raise ImportRefused("The file is nested too deeply to be a Backroll export.") from None
-    except _DuplicateKey as error:
+    except untrusted.DuplicateKey as error:
         raise ImportRefused(f"The file repeats the key {str(error)!r} inside one object, so it is ambiguous.") from None
     except json.JSONDecodeError as error:
         raise ImportRefused(f"The file is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}).") from None
     except ValueError as error:
         raise ImportRefused(f"The file is not valid JSON ({error}).") from None
-
-

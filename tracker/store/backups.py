@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable
@@ -67,6 +68,13 @@ def backup_days(root: Path, today: str | None = None) -> list[Path]:
     return [root / n for n in sorted(names, key=rank, reverse=True)]
 
 
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def _copy(src: Path, dst: Path) -> None:
     shutil.copy2(src, dst)  # keeps mtime_ns: the next backup compares it to decide to link
     os.chmod(dst, PRIVATE_FILE)
@@ -94,7 +102,7 @@ def take_daily(root: Path, day: str, files: Iterable[Path], keep: int = KEEP) ->
     target = root / day
     if target.exists():
         return None
-    sources = [f for f in files if f.is_file()]
+    sources = [f for f in files if _regular(f)]
     if not sources:
         return None
     ensure_private_dir(root)
@@ -122,7 +130,9 @@ def _fill(partial: Path, sources: list[Path], previous: Path | None, number: int
     for src in sources:
         dst = partial / src.name
         try:
-            live = os.stat(src)
+            live = os.lstat(src)
+            if not stat.S_ISREG(live.st_mode):
+                continue  # swapped for a link or a pipe since it was read: never followed into a backup
             if previous is not None and _same_version(live, previous / src.name):
                 try:
                     os.link(previous / src.name, dst)

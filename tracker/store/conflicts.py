@@ -19,14 +19,18 @@ A copy of the status cache (summary.py) is derived data and simply removed;
 anything else (meta.json) holds nothing to merge. Then the copy is moved into `<home>/sync-conflicts/`,
 outside the synced folder, where `backroll status` and `backroll sync-check`
 point at it; it is never deleted. A copy that cannot be read is moved aside
-unmerged (nothing is lost: the file is kept whole). The merge is durable
+unmerged (nothing is lost: the file is kept whole); so is one that is a
+link, a pipe or a device (moved as itself, never opened). A name in the
+set-aside folder always fits NAME_MAX (`aside_name`). The merge is durable
 before the move, so a kill in between only merges it again (a no-op).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,6 +50,7 @@ if TYPE_CHECKING:
 __all__ = ["FOLDER", "find_conflicts", "merge_conflicts", "original_name", "set_aside_folder"]
 
 FOLDER = "sync-conflicts"
+NAME_MAX = 255  # bytes in one file name (Linux, macOS, the BSDs)
 _PATTERNS = (
     re.compile(r"^(?P<stem>.+?)\.sync-conflict-\d{8}-\d{6}-[A-Z0-9]{7}(?P<ext>\.[^.]*)?$"),  # Syncthing
     re.compile(r"^(?P<stem>.+?) \((?:[^()]*'s )?conflicted copy[^()]*(?: \(\d+\))?\)(?P<ext>\.[^.]*)?$", re.IGNORECASE),  # Dropbox, Nextcloud
@@ -71,6 +76,7 @@ def original_name(name: str) -> str | None:
 
 
 def find_conflicts(data: Path) -> list[Path]:
+    """Every conflict copy in `data`: regular files, and links, pipes or devices (never opened: set aside)."""
     try:
         entries = list(os.scandir(data))
     except (FileNotFoundError, NotADirectoryError):
@@ -78,56 +84,87 @@ def find_conflicts(data: Path) -> list[Path]:
     return sorted(
         Path(e.path)
         for e in entries
-        if "onflict" in e.name and original_name(e.name) is not None and e.is_file(follow_symlinks=False)
+        if "onflict" in e.name and original_name(e.name) is not None and not e.is_dir(follow_symlinks=False)
     )  # every engine's pattern says "conflict" (or "Conflict"): one substring test per file before any regex
 
 
 def merge_conflicts(store: Store) -> list[Path]:
     """Merge every conflict copy in the data folder and move it aside; returns where each went.
 
-    The caller holds the write transaction (Store._writing).
+    A copy that cannot be moved (a folder that refuses it) stays, with a note in `store.set_aside_failed`:
+    one bad copy never stops the store. The caller holds the write transaction (Store._writing).
     """
-    from tracker.store.merging import merge
-
     moved: list[Path] = []
     for copy in find_conflicts(store.locations.data):
-        original = original_name(copy.name) or ""
-        if original == CACHE_NAME:  # derived from the month files ("safe to delete"): nothing to keep
-            copy.unlink(missing_ok=True)
-            continue
         try:
-            if original == journal_path(store.locations).name:  # an import another machine had pending
-                sessions, usual = read_journal(copy)
-                merge(store, sessions, usual, revive=False)
-                moved.append(_move_aside(store.locations, copy))
-                continue
-            data, _ = read_json(copy)
-            if SHARD_RE.match(original):
-                sessions = [s for _, s in parse_shard(copy, data).values()]
-                merge(store, sessions, (), revive=False)
-            elif original.startswith("events"):
-                store._replica.carry(parse_events(copy, data))
-                store._shards.set_overlay(store._replica.overlay())
-            elif original.startswith("usual-pain"):
-                store._replica.add_usual(parse_usual_pain(copy, data))
-        except FileNotFoundError:
+            where = _merge_one(store, copy)
+        except OSError as exc:
+            store.set_aside_failed[copy.name] = f"could not be set aside ({exc.strerror or exc}); tried again next time"
             continue
-        except Unreadable:
-            pass  # kept whole in the set-aside folder: nothing is lost, nothing half-read is merged
-        moved.append(_move_aside(store.locations, copy))
+        store.set_aside_failed.pop(copy.name, None)
+        if where is not None:
+            moved.append(where)
     return moved
+
+
+def _merge_one(store: Store, copy: Path) -> Path | None:
+    from tracker.store.merging import merge
+
+    original = original_name(copy.name) or ""
+    if original == CACHE_NAME:  # derived from the month files ("safe to delete"): nothing to keep
+        copy.unlink(missing_ok=True)
+        return None
+    try:
+        if original == journal_path(store.locations).name:  # an import another machine had pending
+            sessions, usual = read_journal(copy)
+            merge(store, sessions, usual, revive=False)
+            return _move_aside(store.locations, copy)
+        data, _ = read_json(copy)  # the safe reader: a link, a pipe, a deep or huge file is Unreadable, never read
+        if SHARD_RE.match(original):
+            sessions = [s for _, s in parse_shard(copy, data).values()]
+            merge(store, sessions, (), revive=False)
+        elif original.startswith("events"):
+            store._replica.carry(parse_events(copy, data))
+            store._shards.set_overlay(store._replica.overlay())
+        elif original.startswith("usual-pain"):
+            store._replica.add_usual(parse_usual_pain(copy, data))
+    except FileNotFoundError:
+        return None
+    except Unreadable:
+        pass  # kept whole in the set-aside folder: nothing is lost, nothing half-read is merged
+    return _move_aside(store.locations, copy)
+
+
+def aside_name(name: str, n: int) -> str:
+    """The `n`th name for a copy called `name` in the set-aside folder (n = 0: its own name), always within
+    NAME_MAX bytes: a long name is shortened (whole characters, the extension kept) and given a suffix
+    made from the full name, so two copies never take one name and a 255-byte name still fits."""
+    suffix = "" if n == 0 else f".{n}"
+    if len(os.fsencode(name + suffix)) <= NAME_MAX:
+        return name + suffix
+    digest = hashlib.sha256(os.fsencode(name)).hexdigest()[:12]
+    stem, dot, ext = name.rpartition(".")
+    if not dot or len(os.fsencode("." + ext)) > 16:
+        stem, ext = name, ""
+    tail = f"~{digest}{suffix}" + (f".{ext}" if ext else "")
+    room = NAME_MAX - len(os.fsencode(tail))
+    short = stem
+    while len(os.fsencode(short)) > room:
+        short = short[: max(0, min(len(short) - 1, room))]
+    return short + tail
 
 
 def _move_aside(loc: Locations, copy: Path) -> Path:
     folder = ensure_private_dir(set_aside_folder(loc))
-    target = folder / copy.name
-    n = 1
-    while target.exists():
-        target = folder / f"{copy.name}.{n}"
+    n = 0
+    target = folder / aside_name(copy.name, n)
+    while os.path.lexists(target):
         n += 1
-    os.replace(copy, target)
+        target = folder / aside_name(copy.name, n)
+    os.replace(copy, target)  # a link or a pipe is moved as itself: never followed, never opened
     try:
-        os.chmod(target, PRIVATE_FILE)  # health data: private wherever it lands
+        if stat.S_ISREG(os.lstat(target).st_mode):
+            os.chmod(target, PRIVATE_FILE)  # health data: private wherever it lands
     except OSError:
         pass
     fsync_dir(folder)
@@ -139,6 +176,6 @@ def set_aside(loc: Locations) -> list[Path]:
     """Every file moved aside so far, oldest name first."""
     folder = set_aside_folder(loc)
     try:
-        return sorted(p for p in folder.iterdir() if p.is_file())
+        return sorted(p for p in folder.iterdir() if not p.is_dir() or p.is_symlink())
     except (FileNotFoundError, NotADirectoryError):
         return []

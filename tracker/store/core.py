@@ -54,16 +54,19 @@ from tracker.store.migrations import (
     meta_document,
     meta_path,
     migrate,
+    not_regular,
+    shard_entries,
     shard_key,
-    shard_tokens,
+    shard_name,
 )
 from tracker.store.errors import open_error
 from tracker.store.devices import load_device, write_stignore
-from tracker.store.events import changed_person_fields
+from tracker.store.events import Event, changed_person_fields
 from tracker.store.merging import MergeReport, merge, replay_journal
 from tracker.store.replica import Replica
-from tracker.store.shards import Shards
+from tracker.store.shards import SessionConflict, Shards
 from tracker.store.validate import SETTINGS_SCHEMA, corrupt_error, newer_version, parse_meta, parse_settings, parse_shard
+from tracker.untrusted import kind_of
 from tracker.store.storage import (
     Token,
     Unreadable,
@@ -109,6 +112,7 @@ class Store:
         self.migrated_from: list[int] = []
         self.read_only: StoreWriteError | None = None  # why it was opened for reading only (store/readonly.py)
         self.set_aside: list[Path] = []  # conflict copies merged and moved aside by this process (conflicts.py)
+        self.set_aside_failed: dict[str, str] = {}  # conflict copies that could not be moved aside: why
 
     def _init_union(self, device: str = "") -> None:
         # Through a lambda: the write seam (write_bytes) is read at each new month, as the store's own writes do.
@@ -218,10 +222,25 @@ class Store:
             return self._replica.usual_pain()
 
     def skipped(self) -> dict[str, str]:
-        """Other devices' files not read this time (half synced), by file name: why."""
+        """Other devices' files not read this time (half synced, or refused by tracker.untrusted's
+        defences) and conflict copies that could not be set aside, by file name: why."""
         from tracker.store.migrations import shard_name
 
-        return {**{shard_name(k): why for k, why in self._shards.skipped.items()}, **self._replica.skipped()}
+        return {
+            **{shard_name(k): why for k, why in self._shards.skipped.items()},
+            **self._replica.skipped(),
+            **self.set_aside_failed,
+        }
+
+    def conflicts(self) -> list[SessionConflict]:
+        """Sessions two devices' month files hold in two versions (issue 24; shards.py, `Shards.rank`)."""
+        with self._mutex:
+            return self._shards.conflict_list()
+
+    def future_events(self) -> list[Event]:
+        """Events dated more than a day ahead of this machine's clock: kept, not applied (replica.py)."""
+        with self._mutex:
+            return self._replica.future()
 
     def refresh(self) -> bool:
         """Pick up files another process replaced (no lock taken); True when anything changed.
@@ -275,9 +294,12 @@ class Store:
         return self.get(session_id)
 
     def _insert(self, session: Session) -> None:
-        self._shards.insert(self._shards.own_key(shard_key(session.local_date)), [session])
         if session.id in self._shards.overlay:  # deleted before (on some device): bring it back everywhere
-            self._event("edit", session.id, session.to_dict())
+            if not self._shards.holding(session.id):  # a delete hides a month's copy, it does not remove it:
+                self._shards.insert(self._shards.own_key(shard_key(session.local_date)), [session])
+            self._event("edit", session.id, session.to_dict())  # so a restore is this event, never a second copy
+            return
+        self._shards.insert(self._shards.own_key(shard_key(session.local_date)), [session])
 
     def _replace(self, session: Session, current: Session) -> None:
         if current.to_dict() != session.to_dict():
@@ -448,7 +470,7 @@ class Store:
                 self._settings = Settings()
             else:
                 try:
-                    data, token = read_json(path)
+                    data, token = read_json(path, follow=True)
                     self._settings = parse_settings(path, data)
                 except Unreadable as exc:
                     raise self._corrupt(exc) from None
@@ -460,14 +482,17 @@ class Store:
             self._shards.set_overlay(self._replica.overlay())
             changed = True
 
-        try:
-            on_disk = shard_tokens(loc.data)
-        except Unreadable as exc:  # a month file that is a link or a device: never left out, never replaced
-            raise self._corrupt(exc) from None
-        return self._shards.sync(on_disk) or changed
+        on_disk, odd = shard_entries(loc.data)
+        kinds: dict[str, str] = {}
+        for key, st in odd.items():  # a month that is a link, a pipe, a folder: never opened
+            path = loc.data / shard_name(key)
+            if self._shards.is_own(key):  # this device's own: never left out, never replaced
+                raise self._corrupt(Unreadable(path, not_regular(path)))
+            kinds[key] = f"it is {kind_of(st.st_mode)}, not a regular file"  # another device's: left out, said
+        return self._shards.sync(on_disk, kinds) or changed
 
     def _corrupt(self, exc: Unreadable) -> StoreCorrupt:
         return corrupt_error(self.locations, exc)
 
 
-__all__ = ["MergeReport", "Store", "parse_meta", "parse_settings", "parse_shard"]  # parse_*: see validate.py
+__all__ = ["MergeReport", "SessionConflict", "Store", "parse_meta", "parse_settings", "parse_shard"]  # parse_*: see validate.py

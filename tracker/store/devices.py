@@ -99,7 +99,7 @@ def load_device(loc: Locations, write_bytes: WriteBytes = write_all, *, create: 
     key = machine_key()
     machines: dict[str, str] = {}
     try:
-        data, _ = read_json(path)
+        data, _ = read_json(path, follow=True)
         if isinstance(data, dict) and data.get("format") == DEVICE_FORMAT and isinstance(data.get("machines"), dict):
             machines = {k: v for k, v in data["machines"].items() if isinstance(v, str) and _DEVICE_RE.match(v)}
     except (FileNotFoundError, Unreadable, OSError):

@@ -42,13 +42,15 @@ class StoreWriteError(StoreError):
 def open_error(exc: OSError, home: Path) -> StoreWriteError:
     path = Path(exc.filename) if exc.filename else home
     if exc.errno in (errno.EACCES, errno.EPERM):
-        why = "permission was denied"
-    else:
-        why = exc.strerror or str(exc)
+        return StoreWriteError(
+            f"Could not open the history in {path}: permission was denied; nothing was changed, "
+            f"check the owner and permissions of {path}.",
+            path=path,
+            errno=exc.errno,
+        )
+    # only a refusal blames owner and permissions; anything else (a name too long, an I/O error) says what it is
     return StoreWriteError(
-        f"Could not open the history in {path}: {why}; nothing was changed, check the owner and permissions of {path}.",
-        path=path,
-        errno=exc.errno,
+        f"Could not open the history: {path}: {exc.strerror or exc}; nothing was changed.", path=path, errno=exc.errno
     )
 
 

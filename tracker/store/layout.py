@@ -76,7 +76,7 @@ def _settings_event(loc: Locations, device: str, write_bytes: WriteBytes) -> Non
     if list(loc.data.glob(f"events-*.{device}.json")):
         return
     try:
-        raw, _ = read_json(loc.settings)
+        raw, _ = read_json(loc.settings, follow=True)
     except (FileNotFoundError, Unreadable):
         return  # no settings yet, or a damaged file that the store reports when it reads it
     saved = raw.get("settings") if isinstance(raw, dict) else None

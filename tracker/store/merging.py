@@ -4,7 +4,10 @@ Moved out of core.py (which keeps the public method) when the device layout
 of issue 18 made room short there. The new sessions go into this device's
 month files; a session whose id was deleted (a tombstone) is kept deleted
 unless `revive` asks to bring it back (an import the person asked for does:
-it also records an edit event, so every device brings it back too).
+it records an edit event, so every device brings it back too). A delete
+hides a session, it does not take it out of the month file of the device
+that logged it: bringing back such an id is only the event, never a second
+copy of it (which would be the same id twice in one file: issue 24).
 """
 
 from __future__ import annotations
@@ -85,9 +88,14 @@ def classify(store: Store, sessions: Sequence[Session], *, revive: bool) -> tupl
 
 
 def apply(store: Store, by_month: Mapping[str, Sequence[Session]]) -> None:
+    shards = store._shards
+    revived = [s for key in sorted(by_month) for s in by_month[key] if s.id in shards.overlay]
+    hidden = {s.id for s in revived if shards.holding(s.id)}  # deleted, but a month file still holds it:
+    by_month = {  # restoring it is an edit event (below), never a second copy (the same id twice in one file)
+        key: kept for key in by_month if (kept := [s for s in by_month[key] if s.id not in hidden])
+    }
     total = sum(len(v) for v in by_month.values())
     written = 0
-    shards = store._shards
     for key in sorted(by_month):
         try:
             shards.insert(shards.own_key(key), by_month[key])
@@ -100,7 +108,6 @@ def apply(store: Store, by_month: Mapping[str, Sequence[Session]]) -> None:
                 errno=exc.errno,
             ) from exc
         written += len(by_month[key])
-    revived = [s for key in sorted(by_month) for s in by_month[key] if s.id in shards.overlay]
     for session in revived:  # an id some device deleted, brought back on purpose: tell every device
         store._replica.record("edit", session.id, session.to_dict())
     if revived:

@@ -85,8 +85,21 @@ def journal_path(loc: Locations) -> Path:
 
 
 def shard_tokens(data: Path) -> dict[str, Token]:
-    """Month key -> stat token of every shard file in `data` (what changed is told by the token)."""
+    """Month key -> stat token of every shard file in `data` (what changed is told by the token).
+
+    Raises Unreadable for a month that is not a regular file (the status summary then opens the Store,
+    which decides: this device's own is an error, another device's is left out with a note)."""
+    found, odd = shard_entries(data)
+    for key in odd:
+        path = data / shard_name(key)
+        raise Unreadable(path, not_regular(path), suspicious=True)
+    return found
+
+
+def shard_entries(data: Path) -> tuple[dict[str, Token], dict[str, os.stat_result]]:
+    """(month key -> token of each regular month file, month key -> lstat of each one that is not regular)."""
     found: dict[str, Token] = {}
+    odd: dict[str, os.stat_result] = {}
     with os.scandir(data) as entries:
         for entry in entries:
             match = SHARD_RE.match(entry.name)
@@ -96,10 +109,11 @@ def shard_tokens(data: Path) -> dict[str, Token]:
                 st = entry.stat(follow_symlinks=False)
             except FileNotFoundError:
                 continue
-            if not stat.S_ISREG(st.st_mode):
-                raise Unreadable(Path(entry.path), _not_regular(Path(entry.path)))
-            found[match.group(1)] = token_of(st)
-    return found
+            if stat.S_ISREG(st.st_mode):
+                found[match.group(1)] = token_of(st)
+            else:
+                odd[match.group(1)] = st
+    return found, odd
 
 
 def shard_files(loc: Locations) -> dict[str, Path]:
@@ -112,13 +126,10 @@ def shard_files(loc: Locations) -> dict[str, Path]:
         match = SHARD_RE.match(entry.name)
         if match and entry.is_file(follow_symlinks=False):
             found[match.group(1)] = Path(entry.path)
-        elif match:
-            # Never left out (a month would vanish from the history) and never replaced by the next save.
-            raise Unreadable(Path(entry.path), _not_regular(Path(entry.path)))
-    return found
+    return found  # a month that is not a regular file: the Store decides (this device's own: an error)
 
 
-def _not_regular(path: Path) -> str:
+def not_regular(path: Path) -> str:
     if path.is_symlink():
         try:
             target = os.readlink(path)
@@ -197,7 +208,7 @@ def upgrade_v0_session(doc: dict[str, Any]) -> dict[str, Any]:
 def migrate_0_to_1(loc: Locations, write_bytes: WriteBytes) -> None:
     source = legacy_path(loc)
     try:
-        data, _ = read_json(source)
+        data, _ = read_json(source, follow=True)
     except FileNotFoundError:  # removed by the user after a failed migration: nothing to bring over
         return
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):

@@ -3,11 +3,14 @@
 The Store keeps the month files in `Shards` (shards.py, every device's files
 loaded); `Replica` keeps the rest that devices share: the events of every
 device (events.py: edits, deletes, the person's settings) and the usual-pain
-records of every device, and writes this machine's own files of both.
+records of every device, and writes this machine's own files of both. An
+event dated more than HORIZON ahead of this machine's clock is kept but does
+not count until the clock reaches it (issue 24); sync-check names it.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -33,6 +36,25 @@ __all__ = ["Replica"]
 USUAL_PREFIX = "usual-pain"
 
 
+HORIZON = timedelta(days=1)
+"""How far ahead of this machine's clock an event may be dated and still count (issue 24): one dated later
+(a device whose clock says 2099, or a forged 9999-12-31) would otherwise win over every change to come.
+It is kept in its file, left out of the history until this clock reaches it, and named by sync-check."""
+
+
+def _real_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def just_after(stamp: str) -> str:
+    """The stamp one microsecond after `stamp`."""
+    try:
+        moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+        return now_stamp(moment + timedelta(microseconds=1))
+    except (ValueError, OverflowError):
+        return stamp
+
+
 class Replica:
     def __init__(
         self,
@@ -41,14 +63,17 @@ class Replica:
         corrupt: Callable[[Unreadable], StoreCorrupt],
         write_bytes: Callable[[], WriteBytes],
         clock: Callable[[], str] = now_stamp,
+        now: Callable[[], datetime] = _real_now,
     ) -> None:
         self.device = device
         self.events = DeviceFiles(data, EVENTS_PREFIX, device, parse_events, corrupt, monthly=True)
         self.usual = DeviceFiles(data, USUAL_PREFIX, device, parse_usual_pain, corrupt)
         self._write_bytes = write_bytes
         self._clock = clock
+        self._now = now  # the machine's clock, for the horizon (a seam for tests)
         self._all: list[Event] | None = None
-        self._overlay: dict[str, Session | None] | None = None
+        self._counted: tuple[list[Event], str, list[Event]] | None = None  # (all, first future stamp, counted)
+        self._overlay: tuple[list[Event], dict[str, Session | None]] | None = None
         self._usual: list[UsualPain] | None = None
         self._settings: tuple[Settings, list[Event], Settings] | None = None  # (local, events, resolved)
 
@@ -58,23 +83,50 @@ class Replica:
         changed_events = self.events.sync()
         changed_usual = self.usual.sync()
         if changed_events:
-            self._all = self._overlay = None
+            self._all = None
         if changed_usual:
             self._usual = None
         return changed_events or changed_usual
 
     def all_events(self) -> list[Event]:
+        """Every event of every device, the ones dated beyond the horizon too (see `counted`)."""
         if self._all is None:
             self._all = distinct(events for _, events in self.events.values())
         return self._all
 
+    def horizon(self) -> str:
+        """The latest stamp an event may carry and count now: this machine's clock plus HORIZON."""
+        return now_stamp(self._now() + HORIZON)
+
+    def counted(self) -> list[Event]:
+        """The events that make the history: those dated no later than the horizon. The same list object
+        while nothing changes, so the overlay and the settings are worked out again only when needed."""
+        events = self.all_events()
+        limit = self.horizon()
+        cached = self._counted
+        if cached is not None and cached[0] is events and limit < cached[1]:
+            return cached[2]
+        counted = [e for e in events if e.at <= limit]
+        first_future = min((e.at for e in events if e.at > limit), default="~")  # "~" sorts after any stamp
+        self._counted = (events, first_future, counted)
+        return counted
+
+    def future(self) -> list[Event]:
+        """The events dated beyond the horizon: kept, not applied, named by sync-check and status."""
+        counted = self.counted()
+        if len(counted) == len(self.all_events()):
+            return []
+        limit = self.horizon()
+        return [e for e in self.all_events() if e.at > limit]
+
     def overlay(self) -> dict[str, Session | None]:
-        if self._overlay is None:
-            self._overlay = overlay(self.all_events())
-        return self._overlay
+        counted = self.counted()
+        if self._overlay is None or self._overlay[0] is not counted:
+            self._overlay = (counted, overlay(counted))
+        return self._overlay[1]
 
     def settings(self, local: Settings) -> Settings:
-        events = self.all_events()
+        events = self.counted()
         cached = self._settings
         if cached is not None and cached[0] is local and cached[1] is events:
             return cached[2]
@@ -97,8 +149,12 @@ class Replica:
     # -- writing (the caller holds the lock)
 
     def record(self, kind: str, target: str = "", body: dict[str, Any] | None = None) -> Event:
+        """A change made here, dated after every event that counts: a change the person just made always
+        reads back (a peer's event up to HORIZON ahead of this clock must not outrank it silently)."""
         mine = [e.seq for e in self.all_events() if e.device == self.device]
-        event = Event(self._clock(), self.device, max(mine, default=0) + 1, kind, target, body or {})
+        latest = max((e.at for e in self.counted()), default="")
+        at = max(self._clock(), just_after(latest) if latest else "")
+        event = Event(at, self.device, max(mine, default=0) + 1, kind, target, body or {})
         self.carry([event])
         return event
 
@@ -111,7 +167,7 @@ class Replica:
         month = self._clock()[:7]  # into this month's file: one small file rewritten per change
         own = [*(self.events.own(month) or []), *new]
         self.events.write_own(events_document(self.device, own), own, self._write_bytes(), month)
-        self._all = self._overlay = None
+        self._all = None
         return len(new)
 
     def add_usual(self, records: Sequence[UsualPain]) -> list[UsualPain]:
@@ -149,8 +205,8 @@ def read_union(data: Path, device: str) -> Replica | None:
         replica.sync()
     except (_Unusable, OSError):
         return None
-    if replica.skipped():
-        return None
+    if replica.skipped() or replica.future():
+        return None  # the Store reads them too, and status says so
     return replica
 
 

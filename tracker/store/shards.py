@@ -38,10 +38,25 @@ from tracker.model import Session
 from tracker.store.errors import StoreCorrupt, StoreError
 from tracker.store.migrations import SESSIONS_TABLE, shard_key, shard_name
 from tracker.store.storage import AtomicJSONStorage, Token, Unreadable, read_json
-from tracker.store.union import half_synced_reason
+from tracker.untrusted import Rejected, read_regular
+from tracker.store.union import refused_reason, skip_note
 from tracker.store.validate import parse_shard
 
-__all__ = ["Shards"]
+__all__ = ["SessionConflict", "Shards"]
+
+
+@dataclass(frozen=True)
+class SessionConflict:
+    """One session in two devices' month files, in two versions: `shown` is the file whose copy the history
+    shows, `others` the files holding another version (kept, never written over)."""
+
+    session_id: str
+    shown: str
+    others: tuple[str, ...]
+
+
+def _device_of(key: str) -> str:
+    return key.partition(".")[2]  # "" for a schema-1 file
 
 
 @dataclass(eq=False)
@@ -83,6 +98,7 @@ class Shards:
         self.corrupt = corrupt  # builds the StoreCorrupt for a file that cannot be read
         self.by_key: dict[str, _Shard] = {}
         self.index: dict[str, str] = {}  # session id -> shard key
+        self.conflicts: dict[str, tuple[str, tuple[str, ...]]] = {}  # session id -> (shown key, other devices' keys)
         self._sorted: list[Session] | None = None
         self.lazy = False
         self.pending: dict[str, Token] = {}  # lazy: months on disk not read yet (shard key -> token)
@@ -108,11 +124,10 @@ class Shards:
             return False
         needle = session_id.encode("utf-8")
         for key in self.pending:
-            try:
-                with open(self.data / shard_name(key), "rb") as f:
-                    if needle in f.read():
-                        return False
-            except OSError:
+            try:  # the safe reader: a month swapped for a pipe or a link since the scan is never waited on
+                if needle in read_regular(self.data / shard_name(key))[0]:
+                    return False
+            except (OSError, Rejected):
                 return False
         return True
 
@@ -177,16 +192,24 @@ class Shards:
 
     # -- loading
 
-    def sync(self, on_disk: Mapping[str, Token]) -> bool:
+    def sync(self, on_disk: Mapping[str, Token], odd: Mapping[str, str] | None = None) -> bool:
         """Drop months gone from disk, load the new and replaced ones; True when anything changed.
 
-        Lazy: a month not read yet stays pending (with its new token) until something needs it.
+        `odd`: another device's months that are not regular files (key -> what they are): never opened,
+        left out with a note (the version read before, if any, stays). Lazy: a month not read yet stays
+        pending (with its new token) until something needs it.
         """
         changed = False
-        for key in [k for k in self.by_key if k not in on_disk]:
+        odd = odd or {}
+        for key, why in odd.items():
+            self.skipped[key] = refused_reason(why)
+            if key in self.pending:
+                del self.pending[key]
+                changed = True
+        for key in [k for k in self.by_key if k not in on_disk and k not in odd]:
             self.by_key.pop(key).db.close()
             changed = True
-        for key in [k for k in self.skipped if k not in on_disk]:
+        for key in [k for k in self.skipped if k not in on_disk and k not in odd]:
             del self.skipped[key]
         for key in [k for k in self.pending if k not in on_disk]:
             del self.pending[key]
@@ -212,13 +235,13 @@ class Shards:
             if key in self.skipped and self._skipped_tokens.get(key) == on_disk[key]:
                 continue  # still the same half-arrived file
             try:
-                loaded = self._load(key, self.data / shard_name(key))
+                loaded = self._read(key, self.data / shard_name(key))
             except FileNotFoundError:
                 continue
-            except StoreCorrupt as exc:
+            except Unreadable as exc:
                 if self.is_own(key):
-                    raise
-                self.skipped[key] = half_synced_reason(exc.reason)  # another device's month, still arriving
+                    raise self.corrupt(exc) from None
+                self.skipped[key] = skip_note(exc)  # another device's month: still arriving, or refused
                 self._skipped_tokens[key] = on_disk[key]
                 continue
             self.skipped.pop(key, None)
@@ -228,10 +251,13 @@ class Shards:
 
     def _load(self, key: str, path: Path) -> _Shard:
         try:
-            data, token = read_json(path)
-            docs = parse_shard(path, data)
+            return self._read(key, path)
         except Unreadable as exc:
             raise self.corrupt(exc) from None
+
+    def _read(self, key: str, path: Path) -> _Shard:
+        data, token = read_json(path)
+        docs = parse_shard(path, data)
         # The parsed JSON is not kept: memory holds the Sessions (docs) only, not a second copy of every
         # session as dicts (which doubled the memory of a long history). TinyDB asks for the dicts only
         # when this month is written, under the lock, and the storage then reads the file once.
@@ -244,14 +270,49 @@ class Shards:
         return _Shard(key, path, db)
 
     def rebuild_index(self) -> None:
+        """session id -> the month whose copy is shown, and the conflicts: see `rank`."""
         index: dict[str, str] = {}
+        twice: dict[str, list[str]] = {}  # a session id in more than one month file -> every such month
         for key in sorted(self.by_key):
-            for sid, (_, session) in self.by_key[key].docs.items():
-                # a session found twice (a move cut short by a crash): the month of its local_date wins
-                if sid not in index or shard_key(session.local_date) == key.split(".")[0]:
+            for sid in self.by_key[key].docs:
+                known = index.get(sid)
+                if known is None:
                     index[sid] = key
+                    continue
+                twice.setdefault(sid, [known]).append(key)
+        conflicts: dict[str, tuple[str, tuple[str, ...]]] = {}
+        for sid, keys in twice.items():
+            shown = min(sorted(keys, reverse=True), key=lambda k: self.rank(k, sid))  # ties: the later file
+            index[sid] = shown
+            mine = self.by_key[shown].docs[sid][1].to_dict()
+            others = tuple(
+                k for k in keys if _device_of(k) != _device_of(shown) and self.by_key[k].docs[sid][1].to_dict() != mine
+            )
+            if others:
+                conflicts[sid] = (shown, others)
         self.index = index
+        self.conflicts = conflicts
         self._changed()
+
+    def rank(self, key: str, session_id: str) -> tuple[bool, bool]:
+        """Which copy of a session found in several month files is shown (the lowest rank): this device's
+        own copy first (another device's copy never replaces it: issue 24), then the copy in the month of
+        its practice day (a move cut short by a crash left the other), then the last by file name.
+
+        Two devices' copies that differ are a conflict (`conflicts`): both stay in their files, the one
+        shown is this rule's, and status and sync-check name the session and the files.
+        """
+        session = self.by_key[key].docs[session_id][1]
+        return (not self.is_own(key), shard_key(session.local_date) != key.split(".")[0])
+
+    def conflict_list(self) -> list[SessionConflict]:
+        """The conflicts an edit or a delete made since has not settled (the overlay decides those)."""
+        self.ensure()
+        return [
+            SessionConflict(sid, shard_name(shown), tuple(shard_name(k) for k in others))
+            for sid, (shown, others) in sorted(self.conflicts.items())
+            if sid not in self.overlay
+        ]
 
     def close(self) -> None:
         for shard in self.by_key.values():
@@ -303,8 +364,9 @@ class Shards:
 
     def remove(self, key: str, session_id: str, *, keep_index: bool = False) -> None:
         with self.rollback_on_failure(key) as shard:
-            doc_id = shard.docs[session_id][0]
-            shard.table.remove(doc_ids=[doc_id])
+            doc_ids = [shard.docs[session_id][0]]
+            doc_ids += [d.doc_id for d in shard.table.all() if d.get("id") == session_id and d.doc_id not in doc_ids]
+            shard.table.remove(doc_ids=doc_ids)  # with an earlier copy of the same id, if any (validate.parse_shard)
             del shard.docs[session_id]
             if not keep_index:
                 self.index.pop(session_id, None)

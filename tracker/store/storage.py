@@ -18,6 +18,7 @@ from typing import Any
 from tinydb.storages import Storage
 
 from tracker.files import TEMP_RE, WriteBytes, write_all, write_atomic
+from tracker.untrusted import STORE_FILE_BYTES, Rejected, parse_strict, read_regular
 
 __all__ = [
     "AtomicJSONStorage",
@@ -52,40 +53,33 @@ def file_token(path: Path) -> Token | None:
 
 
 class Unreadable(ValueError):
-    """Internal: why a file cannot be used; turned into StoreCorrupt by the store."""
+    """Internal: why a file cannot be used; turned into StoreCorrupt by the store.
 
-    def __init__(self, path: Path, reason: str) -> None:
+    `suspicious`: a defence of tracker.untrusted refused it (a link, a pipe, too deep, too big, no
+    permission...) rather than it being damaged or cut short, as a file still arriving is.
+    """
+
+    def __init__(self, path: Path, reason: str, *, suspicious: bool = False) -> None:
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+        self.suspicious = suspicious
 
 
-def read_json(path: Path) -> tuple[Any, Token]:
+def read_json(path: Path, *, follow: bool = False) -> tuple[Any, Token]:
     """Parse `path`, returning its content and the token of exactly the bytes read.
 
-    Raises FileNotFoundError when it is missing and Unreadable when it is
-    empty, not UTF-8 or not JSON. An empty file is never "no data".
+    Every history file is read here, through the one reader of files nobody vouches for
+    (tracker.untrusted): a regular file only, never a link followed (unless `follow`: the machine's
+    own settings.json and device.json, outside the synced folder) nor a pipe waited on, bounded in
+    size, depth and numbers. Raises FileNotFoundError when it is missing and Unreadable when it is
+    empty, not UTF-8, not JSON, or refused by those defences. An empty file is never "no data".
     """
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     try:
-        token = token_of(os.fstat(fd))
-        chunks = []
-        while chunk := os.read(fd, 1 << 20):
-            chunks.append(chunk)
-    finally:
-        os.close(fd)
-    raw = b"".join(chunks)
-    if not raw.strip():
-        raise Unreadable(path, "it is empty (0 bytes)" if not raw else "it contains only blank space")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise Unreadable(path, "it is not UTF-8 text") from None
-    try:
-        return json.loads(text), token
-    except json.JSONDecodeError as exc:
-        what = exc.msg.removesuffix(" at")  # json's "Unterminated string starting at" + " at line 1" read "at at"
-        raise Unreadable(path, f"it is not valid JSON ({what} at line {exc.lineno}, column {exc.colno})") from None
+        raw, st = read_regular(path, STORE_FILE_BYTES, follow=follow)
+        return parse_strict(raw), token_of(st)
+    except Rejected as exc:
+        raise Unreadable(path, exc.reason, suspicious=exc.suspicious) from None
 
 
 def dumps(data: Any) -> bytes:

@@ -265,7 +265,7 @@ def _read_summary(home: Path, tail_from: str, spec: CarrySpec | None, *, wait: f
                 return None
             settings = Settings()
             if loc.settings.exists():
-                data, _ = read_json(loc.settings)
+                data, _ = read_json(loc.settings, follow=True)
                 settings = parse_settings(loc.settings, data)
         except (Unreadable, FileNotFoundError):
             return None

@@ -4,8 +4,10 @@ For each device (devices.py) whose files are in the data folder: how many
 sessions its month files hold, how many events (edits, deletes, settings)
 and usual-pain records it wrote, and its newest event. Then the files not
 read this time (another device's, still arriving) and the conflict copies
-merged and moved aside (conflicts.py). `status_lines` is the short form
-`backroll status` prints when there is something to say.
+merged and moved aside (conflicts.py); sessions two devices hold in two
+versions (shards.SessionConflict) and events dated too far ahead
+(replica.HORIZON). `status_lines` is the short form `backroll status`
+prints when there is something to say, `warning_lines` what it says on stderr.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 from tracker.paths import Locations
 from tracker.store.conflicts import find_conflicts, set_aside, set_aside_folder
+from tracker.store.union import ARRIVING
 
 if TYPE_CHECKING:
-    from tracker.store.core import Store
+    from tracker.store.core import SessionConflict, Store
+    from tracker.store.events import Event
 
 __all__ = ["DeviceReport", "report", "status_lines"]
 
@@ -60,6 +64,9 @@ class SyncReport:
     set_aside: list[Path] = field(default_factory=list)
     set_aside_folder: Path | None = None
     waiting: list[Path] = field(default_factory=list)
+    conflicts: list[SessionConflict] = field(default_factory=list)
+    future: list[Event] = field(default_factory=list)
+    horizon: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -71,7 +78,22 @@ class SyncReport:
             "set_aside": [str(p) for p in self.set_aside],
             "set_aside_folder": str(self.set_aside_folder),
             "conflict_copies_waiting": [str(p) for p in self.waiting],
+            "session_conflicts": [
+                {"session": c.session_id, "shown_from": c.shown, "other_versions_in": list(c.others)} for c in self.conflicts
+            ],
+            "future_events": [future_dict(e) for e in self.future],
+            "counts_events_until": self.horizon,
         }
+
+
+def future_dict(event: Event) -> dict[str, Any]:
+    """An event dated beyond the horizon, as sync-check shows it: who, when, and what it would change."""
+    what: dict[str, Any] = {"device": event.device, "at": event.at, "seq": event.seq, "kind": event.kind}
+    if event.target:
+        what["session"] = event.target
+    if event.kind == "settings":
+        what["settings"] = sorted(event.body)
+    return what
 
 
 def report(store: Store) -> SyncReport:
@@ -113,6 +135,9 @@ def report(store: Store) -> SyncReport:
         set_aside=set_aside(loc),
         set_aside_folder=set_aside_folder(loc),
         waiting=find_conflicts(loc.data),
+        conflicts=store.conflicts(),
+        future=store.future_events(),
+        horizon=store._replica.horizon(),
     )
 
 
@@ -126,9 +151,50 @@ def status_lines(loc: Locations, store: Store | None) -> list[str]:
             f"in {set_aside_folder(loc)} (nothing was lost; see `backroll sync-check`)."
         )
     skipped = store.skipped() if store is not None else {}
-    if skipped:
+    arriving = [name for name, why in skipped.items() if why.startswith(ARRIVING)]
+    if arriving:
         lines.append(
-            f"Sync: {len(skipped)} file{'' if len(skipped) == 1 else 's'} from another device still arriving, "
+            f"Sync: {len(arriving)} file{'' if len(arriving) == 1 else 's'} from another device still arriving, "
             "read next time (see `backroll sync-check`)."
         )
     return lines
+
+
+def warning_lines(store: Store | None) -> list[str]:
+    """What `backroll status` says on stderr (issue 24): another device's files refused, sessions two devices
+    hold in two versions, events dated too far ahead. Each kind once, in one line, pointing at sync-check."""
+    if store is None:
+        return []
+    lines = []
+    refused = sorted(name for name, why in store.skipped().items() if not why.startswith(ARRIVING))
+    if refused:
+        lines.append(
+            f"Sync: {_files(len(refused))} from another device {'was' if len(refused) == 1 else 'were'} not read "
+            f"({_names(refused)}; `backroll sync-check` says why); this device's files and history are untouched."
+        )
+    conflicts = store.conflicts()
+    if conflicts:
+        n = len(conflicts)
+        lines.append(
+            f"Sync: {n} session{' is' if n == 1 else 's are'} saved in two versions by two devices "
+            f"({_names([c.session_id for c in conflicts])}); this device shows {'its' if n == 1 else 'their'} own "
+            "copy (or one chosen by file name) and keeps the other; see `backroll sync-check`."
+        )
+    future = store.future_events()
+    if future:
+        devices = sorted({e.device for e in future})
+        lines.append(
+            f"Sync: {len(future)} change{'' if len(future) == 1 else 's'} from {', '.join(devices)} "
+            f"{'is' if len(future) == 1 else 'are'} dated more than a day ahead of this machine's clock and "
+            "not applied until then (a clock set wrong?); see `backroll sync-check`."
+        )
+    return lines
+
+
+def _files(n: int) -> str:
+    return f"{n} file" if n == 1 else f"{n} files"
+
+
+def _names(names: list[str], most: int = 2) -> str:
+    shown = ", ".join(names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")

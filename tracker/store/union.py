@@ -5,9 +5,12 @@
 stat token changed. This machine's own file is written only by this machine
 (atomically), so when it cannot be read it is damage: StoreCorrupt, as
 before. Another device's file arrives through a sync engine and may be half
-there (truncated, still being written, a link the engine has not resolved):
-it is skipped with a note in `skipped`, the version read before (if any) is
-kept, it is never written over, and it is read again when its token changes.
+there (truncated, still being written, a link the engine has not resolved),
+or be hostile (a link, a pipe, nested 5000 deep: every file is read through
+tracker.untrusted, never followed nor waited on): it is skipped with a note
+in `skipped`, the version read before (if any) is kept, it is never written
+over nor moved, and it is read again when its token changes. Only this
+device's own file stops the store when it cannot be read.
 """
 
 from __future__ import annotations
@@ -22,14 +25,27 @@ from tracker.files import WriteBytes
 from tracker.store.devices import DEVICE_PATTERN
 from tracker.store.errors import StoreCorrupt
 from tracker.store.storage import Token, Unreadable, atomic_write, read_json, token_of
+from tracker.untrusted import kind_of
 
 T = TypeVar("T")
 
-__all__ = ["DeviceFiles", "half_synced_reason"]
+__all__ = ["ARRIVING", "DeviceFiles", "half_synced_reason", "refused_reason", "skip_note"]
+
+
+ARRIVING = "skipped for now"  # how a note on a file still arriving begins (synccheck tells them from refusals)
 
 
 def half_synced_reason(reason: str) -> str:
-    return f"skipped for now, probably still arriving from the other device ({reason}); read again next time"
+    return f"{ARRIVING}, probably still arriving from the other device ({reason}); read again next time"
+
+
+def refused_reason(reason: str) -> str:
+    return f"not read: {reason}; left where it is, untouched, and read again once it changes"
+
+
+def skip_note(exc: Unreadable) -> str:
+    """Why another device's file was left out: refused by a defence (tracker.untrusted), or still arriving."""
+    return refused_reason(exc.reason) if exc.suspicious else half_synced_reason(exc.reason)
 
 
 class DeviceFiles(Generic[T]):
@@ -76,9 +92,9 @@ class DeviceFiles(Generic[T]):
     def paths(self) -> list[Path]:
         return [self.data / name for name in sorted(self.loaded)]
 
-    def scan(self) -> dict[str, os.stat_result | None]:
-        """name -> stat of every matching regular file (None for one that is not a regular file)."""
-        found: dict[str, os.stat_result | None] = {}
+    def scan(self) -> dict[str, os.stat_result]:
+        """name -> lstat of every matching entry (a link is never followed)."""
+        found: dict[str, os.stat_result] = {}
         try:
             entries = list(os.scandir(self.data))
         except FileNotFoundError:
@@ -90,7 +106,7 @@ class DeviceFiles(Generic[T]):
                 st = entry.stat(follow_symlinks=False)
             except FileNotFoundError:
                 continue
-            found[entry.name] = st if stat.S_ISREG(st.st_mode) else None
+            found[entry.name] = st
         return found
 
     def sync(self) -> bool:
@@ -104,8 +120,9 @@ class DeviceFiles(Generic[T]):
             del self.skipped[name]
         for name, st in sorted(on_disk.items()):
             path = self.data / name
-            if st is None:
-                self._unreadable(Unreadable(path, "it is not a regular file (a link, a folder or a device)"))
+            if not stat.S_ISREG(st.st_mode):  # never opened: a link is not followed, a pipe not waited on
+                self._unreadable(Unreadable(path, f"it is {kind_of(st.st_mode)}, not a regular file", suspicious=True))
+                self._skipped_tokens[name] = token_of(st)
                 continue
             hit = self.loaded.get(name)
             if hit is not None and hit[0] == token_of(st):
@@ -130,7 +147,7 @@ class DeviceFiles(Generic[T]):
         match = self.pattern.match(exc.path.name)
         if match is not None and match.group(1) == self.device:
             raise self.corrupt(exc)
-        self.skipped[exc.path.name] = half_synced_reason(exc.reason)
+        self.skipped[exc.path.name] = skip_note(exc)
 
     def write_own(self, payload: bytes, parsed: T, write_bytes: WriteBytes, month: str = "") -> None:
         """Replace this machine's file (atomically); memory follows only once the write succeeded."""

@@ -22,7 +22,13 @@ SETTINGS_SCHEMA = 1
 
 
 def parse_shard(path: Path, data: Any) -> dict[str, tuple[int, Session]]:
-    """session id -> (TinyDB doc id, Session); raises Unreadable on any wrong shape."""
+    """session id -> (TinyDB doc id, Session); raises Unreadable on any wrong shape.
+
+    A session id found twice in one file keeps its later document (the higher doc id). Only a restore
+    before issue 24 wrote that (a second copy of a deleted session, with the edit event that brings it
+    back, which is what the history shows); refusing the file locked the store for good. The earlier
+    copy goes the next time that session is removed from the file (Shards.remove).
+    """
     if not isinstance(data, dict):
         raise Unreadable(path, f"it should be a TinyDB database (a JSON object of tables), found {type(data).__name__}")
     for name, table in data.items():
@@ -42,8 +48,9 @@ def parse_shard(path: Path, data: Any) -> dict[str, tuple[int, Session]]:
             session = Session.from_dict(doc)
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
             raise Unreadable(path, f"document {key} is not a valid session ({type(exc).__name__}: {exc})") from None
-        if session.id in docs:
-            raise Unreadable(path, f"session {session.id} appears twice")
+        known = docs.get(session.id)
+        if known is not None and known[0] > doc_id:
+            continue  # the same id twice in one file: what a restore made before issue 24 (see below)
         docs[session.id] = (doc_id, session)
     return docs
 
