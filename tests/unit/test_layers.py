@@ -37,6 +37,7 @@ CORE = [
     "tracker.status",
     "tracker.store",
     "tracker.streaks",
+    "tracker.untrusted",
     "tracker.zones",
 ]
 
