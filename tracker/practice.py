@@ -117,6 +117,8 @@ class FoldState:
     consult_triggered: date | None = None
     consult_run: int = 0
     consult_pains: tuple[bool, ...] = ()  # the latest counted sessions' pain flags, from the floor on
+    consult_cap: Prescription | None = None  # the level the consult in force stepped back to (never above it)
+    consult_met: bool = False  # a program session at or below the cap was logged after the latest pain
     last_reported: Session | None = None  # the latest program session with a stability report
     run_day: date | None = None  # the day of the latest run of program sessions sharing one day
     run_unsure: Session | None = None  # the latest "unsure" report in that run
@@ -157,21 +159,40 @@ class Fold:
         else:
             counts = s.local_date != st.painful_day
         st.floor_reached = st.floor_reached or (self.floor is not None and s.local_date >= self.floor)
+        program = s.routine == self.program_id and s.prescription is not None
+        if program:
+            assert s.prescription is not None
+            self._program(s, s.prescription)
         if counts and st.floor_reached:
             need, span = rules.pain_consult
             window = (*st.consult_pains, painful)[-span:] if span > 0 else ()
             if painful:
                 st.consult_run = 0
+                st.consult_met = False
                 if sum(window) >= need:
-                    st.consult_active, st.consult_triggered = True, s.local_date
+                    target = self._step_back()
+                    if st.consult_active and st.consult_cap is not None and target is not None:
+                        target = lowest(st.consult_cap, target)
+                    st.consult_active, st.consult_triggered, st.consult_cap = True, s.local_date, target
             else:
                 st.consult_run += 1
                 if st.consult_active and st.consult_run >= rules.consult_clear_sessions:
-                    st.consult_active = False
+                    st.consult_active, st.consult_cap, st.consult_met = False, None, False
             st.consult_pains = window[1:] if len(window) >= span else window
-        if s.routine == self.program_id and s.prescription is not None:
-            self._program(s, s.prescription)
+        if program and not painful and st.consult_active and st.consult_cap is not None:
+            assert s.prescription is not None
+            level = clamp(s.prescription, rules)
+            st.consult_met = st.consult_met or lowest(level, st.consult_cap) == level
         return counts
+
+    def _step_back(self) -> Prescription | None:
+        """Where "undo the last increase" goes from the level read so far (None before any program session)."""
+        st = self._st
+        if st.last_program is None or st.last_program.prescription is None:
+            return None
+        if len(st.ladder) >= 2:
+            return st.ladder[-2]
+        return one_below(clamp(st.last_program.prescription, self.rules), self.rules)
 
     def _program(self, s: Session, p: Prescription) -> None:
         st, rules = self._st, self.rules
@@ -358,6 +379,10 @@ class PracticeHistory:
         ``consult_clear_sessions`` sessions in a row that are not painful.
         """
         return self.fold.consult_active, self.fold.consult_triggered, self.fold.consult_run
+
+    def consult_cap(self) -> tuple[Prescription | None, bool]:
+        """(the level the consult in force stepped back to, a session at or below it was logged since the pain)."""
+        return self.fold.consult_cap, self.fold.consult_met
 
     def level_at(self, index: int) -> Prescription | None:
         """The program level in effect when session ``index`` was done."""

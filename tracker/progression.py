@@ -193,9 +193,13 @@ def _consult_row(h: PracticeHistory) -> _Row | None:
     level = h.level
     if level is None:
         return _Row(AdviceKind.CONSULT, rules.start, tuple(reasons))
-    if h.stepped_back_since_pain(span) or hits < need:
+    cap, met = h.consult_cap()
+    if cap is None:  # (a consult triggered before any bridge session)
+        cap = h.step_back_target()
+    target = lowest(level, cap)  # never above the level the consult stepped back to
+    if met and target == level:
         return _Row(AdviceKind.CONSULT, level, (*reasons, "you have already stepped back since that pain"))
-    return _Row(AdviceKind.CONSULT, h.step_back_target(), tuple(reasons))
+    return _Row(AdviceKind.CONSULT, target, tuple(reasons))
 
 
 def _limit_row(h: PracticeHistory) -> _Row | None:

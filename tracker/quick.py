@@ -33,7 +33,7 @@ from tracker.store.summary import CarrySpec, read_summary, record_of, session_of
 
 __all__ = ["CARRY_FORMAT", "Quick", "decode", "encode", "read_quick", "tail_start"]
 
-CARRY_FORMAT = 1  # bump when Carry or FoldState change: an old carry is then made again
+CARRY_FORMAT = 2  # bump when Carry or FoldState change: an old carry is then made again
 TAIL_DAYS = 31  # the tail reaches back at least this far (the rules look back one week at most)
 
 _DATES = frozenset({"painful_day", "since", "epoch", "consult_triggered", "run_day"})
@@ -134,7 +134,7 @@ def decode(data: Any) -> Carry:
             fields[name] = date.fromisoformat(value)
         elif name in _SESSIONS:
             fields[name] = session_of(value)
-        elif name == "last_change":
+        elif name in ("last_change", "consult_cap"):
             fields[name] = Prescription(*value)
         elif name == "ladder":
             fields[name] = tuple(Prescription(*p) for p in value)
