@@ -18,7 +18,8 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Iterable, Sequence
 
-from tracker.model import Felt, Prescription, ProgressionRules, Session, Settings, Stability, UsualPain
+from tracker.model import Felt, PainRecord, Prescription, ProgressionRules, Session, Settings, Stability, UsualPain
+from tracker.dayafter import Response, Score, first_scores, response_flags, responses
 from tracker.pain import UsualPainTimeline, counted, pain_flags
 
 __all__ = ["Carry", "Fold", "FoldState", "PracticeHistory", "clamp", "floor_day", "level_history", "lowest", "phase_limit"]
@@ -122,6 +123,7 @@ class FoldState:
     last_reported: Session | None = None  # the latest program session with a stability report
     run_day: date | None = None  # the day of the latest run of program sessions sharing one day
     run_unsure: Session | None = None  # the latest "unsure" report in that run
+    raised_on: date | None = None  # the first day of the latest program level, when it began as an increase
 
 
 class Fold:
@@ -201,6 +203,9 @@ class Fold:
         same_run = last is not None and last.prescription == p and gap is not None and gap < rules.gap_step_back_days
         if not same_run:
             st.since = s.local_date
+            before = clamp(last.prescription, rules) if last is not None and last.prescription is not None else None
+            now = clamp(p, rules)
+            st.raised_on = s.local_date if before is not None and before != now and lowest(before, now) == before else None
         if gap is None or gap >= rules.gap_restart_days:
             st.epoch, st.epoch_yes, st.stable = s.local_date, (), False
         if st.epoch is not None and s.local_date >= st.epoch:
@@ -221,6 +226,21 @@ class Fold:
         else:
             st.run_day, st.run_unsure = s.local_date, s if unsure else None
         st.last_program = s
+
+
+def day_after_flags(
+    sessions: Sequence[Session],
+    rules: ProgressionRules,
+    timeline: UsualPainTimeline,
+    pain_records: Iterable[PainRecord],
+    today: date,
+    program_id: str,
+) -> tuple[list[bool], list[bool], dict[date, Response]]:
+    """(painful flags with the day after, the sessions' own flags, the responses): tracker.pain + tracker.dayafter."""
+    own = pain_flags(sessions, rules, timeline)
+    found = responses(sessions, pain_records, timeline, rules, today, program_id)
+    late = response_flags(sessions, found)
+    return [a or b for a, b in zip(own, late)], own, found
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,9 +269,14 @@ class Carry:
         program_id: str,
         usual_pain: Iterable[UsualPain] = (),
         base: Carry | None = None,
+        pain_records: Iterable[PainRecord] = (),
     ) -> Carry:
         """The carry of ``sessions``; with ``base``, of base's sessions and then these (all started after
-        base's last one, else ValueError), without reading base's sessions again."""
+        base's last one, else ValueError), without reading base's sessions again.
+
+        ``pain_records``: those dated up to the day after the last carried day at least (the day after
+        of every carried day but the last; the last carried day is always kept whole in `recent`).
+        """
         ordered = sorted(sessions, key=lambda s: (s.started_at, s.id))
         if base is not None and ordered and base.last_started is not None and ordered[0].started_at <= base.last_started:
             raise ValueError("a session started before the carry's last one")
@@ -259,7 +284,8 @@ class Carry:
         floor = floor_day(timeline)
         start_state = base.state if base is not None else FoldState()
         ordered = [*base.recent, *ordered] if base is not None else ordered
-        flags = pain_flags(ordered, rules, timeline)
+        last_day = max((s.local_date for s in ordered), default=date.min)
+        flags = day_after_flags(ordered, rules, timeline, pain_records, last_day, program_id)[0]
         probe = Fold(rules, program_id, floor, start_state)
         keep = [probe.push(s, flags[i]) for i, s in enumerate(ordered)]
         need_counted = max(rules.pain_step_back[1], rules.pain_consult[1], rules.pain_free_sessions, 1)
@@ -271,6 +297,11 @@ class Carry:
             seen_counted += keep[start]
             s = ordered[start]
             seen_program += s.routine == program_id and s.prescription is not None
+        # Whole days only: a day's baseline and its response are read from all of its sessions.
+        first_day = min((s.local_date for s in ordered[start:]), default=date.max)
+        while start > 0 and ordered[start - 1].local_date >= first_day:
+            start -= 1
+            first_day = min(first_day, ordered[start].local_date)
         fold = Fold(rules, program_id, floor, start_state)
         for index in range(start):
             fold.push(ordered[index], flags[index])
@@ -300,6 +331,10 @@ class PracticeHistory:
     counted: list[int] = field(default_factory=list)  # indices of sessions that count in windows (tracker.pain)
     floor_index: int = 0  # the first session the consult rule counts (see consult_floor)
     carried: FoldState = field(default_factory=lambda: FoldState())  # the state before `sessions`
+    own_pains: list[bool] = field(default_factory=list)  # painful by the session alone (tracker.pain)
+    responses: dict[date, Response] = field(default_factory=dict)  # the day after of each day (tracker.dayafter)
+    scores: dict[date, Score] = field(default_factory=dict)  # each day's first pain score
+    pain_records: list[PainRecord] = field(default_factory=list)  # dated up to today
     fold: FoldState = field(default_factory=lambda: FoldState())  # the state after every session
 
     @classmethod
@@ -312,6 +347,7 @@ class PracticeHistory:
         program_id: str,
         usual_pain: Iterable[UsualPain] = (),
         carry: Carry | None = None,
+        pain_records: Iterable[PainRecord] = (),
     ) -> PracticeHistory:
         """Read ``history`` (sessions after ``today`` are left out).
 
@@ -322,7 +358,11 @@ class PracticeHistory:
         sessions = [*carry.recent, *tail] if carry is not None else tail
         timeline = UsualPainTimeline(r for r in usual_pain if r.since <= today)
         program = program_sessions(sessions, program_id)
-        state = cls(today, rules, settings, sessions, pain_flags(sessions, rules, timeline), timeline, program, program_id)
+        records = [r for r in pain_records if r.day <= today]
+        flags, own, found = day_after_flags(sessions, rules, timeline, records, today, program_id)
+        state = cls(today, rules, settings, sessions, flags, timeline, program, program_id)
+        state.own_pains, state.responses, state.pain_records = own, found, records
+        state.scores = first_scores(sessions, records)
         fold = Fold(rules, program_id, floor_day(timeline), carry.state if carry is not None else FoldState())
         state.carried = fold.state
         state.floor_index = 0 if fold.state.floor_reached else len(sessions)
@@ -347,6 +387,33 @@ class PracticeHistory:
         return state
 
     # -- pain
+
+    def notes(self) -> dict[int, str]:
+        """The day after, by session index: the sentence quoted for the last session of a day whose response
+        was worse (with the session's own pain first, when it was painful by itself too)."""
+        last_of_day: dict[date, int] = {}
+        for index, s in enumerate(self.sessions):
+            last_of_day[s.local_date] = index
+        found: dict[int, str] = {}
+        for day, response in self.responses.items():
+            index = last_of_day.get(day)
+            if index is None or not response.worse:
+                continue
+            text = response.sentence()
+            if self.own_pains[index]:
+                from tracker.pain import describe
+
+                text = f"{describe(self.sessions[index], self.timeline.value_on(day))}; {text}"
+            found[index] = text
+        return found
+
+    def latest_worse(self, n: int) -> tuple[int, Response] | None:
+        """(index, response) of the newest session in the last ``n`` counted ones whose day's response was worse."""
+        notes = self.notes()
+        for index in reversed(self.window(n)):
+            if index in notes:
+                return index, self.responses[self.sessions[index].local_date]
+        return None
 
     @property
     def gap(self) -> int:

@@ -70,7 +70,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Iterable, Sequence
 
-from tracker.model import PROGRAM_ID, Felt, Prescription, ProgressionRules, Session, Settings, UsualPain
+from tracker.model import PROGRAM_ID, Felt, PainRecord, Prescription, ProgressionRules, Session, Settings, UsualPain
+from tracker.dayafter import rising_weeks
 from tracker.pain import pain_flags, quote_window
 from tracker.practice import Carry, PracticeHistory, clamp, lowest, phase_limit
 from tracker.practice import level_history as _level_history
@@ -159,7 +160,12 @@ def _plural(n: int, word: str) -> str:
 
 def _pain_reason(h: PracticeHistory, n: int) -> str:
     """The window of the last ``n`` sessions, in numbers (tracker.pain.quote_window)."""
-    return quote_window(h.sessions, h.pains, h.window(n), h.timeline)[1]
+    return _quote(h, h.window(n))[1]
+
+
+def _quote(h: PracticeHistory, window: Sequence[int]) -> tuple[int, str]:
+    """tracker.pain.quote_window with the day after's sentences and the pain records."""
+    return quote_window(h.sessions, h.pains, window, h.timeline, h.notes(), h.today, h.pain_records)
 
 
 # --------------------------------------------------------------------------- the cautious rows
@@ -182,7 +188,7 @@ def _consult_row(h: PracticeHistory) -> _Row | None:
         return None
     reasons: list[str] = []
     if hits >= need:
-        reasons.append(quote_window(h.sessions, h.pains, window, h.timeline)[1])
+        reasons.append(_quote(h, window)[1])
     else:
         clear = rules.consult_clear_sessions
         reasons.append(
@@ -267,7 +273,32 @@ def _cautious_rows(h: PracticeHistory) -> list[_Row]:
 
     if h.pains_in_last(1)[0]:
         rows.append(_Row(AdviceKind.STAY, level, (f"{_pain_reason(h, 1)}: no step forward that day or the next",)))
+    day_after = _day_after_row(h)
+    if day_after is not None:
+        rows.append(day_after)
+    weekly = rising_weeks(h.scores, h.today)
+    if weekly is not None:
+        rows.append(_Row(AdviceKind.STAY, level, (weekly,)))
     return rows
+
+
+def _day_after_row(h: PracticeHistory) -> _Row | None:
+    """A worse response to the first day at a raised level undoes that increase (practice-rules.md, the day
+    after); at a level practised before that day, the painful day it makes holds (the windows above)."""
+    assert h.level is not None
+    found = h.latest_worse(h.rules.pain_step_back[1])
+    if found is None:
+        return None
+    _, response = found
+    sentence = response.sentence()
+    if h.fold.raised_on == response.day and h.since == response.day and len(h.ladder) >= 2:
+        target = h.step_back_target()
+        return _Row(
+            AdviceKind.STEP_BACK,
+            target,
+            (f"{sentence}: that was your first day at {_short(h.level, h.rules)}, so that increase is undone",),
+        )
+    return _Row(AdviceKind.STAY, h.level, (f"{sentence}: hold your level, no step forward",))
 
 
 def _combine(rows: list[_Row], h: PracticeHistory) -> Advice:
@@ -339,7 +370,7 @@ def _safety_blockers(h: PracticeHistory) -> tuple[list[str], list[str]]:
     rules = h.rules
     blockers: list[str] = []
     supports: list[str] = []
-    hits, sentence = quote_window(h.sessions, h.pains, h.window(rules.pain_free_sessions), h.timeline)
+    hits, sentence = _quote(h, h.window(rules.pain_free_sessions))
     if hits:
         blockers.append(
             f"{sentence}: moving on needs {_last(rules.pain_free_sessions)} without a painful one"
@@ -479,14 +510,16 @@ def advise(
     usual_pain: Iterable[UsualPain] = (),
     next_poses: Sequence[str] = (),
     carry: Carry | None = None,
+    pain_records: Iterable[PainRecord] = (),
 ) -> Advice:
     """The advice for the next session of ``program_id``, from the history as of ``today``.
 
-    ``usual_pain``: the person's usual-pain records (tracker.pain);
+    ``usual_pain``: the person's usual-pain records (tracker.pain); ``pain_records``: the pain scores given
+    without practising (tracker.dayafter: the day after, the weekly trend);
     ``next_poses``: where the series goes after the program (the program's
     content file); ``carry``: the sessions before ``history`` (tracker.practice.Carry). See the module docstring for every rule.
     """
-    h = PracticeHistory.read(history, settings, today, rules, program_id, usual_pain, carry)
+    h = PracticeHistory.read(history, settings, today, rules, program_id, usual_pain, carry, pain_records)
     rows = _cautious_rows(h)
     if rows:
         return _within_limit(_combine(rows, h), h)

@@ -36,7 +36,7 @@ __all__ = ["CARRY_FORMAT", "Quick", "decode", "encode", "read_quick", "tail_star
 CARRY_FORMAT = 2  # bump when Carry or FoldState change: an old carry is then made again
 TAIL_DAYS = 31  # the tail reaches back at least this far (the rules look back one week at most)
 
-_DATES = frozenset({"painful_day", "since", "epoch", "consult_triggered", "run_day"})
+_DATES = frozenset({"painful_day", "since", "epoch", "consult_triggered", "run_day", "raised_on"})
 _SESSIONS = frozenset({"last_program", "last_reported", "run_unsure"})
 
 
