@@ -289,7 +289,7 @@ def _day_after_row(h: PracticeHistory) -> _Row | None:
     found = h.latest_worse(h.rules.pain_step_back[1])
     if found is None:
         return None
-    _, response = found
+    index, response = found
     sentence = response.sentence()
     if h.fold.raised_on == response.day and h.since == response.day and len(h.ladder) >= 2:
         target = h.step_back_target()
@@ -298,6 +298,8 @@ def _day_after_row(h: PracticeHistory) -> _Row | None:
             target,
             (f"{sentence}: that was your first day at {_short(h.level, h.rules)}, so that increase is undone",),
         )
+    if h.window(1) == [index]:
+        return None  # the last session's pain row already quotes it and holds
     return _Row(AdviceKind.STAY, h.level, (f"{sentence}: hold your level, no step forward",))
 
 

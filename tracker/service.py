@@ -25,7 +25,9 @@ from typing import TYPE_CHECKING, Callable
 from zoneinfo import ZoneInfo
 
 from tracker.model import (
+    PAIN_NOTE_MAX,
     CheckIn,
+    PainRecord,
     Prescription,
     Program,
     ProgressionRules,
@@ -326,6 +328,58 @@ class Backroll:
         self.store.add_usual_pain(record)
         return record
 
+    # ------------------------------------------------------------------ pain records (the day after)
+
+    def pain_records(self) -> list[PainRecord]:
+        """The pain scores given without practising, oldest day first (practice-rules.md, "The day after")."""
+        return self.store.pain_records()
+
+    def record_pain(self, value: int, day: date | None = None, note: str = "") -> PainRecord:
+        """Record how the back is (0-10) on `day` (default today), without practising. Never practice."""
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+            raise ValueError(f"a pain score must be a whole number from 0 to 10, not {value!r}")
+        today = self.today()
+        day = day or today
+        if day > today:
+            raise ValueError(f"the date {day.isoformat()} is in the future; a pain score is for today or a day before")
+        note = note.strip()
+        if len(note) > PAIN_NOTE_MAX:
+            raise ValueError(f"the note is {len(note)} characters long; the limit is {PAIN_NOTE_MAX}")
+        record = PainRecord(PainRecord.new_id(), day, value, note, self.now())
+        self.store.add_pain_record(record)
+        return record
+
+    def pain_score_today(self, today: date | None = None) -> PainRecord | None:
+        """Today's first pain record, if one was given (the pain-before question offers it)."""
+        day = today or self.today()
+        found = [r for r in self.pain_records() if r.day == day]
+        return found[0] if found else None
+
+    def pain_answer_effect(self, value: int, today: date | None = None, program_id: str = PROGRAM_ID) -> str:
+        """What a first pain score of `value` today will do, said before it is saved (the Today card, the
+        pain-before question): "4 is 3 above yesterday's 1 before: Backroll will hold your level"."""
+        from tracker import dayafter
+        from tracker.pain import UsualPainTimeline
+        from tracker.status import status_from
+
+        day = today or self.today()
+        rules = self.rules(program_id)
+        program = self.program(program_id)
+        poses = program.next_poses if program is not None else ()
+        history = self._history_until(day)
+        records = self.pain_records()
+        probe = PainRecord("what-if", day, value, "", None)
+        usual = self.usual_pain()
+        now = status_from(day, self.settings, usual, rules, program_id, poses, history, pain_records=records).advice
+        then = status_from(day, self.settings, usual, rules, program_id, poses, history, pain_records=[*records, probe]).advice
+        if then.prescription != now.prescription and then.current is not None and then.prescription != then.current:
+            consequence = f"step back to {then.prescription.describe()}"
+        else:
+            consequence = "hold your level"
+        return dayafter.answer_effect(
+            value, day, history, records, UsualPainTimeline(usual), rules, consequence, program_id
+        )
+
     def status(self, today: date | None = None, program_id: str = PROGRAM_ID, *, quick: bool = False) -> Status:
         """Streaks, advice and the next prescription as of `today` (sessions after it are ignored).
 
@@ -347,9 +401,13 @@ class Backroll:
             if self._settings is None:
                 self._settings = found.settings  # as the store would read them; no need to open it for them
             return status_from(
-                today, found.settings, found.usual_pain, rules, program_id, poses, found.tail, found.days, found.carry
+                today, found.settings, found.usual_pain, rules, program_id, poses, found.tail, found.days, found.carry,
+                pain_records=found.pain_records,
             )
-        return status_from(today, self.settings, self.usual_pain(), rules, program_id, poses, self._history_until(today))
+        return status_from(
+            today, self.settings, self.usual_pain(), rules, program_id, poses, self._history_until(today),
+            pain_records=self.pain_records(),
+        )
 
     def _quick(self, today: date, rules: ProgressionRules, program_id: str) -> Quick | None:
         from tracker.quick import read_quick
@@ -401,7 +459,7 @@ class Backroll:
         from tracker.paths import ensure_private_dir
 
         now = self.now()
-        text = export_json(self.sessions(), now, self.usual_pain())
+        text = export_json(self.sessions(), now, self.usual_pain(), self.pain_records())
         folder = ensure_private_dir(self.locations.exports)
         path = folder / f"backroll-{now:%Y-%m-%d-%H%M%S}.json"
         write_private(path, text)

@@ -159,7 +159,7 @@ def test_export_refuses_a_naive_exported_at() -> None:
 def test_schema_ships_in_the_package() -> None:
     from importlib import resources
 
-    text = resources.files("tracker").joinpath("schema", "history-v2.schema.json").read_text()
+    text = resources.files("tracker").joinpath("schema", "history-v3.schema.json").read_text()
     assert json.loads(text)["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert exchange.schema_text() == text
 

@@ -76,6 +76,7 @@ COMMANDS: dict[str | None, str] = {
     "routines": "tracker.cli.library:cmd_routines",
     "check": "tracker.cli.library:cmd_check",
     "usual-pain": "tracker.cli.history:cmd_usual_pain",
+    "pain": "tracker.cli.pain:cmd_pain",
     "completion": "tracker.cli:cmd_completion",
     "session": "tracker.cli:cmd_session",
     "serve": "tracker.cli.serve:cmd_serve",
