@@ -287,6 +287,11 @@ def _day_after_row(h: PracticeHistory) -> _Row | None:
     after); at a level practised before that day, the painful day it makes holds (the windows above)."""
     assert h.level is not None
     found = h.latest_worse(h.rules.pain_step_back[1])
+    yesterday = h.responses.get(h.today - timedelta(days=1))
+    if yesterday is not None and yesterday.worse and (found is None or found[1].day != yesterday.day):
+        # given today: it holds today whatever was logged since (the next day of a painful day)
+        last = max(i for i, x in enumerate(h.sessions) if x.local_date == yesterday.day)
+        found = (last, yesterday)
     if found is None:
         return None
     index, response = found

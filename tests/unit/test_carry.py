@@ -97,6 +97,8 @@ def test_a_carry_and_the_tail_read_like_the_whole_history(case: tuple[list[Sessi
     assert part.consult_state() == full.consult_state()
     assert part.consult_cap() == full.consult_cap()
     assert part.fold.raised_on == full.fold.raised_on
+    flags = dict(zip((x.id for x in full.sessions), full.pains))
+    assert all(flags[x.id] == f for x, f in zip(part.sessions, part.pains))
     worse_part, worse_full = part.latest_worse(RULES.pain_step_back[1]), full.latest_worse(RULES.pain_step_back[1])
     assert (worse_part and (part.sessions[worse_part[0]].id, worse_part[1])) == (
         worse_full and (full.sessions[worse_full[0]].id, worse_full[1])
@@ -162,3 +164,14 @@ def test_a_carry_extended_by_later_months_is_the_carry_of_them_all(
     base = Carry.of(first, RULES, "bridge", in_force, pain_records=pains)
     grown = Carry.of(later, RULES, "bridge", in_force, base=base, pain_records=pains)
     assert grown == whole
+
+
+def test_a_carry_keeps_a_day_whole_so_its_baseline_is_read_from_every_session() -> None:
+    """The day after's baseline is the lowest pain before of the whole day: the carry never splits a day."""
+    history = [s(on(0), P(2, 4, 0), before=0, hour=7), s(on(0), P(2, 4, 0), before=3, hour=9)]
+    history += [s(on(1), P(2, 4, 0), before=2)] + [s(on(2 + i), P(2, 4, 0)) for i in range(3)]
+    carry = Carry.of(history, RULES, "bridge")
+    assert {x.local_date for x in carry.recent} >= {on(0)} and len(carry.recent) == len(history)
+    full = PracticeHistory.read(history, SETTINGS, on(10), RULES, "bridge")
+    part = PracticeHistory.read([], SETTINGS, on(10), RULES, "bridge", carry=carry)
+    assert full.responses[on(0)].worse and part.responses[on(0)].worse
