@@ -340,3 +340,17 @@ def test_sessions_on_the_day_of_a_worse_response_never_push_it_out() -> None:
     advice = advise(history, SETTINGS, on(17))
     assert advice.kind is AdviceKind.STAY, advice
     assert any(r.startswith(f"the morning after 3 lifts on {on(16).isoformat()} your pain was 4") for r in advice.reasons)
+
+
+# --- issue 22: say what was counted ---------------------------------------------------------
+
+
+def test_a_window_that_left_a_session_out_says_what_it_counted() -> None:
+    """Three bridge sessions today: hurt, ended early with no answers, hurt. The middle one follows a painful one
+    the same day, so it does not count; the sentence says so instead of "2 of the last 2 sessions"."""
+    history = [s(on(0), P(2, 4, 0), hurt=True, hour=8), s(on(0), P(2, 4, 0), hour=9), s(on(0), P(2, 4, 0), hurt=True, hour=10)]
+    advice = advise(history, SETTINGS, on(0))
+    assert not any("of the last 2 sessions" in r for r in advice.reasons), advice.reasons
+    assert any(r.startswith("both of today's bridge sessions that counted stopped because it hurt") for r in advice.reasons), advice.reasons
+    tomorrow = advise(history, SETTINGS, on(1))
+    assert any(r.startswith("both of yesterday's bridge sessions that counted stopped because it hurt") for r in tomorrow.reasons), tomorrow.reasons
