@@ -45,6 +45,8 @@ __all__ = [
     "Score",
     "WeekTrend",
     "answer_effect",
+    "asks_today",
+    "worse_from",
     "first_scores",
     "level_words",
     "response_flags",
@@ -281,3 +283,39 @@ def answer_effect(
     if value >= rules.pain_threshold and value > found.usual_next:
         return f"{compared}: less than {rules.response_rise} above, so yesterday's load was fine."
     return f"{compared}: yesterday's load was fine."
+
+
+def asks_today(sessions: Sequence[Session], records: Sequence[PainRecord], today: date, program_id: str = "bridge") -> bool:
+    """The Today card asks "How is your back today?" when today has no pain score yet and the last practice day
+    (on or before today) held a session of the program."""
+    scores = first_scores((s for s in sessions if s.local_date <= today), (r for r in records if r.day <= today))
+    if today in scores:
+        return False
+    days = [s.local_date for s in sessions if s.local_date <= today]
+    if not days:
+        return False
+    last = max(days)
+    return any(s.local_date == last and s.routine == program_id and s.prescription is not None for s in sessions)
+
+
+def worse_from(
+    sessions: Sequence[Session], timeline: UsualPainTimeline, rules: ProgressionRules, today: date, program_id: str = "bridge"
+) -> tuple[int, str] | None:
+    """(the lowest first score today that reads as worse for yesterday, yesterday in words); None when
+    yesterday was no practice day or no score can be worse."""
+    yesterday = today - timedelta(days=1)
+    day_sessions = [s for s in sessions if s.local_date == yesterday]
+    if not day_sessions:
+        return None
+    probe = PainRecord("probe", today, 10, "", None)
+    found = responses(day_sessions, [probe], timeline, rules, today, program_id)[yesterday]
+    lowest = max(rules.pain_threshold, found.usual_next + 1, found.baseline + rules.response_rise)
+    if lowest > 10:
+        return None
+    base = {
+        "before": f"{found.baseline} before",
+        "lowest": f"{found.baseline} before at the lowest",
+        "usual": f"your usual {found.baseline}",
+        "none": "no pain before given",
+    }[found.baseline_from]
+    return lowest, f"Yesterday: {found.what}, {base}."

@@ -355,14 +355,10 @@ class Backroll:
         found = [r for r in self.pain_records() if r.day == day]
         return found[0] if found else None
 
-    def pain_answer_effect(self, value: int, today: date | None = None, program_id: str = PROGRAM_ID) -> str:
-        """What a first pain score of `value` today will do, said before it is saved (the Today card, the
-        pain-before question): "4 is 3 above yesterday's 1 before: Backroll will hold your level"."""
-        from tracker import dayafter
-        from tracker.pain import UsualPainTimeline
+    def _consequence(self, value: int, day: date, program_id: str) -> str:
+        """What the advice would do with a first pain score of `value` on `day` ("hold your level")."""
         from tracker.status import status_from
 
-        day = today or self.today()
         rules = self.rules(program_id)
         program = self.program(program_id)
         poses = program.next_poses if program is not None else ()
@@ -370,15 +366,50 @@ class Backroll:
         records = self.pain_records()
         probe = PainRecord("what-if", day, value, "", None)
         usual = self.usual_pain()
-        now = status_from(day, self.settings, usual, rules, program_id, poses, history, pain_records=records).advice
         then = status_from(day, self.settings, usual, rules, program_id, poses, history, pain_records=[*records, probe]).advice
-        if then.prescription != now.prescription and then.current is not None and then.prescription != then.current:
-            consequence = f"step back to {then.prescription.describe()}"
-        else:
-            consequence = "hold your level"
+        if then.current is not None and then.prescription < then.current:
+            from tracker.dayafter import level_words
+
+            return f"step back to {level_words(then.prescription, rules)}"
+        return "hold your level"
+
+    def pain_answer_effect(self, value: int, today: date | None = None, program_id: str = PROGRAM_ID) -> str:
+        """What a first pain score of `value` today will do, said before it is saved (the Today card, the
+        pain-before question, the check-in): "4 is 3 above yesterday's 1 before: Backroll will hold your level"."""
+        from tracker import dayafter
+        from tracker.pain import UsualPainTimeline
+
+        day = today or self.today()
+        rules = self.rules(program_id)
         return dayafter.answer_effect(
-            value, day, history, records, UsualPainTimeline(usual), rules, consequence, program_id
+            value,
+            day,
+            self._history_until(day),
+            self.pain_records(),
+            UsualPainTimeline(self.usual_pain()),
+            rules,
+            self._consequence(value, day, program_id),
+            program_id,
         )
+
+    def back_question(self, today: date | None = None, program_id: str = PROGRAM_ID) -> str | None:
+        """The Today card's "How is your back today?": None when not asked (today has a pain score, or the
+        last practice day held no bridge session); else what an answer will do, said before it is given."""
+        from tracker import dayafter
+        from tracker.pain import UsualPainTimeline
+
+        day = today or self.today()
+        rules = self.rules(program_id)
+        history = self._history_until(day)
+        records = self.pain_records()
+        if not dayafter.asks_today(history, records, day, program_id):
+            return None
+        timeline = UsualPainTimeline(self.usual_pain())
+        worse_from = dayafter.worse_from(history, timeline, rules, day, program_id)
+        if worse_from is None:
+            return "Your answer is kept for your weekly trend; it is never a practice day."
+        value, words = worse_from
+        return f"{words} From {value} up, Backroll will {self._consequence(value, day, program_id)}; below that, yesterday's load was fine."
 
     def status(self, today: date | None = None, program_id: str = PROGRAM_ID, *, quick: bool = False) -> Status:
         """Streaks, advice and the next prescription as of `today` (sessions after it are ignored).

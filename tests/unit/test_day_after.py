@@ -289,7 +289,7 @@ def test_cli_pain_record_the_morning_after_a_raise(tmp_path: Path) -> None:
     assert cli(home, "log", "bridge", "--date", f"{on(1).isoformat()} 08:00", "--lifts", "3", "--pain-before", "1").returncode == 0
     done = cli(home, "pain", "4", "--date", on(2).isoformat(), "--note", "stiff")
     assert done.returncode == 0, done.stderr
-    assert "4 is 3 above yesterday's 1 before: Backroll will step back to 2 lifts" in done.stdout, done.stdout
+    assert "4 is 3 above yesterday's 1 before: Backroll will step back to 2 lifts." in done.stdout, done.stdout
     status = json.loads(cli(home, "status", "--json", "--today", on(2).isoformat()).stdout)
     assert status["advice"]["kind"] == "step_back"
     assert status["program"]["lifts"] == 2

@@ -144,8 +144,8 @@ def test_every_export_is_valid_and_reads_back_the_same(validator, sessions: list
 def test_export_envelope_and_order() -> None:
     late, early = make_session(1, day=date(2025, 3, 2)), make_session(2, day=date(2025, 3, 1))
     doc = doc_of(late, early)
-    assert list(doc) == ["format", "version", "exported_at", "usual_pain", "sessions"]
-    assert doc["format"] == "backroll.history" and doc["version"] == 2 and doc["usual_pain"] == []
+    assert list(doc) == ["format", "version", "exported_at", "usual_pain", "pain_records", "sessions"]
+    assert doc["format"] == "backroll.history" and doc["version"] == 3 and doc["usual_pain"] == [] and doc["pain_records"] == []
     assert doc["exported_at"] == "2025-06-01T12:00:00+00:00"
     assert [s["id"] for s in doc["sessions"]] == [early.id, late.id]
     assert doc["sessions"][0] == early.to_dict()
