@@ -1,0 +1,78 @@
+"""The day after in the app: Today's "How is your back today?" card, and the pain-before question offering
+today's pain record (practice-rules.md, "The day after")."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.support import practice_session
+from tracker.model import Prescription
+from tracker.ui.screens.today import TodayScreen
+from tracker.ui.widgets.back_today import BackTodayCard
+
+
+def yesterday_bridge(service, before: int | None = 1) -> None:
+    """Yesterday a first day at 3 lifts (raised from 2 the day before), pain before `before`."""
+    today = service.today()
+    service.save_session(practice_session(today - timedelta(days=2), Prescription(2, 4, 0)))
+    service.save_session(practice_session(today - timedelta(days=1), Prescription(3, 4, 0), pain_before=before))
+
+
+async def test_the_card_asks_says_what_an_answer_does_and_one_digit_answers(service, make, settle):
+    yesterday_bridge(service)
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TodayScreen)
+        card = screen.query_one(BackTodayCard)
+        assert card.display and card.has_focus
+        text = str(card.render())
+        assert "Yesterday: 3 lifts, 1 before. From 3 up, Backroll will step back to 2 lifts" in text, text
+        await pilot.press("4")
+        await settle(pilot)
+        records = service.pain_records()
+        assert [(r.day, r.value) for r in records] == [(service.today(), 4)]
+        assert not screen.query_one(BackTodayCard).display
+        assert service.status().advice.kind.value == "step_back"
+        assert app.screen is screen  # "4" answered the card; it did not switch to view 4
+
+
+async def test_one_then_zero_is_ten_and_esc_dismisses_for_the_day(service, make, settle):
+    yesterday_bridge(service)
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "0")
+        await settle(pilot)
+        assert [r.value for r in service.pain_records()] == [10]
+    service2_records = service.pain_records()
+    assert len(service2_records) == 1
+
+
+async def test_esc_puts_the_card_away_for_the_day(service, make, settle):
+    yesterday_bridge(service)
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not screen.query_one(BackTodayCard).display
+        screen.refresh_data()
+        await settle(pilot)
+        assert not screen.query_one(BackTodayCard).display
+        assert service.pain_records() == []
+
+
+async def test_no_card_without_a_bridge_day_or_once_today_has_a_score(service, make, settle):
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not app.screen.query_one(BackTodayCard).display  # no practice yet
+    yesterday_bridge(service)
+    service.record_pain(2)
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not app.screen.query_one(BackTodayCard).display  # today already has a pain score
