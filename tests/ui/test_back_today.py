@@ -76,3 +76,42 @@ async def test_no_card_without_a_bridge_day_or_once_today_has_a_score(service, m
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert not app.screen.query_one(BackTodayCard).display  # today already has a pain score
+
+
+async def test_the_pain_before_question_offers_todays_record_and_enter_keeps_it(service, make, settle):
+    from tests.support import start_session
+    from tracker.ui.dialogs.pain_before import PainBeforeScreen
+
+    yesterday_bridge(service)
+    service.record_pain(3)
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        question = app.screen
+        assert isinstance(question, PainBeforeScreen)
+        assert "keeps today's 3" in str(question.query_one("#pain-before-keys").render())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.pain_before == 3
+
+
+async def test_the_pain_before_question_says_what_an_answer_will_do(service, make, settle):
+    from tracker.ui.dialogs.pain_before import PainBeforeScreen
+
+    yesterday_bridge(service)
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")  # the Today card: not now
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        question = app.screen
+        assert isinstance(question, PainBeforeScreen)
+        hint = str(question.query_one("#pain-before-hint").render())
+        assert "From 3 up, Backroll will step back to 2 lifts" in hint, hint
+        await pilot.press("enter")  # nothing offered: Enter skips
+        await settle(pilot)
+        assert app.screen.pain_before is None
