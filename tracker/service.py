@@ -373,9 +373,12 @@ class Backroll:
             return f"step back to {level_words(then.prescription, rules)}"
         return "hold your level"
 
-    def pain_answer_effect(self, value: int, today: date | None = None, program_id: str = PROGRAM_ID) -> str:
+    def pain_answer_effect(
+        self, value: int, today: date | None = None, program_id: str = PROGRAM_ID, *, excluding: str | None = None
+    ) -> str:
         """What a first pain score of `value` today will do, said before it is saved (the Today card, the
-        pain-before question, the check-in): "4 is 3 above yesterday's 1 before: Backroll will hold your level"."""
+        pain-before question, the check-in): "4 is 3 above yesterday's 1 before: Backroll will hold your level".
+        `excluding`: a session id to leave out (the check-in's own session, saved already after a hurt stop)."""
         from tracker import dayafter
         from tracker.pain import UsualPainTimeline
 
@@ -384,7 +387,7 @@ class Backroll:
         return dayafter.answer_effect(
             value,
             day,
-            self._history_until(day),
+            [s for s in self._history_until(day) if s.id != excluding],
             self.pain_records(),
             UsualPainTimeline(self.usual_pain()),
             rules,

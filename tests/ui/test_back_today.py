@@ -115,3 +115,26 @@ async def test_the_pain_before_question_says_what_an_answer_will_do(service, mak
         await pilot.press("enter")  # nothing offered: Enter skips
         await settle(pilot)
         assert app.screen.pain_before is None
+
+
+async def test_the_check_in_says_what_the_pain_before_will_do(service, make, settle):
+    from tests.support import start_session
+    from tracker.ui.dialogs.checkin import CheckInScreen
+
+    yesterday_bridge(service)
+    app = make(service)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")  # the Today card: not now
+        await settle(pilot)
+        await start_session(pilot, pain=4)
+        await pilot.press("h")  # stopped because it hurt: saved at once, then the check-in
+        await settle(pilot)
+        for _ in range(3):
+            if isinstance(app.screen, CheckInScreen):
+                break
+            await pilot.press("enter")
+            await settle(pilot)
+        assert isinstance(app.screen, CheckInScreen), app.screen
+        text = str(app.screen.query_one("#pain-before-effect").render())
+        assert "4 is 3 above yesterday's 1 before: Backroll will step back to 2 lifts." in text, text
