@@ -355,22 +355,36 @@ class Backroll:
         found = [r for r in self.pain_records() if r.day == day]
         return found[0] if found else None
 
-    def _consequence(self, value: int, day: date, program_id: str) -> str:
-        """What the advice would do with a first pain score of `value` on `day` ("hold your level")."""
-        from tracker.status import status_from
-
+    def _inputs(self, day: date, program_id: str, quick: bool = True) -> dict[str, object]:
+        """What `status_from` reads as of `day` (see `status`): through the summary cache while the store has
+        not read every month, else from every session."""
         rules = self.rules(program_id)
         program = self.program(program_id)
         poses = program.next_poses if program is not None else ()
-        history = self._history_until(day)
-        records = self.pain_records()
-        probe = PainRecord("what-if", day, value, "", None)
-        usual = self.usual_pain()
-        then = status_from(day, self.settings, usual, rules, program_id, poses, history, pain_records=[*records, probe]).advice
-        if then.current is not None and then.prescription < then.current:
-            from tracker.dayafter import level_words
+        base: dict[str, object] = {"today": day, "rules": rules, "program_id": program_id, "next_poses": poses}
+        if quick and self._store is None and not self.home.exists():  # nothing saved yet: no folder made
+            return {**base, "settings": Settings(), "usual": [], "history": [], "pain_records": []}
+        unread = self._store is None or not self._store.all_read
+        found = self._quick(day, rules, program_id) if quick and unread else None
+        if found is not None:
+            if self._settings is None:
+                self._settings = found.settings
+            return {**base, "settings": found.settings, "usual": found.usual_pain, "history": found.tail,
+                    "days": found.days, "carry": found.carry, "pain_records": found.pain_records}  # fmt: skip
+        return {**base, "settings": self.settings, "usual": self.usual_pain(), "history": self._history_until(day),
+                "pain_records": self.pain_records()}  # fmt: skip
 
-            return f"step back to {level_words(then.prescription, rules)}"
+    def _consequence(self, value: int, day: date, program_id: str, inputs: dict[str, object] | None = None) -> str:
+        """What the advice would do with a first pain score of `value` on `day` ("hold your level")."""
+        from tracker.dayafter import level_words
+        from tracker.status import status_from
+
+        inputs = inputs if inputs is not None else self._inputs(day, program_id)
+        probe = PainRecord("what-if", day, value, "", None)
+        records = list(inputs["pain_records"])  # type: ignore[call-overload]
+        then = status_from(**{**inputs, "pain_records": [*records, probe]}).advice  # type: ignore[arg-type]
+        if then.current is not None and then.prescription < then.current:
+            return f"step back to {level_words(then.prescription, self.rules(program_id))}"
         return "hold your level"
 
     def pain_answer_effect(
@@ -383,15 +397,16 @@ class Backroll:
         from tracker.pain import UsualPainTimeline
 
         day = today or self.today()
-        rules = self.rules(program_id)
+        inputs = self._inputs(day, program_id)
+        history = [s for s in inputs["history"] if s.id != excluding]  # type: ignore[attr-defined]
         return dayafter.answer_effect(
             value,
             day,
-            [s for s in self._history_until(day) if s.id != excluding],
-            self.pain_records(),
-            UsualPainTimeline(self.usual_pain()),
-            rules,
-            self._consequence(value, day, program_id),
+            history,
+            list(inputs["pain_records"]),  # type: ignore[call-overload]
+            UsualPainTimeline(inputs["usual"]),  # type: ignore[arg-type]
+            self.rules(program_id),
+            self._consequence(value, day, program_id, inputs),
             program_id,
         )
 
@@ -403,16 +418,21 @@ class Backroll:
 
         day = today or self.today()
         rules = self.rules(program_id)
-        history = self._history_until(day)
-        records = self.pain_records()
+        inputs = self._inputs(day, program_id)
+        history: list[Session] = list(inputs["history"])  # type: ignore[call-overload]
+        carry = inputs.get("carry")
+        if carry is not None:
+            history = [*carry.recent, *history]  # type: ignore[attr-defined]
+        records: list[PainRecord] = list(inputs["pain_records"])  # type: ignore[call-overload]
         if not dayafter.asks_today(history, records, day, program_id):
             return None
-        timeline = UsualPainTimeline(self.usual_pain())
+        timeline = UsualPainTimeline(inputs["usual"])  # type: ignore[arg-type]
         worse_from = dayafter.worse_from(history, timeline, rules, day, program_id)
         if worse_from is None:
             return "Your answer is kept for your weekly trend; it is never a practice day."
         value, words = worse_from
-        return f"{words} From {value} up, Backroll will {self._consequence(value, day, program_id)}; below that, yesterday's load was fine."
+        consequence = self._consequence(value, day, program_id, inputs)
+        return f"{words} From {value} up, Backroll will {consequence}; below that, yesterday's load was fine."
 
     def status(self, today: date | None = None, program_id: str = PROGRAM_ID, *, quick: bool = False) -> Status:
         """Streaks, advice and the next prescription as of `today` (sessions after it are ignored).
