@@ -138,3 +138,26 @@ async def test_the_check_in_says_what_the_pain_before_will_do(service, make, set
         assert isinstance(app.screen, CheckInScreen), app.screen
         text = str(app.screen.query_one("#pain-before-effect").render())
         assert "4 is 3 above yesterday's 1 before: Backroll will step back to 2 lifts." in text, text
+
+
+async def test_history_lists_pain_records_as_their_own_rows(service, make, settle):
+    from textual.widgets import DataTable
+
+    from tests.support import open_view
+    from tracker.ui.screens.history import PAIN_ROW, HistoryScreen
+    from tracker.ui.widgets.session_detail import SessionDetail
+
+    yesterday_bridge(service)
+    service.record_pain(4, note="stiff after the drive")
+    app = make(service)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")  # (the Today card is answered already: nothing to put away)
+        screen = await open_view(app, pilot, "history", HistoryScreen)
+        table = screen.query_one(DataTable)
+        assert table.row_count == 3
+        first = table.get_row_at(0)
+        assert (first[0], first[1], first[4]) == (service.today().isoformat(), PAIN_ROW, "4")
+        detail = str(screen.query_one(SessionDetail).render())
+        assert "never as a practice day" in detail and "stiff after the drive" in detail
+        assert "2 sessions · 1 pain record" in str(screen.query_one("#history-count").render())
