@@ -161,3 +161,18 @@ async def test_history_lists_pain_records_as_their_own_rows(service, make, settl
         detail = str(screen.query_one(SessionDetail).render())
         assert "never as a practice day" in detail and "stiff after the drive" in detail
         assert "2 sessions · 1 pain record" in str(screen.query_one("#history-count").render())
+
+
+async def test_progress_shows_the_first_pain_score_trend_and_the_day_after(service, make, settle):
+    from tests.support import open_view
+    from tracker.ui.screens.progress import ProgressScreen
+
+    yesterday_bridge(service)
+    service.record_pain(4)
+    app = make(service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_view(app, pilot, "progress", ProgressScreen)
+        await settle(pilot)
+        caption = str(screen.query_one("#pain-caption").render())
+        assert "First pain score of the day, weekly median (last 3 weeks): 2.5; today 4." in caption, caption
+        assert "The day after: the morning after 3 lifts on" in caption and "your pain was 4" in caption, caption
