@@ -354,3 +354,17 @@ def test_a_window_that_left_a_session_out_says_what_it_counted() -> None:
     assert any(r.startswith("both of today's bridge sessions that counted stopped because it hurt") for r in advice.reasons), advice.reasons
     tomorrow = advise(history, SETTINGS, on(1))
     assert any(r.startswith("both of yesterday's bridge sessions that counted stopped because it hurt") for r in tomorrow.reasons), tomorrow.reasons
+
+
+def test_the_report_shows_the_weekly_trend_the_mornings_after_and_the_pain_records(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    cli(home, "log", "bridge", "--date", f"{on(0).isoformat()} 08:00", "--lifts", "2", "--pain-before", "1")
+    cli(home, "log", "bridge", "--date", f"{on(1).isoformat()} 08:00", "--lifts", "3", "--pain-before", "1")
+    assert cli(home, "pain", "4", "--date", on(2).isoformat(), "--note", "stiff").returncode == 0
+    for fmt in ("md", "html"):
+        result = cli(home, "report", "--format", fmt, "--since", on(0).isoformat(), "--until", on(2).isoformat(), "-o", "-")
+        assert result.returncode == 0, result.stderr
+        text = result.stdout
+        assert "The day after" in text and "Median first score" in text
+        assert f"the morning after 3 lifts on {on(1).isoformat()} your pain was 4; before that session it was 1" in text
+        assert "stiff" in text
