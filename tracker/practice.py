@@ -189,12 +189,13 @@ class Fold:
 
     def _step_back(self) -> Prescription | None:
         """Where "undo the last increase" goes from the level read so far (None before any program session)."""
-        st = self._st
-        if st.last_program is None or st.last_program.prescription is None:
+        last: Session | None = self._st.last_program
+        ladder: tuple[Prescription, ...] = self._st.ladder
+        if last is None or last.prescription is None:
             return None
-        if len(st.ladder) >= 2:
-            return st.ladder[-2]
-        return one_below(clamp(st.last_program.prescription, self.rules), self.rules)
+        if len(ladder) >= 2:
+            return ladder[-2]
+        return one_below(clamp(last.prescription, self.rules), self.rules)
 
     def _program(self, s: Session, p: Prescription) -> None:
         st, rules = self._st, self.rules
@@ -396,9 +397,10 @@ class PracticeHistory:
             last_of_day[s.local_date] = index
         found: dict[int, str] = {}
         for day, response in self.responses.items():
-            index = last_of_day.get(day)
-            if index is None or not response.worse:
+            found_index = last_of_day.get(day)
+            if found_index is None or not response.worse:
                 continue
+            index = found_index
             text = response.sentence()
             if self.own_pains[index]:
                 from tracker.pain import describe
