@@ -15,6 +15,7 @@ CORE = [
     "tracker.cli",
     "tracker.content",
     "tracker.cues",
+    "tracker.dayafter",
     "tracker.demo",
     "tracker.exchange",
     "tracker.files",
