@@ -368,3 +368,34 @@ def test_the_report_shows_the_weekly_trend_the_mornings_after_and_the_pain_recor
         assert "The day after" in text and "Median first score" in text
         assert f"the morning after 3 lifts on {on(1).isoformat()} your pain was 4; before that session it was 1" in text
         assert "stiff" in text
+
+
+# --- across devices: each its own file, conflict copies merged ---------------------------------
+
+from tests.unit.test_store_sync import device_id, sync_all, two  # noqa: E402,F401 - `two` is a fixture
+
+
+def test_pain_records_merge_across_devices_and_from_conflict_copies(two: tuple[Path, Path]) -> None:
+    from tracker.store import Store
+
+    a, b = two
+    on_a, on_b, lost = pain(2, on(1)), pain(5, on(2)), pain(6, on(3))
+    with Store.open(a) as sa:
+        sa.add_pain_record(on_a)
+    with Store.open(b) as sb:
+        sb.add_pain_record(on_b)
+    sync_all(a, b)
+    assert sorted(p.name for p in (a / "data").glob("pain-records*")) == sorted(
+        f"pain-records.{device_id(h)}.json" for h in (a, b)
+    )
+    for home in (a, b):
+        with Store.open(home) as store:
+            assert store.pain_records() == [on_a, on_b]
+    own = a / "data" / f"pain-records.{device_id(a)}.json"
+    document = json.loads(own.read_text())
+    document["records"].append(lost.to_dict())
+    copy = a / "data" / f"pain-records.{device_id(a)}.sync-conflict-20261201-081500-ABCDEFG.json"
+    copy.write_text(json.dumps(document))
+    with Store.open(a) as store:
+        assert store.pain_records() == [on_a, on_b, lost]  # nothing lost, the duplicate collapsed
+    assert not copy.exists() and (a / "sync-conflicts" / copy.name).exists()
