@@ -249,19 +249,25 @@ def answer_effect(
     rules: ProgressionRules,
     consequence: str,
     program_id: str = "bridge",
+    quiet: bool = False,
 ) -> str:
-    """What a first pain score of `value` today will do, said before it is saved.
+    """What a first pain score of `value` today will do, said before it is saved (`quiet`: "" when it reads no
+    practice day, i.e. today already has a first score or yesterday was no practice day).
 
     ("4 is 3 above yesterday's 1 before: Backroll will hold your level".) `consequence` is what the
     advice would then do, worked out by the caller from the advice itself ("hold your level").
     """
     scores = first_scores((s for s in sessions if s.local_date <= today), (r for r in records if r.day <= today))
     if today in scores:
+        if quiet:
+            return ""
         first = scores[today]
         return f"Today's first pain score was {first.value}: this one is kept, and the advice reads the first."
     yesterday = today - timedelta(days=1)
     day_sessions = [s for s in sessions if s.local_date == yesterday]
     if not day_sessions:
+        if quiet:
+            return ""
         return "No practice yesterday: kept for your weekly trend; it does not move the advice."
     probe = PainRecord("probe", today, value, "", None)
     found = responses(day_sessions, [probe], timeline, rules, today, program_id)[yesterday]

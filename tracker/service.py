@@ -388,11 +388,18 @@ class Backroll:
         return "hold your level"
 
     def pain_answer_effect(
-        self, value: int, today: date | None = None, program_id: str = PROGRAM_ID, *, excluding: str | None = None
+        self,
+        value: int,
+        today: date | None = None,
+        program_id: str = PROGRAM_ID,
+        *,
+        excluding: str | None = None,
+        quiet: bool = False,
     ) -> str:
         """What a first pain score of `value` today will do, said before it is saved (the Today card, the
         pain-before question, the check-in): "4 is 3 above yesterday's 1 before: Backroll will hold your level".
-        `excluding`: a session id to leave out (the check-in's own session, saved already after a hurt stop)."""
+        `excluding`: a session id to leave out (the check-in's own session, saved already after a hurt stop);
+        `quiet`: "" when the answer reads no practice day (the check-in says nothing then)."""
         from tracker import dayafter
         from tracker.pain import UsualPainTimeline
 
@@ -408,6 +415,7 @@ class Backroll:
             self.rules(program_id),
             self._consequence(value, day, program_id, inputs),
             program_id,
+            quiet,
         )
 
     def back_question(self, today: date | None = None, program_id: str = PROGRAM_ID) -> str | None:

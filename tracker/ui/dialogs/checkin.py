@@ -139,7 +139,7 @@ class CheckInScreen(AppModal["Session | None"]):
             return ""
         try:
             day = self.run.started_at.date()
-            return escape(self.service.pain_answer_effect(pain_before, day, excluding=self.run.session_id))
+            return escape(self.service.pain_answer_effect(pain_before, day, excluding=self.run.session_id, quiet=True))
         except Exception:  # a history that cannot be read right now: the question still works
             return ""
 
