@@ -47,9 +47,24 @@ async def settle(pilot: Any) -> None:
 VIEW_KEYS = {"today": "1", "history": "2", "progress": "3", "library": "4", "settings": "5"}
 
 
+async def put_back_card_away(pilot: Any) -> None:
+    """Esc on Today's "How is your back today?" card when it is up and has the keys."""
+    from tracker.ui.widgets.back_today import BackTodayCard
+
+    cards = pilot.app.screen.query(BackTodayCard)
+    if cards and cards.first().display and cards.first().has_focus:
+        await pilot.press("escape")
+        await settle(pilot)
+
+
 async def open_view(app: Any, pilot: Any, view: str, screen_type: type[T]) -> T:
-    """Press the view's key (1-5) once the app has loaded, and return its screen."""
+    """Press the view's key (1-5) once the app has loaded, and return its screen.
+
+    On Today, the "How is your back today?" card (shown the day after a bridge session) takes the digits:
+    it is put away first (Esc), as a person would before switching views.
+    """
     await settle(pilot)
+    await put_back_card_away(pilot)
     await pilot.press(VIEW_KEYS[view])
     await settle(pilot)
     screen = app.screen

@@ -156,6 +156,7 @@ def generate_history(
     second_stop = int(days * 0.86) if days >= 70 else -1
     extras = [rid for rid in EXTRA_ROUTINES if rid in library.routines] or sorted(library.routines)[:3]
     history: list[Session] = []
+    last_before: int | None = None  # yesterday's pain before: the back answers the day after (no jumps)
 
     for offset in range(days):
         day = start + timedelta(days=offset)
@@ -172,6 +173,13 @@ def generate_history(
         if (in_pain and offset == pain.start + 1) or offset == second_stop:
             results, hurt_at = _stop_at(results, routine, rng)
         checkin = _checkin(rng, offset, days, prescription, rules.max_lifts, in_pain)
+        if checkin.pain_before is None and last_before is not None:
+            checkin = replace(checkin, pain_before=last_before)  # asked before the first count: mostly answered
+        if checkin.pain_before is not None:
+            if last_before is not None and not in_pain and checkin.pain_before > last_before:
+                # An improving back wakes up at most a point above the day before (the day after rule reads it).
+                checkin = replace(checkin, pain_before=min(checkin.pain_before, last_before + 1))
+            last_before = checkin.pain_before
         history.append(
             build_session(
                 routine,

@@ -30,9 +30,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import date
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
-from tracker.model import ProgressionRules, Session, UsualPain
+from tracker.model import PainRecord, ProgressionRules, Session, UsualPain
 
 __all__ = [
     "UsualPainTimeline",
@@ -147,31 +147,92 @@ def _scored(session: Session) -> bool:
 
 
 def quote_window(
-    sessions: Sequence[Session], flags: Sequence[bool], window: Sequence[int], timeline: UsualPainTimeline
+    sessions: Sequence[Session],
+    flags: Sequence[bool],
+    window: Sequence[int],
+    timeline: UsualPainTimeline,
+    notes: Mapping[int, str] | None = None,
+    today: date | None = None,
+    records: Sequence[PainRecord] = (),
 ) -> tuple[int, str]:
     """(painful sessions, a sentence) for the sessions at the indices ``window``, quoting the numbers.
 
-    The sentence says "no pain reported" only when no score above 0 and no
-    hurt stop is in the window; otherwise it names the newest scores.
+    ``notes``: the sentence to quote for a session instead of its own scores (the day after, from
+    tracker.dayafter, by index). When sessions inside the span were left out of the window (they
+    followed a painful one the same day), the sentence says what was counted ("both of today's
+    bridge sessions that counted stopped because it hurt"). The sentence says "no pain reported"
+    only when no score above 0, no hurt stop and no pain record above 0 is in its span; otherwise
+    it names the newest scores.
     """
+    notes = notes or {}
     chosen = [sessions[i] for i in window]
     marks = [flags[i] for i in window]
     hits = sum(marks)
     seen = len(chosen)
+    left_out = bool(window) and any(i not in set(window) for i in range(window[0], len(sessions)))
+
+    def quote(i: int) -> str:
+        return notes.get(i) or describe(sessions[i], timeline.value_on(sessions[i].local_date))
+
     what = "the last session" if seen == 1 else f"the last {seen} sessions"
     if hits:
-        painful = [x for x, f in zip(chosen, marks) if f][::-1]
-        quoted = "; ".join(describe(x, timeline.value_on(x.local_date)) for x in painful[:3])
+        painful = [i for i, f in zip(window, marks) if f][::-1]
+        quoted = "; ".join(quote(i) for i in painful[:3])
         more = f"; and {hits - 3} more" if hits > 3 else ""
+        if left_out:
+            return hits, _counted_sentence(sessions, window, painful, hits, today, notes) + f" ({quoted}{more})"
         counted_text = what if seen == 1 else f"{hits} of {what}"
         return hits, f"pain reported in {counted_text} ({quoted}{more})"
-    scored = [x for x in chosen if _scored(x)][::-1]
-    if not scored:
+    if left_out:
+        what = "the last session that counted" if seen == 1 else f"the last {seen} sessions that counted"
+    scored = [i for i in window if _scored(sessions[i])][::-1]
+    first_day = chosen[0].local_date if chosen else None
+    felt = [r for r in records if first_day is not None and r.day >= first_day and r.value > 0][::-1]
+    if not scored and not felt:
         return 0, f"no pain reported in {what}"
-    quoted = "; ".join(describe(x, timeline.value_on(x.local_date)) for x in scored[:2])
+    parts = [quote(i) for i in scored[:2]] + [f"your back at {r.value} on {r.day.isoformat()}" for r in felt[:1]]
     usual = timeline.value_on(chosen[-1].local_date)
     within = f", at or below your usual pain of {usual}" if usual else ""
-    return 0, f"none of {what} counted as painful{within} ({quoted})"
+    return 0, f"none of {what} counted as painful{within} ({'; '.join(parts)})"
+
+
+def _counted_sentence(
+    sessions: Sequence[Session],
+    window: Sequence[int],
+    painful: Sequence[int],
+    hits: int,
+    today: date | None,
+    notes: Mapping[int, str],
+) -> str:
+    """ "both of today's bridge sessions that counted stopped because it hurt" (see quote_window)."""
+    chosen = [sessions[i] for i in window]
+    seen = len(chosen)
+    days = {s.local_date for s in chosen}
+    routines = {s.routine for s in chosen}
+    scope = ""
+    if len(days) == 1:
+        day = next(iter(days))
+        if today is not None and day == today:
+            scope = "today's "
+        elif today is not None and (today - day).days == 1:
+            scope = "yesterday's "
+        else:
+            scope = f"{day.isoformat()}'s "
+    kind = f"{next(iter(routines))} sessions" if len(routines) == 1 else "sessions"
+    if seen == 1:
+        kind = kind[:-1]
+        counted = f"{scope or 'the last '}{kind} that counted"
+    elif hits == seen:
+        counted = f"{'both' if seen == 2 else f'all {seen}'} of {scope or 'the last '}{kind} that counted"
+    else:
+        counted = f"{hits} of {scope or f'the last {seen} '}{kind} that counted"
+        if not scope:
+            counted = f"{hits} of the last {seen} {kind} that counted"
+    all_hurt = all(sessions[i].hurt and i not in notes for i in painful) and hits == seen
+    if all_hurt:
+        return f"{counted} stopped because it hurt"
+    verb = "was" if seen == 1 else "were"
+    return f"{counted} {verb} painful" if hits == seen else f"pain in {counted}"
 
 
 def after_effect(pain_after: int | None, usual: UsualPain | None, rules: ProgressionRules) -> str:

@@ -18,7 +18,8 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Iterable, Sequence
 
-from tracker.model import Felt, Prescription, ProgressionRules, Session, Settings, Stability, UsualPain
+from tracker.model import Felt, PainRecord, Prescription, ProgressionRules, Session, Settings, Stability, UsualPain
+from tracker.dayafter import Response, Score, first_scores, response_flags, responses
 from tracker.pain import UsualPainTimeline, counted, pain_flags
 
 __all__ = ["Carry", "Fold", "FoldState", "PracticeHistory", "clamp", "floor_day", "level_history", "lowest", "phase_limit"]
@@ -117,9 +118,12 @@ class FoldState:
     consult_triggered: date | None = None
     consult_run: int = 0
     consult_pains: tuple[bool, ...] = ()  # the latest counted sessions' pain flags, from the floor on
+    consult_cap: Prescription | None = None  # the level the consult in force stepped back to (never above it)
+    consult_met: bool = False  # a program session at or below the cap was logged after the latest pain
     last_reported: Session | None = None  # the latest program session with a stability report
     run_day: date | None = None  # the day of the latest run of program sessions sharing one day
     run_unsure: Session | None = None  # the latest "unsure" report in that run
+    raised_on: date | None = None  # the first day of the latest program level, when it began as an increase
 
 
 class Fold:
@@ -157,21 +161,41 @@ class Fold:
         else:
             counts = s.local_date != st.painful_day
         st.floor_reached = st.floor_reached or (self.floor is not None and s.local_date >= self.floor)
+        program = s.routine == self.program_id and s.prescription is not None
+        if program:
+            assert s.prescription is not None
+            self._program(s, s.prescription)
         if counts and st.floor_reached:
             need, span = rules.pain_consult
             window = (*st.consult_pains, painful)[-span:] if span > 0 else ()
             if painful:
                 st.consult_run = 0
+                st.consult_met = False
                 if sum(window) >= need:
-                    st.consult_active, st.consult_triggered = True, s.local_date
+                    target = self._step_back()
+                    if st.consult_active and st.consult_cap is not None and target is not None:
+                        target = lowest(st.consult_cap, target)
+                    st.consult_active, st.consult_triggered, st.consult_cap = True, s.local_date, target
             else:
                 st.consult_run += 1
                 if st.consult_active and st.consult_run >= rules.consult_clear_sessions:
-                    st.consult_active = False
+                    st.consult_active, st.consult_cap, st.consult_met = False, None, False
             st.consult_pains = window[1:] if len(window) >= span else window
-        if s.routine == self.program_id and s.prescription is not None:
-            self._program(s, s.prescription)
+        if program and not painful and st.consult_active and st.consult_cap is not None:
+            assert s.prescription is not None
+            level = clamp(s.prescription, rules)
+            st.consult_met = st.consult_met or lowest(level, st.consult_cap) == level
         return counts
+
+    def _step_back(self) -> Prescription | None:
+        """Where "undo the last increase" goes from the level read so far (None before any program session)."""
+        last: Session | None = self._st.last_program
+        ladder: tuple[Prescription, ...] = self._st.ladder
+        if last is None or last.prescription is None:
+            return None
+        if len(ladder) >= 2:
+            return ladder[-2]
+        return one_below(clamp(last.prescription, self.rules), self.rules)
 
     def _program(self, s: Session, p: Prescription) -> None:
         st, rules = self._st, self.rules
@@ -180,6 +204,9 @@ class Fold:
         same_run = last is not None and last.prescription == p and gap is not None and gap < rules.gap_step_back_days
         if not same_run:
             st.since = s.local_date
+            before = clamp(last.prescription, rules) if last is not None and last.prescription is not None else None
+            now = clamp(p, rules)
+            st.raised_on = s.local_date if before is not None and before != now and lowest(before, now) == before else None
         if gap is None or gap >= rules.gap_restart_days:
             st.epoch, st.epoch_yes, st.stable = s.local_date, (), False
         if st.epoch is not None and s.local_date >= st.epoch:
@@ -200,6 +227,21 @@ class Fold:
         else:
             st.run_day, st.run_unsure = s.local_date, s if unsure else None
         st.last_program = s
+
+
+def day_after_flags(
+    sessions: Sequence[Session],
+    rules: ProgressionRules,
+    timeline: UsualPainTimeline,
+    pain_records: Iterable[PainRecord],
+    today: date,
+    program_id: str,
+) -> tuple[list[bool], list[bool], dict[date, Response]]:
+    """(painful flags with the day after, the sessions' own flags, the responses): tracker.pain + tracker.dayafter."""
+    own = pain_flags(sessions, rules, timeline)
+    found = responses(sessions, pain_records, timeline, rules, today, program_id)
+    late = response_flags(sessions, found)
+    return [a or b for a, b in zip(own, late)], own, found
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,9 +270,14 @@ class Carry:
         program_id: str,
         usual_pain: Iterable[UsualPain] = (),
         base: Carry | None = None,
+        pain_records: Iterable[PainRecord] = (),
     ) -> Carry:
         """The carry of ``sessions``; with ``base``, of base's sessions and then these (all started after
-        base's last one, else ValueError), without reading base's sessions again."""
+        base's last one, else ValueError), without reading base's sessions again.
+
+        ``pain_records``: those dated up to the day after the last carried day at least (the day after
+        of every carried day but the last; the last carried day is always kept whole in `recent`).
+        """
         ordered = sorted(sessions, key=lambda s: (s.started_at, s.id))
         if base is not None and ordered and base.last_started is not None and ordered[0].started_at <= base.last_started:
             raise ValueError("a session started before the carry's last one")
@@ -238,7 +285,8 @@ class Carry:
         floor = floor_day(timeline)
         start_state = base.state if base is not None else FoldState()
         ordered = [*base.recent, *ordered] if base is not None else ordered
-        flags = pain_flags(ordered, rules, timeline)
+        last_day = max((s.local_date for s in ordered), default=date.min)
+        flags = day_after_flags(ordered, rules, timeline, pain_records, last_day, program_id)[0]
         probe = Fold(rules, program_id, floor, start_state)
         keep = [probe.push(s, flags[i]) for i, s in enumerate(ordered)]
         need_counted = max(rules.pain_step_back[1], rules.pain_consult[1], rules.pain_free_sessions, 1)
@@ -250,6 +298,11 @@ class Carry:
             seen_counted += keep[start]
             s = ordered[start]
             seen_program += s.routine == program_id and s.prescription is not None
+        # Whole days only: a day's baseline and its response are read from all of its sessions.
+        first_day = min((s.local_date for s in ordered[start:]), default=date.max)
+        while start > 0 and ordered[start - 1].local_date >= first_day:
+            start -= 1
+            first_day = min(first_day, ordered[start].local_date)
         fold = Fold(rules, program_id, floor, start_state)
         for index in range(start):
             fold.push(ordered[index], flags[index])
@@ -279,6 +332,10 @@ class PracticeHistory:
     counted: list[int] = field(default_factory=list)  # indices of sessions that count in windows (tracker.pain)
     floor_index: int = 0  # the first session the consult rule counts (see consult_floor)
     carried: FoldState = field(default_factory=lambda: FoldState())  # the state before `sessions`
+    own_pains: list[bool] = field(default_factory=list)  # painful by the session alone (tracker.pain)
+    responses: dict[date, Response] = field(default_factory=dict)  # the day after of each day (tracker.dayafter)
+    scores: dict[date, Score] = field(default_factory=dict)  # each day's first pain score
+    pain_records: list[PainRecord] = field(default_factory=list)  # dated up to today
     fold: FoldState = field(default_factory=lambda: FoldState())  # the state after every session
 
     @classmethod
@@ -291,6 +348,7 @@ class PracticeHistory:
         program_id: str,
         usual_pain: Iterable[UsualPain] = (),
         carry: Carry | None = None,
+        pain_records: Iterable[PainRecord] = (),
     ) -> PracticeHistory:
         """Read ``history`` (sessions after ``today`` are left out).
 
@@ -301,7 +359,11 @@ class PracticeHistory:
         sessions = [*carry.recent, *tail] if carry is not None else tail
         timeline = UsualPainTimeline(r for r in usual_pain if r.since <= today)
         program = program_sessions(sessions, program_id)
-        state = cls(today, rules, settings, sessions, pain_flags(sessions, rules, timeline), timeline, program, program_id)
+        records = [r for r in pain_records if r.day <= today]
+        flags, own, found = day_after_flags(sessions, rules, timeline, records, today, program_id)
+        state = cls(today, rules, settings, sessions, flags, timeline, program, program_id)
+        state.own_pains, state.responses, state.pain_records = own, found, records
+        state.scores = first_scores(sessions, records)
         fold = Fold(rules, program_id, floor_day(timeline), carry.state if carry is not None else FoldState())
         state.carried = fold.state
         state.floor_index = 0 if fold.state.floor_reached else len(sessions)
@@ -326,6 +388,34 @@ class PracticeHistory:
         return state
 
     # -- pain
+
+    def notes(self) -> dict[int, str]:
+        """The day after, by session index: the sentence quoted for the last session of a day whose response
+        was worse (with the session's own pain first, when it was painful by itself too)."""
+        last_of_day: dict[date, int] = {}
+        for index, s in enumerate(self.sessions):
+            last_of_day[s.local_date] = index
+        found: dict[int, str] = {}
+        for day, response in self.responses.items():
+            found_index = last_of_day.get(day)
+            if found_index is None or not response.worse:
+                continue
+            index = found_index
+            text = response.sentence()
+            if self.own_pains[index]:
+                from tracker.pain import describe
+
+                text = f"{describe(self.sessions[index], self.timeline.value_on(day))}; {text}"
+            found[index] = text
+        return found
+
+    def latest_worse(self, n: int) -> tuple[int, Response] | None:
+        """(index, response) of the newest session in the last ``n`` counted ones whose day's response was worse."""
+        notes = self.notes()
+        for index in reversed(self.window(n)):
+            if index in notes:
+                return index, self.responses[self.sessions[index].local_date]
+        return None
 
     @property
     def gap(self) -> int:
@@ -358,6 +448,10 @@ class PracticeHistory:
         ``consult_clear_sessions`` sessions in a row that are not painful.
         """
         return self.fold.consult_active, self.fold.consult_triggered, self.fold.consult_run
+
+    def consult_cap(self) -> tuple[Prescription | None, bool]:
+        """(the level the consult in force stepped back to, a session at or below it was logged since the pain)."""
+        return self.fold.consult_cap, self.fold.consult_met
 
     def level_at(self, index: int) -> Prescription | None:
         """The program level in effect when session ``index`` was done."""

@@ -70,7 +70,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Iterable, Sequence
 
-from tracker.model import PROGRAM_ID, Felt, Prescription, ProgressionRules, Session, Settings, UsualPain
+from tracker.model import PROGRAM_ID, Felt, PainRecord, Prescription, ProgressionRules, Session, Settings, UsualPain
+from tracker.dayafter import rising_weeks
 from tracker.pain import pain_flags, quote_window
 from tracker.practice import Carry, PracticeHistory, clamp, lowest, phase_limit
 from tracker.practice import level_history as _level_history
@@ -159,7 +160,12 @@ def _plural(n: int, word: str) -> str:
 
 def _pain_reason(h: PracticeHistory, n: int) -> str:
     """The window of the last ``n`` sessions, in numbers (tracker.pain.quote_window)."""
-    return quote_window(h.sessions, h.pains, h.window(n), h.timeline)[1]
+    return _quote(h, h.window(n))[1]
+
+
+def _quote(h: PracticeHistory, window: Sequence[int]) -> tuple[int, str]:
+    """tracker.pain.quote_window with the day after's sentences and the pain records."""
+    return quote_window(h.sessions, h.pains, window, h.timeline, h.notes(), h.today, h.pain_records)
 
 
 # --------------------------------------------------------------------------- the cautious rows
@@ -182,7 +188,7 @@ def _consult_row(h: PracticeHistory) -> _Row | None:
         return None
     reasons: list[str] = []
     if hits >= need:
-        reasons.append(quote_window(h.sessions, h.pains, window, h.timeline)[1])
+        reasons.append(_quote(h, window)[1])
     else:
         clear = rules.consult_clear_sessions
         reasons.append(
@@ -193,9 +199,13 @@ def _consult_row(h: PracticeHistory) -> _Row | None:
     level = h.level
     if level is None:
         return _Row(AdviceKind.CONSULT, rules.start, tuple(reasons))
-    if h.stepped_back_since_pain(span) or hits < need:
+    cap, met = h.consult_cap()
+    if cap is None:  # (a consult triggered before any bridge session)
+        cap = h.step_back_target()
+    target = lowest(level, cap)  # never above the level the consult stepped back to
+    if met and target == level:
         return _Row(AdviceKind.CONSULT, level, (*reasons, "you have already stepped back since that pain"))
-    return _Row(AdviceKind.CONSULT, h.step_back_target(), tuple(reasons))
+    return _Row(AdviceKind.CONSULT, target, tuple(reasons))
 
 
 def _limit_row(h: PracticeHistory) -> _Row | None:
@@ -263,7 +273,39 @@ def _cautious_rows(h: PracticeHistory) -> list[_Row]:
 
     if h.pains_in_last(1)[0]:
         rows.append(_Row(AdviceKind.STAY, level, (f"{_pain_reason(h, 1)}: no step forward that day or the next",)))
+    day_after = _day_after_row(h)
+    if day_after is not None:
+        rows.append(day_after)
+    weekly = rising_weeks(h.scores, h.today)
+    if weekly is not None:
+        rows.append(_Row(AdviceKind.STAY, level, (weekly,)))
     return rows
+
+
+def _day_after_row(h: PracticeHistory) -> _Row | None:
+    """A worse response to the first day at a raised level undoes that increase (practice-rules.md, the day
+    after); at a level practised before that day, the painful day it makes holds (the windows above)."""
+    assert h.level is not None
+    found = h.latest_worse(h.rules.pain_step_back[1])
+    yesterday = h.responses.get(h.today - timedelta(days=1))
+    if yesterday is not None and yesterday.worse and (found is None or found[1].day != yesterday.day):
+        # given today: it holds today whatever was logged since (the next day of a painful day)
+        last = max(i for i, x in enumerate(h.sessions) if x.local_date == yesterday.day)
+        found = (last, yesterday)
+    if found is None:
+        return None
+    index, response = found
+    sentence = response.sentence()
+    if h.fold.raised_on == response.day and h.since == response.day and len(h.ladder) >= 2:
+        target = h.step_back_target()
+        return _Row(
+            AdviceKind.STEP_BACK,
+            target,
+            (f"{sentence}: that was your first day at {_short(h.level, h.rules)}, so that increase is undone",),
+        )
+    if h.window(1) == [index]:
+        return None  # the last session's pain row already quotes it and holds
+    return _Row(AdviceKind.STAY, h.level, (f"{sentence}: hold your level, no step forward",))
 
 
 def _combine(rows: list[_Row], h: PracticeHistory) -> Advice:
@@ -335,7 +377,7 @@ def _safety_blockers(h: PracticeHistory) -> tuple[list[str], list[str]]:
     rules = h.rules
     blockers: list[str] = []
     supports: list[str] = []
-    hits, sentence = quote_window(h.sessions, h.pains, h.window(rules.pain_free_sessions), h.timeline)
+    hits, sentence = _quote(h, h.window(rules.pain_free_sessions))
     if hits:
         blockers.append(
             f"{sentence}: moving on needs {_last(rules.pain_free_sessions)} without a painful one"
@@ -475,14 +517,16 @@ def advise(
     usual_pain: Iterable[UsualPain] = (),
     next_poses: Sequence[str] = (),
     carry: Carry | None = None,
+    pain_records: Iterable[PainRecord] = (),
 ) -> Advice:
     """The advice for the next session of ``program_id``, from the history as of ``today``.
 
-    ``usual_pain``: the person's usual-pain records (tracker.pain);
+    ``usual_pain``: the person's usual-pain records (tracker.pain); ``pain_records``: the pain scores given
+    without practising (tracker.dayafter: the day after, the weekly trend);
     ``next_poses``: where the series goes after the program (the program's
     content file); ``carry``: the sessions before ``history`` (tracker.practice.Carry). See the module docstring for every rule.
     """
-    h = PracticeHistory.read(history, settings, today, rules, program_id, usual_pain, carry)
+    h = PracticeHistory.read(history, settings, today, rules, program_id, usual_pain, carry, pain_records)
     rows = _cautious_rows(h)
     if rows:
         return _within_limit(_combine(rows, h), h)

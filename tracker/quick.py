@@ -9,8 +9,8 @@ keeps both, so the cost of `status` does not grow with the years:
   `today` on, read in full (without steps or notes);
 - the **carry**: made once from the months before, grown by one month's
   sessions when the tail moves on, and made again from every month only
-  when one of them, the rules, the program or the usual-pain records in
-  force change (its key).
+  when one of them, the rules, the program, the usual-pain records in
+  force or the pain records dated before the tail change (its key).
 
 The answer is the same as reading every session (tests/unit/test_carry.py
 for the rules, tests/unit/test_store_summary.py through the store); anything
@@ -27,16 +27,16 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from tracker.model import Prescription, ProgressionRules, Session, Settings, UsualPain
+from tracker.model import PainRecord, Prescription, ProgressionRules, Session, Settings, UsualPain
 from tracker.practice import Carry, FoldState
 from tracker.store.summary import CarrySpec, read_summary, record_of, session_of
 
 __all__ = ["CARRY_FORMAT", "Quick", "decode", "encode", "read_quick", "tail_start"]
 
-CARRY_FORMAT = 1  # bump when Carry or FoldState change: an old carry is then made again
+CARRY_FORMAT = 2  # bump when Carry or FoldState change: an old carry is then made again
 TAIL_DAYS = 31  # the tail reaches back at least this far (the rules look back one week at most)
 
-_DATES = frozenset({"painful_day", "since", "epoch", "consult_triggered", "run_day"})
+_DATES = frozenset({"painful_day", "since", "epoch", "consult_triggered", "run_day", "raised_on"})
 _SESSIONS = frozenset({"last_program", "last_reported", "run_unsure"})
 
 
@@ -46,6 +46,7 @@ class Quick(NamedTuple):
     days: list[date]  # every practice day
     tail: list[Session]  # the sessions of the tail's months, without steps or notes
     carry: Carry
+    pain_records: list[PainRecord]  # every device's, all dates
 
 
 def tail_start(today: date) -> str:
@@ -57,22 +58,34 @@ def _in_force(usual: list[UsualPain], today: date) -> list[UsualPain]:
     return [r for r in usual if r.since <= today]
 
 
+def _carried_pains(pains: list[PainRecord], today: date) -> list[PainRecord]:
+    """The pain records the carry reads: those dated before the tail's first month (the day after of every
+    carried day but the last, which the carry keeps whole in `recent`); later ones are read with the tail."""
+    first = date.fromisoformat(tail_start(today) + "-01")
+    return [r for r in pains if r.day < first]
+
+
 def spec(rules: ProgressionRules, program_id: str, today: date) -> CarrySpec:
-    def key(settings: Settings, usual: list[UsualPain]) -> str:
+    def key(settings: Settings, usual: list[UsualPain], pains: list[PainRecord]) -> str:
         records = sorted(
             (r.id, r.since.isoformat(), r.value, r.recorded_at.isoformat() if r.recorded_at else "")
             for r in _in_force(usual, today)
         )
-        text = json.dumps([CARRY_FORMAT, program_id, repr(rules), records])
+        scores = sorted(
+            (r.id, r.day.isoformat(), r.value, r.recorded_at.isoformat() if r.recorded_at else "")
+            for r in _carried_pains(pains, today)
+        )
+        text = json.dumps([CARRY_FORMAT, program_id, repr(rules), records, scores])
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    def make(sessions: list[Session], settings: Settings, usual: list[UsualPain]) -> Any:
-        return encode(Carry.of(sessions, rules, program_id, _in_force(usual, today)))
+    def make(sessions: list[Session], settings: Settings, usual: list[UsualPain], pains: list[PainRecord]) -> Any:
+        return encode(Carry.of(sessions, rules, program_id, _in_force(usual, today), pain_records=_carried_pains(pains, today)))
 
-    def extend(data: Any, sessions: list[Session], settings: Settings, usual: list[UsualPain]) -> Any:
+    def extend(data: Any, sessions: list[Session], settings: Settings, usual: list[UsualPain], pains: list[PainRecord]) -> Any:
         try:
             base = decode(data)
-            return encode(Carry.of(sessions, rules, program_id, _in_force(usual, today), base=base))
+            carried = _carried_pains(pains, today)
+            return encode(Carry.of(sessions, rules, program_id, _in_force(usual, today), base=base, pain_records=carried))
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):
             return None  # made again from every month instead
 
@@ -92,7 +105,7 @@ def read_quick(
         return None  # a carry this version cannot read: the whole history answers
     if carry.last_started is not None and found.tail and found.tail[0].started_at <= carry.last_started:
         return None  # a tail session started before a carried one: history order crosses the cut
-    return Quick(found.settings, found.usual_pain, found.days, found.tail, carry)
+    return Quick(found.settings, found.usual_pain, found.days, found.tail, carry, found.pain_records)
 
 
 # --------------------------------------------------------------------------- the carry as JSON
@@ -134,7 +147,7 @@ def decode(data: Any) -> Carry:
             fields[name] = date.fromisoformat(value)
         elif name in _SESSIONS:
             fields[name] = session_of(value)
-        elif name == "last_change":
+        elif name in ("last_change", "consult_cap"):
             fields[name] = Prescription(*value)
         elif name == "ladder":
             fields[name] = tuple(Prescription(*p) for p in value)

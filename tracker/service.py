@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING, Any, Callable
 from zoneinfo import ZoneInfo
 
 from tracker.model import (
+    PAIN_NOTE_MAX,
     CheckIn,
+    PainRecord,
     Prescription,
     Program,
     ProgressionRules,
@@ -424,6 +426,120 @@ class Backroll:
         self.store.add_usual_pain(record)
         return record
 
+    # ------------------------------------------------------------------ pain records (the day after)
+
+    def pain_records(self) -> list[PainRecord]:
+        """The pain scores given without practising, oldest day first (practice-rules.md, "The day after")."""
+        return self.store.pain_records()
+
+    def record_pain(self, value: int, day: date | None = None, note: str = "") -> PainRecord:
+        """Record how the back is (0-10) on `day` (default today), without practising. Never practice."""
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+            raise ValueError(f"a pain score must be a whole number from 0 to 10, not {value!r}")
+        today = self.today()
+        day = day or today
+        if day > today:
+            raise ValueError(f"the date {day.isoformat()} is in the future; a pain score is for today or a day before")
+        note = note.strip()
+        if len(note) > PAIN_NOTE_MAX:
+            raise ValueError(f"the note is {len(note)} characters long; the limit is {PAIN_NOTE_MAX}")
+        record = PainRecord(PainRecord.new_id(), day, value, note, self.now())
+        self.store.add_pain_record(record)
+        return record
+
+    def pain_score_today(self, today: date | None = None) -> PainRecord | None:
+        """Today's first pain record, if one was given (the pain-before question offers it)."""
+        day = today or self.today()
+        found = [r for r in self.pain_records() if r.day == day]
+        return found[0] if found else None
+
+    def _inputs(self, day: date, program_id: str, quick: bool = True) -> dict[str, object]:
+        """What `status_from` reads as of `day` (see `status`): through the summary cache while the store has
+        not read every month, else from every session."""
+        rules = self.rules(program_id)
+        program = self.program(program_id)
+        poses = program.next_poses if program is not None else ()
+        base: dict[str, object] = {"today": day, "rules": rules, "program_id": program_id, "next_poses": poses}
+        if quick and self._store is None and not self.home.exists():  # nothing saved yet: no folder made
+            return {**base, "settings": Settings(), "usual": [], "history": [], "pain_records": []}
+        unread = self._store is None or not self._store.all_read
+        found = self._quick(day, rules, program_id) if quick and unread else None
+        if found is not None:
+            if self._settings is None:
+                self._settings = found.settings
+            return {**base, "settings": found.settings, "usual": found.usual_pain, "history": found.tail,
+                    "days": found.days, "carry": found.carry, "pain_records": found.pain_records}  # fmt: skip
+        return {**base, "settings": self.settings, "usual": self.usual_pain(), "history": self._history_until(day),
+                "pain_records": self.pain_records()}  # fmt: skip
+
+    def _consequence(self, value: int, day: date, program_id: str, inputs: dict[str, object] | None = None) -> str:
+        """What the advice would do with a first pain score of `value` on `day` ("hold your level")."""
+        from tracker.dayafter import level_words
+        from tracker.status import status_from
+
+        inputs = inputs if inputs is not None else self._inputs(day, program_id)
+        probe = PainRecord("what-if", day, value, "", None)
+        records = list(inputs["pain_records"])  # type: ignore[call-overload]
+        then = status_from(**{**inputs, "pain_records": [*records, probe]}).advice  # type: ignore[arg-type]
+        if then.current is not None and then.prescription < then.current:
+            return f"step back to {level_words(then.prescription, self.rules(program_id))}"
+        return "hold your level"
+
+    def pain_answer_effect(
+        self,
+        value: int,
+        today: date | None = None,
+        program_id: str = PROGRAM_ID,
+        *,
+        excluding: str | None = None,
+        quiet: bool = False,
+    ) -> str:
+        """What a first pain score of `value` today will do, said before it is saved (the Today card, the
+        pain-before question, the check-in): "4 is 3 above yesterday's 1 before: Backroll will hold your level".
+        `excluding`: a session id to leave out (the check-in's own session, saved already after a hurt stop);
+        `quiet`: "" when the answer reads no practice day (the check-in says nothing then)."""
+        from tracker import dayafter
+        from tracker.pain import UsualPainTimeline
+
+        day = today or self.today()
+        inputs = self._inputs(day, program_id)
+        history = [s for s in inputs["history"] if s.id != excluding]  # type: ignore[attr-defined]
+        return dayafter.answer_effect(
+            value,
+            day,
+            history,
+            list(inputs["pain_records"]),  # type: ignore[call-overload]
+            UsualPainTimeline(inputs["usual"]),  # type: ignore[arg-type]
+            self.rules(program_id),
+            self._consequence(value, day, program_id, inputs),
+            program_id,
+            quiet,
+        )
+
+    def back_question(self, today: date | None = None, program_id: str = PROGRAM_ID) -> str | None:
+        """The Today card's "How is your back today?": None when not asked (today has a pain score, or the
+        last practice day held no bridge session); else what an answer will do, said before it is given."""
+        from tracker import dayafter
+        from tracker.pain import UsualPainTimeline
+
+        day = today or self.today()
+        rules = self.rules(program_id)
+        inputs = self._inputs(day, program_id)
+        history: list[Session] = list(inputs["history"])  # type: ignore[call-overload]
+        carry = inputs.get("carry")
+        if carry is not None:
+            history = [*carry.recent, *history]  # type: ignore[attr-defined]
+        records: list[PainRecord] = list(inputs["pain_records"])  # type: ignore[call-overload]
+        if not dayafter.asks_today(history, records, day, program_id):
+            return None
+        timeline = UsualPainTimeline(inputs["usual"])  # type: ignore[arg-type]
+        worse_from = dayafter.worse_from(history, timeline, rules, day, program_id)
+        if worse_from is None:
+            return "Your answer is kept for your weekly trend; it is never a practice day."
+        value, words = worse_from
+        consequence = self._consequence(value, day, program_id, inputs)
+        return f"{words} From {value} up, Backroll will {consequence}; below that, yesterday's load was fine."
+
     def status(self, today: date | None = None, program_id: str = PROGRAM_ID, *, quick: bool = False) -> Status:
         """Streaks, advice and the next prescription as of `today` (sessions after it are ignored).
 
@@ -446,9 +562,13 @@ class Backroll:
             if self._settings is None:
                 self._settings = found.settings  # as the store would read them; no need to open it for them
             return status_from(
-                today, found.settings, found.usual_pain, rules, program_id, poses, found.tail, found.days, found.carry
+                today, found.settings, found.usual_pain, rules, program_id, poses, found.tail, found.days, found.carry,
+                pain_records=found.pain_records,
             )
-        return status_from(today, self.settings, self.usual_pain(), rules, program_id, poses, self._history_until(today))
+        return status_from(
+            today, self.settings, self.usual_pain(), rules, program_id, poses, self._history_until(today),
+            pain_records=self.pain_records(),
+        )
 
     def _quick(self, today: date, rules: ProgressionRules, program_id: str) -> Quick | None:
         from tracker.quick import read_quick
@@ -502,7 +622,7 @@ class Backroll:
         from tracker.paths import ensure_private_dir
 
         now = self.now()
-        text = export_json(self.sessions(), now, self.usual_pain())
+        text = export_json(self.sessions(), now, self.usual_pain(), self.pain_records())
         folder = ensure_private_dir(self.locations.exports)
         path = folder / f"backroll-{now:%Y-%m-%d-%H%M%S}.json"
         write_private(path, text)

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Sequence
 
-from tracker.model import PROGRAM_ID, Prescription, ProgressionRules, Session, Settings, UsualPain
+from tracker.model import PROGRAM_ID, PainRecord, Prescription, ProgressionRules, Session, Settings, UsualPain
 
 if TYPE_CHECKING:
+    from tracker.dayafter import Response, Score, WeekTrend
     from tracker.practice import Carry
     from tracker.progression import Advice
     from tracker.streaks import StreakSummary
@@ -32,6 +33,9 @@ class Status:
     prescription: Prescription  # for the next session, after the advice
     program_id: str = PROGRAM_ID
     usual_pain: UsualPain | None = None  # the record in force today, if any
+    pain_today: Score | None = None  # today's first pain score (a pain record or a pain before), if any
+    day_after: Response | None = None  # the response to the latest practice day, when its next day has a score
+    weekly_pain: tuple[WeekTrend, ...] = ()  # the weekly median of each day's first pain score, oldest first
 
     def to_json_dict(self) -> dict[str, Any]:
         """Exactly the `status --json` object of the CLI contract."""
@@ -60,6 +64,30 @@ class Status:
                 if self.usual_pain is not None
                 else None
             ),
+            "pain_today": (
+                {
+                    "value": self.pain_today.value,
+                    "source": "pain record" if self.pain_today.record is not None else "pain before",
+                }
+                if self.pain_today is not None
+                else None
+            ),
+            "day_after": (
+                {
+                    "day": self.day_after.day.isoformat(),
+                    "score": self.day_after.score.value,
+                    "source": "pain record" if self.day_after.score.record is not None else "pain before",
+                    "baseline": self.day_after.baseline,
+                    "worse": self.day_after.worse,
+                    "sentence": self.day_after.sentence(),
+                }
+                if self.day_after is not None
+                else None
+            ),
+            "weekly_pain": [
+                {"from": w.first.isoformat(), "to": w.last.isoformat(), "days": w.days, "median": w.median}
+                for w in self.weekly_pain
+            ],
         }
 
 
@@ -75,10 +103,11 @@ def status_from(
     history: Sequence[Session],
     days: Sequence[date] | None = None,
     carry: Carry | None = None,
+    pain_records: Sequence[PainRecord] = (),
 ) -> Status:
     """The Status as of `today`: from every session (`history`), or from the last weeks (`history`), every
     practice day (`days`) and the carry of the sessions before them (tracker.quick): the same answer."""
-    from tracker import progression, streaks
+    from tracker import dayafter, progression, streaks
     from tracker.pain import UsualPainTimeline
 
     if days is None:
@@ -86,8 +115,16 @@ def status_from(
     else:
         summary = streaks.summarize_days({d for d in days if d <= today}, settings, today)
     advice = progression.advise(
-        history, settings, today, rules, program_id, usual_pain=usual, next_poses=next_poses, carry=carry
+        history, settings, today, rules, program_id, usual_pain=usual, next_poses=next_poses, carry=carry,
+        pain_records=pain_records,
     )
+    timeline = UsualPainTimeline(r for r in usual if r.since <= today)
+    recent = sorted((s for s in [*(carry.recent if carry else ()), *history] if s.local_date <= today),
+                    key=lambda s: (s.started_at, s.id))  # fmt: skip
+    records = [r for r in pain_records if r.day <= today]
+    scores = dayafter.first_scores(recent, records)
+    found = dayafter.responses(recent, records, timeline, rules, today, program_id)
+    last_day = max((s.local_date for s in recent if s.local_date < today), default=None)
     return Status(
         today=today,
         streak=summary,
@@ -95,4 +132,7 @@ def status_from(
         prescription=advice.prescription,
         program_id=program_id,
         usual_pain=UsualPainTimeline(usual).on(today),
+        pain_today=scores.get(today),
+        day_after=found.get(last_day) if last_day is not None else None,
+        weekly_pain=tuple(dayafter.weekly_trend(scores, today)),
     )

@@ -316,7 +316,7 @@ def test_cli_steady_pain_then_usual_pain(tmp_path: Path) -> None:
     out = tmp_path / "export.json"
     assert cli(home, "export", "-o", str(out)).returncode == 0
     doc = json.loads(out.read_text())
-    assert doc["version"] == 2 and [r["value"] for r in doc["usual_pain"]] == [3]
+    assert doc["version"] == 3 and [r["value"] for r in doc["usual_pain"]] == [3]
     other = tmp_path / "other"
     assert cli(other, "import", str(out)).returncode == 0
     assert status(other, on(5))["usual_pain"]["value"] == 3

@@ -5,8 +5,9 @@
 (tracker.practice): the last few sessions and the state of every rule. These
 properties check, over random histories (gaps that restart the program,
 levels going up and down, hurt stops, pain on the same day as gentle
-routines, stability reports, usual-pain records), that the advice and every
-part of what the rules read are the same both ways, for every cut.
+routines, stability reports, usual-pain records, pain records and so the
+day after's responses), that the advice and every part of what the rules
+read are the same both ways, for every cut.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings as hsettings, strategies as st
 
 from tests.unit.test_advice_pain import P, RULES, SETTINGS, on, pains, s, usual
-from tracker.model import Felt, Session, Stability, UsualPain
+from tracker.model import Felt, PainRecord, Session, Stability, UsualPain
 from tracker.practice import Carry, PracticeHistory
 from tracker.progression import advise
 
@@ -49,7 +50,23 @@ def long_histories(draw: st.DrawFn) -> tuple[list[Session], list[UsualPain], dat
     records = [usual(draw(st.integers(0, 6)), on(draw(st.integers(0, day + 1)))) for _ in range(draw(st.integers(0, 2)))]
     cut = on(draw(st.integers(0, day + 1)))  # sessions dated before it are carried
     today = max(last, cut + timedelta(days=8)) + timedelta(days=draw(st.integers(0, 3)))
+    global _PAINS
+    _PAINS = [
+        pain_record(draw(st.integers(0, 10)), on(draw(st.integers(0, (today - on(0)).days))), draw(st.integers(0, 23)))
+        for _ in range(draw(st.integers(0, 25)))
+    ]
     return sessions, records, cut, today
+
+
+_PAINS: list[PainRecord] = []  # the pain records drawn with the latest history (the tuple's shape is shared)
+
+
+def pain_record(value: int, day: date, hour: int) -> PainRecord:
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    at = datetime.combine(day, time(hour), tzinfo=ZoneInfo("Europe/Paris"))
+    return PainRecord(PainRecord.new_id(), day, value, "", at)
 
 
 def _both(case: tuple[list[Session], list[UsualPain], date, date]) -> tuple[PracticeHistory, PracticeHistory, object, object]:
@@ -57,11 +74,12 @@ def _both(case: tuple[list[Session], list[UsualPain], date, date]) -> tuple[Prac
     carried = [x for x in sessions if x.local_date < cut]
     tail = [x for x in sessions if x.local_date >= cut]
     in_force = [r for r in records if r.since <= today]
-    carry = Carry.of(carried, RULES, "bridge", in_force)
-    full = PracticeHistory.read(sessions, SETTINGS, today, RULES, "bridge", records)
-    part = PracticeHistory.read(tail, SETTINGS, today, RULES, "bridge", records, carry)
-    a = advise(sessions, SETTINGS, today, usual_pain=records)
-    b = advise(tail, SETTINGS, today, usual_pain=records, carry=carry)
+    pains = list(_PAINS)
+    carry = Carry.of(carried, RULES, "bridge", in_force, pain_records=[r for r in pains if r.day < cut])
+    full = PracticeHistory.read(sessions, SETTINGS, today, RULES, "bridge", records, pain_records=pains)
+    part = PracticeHistory.read(tail, SETTINGS, today, RULES, "bridge", records, carry, pains)
+    a = advise(sessions, SETTINGS, today, usual_pain=records, pain_records=pains)
+    b = advise(tail, SETTINGS, today, usual_pain=records, carry=carry, pain_records=pains)
     return full, part, a, b
 
 
@@ -77,6 +95,14 @@ def test_a_carry_and_the_tail_read_like_the_whole_history(case: tuple[list[Sessi
     for name in ("current", "level", "since", "epoch_start", "ladder", "limit", "phase"):
         assert getattr(part, name) == getattr(full, name), name
     assert part.consult_state() == full.consult_state()
+    assert part.consult_cap() == full.consult_cap()
+    assert part.fold.raised_on == full.fold.raised_on
+    flags = dict(zip((x.id for x in full.sessions), full.pains))
+    assert all(flags[x.id] == f for x, f in zip(part.sessions, part.pains))
+    worse_part, worse_full = part.latest_worse(RULES.pain_step_back[1]), full.latest_worse(RULES.pain_step_back[1])
+    assert (worse_part and (part.sessions[worse_part[0]].id, worse_part[1])) == (
+        worse_full and (full.sessions[worse_full[0]].id, worse_full[1])
+    )
     unsure_full, unsure_part = full.unsure_report(), part.unsure_report()
     assert (unsure_part and unsure_part.id) == (unsure_full and unsure_full.id)
     rules = RULES
@@ -127,9 +153,25 @@ def test_a_carry_extended_by_later_months_is_the_carry_of_them_all(
     """When the tail moves on a month, the carry grows from the one it had: the same as made from every session."""
     sessions, records, cut, today = case
     carried = sorted((x for x in sessions if x.local_date < cut), key=lambda x: (x.started_at, x.id))
-    first = carried[: split % (len(carried) + 1)]
+    cut_at = split % (len(carried) + 1)
+    while 0 < cut_at < len(carried) and carried[cut_at].started_at == carried[cut_at - 1].started_at:
+        cut_at += 1  # the store's months never split one instant
+    first = carried[:cut_at]
     later = carried[len(first) :]
     in_force = [r for r in records if r.since <= today]
-    whole = Carry.of(carried, RULES, "bridge", in_force)
-    grown = Carry.of(later, RULES, "bridge", in_force, base=Carry.of(first, RULES, "bridge", in_force))
+    pains = [r for r in _PAINS if r.day < cut]
+    whole = Carry.of(carried, RULES, "bridge", in_force, pain_records=pains)
+    base = Carry.of(first, RULES, "bridge", in_force, pain_records=pains)
+    grown = Carry.of(later, RULES, "bridge", in_force, base=base, pain_records=pains)
     assert grown == whole
+
+
+def test_a_carry_keeps_a_day_whole_so_its_baseline_is_read_from_every_session() -> None:
+    """The day after's baseline is the lowest pain before of the whole day: the carry never splits a day."""
+    history = [s(on(0), P(2, 4, 0), before=0, hour=7), s(on(0), P(2, 4, 0), before=3, hour=9)]
+    history += [s(on(1), P(2, 4, 0), before=2)] + [s(on(2 + i), P(2, 4, 0)) for i in range(3)]
+    carry = Carry.of(history, RULES, "bridge")
+    assert {x.local_date for x in carry.recent} >= {on(0)} and len(carry.recent) == len(history)
+    full = PracticeHistory.read(history, SETTINGS, on(10), RULES, "bridge")
+    part = PracticeHistory.read([], SETTINGS, on(10), RULES, "bridge", carry=carry)
+    assert full.responses[on(0)].worse and part.responses[on(0)].worse

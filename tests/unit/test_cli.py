@@ -108,7 +108,8 @@ def test_warns_when_home_is_readable_by_others(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- status and log
 
 
-STATUS_KEYS = ["today", "current_streak", "longest_streak", "practice_days", "last_practice", "consistency", "program", "advice", "version", "usual_pain"]
+STATUS_KEYS = ["today", "current_streak", "longest_streak", "practice_days", "last_practice", "consistency", "program", "advice", "version", "usual_pain",
+               "pain_today", "day_after", "weekly_pain"]  # fmt: skip
 
 
 def test_status_json_shape_on_an_empty_home(tmp_path: Path) -> None:
@@ -277,7 +278,7 @@ def test_export_json_is_valid_against_the_schema(history: Path) -> None:
     doc = json.loads(ok(run(history, "export")).stdout)
     validator = jsonschema.Draft202012Validator(exchange.schema(), format_checker=jsonschema.FormatChecker())
     validator.validate(doc)
-    assert doc["format"] == "backroll.history" and doc["version"] == 2 and len(doc["sessions"]) == 5
+    assert doc["format"] == "backroll.history" and doc["version"] == 3 and len(doc["sessions"]) == 5
     assert datetime.fromisoformat(doc["exported_at"]).tzinfo is not None
 
 
@@ -432,7 +433,7 @@ def _hostile(tmp_path: Path, name: str) -> Path:
     elif name == "wrong-tag":
         path.write_text(json.dumps({**good, "format": "someone.else"}))
     elif name == "wrong-version":
-        path.write_text(json.dumps({**good, "version": 3}))
+        path.write_text(json.dumps({**good, "version": 4}))
     elif name == "bad-date":
         path.write_text(doc_with(started_at="2025-02-30T07:30:00+00:00", local_date="2025-02-30"))
     elif name == "naive-date":

@@ -655,6 +655,18 @@ BAD_BUILTIN = [
     ),
     (
         "programs/bridge.toml",
+        PROGRAM.replace("pain_consult = [3, 5]", "pain_consult = [3, 5]\nresponse_rise = 11"),
+        "program.rules.response_rise",
+        "",
+    ),
+    (
+        "programs/bridge.toml",
+        PROGRAM.replace("pain_consult = [3, 5]", 'pain_consult = [3, 5]\nresponse_rise = "two"'),
+        "program.rules.response_rise",
+        "",
+    ),
+    (
+        "programs/bridge.toml",
         PROGRAM.replace('summary = "Hip rocks, then back rolls."', 'summary = "x"\nnext = "nowhere"'),
         "program.next",
         "unknown routine 'nowhere'",
@@ -689,6 +701,7 @@ def test_the_builtin_fixture_itself_loads(builtin):
     assert check.next == "bridge" and check.source == "003_51468521fa26ba19.txt"
     program = library.programs["bridge"]
     assert program.rules == ProgressionRules(start=Prescription(2, 4, 0), max_lifts=8, pain_consult=(3, 5))
+    assert program.rules.response_rise == 2  # the default when the file leaves it out
     assert program.bindings[1] == {
         "reps": "lifts",
         "raise_counts": "count",

@@ -144,8 +144,8 @@ def test_every_export_is_valid_and_reads_back_the_same(validator, sessions: list
 def test_export_envelope_and_order() -> None:
     late, early = make_session(1, day=date(2025, 3, 2)), make_session(2, day=date(2025, 3, 1))
     doc = doc_of(late, early)
-    assert list(doc) == ["format", "version", "exported_at", "usual_pain", "sessions"]
-    assert doc["format"] == "backroll.history" and doc["version"] == 2 and doc["usual_pain"] == []
+    assert list(doc) == ["format", "version", "exported_at", "usual_pain", "pain_records", "sessions"]
+    assert doc["format"] == "backroll.history" and doc["version"] == 3 and doc["usual_pain"] == [] and doc["pain_records"] == []
     assert doc["exported_at"] == "2025-06-01T12:00:00+00:00"
     assert [s["id"] for s in doc["sessions"]] == [early.id, late.id]
     assert doc["sessions"][0] == early.to_dict()
@@ -159,7 +159,7 @@ def test_export_refuses_a_naive_exported_at() -> None:
 def test_schema_ships_in_the_package() -> None:
     from importlib import resources
 
-    text = resources.files("tracker").joinpath("schema", "history-v2.schema.json").read_text()
+    text = resources.files("tracker").joinpath("schema", "history-v3.schema.json").read_text()
     assert json.loads(text)["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert exchange.schema_text() == text
 
@@ -187,7 +187,7 @@ _DELETE = object()
 # Each breaks the document in a way the schema alone can see; both must refuse.
 SCHEMA_BREAKS = {
     "wrong tag": _set("format", "backroll.other"),
-    "wrong version": _set("version", 3),
+    "wrong version": _set("version", 4),
     "version as string": _set("version", "1"),
     "version true": _set("version", True),
     "no sessions": _set("sessions", _DELETE),
@@ -226,7 +226,23 @@ SCHEMA_BREAKS = {
     "routine with spaces": _set("sessions.0.routine", "rm -rf"),
     "nested note": _set("sessions.0.checkin.note", {"a": {"b": {"c": [[[]]]}}}),
     "session is a list": _set("sessions.0", []),
+    "pain record value 11": _set("pain_records", [{"id": "8c2d3f2e-7a1b-4c3d-9e8f-0a1b2c3d4e5f", "date": "2025-03-01",
+                                                  "value": 11, "note": "", "recorded_at": None}]),  # fmt: skip
+    "pain record extra key": _set("pain_records", [{"id": "8c2d3f2e-7a1b-4c3d-9e8f-0a1b2c3d4e5f", "date": "2025-03-01",
+                                                    "value": 2, "note": "", "recorded_at": None, "x": 1}]),  # fmt: skip
+    "pain records missing": _set("pain_records", _DELETE),
 }
+
+
+def test_a_pain_record_is_valid_to_both_and_a_version_2_file_needs_none(validator) -> None:
+    doc = doc_of(make_session(1))
+    doc["pain_records"] = [{"id": "8c2d3f2e-7a1b-4c3d-9e8f-0a1b2c3d4e5f", "date": "2025-03-01", "value": 2,
+                            "note": "stiff", "recorded_at": "2025-03-01T07:00:00+01:00"}]  # fmt: skip
+    assert not list(validator.iter_errors(doc))
+    assert exchange.validate_document(doc) == []
+    old = {k: v for k, v in doc.items() if k != "pain_records"} | {"version": 2}
+    assert exchange.validate_document(old) == []
+    assert exchange.sessions_from_document(old)
 
 
 @pytest.mark.parametrize("name", sorted(SCHEMA_BREAKS))

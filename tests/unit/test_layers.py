@@ -16,6 +16,7 @@ CORE = [
     "tracker.cli",
     "tracker.content",
     "tracker.cues",
+    "tracker.dayafter",
     "tracker.demo",
     "tracker.exchange",
     "tracker.figure",

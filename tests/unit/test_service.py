@@ -107,6 +107,13 @@ def test_status_on_an_empty_history(service: Backroll) -> None:
         "advice": {"kind": "start", "message": status.advice.message, "reasons": list(status.advice.reasons)},
         "version": 1,
         "usual_pain": None,
+        "pain_today": None,
+        "day_after": None,
+        "weekly_pain": [
+            {"from": "2025-02-18", "to": "2025-02-24", "days": 0, "median": None},
+            {"from": "2025-02-25", "to": "2025-03-03", "days": 0, "median": None},
+            {"from": "2025-03-04", "to": "2025-03-10", "days": 0, "median": None},
+        ],
     }
 
 

@@ -225,7 +225,7 @@ def _carry_from_every_old_session(home: Path, today: date) -> dict:
         cut = tail_start(today)
         old = [s for s in service.store.sessions() if s.local_date.strftime("%Y-%m") < cut]
         settings, usual = service.settings, service.usual_pain()
-        return spec(service.rules(), PROGRAM_ID, today).make(without_details(old), settings, usual)
+        return spec(service.rules(), PROGRAM_ID, today).make(without_details(old), settings, usual, service.pain_records())
 
 
 def test_a_carry_made_again_month_by_month_is_the_carry_of_every_old_session_at_once(tmp_path: Path) -> None:
@@ -248,3 +248,53 @@ def test_a_month_that_cannot_follow_the_one_before_makes_the_carry_from_every_mo
     for today in (LONG_END, date(2026, 6, 3)):
         assert status_on(home, today, quick=True) == status_on(home, today, quick=False), today
         assert json.loads(cache_path(Locations(home)).read_text())["carry"]["data"] == _carry_from_every_old_session(home, today)
+
+
+def test_pain_records_answer_through_the_cache_as_through_every_record(tmp_path: Path) -> None:
+    """The day after through the summary cache and its carry: pain records on the days after practice days, old
+    (carried) and recent, some worse, give the same status as the whole store; a new record is seen at once."""
+    import random
+
+    from tracker.model import PainRecord
+
+    home = long_home(tmp_path, days=200)
+    rng = random.Random(7)
+    store = Store.open(home)
+    days = sorted({s.local_date for s in store.sessions()})
+    zone = ZoneInfo(ZONE)
+    records = [
+        PainRecord(PainRecord.new_id(), d + timedelta(days=1), rng.choice((0, 1, 3, 5, 6)), "",
+                   datetime.combine(d + timedelta(days=1), datetime.min.time(), tzinfo=zone) + timedelta(hours=6))
+        for d in days if rng.random() < 0.3
+    ]  # fmt: skip
+    store.merge([], pain_records=records)
+    store.close()
+    for today in (LONG_END, LONG_END + timedelta(days=1), date(2026, 9, 1), date(2026, 8, 2), date(2026, 10, 1)):
+        assert status_on(home, today, quick=True) == status_on(home, today, quick=False), today
+    with Backroll(home, now=lambda: LONG_NOW, zone=ZONE) as service:
+        service.record_pain(9, LONG_END)
+    quick = status_on(home, LONG_END, quick=True)
+    assert quick == status_on(home, LONG_END, quick=False)
+    assert quick["pain_today"] is not None
+
+
+def test_a_consult_made_by_mornings_after_long_ago_is_kept_by_the_carry(tmp_path: Path) -> None:
+    """Three worse mornings after in June, then nothing: in August June is before the tail (read through the carry,
+    whose recent sessions keep whole days), and the consult those mornings made stays."""
+    from tests.support import practice_session
+    from tracker.model import PainRecord, Prescription
+
+    home = tmp_path / "home"
+    store = Store.open(home)
+    zone = ZoneInfo(ZONE)
+    june = [date(2026, 6, 1) + timedelta(days=i) for i in range(3)]
+    store.merge([practice_session(d, Prescription(2, 4, 0), pain_before=0, zone=ZONE) for d in june])
+    store.merge([], pain_records=[
+        PainRecord(PainRecord.new_id(), d + timedelta(days=1), 3, "", datetime.combine(d + timedelta(days=1), datetime.min.time(), tzinfo=zone))
+        for d in june
+    ])  # fmt: skip
+    store.close()
+    today = date(2026, 8, 10)
+    quick, full = status_on(home, today, quick=True), status_on(home, today, quick=False)
+    assert full["advice"]["kind"] == "consult"
+    assert quick == full

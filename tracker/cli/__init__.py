@@ -74,6 +74,7 @@ COMMANDS: dict[str | None, str] = {
     "check": "tracker.cli.library:cmd_check",
     "poses": "tracker.cli.poses:cmd_poses",
     "usual-pain": "tracker.cli.history:cmd_usual_pain",
+    "pain": "tracker.cli.pain:cmd_pain",
     "completion": "tracker.cli:cmd_completion",
     "session": "tracker.cli:cmd_session",
     "serve": "tracker.cli.serve:cmd_serve",

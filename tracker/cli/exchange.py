@@ -35,7 +35,12 @@ def cmd_export(args: argparse.Namespace, io: Io) -> int:
         if args.format == "csv":
             text = exchange.export_csv(sessions, steps=args.steps)
         else:
-            text = exchange.export_json(sessions, service.now(), service.usual_pain())
+            text = exchange.export_json(
+                sessions,
+                service.now(),
+                service.usual_pain(),
+                [r for r in service.pain_records() if (since is None or r.day >= since) and (until is None or r.day <= until)],
+            )
     code = _emit(text, args.output, io)
     if args.output and args.output != "-":
         io.warn(f"Exported {_plural(len(sessions), 'session')} to {args.output}.")
@@ -86,13 +91,17 @@ def cmd_import(args: argparse.Namespace, io: Io) -> int:
     for _, problems in history.refused:
         for problem in problems:
             io.warn(f"{args.file}: {problem}")
-    if history.refused and not history.sessions and not history.usual_pain:
+    if history.refused and not history.sessions and not history.usual_pain and not history.pain_records:
         verb = "would add" if args.dry_run else "added"
         io.warn(f"{args.file}: {verb} 0 sessions, {len(history.refused)} rejected: nothing was imported.")
         return BAD_INPUT
     with _service(args, io) as service:
         report = exchange.import_sessions(
-            service.store, history.sessions, dry_run=args.dry_run, usual_pain=history.usual_pain
+            service.store,
+            history.sessions,
+            dry_run=args.dry_run,
+            usual_pain=history.usual_pain,
+            pain_records=history.pain_records,
         )
         _warn_backup(service, io)
     report.invalid = len(history.refused)  # the one summary below counts them; each was named above

@@ -25,6 +25,8 @@ A full-screen terminal companion for a daily yoga-for-back-pain practice.
   backroll check FILE              validate a user's routine file
   backroll usual-pain N [--date D] [--note TEXT]
                                    record your usual pain after seeing a professional
+  backroll pain N [--date D] [--note TEXT] | --list [--json]
+                                   how your back is today, without practising (0-10)
   backroll session ROUTINE [--plain]   run a routine; --plain: one line per change, for screen readers
   backroll serve [--port P] [--host H] [--token] [--tabs N]   the app in a browser (the [web] extra)
   backroll report [--weeks N | --since DATE --until DATE] [-o FILE] [--format html|md|pdf]
@@ -168,6 +170,21 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     usual.add_argument("--date", metavar="DATE", help="the day it applies from (YYYY-MM-DD; default today)")
     usual.add_argument("--note", metavar="TEXT", default="", help="e.g. who you saw")
     usual.add_argument("--list", action="store_true", help="list the records instead")
+
+    pain = add(
+        "pain",
+        "record how your back is today (0-10), without practising",
+        "Record a pain score (0-10) for today (or --date), without practising. The first pain score\n"
+        "of a day (this, or the pain before of its first session) is how the back answered the day\n"
+        "before: at least response_rise points above that day's pain before, and above your usual\n"
+        "pain, and the advice holds (or undoes a new increase). It is never a practice day.\n"
+        "`backroll pain --list` shows every record (--json: as JSON).",
+    )
+    pain.add_argument("value", metavar="N", nargs="?", type=int, help="pain now, 0-10")
+    pain.add_argument("--date", metavar="DATE", help="the day it is about (default today)")
+    pain.add_argument("--note", metavar="TEXT", default="", help="e.g. stiff after sitting")
+    pain.add_argument("--list", action="store_true", help="list the records instead")
+    pain.add_argument("--json", action="store_true", help="with --list: a JSON list")
 
     session = add(
         "session",

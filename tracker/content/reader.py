@@ -49,6 +49,9 @@ from tracker.model import (
     StepKind,
 )
 
+# Rules whose range is narrower than any count: pain scores are 0-10.
+_RULE_RANGES: Mapping[str, tuple[int, int]] = MappingProxyType({"pain_threshold": (0, 10), "response_rise": (0, 10)})
+
 # --------------------------------------------------------------------------- reading one file
 
 
@@ -476,7 +479,7 @@ class _FileReader:
                         )
                     values[name] = (value[0], value[1])
                 else:
-                    values[name] = self.integer(table, name, where, (0, 10_000))
+                    values[name] = self.integer(table, name, where, _RULE_RANGES.get(name, (0, 10_000)))
             except _Invalid:
                 pass
         if len(self.errors) > problems:

@@ -1,11 +1,11 @@
 """Export and import of the history: JSON (with a published schema) and CSV.
 
-The JSON export is `{"format": "backroll.history", "version": 2,
-"exported_at": ..., "usual_pain": [...], "sessions": [...]}` where every
-session is exactly `Session.to_dict()` and every usual-pain record
-`UsualPain.to_dict()`. The schema ships in the package
-(`tracker/schema/history-v2.schema.json`) and `backroll export --schema`
-prints it. Version 1 files (no usual_pain) are still read.
+The JSON export is `{"format": "backroll.history", "version": 3,
+"exported_at": ..., "usual_pain": [...], "pain_records": [...], "sessions": [...]}`
+where every session is exactly `Session.to_dict()`, every usual-pain record
+`UsualPain.to_dict()` and every pain record `PainRecord.to_dict()`. The schema ships in the package
+(`tracker/schema/history-v3.schema.json`) and `backroll export --schema`
+prints it. Version 1 (no usual_pain) and 2 (no pain_records) files are still read.
 
 Import never trusts the file: it refuses anything over `MAX_BYTES` before
 parsing, parses strictly (no NaN, no duplicate keys, no absurd nesting),
@@ -41,6 +41,7 @@ from tracker.exchange.importing import (
     read_history,
     sessions_from_document,
     usual_pain_from_document,
+    pain_records_from_document,
 )
 from tracker.exchange.reading import ImportRefused, parse_json, read_bytes_limited
 from tracker.exchange.validate import validate_document
@@ -65,6 +66,7 @@ __all__ = [
     "schema_text",
     "sessions_from_document",
     "usual_pain_from_document",
+    "pain_records_from_document",
     "validate_document",
     "write_private",
 ]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from tracker.files import write_all, write_atomic
-from tracker.model import Session, UsualPain
+from tracker.model import PainRecord, Session, UsualPain
 from tracker.exchange.format import (
     FORMAT,
     VERSION,
@@ -56,7 +56,10 @@ def _export_order(sessions: Iterable[Session]) -> list[Session]:
 
 
 def export_document(
-    sessions: Iterable[Session], exported_at: datetime, usual_pain: Iterable[UsualPain] = ()
+    sessions: Iterable[Session],
+    exported_at: datetime,
+    usual_pain: Iterable[UsualPain] = (),
+    pain_records: Iterable[PainRecord] = (),
 ) -> dict[str, Any]:
     if exported_at.tzinfo is None:
         raise ValueError("exported_at must carry a UTC offset")
@@ -65,20 +68,26 @@ def export_document(
         "version": VERSION,
         "exported_at": exported_at.isoformat(),
         "usual_pain": [r.to_dict() for r in sorted(usual_pain, key=lambda r: (r.since, r.id))],
+        "pain_records": [r.to_dict() for r in sorted(pain_records, key=lambda r: (r.day, r.id))],
         "sessions": [s.to_dict() for s in _export_order(sessions)],
     }
 
 
-def export_json(sessions: Iterable[Session], exported_at: datetime, usual_pain: Iterable[UsualPain] = ()) -> str:
+def export_json(
+    sessions: Iterable[Session],
+    exported_at: datetime,
+    usual_pain: Iterable[UsualPain] = (),
+    pain_records: Iterable[PainRecord] = (),
+) -> str:
     """The export as text: the header fields one per line, then one session per line.
 
     Readable and diff-friendly, and fast: `indent=` would force Python's
     pure-Python encoder (about 5x slower at 10k sessions), while each line
     here goes through the C encoder.
     """
-    document = export_document(sessions, exported_at, usual_pain)
+    document = export_document(sessions, exported_at, usual_pain, pain_records)
     encode = json.JSONEncoder(ensure_ascii=False).encode
-    keys = ("format", "version", "exported_at", "usual_pain")
+    keys = ("format", "version", "exported_at", "usual_pain", "pain_records")
     head = ",\n".join(f" {encode(key)}: {encode(document[key])}" for key in keys)
     rows = ",\n".join("  " + encode(session) for session in document["sessions"])
     return "{\n" + head + ',\n "sessions": [\n' + rows + ("\n" if rows else "") + " ]\n}\n"

@@ -8,9 +8,9 @@ from tracker.model.limits import MAX_RESULTS, MAX_SESSION_SECONDS
 
 
 FORMAT = "backroll.history"
-VERSION = 2
-READS = (1, 2)  # the export versions import accepts
-SCHEMA_RESOURCE = "history-v2.schema.json"
+VERSION = 3
+READS = (1, 2, 3)  # the export versions import accepts
+SCHEMA_RESOURCE = "history-v3.schema.json"
 
 MAX_BYTES = 20 * 1024 * 1024  # refused before parsing
 MAX_SESSIONS = 100_000
@@ -23,6 +23,8 @@ MAX_SECONDS = MAX_SESSION_SECONDS
 MAX_PRESCRIPTION = 100
 MAX_USUAL_PAIN = 10_000
 USUAL_PAIN_KEYS = ("id", "date", "value", "note", "recorded_at")
+MAX_PAIN_RECORDS = 100_000
+PAIN_RECORD_KEYS = ("id", "date", "value", "note", "recorded_at")
 
 ORIGINS = ("app", "cli", "import", "demo")
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from tracker.model import Session, UsualPain
+from tracker.model import PainRecord, Session, UsualPain
 from tracker.exchange.format import (
     MAX_PROBLEMS,
 )
@@ -64,6 +64,15 @@ def usual_pain_from_document(doc: Any) -> list[UsualPain]:
     return list(records.values())
 
 
+def pain_records_from_document(doc: Any) -> list[PainRecord]:
+    """The pain records of a validated export (none before version 3), duplicates by id folded."""
+    records: dict[str, PainRecord] = {}
+    for data in doc.get("pain_records", []) if isinstance(doc, dict) else []:
+        record = PainRecord.from_dict(data)
+        records.setdefault(record.id, record)
+    return list(records.values())
+
+
 def valid_sessions(doc: Any) -> tuple[list[Session], list[Refusal]]:
     """The valid sessions of a parsed export, and each refused one with its problems.
 
@@ -108,6 +117,7 @@ class History:
     sessions: list[Session]
     usual_pain: list[UsualPain]
     refused: tuple[Refusal, ...] = ()
+    pain_records: list[PainRecord] = field(default_factory=list)
 
 
 def read_history(path: Path | str) -> History:
@@ -118,7 +128,7 @@ def read_history(path: Path | str) -> History:
     """
     doc = parse_json(read_bytes_limited(path))
     sessions, refused = valid_sessions(doc)
-    return History(sessions, usual_pain_from_document(doc), tuple(refused))
+    return History(sessions, usual_pain_from_document(doc), tuple(refused), pain_records_from_document(doc))
 
 
 def read_export(path: Path | str) -> list[Session]:
@@ -143,6 +153,7 @@ class ImportReport:
     dry_run: bool = False
     invalid: int = 0  # records of the file that failed validation (read_history's History.refused), never merged
     usual_pain_added: list[UsualPain] = field(default_factory=list)
+    pain_records_added: list[PainRecord] = field(default_factory=list)
 
     def summary(self) -> str:
         verb = "would add" if self.dry_run else "added"
@@ -153,6 +164,9 @@ class ImportReport:
         if self.usual_pain_added:
             n = len(self.usual_pain_added)
             text += f"; {verb} {n} usual-pain record{'s' if n != 1 else ''}"
+        if self.pain_records_added:
+            n = len(self.pain_records_added)
+            text += f"; {verb} {n} pain record{'s' if n != 1 else ''}"
         return text
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -162,6 +176,7 @@ class ImportReport:
             "already_present": [s.id for s in self.present],
             "rejected": [{"id": s.id, "reason": reason} for s, reason in self.rejected],
             "usual_pain_added": [r.id for r in self.usual_pain_added],
+            "pain_records_added": [r.id for r in self.pain_records_added],
         }
 
 
@@ -189,7 +204,12 @@ def plan_import(existing: Mapping[str, Session], incoming: Iterable[Session]) ->
 
 
 def import_sessions(
-    store: Any, sessions: Sequence[Session], *, dry_run: bool = False, usual_pain: Sequence[UsualPain] = ()
+    store: Any,
+    sessions: Sequence[Session],
+    *,
+    dry_run: bool = False,
+    usual_pain: Sequence[UsualPain] = (),
+    pain_records: Sequence[PainRecord] = (),
 ) -> ImportReport:
     """Merge validated sessions (and usual-pain records) into `store` (a tracker.store.Store) in one write."""
     existing = {s.id: s for s in store.sessions()}
@@ -197,8 +217,10 @@ def import_sessions(
     report.dry_run = dry_run
     known_usual = {r.id for r in store.usual_pain()}
     report.usual_pain_added = [r for r in usual_pain if r.id not in known_usual]
-    if (report.added or report.usual_pain_added) and not dry_run:
-        merged = store.merge(report.added, report.usual_pain_added)
+    known_pains = {r.id for r in store.pain_records()}
+    report.pain_records_added = [r for r in pain_records if r.id not in known_pains]
+    if (report.added or report.usual_pain_added or report.pain_records_added) and not dry_run:
+        merged = store.merge(report.added, report.usual_pain_added, pain_records=report.pain_records_added)
         done = set(getattr(merged, "added_ids", ())) if hasattr(merged, "added_ids") else None
         if done is not None and len(done) != len(report.added):
             # Another process saved some of these ids between our check and the write.

@@ -9,7 +9,7 @@ import re
 from datetime import date, datetime
 from typing import Any, Sequence
 
-from tracker.model import Felt, Phase, Side, Stability
+from tracker.model import PAIN_NOTE_MAX, Felt, Phase, Side, Stability
 from tracker.model.limits import FIRST_DAY, LAST_DAY
 from tracker.exchange.reading import HugeNumber
 from tracker.zones import valid_zone
@@ -25,7 +25,9 @@ from tracker.exchange.format import (
     MAX_SECONDS,
     MAX_PRESCRIPTION,
     MAX_USUAL_PAIN,
+    MAX_PAIN_RECORDS,
     USUAL_PAIN_KEYS,
+    PAIN_RECORD_KEYS,
     ORIGINS,
     _UUID,
     _INSTANT,
@@ -164,6 +166,7 @@ class _Checker:
             self.fail("version", f"must be {readable}, not {_show(version)} (this Backroll reads versions {readable})")
             return
         keys = ("format", "version", "exported_at", "sessions") + (("usual_pain",) if version >= 2 else ())
+        keys += ("pain_records",) if version >= 3 else ()
         self.obj(doc, "$", keys)
         if "exported_at" in doc:
             self.instant(doc["exported_at"], "exported_at")
@@ -176,6 +179,15 @@ class _Checker:
             else:
                 for i, record in enumerate(usual):
                     self.usual_pain(record, f"usual_pain[{i}]")
+        pains = doc.get("pain_records", [])
+        if version >= 3 and "pain_records" in doc:
+            if not isinstance(pains, list):
+                self.fail("pain_records", f"must be a list, not {_kind(pains)}")
+            elif len(pains) > MAX_PAIN_RECORDS:
+                self.fail("pain_records", f"holds {len(pains)} records; the limit is {MAX_PAIN_RECORDS}")
+            else:
+                for i, record in enumerate(pains):
+                    self.pain_record(record, f"pain_records[{i}]")
         sessions = doc.get("sessions")
         if not isinstance(sessions, list):
             self.fail("sessions", f"must be a list, not {_kind(sessions)}")
@@ -193,6 +205,16 @@ class _Checker:
         self.day(r["date"], f"{path}.date")
         self.integer(r["value"], f"{path}.value", 0, 10)
         self.string(r["note"], f"{path}.note", max_length=1_000)
+        if r["recorded_at"] is not None:
+            self.instant(r["recorded_at"], f"{path}.recorded_at")
+
+    def pain_record(self, r: Any, path: str) -> None:
+        if not self.obj(r, path, PAIN_RECORD_KEYS):
+            return
+        self.string(r["id"], f"{path}.id", pattern=_UUID, what="a UUID in lowercase (8-4-4-4-12 hex digits)")
+        self.day(r["date"], f"{path}.date")
+        self.integer(r["value"], f"{path}.value", 0, 10)
+        self.string(r["note"], f"{path}.note", max_length=PAIN_NOTE_MAX)
         if r["recorded_at"] is not None:
             self.instant(r["recorded_at"], f"{path}.recorded_at")
 

@@ -11,7 +11,7 @@ No Textual here (see the import-linter contract in pyproject.toml).
 
 from tracker.model.enums import Felt, HoldUnit, Phase, Side, Stability, StepKind
 from tracker.model.figure import Figure, Keyframe
-from tracker.model.history import CheckIn, HurtAt, Session, StepResult, UsualPain
+from tracker.model.history import PAIN_NOTE_MAX, CheckIn, HurtAt, PainRecord, Session, StepResult, UsualPain
 from tracker.model.program import PROGRAM_ID, Prescription, Program, ProgressionRules
 from tracker.model.routine import PROP_IDS, Hold, Observation, Pose, Prop, Routine, Stage, Step
 from tracker.model.settings import BREATH_RANGE, DEFAULT_PRACTICE_TIME, MAX_REST_DAYS, TEMPO_RANGE, Settings, parse_clock
@@ -31,6 +31,8 @@ __all__ = [
     "HurtAt",
     "MAX_REST_DAYS",
     "Observation",
+    "PAIN_NOTE_MAX",
+    "PainRecord",
     "Phase",
     "Pose",
     "Prescription",

@@ -1,4 +1,4 @@
-"""History records: a saved Session with its step results, hurt stop and check-in; the usual-pain record."""
+"""History records: a saved Session with its step results, hurt stop and check-in; the usual-pain and pain records."""
 
 from __future__ import annotations
 
@@ -157,6 +157,52 @@ class UsualPain:
         if moment is not None and moment.tzinfo is None:
             raise ValueError("recorded_at must carry a UTC offset")
         return cls(str(data["id"]), date.fromisoformat(data["date"]), value, str(data.get("note") or ""), moment)
+
+
+PAIN_NOTE_MAX = 500  # characters of a pain record's note
+
+
+@dataclass(frozen=True, slots=True)
+class PainRecord:
+    """A dated pain score (0-10) given without practising ("How is your back today?", `backroll pain N`).
+
+    Read as the first pain score of its day (practice-rules.md, "The day after"): the 24-hour
+    response to the day before, and the weekly trend. Never practice: no streak, no practice day.
+    Records are only ever added; kept with the history, exported and imported by `id`.
+    """
+
+    id: str  # UUID4 string
+    day: date  # the local date it is about
+    value: int  # 0..10
+    note: str = ""
+    recorded_at: datetime | None = None  # aware; when it was given
+
+    @staticmethod
+    def new_id() -> str:
+        return str(uuid.uuid4())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "date": self.day.isoformat(),
+            "value": self.value,
+            "note": self.note,
+            "recorded_at": self.recorded_at.isoformat() if self.recorded_at else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PainRecord:
+        value = data["value"]
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+            raise ValueError(f"a pain score must be a whole number from 0 to 10, not {value!r}")
+        note = data.get("note") or ""
+        if not isinstance(note, str) or len(note) > PAIN_NOTE_MAX:
+            raise ValueError(f"a pain record's note must be text of at most {PAIN_NOTE_MAX} characters")
+        recorded = data.get("recorded_at")
+        moment = datetime.fromisoformat(recorded) if recorded else None
+        if moment is not None and moment.tzinfo is None:
+            raise ValueError("recorded_at must carry a UTC offset")
+        return cls(str(data["id"]), date.fromisoformat(data["date"]), value, note, moment)
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,6 +61,7 @@ class ProgressionRules:
     pain_threshold: int = 1  # a pain score (after the session) at or above this, and above the usual pain, is pain
     easy_sessions: int = 3  # "the last sessions felt easy": the last N bridge sessions all felt easy
     consult_clear_sessions: int = 3  # a consult stays until this many sessions in a row are not painful
+    response_rise: int = 2  # the day after: a first pain score this much above the day's baseline is worse
 
 
 @dataclass(frozen=True, slots=True)

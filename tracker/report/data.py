@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from tracker.model import PROGRAM_ID, HurtAt, Pose, Prescription, Session, Settings, UsualPain
+from tracker.model import PROGRAM_ID, HurtAt, PainRecord, Pose, Prescription, Session, Settings, UsualPain
 
 if TYPE_CHECKING:
+    from tracker.dayafter import Response
     from tracker.service import Backroll
     from tracker.status import Status
 
@@ -84,6 +85,9 @@ class Report:
     program_name: str = "Bridge program"
     notes: list[Session] = field(default_factory=list)
     routine_poses: list[tuple[str, list[Pose]]] = field(default_factory=list)  # each routine practised: its poses
+    pain_records: list[PainRecord] = field(default_factory=list)  # given without practising, in the period
+    first_scores: list[FirstScoreWeek] = field(default_factory=list)  # the weekly trend of the day's first score
+    mornings: list[Response] = field(default_factory=list)  # the day after of each practice day in the period
 
     @property
     def minutes(self) -> int:
@@ -103,6 +107,66 @@ class Report:
         return records[-1] if records else None
 
 
+@dataclass(frozen=True)
+class FirstScoreWeek:
+    """One calendar week of the first pain score of each day (tracker.dayafter): the median and its change."""
+
+    monday: date
+    days: int  # days with a first score
+    median: float | None
+    change: float | None  # from the week before (None: either has no score)
+
+
+def first_score_rows(report: Report) -> list[tuple[str, str, str, str]]:
+    """(week starting, days scored, median, change): the report's weekly trend, shared by HTML and Markdown."""
+    def num(value: float | None, sign: bool = False) -> str:
+        if value is None:
+            return "–"
+        return f"{value:+g}" if sign else f"{value:g}"
+
+    return [(w.monday.isoformat(), str(w.days), num(w.median), num(w.change, True)) for w in report.first_scores]
+
+
+def morning_rows(report: Report) -> list[tuple[str, str, str]]:
+    """(practice day, the morning after in words, worse or not) for each practice day with a response."""
+    return [(r.day.isoformat(), r.sentence().removesuffix(": not worse"), "worse" if r.worse else "back where it was")
+            for r in report.mornings]  # fmt: skip
+
+
+def _first_score_weeks(service: Backroll, history: list[Session], since: date, until: date) -> list[FirstScoreWeek]:
+    from statistics import median
+
+    from tracker import dayafter, streaks
+
+    scores = dayafter.first_scores([s for s in history if s.local_date <= until], service.pain_records())
+    weeks: list[FirstScoreWeek] = []
+    monday = streaks.week_start(since)
+    previous: float | None = None
+    while monday <= until:
+        values = [scores[d].value for d in (monday + timedelta(days=i) for i in range(7)) if d in scores and d <= until]
+        value = float(median(values)) if values else None
+        change = value - previous if value is not None and previous is not None else None
+        weeks.append(FirstScoreWeek(monday, len(values), value, change))
+        previous = value
+        monday += timedelta(days=7)
+    return weeks
+
+
+def _mornings(service: Backroll, history: list[Session], since: date, until: date) -> list[Response]:
+    from tracker import dayafter
+    from tracker.pain import UsualPainTimeline
+
+    found = dayafter.responses(
+        sorted((s for s in history if s.local_date <= until), key=lambda s: (s.started_at, s.id)),
+        service.pain_records(),
+        UsualPainTimeline(service.usual_pain()),
+        service.rules(PROGRAM_ID),
+        until,
+        PROGRAM_ID,
+    )
+    return [found[d] for d in sorted(found) if since <= d <= until]
+
+
 def period(today: date, weeks: int | None, since: date | None, until: date | None) -> tuple[date, date]:
     """(first day, last day) of the report: `--since`/`--until`, else the last `weeks` weeks to `until` (default today)."""
     end = until or today
@@ -120,6 +184,7 @@ def _changes(service: Backroll, history: list[Session], since: date, until: date
     rules = service.rules(PROGRAM_ID)
     program = service.program(PROGRAM_ID)
     usual = service.usual_pain()
+    pains = service.pain_records()
     next_poses = program.next_poses if program is not None else ()
     ordered = sorted(history, key=lambda s: (s.started_at, s.id))
     changes: list[LevelChange] = []
@@ -130,7 +195,10 @@ def _changes(service: Backroll, history: list[Session], since: date, until: date
         if level != previous and day >= since:
             first = next(s for s in ordered if s.local_date == day and s.routine == PROGRAM_ID and s.prescription is not None)
             before = [s for s in ordered if (s.started_at, s.id) < (first.started_at, first.id)]
-            advice = progression.advise(before, settings, day, rules, PROGRAM_ID, usual_pain=usual, next_poses=next_poses)
+            advice = progression.advise(
+                before, settings, day, rules, PROGRAM_ID, usual_pain=usual, next_poses=next_poses,
+                pain_records=[r for r in pains if r.recorded_at is None or r.recorded_at < first.started_at],
+            )
             changes.append(
                 LevelChange(
                     day, previous, level, str(advice.kind), advice.message, tuple(str(r) for r in advice.reasons),
@@ -192,6 +260,9 @@ def build_report(service: Backroll, since: date, until: date) -> Report:
         program_name=program.name if program is not None else "Bridge program",
         notes=[s for s in sessions if s.checkin.note.strip()],
         routine_poses=_routine_poses(service, sessions),
+        pain_records=[r for r in service.pain_records() if since <= r.day <= until],
+        first_scores=_first_score_weeks(service, history, since, until),
+        mornings=_mornings(service, history, since, until),
     )
 
 

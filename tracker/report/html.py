@@ -16,9 +16,10 @@ from typing import Sequence
 
 from tracker import __version__
 from tracker.report import svg
+from tracker.report.data import Report, first_score_rows, morning_rows
 from tracker.report.figures import figure_svg
-from tracker.report.data import Report
 from tracker.report.text import (
+    DAY_AFTER,
     SAFETY,
     hurt_where,
     level_text,
@@ -226,6 +227,15 @@ def render_html(report: Report) -> str:
         f'<section id="level" class="long"><h2>{escape(report.program_name)}: level over time</h2>',
         svg.level_chart(report),
         _changes(report),
+        "</section>",
+        '<section id="day-after" class="long"><h2>The day after</h2>',
+        f'<p class="small">{escape(DAY_AFTER)}</p>',
+        _table(("Week starting", "Days scored", "Median first score", "Change"), first_score_rows(report)),
+        _table(("Practice day", "The next morning", "Read as"), morning_rows(report)) if report.mornings
+        else "<p>No morning after was scored in this period.</p>",
+        "<h3>Pain records (given without practising)</h3>",
+        _table(("Day", "Pain (0-10)", "Note"), [(r.day.isoformat(), str(r.value), r.note) for r in report.pain_records])
+        if report.pain_records else "<p>None recorded.</p>",
         "</section>",
         '<section id="usual"><h2>Usual pain records</h2>',
         '<p class="small">Recorded after a trainer or doctor looked at the practice: pain after a session at or '

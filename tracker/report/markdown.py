@@ -6,8 +6,9 @@ import calendar
 import re
 from typing import Sequence
 
-from tracker.report.data import Report
+from tracker.report.data import Report, first_score_rows, morning_rows
 from tracker.report.text import (
+    DAY_AFTER,
     SAFETY,
     hurt_where,
     level_text,
@@ -96,6 +97,14 @@ def render_markdown(report: Report) -> str:
         )  # fmt: skip
     else:
         lines += ["The bridge level did not change in this period.", ""]
+    lines += ["## The day after", ""]
+    lines += [md(DAY_AFTER), ""]
+    lines += _table(("Week starting", "Days scored", "Median first score", "Change"), first_score_rows(report))
+    mornings = morning_rows(report)
+    lines += _table(("Practice day", "The next morning", "Read as"), mornings) if mornings else ["No morning after was scored in this period.", ""]
+    pains = [(r.day.isoformat(), str(r.value), r.note) for r in report.pain_records]
+    lines += ["**Pain records** (given without practising)", ""]
+    lines += _table(("Day", "Pain (0-10)", "Note"), pains) if pains else ["None recorded.", ""]
     lines += ["## Usual pain records", ""]
     usual = [(r.since.isoformat(), str(r.value), r.note) for r in report.usual_pain]
     lines += _table(("From", "Usual pain (0-10)", "Note"), usual) if usual else ["None recorded.", ""]

@@ -16,7 +16,7 @@ SAFETY = (
     "back, see a personal trainer or a doctor, and take this report with you."
 )
 
-__all__ = ["SAFETY", "hurt_where", "level_text", "pain_text", "period_rows", "standing_rows", "title", "weekday_names"]
+__all__ = ["DAY_AFTER", "SAFETY", "hurt_where", "level_text", "pain_text", "period_rows", "standing_rows", "title", "weekday_names"]
 
 weekday_names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -100,3 +100,10 @@ def months(since: date, until: date) -> list[tuple[int, int]]:
         found.append((year, month))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return found
+
+
+DAY_AFTER = (
+    "The first pain score of each day (a pain record, or the pain before of the day's first session), by week; and "
+    "how the back was the morning after each practice day. A morning after at least the program's response rise "
+    "above that day's pain before (and above the usual pain) is read as too much, and the program holds or steps back."
+)

@@ -14,7 +14,7 @@ Each copy in the data folder is read and merged by what its original is:
 sessions (by id: every session not known is added to this device's month
 files, a session known already collapses into it, a session deleted by an
 event stays deleted), events (kept in this device's events file, counted
-once), usual-pain records (by id), an import journal (its sessions, by id).
+once), usual-pain and pain records (by id), an import journal (its sessions, by id).
 A copy of the status cache (summary.py) is derived data and simply removed;
 anything else (meta.json) holds nothing to merge. Then the copy is moved into `<home>/sync-conflicts/`,
 outside the synced folder, where `backroll status` and `backroll sync-check`
@@ -37,10 +37,12 @@ from typing import TYPE_CHECKING
 from tracker.files import fsync_dir
 from tracker.paths import PRIVATE_FILE, Locations, ensure_private_dir
 from tracker.store.events import parse_events
-from tracker.store.journal import read_journal
+from tracker.store.journal import read_journal, read_journal_pains
 from tracker.store.migrations import SHARD_RE, journal_path
 from tracker.store.storage import Unreadable, read_json
 from tracker.store.summary import CACHE_NAME
+from tracker.store.painrecords import PREFIX as PAIN_PREFIX
+from tracker.store.painrecords import parse_pain_records
 from tracker.store.usual import parse_usual_pain
 from tracker.store.validate import parse_shard
 
@@ -117,7 +119,7 @@ def _merge_one(store: Store, copy: Path) -> Path | None:
     try:
         if original == journal_path(store.locations).name:  # an import another machine had pending
             sessions, usual = read_journal(copy)
-            merge(store, sessions, usual, revive=False)
+            merge(store, sessions, usual, revive=False, pain_records=read_journal_pains(copy))
             return _move_aside(store.locations, copy)
         data, _ = read_json(copy)  # the safe reader: a link, a pipe, a deep or huge file is Unreadable, never read
         if SHARD_RE.match(original):
@@ -128,6 +130,8 @@ def _merge_one(store: Store, copy: Path) -> Path | None:
             store._shards.set_overlay(store._replica.overlay())
         elif original.startswith("usual-pain"):
             store._replica.add_usual(parse_usual_pain(copy, data))
+        elif original.startswith(PAIN_PREFIX):
+            store._replica.add_pains(parse_pain_records(copy, data))
     except FileNotFoundError:
         return None
     except Unreadable:

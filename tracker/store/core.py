@@ -9,6 +9,7 @@ Layout under the data home (see migrations.py for the schema history)::
     data/sessions-YYYY-MM.<device>.json   one TinyDB per month of local_date and device, table "sessions"
     data/events-YYYY-MM.<device>.json  edits, deletes, the person's settings (events.py)
     data/usual-pain.<device>.json the person's usual-pain records (see usual.py)
+    data/pain-records.<device>.json  pain scores given without practising (see painrecords.py)
     backups/YYYY-MM-DD/           hard links of the files above, newest 7 days
     sync-conflicts/               conflict copies a sync engine made, merged and set aside (conflicts.py)
 
@@ -42,7 +43,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 
-from tracker.model import Session, Settings, UsualPain
+from tracker.model import PainRecord, Session, Settings, UsualPain
 from tracker.paths import Locations, ensure_private_dir
 from tracker.store import backups as backup_mod
 from tracker.store.errors import StoreCorrupt, StoreError, StoreWriteError
@@ -221,6 +222,11 @@ class Store:
         with self._mutex:
             return self._replica.usual_pain()
 
+    def pain_records(self) -> list[PainRecord]:
+        """The pain records of every device, oldest day first. From memory."""
+        with self._mutex:
+            return self._replica.pain_records()
+
     def skipped(self) -> dict[str, str]:
         """Other devices' files not read this time (half synced, or refused by tracker.untrusted's
         defences) and conflict copies that could not be set aside, by file name: why."""
@@ -345,8 +351,18 @@ class Store:
         with self._writing():
             self._replica.add_usual([record])
 
+    def add_pain_record(self, record: PainRecord) -> None:
+        """Save a pain record (adding the same record again is a no-op); durable when this returns."""
+        with self._writing():
+            self._replica.add_pains([record])
+
     def merge(
-        self, sessions: Sequence[Session], usual_pain: Sequence[UsualPain] = (), *, revive: bool = True
+        self,
+        sessions: Sequence[Session],
+        usual_pain: Sequence[UsualPain] = (),
+        *,
+        revive: bool = True,
+        pain_records: Sequence[PainRecord] = (),
     ) -> MergeReport:
         """Add the sessions whose id is not saved yet, all or nothing.
 
@@ -361,7 +377,7 @@ class Store:
         idempotent, so replaying finishes the import exactly once. See merging.py (and `revive`).
         """
         with self._writing():
-            return merge(self, sessions, usual_pain, revive=revive)
+            return merge(self, sessions, usual_pain, revive=revive, pain_records=pain_records)
 
     def save_settings(self, settings: Settings) -> None:
         path = self.locations.settings

@@ -10,6 +10,7 @@ machine's, never synced), and writes only files named after it::
     data/sessions-2026-12.<device>.json   the sessions this machine logged in December 2026
     data/events-2026-12.<device>.json      its edits, deletes and changes of the person's settings that month
     data/usual-pain.<device>.json          the usual-pain records it added
+    data/pain-records.<device>.json        the pain scores given on it without practising
 
 Readers take the union of every device's files. A file without a device
 (`sessions-2026-12.json`, the single-machine layout of schema 1) is read like

@@ -14,20 +14,23 @@ from pathlib import Path
 from typing import Sequence
 
 from tracker.files import fsync_dir
-from tracker.model import Session, UsualPain
+from tracker.model import PainRecord, Session, UsualPain
 from tracker.store.storage import Unreadable, dumps, read_json
 
 JOURNAL_FORMAT = "backroll.merge-journal"
 
-__all__ = ["JOURNAL_FORMAT", "journal_payload", "read_journal", "remove_journal"]
+__all__ = ["JOURNAL_FORMAT", "journal_payload", "read_journal", "read_journal_pains", "remove_journal"]
 
 
-def journal_payload(sessions: Sequence[Session], usual_pain: Sequence[UsualPain]) -> bytes:
+def journal_payload(
+    sessions: Sequence[Session], usual_pain: Sequence[UsualPain], pain_records: Sequence[PainRecord] = ()
+) -> bytes:
     return dumps(
         {
             "format": JOURNAL_FORMAT,
             "sessions": [s.to_dict() for s in sessions],
             "usual_pain": [r.to_dict() for r in usual_pain],
+            "pain_records": [r.to_dict() for r in pain_records],
         }
     )
 
@@ -43,6 +46,17 @@ def read_journal(path: Path) -> tuple[list[Session], list[UsualPain]]:
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise Unreadable(path, f"a session in it is malformed ({exc})") from None
     return sessions, usual
+
+
+def read_journal_pains(path: Path) -> list[PainRecord]:
+    """The pending pain records (none in a journal written before they existed); errors as read_journal."""
+    data, _ = read_json(path)
+    if not isinstance(data, dict) or data.get("format") != JOURNAL_FORMAT:
+        raise Unreadable(path, "it is not a Backroll import journal")
+    try:
+        return [PainRecord.from_dict(d) for d in data.get("pain_records", [])]
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise Unreadable(path, f"a pain record in it is malformed ({exc})") from None
 
 
 def remove_journal(path: Path) -> None:

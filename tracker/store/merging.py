@@ -15,9 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from tracker.model import Session, UsualPain
+from tracker.model import PainRecord, Session, UsualPain
 from tracker.store.errors import StoreWriteError
-from tracker.store.journal import journal_payload, read_journal, remove_journal
+from tracker.store.journal import journal_payload, read_journal, read_journal_pains, remove_journal
 from tracker.store.migrations import journal_path, shard_key
 from tracker.store.storage import Unreadable, atomic_write
 
@@ -37,22 +37,34 @@ class MergeReport:
     added_ids: tuple[str, ...] = ()
     conflict_ids: tuple[str, ...] = ()
     usual_pain_added: int = 0
+    pain_records_added: int = 0
 
 
-def merge(store: Store, sessions: Sequence[Session], usual_pain: Sequence[UsualPain], *, revive: bool) -> MergeReport:
+def merge(
+    store: Store,
+    sessions: Sequence[Session],
+    usual_pain: Sequence[UsualPain],
+    *,
+    revive: bool,
+    pain_records: Sequence[PainRecord] = (),
+) -> MergeReport:
     """See Store.merge; the caller holds the write transaction."""
     by_month, present, conflicts = classify(store, sessions, revive=revive)
     new = [s for key in sorted(by_month) for s in by_month[key]]
     known = {r.id for r in store.usual_pain()}
     new_usual = [r for r in dict((r.id, r) for r in usual_pain).values() if r.id not in known]
-    if new or new_usual:
+    known_pains = {r.id for r in store._replica.pain_records()}
+    new_pains = [r for r in dict((r.id, r) for r in pain_records).values() if r.id not in known_pains]
+    if new or new_usual or new_pains:
         journal = journal_path(store.locations)
-        atomic_write(journal, journal_payload(new, new_usual), store._write_bytes)
+        atomic_write(journal, journal_payload(new, new_usual, new_pains), store._write_bytes)
         store._replica.add_usual(new_usual)
+        store._replica.add_pains(new_pains)
         apply(store, by_month)
         remove_journal(journal)
     return MergeReport(
         usual_pain_added=len(new_usual),
+        pain_records_added=len(new_pains),
         added=len(new),
         already_present=present,
         conflicts=len(conflicts),
@@ -121,11 +133,13 @@ def replay_journal(store: Store) -> None:
         return
     try:
         pending, pending_usual = read_journal(journal)
+        pending_pains = read_journal_pains(journal)
     except Unreadable as exc:
         raise store._corrupt(exc) from None
     except FileNotFoundError:
         return
     by_month, _, _ = classify(store, pending, revive=True)
     store._replica.add_usual(pending_usual)
+    store._replica.add_pains(pending_pains)
     apply(store, by_month)
     remove_journal(journal)

@@ -19,7 +19,7 @@ from typing import Callable
 from tracker.store.core import Store
 from tracker.store.devices import load_device
 from tracker.store.errors import StoreWriteError
-from tracker.store.journal import read_journal
+from tracker.store.journal import read_journal, read_journal_pains
 from tracker.store.migrations import CURRENT_SCHEMA, detect_version, journal_path, shard_key
 from tracker.store.storage import Unreadable
 from tracker.store.validate import corrupt_error
@@ -65,6 +65,7 @@ def _apply_journal(store: Store) -> None:
     path = journal_path(store.locations)
     try:
         sessions, usual = read_journal(path)
+        pains = read_journal_pains(path)
     except FileNotFoundError:
         return
     except Unreadable as exc:
@@ -82,3 +83,8 @@ def _apply_journal(store: Store) -> None:
     have = store._replica.usual_pain()
     known = {r.id for r in have}
     store._replica._usual = sorted([*have, *(r for r in usual if r.id not in known)], key=lambda r: (r.since, r.id))
+    from tracker.store.painrecords import order
+
+    have_pains = store._replica.pain_records()
+    known = {r.id for r in have_pains}
+    store._replica._pains = sorted([*have_pains, *(r for r in pains if r.id not in known)], key=order)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from tracker.files import WriteBytes
-from tracker.model import Session, Settings, UsualPain
+from tracker.model import PainRecord, Session, Settings, UsualPain
 from tracker.store.errors import StoreCorrupt
 from tracker.store.events import (
     EVENTS_PREFIX,
@@ -29,6 +29,9 @@ from tracker.store.events import (
 )
 from tracker.store.storage import Unreadable, dumps
 from tracker.store.union import DeviceFiles
+from tracker.store.painrecords import PREFIX as PAIN_PREFIX
+from tracker.store.painrecords import order as pain_order
+from tracker.store.painrecords import pain_records_document, parse_pain_records
 from tracker.store.usual import parse_usual_pain, usual_pain_document
 
 __all__ = ["Replica"]
@@ -68,6 +71,7 @@ class Replica:
         self.device = device
         self.events = DeviceFiles(data, EVENTS_PREFIX, device, parse_events, corrupt, monthly=True)
         self.usual = DeviceFiles(data, USUAL_PREFIX, device, parse_usual_pain, corrupt)
+        self.pains = DeviceFiles(data, PAIN_PREFIX, device, parse_pain_records, corrupt)
         self._write_bytes = write_bytes
         self._clock = clock
         self._now = now  # the machine's clock, for the horizon (a seam for tests)
@@ -75,6 +79,7 @@ class Replica:
         self._counted: tuple[list[Event], str, list[Event]] | None = None  # (all, first future stamp, counted)
         self._overlay: tuple[list[Event], dict[str, Session | None]] | None = None
         self._usual: list[UsualPain] | None = None
+        self._pains: list[PainRecord] | None = None
         self._settings: tuple[Settings, list[Event], Settings] | None = None  # (local, events, resolved)
 
     # -- reading
@@ -82,11 +87,14 @@ class Replica:
     def sync(self) -> bool:
         changed_events = self.events.sync()
         changed_usual = self.usual.sync()
+        changed_pains = self.pains.sync()
         if changed_events:
             self._all = None
         if changed_usual:
             self._usual = None
-        return changed_events or changed_usual
+        if changed_pains:
+            self._pains = None
+        return changed_events or changed_usual or changed_pains
 
     def all_events(self) -> list[Event]:
         """Every event of every device, the ones dated beyond the horizon too (see `counted`)."""
@@ -140,11 +148,18 @@ class Replica:
             self._usual = sorted(merged.values(), key=lambda r: (r.since, r.id))
         return list(self._usual)
 
+    def pain_records(self) -> list[PainRecord]:
+        """Every device's pain records, merged by id, oldest day first."""
+        if self._pains is None:
+            merged = {r.id: r for _, records in self.pains.values() for r in records}
+            self._pains = sorted(merged.values(), key=pain_order)
+        return list(self._pains)
+
     def skipped(self) -> dict[str, str]:
-        return {**self.events.skipped, **self.usual.skipped}
+        return {**self.events.skipped, **self.usual.skipped, **self.pains.skipped}
 
     def files(self) -> list[Path]:
-        return [*self.events.paths(), *self.usual.paths()]
+        return [*self.events.paths(), *self.usual.paths(), *self.pains.paths()]
 
     # -- writing (the caller holds the lock)
 
@@ -181,6 +196,18 @@ class Replica:
             self._usual = None
         return new
 
+    def add_pains(self, records: Sequence[PainRecord]) -> list[PainRecord]:
+        """Keep the pain records whose id is new in our own file; returns them."""
+        known = {r.id for r in self.pain_records()}
+        new = list({r.id: r for r in records if r.id not in known}.values())
+        if new:
+            own = [*(self.pains.own() or []), *new]
+            document = pain_records_document(own)
+            path = self.pains.data / self.pains.own_name
+            self.pains.write_own(dumps(document), parse_pain_records(path, document), self._write_bytes())
+            self._pains = None
+        return new
+
 
 class _Unusable(Exception):
     pass
@@ -191,7 +218,7 @@ def _refuse(exc: Unreadable) -> StoreCorrupt:
 
 
 def read_union(data: Path, device: str) -> Replica | None:
-    """Every device's events and usual-pain records, read once (for the status summary, summary.py).
+    """Every device's events, usual-pain and pain records, read once (for the status summary, summary.py).
 
     None when anything is unusual (a file that cannot be read, ours or another device's, a conflict copy
     to merge): the caller then opens the Store, which handles it and says so.

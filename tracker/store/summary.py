@@ -41,7 +41,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
-from tracker.model import CheckIn, Felt, HurtAt, Phase, Prescription, Session, Settings, Side, Stability, UsualPain
+from tracker.model import CheckIn, Felt, HurtAt, Phase, PainRecord, Prescription, Session, Settings, Side, Stability, UsualPain
 from tracker.paths import Locations, ensure_private_dir
 from tracker.store.errors import StoreWriteError
 from tracker.store.lock import WriterLock
@@ -209,9 +209,9 @@ class CarrySpec(NamedTuple):
     besides those months (the rules, the usual-pain records...); `make` builds it from their sessions;
     `extend` grows a carry by later months' sessions (None: it cannot, make it again)."""
 
-    key: Callable[[Settings, list[UsualPain]], str]
-    make: Callable[[list[Session], Settings, list[UsualPain]], Any]
-    extend: Callable[[Any, list[Session], Settings, list[UsualPain]], Any]
+    key: Callable[[Settings, list[UsualPain], list[PainRecord]], str]
+    make: Callable[[list[Session], Settings, list[UsualPain], list[PainRecord]], Any]
+    extend: Callable[[Any, list[Session], Settings, list[UsualPain], list[PainRecord]], Any]
 
 
 class Summary(NamedTuple):
@@ -220,6 +220,7 @@ class Summary(NamedTuple):
     days: list[date]  # every practice day, sorted
     tail: list[Session]  # the sessions of the months from `tail_from` on, without steps or note, history order
     carry: Any  # what `CarrySpec.make` made of the months before `tail_from` (None without a spec)
+    pain_records: list[PainRecord] = []  # every device's pain records (tracker/store/painrecords.py)
 
 
 def read_summary(
@@ -274,7 +275,7 @@ def _read_summary(home: Path, tail_from: str, spec: CarrySpec | None, *, wait: f
         union = _union(loc)  # every device's events (edits, deletes, the person's settings) and usual pain
         if union is None:
             return None  # a file still arriving, a conflict copy to merge: the Store handles and says so
-        settings, usual = union.settings(settings), union.usual_pain()
+        settings, usual, pains = union.settings(settings), union.usual_pain(), union.pain_records()
         overlay = union.overlay()
         edits = _fingerprint(overlay)
 
@@ -299,7 +300,7 @@ def _read_summary(home: Path, tail_from: str, spec: CarrySpec | None, *, wait: f
         if cached_edits != edits:  # an edit or a delete arrived: every month's entry and the carry follow it
             cached, carried = {}, None
         before = {key: on_disk[key] for key in on_disk if key < tail_from}
-        want_key = spec.key(settings, usual) if spec is not None else ""
+        want_key = spec.key(settings, usual, pains) if spec is not None else ""
         remake = spec is not None and (carried is None or carried.key != want_key or carried.tokens != before)
         grow: list[str] = []  # months that left the tail since the carry was made: it grows by them
         if remake and carried is not None and carried.key == want_key:
@@ -324,9 +325,9 @@ def _read_summary(home: Path, tail_from: str, spec: CarrySpec | None, *, wait: f
             assert spec is not None
             if folding and pending:
                 grown = (
-                    spec.make(pending, settings, usual)
+                    spec.make(pending, settings, usual, pains)
                     if folded is None
-                    else spec.extend(folded, pending, settings, usual)
+                    else spec.extend(folded, pending, settings, usual, pains)
                 )
                 if grown is None:
                     folding = False
@@ -375,7 +376,7 @@ def _read_summary(home: Path, tail_from: str, spec: CarrySpec | None, *, wait: f
                 if found is None:
                     return None
                 later.extend(_without_details(found))
-            made = spec.extend(carried.data, later, settings, usual)
+            made = spec.extend(carried.data, later, settings, usual, pains)
             del later
             if made is None:  # it cannot grow (a session started before the carry's last): make it again
                 remake = True
@@ -391,7 +392,7 @@ def _read_summary(home: Path, tail_from: str, spec: CarrySpec | None, *, wait: f
             if folding:
                 fold_pending()
             if folding:
-                made = folded if folded is not None else spec.make([], settings, usual)
+                made = folded if folded is not None else spec.make([], settings, usual, pains)
             else:
                 if not old:  # a month could not be folded after the ones before it: read them all
                     for key in sorted(before):
@@ -399,7 +400,7 @@ def _read_summary(home: Path, tail_from: str, spec: CarrySpec | None, *, wait: f
                         if found is None:
                             return None
                         old.extend(_without_details(found))
-                made = spec.make(old, settings, usual)
+                made = spec.make(old, settings, usual, pains)
             del old
             carried = _Carried(want_key, before, made)
             changed = True
@@ -416,7 +417,7 @@ def _read_summary(home: Path, tail_from: str, spec: CarrySpec | None, *, wait: f
     if changed:
         _write_cache(path, months, carried, edits)
     days = sorted({date.fromisoformat(day) for month in months.values() for day in month.days})
-    return Summary(settings, usual, days, tail, made)
+    return Summary(settings, usual, days, tail, made, pains)
 
 
 def _month_of(token: Token, sessions: list[Session], keep_records: bool) -> _Month:

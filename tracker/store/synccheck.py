@@ -38,6 +38,7 @@ class DeviceReport:
     months: int = 0
     events: int = 0
     usual_pain: int = 0
+    pain_records: int = 0
     newest_event: dict[str, Any] | None = None
     newest_session: str | None = None  # started_at of the latest session in its month files
 
@@ -49,6 +50,7 @@ class DeviceReport:
             "month_files": self.months,
             "events": self.events,
             "usual_pain_records": self.usual_pain,
+            "pain_records": self.pain_records,
             "newest_event": self.newest_event,
             "newest_session": self.newest_session,
         }
@@ -125,6 +127,9 @@ def report(store: Store) -> SyncReport:
     for name, records in store._replica.usual.values():
         parts = name.split(".")
         entry(parts[1] if len(parts) == 3 else None).usual_pain += len(records)
+    for name, pains in store._replica.pains.values():
+        parts = name.split(".")
+        entry(parts[1] if len(parts) == 3 else None).pain_records += len(pains)
     entry(store.device)  # this machine is listed even before it wrote anything
     return SyncReport(
         device=store.device,

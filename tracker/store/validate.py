@@ -91,6 +91,10 @@ def corrupt_error(locations: Locations, exc: Unreadable) -> StoreCorrupt:
         "usual-pain.json": parse_usual_pain,
     }
     validate = validators.get(path.name, parse_shard)
+    if path.name.startswith("pain-records"):
+        from tracker.store.painrecords import parse_pain_records
+
+        validate = parse_pain_records
     backup = None
     if path != legacy_path(locations):
         backup = backup_mod.newest_good_copy(locations.backups, path.name, validate)

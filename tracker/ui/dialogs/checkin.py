@@ -90,6 +90,9 @@ class CheckInScreen(AppModal["Session | None"]):
                 yield Select(PAIN_CHOICES, prompt="–", id="pain-before", classes="pain")
                 yield Label("after", classes="checkin-label-short")
                 yield Select(PAIN_CHOICES, prompt="–", id="pain-after", classes="pain")
+            before_effect = Static("", id="pain-before-effect", classes="dialog-hint")
+            before_effect.display = False  # shown once a pain before is given
+            yield before_effect
             yield Static(self._effect(None), id="pain-after-effect", classes="dialog-hint")
             with Horizontal(classes="checkin-row"):
                 yield Label("Stable?", classes="checkin-label")
@@ -118,6 +121,7 @@ class CheckInScreen(AppModal["Session | None"]):
             # Given at the start: filled in (still editable), and the first question is the pain after.
             with self.prevent(Select.Changed):
                 self.query_one("#pain-before", Select).value = self.run.pain_before
+            self._show_before_effect(self.run.pain_before)
             self.query_one("#pain-after", Select).focus()
         else:
             self.query_one("#pain-before", Select).focus()
@@ -132,6 +136,27 @@ class CheckInScreen(AppModal["Session | None"]):
             return escape(self.service.pain_after_effect(pain_after, self.run.started_at.date()))
         except Exception:  # a history that cannot be read right now: the question still works
             return ""
+
+    def _before_effect(self, pain_before: int | None) -> str:
+        """Under the pain-before question: what it does as the day's first pain score (the day after)."""
+        if pain_before is None:
+            return ""
+        try:
+            day = self.run.started_at.date()
+            return escape(self.service.pain_answer_effect(pain_before, day, excluding=self.run.session_id, quiet=True))
+        except Exception:  # a history that cannot be read right now: the question still works
+            return ""
+
+    @on(Select.Changed, "#pain-before")
+    def _pain_before_changed(self, event: Select.Changed) -> None:
+        value = event.value if isinstance(event.value, int) else None
+        self._show_before_effect(value)
+
+    def _show_before_effect(self, value: int | None) -> None:
+        text = self._before_effect(value)
+        hint = self.query_one("#pain-before-effect", Static)
+        hint.update(text)
+        hint.display = bool(text)
 
     @on(Select.Changed, "#pain-after")
     def _pain_after_changed(self, event: Select.Changed) -> None:

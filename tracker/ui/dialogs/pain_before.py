@@ -3,11 +3,14 @@ Esc or q goes back without starting.
 
 Nothing counts while it waits: the session screen starts its runner only once
 this dismisses. The answer is the session's pain before; the check-in shows
-it again, to be changed if need be.
+it again, to be changed if need be. When today already has a pain record
+("How is your back today?"), the question offers it: Enter keeps it. A hint
+line says what an answer will do (the day after; worded by the core).
 """
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +23,7 @@ PROMPT = "How much does your back hurt right now?"
 KEYS = "Type 0 to 10 (0: not at all, 10: the worst) · [b]Enter[/b] or [b]s[/b] skips · [b]Esc[/b] goes back"
 CANCEL = -1  # dismissed with this: the person went back; the session does not start
 WAITING = "[b]1[/b]… then [b]0[/b] for 10, or [b]Enter[/b] for 1"
+OFFER = "[b]Enter[/b] keeps today's {value} · type 0 to 10 to change it · [b]s[/b] skips · [b]Esc[/b] goes back"
 
 
 class PainBeforeScreen(AppModal["int | None"]):
@@ -27,13 +31,15 @@ class PainBeforeScreen(AppModal["int | None"]):
 
     AUTO_FOCUS = ""  # the keys answer, not a focused button (Enter skips)
     BINDINGS = [
-        Binding("enter,s", "skip", "Skip the question", id="pain-before.skip"),
+        Binding("enter", "enter", "Skip (or keep today's score)", id="pain-before.enter"),
+        Binding("s", "skip", "Skip the question", id="pain-before.skip"),
         Binding("escape,q", "cancel", "Back, without starting", id="pain-before.cancel"),
     ]
 
-    def __init__(self, routine_name: str) -> None:
+    def __init__(self, routine_name: str, offered: int | None = None) -> None:
         super().__init__(classes="dialog-screen")
         self.routine_name = routine_name
+        self.offered = offered  # today's pain record, kept with Enter
         self.pending_one = False  # "1" typed: 1, or the start of 10
 
     def compose(self) -> ComposeResult:
@@ -45,7 +51,11 @@ class PainBeforeScreen(AppModal["int | None"]):
                     button = Button(str(score), id=f"pain-{score}", classes="pain-score", compact=True)
                     button.can_focus = False  # Enter skips; a focused button would take it
                     yield button
-            yield Static(KEYS, id="pain-before-keys")
+            keys = KEYS if self.offered is None else OFFER.format(value=self.offered)
+            yield Static(keys, id="pain-before-keys")
+            hint = Static("", id="pain-before-hint", classes="dialog-hint")
+            hint.display = False
+            yield hint
             with Horizontal(classes="dialog-buttons"):
                 skip = Button("Skip", id="pain-skip", compact=True)
                 skip.can_focus = False
@@ -67,6 +77,23 @@ class PainBeforeScreen(AppModal["int | None"]):
             self.query_one("#pain-before-keys", Static).update(WAITING)
             return
         self.dismiss(digit)
+
+    def show_hint(self, text: str) -> None:
+        """What an answer will do (tracker.dayafter, through the service), once worked out."""
+        if not self.is_attached:
+            return  # answered before the hint was worked out
+        hint = self.query_one("#pain-before-hint", Static)
+        hint.update(escape(text))
+        hint.display = bool(text)
+
+    def action_enter(self) -> None:
+        """Enter: 1 after "1", else today's pain record when one is offered, else skip."""
+        if self.pending_one:
+            self.dismiss(1)
+        elif self.offered is not None:
+            self.dismiss(self.offered)
+        else:
+            self.dismiss(None)
 
     def action_skip(self) -> None:
         self.dismiss(1 if self.pending_one else None)

@@ -1,10 +1,12 @@
-"""History: every saved session in a table, its details, the note, delete with undo, filters."""
+"""History: every saved session in a table (and each pain record, its own row kind), its details, the note,
+delete with undo, filters."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING, Sequence
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,7 +15,7 @@ from textual.message import Message
 from textual.validation import ValidationResult, Validator
 from textual.widgets import DataTable, Footer, Input, Label, Select
 
-from tracker.model import Session
+from tracker.model import PainRecord, Session
 from tracker.ui.commands import ScreenActions
 from tracker.ui.dialogs.confirm import ConfirmScreen
 from tracker.ui.dialogs.note_edit import NoteEditScreen
@@ -67,6 +69,33 @@ def filter_sessions(
     return sorted(chosen, key=lambda s: s.started_at, reverse=True)
 
 
+PAIN_ROW = "Back today"  # the routine column of a pain record's row: never a session, never practice
+
+
+def _pain_moment(record: PainRecord) -> float:
+    from datetime import datetime, time
+
+    if record.recorded_at is not None and record.recorded_at.date() == record.day:
+        return record.recorded_at.timestamp()
+    return datetime.combine(record.day, time(0)).astimezone().timestamp()  # given for another day: its start
+
+
+def with_pain_records(
+    sessions: list[Session], records: Sequence[PainRecord], routine: str | None, since: date | None, until: date | None
+) -> list[Session | PainRecord]:
+    """The filtered sessions (newest first) with the pain records of the same days between them; none when a
+    routine is chosen (a pain record belongs to no routine)."""
+    if routine is not None:
+        return list(sessions)
+    chosen = [r for r in records if (since is None or r.day >= since) and (until is None or r.day <= until)]
+    rows: list[Session | PainRecord] = [*sessions, *chosen]
+
+    def moment(row: Session | PainRecord) -> float:
+        return row.started_at.timestamp() if isinstance(row, Session) else _pain_moment(row)
+
+    return sorted(rows, key=moment, reverse=True)
+
+
 class HistoryScreen(AppScreen[None]):
     """Sessions table on the left (top when narrow), the selected session's details beside it."""
 
@@ -86,10 +115,11 @@ class HistoryScreen(AppScreen[None]):
     ]
 
     class Loaded(Message):
-        def __init__(self, sessions: list[Session], library: Library) -> None:
+        def __init__(self, sessions: list[Session], library: Library, pains: Sequence[PainRecord] = ()) -> None:
             super().__init__()
             self.sessions = sessions
             self.library = library
+            self.pains = list(pains)
 
     class Deleted(Message):
         def __init__(self, session: Session) -> None:
@@ -115,7 +145,8 @@ class HistoryScreen(AppScreen[None]):
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         self.sessions: list[Session] = []
-        self.shown: list[Session] = []
+        self.pains: list[PainRecord] = []  # pain records: rows of their own kind
+        self.shown: list[Session | PainRecord] = []
         self.library: Library | None = None
         self.deleted: Session | None = None
         self._select_after_load: str | None = None
@@ -155,11 +186,12 @@ class HistoryScreen(AppScreen[None]):
     @work(thread=True, exclusive=True, group="history-load")
     def _load(self) -> None:
         service = self.app.service
-        self.post_message(self.Loaded(list(service.sessions()), service.library))
+        self.post_message(self.Loaded(list(service.sessions()), service.library, service.pain_records()))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self.sessions = message.sessions
+        self.pains = message.pains
         self.library = message.library
         self._update_routine_options()
         self._show()
@@ -203,16 +235,16 @@ class HistoryScreen(AppScreen[None]):
         table = self.query_one(DataTable)
         keep = self._select_after_load or self.selected_id()
         self._select_after_load = None
-        self.shown = filter_sessions(self.sessions, *filters)
+        self.shown = with_pain_records(filter_sessions(self.sessions, *filters), self.pains, *filters)
         table.clear()
         self.listed = 0
         wanted = PAGE
         if keep is not None:  # keep the selected session in view, however far down it is
-            position = next((i for i, s in enumerate(self.shown) if s.id == keep), -1)
+            position = next((i for i, s in enumerate(self.shown) if s.id == keep or f"pain-{s.id}" == keep), -1)
             wanted = max(PAGE, (position // PAGE + 1) * PAGE)
         self._list_more(wanted)
         self._count()
-        if keep and keep in {s.id for s in self.shown}:
+        if keep and keep in {s.id if isinstance(s, Session) else f"pain-{s.id}" for s in self.shown}:
             table.move_cursor(row=table.get_row_index(keep))
         self._show_detail()
 
@@ -220,6 +252,9 @@ class HistoryScreen(AppScreen[None]):
         """Add the next `rows` sessions of `shown` to the table (a long history is listed a page at a time)."""
         table = self.query_one(DataTable)
         for session in self.shown[self.listed : self.listed + rows]:
+            if isinstance(session, PainRecord):
+                table.add_row(session.day.isoformat(), PAIN_ROW, "", "", str(session.value), "", key=f"pain-{session.id}")
+                continue
             table.add_row(
                 session.local_date.isoformat(),
                 routine_name(self.library, session.routine),
@@ -235,24 +270,43 @@ class HistoryScreen(AppScreen[None]):
         count = self.query_one("#history-count", Label)
         total = len(self.sessions)
         more = f" · {self.listed} listed, more as you scroll down" if self.listed < len(self.shown) else ""
+        shown_sessions = sum(1 for row in self.shown if isinstance(row, Session))
+        pains = len(self.shown) - shown_sessions
+        if pains:
+            more = f" · {pains} pain record{'s' if pains != 1 else ''}" + more
         if not total:
             count.update("No sessions yet. Start one from Today or the Library.")
-        elif len(self.shown) == total:
+        elif shown_sessions == total:
             count.update(f"{total} session{'s' if total != 1 else ''}{more}")
         else:
-            count.update(f"{len(self.shown)} of {total} sessions match the filters{more}")
+            count.update(f"{shown_sessions} of {total} sessions match the filters{more}")
 
-    def selected(self) -> Session | None:
+    def selected_row(self) -> Session | PainRecord | None:
         table = self.query_one(DataTable)
         if not self.shown or table.cursor_row < 0 or table.cursor_row >= self.listed:
             return None
         return self.shown[table.cursor_row]
 
+    def selected(self) -> Session | None:
+        """The selected session (None on a pain record's row)."""
+        row = self.selected_row()
+        return row if isinstance(row, Session) else None
+
     def selected_id(self) -> str | None:
-        session = self.selected()
-        return session.id if session else None
+        row = self.selected_row()
+        if isinstance(row, PainRecord):
+            return f"pain-{row.id}"
+        return row.id if row else None
 
     def _show_detail(self) -> None:
+        row = self.selected_row()
+        if isinstance(row, PainRecord):
+            note = f"\n{escape(row.note)}" if row.note else ""
+            self.query_one(SessionDetail).update(
+                f"[b]{PAIN_ROW}[/b]\n{row.day.isoformat()} · pain {row.value} (0-10), given without practising: "
+                f"read as that day's first pain score, never as a practice day.{note}"
+            )
+            return
         self.query_one(SessionDetail).show(self.selected(), self.library)
 
     @on(DataTable.RowHighlighted)

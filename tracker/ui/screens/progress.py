@@ -75,6 +75,23 @@ def describe_usual(record: UsualPain | None) -> str:
     )
 
 
+def describe_day_after(status: Status) -> str:
+    """The first pain score of each day (pain records and pains before), week by week, and the last morning after."""
+    weeks = [w for w in getattr(status, "weekly_pain", ()) if w.median is not None]
+    text = ""
+    if weeks:
+        medians = " → ".join(f"{w.median:g}" for w in getattr(status, "weekly_pain", ()) if w.median is not None)
+        text += f"\nFirst pain score of the day, weekly median (last 3 weeks): {medians}"
+        if status.pain_today is not None:
+            text += f"; today {status.pain_today.value}"
+        text += "."
+    response = getattr(status, "day_after", None)
+    if response is not None:
+        sentence = escape(response.sentence())
+        text += f"\nThe day after: {sentence}" + ("" if response.worse else ".")
+    return text
+
+
 @dataclass(frozen=True)
 class ProgressData:
     today: date
@@ -184,7 +201,9 @@ class ProgressScreen(AppScreen[None]):
             activity_by_day(data.sessions), today=data.today, rest_weekdays=data.settings.rest_weekdays
         )
         pains = pain_trend(data.sessions)
-        self.query_one("#pain-caption", Static).update(describe_pain(pains) + describe_usual(data.status.usual_pain))
+        self.query_one("#pain-caption", Static).update(
+            describe_pain(pains) + describe_usual(data.status.usual_pain) + describe_day_after(data.status)
+        )
         self.query_one("#pain-sparkline", PainChart).data = [float(v) for v in pains]
         self.query_one(LevelChart).show(data.levels, data.today)
 

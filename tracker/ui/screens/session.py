@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from rich.cells import cell_len
 from rich.markup import escape
-from textual import events, on
+from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -158,9 +158,22 @@ class SessionScreen(AppScreen["Session | None"]):
     def on_mount(self) -> None:
         if self.asking_pain:
             # Nothing counts, no checkpoint is written, until the pain before is answered or skipped.
-            self.app.push_screen(PainBeforeScreen(self.routine.name), callback=self._pain_answered)
+            record = self.service.pain_score_today()  # today's "How is your back today?", offered (Enter keeps it)
+            question = PainBeforeScreen(self.routine.name, record.value if record is not None else None)
+            self.app.push_screen(question, callback=self._pain_answered)
+            self._pain_hint(question)
             return
         self._begin()
+
+    @work(thread=True, exclusive=True, group="pain-hint", exit_on_error=False)
+    def _pain_hint(self, question: PainBeforeScreen) -> None:
+        """What an answer will do (the day after), worked out off the event loop and shown when known."""
+        try:
+            text = self.service.back_question() or ""
+        except Exception:  # noqa: BLE001 - a hint, never in the way of starting
+            return
+        if text:
+            self.app.call_from_thread(question.show_hint, text)
 
     def _pain_answered(self, pain: int | None) -> None:
         if pain == CANCEL:  # went back before the first count: nothing to save, nothing to keep

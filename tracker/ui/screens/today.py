@@ -18,6 +18,7 @@ from tracker.model import PROGRAM_ID
 from tracker.ui.screens.base import AppScreen, header
 
 from ..widgets.advice import AdviceCard
+from ..widgets.back_today import BackTodayCard
 from ..widgets.streak import StreakCard
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ class TodayData:
     routines: tuple[RoutineRow, ...]
     content_problems: tuple[str, ...] = ()
     plan: str = ""  # what the next bridge session holds, in a few words
+    back_question: str | None = None  # "How is your back today?": what an answer will do; None: not asked
 
 
 SHORT = 24  # rows: a terminal shorter than this gets the folded-up Today
@@ -68,7 +70,7 @@ def load_today(service: Backroll) -> TodayData:
             continue
         rows.append(RoutineRow(routine.id, routine.name, minutes(library.planned_seconds(routine, settings))))
     problems = tuple(str(error) for error in library.errors)
-    return TodayData(today, status, tuple(rows), problems, plan)
+    return TodayData(today, status, tuple(rows), problems, plan, service.back_question(today))
 
 
 class TodayScreen(AppScreen[None]):
@@ -89,6 +91,7 @@ class TodayScreen(AppScreen[None]):
         self.service = service
         self.data: TodayData | None = None
         self._announced: tuple[str, ...] = ()  # the routine-file problems last said
+        self._back_dismissed: date | None = None  # the day Esc put the back card away
 
     def compose(self) -> ComposeResult:
         yield header()
@@ -96,6 +99,9 @@ class TodayScreen(AppScreen[None]):
             with Horizontal(id="today-top"):
                 yield StreakCard(id="streak")
                 yield Static("Loading…", id="next", classes="card")
+            back = BackTodayCard(id="back-today")
+            back.display = False
+            yield back
             yield AdviceCard(id="advice")
             routines = OptionList(id="routines", classes="card")
             routines.border_title = "Routines"
@@ -142,6 +148,7 @@ class TodayScreen(AppScreen[None]):
             ids = [row.id for row in data.routines]
             routines.highlighted = ids.index(previous) if previous in ids else 0
         self._show_start_line()
+        self._show_back_card(data)
         self._announce_problems(data.content_problems)
         self.app.data_loaded()
 
@@ -166,6 +173,42 @@ class TodayScreen(AppScreen[None]):
 
     def on_resize(self) -> None:
         self._show_next()
+
+    # -- "How is your back today?" (practice-rules.md, "The day after")
+
+    def _show_back_card(self, data: TodayData) -> None:
+        card = self.query_one(BackTodayCard)
+        if data.back_question is None or self._back_dismissed == data.today:
+            was_focused = card.has_focus
+            card.display = False
+            if was_focused:
+                self.query_one("#routines", OptionList).focus()
+            return
+        card.ask(data.back_question)
+        card.focus()
+
+    @on(BackTodayCard.Dismissed)
+    def _back_dismissed_today(self) -> None:
+        self._back_dismissed = self.data.today if self.data is not None else None
+        self.query_one(BackTodayCard).display = False
+        self.query_one("#routines", OptionList).focus()
+
+    @on(BackTodayCard.Answered)
+    def _back_answered(self, message: BackTodayCard.Answered) -> None:
+        self.query_one(BackTodayCard).display = False
+        self.query_one("#routines", OptionList).focus()
+        self._record_back(message.value)
+
+    @work(thread=True, exclusive=True, group="today-back", exit_on_error=False)
+    def _record_back(self, value: int) -> None:
+        try:
+            effect = self.service.pain_answer_effect(value)  # said before saving: what this answer does
+            self.service.record_pain(value)
+        except Exception as error:
+            self.app.call_from_thread(self.app.show_error, error)
+            return
+        self.app.call_from_thread(self.notify, f"{effect}", title=f"Your back today: {value}", timeout=10)
+        self.app.call_from_thread(self.refresh_data)
 
     def _announce_problems(self, problems: tuple[str, ...]) -> None:
         """Say what is wrong in the routine files once per change, never over a running session."""
