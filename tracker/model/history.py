@@ -179,7 +179,7 @@ class PainRecord:
 
     @staticmethod
     def new_id() -> str:
-        return str(uuid.uuid4())
+        return Session.new_id()
 
     def to_dict(self) -> dict[str, Any]:
         return {
