@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check typecheck lint-imports unit ui reliability reliability-report screenshots bench demo clean test-snapshot-update
+.PHONY: run test check lint typecheck lint-imports unit ui reliability reliability-report screenshots bench demo clean test-snapshot-update
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,13 @@ typecheck: $(STAMP)
 lint-imports: $(STAMP)
 	$(BIN)/lint-imports
 
-check: lint-imports typecheck
+## Import contracts, types and ruff (the rule set and its reasons: [tool.ruff] in pyproject.toml).
+check: lint-imports typecheck lint
+
+## ruff check and ruff format --check over the tree; changes nothing (`ruff format` does, by hand).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit

@@ -36,12 +36,17 @@ def need(shell: str) -> None:
 
 
 class Shell:
-    """A folder with the script for one shell, a `backroll` shim on the PATH, a home and a file to complete."""
+    """A folder with one shell's script, a `backroll` shim on the PATH, a home and a file to complete."""
 
     def __init__(self, shell: str, tmp: Path) -> None:
         self.shell, self.tmp = shell, tmp
-        result = subprocess.run([sys.executable, "-m", "tracker", "completion", shell],
-                                capture_output=True, text=True, check=True, cwd=ROOT)  # fmt: skip
+        result = subprocess.run(
+            [sys.executable, "-m", "tracker", "completion", shell],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
         # zsh loads a completion from a file named for it (_backroll) in a folder on $fpath.
         self.script = tmp / "zfunc" / "_backroll" if shell == "zsh" else tmp / f"backroll.{shell}"
         self.script.parent.mkdir(exist_ok=True)
@@ -67,7 +72,7 @@ class Shell:
         }
 
     def complete(self, line: str) -> list[str]:
-        """What the shell offers for `backroll LINE` (completing its last word; a trailing space: a new word)."""
+        """What the shell offers for `backroll LINE`: its last word completed (trailing space: a new word)."""
         if self.shell == "bash":
             return self._bash(line)
         if self.shell == "fish":
@@ -86,18 +91,33 @@ class Shell:
             f"source {self.script}\n"
             # the function the script registered for backroll (`complete -F FUNCTION backroll`)
             'function=$(complete -p backroll | sed -E "s/.*-F ([^ ]+).*/\\1/")\n'
-            f"COMP_WORDS=({quoted}); COMP_CWORD={len(words) - 1}; COMP_LINE='backroll {line}'; COMP_POINT=${{#COMP_LINE}}\n"
+            f"COMP_WORDS=({quoted}); COMP_CWORD={len(words) - 1}\n"
+            f"COMP_LINE='backroll {line}'; COMP_POINT=${{#COMP_LINE}}\n"
             '"$function" backroll "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"\n'
             'printf "%s\\n" "${COMPREPLY[@]}"\n'
         )
-        result = subprocess.run(["bash", "--norc", "--noprofile", "-c", code], capture_output=True, text=True,
-                                env=self.env, cwd=self.cwd, check=True, timeout=120)  # fmt: skip
+        result = subprocess.run(
+            ["bash", "--norc", "--noprofile", "-c", code],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            cwd=self.cwd,
+            check=True,
+            timeout=120,
+        )
         return [w for w in result.stdout.split("\n") if w]
 
     def _fish(self, line: str) -> list[str]:
         code = f"source {self.script}; complete -C 'backroll {line}'"
-        result = subprocess.run(["fish", "--no-config", "-c", code], capture_output=True, text=True,
-                                env=self.env, cwd=self.cwd, check=True, timeout=120)  # fmt: skip
+        result = subprocess.run(
+            ["fish", "--no-config", "-c", code],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            cwd=self.cwd,
+            check=True,
+            timeout=120,
+        )
         return [w.split("\t")[0] for w in result.stdout.split("\n") if w]  # "candidate<TAB>description"
 
     def _zsh(self, lines: list[str]) -> list[list[str]]:
@@ -108,16 +128,25 @@ class Shell:
             f"fpath=({self.script.parent} $fpath); autoload -Uz compinit; compinit -u -D\n"
             # no listing and no "do you wish to see all" question: the keys that follow are not eaten
             "unsetopt auto_list list_ambiguous list_beep beep\n"
-            # the matches of each compadd (after zsh's own filtering by the word typed), then the real compadd;
+            # the matches of each compadd (after zsh's own filtering by the word typed), then the real one;
             # the calls that only collect (-O, -A, -D: _describe's own) pass through
             'compadd() { if [[ " $* " == *" -"[OAD]" "* ]]; then builtin compadd "$@"; return; fi\n'
-            '  local -a _m; builtin compadd -O _m "$@"; (( ${#_m} )) && print -rl -- "${_m[@]}" >> ' + str(out) + "\n"
+            '  local -a _m; builtin compadd -O _m "$@"; (( ${#_m} )) && print -rl -- "${_m[@]}" >> '
+            + str(out)
+            + "\n"
             '  builtin compadd "$@"; }\n'
             f"print -r -- __ready__ >> {out}\n"
         )
         master, slave = pty.openpty()
-        zsh = subprocess.Popen(["zsh", "-f", "-i"], stdin=slave, stdout=slave, stderr=slave,
-                               env=self.env, cwd=self.cwd, start_new_session=True)  # fmt: skip
+        zsh = subprocess.Popen(
+            ["zsh", "-f", "-i"],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=self.env,
+            cwd=self.cwd,
+            start_new_session=True,
+        )
         os.close(slave)
         screen: list[bytes] = []
 
@@ -180,10 +209,12 @@ CASES = [
 
 
 @pytest.mark.parametrize("shell", SHELLS)
-def test_a_real_shell_completes_commands_options_choices_routines_and_files(shell: str, tmp_path: Path) -> None:
+def test_a_real_shell_completes_commands_options_choices_routines_and_files(
+    shell: str, tmp_path: Path
+) -> None:
     need(shell)
     found = Shell(shell, tmp_path).complete_all([line for line, _ in CASES])
-    for (line, expected), offered in zip(CASES, found):
+    for (line, expected), offered in zip(CASES, found, strict=True):
         assert sorted(set(offered)) == sorted(expected), (shell, line, offered)
 
 
@@ -199,12 +230,19 @@ def test_building_the_parser_does_not_import_shtab() -> None:
 def test_command_menus_show_the_one_line_help() -> None:
     """zsh and fish show each command's description's first line: the one-line help, not a broken sentence."""
     for shell in ("zsh", "fish"):
-        result = subprocess.run([sys.executable, "-m", "tracker", "completion", shell],
-                                capture_output=True, text=True, check=True, cwd=ROOT)  # fmt: skip
+        result = subprocess.run(
+            [sys.executable, "-m", "tracker", "completion", shell],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
         assert "write a daily practice reminder as an .ics file for your calendar app" in result.stdout, shell
         assert "(Settings, or" not in result.stdout, shell
 
 
 def test_an_unknown_shell_is_a_usage_error() -> None:
-    result = subprocess.run([sys.executable, "-m", "tracker", "completion", "tcsh"], capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "tracker", "completion", "tcsh"], capture_output=True, text=True, cwd=ROOT
+    )
     assert result.returncode == 2 and "invalid choice" in result.stderr

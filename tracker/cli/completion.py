@@ -15,7 +15,6 @@ values in shtab's format (a dict per shell, or "file"/"directory").
 from __future__ import annotations
 
 import argparse
-from typing import Union
 
 __all__ = ["DIRECTORY", "FILE", "ROUTINE_IDS", "SHELLS", "complete_with", "completion_script"]
 
@@ -30,29 +29,30 @@ DIRECTORY = "directory"
 # The same text is valid in bash, zsh and fish: single quotes, no backslashes.
 _LIST_IDS = (
     "backroll routines --json 2>/dev/null | python3 -c "
-    "'import json,sys; print(chr(10).join(r[\"id\"] for r in json.load(sys.stdin)[\"routines\"]))' 2>/dev/null"
+    '\'import json,sys; print(chr(10).join(r["id"] for r in json.load(sys.stdin)["routines"]))\''
+    " 2>/dev/null"
 )
 
 # shtab's CompleteType: per shell, what completes the value (bash: a function called with the word;
 # zsh: an `_arguments` action; fish: a `complete -a` argument), and the shell code it needs.
-ROUTINE_IDS: dict[str, Union[str, dict[str, str]]] = {
+Completer = str | dict[str, str | dict[str, str]]
+
+ROUTINE_IDS: Completer = {
     "bash": "_backroll_compgen_routines",
     "zsh": "_backroll_routines",
     "fish": "(__backroll_routine_ids)",
     "preamble": {
         "bash": f'_backroll_compgen_routines() {{\n  compgen -W "$({_LIST_IDS})" -- "$1"\n}}',
-        "zsh": f"_backroll_routines() {{\n  local -a ids\n  ids=(${{(f)\"$({_LIST_IDS})\"}})\n"
+        "zsh": f'_backroll_routines() {{\n  local -a ids\n  ids=(${{(f)"$({_LIST_IDS})"}})\n'
         "  _describe 'routine id' ids\n}",
         "fish": f"function __backroll_routine_ids\n  {_LIST_IDS}\nend",
     },
 }
 
-Completer = Union[str, dict[str, Union[str, dict[str, str]]]]
-
 
 def complete_with(action: argparse.Action, how: Completer) -> argparse.Action:
     """Say how shtab completes this argument's values (shtab reads the attribute `complete`)."""
-    setattr(action, "complete", how)
+    action.complete = how  # type: ignore[attr-defined]
     return action
 
 
