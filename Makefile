@@ -21,9 +21,15 @@ run: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/backroll demo
 
+# pytest-xdist: one worker per core; tests that share something outside their tmp_path are marked
+# @pytest.mark.xdist_group and run on one worker. `make test PYTEST_WORKERS=0` runs them in one process.
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
+
 ## The whole suite: import contracts, types (mypy: strict core, default UI), unit, UI (Pilot + snapshots), reliability.
+## The 15 slowest tests are named at the end.
 test: $(STAMP) lint-imports typecheck
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL) --durations=15
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict tracker --exclude 'tracker/ui/'
@@ -41,11 +47,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q tests/unit
+	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL) tests/unit
 
 ui: $(STAMP)
-	$(BIN)/python -m pytest -q tests/ui
+	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL) tests/ui
 
+# One process: syrupy decides which snapshot files are unused only when it has seen every test.
 test-snapshot-update: $(STAMP)
 	$(BIN)/python -m pytest -q tests/ui --snapshot-update
 
