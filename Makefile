@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check typecheck lint-imports unit ui reliability reliability-report screenshots bench demo clean test-snapshot-update
+.PHONY: run test check lint typecheck lint-imports unit ui reliability reliability-report screenshots bench demo clean test-snapshot-update
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +21,15 @@ run: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/backroll demo
 
+# pytest-xdist: one worker per core; tests that share something outside their tmp_path are marked
+# @pytest.mark.xdist_group and run on one worker. `make test PYTEST_WORKERS=0` runs them in one process.
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
+
 ## The whole suite: import contracts, types (mypy: strict core, default UI), unit, UI (Pilot + snapshots), reliability.
+## The 15 slowest tests are named at the end.
 test: $(STAMP) lint-imports typecheck
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL) --durations=15
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict tracker --exclude 'tracker/ui/'
@@ -32,14 +38,21 @@ typecheck: $(STAMP)
 lint-imports: $(STAMP)
 	$(BIN)/lint-imports
 
-check: lint-imports typecheck
+## Import contracts, types and ruff (the rule set and its reasons: [tool.ruff] in pyproject.toml).
+check: lint-imports typecheck lint
+
+## ruff check and ruff format --check over the tree; changes nothing (`ruff format` does, by hand).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q tests/unit
+	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL) tests/unit
 
 ui: $(STAMP)
-	$(BIN)/python -m pytest -q tests/ui
+	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL) tests/ui
 
+# One process: syrupy decides which snapshot files are unused only when it has seen every test.
 test-snapshot-update: $(STAMP)
 	$(BIN)/python -m pytest -q tests/ui --snapshot-update
 

@@ -9,6 +9,12 @@ the same `Reminder` the RRULE line is written from, so the two cannot drift.
 - The zone goes in a VTIMEZONE built from the zone's real transitions
   (zoneinfo) over `TZ_YEARS` years from the first occurrence: one STANDARD
   or DAYLIGHT observance per kind of transition, its later dates as RDATEs.
+  Written in the tz database's "rearguard" form: where zoneinfo says daylight
+  saving is negative (Europe/Dublin's winter GMT, Africa/Casablanca's
+  Ramadan +00), that period is written as STANDARD and the one it interrupts
+  as DAYLIGHT, so a DAYLIGHT observance always sets the clocks forward. The
+  offsets are the same either way; readers such as dateutil's (icalendar's
+  `to_tz`) read negative daylight saving an hour wrong after each change.
 - The UID is the same for a data home every time (`reminder_uid`), and
   SEQUENCE grows with DTSTAMP (minutes since 2020), so importing a newer
   file updates the event instead of adding a second one.
@@ -186,7 +192,7 @@ class Transition:
     before: timedelta
     after: timedelta
     name: str  # the abbreviation after the change, e.g. BST
-    dst: bool  # daylight saving time after the change
+    saving: timedelta  # zoneinfo's dst() after the change: 0 standard time, negative for negative DST
 
     @property
     def local_start(self) -> datetime:
@@ -194,9 +200,17 @@ class Transition:
         return (self.instant + self.before).replace(tzinfo=None)
 
 
-def _state(zone: ZoneInfo, instant: datetime) -> tuple[timedelta, str, bool]:
+def _state(zone: ZoneInfo, instant: datetime) -> tuple[timedelta, str, timedelta]:
     local = instant.astimezone(zone)
-    return local.utcoffset() or timedelta(0), local.tzname() or "", bool(local.dst())
+    return local.utcoffset() or timedelta(0), local.tzname() or "", local.dst() or timedelta(0)
+
+
+def _kind(offset: timedelta, saving: timedelta, negative_standard: timedelta | None) -> str:
+    """STANDARD or DAYLIGHT in the rearguard form: `negative_standard` is the offset of the zone's
+    negative-DST period (None when it has none), which is written as its standard time."""
+    if negative_standard is None:
+        return "DAYLIGHT" if saving else "STANDARD"
+    return "DAYLIGHT" if offset > negative_standard else "STANDARD"
 
 
 def transitions(zone_name: str, start: datetime, end: datetime) -> list[Transition]:
@@ -243,17 +257,21 @@ def vtimezone(zone_name: str, first: datetime, years: int = TZ_YEARS) -> list[st
             f"TZOFFSETTO:{_offset(offset)}", f"TZNAME:{escape_text(name or zone_name)}", "END:STANDARD",
             "END:VTIMEZONE",
         ]  # fmt: skip
+    initial = _state(zone, start)
+    states = [(initial[0], initial[2])] + [(c.after, c.saving) for c in changes]
+    negative = [offset for offset, saving in states if saving < timedelta(0)]
+    negative_standard = min(negative) if negative else None
     # The offset in force at the start of the range, as an observance of its own, then one per kind of change.
-    offset, name, dst = _state(zone, start)
-    kind = "DAYLIGHT" if dst else "STANDARD"
+    offset, name, saving = initial
+    kind = _kind(offset, saving, negative_standard)
     lines += [f"BEGIN:{kind}", f"DTSTART:{_local(start.astimezone(zone).replace(tzinfo=None))}",
               f"TZOFFSETFROM:{_offset(offset)}", f"TZOFFSETTO:{_offset(offset)}",
               f"TZNAME:{escape_text(name or zone_name)}", f"END:{kind}"]  # fmt: skip
-    groups: dict[tuple[timedelta, timedelta, str, bool], list[Transition]] = {}
+    groups: dict[tuple[timedelta, timedelta, str, timedelta], list[Transition]] = {}
     for change in changes:
-        groups.setdefault((change.before, change.after, change.name, change.dst), []).append(change)
-    for (before, after, name, dst), members in groups.items():
-        kind = "DAYLIGHT" if dst else "STANDARD"
+        groups.setdefault((change.before, change.after, change.name, change.saving), []).append(change)
+    for (before, after, name, saving), members in groups.items():
+        kind = _kind(after, saving, negative_standard)
         lines += [f"BEGIN:{kind}", f"DTSTART:{_local(members[0].local_start)}"]
         if len(members) > 1:
             lines.append("RDATE:" + ",".join(_local(m.local_start) for m in members[1:]))

@@ -78,14 +78,91 @@ def test_eight_weeks_across_dst_agree_with_preview_dateutil_and_icalendar(servic
     assert all(e.duration == timedelta(minutes=20) for e in events)
 
 
-def test_vtimezone_is_the_zones_real_offsets(service: Backroll) -> None:
-    """The VTIMEZONE alone (read back by icalendar into a tzinfo) gives the zone's offsets, years ahead."""
-    calendar = icalendar.Calendar.from_ical(calendar_text(make_reminder(service, "18:00", None)))
-    tz = next(iter(calendar.walk("VTIMEZONE"))).to_tz()
-    moment = datetime(2026, 1, 1, 12, tzinfo=timezone.utc)
-    while moment.year < 2040:
-        assert moment.astimezone(tz).utcoffset() == moment.astimezone(BERLIN).utcoffset(), moment
-        moment += timedelta(days=11, hours=7)
+def offset_mismatches(text: str, zone_name: str, years: int = 10) -> list[datetime]:
+    """Instants where the file's own VTIMEZONE, read by icalendar, gives another offset than zoneinfo.
+
+    `to_tz(lookup_tzid=False)`: icalendar 7's `to_tz()` returns the system's zone for a known TZID and
+    never reads the observances. The instants: every quarter hour within 3 hours of each change
+    zoneinfo knows (found on an hourly scan, independently of tracker.ics), and each week.
+    """
+    vtimezone = next(iter(icalendar.Calendar.from_ical(text).walk("VTIMEZONE")))
+    assert str(vtimezone["TZID"]) == zone_name
+    ours = vtimezone.to_tz(lookup_tzid=False)
+    assert not isinstance(ours, ZoneInfo)  # built from the file, not looked up
+    zone = ZoneInfo(zone_name)
+    hour, quarter = timedelta(hours=1), timedelta(minutes=15)
+    start = datetime(2026, 3, 17, tzinfo=timezone.utc)
+    instants: set[datetime] = set()
+    previous = start.astimezone(zone).utcoffset()
+    for n in range(years * 365 * 24):
+        moment = start + n * hour
+        offset = moment.astimezone(zone).utcoffset()
+        if offset != previous:  # a change in the hour before: each quarter hour from 4 hours before to 3 after
+            instants.update(moment + k * quarter for k in range(-16, 13))
+            previous = offset
+        if n % (7 * 24) == 0:
+            instants.add(moment)
+    return sorted(i for i in instants if i.astimezone(ours).utcoffset() != i.astimezone(zone).utcoffset())
+
+
+# Europe/Dublin and Africa/Casablanca have negative daylight saving in zoneinfo (winter GMT; Ramadan
+# +00); Lord Howe moves by half an hour; Sao Paulo has not changed since 2019; Tokyo never does.
+ZONES = [
+    "Europe/Berlin",
+    "Europe/Dublin",
+    "Africa/Casablanca",
+    "America/New_York",
+    "Australia/Lord_Howe",
+    "America/Sao_Paulo",
+    "Asia/Tokyo",
+]
+
+
+@pytest.mark.parametrize("zone_name", ZONES)
+def test_vtimezone_is_the_zones_real_offsets(tmp_path: Path, zone_name: str) -> None:
+    """The VTIMEZONE alone, read back by icalendar into a tzinfo, gives the zone's offsets 10 years
+    ahead, within the hour after each change too (where negative DST written as DAYLIGHT is misread)."""
+    now = datetime(2026, 3, 16, 9, 0, tzinfo=ZoneInfo(zone_name))
+    with Backroll(tmp_path / "home", now=lambda: now, zone=zone_name) as svc:
+        text = calendar_text(make_reminder(svc, "18:00", None))
+    assert offset_mismatches(text, zone_name) == []
+
+
+def shift_offsets(text: str, pattern: str = r"TZOFFSETTO:([+-])(\d\d)") -> str:
+    """Every matching TZOFFSETTO one hour east."""
+
+    def east(match: re.Match[str]) -> str:
+        hours = (1 if match[1] == "+" else -1) * int(match[2]) + 1
+        return f"{match[0].split(':')[0]}:{'+' if hours >= 0 else '-'}{abs(hours):02d}"
+
+    return re.sub(pattern, east, text)
+
+
+def test_a_wrong_offset_in_the_vtimezone_is_found(service: Backroll) -> None:
+    """The check above reads our file: an offset corrupted in it shows, all of them or one observance's."""
+    text = calendar_text(make_reminder(service, "18:00", None))
+    assert offset_mismatches(text, "Europe/Berlin") == []
+    everywhere = shift_offsets(text)
+    assert everywhere != text
+    assert len(offset_mismatches(everywhere, "Europe/Berlin")) > 400  # every week of 10 years
+    summer_only = re.sub(r"(BEGIN:DAYLIGHT.*?TZOFFSETTO:)\+0200", r"\1+0300", text, count=1, flags=re.S)
+    assert summer_only != text
+    wrong = offset_mismatches(summer_only, "Europe/Berlin")
+    assert wrong and all(w.astimezone(BERLIN).dst() for w in wrong)  # summer time only
+
+
+@pytest.mark.parametrize("zone_name", ["Europe/Dublin", "Africa/Casablanca"])
+def test_negative_daylight_saving_is_written_in_rearguard_form(tmp_path: Path, zone_name: str) -> None:
+    """Dublin's summer (IST, zoneinfo's standard time) is DAYLIGHT and its winter GMT is STANDARD, so a
+    DAYLIGHT observance always moves the clocks forward; the same for Casablanca's Ramadan."""
+    now = datetime(2026, 3, 16, 9, 0, tzinfo=ZoneInfo(zone_name))
+    with Backroll(tmp_path / "home", now=lambda: now, zone=zone_name) as svc:
+        text = calendar_text(make_reminder(svc, "18:00", None)).replace("\r\n ", "")
+    observances = re.findall(
+        r"BEGIN:(STANDARD|DAYLIGHT)\r\n.*?TZOFFSETFROM:(\S+)\r\nTZOFFSETTO:(\S+)", text, re.S
+    )
+    changes = {(kind, after) for kind, before, after in observances if before != after}
+    assert changes == {("DAYLIGHT", "+0100"), ("STANDARD", "+0000")}, observances
 
 
 def test_transitions_found_to_the_second() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker.cli.completion import describe
+from tracker.cli.completion import SHELLS, completion_script
 from tracker.cli.parser import _parser
 from tracker.cli.serve import is_loopback
 
@@ -93,7 +93,8 @@ def test_with_a_token_the_page_and_the_websocket_need_it_and_other_sites_are_ref
 
 
 def test_the_internal_app_command_is_neither_offered_nor_runnable_by_hand(tmp_path: Path) -> None:
-    assert "_serve-app" not in describe(_parser())
+    for shell in SHELLS:
+        assert "serve-app" not in completion_script(shell, _parser(for_completion=True)), shell
     assert "_serve-app" not in _parser().format_help()
     result = run(tmp_path / "home", "_serve-app")
     assert result.returncode == 1 and "backroll serve" in result.stderr

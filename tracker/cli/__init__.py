@@ -58,7 +58,7 @@ def cmd_session(args: argparse.Namespace, io: Io) -> int:
 def cmd_completion(args: argparse.Namespace, io: Io) -> int:
     from tracker.cli.completion import completion_script
 
-    io.out.write(completion_script(args.shell, _parser()))
+    io.out.write(completion_script(args.shell, _parser(for_completion=True)))
     return OK
 
 # command -> "module:function", imported when that command runs: `backroll` (the app) does not pay for

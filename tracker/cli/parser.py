@@ -8,6 +8,7 @@ from typing import Any, Sequence
 
 from tracker import __version__
 from tracker.cli.serve import DEFAULT_PORT, DEFAULT_TABS, MAX_TABS
+from tracker.cli.completion import DIRECTORY, FILE, ROUTINE_IDS, complete_with
 from tracker.paths import ENV_HOME
 
 DESCRIPTION = """\
@@ -83,13 +84,15 @@ def command_word(argv: Sequence[str]) -> str | None:
     return None
 
 
-def _parser(only: str | None = None) -> argparse.ArgumentParser:
+def _parser(only: str | None = None, *, for_completion: bool = False) -> argparse.ArgumentParser:
     """The whole parser; with `only` (a command named on the command line), that command's own parser
-    and no other: building all of them is a measurable part of a command's start-up."""
+    and no other: building all of them is a measurable part of a command's start-up. `for_completion`
+    gives each command its one-line help as description (a shell's menu shows the description's first
+    line, and the long ones break mid-sentence)."""
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS: --home may come before or after the subcommand without one overwriting the other.
-    common.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS,
-                        help=f"data folder (default: ${ENV_HOME}, else the per-user data folder)")  # fmt: skip
+    complete_with(common.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS,
+                        help=f"data folder (default: ${ENV_HOME}, else the per-user data folder)"), DIRECTORY)  # fmt: skip
 
     parser = argparse.ArgumentParser(
         prog="backroll",
@@ -105,7 +108,8 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     def add(name: str, help: str, description: str = "") -> Any:
         if only is not None and name != only:
             return _Unbuilt()
-        return sub.add_parser(name, parents=[common], help=help, description=description or help,
+        description = help if for_completion else description or help
+        return sub.add_parser(name, parents=[common], help=help, description=description,
                               formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
 
     demo = add("demo", "open the app on a generated six-week sample history in a temporary home")
@@ -123,7 +127,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         "Record a session done without the app. For the bridge program, --lifts, --count and\n"
         "--hold default to the prescription the advice gives for that day.",
     )
-    log.add_argument("routine", metavar="ROUTINE", help="routine id (see `backroll routines`)")
+    complete_with(log.add_argument("routine", metavar="ROUTINE", help="routine id (see `backroll routines`)"), ROUTINE_IDS)
     log.add_argument("--date", metavar="DATETIME", help="when it started (default: now); naive times are local")
     log.add_argument("--lifts", type=int, metavar="N", help="bridge: lifts done")
     log.add_argument("--count", type=int, metavar="N", help="bridge: counts to raise and to lower")
@@ -138,17 +142,18 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     export = add("export", "write the history as JSON (default) or CSV")
     export.add_argument("--format", choices=("json", "csv"), default="json", help="default: json")
     export.add_argument("--steps", action="store_true", help="CSV: one row per step instead of per session")
-    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (private, atomic) instead of stdout")
+    complete_with(export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (private, atomic) instead of stdout"), FILE)
     export.add_argument("--since", metavar="DATE", help="only practice days on or after DATE")
     export.add_argument("--until", metavar="DATE", help="only practice days on or before DATE")
     export.add_argument("--schema", action="store_true", help="print the JSON Schema of the export and exit")
 
     imp = add("import", "merge a JSON export into the history (by session id; never overwrites)")
-    imp.add_argument("file", metavar="FILE", help="a file written by `backroll export`")
+    complete_with(imp.add_argument("file", metavar="FILE", help="a file written by `backroll export`"), FILE)
     imp.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
 
     routines = add("routines", "list the routines with their length at the current settings; with ID, its before-you-start card")
-    routines.add_argument("id", metavar="ID", nargs="?", help="a routine id: what to have at hand, the time, the cautions, the room")
+    complete_with(routines.add_argument("id", metavar="ID", nargs="?",
+                                        help="a routine id: what to have at hand, the time, the cautions, the room"), ROUTINE_IDS)  # fmt: skip
     routines.add_argument("--json", action="store_true", help="print a JSON list (with ID: the card as JSON)")
 
     poses = add("poses", "every pose with its figure; with ID, the pose drawn at each keyframe")
@@ -156,7 +161,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     poses.add_argument("--json", action="store_true", help="print the figures' joint coordinates as JSON (see the README)")
 
     check = add("check", "validate a user's routine file (exit 0 valid, 1 invalid)")
-    check.add_argument("file", metavar="FILE", help="a routine TOML file")
+    complete_with(check.add_argument("file", metavar="FILE", help="a routine TOML file"), FILE)
 
     usual = add(
         "usual-pain",
@@ -193,7 +198,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         "each change is one line (\"Back roll, lift 2 of 3: raise, 4 counts\"), keys steer it (space pause,\n"
         "n skip, b back, q stop, h it hurts), then the check-in is asked as questions and the session saved.",
     )
-    session.add_argument("routine", metavar="ROUTINE", help="routine id (see `backroll routines`)")
+    complete_with(session.add_argument("routine", metavar="ROUTINE", help="routine id (see `backroll routines`)"), ROUTINE_IDS)
     session.add_argument("--plain", action="store_true", help="one line per change, keys on stdin; no full-screen app")
 
     serve = add(
@@ -225,7 +230,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     report.add_argument("--weeks", type=int, metavar="N", help="the last N weeks up to --until (default 12)")
     report.add_argument("--since", metavar="DATE", help="first day (YYYY-MM-DD, today, yesterday, -3d)")
     report.add_argument("--until", metavar="DATE", help="last day (default today)")
-    report.add_argument("-o", "--output", metavar="FILE", help="write to FILE (private, atomic); - for stdout")
+    complete_with(report.add_argument("-o", "--output", metavar="FILE", help="write to FILE (private, atomic); - for stdout"), FILE)
     report.add_argument("--format", choices=("html", "md", "pdf"),
                         help="default: from FILE's extension, else html; pdf needs Chromium")  # fmt: skip
 
@@ -236,7 +241,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         "--time) in your time zone, on every day except your declared rest weekdays, with a reminder\n"
         "5 minutes before. Importing a newer file updates the same event instead of adding another.",
     )
-    cal.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default <home>/exports/backroll-practice.ics); - for stdout")
+    complete_with(cal.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default <home>/exports/backroll-practice.ics); - for stdout"), FILE)
     cal.add_argument("--time", metavar="HH:MM", help="local time of day (default: the practice time in Settings)")
     cal.add_argument("--minutes", type=int, metavar="N", help="how long the event lasts (default: the suggested routine's length)")
     cal.add_argument("--preview", action="store_true", help="list the next 14 reminders instead of writing the file")
@@ -254,7 +259,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         "print a shell completion script (bash, zsh or fish)",
         "Print a completion script generated from this parser. For example:\n"
         "  bash: backroll completion bash > ~/.local/share/bash-completion/completions/backroll\n"
-        "  zsh:  backroll completion zsh > ~/.zfunc/_backroll_bash && echo 'source ~/.zfunc/_backroll_bash' >> ~/.zshrc\n"
+        "  zsh:  backroll completion zsh > ~/.zfunc/_backroll, with fpath=(~/.zfunc $fpath) before compinit in ~/.zshrc\n"
         "  fish: backroll completion fish > ~/.config/fish/completions/backroll.fish",
     )
     completion.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell")

@@ -137,6 +137,11 @@ def make_server(
         response: web.StreamResponse = await handler(request)
         return response
 
+    # Written against textual-serve 1.1.3 (the version pinned for the tests in pyproject.toml). It relies on
+    # Server._make_app as it is there: jinja2 templates loaded from `templates_path`, "/" -> handle_index,
+    # "/ws" -> handle_websocket (one `command` process per socket), textual-serve's files under "/static/".
+    # handle_index and on_startup are replaced, handle_websocket is guarded then delegated. Before moving
+    # the pin, read the new server.py against this; tests/browser/test_serve.py drives it in a real Chromium.
     class BackrollServer(Server):
         """textual-serve's server with Backroll's page, an optional token, a checked Host, a same-origin
         websocket, a bounded terminal size and a bounded number of tabs."""
