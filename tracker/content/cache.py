@@ -36,7 +36,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from tracker.content.library import Library, _frozen
+from tracker.content.library import Library, frozen
 
 __all__ = ["ENV_CACHE", "cache_dir", "cache_path", "load_library_cached"]
 
@@ -122,7 +122,7 @@ def _read(path: Path, key: str) -> Library | None:
         stored_key, poses, routines, programs, errors, sources = found
         if stored_key != key:
             return None
-        library = Library(_frozen(poses), _frozen(routines), _frozen(programs), tuple(errors), _frozen(sources))
+        library = Library(frozen(poses), frozen(routines), frozen(programs), tuple(errors), frozen(sources))
     except Exception:  # noqa: BLE001 - a damaged or foreign cache is only ignored: the files answer
         return None
     return library

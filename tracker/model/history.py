@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Mapping
 
-from tracker.model.enums import Felt, Phase, Side, Stability, _member
+from tracker.model.enums import Felt, Phase, Side, Stability, member
 from tracker.model.program import Prescription
 
 
@@ -54,7 +54,7 @@ class StepResult:
         return cls(
             int(data["index"]),
             str(data["pose"]),
-            _member(Side, get("side", "none")),
+            member(Side, get("side", "none")),
             int(get("reps_planned", 0)),
             int(get("reps_done", 0)),
             int(get("raise_counts", 0)),
@@ -116,8 +116,8 @@ class CheckIn:
         return cls(
             pain(get("pain_before")),
             pain(get("pain_after")),
-            _member(Stability, stable) if stable else None,
-            _member(Felt, felt) if felt else None,
+            member(Stability, stable) if stable else None,
+            member(Felt, felt) if felt else None,
             str(get("note") or ""),
         )
 
