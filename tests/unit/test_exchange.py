@@ -164,6 +164,30 @@ def test_schema_ships_in_the_package() -> None:
     assert exchange.schema_text() == text
 
 
+def test_the_shipped_schema_is_generated_from_the_declaration() -> None:
+    """One declaration (exchange/format.py): the shipped schema is its output, byte for byte.
+
+    After changing the declaration: python -m tracker.exchange.json_schema > tracker/schema/history-v3.schema.json
+    """
+    from tracker.exchange.json_schema import generate_text
+
+    assert generate_text() == exchange.schema_text()
+
+
+def test_a_changed_declaration_changes_the_generated_schema() -> None:
+    """The generator reads the declaration (not a copy of the file): a field's range shows in the schema."""
+    from dataclasses import replace
+
+    from tracker.exchange import format as declared
+    from tracker.exchange.json_schema import field_schema
+
+    count = declared.DEFS["count"]
+    assert field_schema(count) == {"type": "integer", "minimum": 0, "maximum": declared.MAX_COUNT}
+    assert field_schema(replace(count, high=7))["maximum"] == 7
+    assert field_schema(replace(count, nullable=True))["oneOf"][0] == {"type": "null"}
+
+
+
 # --------------------------------------------------------------------------- the validator agrees with the schema
 
 
