@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Literal
 
 from tracker.model.enums import Felt, Phase, Side, Stability
@@ -89,8 +90,9 @@ class Record:
     fields: tuple[tuple[str, Field], ...]
     optional: tuple[str, ...] = ()
     together: tuple[str, ...] = ()  # optional fields that come all or none
+    partial: bool = False  # a field present is checked even when others are missing (a session: every problem)
 
-    @property
+    @cached_property
     def required(self) -> tuple[str, ...]:
         return tuple(name for name, _ in self.fields if name not in self.optional)
 
@@ -172,7 +174,8 @@ SESSION = Record(
         ("prescription", Field("object", record=PRESCRIPTION, nullable=True)),
         ("steps", Field("array", record=STEP, max_items=MAX_STEPS, noun="steps")),
         ("origin", Field("enum", choices=ORIGINS)),
-    )
+    ),
+    partial=True,
 )
 
 # The shared definitions, in the schema's order ("$defs").
