@@ -28,9 +28,7 @@ MAX_COUNT = 100_000
 MAX_SECONDS = MAX_SESSION_SECONDS
 MAX_PRESCRIPTION = 100
 MAX_USUAL_PAIN = 10_000
-USUAL_PAIN_KEYS = ("id", "date", "value", "note", "recorded_at")
 MAX_PAIN_RECORDS = 100_000
-PAIN_RECORD_KEYS = ("id", "date", "value", "note", "recorded_at")
 
 ORIGINS = ("app", "cli", "import", "demo")
 
@@ -40,19 +38,8 @@ _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,79}")
 _ZONE = re.compile(r"[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*")
 
-SESSION_KEYS = (
-    "id", "routine", "started_at", "zone", "local_date", "duration", "completed",
-    "hurt", "hurt_at", "checkin", "prescription", "steps", "origin",
-)  # fmt: skip
-STEP_KEYS = (
-    "index", "pose", "side", "reps_planned", "reps_done", "raise_counts",
-    "lower_counts", "hold_seconds", "seconds", "skipped", "completed",
-)  # fmt: skip
-STEP_OPTIONAL = ("answer", "question_key")
-CHECKIN_KEYS = ("pain_before", "pain_after", "stable", "felt", "note")
-HURT_KEYS = ("step", "pose", "side", "rep", "phase")
 PRESCRIPTION_KEYS = ("lifts", "count", "hold")
-
+STEP_OPTIONAL = ("answer", "question_key")
 
 
 # --------------------------------------------------------------------------- the declaration
@@ -237,3 +224,11 @@ DOCUMENT_DESCRIPTION = (
     "import also checks that each local_date is the calendar date of started_at at its own UTC offset, that ids are "
     "unique within the file (or repeat identical content), and that the zone is a known IANA zone."
 )
+
+# Each record's keys, as the declaration gives them.
+SESSION_KEYS = SESSION.required
+STEP_KEYS = STEP.required
+CHECKIN_KEYS = CHECKIN.required
+HURT_KEYS = HURT_AT.required
+USUAL_PAIN_KEYS = USUAL_PAIN.required
+PAIN_RECORD_KEYS = PAIN_RECORD.required
