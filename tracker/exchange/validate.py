@@ -9,7 +9,7 @@ import json
 import math
 import re
 from datetime import date, datetime
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence, TypeGuard
 
 from tracker.exchange.format import (
     DEFS,
@@ -42,7 +42,7 @@ class _Checker:
             self.problems.append(f"{path}: {message}")
 
     # -- leaves
-    def obj(self, value: Any, path: str, required: Sequence[str], optional: Sequence[str] = ()) -> bool:
+    def obj(self, value: object, path: str, required: Sequence[str], optional: Sequence[str] = ()) -> bool:
         if not isinstance(value, dict):
             self.fail(path, f"must be an object, not {_kind(value)}")
             return False
@@ -60,7 +60,7 @@ class _Checker:
                 ok = False
         return ok
 
-    def integer(self, value: Any, path: str, low: int, high: int) -> None:
+    def integer(self, value: object, path: str, low: int, high: int) -> None:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or (
             isinstance(value, float) and not (math.isfinite(value) and value.is_integer())
         ):
@@ -68,18 +68,18 @@ class _Checker:
         elif not low <= value <= high:
             self.fail(path, f"must be from {low} to {high}, not {_show(value)}")
 
-    def number(self, value: Any, path: str, low: float, high: float) -> None:
+    def number(self, value: object, path: str, low: float, high: float) -> None:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             self.fail(path, f"must be a number, not {_kind(value)}")
         elif not low <= value <= high:
             self.fail(path, f"must be from {low:g} to {high:g}, not {_show(value)}")
 
-    def boolean(self, value: Any, path: str) -> None:
+    def boolean(self, value: object, path: str) -> None:
         if not isinstance(value, bool):
             self.fail(path, f"must be true or false, not {_kind(value)}")
 
-    def string(self, value: Any, path: str, *, pattern: re.Pattern[str] | None = None,
-               max_length: int | None = None, what: str = "") -> bool:  # fmt: skip
+    def string(self, value: object, path: str, *, pattern: re.Pattern[str] | None = None,
+               max_length: int | None = None, what: str = "") -> TypeGuard[str]:  # fmt: skip
         if not isinstance(value, str):
             self.fail(path, f"must be a string, not {_kind(value)}")
             return False
@@ -97,12 +97,12 @@ class _Checker:
                 return False
         return True
 
-    def choice(self, value: Any, path: str, choices: Sequence[Any]) -> None:
+    def choice(self, value: object, path: str, choices: Sequence[str | None]) -> None:
         if isinstance(value, bool) or value not in choices:
             shown = ", ".join("null" if c is None else c for c in choices)
             self.fail(path, f"must be one of {shown}, not {_show(value)}")
 
-    def instant(self, value: Any, path: str) -> datetime | None:
+    def instant(self, value: object, path: str) -> datetime | None:
         declared = DEFS["instant"]
         if not self.string(value, path, pattern=declared.pattern, what=declared.what):
             return None
@@ -116,7 +116,7 @@ class _Checker:
             return None
         return moment
 
-    def day(self, value: Any, path: str) -> date | None:
+    def day(self, value: object, path: str) -> date | None:
         declared = DEFS["day"]
         if not self.string(value, path, pattern=declared.pattern, what=declared.what):
             return None
@@ -332,7 +332,7 @@ def _allowed(required: Sequence[str], optional: Sequence[str]) -> frozenset[str]
     return frozenset(required) | frozenset(optional)
 
 
-def _kind(value: Any) -> str:
+def _kind(value: object) -> str:
     if isinstance(value, HugeNumber):
         return f"a number {len(value.text.lstrip('-'))} digits long"
     if value is None:
@@ -350,7 +350,7 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
-def _show(value: Any) -> str:
+def _show(value: object) -> str:
     if isinstance(value, HugeNumber):
         return _kind(value)
     if isinstance(value, float) and not math.isfinite(value):
@@ -360,7 +360,7 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def validate_document(doc: Any) -> list[str]:
+def validate_document(doc: object) -> list[str]:
     """Every problem of a parsed export (up to MAX_PROBLEMS), as 'json.path: message'; [] = valid."""
     checker = _Checker()
     checker.document(doc)
@@ -371,14 +371,14 @@ def validate_document(doc: Any) -> list[str]:
 
 
 
-def validate_envelope(doc: Any) -> list[str]:
+def validate_envelope(doc: object) -> list[str]:
     """The problems of everything but the sessions themselves (format, version, usual pain, the list)."""
     if isinstance(doc, dict) and isinstance(doc.get("sessions"), list) and len(doc["sessions"]) <= MAX_SESSIONS:
         return validate_document({**doc, "sessions": []})
     return validate_document(doc)
 
 
-def session_problems(session: Any, path: str) -> list[str]:
+def session_problems(session: object, path: str) -> list[str]:
     """Every problem of one session (up to MAX_PROBLEMS), as 'json.path: message'; [] = valid."""
     checker = _Checker()
     checker.session(session, path)
