@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Mapping, TypeVar
 
 from tracker.content.errors import ContentError
 from tracker.model import (
@@ -15,10 +15,12 @@ from tracker.model import (
     Settings,
 )
 
+V = TypeVar("V")
+
 # --------------------------------------------------------------------------- the library
 
 
-def frozen(mapping: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+def frozen(mapping: Mapping[str, V] | None = None) -> Mapping[str, V]:
     """A read-only copy of `mapping`, so a Library's tables cannot be changed through it."""
     return MappingProxyType(dict(mapping or {}))
 

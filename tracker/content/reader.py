@@ -5,6 +5,7 @@ are tracker.content.checks."""
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import fields
 from pathlib import Path
 from types import MappingProxyType
@@ -59,13 +60,13 @@ class RecordReader(FileReader):
 
     # ---- records
 
-    def pose(self, table: Any, where: str) -> Pose:
+    def pose(self, table: object, where: str) -> Pose:
         if not isinstance(table, dict):
             raise self.error(where, f"expected a table ([[pose]]), got {describe(table)}")
         self.check_keys(table, POSE_KEYS, where)
         problems = len(self.errors)
         values: dict[str, Any] = {}
-        getters: dict[str, Callable[[], Any]] = {
+        getters: dict[str, Callable[[], object]] = {
             "id": lambda: self.ident(table, "id", where),
             "name": lambda: self.string(table, "name", where, required=True),
             "sanskrit": lambda: self.string(table, "sanskrit", where),
@@ -90,7 +91,7 @@ class RecordReader(FileReader):
 
     def step(
         self,
-        table: Any,
+        table: object,
         where: str,
         poses: Mapping[str, Pose],
         *,
@@ -128,7 +129,7 @@ class RecordReader(FileReader):
 
         values: dict[str, Any] = {"kind": kind}
 
-        def attempt(name: str, get: Any) -> None:
+        def attempt(name: str, get: Callable[[], object]) -> None:
             try:
                 values[name] = get()
             except Invalid:
@@ -158,7 +159,7 @@ class RecordReader(FileReader):
                 if name in bindings:
                     continue
                 limits = REPS if key == "reps" else COUNTS_PER_MOVE
-                attempt(name, lambda key=key, limits=limits: self.integer(plain, key, where, limits))
+                attempt(name, functools.partial(self.integer, plain, key, where, limits))
             if "hold" in plain:
                 attempt("hold", lambda: self.hold(plain["hold"], f"{where}.hold"))
         elif kind is StepKind.HOLD:
@@ -200,7 +201,7 @@ class RecordReader(FileReader):
         return Step(**values), bindings
 
     def steps(
-        self, table: Mapping[str, Any], where: str, poses: Mapping[str, Pose], *, program: bool
+        self, table: Mapping[str, object], where: str, poses: Mapping[str, Pose], *, program: bool
     ) -> tuple[list[Step], list[dict[str, str]]]:
         if "steps" not in table:
             raise self.error(f"{where}.steps", f"missing; expected at least one [[{where}.steps]] table")
@@ -239,14 +240,14 @@ class RecordReader(FileReader):
             raise Invalid(where)
         return steps, bindings
 
-    def routine(self, table: Any, poses: Mapping[str, Pose], origin: str) -> Routine:
+    def routine(self, table: object, poses: Mapping[str, Pose], origin: str) -> Routine:
         where = "routine"
         if not isinstance(table, dict):
             raise self.error(where, f"expected a [routine] table, got {describe(table)}")
         self.check_keys(table, ROUTINE_KEYS, where)
         problems = len(self.errors)
         values: dict[str, Any] = {"origin": origin}
-        getters: dict[str, Callable[[], Any]] = {
+        getters: dict[str, Callable[[], object]] = {
             "id": lambda: self.ident(table, "id", where),
             "name": lambda: self.string(table, "name", where, required=True),
             "summary": lambda: self.string(table, "summary", where) or "",
@@ -274,7 +275,7 @@ class RecordReader(FileReader):
         values["props"], values["kit"] = values["props"]
         return Routine(**values)
 
-    def rules(self, table: Any, where: str) -> ProgressionRules:
+    def rules(self, table: object, where: str) -> ProgressionRules:
         if not isinstance(table, dict):
             raise self.error(where, f"expected a table, got {describe(table)}")
         defaults = ProgressionRules()
@@ -317,14 +318,14 @@ class RecordReader(FileReader):
             raise Invalid(where)
         return ProgressionRules(**values)
 
-    def program(self, table: Any, poses: Mapping[str, Pose]) -> Program:
+    def program(self, table: object, poses: Mapping[str, Pose]) -> Program:
         where = "program"
         if not isinstance(table, dict):
             raise self.error(where, f"expected a [program] table, got {describe(table)}")
         self.check_keys(table, PROGRAM_KEYS, where)
         problems = len(self.errors)
         values: dict[str, Any] = {}
-        getters: dict[str, Callable[[], Any]] = {
+        getters: dict[str, Callable[[], object]] = {
             "id": lambda: self.ident(table, "id", where),
             "name": lambda: self.string(table, "name", where, required=True),
             "summary": lambda: self.string(table, "summary", where) or "",

@@ -19,7 +19,7 @@ KEYFRAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 BELOW = 0.005  # how far below the floor a point may stand (rounding in a hand-written file)
 
 
-def _show(value: Any) -> str:
+def _show(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -47,7 +47,7 @@ def _line(reader: FileReader, where: str, key: str) -> int | None:
     return fallback or start
 
 
-def figure(reader: FileReader, raw: Any, where: str) -> Figure:
+def figure(reader: FileReader, raw: object, where: str) -> Figure:
     """Validate and build one pose's figure; raise Invalid after recording the problems."""
     path = f"{where}.figure"
 

@@ -17,11 +17,11 @@ SIDE_WORDS = ("none", "left", "right", "both", "alternate")
 FIRST_SIDES = ("left", "right")
 
 
-def _show(value: Any) -> str:
+def _show(value: object) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
-def sides(reader: FileReader, plain: Mapping[str, Any], where: str, kind: StepKind, values: dict[str, Any]) -> Side:
+def sides(reader: FileReader, plain: Mapping[str, object], where: str, kind: StepKind, values: dict[str, Any]) -> Side:
     """`sides`: none | left | right | both, or "alternate" (reps and hold steps), which sets values["alternate"]."""
     value = plain.get("sides", "none")
     if value == "alternate":
@@ -34,7 +34,7 @@ def sides(reader: FileReader, plain: Mapping[str, Any], where: str, kind: StepKi
     return Side(value)
 
 
-def first_side(reader: FileReader, table: Mapping[str, Any], where: str, default: Side) -> Side:
+def first_side(reader: FileReader, table: Mapping[str, object], where: str, default: Side) -> Side:
     if "first_side" not in table:
         return default
     value = table["first_side"]
@@ -43,7 +43,7 @@ def first_side(reader: FileReader, table: Mapping[str, Any], where: str, default
     return Side(value)
 
 
-def step_extras(reader: FileReader, plain: Mapping[str, Any], where: str, values: dict[str, Any], default_side: Side) -> None:
+def step_extras(reader: FileReader, plain: Mapping[str, object], where: str, values: dict[str, Any], default_side: Side) -> None:
     """first_side, sequence and stages of one step, into `values` (errors recorded, nothing raised)."""
     side = values.get("sides", Side.NONE)
     alternate = bool(values.get("alternate"))
@@ -72,7 +72,7 @@ def step_extras(reader: FileReader, plain: Mapping[str, Any], where: str, values
             pass
 
 
-def stages(reader: FileReader, raw: Any, where: str, hold: Hold | None) -> tuple[Stage, ...]:
+def stages(reader: FileReader, raw: object, where: str, hold: Hold | None) -> tuple[Stage, ...]:
     """Staged cues of a hold: each `after` in the hold's unit, inside the hold, in increasing order."""
     if not isinstance(raw, list) or not raw or not all(isinstance(item, dict) for item in raw):
         raise reader.error(where, "expected an array of tables like { after = { breaths = 3 }, cue = \"...\" }")
@@ -112,14 +112,14 @@ def check_sequences(reader: FileReader, steps: Sequence[Step], where: str) -> No
         previous = name
 
 
-def file_format(reader: FileReader, table: Mapping[str, Any], where: str) -> int:
+def file_format(reader: FileReader, table: Mapping[str, object], where: str) -> int:
     value = table.get("format", 1)
     if isinstance(value, bool) or value not in FORMATS:
         raise reader.error(f"{where}.format", f"expected one of {', '.join(map(str, FORMATS))}, got {_show(value)}")
     return int(value)
 
 
-def props(reader: FileReader, table: Mapping[str, Any], where: str, version: int) -> tuple[tuple[str, ...], tuple[Prop, ...]]:
+def props(reader: FileReader, table: Mapping[str, object], where: str, version: int) -> tuple[tuple[str, ...], tuple[Prop, ...]]:
     """The props as text (for display) and as records. v2: ids from the shipped list, or { id, count, optional }."""
     raw = table.get("props", [])
     if not isinstance(raw, list):

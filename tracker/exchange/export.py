@@ -105,7 +105,7 @@ STEP_COLUMNS = (
 )  # fmt: skip
 
 
-def _cell(value: Any) -> str:
+def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
