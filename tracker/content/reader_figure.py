@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Mapping
+from typing import Any, Mapping, TypedDict
 
 from tracker.content.checks import FileReader, Invalid
 from tracker.content.format import BONE_TOLERANCE, COORDINATE, FIGURE_KEYS, MAX_KEYFRAMES
@@ -156,7 +156,14 @@ def figure(reader: FileReader, raw: object, where: str) -> Figure:
     return Figure(view, tuple(pairs), tuple(keyframes), floor)
 
 
-def as_dict(fig: Figure) -> Mapping[str, Any]:
+class FigureJson(TypedDict):
+    view: str
+    floor: bool
+    bones: list[list[str]]
+    keyframes: dict[str, dict[str, list[float]]]
+
+
+def as_dict(fig: Figure) -> FigureJson:
     """The figure as `poses --json` gives it (README "backroll poses")."""
     return {
         "view": fig.view,
