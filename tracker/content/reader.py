@@ -112,7 +112,7 @@ class RecordReader(FileReader):
         problems = len(self.errors)
 
         bindings: dict[str, str] = {}
-        plain: dict[str, Any] = {}
+        plain: dict[str, object] = {}
         for key, value in table.items():
             if isinstance(value, str) and (value in BINDINGS or (key in BINDABLE and value.startswith("$"))):
                 if not program:
