@@ -32,7 +32,7 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NoReturn
 
 __all__ = [
     "MAX_DEPTH",
@@ -170,7 +170,7 @@ def _deeper(outside: str, limit: int) -> bool:
     return True
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
     result = dict(pairs)
     if len(result) != len(pairs):
         seen: set[str] = set()
@@ -181,7 +181,7 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def _refuse_constant(name: str) -> Any:
+def _refuse_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
@@ -198,7 +198,7 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def loads(text: str, *, parse_int: Callable[[str], Any] | None = None, duplicates: bool = True) -> Any:
+def loads(text: str, *, parse_int: Callable[[str], object] | None = None, duplicates: bool = True) -> Any:  # JSON
     """json.loads with the common defences: depth (before parsing), no NaN/Infinity, numbers of at most
     MAX_DIGITS digits and finite (`parse_int` may keep a long one instead, as import does), and with
     `duplicates`, no key repeated in one object.
@@ -224,7 +224,7 @@ def loads(text: str, *, parse_int: Callable[[str], Any] | None = None, duplicate
         raise Rejected(f"it is nested more than {MAX_DEPTH} levels deep") from None
 
 
-def parse_strict(data: bytes) -> Any:
+def parse_strict(data: bytes) -> Any:  # JSON
     """A history file's bytes as JSON, or Rejected saying why (see the module docstring)."""
     if not data.strip():
         raise Rejected("it is empty (0 bytes)" if not data else "it contains only blank space", suspicious=False)

@@ -164,6 +164,30 @@ def test_schema_ships_in_the_package() -> None:
     assert exchange.schema_text() == text
 
 
+def test_the_shipped_schema_is_generated_from_the_declaration() -> None:
+    """One declaration (exchange/format.py): the shipped schema is its output, byte for byte.
+
+    After changing the declaration: python -m tracker.exchange.json_schema > tracker/schema/history-v3.schema.json
+    """
+    from tracker.exchange.json_schema import generate_text
+
+    assert generate_text() == exchange.schema_text()
+
+
+def test_a_changed_declaration_changes_the_generated_schema() -> None:
+    """The generator reads the declaration (not a copy of the file): a field's range shows in the schema."""
+    from dataclasses import replace
+
+    from tracker.exchange import format as declared
+    from tracker.exchange.json_schema import field_schema
+
+    count = declared.DEFS["count"]
+    assert field_schema(count) == {"type": "integer", "minimum": 0, "maximum": declared.MAX_COUNT}
+    assert field_schema(replace(count, high=7))["maximum"] == 7
+    assert field_schema(replace(count, nullable=True))["oneOf"][0] == {"type": "null"}
+
+
+
 # --------------------------------------------------------------------------- the validator agrees with the schema
 
 
@@ -466,3 +490,32 @@ def test_write_private_is_atomic_and_0600(tmp_path: Path) -> None:
     assert target.read_text() == "new"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+# --------------------------------------------------------------------------- the validator walks the declaration
+
+
+def _declared_ranges() -> list[tuple[str, str, float]]:
+    """(path in a session, name, high) of every integer or number a step or a session declares, refs followed."""
+    from tracker.exchange import format as declared
+
+    found = []
+    for where, record in (("", declared.SESSION), ("steps.0.", declared.STEP), ("prescription.", declared.PRESCRIPTION)):
+        for name, field in record.fields:
+            while field.type == "ref":
+                field = declared.DEFS[field.ref]
+            if field.type in ("integer", "number") and not field.nullable:
+                found.append((f"{where}{name}", field.type, field.high))
+    return found
+
+
+@pytest.mark.parametrize("path, kind, high", _declared_ranges(), ids=[p for p, _, _ in _declared_ranges()])
+def test_the_validator_refuses_past_each_declared_maximum(path: str, kind: str, high: float) -> None:
+    """Every range the declaration states (and so the schema) is the validator's: one past it is refused there."""
+    session = make_session().to_dict()
+    _set(path, high)(session)
+    assert exchange.validate.session_problems(session, "s") == []
+    over = high + 1 if kind == "integer" else high + 0.5
+    _set(path, int(over) if kind == "integer" else over)(session)
+    problems = exchange.validate.session_problems(session, "s")
+    assert len(problems) == 1 and problems[0].startswith(f"s.{path.replace('.0.', '[0].')}: must be from 0 to "), problems

@@ -211,3 +211,4 @@ def test_status_imports_only_what_it_uses(tmp_path: Path, history: str) -> None:
     # From the cache: neither the TOML reader nor the content checks.
     assert "tomllib" not in again and not _loaded(again, "tracker.content.loader")
     assert not _loaded(again, "tracker.content.reader")
+    assert not _loaded(again, "tracker.content.checks")

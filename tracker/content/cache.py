@@ -34,9 +34,11 @@ import stat
 import sys
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Mapping, TypeVar
 
-from tracker.content.library import Library, _frozen
+from tracker.content.library import Library, frozen
+
+V = TypeVar("V")
 
 __all__ = ["ENV_CACHE", "cache_dir", "cache_path", "load_library_cached"]
 
@@ -68,7 +70,7 @@ def cache_path(user_dir: Path | None, content_dir: Path) -> Path | None:
     return folder / f"library-{which}.pickle"
 
 
-def _stamp(path: str) -> tuple[Any, ...]:
+def _stamp(path: str) -> tuple[str | int | None, ...]:
     try:
         st = os.stat(path)
     except OSError as error:
@@ -87,7 +89,7 @@ def _files(folder: Path, suffix: str) -> list[str]:
 def _key(user_dir: Path | None, content_dir: Path) -> str:
     from tracker import __version__
 
-    parts: list[Any] = [CACHE_FORMAT, __version__, sys.version, str(content_dir), str(user_dir)]
+    parts: list[object] = [CACHE_FORMAT, __version__, sys.version, str(content_dir), str(user_dir)]
     for folder in _CODE_DIRS:
         parts.extend(_stamp(p) for p in _files(folder, ".py"))
     for sub in _BUILTIN_DIRS:
@@ -122,18 +124,18 @@ def _read(path: Path, key: str) -> Library | None:
         stored_key, poses, routines, programs, errors, sources = found
         if stored_key != key:
             return None
-        library = Library(_frozen(poses), _frozen(routines), _frozen(programs), tuple(errors), _frozen(sources))
+        library = Library(frozen(poses), frozen(routines), frozen(programs), tuple(errors), frozen(sources))
     except Exception:  # noqa: BLE001 - a damaged or foreign cache is only ignored: the files answer
         return None
     return library
 
 
-def _proxy(mapping: dict[str, Any]) -> Mapping[str, Any]:
+def _proxy(mapping: dict[str, V]) -> Mapping[str, V]:
     """A read-only mapping again (the model keeps some as MappingProxyType, which pickle cannot name)."""
     return MappingProxyType(mapping)
 
 
-def _dumps(payload: Any) -> bytes:
+def _dumps(payload: object) -> bytes:
     import pickle
 
     buffer = io.BytesIO()

@@ -53,7 +53,8 @@ class ContentErrors(ContentError):
         return f"ContentErrors({len(self.errors)} errors: {str(self.errors[0])!r}...)"
 
 
-def _raise_all(errors: Sequence[ContentError]) -> None:
+def raise_all(errors: Sequence[ContentError]) -> None:
+    """Raise the one error, or all of them as ContentErrors; nothing when there are none."""
     if len(errors) == 1:
         raise errors[0]
     if errors:

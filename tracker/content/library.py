@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Mapping, TypeVar
 
 from tracker.content.errors import ContentError
 from tracker.model import (
@@ -15,10 +15,13 @@ from tracker.model import (
     Settings,
 )
 
+V = TypeVar("V")
+
 # --------------------------------------------------------------------------- the library
 
 
-def _frozen(mapping: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+def frozen(mapping: Mapping[str, V] | None = None) -> Mapping[str, V]:
+    """A read-only copy of `mapping`, so a Library's tables cannot be changed through it."""
     return MappingProxyType(dict(mapping or {}))
 
 
@@ -26,11 +29,11 @@ def _frozen(mapping: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
 class Library:
     """Every pose, routine and program that loaded, plus the problems in user files."""
 
-    poses: Mapping[str, Pose] = field(default_factory=_frozen)
-    routines: Mapping[str, Routine] = field(default_factory=_frozen)  # built-in and user; not the program
-    programs: Mapping[str, Program] = field(default_factory=_frozen)  # "bridge"
+    poses: Mapping[str, Pose] = field(default_factory=frozen)
+    routines: Mapping[str, Routine] = field(default_factory=frozen)  # built-in and user; not the program
+    programs: Mapping[str, Program] = field(default_factory=frozen)  # "bridge"
     errors: tuple[ContentError, ...] = ()  # problems in user files, each file skipped whole
-    sources: Mapping[str, str] = field(default_factory=_frozen)  # seed file name -> its title and author
+    sources: Mapping[str, str] = field(default_factory=frozen)  # seed file name -> its title and author
 
     def source_label(self, source: str) -> str:
         """A `source` field in words: the seed's title and author, else the text as written."""

@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from tracker.content.bounds import routine_size_problem
-from tracker.content.errors import ContentError, ContentErrors, _raise_all
+from tracker.content.checks import Invalid, describe
+from tracker.content.errors import ContentError, ContentErrors, raise_all
 from tracker.content.format import (
     MAX_FILE_BYTES,
 )
-from tracker.content.library import Library, _frozen
+from tracker.content.library import Library, frozen
 from tracker.content.locate import find_line
-from tracker.content.reader import _describe, _FileReader, _Invalid
+from tracker.content.reader import RecordReader
 from tracker.model import (
     Pose,
     Program,
@@ -136,7 +137,7 @@ def _read_file(
     except ContentError as exc:
         return _FileContent(path, "", errors=[exc])
     content = _FileContent(path, text)
-    reader = _FileReader(path, text, builtin=builtin)
+    reader = RecordReader(path, text, builtin=builtin)
     allowed = ("pose", "routine", "program") if builtin else ("pose", "routine")
     if not document:
         reader.error(
@@ -156,12 +157,12 @@ def _read_file(
     if "pose" in document:
         raw_poses = document["pose"]
         if not isinstance(raw_poses, list):
-            reader.error("pose", f"expected [[pose]] tables, got {_describe(raw_poses)}")
+            reader.error("pose", f"expected [[pose]] tables, got {describe(raw_poses)}")
             raw_poses = []
         for i, item in enumerate(raw_poses):
             try:
                 pose = reader.pose(item, f"pose[{i}]")
-            except _Invalid:
+            except Invalid:
                 continue
             if pose.id in own_poses:
                 first = list(own_poses).index(pose.id)
@@ -176,7 +177,7 @@ def _read_file(
     if "routine" in document:
         try:
             content.routine = reader.routine(document["routine"], poses, origin)
-        except _Invalid:
+        except Invalid:
             pass
         if content.routine is not None and not builtin:
             too_large = routine_size_problem(content.routine, poses)
@@ -186,7 +187,7 @@ def _read_file(
     if "program" in document and builtin:
         try:
             content.program = reader.program(document["program"], poses)
-        except _Invalid:
+        except Invalid:
             pass
     if content.routine and content.program and content.routine.id == content.program.id:
         reader.error("program.id", f"duplicate id {content.program.id!r}: the [routine] of this file uses it")
@@ -256,8 +257,8 @@ def load_builtin(content_dir: Path | None = None) -> Library:
     ids = set(owner)
     for content in contents:
         errors.extend(_check_next(content, ids))
-    _raise_all(errors)
-    return Library(_frozen(poses), _frozen(routines), _frozen(programs), (), load_sources(root))
+    raise_all(errors)
+    return Library(frozen(poses), frozen(routines), frozen(programs), (), load_sources(root))
 
 
 def _guarded_read(path: Path, known_poses: Mapping[str, Pose]) -> _FileContent:
@@ -340,7 +341,7 @@ def load_library(user_dir: Path | None = None, *, content_dir: Path | None = Non
             continue
         if content.routine is not None:
             routines[content.routine.id] = content.routine
-    return Library(_frozen(poses), _frozen(routines), base.programs, tuple(errors), base.sources)
+    return Library(frozen(poses), frozen(routines), base.programs, tuple(errors), base.sources)
 
 
 def load_file(
@@ -361,9 +362,9 @@ def load_file(
             content.errors.extend(_check_next(content, base.ids() | set(content.ids())))
     else:
         content = _guarded_read(path, known_poses)
-    _raise_all(content.errors)
+    raise_all(content.errors)
     routines = {content.routine.id: content.routine} if content.routine else {}
-    return Library(_frozen(content.poses), _frozen(routines), _frozen(), ())
+    return Library(frozen(content.poses), frozen(routines), frozen(), ())
 
 
 def check_file(path: Path, *, content_dir: Path | None = None) -> list[ContentError]:

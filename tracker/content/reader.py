@@ -1,17 +1,17 @@
-"""Validation of one parsed content file: `FileReader` turns TOML tables into model records, collecting every problem with its line and field path."""
+"""Validation of one parsed content file: `RecordReader` turns TOML tables into model records (poses, steps,
+routines, programs), collecting every problem with its line and field path; the field checkers it builds on
+are tracker.content.checks."""
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 import difflib
-import math
+import functools
 from dataclasses import fields
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable, Mapping, Sequence
 
-from tracker.content.errors import ContentError
+from tracker.content.checks import FileReader, Invalid, describe
 from tracker.content.format import (
     ALL_STEP_KEYS,
     ANSWER_KEY_RE,
@@ -33,8 +33,6 @@ from tracker.content.format import (
 )
 from tracker.content import reader_figure
 from tracker.content import reader_v2 as v2
-from tracker.content.locate import find_line
-from tracker.inert import control_at
 from tracker.model import (
     Hold,
     HoldUnit,
@@ -52,189 +50,23 @@ from tracker.model import (
 # Rules whose range is narrower than any count: pain scores are 0-10.
 _RULE_RANGES: Mapping[str, tuple[int, int]] = MappingProxyType({"pain_threshold": (0, 10), "response_rise": (0, 10)})
 
-# --------------------------------------------------------------------------- reading one file
 
-
-def _describe(value: Any) -> str:
-    if isinstance(value, str):
-        return repr(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _type_name(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "a table"
-    return type(value).__name__
-
-
-class _Invalid(Exception):
-    """Internal: the value at hand is unusable; the error is already recorded."""
-
-
-class _FileReader:
-    """Validates one parsed TOML document and builds records, collecting every error."""
+class RecordReader(FileReader):
+    """Reads one parsed TOML document into model records (poses, steps, routines, programs), collecting every error."""
 
     def __init__(self, path: Path, text: str, *, builtin: bool) -> None:
-        self.path = path
-        self.text = text
-        self.builtin = builtin
-        self.errors: list[ContentError] = []
+        super().__init__(path, text, builtin=builtin)
         self.first_side = Side.LEFT  # the routine's first_side (v2), the default of its steps
-
-    # ---- reporting
-
-    def error(self, field_path: str, message: str, *, line: int | None = None) -> _Invalid:
-        if line is None:
-            try:
-                line = find_line(self.text, field_path)
-            except Exception:  # the locator must never hide the real problem
-                line = None
-        self.errors.append(ContentError(self.path, line, field_path, message))
-        return _Invalid(field_path)
-
-    def check_keys(self, table: Mapping[str, Any], allowed: Sequence[str], where: str, what: str = "") -> None:
-        for key in table:
-            if key not in allowed:
-                hint = difflib.get_close_matches(key, allowed, n=1)
-                suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
-                scope = f" {what}" if what else ""
-                self.error(
-                    f"{where}.{key}" if where else key,
-                    f"unknown key{scope}{suggestion}; allowed keys: {', '.join(allowed)}",
-                )
-
-    # ---- typed getters: raise _Invalid after recording the error
-
-    def string(self, table: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> str | None:
-        if key not in table:
-            if required:
-                raise self.error(f"{where}.{key}", "missing; expected a non-empty string")
-            return None
-        value = table[key]
-        if not isinstance(value, str) or not value.strip():
-            raise self.error(f"{where}.{key}", f"expected a non-empty string, got {_describe(value)}")
-        self.plain_text(value, f"{where}.{key}")
-        return value.strip()
-
-    def plain_text(self, value: str, field_path: str) -> None:
-        """Refuse a terminal control in text that is shown and printed (tracker.inert shows what slips by)."""
-        at = control_at(value)
-        if at is not None:
-            raise self.error(
-                field_path, f"a control character (U+{ord(value[at]):04X}) at character {at + 1}; routine text is plain "
-                "text, without terminal escapes (a newline or a tab is fine)",
-            )  # fmt: skip
-
-    def ident(self, table: Mapping[str, Any], key: str, where: str) -> str:
-        value = self.string(table, key, where, required=True)
-        assert value is not None
-        if not ID_RE.match(value):
-            raise self.error(
-                f"{where}.{key}", f"expected a lowercase-kebab id like 'child' or 'cat-cow', got {_describe(value)}"
-            )
-        return value
-
-    def strings(self, table: Mapping[str, Any], key: str, where: str, *, min_items: int = 0) -> tuple[str, ...]:
-        if key not in table:
-            if min_items:
-                raise self.error(f"{where}.{key}", f"missing; expected an array of at least {min_items} string(s)")
-            return ()
-        value = table[key]
-        if not isinstance(value, list):
-            raise self.error(f"{where}.{key}", f"expected an array of strings, got {_describe(value)}")
-        for i, item in enumerate(value):
-            if not isinstance(item, str) or not item.strip():
-                raise self.error(f"{where}.{key}[{i}]", f"expected a non-empty string, got {_describe(item)}")
-            self.plain_text(item, f"{where}.{key}[{i}]")
-        if len(value) < min_items:
-            raise self.error(f"{where}.{key}", f"expected at least {min_items} string(s), got an empty array")
-        return tuple(item.strip() for item in value)
-
-    def boolean(self, table: Mapping[str, Any], key: str, where: str, default: bool = False) -> bool:
-        if key not in table:
-            return default
-        value = table[key]
-        if not isinstance(value, bool):
-            raise self.error(f"{where}.{key}", f"expected true or false, got {_describe(value)}")
-        return value
-
-    def integer(
-        self, table: Mapping[str, Any], key: str, where: str, limits: tuple[int, int], default: int | None = None
-    ) -> int:
-        if key not in table:
-            if default is None:
-                raise self.error(f"{where}.{key}", f"missing; expected an integer from {limits[0]} to {limits[1]}")
-            return default
-        value = table[key]
-        if isinstance(value, bool) or not isinstance(value, int) or not limits[0] <= value <= limits[1]:
-            raise self.error(f"{where}.{key}", f"expected an integer from {limits[0]} to {limits[1]}, got {_describe(value)}")
-        return value
-
-    def number(
-        self, table: Mapping[str, Any], key: str, where: str, limits: tuple[float, float], default: float | None = None
-    ) -> float:
-        if key not in table:
-            if default is None:
-                raise self.error(f"{where}.{key}", f"missing; expected a number from {limits[0]} to {limits[1]}")
-            return default
-        value = table[key]
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or not math.isfinite(value)
-            or not limits[0] <= value <= limits[1]
-        ):
-            raise self.error(f"{where}.{key}", f"expected a number from {limits[0]} to {limits[1]}, got {_describe(value)}")
-        return float(value)
-
-    def enum(self, table: Mapping[str, Any], key: str, where: str, kind: type[StrEnum], default: Any = None) -> Any:
-        choices = [m.value for m in kind]
-        if key not in table:
-            if default is None:
-                raise self.error(f"{where}.{key}", f"missing; expected one of {', '.join(choices)}")
-            return default
-        value = table[key]
-        if not isinstance(value, str) or value not in choices:
-            raise self.error(f"{where}.{key}", f"expected one of {', '.join(choices)}, got {_describe(value)}")
-        return kind(value)
-
-    def hold(self, value: Any, where: str) -> Hold:
-        units = ", ".join(HOLD_LIMITS)
-        if not isinstance(value, dict) or len(value) != 1 or next(iter(value)) not in HOLD_LIMITS:
-            raise self.error(where, f"expected exactly one of {units} (a number > 0), got {_describe(value)}")
-        unit, amount = next(iter(value.items()))
-        low, high = HOLD_LIMITS[unit]
-        if (
-            isinstance(amount, bool)
-            or not isinstance(amount, (int, float))
-            or not math.isfinite(amount)
-            or not low <= amount <= high
-        ):
-            raise self.error(f"{where}.{unit}", f"expected a number of {unit} from {low} to {high}, got {_describe(amount)}")
-        return Hold(amount, HoldUnit(unit))
 
     # ---- records
 
-    def pose(self, table: Any, where: str) -> Pose:
+    def pose(self, table: object, where: str) -> Pose:
         if not isinstance(table, dict):
-            raise self.error(where, f"expected a table ([[pose]]), got {_describe(table)}")
+            raise self.error(where, f"expected a table ([[pose]]), got {describe(table)}")
         self.check_keys(table, POSE_KEYS, where)
         problems = len(self.errors)
         values: dict[str, Any] = {}
-        getters: dict[str, Callable[[], Any]] = {
+        getters: dict[str, Callable[[], object]] = {
             "id": lambda: self.ident(table, "id", where),
             "name": lambda: self.string(table, "name", where, required=True),
             "sanskrit": lambda: self.string(table, "sanskrit", where),
@@ -251,15 +83,15 @@ class _FileReader:
         for name, get in getters.items():
             try:
                 values[name] = get()
-            except _Invalid:
+            except Invalid:
                 pass
         if len(self.errors) > problems:
-            raise _Invalid(where)
+            raise Invalid(where)
         return Pose(**values)
 
     def step(
         self,
-        table: Any,
+        table: object,
         where: str,
         poses: Mapping[str, Pose],
         *,
@@ -267,7 +99,7 @@ class _FileReader:
     ) -> tuple[Step, dict[str, str]]:
         """One step; in a program, also its bindings (Step field -> "lifts" | "count" | "hold")."""
         if not isinstance(table, dict):
-            raise self.error(where, f"expected a table, got {_describe(table)}")
+            raise self.error(where, f"expected a table, got {describe(table)}")
         kind = self.enum(table, "kind", where, StepKind)
         allowed = STEP_KEYS[kind] + (("pose_if_hold",) if program else ())
         for key in table:
@@ -280,7 +112,7 @@ class _FileReader:
         problems = len(self.errors)
 
         bindings: dict[str, str] = {}
-        plain: dict[str, Any] = {}
+        plain: dict[str, object] = {}
         for key, value in table.items():
             if isinstance(value, str) and (value in BINDINGS or (key in BINDABLE and value.startswith("$"))):
                 if not program:
@@ -289,7 +121,7 @@ class _FileReader:
                     bindable = [k for k in BINDABLE if k in allowed]
                     self.error(f"{where}.{key}", f"cannot be bound; only {', '.join(bindable)} take $lifts, $count or $hold")
                 elif value not in BINDINGS:
-                    self.error(f"{where}.{key}", f"expected one of {', '.join(BINDINGS)}, got {_describe(value)}")
+                    self.error(f"{where}.{key}", f"expected one of {', '.join(BINDINGS)}, got {describe(value)}")
                 else:
                     bindings[BINDABLE[key]] = BINDINGS[value]
                 continue
@@ -297,10 +129,10 @@ class _FileReader:
 
         values: dict[str, Any] = {"kind": kind}
 
-        def attempt(name: str, get: Any) -> None:
+        def attempt(name: str, get: Callable[[], object]) -> None:
             try:
                 values[name] = get()
-            except _Invalid:
+            except Invalid:
                 pass
 
         def pose_ref(key: str) -> str:
@@ -316,7 +148,7 @@ class _FileReader:
         if "pose_if_hold" in plain and program:
             try:
                 bindings["pose_if_hold"] = pose_ref("pose_if_hold")
-            except _Invalid:
+            except Invalid:
                 pass
         attempt("cue", lambda: self.string(plain, "cue", where) or "")
         attempt("title", lambda: self.string(plain, "title", where) or "")
@@ -327,7 +159,7 @@ class _FileReader:
                 if name in bindings:
                     continue
                 limits = REPS if key == "reps" else COUNTS_PER_MOVE
-                attempt(name, lambda key=key, limits=limits: self.integer(plain, key, where, limits))
+                attempt(name, functools.partial(self.integer, plain, key, where, limits))
             if "hold" in plain:
                 attempt("hold", lambda: self.hold(plain["hold"], f"{where}.hold"))
         elif kind is StepKind.HOLD:
@@ -346,10 +178,10 @@ class _FileReader:
                 question = self.string(plain, "question", where, required=True)
                 choices = self.strings(plain, "choices", where)
                 if len(set(choices)) != len(choices):
-                    raise self.error(f"{where}.choices", f"expected distinct choices, got {_describe(list(choices))}")
+                    raise self.error(f"{where}.choices", f"expected distinct choices, got {describe(list(choices))}")
                 key = self.string(plain, "key", where, required=True)
                 if not ANSWER_KEY_RE.match(key or ""):
-                    raise self.error(f"{where}.key", f"expected a short lowercase id like 'space-before', got {_describe(key)}")
+                    raise self.error(f"{where}.key", f"expected a short lowercase id like 'space-before', got {describe(key)}")
                 return Observation(question=question or "", choices=choices, key=key or "")
 
             attempt("observe", observation)
@@ -365,17 +197,17 @@ class _FileReader:
                 self.error(f"{where}.tighter_extra", "needs sides = \"left\", \"right\" or \"both\" (it is added on the tighter side)")
 
         if len(self.errors) > problems:
-            raise _Invalid(where)
+            raise Invalid(where)
         return Step(**values), bindings
 
     def steps(
-        self, table: Mapping[str, Any], where: str, poses: Mapping[str, Pose], *, program: bool
+        self, table: Mapping[str, object], where: str, poses: Mapping[str, Pose], *, program: bool
     ) -> tuple[list[Step], list[dict[str, str]]]:
         if "steps" not in table:
             raise self.error(f"{where}.steps", f"missing; expected at least one [[{where}.steps]] table")
         raw = table["steps"]
         if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
-            raise self.error(f"{where}.steps", f"expected [[{where}.steps]] tables, got {_describe(raw)}")
+            raise self.error(f"{where}.steps", f"expected [[{where}.steps]] tables, got {describe(raw)}")
         if not raw:
             raise self.error(f"{where}.steps", f"expected at least one [[{where}.steps]] table")
         if len(raw) > MAX_STEPS:
@@ -387,7 +219,7 @@ class _FileReader:
         for i, item in enumerate(raw):
             try:
                 step, bound = self.step(item, f"{where}.steps[{i}]", poses, program=program)
-            except _Invalid:
+            except Invalid:
                 continue
             if step.observe is not None:
                 if step.observe.key in keys_seen:
@@ -405,17 +237,17 @@ class _FileReader:
             bindings.append(bound)
         v2.check_sequences(self, steps, where)
         if len(self.errors) > problems:
-            raise _Invalid(where)
+            raise Invalid(where)
         return steps, bindings
 
-    def routine(self, table: Any, poses: Mapping[str, Pose], origin: str) -> Routine:
+    def routine(self, table: object, poses: Mapping[str, Pose], origin: str) -> Routine:
         where = "routine"
         if not isinstance(table, dict):
-            raise self.error(where, f"expected a [routine] table, got {_describe(table)}")
+            raise self.error(where, f"expected a [routine] table, got {describe(table)}")
         self.check_keys(table, ROUTINE_KEYS, where)
         problems = len(self.errors)
         values: dict[str, Any] = {"origin": origin}
-        getters: dict[str, Callable[[], Any]] = {
+        getters: dict[str, Callable[[], object]] = {
             "id": lambda: self.ident(table, "id", where),
             "name": lambda: self.string(table, "name", where, required=True),
             "summary": lambda: self.string(table, "summary", where) or "",
@@ -434,18 +266,18 @@ class _FileReader:
         for name, get in getters.items():
             try:
                 values[name] = get()
-            except _Invalid:
+            except Invalid:
                 pass
             if name == "first_side":
                 self.first_side = values.pop("first_side", Side.LEFT)
         if len(self.errors) > problems:
-            raise _Invalid(where)
+            raise Invalid(where)
         values["props"], values["kit"] = values["props"]
         return Routine(**values)
 
-    def rules(self, table: Any, where: str) -> ProgressionRules:
+    def rules(self, table: object, where: str) -> ProgressionRules:
         if not isinstance(table, dict):
-            raise self.error(where, f"expected a table, got {_describe(table)}")
+            raise self.error(where, f"expected a table, got {describe(table)}")
         defaults = ProgressionRules()
         allowed = [f.name for f in fields(ProgressionRules)]
         self.check_keys(table, allowed, where)
@@ -460,7 +292,7 @@ class _FileReader:
             try:
                 if isinstance(default, Prescription):
                     if not isinstance(value, dict):
-                        raise self.error(path, f"expected a table {{ lifts, count, hold }}, got {_describe(value)}")
+                        raise self.error(path, f"expected a table {{ lifts, count, hold }}, got {describe(value)}")
                     self.check_keys(value, ("lifts", "count", "hold"), path)
                     values[name] = Prescription(
                         self.integer(value, "lifts", path, REPS),
@@ -475,25 +307,25 @@ class _FileReader:
                         or value[0] > value[1]
                     ):
                         raise self.error(
-                            path, f"expected two integers [n, m] with 1 <= n <= m (n of the last m), got {_describe(value)}"
+                            path, f"expected two integers [n, m] with 1 <= n <= m (n of the last m), got {describe(value)}"
                         )
                     values[name] = (value[0], value[1])
                 else:
                     values[name] = self.integer(table, name, where, _RULE_RANGES.get(name, (0, 10_000)))
-            except _Invalid:
+            except Invalid:
                 pass
         if len(self.errors) > problems:
-            raise _Invalid(where)
+            raise Invalid(where)
         return ProgressionRules(**values)
 
-    def program(self, table: Any, poses: Mapping[str, Pose]) -> Program:
+    def program(self, table: object, poses: Mapping[str, Pose]) -> Program:
         where = "program"
         if not isinstance(table, dict):
-            raise self.error(where, f"expected a [program] table, got {_describe(table)}")
+            raise self.error(where, f"expected a [program] table, got {describe(table)}")
         self.check_keys(table, PROGRAM_KEYS, where)
         problems = len(self.errors)
         values: dict[str, Any] = {}
-        getters: dict[str, Callable[[], Any]] = {
+        getters: dict[str, Callable[[], object]] = {
             "id": lambda: self.ident(table, "id", where),
             "name": lambda: self.string(table, "name", where, required=True),
             "summary": lambda: self.string(table, "summary", where) or "",
@@ -508,9 +340,9 @@ class _FileReader:
         for name, get in getters.items():
             try:
                 values[name] = get()
-            except _Invalid:
+            except Invalid:
                 pass
         if len(self.errors) > problems:
-            raise _Invalid(where)
+            raise Invalid(where)
         steps, bindings = values.pop("steps")
         return Program(steps=tuple(steps), bindings=tuple(MappingProxyType(b) for b in bindings), **values)

@@ -1,6 +1,6 @@
 """Figure validation (content/FORMAT.md "Figures"): a pose's view, bones and keyframes, with file/line/field errors.
 
-A function over the file reader of tracker.content.reader, like reader_v2:
+A function over the field checkers of tracker.content.checks, like reader_v2:
 every problem is recorded with its line and field path (`pose[3].figure.keyframes.top.knee_l`).
 """
 
@@ -8,25 +8,23 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping, TypedDict
 
+from tracker.content.checks import FileReader, Invalid
 from tracker.content.format import BONE_TOLERANCE, COORDINATE, FIGURE_KEYS, MAX_KEYFRAMES
 from tracker.content.locate import find_line
 from tracker.model.figure import HEAD_RADIUS, JOINTS, VIEWS, Figure, Keyframe
-
-if TYPE_CHECKING:
-    from tracker.content.reader import _FileReader
 
 KEYFRAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 BELOW = 0.005  # how far below the floor a point may stand (rounding in a hand-written file)
 
 
-def _show(value: Any) -> str:
+def _show(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _line(reader: _FileReader, where: str, key: str) -> int | None:
+def _line(reader: FileReader, where: str, key: str) -> int | None:
     """The line of `figure.<key>` inside the pose table at `where` (a dotted key, the usual way to write it)."""
     try:
         start = find_line(reader.text, where)
@@ -49,13 +47,11 @@ def _line(reader: _FileReader, where: str, key: str) -> int | None:
     return fallback or start
 
 
-def figure(reader: _FileReader, raw: Any, where: str) -> Figure:
-    """Validate and build one pose's figure; raise _Invalid after recording the problems."""
-    from tracker.content.reader import _Invalid
-
+def figure(reader: FileReader, raw: object, where: str) -> Figure:
+    """Validate and build one pose's figure; raise Invalid after recording the problems."""
     path = f"{where}.figure"
 
-    def fail(field: str, key: str, message: str) -> _Invalid:
+    def fail(field: str, key: str, message: str) -> Invalid:
         return reader.error(f"{path}.{field}" if field else path, message, line=_line(reader, where, key or "view"))
 
     if not isinstance(raw, dict):
@@ -153,14 +149,21 @@ def figure(reader: _FileReader, raw: Any, where: str) -> Figure:
             if not first:
                 first = {(a, b): math.dist(placed[a], placed[b]) for a, b in pairs}
             keyframes.append(Keyframe(name, tuple((j, *placed[j]) for j in joints)))
-        except _Invalid:
+        except Invalid:
             continue
     if len(reader.errors) > problems:
-        raise _Invalid(path)
+        raise Invalid(path)
     return Figure(view, tuple(pairs), tuple(keyframes), floor)
 
 
-def as_dict(fig: Figure) -> Mapping[str, Any]:
+class FigureJson(TypedDict):
+    view: str
+    floor: bool
+    bones: list[list[str]]
+    keyframes: dict[str, dict[str, list[float]]]
+
+
+def as_dict(fig: Figure) -> FigureJson:
     """The figure as `poses --json` gives it (README "backroll poses")."""
     return {
         "view": fig.view,

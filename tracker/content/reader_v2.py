@@ -1,29 +1,27 @@
 """Format v2 validation (content/FORMAT.md): sides (alternate, first_side), sequences, staged cues, props.
 
-Functions over the file reader of tracker.content.reader, so every problem is
+Functions over the field checkers of tracker.content.checks, so every problem is
 recorded with its file, line and field path like the rest of the format.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
+from tracker.content.checks import FileReader, Invalid
 from tracker.content.format import ALTERNATING_KINDS, FORMATS, MAX_STAGES, PROP_COUNT, PROP_KEYS, STAGE_KEYS
 from tracker.model import PROP_IDS, Hold, HoldUnit, Prop, Side, Stage, Step, StepKind
 from tracker.model.routine import parse_prop
-
-if TYPE_CHECKING:
-    from tracker.content.reader import _FileReader
 
 SIDE_WORDS = ("none", "left", "right", "both", "alternate")
 FIRST_SIDES = ("left", "right")
 
 
-def _show(value: Any) -> str:
+def _show(value: object) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
-def sides(reader: _FileReader, plain: Mapping[str, Any], where: str, kind: StepKind, values: dict[str, Any]) -> Side:
+def sides(reader: FileReader, plain: Mapping[str, object], where: str, kind: StepKind, values: dict[str, Any]) -> Side:
     """`sides`: none | left | right | both, or "alternate" (reps and hold steps), which sets values["alternate"]."""
     value = plain.get("sides", "none")
     if value == "alternate":
@@ -36,7 +34,7 @@ def sides(reader: _FileReader, plain: Mapping[str, Any], where: str, kind: StepK
     return Side(value)
 
 
-def first_side(reader: _FileReader, table: Mapping[str, Any], where: str, default: Side) -> Side:
+def first_side(reader: FileReader, table: Mapping[str, object], where: str, default: Side) -> Side:
     if "first_side" not in table:
         return default
     value = table["first_side"]
@@ -45,24 +43,22 @@ def first_side(reader: _FileReader, table: Mapping[str, Any], where: str, defaul
     return Side(value)
 
 
-def step_extras(reader: _FileReader, plain: Mapping[str, Any], where: str, values: dict[str, Any], default_side: Side) -> None:
+def step_extras(reader: FileReader, plain: Mapping[str, object], where: str, values: dict[str, Any], default_side: Side) -> None:
     """first_side, sequence and stages of one step, into `values` (errors recorded, nothing raised)."""
-    from tracker.content.reader import _Invalid
-
     side = values.get("sides", Side.NONE)
     alternate = bool(values.get("alternate"))
     try:
         values["first_side"] = first_side(reader, plain, where, default_side)
         if "first_side" in plain and side is not Side.BOTH and not alternate and "sequence" not in plain:
             reader.error(f"{where}.first_side", 'needs sides = "both" or "alternate", or a sequence (one side has no first)')
-    except _Invalid:
+    except Invalid:
         pass
     if alternate and "tighter_extra" in plain:
         reader.error(f"{where}.tighter_extra", 'not with sides = "alternate": every rep changes side')
     if "sequence" in plain:
         try:
             values["sequence"] = reader.ident(plain, "sequence", where)
-        except _Invalid:
+        except Invalid:
             pass
         if "sides" in plain and side is not Side.BOTH:
             reader.error(f"{where}.sides", 'a sequence runs on one side, then the other: leave sides out or set it to "both"')
@@ -72,11 +68,11 @@ def step_extras(reader: _FileReader, plain: Mapping[str, Any], where: str, value
     if "stages" in plain:
         try:
             values["stages"] = stages(reader, plain["stages"], f"{where}.stages", values.get("hold"))
-        except _Invalid:
+        except Invalid:
             pass
 
 
-def stages(reader: _FileReader, raw: Any, where: str, hold: Hold | None) -> tuple[Stage, ...]:
+def stages(reader: FileReader, raw: object, where: str, hold: Hold | None) -> tuple[Stage, ...]:
     """Staged cues of a hold: each `after` in the hold's unit, inside the hold, in increasing order."""
     if not isinstance(raw, list) or not raw or not all(isinstance(item, dict) for item in raw):
         raise reader.error(where, "expected an array of tables like { after = { breaths = 3 }, cue = \"...\" }")
@@ -101,7 +97,7 @@ def stages(reader: _FileReader, raw: Any, where: str, hold: Hold | None) -> tupl
     return tuple(result)
 
 
-def check_sequences(reader: _FileReader, steps: Sequence[Step], where: str) -> None:
+def check_sequences(reader: FileReader, steps: Sequence[Step], where: str) -> None:
     """A sequence's steps stand together and start on the same side."""
     seen: dict[str, int] = {}
     previous = ""
@@ -116,14 +112,14 @@ def check_sequences(reader: _FileReader, steps: Sequence[Step], where: str) -> N
         previous = name
 
 
-def file_format(reader: _FileReader, table: Mapping[str, Any], where: str) -> int:
+def file_format(reader: FileReader, table: Mapping[str, object], where: str) -> int:
     value = table.get("format", 1)
     if isinstance(value, bool) or value not in FORMATS:
         raise reader.error(f"{where}.format", f"expected one of {', '.join(map(str, FORMATS))}, got {_show(value)}")
     return int(value)
 
 
-def props(reader: _FileReader, table: Mapping[str, Any], where: str, version: int) -> tuple[tuple[str, ...], tuple[Prop, ...]]:
+def props(reader: FileReader, table: Mapping[str, object], where: str, version: int) -> tuple[tuple[str, ...], tuple[Prop, ...]]:
     """The props as text (for display) and as records. v2: ids from the shipped list, or { id, count, optional }."""
     raw = table.get("props", [])
     if not isinstance(raw, list):

@@ -27,7 +27,7 @@ from tracker.exchange.format import (
 
 @cache
 def schema_text() -> str:
-    """The JSON Schema (draft 2020-12) of the export, as shipped in the package."""
+    """The JSON Schema (draft 2020-12) of the export as shipped (the output of tracker.exchange.json_schema)."""
     return resources.files("tracker").joinpath("schema", SCHEMA_RESOURCE).read_text(encoding="utf-8")
 
 
@@ -105,7 +105,7 @@ STEP_COLUMNS = (
 )  # fmt: skip
 
 
-def _cell(value: Any) -> str:
+def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, Protocol, Sequence
 
 from tracker.model import PainRecord, Session, UsualPain
 from tracker.exchange.format import (
@@ -13,10 +13,22 @@ from tracker.exchange.format import (
 from tracker.exchange.reading import ImportRefused, parse_json, read_bytes_limited
 from tracker.exchange.validate import session_problems, validate_document, validate_envelope
 
+class HistoryStore(Protocol):
+    """What an import needs of the store (tracker.store.Store): the history read, one merge written."""
+
+    def sessions(self) -> list[Session]: ...
+    def get(self, session_id: str) -> Session | None: ...
+    def usual_pain(self) -> list[UsualPain]: ...
+    def pain_records(self) -> list[PainRecord]: ...
+    def merge(
+        self, sessions: Sequence[Session], usual_pain: Sequence[UsualPain] = (), *, pain_records: Sequence[PainRecord] = ()
+    ) -> object: ...
+
+
 Refusal = tuple[int, tuple[str, ...]]
 """One session an import leaves out: its index in the file and its problems, each with its JSON path."""
 
-def sessions_from_document(doc: Any) -> list[Session]:
+def sessions_from_document(doc: object) -> list[Session]:
     """Validated sessions of a parsed export, duplicates (same id, same content) folded.
 
     Raises ImportRefused when anything is wrong; then nothing may be written.
@@ -24,6 +36,7 @@ def sessions_from_document(doc: Any) -> list[Session]:
     problems = validate_document(doc)
     if problems:
         raise ImportRefused(_refusal_sentence(problems), problems)
+    assert isinstance(doc, dict)  # validated
     by_id: dict[str, Session] = {}
     first_index: dict[str, int] = {}
     for i, data in enumerate(doc["sessions"]):
@@ -55,7 +68,7 @@ def _refusal_sentence(problems: Sequence[str]) -> str:
     return f"The file has {n if n < MAX_PROBLEMS else 'many'} problem{'s' if n != 1 else ''}, so nothing was imported."
 
 
-def usual_pain_from_document(doc: Any) -> list[UsualPain]:
+def usual_pain_from_document(doc: object) -> list[UsualPain]:
     """The usual-pain records of a validated export (none in a version 1 file), duplicates by id folded."""
     records: dict[str, UsualPain] = {}
     for data in doc.get("usual_pain", []) if isinstance(doc, dict) else []:
@@ -64,7 +77,7 @@ def usual_pain_from_document(doc: Any) -> list[UsualPain]:
     return list(records.values())
 
 
-def pain_records_from_document(doc: Any) -> list[PainRecord]:
+def pain_records_from_document(doc: object) -> list[PainRecord]:
     """The pain records of a validated export (none before version 3), duplicates by id folded."""
     records: dict[str, PainRecord] = {}
     for data in doc.get("pain_records", []) if isinstance(doc, dict) else []:
@@ -73,7 +86,7 @@ def pain_records_from_document(doc: Any) -> list[PainRecord]:
     return list(records.values())
 
 
-def valid_sessions(doc: Any) -> tuple[list[Session], list[Refusal]]:
+def valid_sessions(doc: object) -> tuple[list[Session], list[Refusal]]:
     """The valid sessions of a parsed export, and each refused one with its problems.
 
     ImportRefused when the file itself is wrong (not an export, another
@@ -84,6 +97,7 @@ def valid_sessions(doc: Any) -> tuple[list[Session], list[Refusal]]:
     problems = validate_envelope(doc)
     if problems:
         raise ImportRefused(_refusal_sentence(problems), problems)
+    assert isinstance(doc, dict)  # validated
     refused: dict[int, list[str]] = {}
     good: dict[int, Session] = {}
     for i, data in enumerate(doc["sessions"]):
@@ -169,7 +183,7 @@ class ImportReport:
             text += f"; {verb} {n} pain record{'s' if n != 1 else ''}"
         return text
 
-    def to_json_dict(self) -> dict[str, Any]:
+    def to_json_dict(self) -> dict[str, object]:
         return {
             "dry_run": self.dry_run,
             "added": [s.id for s in self.added],
@@ -180,7 +194,7 @@ class ImportReport:
         }
 
 
-def _differences(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
+def _differences(a: Mapping[str, object], b: Mapping[str, object]) -> list[str]:
     return [key for key in a.keys() | b.keys() if a.get(key) != b.get(key)]
 
 
@@ -204,7 +218,7 @@ def plan_import(existing: Mapping[str, Session], incoming: Iterable[Session]) ->
 
 
 def import_sessions(
-    store: Any,
+    store: HistoryStore,
     sessions: Sequence[Session],
     *,
     dry_run: bool = False,
@@ -226,7 +240,7 @@ def import_sessions(
             # Another process saved some of these ids between our check and the write.
             late = [s for s in report.added if s.id not in done]
             report.added = [s for s in report.added if s.id in done]
-            again = plan_import({s.id: store.get(s.id) for s in late if store.get(s.id) is not None}, late)
+            again = plan_import({s.id: known for s in late if (known := store.get(s.id)) is not None}, late)
             report.present.extend(again.present)
             report.rejected.extend(again.rejected)
     return report

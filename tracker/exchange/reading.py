@@ -125,11 +125,11 @@ class HugeNumber:
 HUGE_DIGITS = 100
 
 
-def _parse_int(text: str) -> Any:
+def _parse_int(text: str) -> int | HugeNumber:
     return HugeNumber(text) if len(text) > HUGE_DIGITS else int(text)
 
 
-def parse_json(data: bytes, limit: int = MAX_BYTES) -> Any:
+def parse_json(data: bytes, limit: int = MAX_BYTES) -> Any:  # JSON
     """Strict JSON: UTF-8, no NaN/Infinity, no repeated keys, bounded size and nesting (tracker.untrusted,
     the reader every synced history file goes through too)."""
     if len(data) > limit:

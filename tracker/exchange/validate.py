@@ -1,4 +1,6 @@
-"""The export's validator: our own shape, every problem as `json.path: message`; agrees with the shipped schema (tested)."""
+"""The export's validator: walks the one declaration (tracker.exchange.format) that the shipped schema is generated
+from, every problem as `json.path: message`; what a schema cannot say (a local_date on its started_at's day, a
+zone this computer knows) is checked here in code."""
 
 from __future__ import annotations
 
@@ -7,49 +9,24 @@ import json
 import math
 import re
 from datetime import date, datetime
-from typing import Any, Sequence
+from typing import Callable, Sequence, TypeGuard
 
-from tracker.model import PAIN_NOTE_MAX, Felt, Phase, Side, Stability
-from tracker.model.limits import FIRST_DAY, LAST_DAY
-from tracker.exchange.reading import HugeNumber
-from tracker.zones import valid_zone
 from tracker.exchange.format import (
+    DEFS,
+    DOCUMENT,
     FORMAT,
-    READS,
-    MAX_SESSIONS,
-    MAX_STEPS,
-    MAX_NOTE,
-    MAX_ANSWER,
     MAX_PROBLEMS,
-    MAX_COUNT,
-    MAX_SECONDS,
-    MAX_PRESCRIPTION,
-    MAX_USUAL_PAIN,
-    MAX_PAIN_RECORDS,
-    USUAL_PAIN_KEYS,
-    PAIN_RECORD_KEYS,
-    ORIGINS,
-    _UUID,
-    _INSTANT,
-    _DAY,
-    _ID,
-    _ZONE,
-    SESSION_KEYS,
-    STEP_KEYS,
-    STEP_OPTIONAL,
-    CHECKIN_KEYS,
-    HURT_KEYS,
-    PRESCRIPTION_KEYS,
+    MAX_SESSIONS,
+    READS,
+    SESSION,
+    Field,
+    Record,
 )
+from tracker.exchange.reading import HugeNumber
+from tracker.model.limits import FIRST_DAY, LAST_DAY
+from tracker.zones import valid_zone
 
 # --------------------------------------------------------------------------- import: validation
-
-
-# Enum values as plain tuples, built once: the checker runs per field of every session.
-SIDES = tuple(m.value for m in Side)
-PHASES = tuple(m.value for m in Phase)
-STABILITIES = (None, *(m.value for m in Stability))
-FELTS = (None, *(m.value for m in Felt))
 
 
 class _Checker:
@@ -65,7 +42,7 @@ class _Checker:
             self.problems.append(f"{path}: {message}")
 
     # -- leaves
-    def obj(self, value: Any, path: str, required: Sequence[str], optional: Sequence[str] = ()) -> bool:
+    def obj(self, value: object, path: str, required: Sequence[str], optional: Sequence[str] = ()) -> bool:
         if not isinstance(value, dict):
             self.fail(path, f"must be an object, not {_kind(value)}")
             return False
@@ -83,7 +60,7 @@ class _Checker:
                 ok = False
         return ok
 
-    def integer(self, value: Any, path: str, low: int, high: int) -> None:
+    def integer(self, value: object, path: str, low: int, high: int) -> None:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or (
             isinstance(value, float) and not (math.isfinite(value) and value.is_integer())
         ):
@@ -91,18 +68,18 @@ class _Checker:
         elif not low <= value <= high:
             self.fail(path, f"must be from {low} to {high}, not {_show(value)}")
 
-    def number(self, value: Any, path: str, low: float, high: float) -> None:
+    def number(self, value: object, path: str, low: float, high: float) -> None:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             self.fail(path, f"must be a number, not {_kind(value)}")
         elif not low <= value <= high:
             self.fail(path, f"must be from {low:g} to {high:g}, not {_show(value)}")
 
-    def boolean(self, value: Any, path: str) -> None:
+    def boolean(self, value: object, path: str) -> None:
         if not isinstance(value, bool):
             self.fail(path, f"must be true or false, not {_kind(value)}")
 
-    def string(self, value: Any, path: str, *, pattern: re.Pattern[str] | None = None,
-               max_length: int | None = None, what: str = "") -> bool:  # fmt: skip
+    def string(self, value: object, path: str, *, pattern: re.Pattern[str] | None = None,
+               max_length: int | None = None, what: str = "") -> TypeGuard[str]:  # fmt: skip
         if not isinstance(value, str):
             self.fail(path, f"must be a string, not {_kind(value)}")
             return False
@@ -120,14 +97,14 @@ class _Checker:
                 return False
         return True
 
-    def choice(self, value: Any, path: str, choices: Sequence[Any]) -> None:
+    def choice(self, value: object, path: str, choices: Sequence[str | None]) -> None:
         if isinstance(value, bool) or value not in choices:
             shown = ", ".join("null" if c is None else c for c in choices)
             self.fail(path, f"must be one of {shown}, not {_show(value)}")
 
-    def instant(self, value: Any, path: str) -> datetime | None:
-        what = "a date and time with a UTC offset (2025-03-01T07:30:00+01:00)"
-        if not self.string(value, path, pattern=_INSTANT, what=what):
+    def instant(self, value: object, path: str) -> datetime | None:
+        declared = DEFS["instant"]
+        if not self.string(value, path, pattern=declared.pattern, what=declared.what):
             return None
         try:
             moment = datetime.fromisoformat(value)
@@ -139,8 +116,9 @@ class _Checker:
             return None
         return moment
 
-    def day(self, value: Any, path: str) -> date | None:
-        if not self.string(value, path, pattern=_DAY, what="a date (YYYY-MM-DD)"):
+    def day(self, value: object, path: str) -> date | None:
+        declared = DEFS["day"]
+        if not self.string(value, path, pattern=declared.pattern, what=declared.what):
             return None
         try:
             day = date.fromisoformat(value)
@@ -152,8 +130,70 @@ class _Checker:
             return None
         return day
 
-    # -- records
-    def document(self, doc: Any) -> None:
+    # -- the declaration
+    def array(self, value: object, field: Field, path: str) -> None:
+        if not isinstance(value, list):
+            self.fail(path, f"must be a list, not {_kind(value)}")
+            return
+        if len(value) > field.max_items:
+            self.fail(path, f"holds {len(value)} {field.noun}; the limit is {field.max_items}")
+            return
+        items = field.record or DEFS[field.items].record
+        assert items is not None
+        for i, item in enumerate(value):
+            self.record(item, items, f"{path}[{i}]")
+
+    def record(self, value: object, record: Record, path: str) -> None:
+        """An object of the declaration: its keys, then each field in order. A session (record.partial) has
+        every field present checked even when others are missing or unknown."""
+        if not self.obj(value, path, record.required, record.optional) and not (record.partial and isinstance(value, dict)):
+            return
+        assert isinstance(value, dict)
+        if record.partial:
+            checked: dict[str, object] = {}
+            for name, check in _plan(record):
+                if name in value:  # a missing field was reported once by obj()
+                    checked[name] = check(self, value[name], path, name)
+                    if record is SESSION:
+                        self.session_rules(value, name, checked, path)
+        else:  # the hot path: a plain, in-range value is accepted here, without a call
+            for name, check, fast, low, high, choices in _fast_plan(record):
+                if name not in value:
+                    continue
+                item = value[name]
+                if fast is _INTEGER:
+                    if type(item) is int and low <= item <= high:
+                        continue
+                elif fast is _NUMBER:
+                    if (type(item) is float or type(item) is int) and low <= item <= high:
+                        continue
+                elif fast is _BOOLEAN:
+                    if type(item) is bool:
+                        continue
+                elif fast is _ENUM and type(item) is str and item in choices:
+                    continue
+                check(self, item, path, name)
+        if record.together:
+            present = [name for name in record.together if name in value]
+            if present and len(present) != len(record.together):
+                self.fail(path, f"{' and '.join(record.together)} go together")
+            elif present:
+                for name, check in _plan(record, together=True):
+                    check(self, value[name], path, name)
+
+    def session_rules(self, s: dict[str, object], name: str, checked: dict[str, object], path: str) -> None:
+        """What the schema cannot say about a session, checked right after the field it concerns."""
+        if name == "zone" and checked["zone"] is True and not valid_zone(str(s["zone"])):
+            self.fail(f"{path}.zone", f"is not a time zone this computer knows: {_show(s['zone'])}")
+        if name == "local_date":
+            started, day = checked.get("started_at"), checked["local_date"]
+            if isinstance(started, datetime) and isinstance(day, date) and started.date() != day:
+                self.fail(
+                    f"{path}.local_date",
+                    f"is {day.isoformat()} but started_at {s['started_at']} falls on {started.date().isoformat()}",
+                )
+
+    def document(self, doc: object) -> None:
         if not isinstance(doc, dict):
             self.fail("$", f"must be an object, not {_kind(doc)}")
             return
@@ -168,139 +208,123 @@ class _Checker:
         keys = ("format", "version", "exported_at", "sessions") + (("usual_pain",) if version >= 2 else ())
         keys += ("pain_records",) if version >= 3 else ()
         self.obj(doc, "$", keys)
+        fields = dict(DOCUMENT.fields)
         if "exported_at" in doc:
             self.instant(doc["exported_at"], "exported_at")
-        usual = doc.get("usual_pain", [])
         if version >= 2 and "usual_pain" in doc:
-            if not isinstance(usual, list):
-                self.fail("usual_pain", f"must be a list, not {_kind(usual)}")
-            elif len(usual) > MAX_USUAL_PAIN:
-                self.fail("usual_pain", f"holds {len(usual)} records; the limit is {MAX_USUAL_PAIN}")
-            else:
-                for i, record in enumerate(usual):
-                    self.usual_pain(record, f"usual_pain[{i}]")
-        pains = doc.get("pain_records", [])
+            self.array(doc["usual_pain"], fields["usual_pain"], "usual_pain")
         if version >= 3 and "pain_records" in doc:
-            if not isinstance(pains, list):
-                self.fail("pain_records", f"must be a list, not {_kind(pains)}")
-            elif len(pains) > MAX_PAIN_RECORDS:
-                self.fail("pain_records", f"holds {len(pains)} records; the limit is {MAX_PAIN_RECORDS}")
-            else:
-                for i, record in enumerate(pains):
-                    self.pain_record(record, f"pain_records[{i}]")
-        sessions = doc.get("sessions")
-        if not isinstance(sessions, list):
-            self.fail("sessions", f"must be a list, not {_kind(sessions)}")
-            return
-        if len(sessions) > MAX_SESSIONS:
-            self.fail("sessions", f"holds {len(sessions)} sessions; the limit is {MAX_SESSIONS}")
-            return
-        for i, session in enumerate(sessions):
-            self.session(session, f"sessions[{i}]")
+            self.array(doc["pain_records"], fields["pain_records"], "pain_records")
+        self.array(doc.get("sessions"), fields["sessions"], "sessions")
 
-    def usual_pain(self, r: Any, path: str) -> None:
-        if not self.obj(r, path, USUAL_PAIN_KEYS):
-            return
-        self.string(r["id"], f"{path}.id", pattern=_UUID, what="a UUID in lowercase (8-4-4-4-12 hex digits)")
-        self.day(r["date"], f"{path}.date")
-        self.integer(r["value"], f"{path}.value", 0, 10)
-        self.string(r["note"], f"{path}.note", max_length=1_000)
-        if r["recorded_at"] is not None:
-            self.instant(r["recorded_at"], f"{path}.recorded_at")
+    def session(self, s: object, path: str) -> None:
+        self.record(s, SESSION, path)
 
-    def pain_record(self, r: Any, path: str) -> None:
-        if not self.obj(r, path, PAIN_RECORD_KEYS):
-            return
-        self.string(r["id"], f"{path}.id", pattern=_UUID, what="a UUID in lowercase (8-4-4-4-12 hex digits)")
-        self.day(r["date"], f"{path}.date")
-        self.integer(r["value"], f"{path}.value", 0, 10)
-        self.string(r["note"], f"{path}.note", max_length=PAIN_NOTE_MAX)
-        if r["recorded_at"] is not None:
-            self.instant(r["recorded_at"], f"{path}.recorded_at")
 
-    def session(self, s: Any, path: str) -> None:
-        self.obj(s, path, SESSION_KEYS)
-        if not isinstance(s, dict):
-            return
-        has = s.__contains__  # a missing field was reported once by obj()
-        if has("id"):
-            self.string(s["id"], f"{path}.id", pattern=_UUID, what="a UUID in lowercase (8-4-4-4-12 hex digits)")
-        if has("routine"):
-            self.string(s["routine"], f"{path}.routine", pattern=_ID, what="a routine id (lowercase letters, digits, dashes)")
-        started = self.instant(s["started_at"], f"{path}.started_at") if has("started_at") else None
-        if has("zone") and self.string(
-            s["zone"], f"{path}.zone", pattern=_ZONE, max_length=64, what="an IANA time zone name"
-        ):
-            if not valid_zone(s["zone"]):
-                self.fail(f"{path}.zone", f"is not a time zone this computer knows: {_show(s['zone'])}")
-        day = self.day(s["local_date"], f"{path}.local_date") if has("local_date") else None
-        if started is not None and day is not None and started.date() != day:
-            self.fail(
-                f"{path}.local_date",
-                f"is {day.isoformat()} but started_at {s['started_at']} falls on {started.date().isoformat()}",
-            )
-        if has("duration"):
-            self.number(s["duration"], f"{path}.duration", 0, MAX_SECONDS)
-        for key in ("completed", "hurt"):
-            if has(key):
-                self.boolean(s[key], f"{path}.{key}")
-        hurt_at = s.get("hurt_at")
-        if hurt_at is not None and self.obj(hurt_at, f"{path}.hurt_at", HURT_KEYS):
-            p = f"{path}.hurt_at"
-            self.integer(hurt_at["step"], f"{p}.step", 0, MAX_COUNT)
-            self.string(hurt_at["pose"], f"{p}.pose", pattern=_ID, what="a pose id")
-            self.choice(hurt_at["side"], f"{p}.side", SIDES)
-            self.integer(hurt_at["rep"], f"{p}.rep", 0, MAX_COUNT)
-            self.choice(hurt_at["phase"], f"{p}.phase", PHASES)
-        if has("checkin") and self.obj(s["checkin"], f"{path}.checkin", CHECKIN_KEYS):
-            checkin, p = s["checkin"], f"{path}.checkin"
-            for key in ("pain_before", "pain_after"):
-                if checkin[key] is not None:
-                    self.integer(checkin[key], f"{p}.{key}", 0, 10)
-            self.choice(checkin["stable"], f"{p}.stable", STABILITIES)
-            self.choice(checkin["felt"], f"{p}.felt", FELTS)
-            self.string(checkin["note"], f"{p}.note", max_length=MAX_NOTE)
-        prescription = s.get("prescription")
-        if prescription is not None and self.obj(prescription, f"{path}.prescription", PRESCRIPTION_KEYS):
-            for key in PRESCRIPTION_KEYS:
-                self.integer(prescription[key], f"{path}.prescription.{key}", 0, MAX_PRESCRIPTION)
-        if has("steps"):
-            steps = s["steps"]
-            if not isinstance(steps, list):
-                self.fail(f"{path}.steps", f"must be a list, not {_kind(steps)}")
-            elif len(steps) > MAX_STEPS:
-                self.fail(f"{path}.steps", f"holds {len(steps)} steps; the limit is {MAX_STEPS}")
-            else:
-                for j, step in enumerate(steps):
-                    self.step(step, f"{path}.steps[{j}]")
-        if has("origin"):
-            self.choice(s["origin"], f"{path}.origin", ORIGINS)
+# --------------------------------------------------------------------------- the declaration, compiled
 
-    def step(self, r: Any, path: str) -> None:
-        if not self.obj(r, path, STEP_KEYS, STEP_OPTIONAL):
-            return
-        # A step is the checker's hottest path (three per session): a value of the plain, in-range
-        # shape is accepted here; anything else goes through the detailed check and its message.
-        # NaN and infinities fail the range comparison, so they take the detailed path too.
-        for key in ("index", "reps_planned", "reps_done", "raise_counts", "lower_counts"):
-            value = r[key]
-            if type(value) is not int or not 0 <= value <= MAX_COUNT:
-                self.integer(value, f"{path}.{key}", 0, MAX_COUNT)
-        self.string(r["pose"], f"{path}.pose", pattern=_ID, what="a pose id")
-        if r["side"] not in SIDES or type(r["side"]) is not str:
-            self.choice(r["side"], f"{path}.side", SIDES)
-        for key in ("hold_seconds", "seconds"):
-            value = r[key]
-            if type(value) not in (int, float) or not 0 <= value <= MAX_SECONDS:
-                self.number(value, f"{path}.{key}", 0, MAX_SECONDS)
-        for key in ("skipped", "completed"):
-            if type(r[key]) is not bool:
-                self.boolean(r[key], f"{path}.{key}")
-        if ("answer" in r) != ("question_key" in r):
-            self.fail(path, "answer and question_key go together")
-        elif "answer" in r:
-            self.string(r["answer"], f"{path}.answer", max_length=MAX_ANSWER)
-            self.string(r["question_key"], f"{path}.question_key", max_length=80)
+# One field's check: (checker, value, the record's path, the field's name) -> a parsed date or date and time,
+# True for a well-formed string, else None. The path is only built for a message: a plain, in-range value
+# (three steps per session come through here) is accepted without the detailed check; NaN fails the comparison.
+Check = Callable[["_Checker", object, str, str], object]
+_PLANS: dict[tuple[int, bool], tuple[tuple[str, Check], ...]] = {}
+
+
+def _plan(record: Record, *, together: bool = False) -> tuple[tuple[str, Check], ...]:
+    """The checks of a record's fields, compiled from the declaration once: all but `together`, or those."""
+    key = (id(record), together)
+    if key not in _PLANS:
+        _PLANS[key] = tuple(
+            (name, _compile(field)) for name, field in record.fields if (name in record.together) == together
+        )
+    return _PLANS[key]
+
+
+# The kinds of value the hot path accepts inline (a step: counts, seconds, booleans, a side).
+_INTEGER, _NUMBER, _BOOLEAN, _ENUM, _OTHER = "integer", "number", "boolean", "enum", "other"
+FastCheck = tuple[str, Check, str, float, float, tuple[str | None, ...]]
+_FAST_PLANS: dict[int, tuple[FastCheck, ...]] = {}
+
+
+def _fast_plan(record: Record) -> tuple[FastCheck, ...]:
+    """The plan with each field's plain shape beside its check: (name, check, kind, low, high, choices)."""
+    if id(record) not in _FAST_PLANS:
+        fields = dict(record.fields)
+        plan: list[FastCheck] = []
+        for name, check in _plan(record):
+            field = fields[name]
+            nullable = field.nullable
+            while field.type == "ref":
+                field = DEFS[field.ref]
+                nullable = nullable or field.nullable
+            fast = field.type if field.type in (_INTEGER, _NUMBER, _BOOLEAN, _ENUM) and not nullable else _OTHER
+            plan.append((name, check, fast, field.low, field.high, field.choices))
+        _FAST_PLANS[id(record)] = tuple(plan)
+    return _FAST_PLANS[id(record)]
+
+
+def _compile(field: Field, what: str = "") -> Check:
+    check = _compile(DEFS[field.ref], field.what) if field.type == "ref" else _compile_value(field, what or field.what)
+    if not field.nullable:
+        return check
+
+    def or_null(checker: _Checker, value: object, path: str, name: str) -> object:
+        return None if value is None else check(checker, value, path, name)
+
+    return or_null
+
+
+def _compile_value(field: Field, what: str) -> Check:
+    kind, low, high = field.type, field.low, field.high
+    if kind == "integer":
+        whole_low, whole_high = int(low), int(high)
+
+        def integer(checker: _Checker, value: object, path: str, name: str) -> object:
+            if type(value) is not int or not whole_low <= value <= whole_high:
+                checker.integer(value, f"{path}.{name}", whole_low, whole_high)
+            return None
+
+        return integer
+    if kind == "number":
+
+        def number(checker: _Checker, value: object, path: str, name: str) -> object:
+            if (type(value) is not int and type(value) is not float) or not low <= value <= high:
+                checker.number(value, f"{path}.{name}", low, high)
+            return None
+
+        return number
+    if kind == "boolean":
+
+        def boolean(checker: _Checker, value: object, path: str, name: str) -> object:
+            if type(value) is not bool:
+                checker.boolean(value, f"{path}.{name}")
+            return None
+
+        return boolean
+    if kind == "enum":
+        choices = field.choices
+
+        def choice(checker: _Checker, value: object, path: str, name: str) -> object:
+            if type(value) is not str or value not in choices:
+                checker.choice(value, f"{path}.{name}", choices)
+            return None
+
+        return choice
+    if kind == "string" and field.format == "date-time":
+        return lambda checker, value, path, name: checker.instant(value, f"{path}.{name}")
+    if kind == "string" and field.format == "date":
+        return lambda checker, value, path, name: checker.day(value, f"{path}.{name}")
+    if kind == "string":
+        pattern, max_length = field.pattern, field.max_length
+        return lambda checker, value, path, name: checker.string(
+            value, f"{path}.{name}", pattern=pattern, max_length=max_length, what=what
+        )
+    if kind == "object" and field.record is not None:
+        record = field.record
+        return lambda checker, value, path, name: checker.record(value, record, f"{path}.{name}")
+    if kind == "array":
+        return lambda checker, value, path, name: checker.array(value, field, f"{path}.{name}")
+    raise ValueError(f"no check for a field of type {kind!r}")
 
 
 @functools.cache
@@ -308,7 +332,7 @@ def _allowed(required: Sequence[str], optional: Sequence[str]) -> frozenset[str]
     return frozenset(required) | frozenset(optional)
 
 
-def _kind(value: Any) -> str:
+def _kind(value: object) -> str:
     if isinstance(value, HugeNumber):
         return f"a number {len(value.text.lstrip('-'))} digits long"
     if value is None:
@@ -326,7 +350,7 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
-def _show(value: Any) -> str:
+def _show(value: object) -> str:
     if isinstance(value, HugeNumber):
         return _kind(value)
     if isinstance(value, float) and not math.isfinite(value):
@@ -336,7 +360,7 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def validate_document(doc: Any) -> list[str]:
+def validate_document(doc: object) -> list[str]:
     """Every problem of a parsed export (up to MAX_PROBLEMS), as 'json.path: message'; [] = valid."""
     checker = _Checker()
     checker.document(doc)
@@ -347,14 +371,14 @@ def validate_document(doc: Any) -> list[str]:
 
 
 
-def validate_envelope(doc: Any) -> list[str]:
+def validate_envelope(doc: object) -> list[str]:
     """The problems of everything but the sessions themselves (format, version, usual pain, the list)."""
     if isinstance(doc, dict) and isinstance(doc.get("sessions"), list) and len(doc["sessions"]) <= MAX_SESSIONS:
         return validate_document({**doc, "sessions": []})
     return validate_document(doc)
 
 
-def session_problems(session: Any, path: str) -> list[str]:
+def session_problems(session: object, path: str) -> list[str]:
     """Every problem of one session (up to MAX_PROBLEMS), as 'json.path: message'; [] = valid."""
     checker = _Checker()
     checker.session(session, path)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TypeVar
 
 _E = TypeVar("_E", bound=StrEnum)
 
 
-def _member(cls: type[_E], value: Any) -> _E:
+def member(cls: type[_E], value: object) -> _E:
     """`cls(value)`, with the common case (an exact value) looked up directly: from_dict runs per step."""
     try:
         return cls._value2member_map_[value]  # type: ignore[return-value]
     except (KeyError, TypeError):  # anything else, including the errors: exactly what cls(value) does
-        return cls(value)
+        return cls(value)  # type: ignore[arg-type]  # not a str: cls raises its own ValueError
 
 
 class Side(StrEnum):

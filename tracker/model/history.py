@@ -4,10 +4,55 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Mapping
+from typing import Any, Mapping, NotRequired, TypedDict
 
-from tracker.model.enums import Felt, Phase, Side, Stability, _member
+from tracker.model.enums import Felt, Phase, Side, Stability, member
 from tracker.model.program import Prescription
+
+# The JSON shapes the records write (exchange/format.py declares the export's). Read back through from_dict,
+# which takes any mapping: what it reads was validated, or is ours.
+
+
+class StepResultJson(TypedDict):
+    index: int
+    pose: str
+    side: str
+    reps_planned: int
+    reps_done: int
+    raise_counts: int
+    lower_counts: int
+    hold_seconds: float
+    seconds: float
+    skipped: bool
+    completed: bool
+    answer: NotRequired[str]
+    question_key: NotRequired[str]
+
+
+class HurtAtJson(TypedDict):
+    step: int
+    pose: str
+    side: str
+    rep: int
+    phase: str
+
+
+class CheckInJson(TypedDict):
+    pain_before: int | None
+    pain_after: int | None
+    stable: str | None
+    felt: str | None
+    note: str
+
+
+class PainJson(TypedDict):
+    """A usual-pain record and a pain record: the same five fields."""
+
+    id: str
+    date: str
+    value: int
+    note: str
+    recorded_at: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +73,8 @@ class StepResult:
     answer: str | None = None  # observation answer
     question_key: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
+    def to_dict(self) -> StepResultJson:
+        data: StepResultJson = {
             "index": self.index,
             "pose": self.pose,
             "side": self.side.value,
@@ -54,7 +99,7 @@ class StepResult:
         return cls(
             int(data["index"]),
             str(data["pose"]),
-            _member(Side, get("side", "none")),
+            member(Side, get("side", "none")),
             int(get("reps_planned", 0)),
             int(get("reps_done", 0)),
             int(get("raise_counts", 0)),
@@ -78,7 +123,7 @@ class HurtAt:
     rep: int
     phase: Phase
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> HurtAtJson:
         return {"step": self.step, "pose": self.pose, "side": self.side.value, "rep": self.rep, "phase": self.phase.value}
 
     @classmethod
@@ -96,7 +141,7 @@ class CheckIn:
     felt: Felt | None = None
     note: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> CheckInJson:
         return {
             "pain_before": self.pain_before,
             "pain_after": self.pain_after,
@@ -107,7 +152,7 @@ class CheckIn:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CheckIn:
-        def pain(value: Any) -> int | None:
+        def pain(value: int | None) -> int | None:
             return None if value is None else int(value)
 
         get = data.get
@@ -116,8 +161,8 @@ class CheckIn:
         return cls(
             pain(get("pain_before")),
             pain(get("pain_after")),
-            _member(Stability, stable) if stable else None,
-            _member(Felt, felt) if felt else None,
+            member(Stability, stable) if stable else None,
+            member(Felt, felt) if felt else None,
             str(get("note") or ""),
         )
 
@@ -138,7 +183,7 @@ class UsualPain:
     note: str = ""
     recorded_at: datetime | None = None  # aware; when it was entered
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> PainJson:
         return {
             "id": self.id,
             "date": self.since.isoformat(),
@@ -181,7 +226,7 @@ class PainRecord:
     def new_id() -> str:
         return Session.new_id()
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> PainJson:
         return {
             "id": self.id,
             "date": self.day.isoformat(),
@@ -229,7 +274,7 @@ class Session:
 
         return str(uuid.uuid4())
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:  # the store keeps it as a plain dict (its events, its merges)
         return {
             "id": self.id,
             "routine": self.routine,

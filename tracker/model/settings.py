@@ -26,7 +26,7 @@ def parse_clock(text: str, name: str = "practice_time") -> time:
     return time(int(hours), int(minutes))
 
 
-def _within(value: Any, name: str, low: float, high: float) -> float:
+def _within(value: float | str, name: str, low: float, high: float) -> float:
     number = float(value)
     if not low <= number <= high:  # NaN fails too
         raise ValueError(f"{name} must be from {low:g} to {high:g}, not {value!r}")
