@@ -545,7 +545,7 @@ class Backroll:
 
         `quick` (`backroll status`, `log`, Today): while the store has not read every month (not open
         yet, or open lazily for a save), read the last weeks and the carry of the years before through
-        the store's summary cache (tracker.quick) instead of every session; same answer, same errors.
+        the store's summary cache (tracker.status_cache) instead of every session; same answer, same errors.
         """
         from tracker.status import status_from
 
@@ -571,7 +571,7 @@ class Backroll:
         )
 
     def _quick(self, today: date, rules: ProgressionRules, program_id: str) -> Quick | None:
-        from tracker.quick import read_quick
+        from tracker.status_cache import read_quick
 
         return read_quick(self.home, today, rules, program_id, wait=self._store_wait, label=self._label)
 
