@@ -68,6 +68,7 @@ if TYPE_CHECKING:
     from tracker.resume import InProgress
     from tracker.store import Store
     from tracker.quick import Quick
+    from tracker.report import Report
 
     # Named by the UI across the seam, for type checkers only (no import cost at start-up).
     from tracker.checkpoint import Checkpoint as Checkpoint, CheckpointFile as CheckpointFile  # noqa: F401
@@ -211,7 +212,7 @@ class Backroll:
         if self._in_progress is None:
             from tracker.resume import InProgress
 
-            self._in_progress = InProgress(self)
+            self._in_progress = InProgress(self, self.locations.in_progress)
         return self._in_progress
 
     @property
@@ -628,11 +629,32 @@ class Backroll:
         write_private(path, text)
         return path
 
+    def report(self, since: date, until: date) -> Report:
+        """The practice report from `since` to `until` (both inclusive), drawn from the records handed to it."""
+        from tracker.report import ReportSource, build_report
+
+        program = self.program(PROGRAM_ID)
+        source = ReportSource(
+            history=self.sessions(),
+            status=self.status(until),
+            library=self.library,
+            settings=self.settings,
+            rules=self.rules(PROGRAM_ID),
+            program=program,
+            usual_pain=self.usual_pain(),
+            pain_records=self.pain_records(),
+            generated_at=self.now(),
+            zone=self.zone,
+            routine=self.routine,
+        )
+        return build_report(source, since, until)
+
     def write_report(self, fmt: str = "html") -> Path:
         """The practice report of the last 12 weeks (tracker.report) in `<home>/exports`, 0600; its path."""
-        from tracker.report import write_report
+        from tracker.report import DEFAULT_WEEKS, period, write_report
 
-        return write_report(self, fmt)
+        since, until = period(self.today(), DEFAULT_WEEKS, None, None)
+        return write_report(self.report(since, until), fmt, self.locations.exports)
 
     def rescue(self, session: Session) -> Path:
         """Write one session that could not be saved as an export `backroll import` reads; the first folder that takes it.
