@@ -431,7 +431,7 @@ class Backroll:
 
     def pain_records(self) -> list[PainRecord]:
         """The pain scores given without practising, oldest day first (practice-rules.md, "The day after")."""
-        return self.store.pain_records()
+        return [] if self._nothing_to_read else self.store.pain_records()
 
     def record_pain(self, value: int, day: date | None = None, note: str = "") -> PainRecord:
         """Record how the back is (0-10) on `day` (default today), without practising. Never practice."""
