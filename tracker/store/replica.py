@@ -28,7 +28,7 @@ from tracker.store.events import (
     resolve_settings,
 )
 from tracker.store.storage import Unreadable, dumps
-from tracker.store.union import DeviceFiles
+from tracker.store.union import DeviceFiles, find_conflicts
 from tracker.store.painrecords import PREFIX as PAIN_PREFIX
 from tracker.store.painrecords import order as pain_order
 from tracker.store.painrecords import pain_records_document, parse_pain_records
@@ -223,8 +223,6 @@ def read_union(data: Path, device: str) -> Replica | None:
     None when anything is unusual (a file that cannot be read, ours or another device's, a conflict copy
     to merge): the caller then opens the Store, which handles it and says so.
     """
-    from tracker.store.conflicts import find_conflicts
-
     if find_conflicts(data):
         return None
     replica = Replica(data, device, _refuse, lambda: (lambda fd, b: None))

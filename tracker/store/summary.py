@@ -45,10 +45,9 @@ from tracker.model import CheckIn, Felt, HurtAt, Phase, PainRecord, Prescription
 from tracker.paths import Locations, ensure_private_dir
 from tracker.store.errors import StoreWriteError
 from tracker.store.lock import WriterLock
-from tracker.store.migrations import CURRENT_SCHEMA, check_meta, journal_path, legacy_path, meta_path, shard_key, shard_tokens
+from tracker.store.migrations import CACHE_NAME, CURRENT_SCHEMA, check_meta, journal_path, legacy_path, meta_path, shard_key, shard_tokens
 from tracker.store.storage import Token, Unreadable, atomic_write, read_json, remove_temp_files
 
-CACHE_NAME = "summary-cache.json"
 CACHE_FORMAT = "backroll.summary-cache"
 CACHE_VERSION = 2
 

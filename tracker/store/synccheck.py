@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracker.paths import Locations
-from tracker.store.conflicts import find_conflicts, set_aside, set_aside_folder
-from tracker.store.union import ARRIVING
+from tracker.store.conflicts import set_aside, set_aside_folder
+from tracker.store.union import ARRIVING, find_conflicts
 
 if TYPE_CHECKING:
     from tracker.store.core import SessionConflict, Store
@@ -109,8 +109,8 @@ def report(store: Store) -> SyncReport:
             devices[name] = DeviceReport(name, this_machine=name == store.device)
         return devices[name]
 
-    store._shards.ensure()
-    for key, shard in store._shards.by_key.items():
+    store.shards.ensure()
+    for key, shard in store.shards.by_key.items():
         _, _, device = key.partition(".")
         found = entry(device or None)
         found.sessions += len(shard.docs)
@@ -118,16 +118,16 @@ def report(store: Store) -> SyncReport:
         latest = max((session.started_at for _, session in shard.docs.values()), default=None)
         if latest is not None and (found.newest_session is None or latest > datetime.fromisoformat(found.newest_session)):
             found.newest_session = latest.isoformat()
-    for event in store._replica.all_events():
+    for event in store.replica.all_events():
         found = entry(event.device)
         found.events += 1
         newest = found.newest_event
         if newest is None or event.order > (newest["at"], event.device, newest["seq"]):
             found.newest_event = {"at": event.at, "kind": event.kind, "seq": event.seq, "target": event.target or None}
-    for name, records in store._replica.usual.values():
+    for name, records in store.replica.usual.values():
         parts = name.split(".")
         entry(parts[1] if len(parts) == 3 else None).usual_pain += len(records)
-    for name, pains in store._replica.pains.values():
+    for name, pains in store.replica.pains.values():
         parts = name.split(".")
         entry(parts[1] if len(parts) == 3 else None).pain_records += len(pains)
     entry(store.device)  # this machine is listed even before it wrote anything
@@ -142,7 +142,7 @@ def report(store: Store) -> SyncReport:
         waiting=find_conflicts(loc.data),
         conflicts=store.conflicts(),
         future=store.future_events(),
-        horizon=store._replica.horizon(),
+        horizon=store.replica.horizon(),
     )
 
 
