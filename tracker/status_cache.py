@@ -48,10 +48,10 @@ def spec(rules: ProgressionRules, program_id: str, today: date) -> CarrySpec:
         text = json.dumps([CARRY_FORMAT, program_id, repr(rules), records, scores])
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    def make(sessions: list[Session], settings: Settings, usual: list[UsualPain], pains: list[PainRecord]) -> Any:
+    def make(sessions: list[Session], settings: Settings, usual: list[UsualPain], pains: list[PainRecord]) -> object:
         return encode(make_carry(sessions, rules, program_id, usual, pains, today))
 
-    def extend(data: Any, sessions: list[Session], settings: Settings, usual: list[UsualPain], pains: list[PainRecord]) -> Any:
+    def extend(data: object, sessions: list[Session], settings: Settings, usual: list[UsualPain], pains: list[PainRecord]) -> object:
         try:
             return encode(make_carry(sessions, rules, program_id, usual, pains, today, base=decode(data)))
         except _UNREADABLE:
@@ -79,7 +79,7 @@ def read_quick(
 # --------------------------------------------------------------------------- the carry as JSON
 
 
-def _value(value: object) -> Any:
+def _value(value: object) -> object:
     if isinstance(value, Session):
         return record_of(value)
     if isinstance(value, Prescription):
@@ -91,7 +91,7 @@ def _value(value: object) -> Any:
     return value
 
 
-def encode(carry: Carry) -> dict[str, Any]:
+def encode(carry: Carry) -> dict[str, object]:
     state = {name: _value(getattr(carry.state, name)) for name in FoldState.__dataclass_fields__}
     return {
         "format": CARRY_FORMAT,
@@ -102,7 +102,7 @@ def encode(carry: Carry) -> dict[str, Any]:
     }
 
 
-def decode(data: Any) -> Carry:
+def decode(data: object) -> Carry:
     if not isinstance(data, dict) or data.get("format") != CARRY_FORMAT:
         raise ValueError("not a carry of this version")
     raw = data["state"]

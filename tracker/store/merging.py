@@ -13,7 +13,7 @@ copy of it (which would be the same id twice in one file: issue 24).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping, Protocol, Sequence
+from typing import TYPE_CHECKING, Mapping, Protocol, Sequence
 
 from tracker.model import PainRecord, Session, UsualPain
 from tracker.store.errors import StoreWriteError
@@ -100,7 +100,7 @@ def merge(
 def classify(store: MergeTarget, sessions: Sequence[Session], *, revive: bool) -> tuple[dict[str, list[Session]], int, list[str]]:
     """Split incoming sessions into new ones by month, identical ones and conflicting ids."""
     by_month: dict[str, list[Session]] = {}
-    incoming: dict[str, dict[str, Any]] = {}
+    incoming: dict[str, dict[str, object]] = {}
     present = 0
     conflicts: list[str] = []
     overlay = store.shards.overlay

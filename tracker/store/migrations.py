@@ -63,11 +63,11 @@ def legacy_path(loc: Locations) -> Path:
     return loc.home / LEGACY_FILE
 
 
-def meta_document(schema: int = CURRENT_SCHEMA, **extra: Any) -> dict[str, Any]:
+def meta_document(schema: int = CURRENT_SCHEMA, **extra: object) -> dict[str, object]:
     return {"format": FORMAT, "schema": schema, **extra}
 
 
-def check_meta(path: Path, data: Any) -> dict[str, Any]:
+def check_meta(path: Path, data: object) -> dict[str, Any]:
     """Raise Unreadable unless `data` is a meta document; returns it."""
     if not isinstance(data, dict):
         raise Unreadable(path, f"it should be a JSON object, found {type(data).__name__}")

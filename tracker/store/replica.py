@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from tracker.files import WriteBytes
 from tracker.model import PainRecord, Session, Settings, UsualPain
@@ -163,7 +163,7 @@ class Replica:
 
     # -- writing (the caller holds the lock)
 
-    def record(self, kind: str, target: str = "", body: dict[str, Any] | None = None) -> Event:
+    def record(self, kind: str, target: str = "", body: Mapping[str, object] | None = None) -> Event:
         """A change made here, dated after every event that counts: a change the person just made always
         reads back (a peer's event up to HORIZON ahead of this clock must not outrank it silently)."""
         mine = [e.seq for e in self.all_events() if e.device == self.device]

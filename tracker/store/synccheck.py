@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tracker.paths import Locations
 from tracker.store.conflicts import set_aside, set_aside_folder
@@ -39,10 +39,10 @@ class DeviceReport:
     events: int = 0
     usual_pain: int = 0
     pain_records: int = 0
-    newest_event: dict[str, Any] | None = None
+    newest_event: dict[str, object] | None = None
     newest_session: str | None = None  # started_at of the latest session in its month files
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         return {
             "device": self.device,
             "this_machine": self.this_machine,
@@ -70,7 +70,7 @@ class SyncReport:
     future: list[Event] = field(default_factory=list)
     horizon: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         return {
             "device": self.device,
             "data_folder": str(self.data),
@@ -88,9 +88,9 @@ class SyncReport:
         }
 
 
-def future_dict(event: Event) -> dict[str, Any]:
+def future_dict(event: Event) -> dict[str, object]:
     """An event dated beyond the horizon, as sync-check shows it: who, when, and what it would change."""
-    what: dict[str, Any] = {"device": event.device, "at": event.at, "seq": event.seq, "kind": event.kind}
+    what: dict[str, object] = {"device": event.device, "at": event.at, "seq": event.seq, "kind": event.kind}
     if event.target:
         what["session"] = event.target
     if event.kind == "settings":

@@ -23,7 +23,7 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any, Callable, Generic, TypeVar
+from typing import Callable, Generic, TypeVar
 
 from tracker.files import WriteBytes
 from tracker.store.devices import DEVICE_PATTERN
@@ -60,7 +60,7 @@ class DeviceFiles(Generic[T]):
         data: Path,
         prefix: str,
         device: str,
-        parse: Callable[[Path, Any], T],
+        parse: Callable[[Path, object], T],
         corrupt: Callable[[Unreadable], StoreCorrupt],
         *,
         monthly: bool = False,
