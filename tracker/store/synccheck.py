@@ -22,7 +22,8 @@ from tracker.store.conflicts import set_aside, set_aside_folder
 from tracker.store.union import ARRIVING, find_conflicts
 
 if TYPE_CHECKING:
-    from tracker.store.core import SessionConflict, Store
+    from tracker.store.core import Store
+    from tracker.store.shards import SessionConflict
     from tracker.store.events import Event
 
 __all__ = ["DeviceReport", "report", "status_lines"]
