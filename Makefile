@@ -61,7 +61,7 @@ reliability: $(STAMP)
 
 screenshots: $(STAMP)
 	$(BIN)/python -m tracker.ui.screenshots screenshots
-	$(BIN)/python -m tracker.report.screenshot screenshots
+	$(BIN)/python scripts/report_screenshot.py screenshots
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -35,7 +35,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Callable, Mapping
 
 from tracker.model import HurtAt, Prescription, Settings, StepResult
 from tracker.paths import PRIVATE_FILE, ensure_private_dir
@@ -85,7 +85,7 @@ class Checkpoint:
     def age(self, now: datetime) -> timedelta:
         return now - self.written_at
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         return {
             "format": FORMAT,
             "version": VERSION,
@@ -114,7 +114,7 @@ class Checkpoint:
         }
 
     @classmethod
-    def from_dict(cls, data: Any) -> Checkpoint:
+    def from_dict(cls, data: object) -> Checkpoint:
         """Read one back; CheckpointDamaged says why it is not a checkpoint."""
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise CheckpointDamaged("it is not a Backroll checkpoint")

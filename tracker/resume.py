@@ -16,6 +16,9 @@ this module turns that into a checkpoint file and back.
 `InProgress` (reached as `Backroll.in_progress`) is what the app and the
 CLI ask: begin a checkpoint, find the ones nobody runs, save one as ended
 early (never over a saved session), discard one, rebuild a runner from one.
+It knows no service: it is handed the checkpoint folder and a `Host`, the
+narrow protocol below (the clock and zone, routines as the app runs them,
+the saved sessions), which the service meets.
 
 No Textual here (core module).
 """
@@ -23,15 +26,50 @@ No Textual here (core module).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Callable, Protocol
 
 from tracker.checkpoint import OFFER_FOR, Checkpoint, CheckpointFile, Checkpoints, CheckpointWriter, Found, hint
-from tracker.model import CheckIn, Prescription, Routine, Session
+from tracker.model import CheckIn, Pose, Prescription, Routine, Session
 from tracker.runner import Clock, Runner, RunnerSnapshot, RunResult
 
-if TYPE_CHECKING:
-    from tracker.service import Backroll
+
+class SavedSessions(Protocol):
+    """The saved history as InProgress uses it: is this id saved, add one."""
+
+    def get(self, session_id: str) -> Session | None: ...
+
+    def add(self, session: Session) -> None: ...
+
+
+class PoseLibrary(Protocol):
+    @property
+    def poses(self) -> Mapping[str, Pose]: ...
+
+
+class Host(Protocol):
+    """What InProgress asks of the one who hands it out (the service): time, routines, the saved sessions."""
+
+    @property
+    def zone(self) -> str: ...
+
+    @property
+    def store(self) -> SavedSessions: ...
+
+    @property
+    def library(self) -> PoseLibrary: ...
+
+    def now(self) -> datetime: ...
+
+    def localize(self, moment: datetime) -> datetime: ...
+
+    def prescription_of(self, routine: Routine) -> Prescription | None: ...
+
+    def get_session(self, session_id: str) -> Session | None: ...
+
+    def routine(self, routine_id: str, prescription: Prescription | None = None) -> Routine: ...
 
 
 def capture(
@@ -138,21 +176,21 @@ class Settled:
     offer: tuple[tuple[CheckpointFile, Checkpoint], ...]
     saved: tuple[Session, ...]  # saved as ended early (too old) or as hurt, without asking
     busy: int
-    damaged: tuple[tuple[Any, str], ...]
+    damaged: tuple[tuple[Path, str], ...]  # (where it was moved, why)
     failed: tuple[tuple[Checkpoint, Exception], ...] = ()  # could not be saved now: kept for the next launch
 
 
 class InProgress:
-    """Sessions in progress for one service: `Backroll.in_progress`."""
+    """Sessions in progress for one home: `Backroll.in_progress` (its `<home>/in-progress` folder and itself as host)."""
 
-    def __init__(self, service: Backroll) -> None:
-        self.service = service
-        self.checkpoints = Checkpoints(service.locations.in_progress)
+    def __init__(self, host: Host, folder: Path) -> None:
+        self.host = host
+        self.checkpoints = Checkpoints(folder)
 
     def begin(self, session_id: str) -> CheckpointFile:
         return self.checkpoints.begin(session_id)
 
-    def writer(self, file: CheckpointFile, on_error: Any = None) -> CheckpointWriter:
+    def writer(self, file: CheckpointFile, on_error: Callable[[Exception], None] | None = None) -> CheckpointWriter:
         return CheckpointWriter(file, on_error)
 
     def capture(self, runner: Runner, *, session_id: str, routine: Routine, started_at: datetime, zone: str | None = None,
@@ -162,18 +200,18 @@ class InProgress:
             pain_before=pain_before,
             session_id=session_id,
             routine_id=routine.program or routine.id,
-            prescription=prescription or self.service.prescription_of(routine),
-            started_at=self.service.localize(started_at) if zone is None else started_at,
-            zone=zone or self.service.zone,
-            written_at=self.service.now().astimezone(timezone.utc),
+            prescription=prescription or self.host.prescription_of(routine),
+            started_at=self.host.localize(started_at) if zone is None else started_at,
+            zone=zone or self.host.zone,
+            written_at=self.host.now().astimezone(timezone.utc),
         )
 
     def scan(self) -> Found:
-        return self.checkpoints.scan(self.service.now())
+        return self.checkpoints.scan(self.host.now())
 
     def hint(self) -> str:
         """One line for `backroll status` ("" when nothing is in progress); moves and claims nothing."""
-        now = self.service.now()
+        now = self.host.now()
         try:
             return hint(self.checkpoints.scan(now, keep_claims=False), now)
         except OSError:  # an unreadable folder must not stop `status`
@@ -185,9 +223,9 @@ class InProgress:
         found = self.scan()
         if not found.usable:  # nothing in progress: no need to open the store (a long history stays on disk)
             return Settled((), (), found.busy, found.damaged, ())
-        now = self.service.now()
+        now = self.host.now()
         offer, saved, failed = [], [], []
-        store = self.service.store
+        store = self.host.store
         for file, checkpoint in found.usable:
             if store.get(checkpoint.session_id) is not None:
                 file.remove()  # saved already (killed after the save, before the removal): never saved over
@@ -210,11 +248,11 @@ class InProgress:
         session = session_of(checkpoint, checkin)
         self.record(session)
         file.remove()
-        return self.service.get_session(session.id) or session
+        return self.host.get_session(session.id) or session
 
     def record(self, session: Session) -> bool:
         """Add the session unless its id is saved already (a checkpoint never overwrites a saved session); True when added."""
-        store = self.service.store
+        store = self.host.store
         if store.get(session.id) is not None:
             return False
         store.add(session)
@@ -229,7 +267,7 @@ class InProgress:
 
     def runner(self, checkpoint: Checkpoint, clock: Clock) -> tuple[Routine, Runner]:
         """The routine and a runner put back where the checkpoint left off (paused). KeyError if the routine is gone."""
-        routine = self.service.routine(checkpoint.routine, checkpoint.prescription)
-        runner = Runner(routine, self.service.library.poses, checkpoint.settings, clock)
+        routine = self.host.routine(checkpoint.routine, checkpoint.prescription)
+        runner = Runner(routine, self.host.library.poses, checkpoint.settings, clock)
         restore(runner, checkpoint)
         return routine, runner

@@ -20,7 +20,7 @@ import threading
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable
 from zoneinfo import ZoneInfo
 
 from tracker.model import (
@@ -68,6 +68,7 @@ if TYPE_CHECKING:
     from tracker.resume import InProgress
     from tracker.store import Store
     from tracker.quick import Quick
+    from tracker.report import Report
 
     # Named by the UI across the seam, for type checkers only (no import cost at start-up).
     from tracker.checkpoint import Checkpoint as Checkpoint, CheckpointFile as CheckpointFile  # noqa: F401
@@ -92,7 +93,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -211,7 +212,7 @@ class Backroll:
         if self._in_progress is None:
             from tracker.resume import InProgress
 
-            self._in_progress = InProgress(self)
+            self._in_progress = InProgress(self, self.locations.in_progress)
         return self._in_progress
 
     @property
@@ -430,7 +431,7 @@ class Backroll:
 
     def pain_records(self) -> list[PainRecord]:
         """The pain scores given without practising, oldest day first (practice-rules.md, "The day after")."""
-        return self.store.pain_records()
+        return [] if self._nothing_to_read else self.store.pain_records()
 
     def record_pain(self, value: int, day: date | None = None, note: str = "") -> PainRecord:
         """Record how the back is (0-10) on `day` (default today), without practising. Never practice."""
@@ -545,7 +546,7 @@ class Backroll:
 
         `quick` (`backroll status`, `log`, Today): while the store has not read every month (not open
         yet, or open lazily for a save), read the last weeks and the carry of the years before through
-        the store's summary cache (tracker.quick) instead of every session; same answer, same errors.
+        the store's summary cache (tracker.status_cache) instead of every session; same answer, same errors.
         """
         from tracker.status import status_from
 
@@ -571,7 +572,7 @@ class Backroll:
         )
 
     def _quick(self, today: date, rules: ProgressionRules, program_id: str) -> Quick | None:
-        from tracker.quick import read_quick
+        from tracker.status_cache import read_quick
 
         return read_quick(self.home, today, rules, program_id, wait=self._store_wait, label=self._label)
 
@@ -628,11 +629,32 @@ class Backroll:
         write_private(path, text)
         return path
 
+    def report(self, since: date, until: date) -> Report:
+        """The practice report from `since` to `until` (both inclusive), drawn from the records handed to it."""
+        from tracker.report import ReportSource, build_report
+
+        program = self.program(PROGRAM_ID)
+        source = ReportSource(
+            history=self.sessions(),
+            status=self.status(until),
+            library=self.library,
+            settings=self.settings,
+            rules=self.rules(PROGRAM_ID),
+            program=program,
+            usual_pain=self.usual_pain(),
+            pain_records=self.pain_records(),
+            generated_at=self.now(),
+            zone=self.zone,
+            routine=self.routine,
+        )
+        return build_report(source, since, until)
+
     def write_report(self, fmt: str = "html") -> Path:
         """The practice report of the last 12 weeks (tracker.report) in `<home>/exports`, 0600; its path."""
-        from tracker.report import write_report
+        from tracker.report import DEFAULT_WEEKS, period, write_report
 
-        return write_report(self, fmt)
+        since, until = period(self.today(), DEFAULT_WEEKS, None, None)
+        return write_report(self.report(since, until), fmt, self.locations.exports)
 
     def rescue(self, session: Session) -> Path:
         """Write one session that could not be saved as an export `backroll import` reads; the first folder that takes it.

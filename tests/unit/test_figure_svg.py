@@ -14,10 +14,21 @@ import pytest
 from tracker.content import load_builtin
 from tracker.report.figures import contact_sheet, figure_svg
 from tracker.report.pdf import find_browser, headless_args
-from tracker.report.screenshot import contact_sheet_file
 
 SVG = "{http://www.w3.org/2000/svg}"
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def contact_sheet_file(folder: Path) -> Path:
+    """What `make screenshots` writes as poses.svg: scripts/report_screenshot.py, loaded from its file."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("report_screenshot", ROOT / "scripts" / "report_screenshot.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    written: Path = module.contact_sheet_file(folder)
+    return written
 POSES = sorted(load_builtin().poses.values(), key=lambda p: p.name.lower())
 
 

@@ -36,6 +36,7 @@ CORE = [
     "tracker.service",
     "tracker.sessions",
     "tracker.status",
+    "tracker.status_cache",
     "tracker.store",
     "tracker.streaks",
     "tracker.untrusted",

@@ -13,7 +13,7 @@ import pytest
 from tracker.demo import generate_history
 from tracker.model import PROGRAM_ID, CheckIn, ProgressionRules
 from tracker.practice import Carry
-from tracker.quick import decode, encode, read_quick
+from tracker.status_cache import decode, encode, read_quick
 from tracker.paths import Locations
 from tracker.service import Backroll
 from tracker.store import Store, StoreCorrupt
@@ -218,7 +218,8 @@ def test_deletes_and_edits_of_old_sessions_reach_the_days_and_the_carry(tmp_path
 
 
 def _carry_from_every_old_session(home: Path, today: date) -> dict:
-    from tracker.quick import spec, tail_start
+    from tracker.quick import tail_start
+    from tracker.status_cache import spec
 
     with Backroll(home, now=lambda: LONG_NOW, zone=ZONE) as service:
         service.store  # noqa: B018 - the real store

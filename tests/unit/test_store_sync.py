@@ -19,7 +19,7 @@ import pytest
 from tracker.cli import main
 from tracker.model import CheckIn, Settings, Side, UsualPain
 from tracker.store import Store, StoreCorrupt
-from tracker.store.conflicts import original_name
+from tracker.store.union import original_name
 from tracker.store.events import now_stamp
 from tracker.store.layout import BACKUP_NAME
 

@@ -20,7 +20,7 @@ import importlib
 import os
 import re
 import sys
-from typing import Any, Callable, Sequence, TextIO
+from typing import Callable, Sequence, TextIO
 
 from tracker.cli.common import (
     BAD_INPUT,
@@ -175,7 +175,7 @@ def _crashed(error: Exception, args: argparse.Namespace, io: Io) -> int:
     return CRASH
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     """`open_app` (tracker.cli.app) on first use: `status` never imports the app's command module (PEP 562)."""
     if name == "open_app":
         from tracker.cli.app import open_app

@@ -7,7 +7,7 @@ import os
 import sys
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TextIO
 
 from tracker.cli.common import (
     BAD_INPUT,
@@ -18,6 +18,10 @@ from tracker.cli.common import (
     _plural,
     _service,
 )
+
+if TYPE_CHECKING:
+    from tracker.service import Backroll
+
 
 
 def cmd_demo(args: argparse.Namespace, io: Io) -> int:
@@ -62,7 +66,7 @@ def full_screen_problem() -> str | None:
     return None
 
 
-def open_app(service: Any, io: Io, *, start: str | None = None, web: bool = False) -> int:
+def open_app(service: Backroll, io: Io, *, start: str | None = None, web: bool = False) -> int:
     """The full-screen app (web: served by `backroll serve`, whose driver needs no terminal)."""
     problem = None if web else full_screen_problem()
     if problem is not None:
@@ -88,9 +92,10 @@ def open_app(service: Any, io: Io, *, start: str | None = None, web: bool = Fals
     return code
 
 
-def _isatty(stream: Any) -> bool:
+def _isatty(stream: TextIO | None) -> bool:
+    """A terminal, and still open (a stream closed or replaced by None is none)."""
     try:
-        return bool(stream.isatty())
+        return stream is not None and stream.isatty()
     except (AttributeError, ValueError):
         return False
 

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import argparse
 import math
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tracker.cli.common import OK, Io, Refused, _service, writable_target
 from tracker.model import plural
 
+if TYPE_CHECKING:
+    from tracker.ics import Reminder
+    from tracker.service import Backroll
+
 PREVIEW = 14  # occurrences `--preview` lists
 
 
-def make_reminder(service: Any, at_text: str | None, minutes: int | None) -> Any:
+def make_reminder(service: Backroll, at_text: str | None, minutes: int | None) -> Reminder:
     """The Reminder for this home: its settings' rest days and practice time, today's suggested routine."""
     from tracker.ics import Reminder, first_practice_day, reminder_uid
     from tracker.model import parse_clock
@@ -54,7 +58,7 @@ def make_reminder(service: Any, at_text: str | None, minutes: int | None) -> Any
     )
 
 
-def preview_lines(reminder: Any, count: int = PREVIEW) -> list[str]:
+def preview_lines(reminder: Reminder, count: int = PREVIEW) -> list[str]:
     """What `--preview` prints: a heading, then one line per occurrence (local date, time and zone abbreviation)."""
     from tracker.ics import occurrences
 

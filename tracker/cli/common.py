@@ -9,10 +9,13 @@ import stat
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tracker.inert import inert
 from tracker.paths import is_wider_than_private, resolve_home
+
+if TYPE_CHECKING:
+    from tracker.service import Backroll
 
 OK, BAD_INPUT, USAGE, CANNOT_OPEN = 0, 1, 2, 3
 
@@ -76,7 +79,7 @@ def check_home(home: Path) -> None:
         return
 
 
-def _service(args: argparse.Namespace, io: Io, *, reading: bool = False) -> Any:
+def _service(args: argparse.Namespace, io: Io, *, reading: bool = False) -> Backroll:
     """The service for a command; `reading` for one that saves nothing: on a home where nothing is saved
     yet it answers an empty history and makes no folder, no lock and no device id (Backroll.saved)."""
     from tracker.service import Backroll
@@ -87,7 +90,7 @@ def _service(args: argparse.Namespace, io: Io, *, reading: bool = False) -> Any:
     return Backroll(home, reading=reading)
 
 
-def known_routine(service: Any, routine_id: str) -> str:
+def known_routine(service: Backroll, routine_id: str) -> str:
     """`routine_id`, or Refused naming the known ones: the one sentence `log`, `session` and `routines ID` give."""
     ids = service.routine_ids()
     if routine_id not in ids:
@@ -108,7 +111,7 @@ def writable_target(output: str) -> Path:
     return path
 
 
-def _warn_backup(service: Any, io: Io) -> None:
+def _warn_backup(service: Backroll, io: Io) -> None:
     """The save went through but the daily backup failed (see Store.backup_error): say so, or backups stop unnoticed."""
     error = getattr(service.store, "backup_error", None) if service.store_is_open else None
     if error is not None:
@@ -172,7 +175,7 @@ def check_text(args: argparse.Namespace) -> None:
 PATH_OPTIONS = frozenset({"home", "file", "output"})  # paths may hold any bytes the file system allows
 
 
-def parse_moment(text: str, service: Any) -> datetime:
+def parse_moment(text: str, service: Backroll) -> datetime:
     """A DATETIME for `log --date`: anything dateutil reads; missing parts come from now.
 
     Naive times are local; a time with an offset keeps it (its local date is the practice day),

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import timedelta
-from typing import Any
 
-from tracker.model import PROGRAM_ID
+from tracker.model import PROGRAM_ID, ProgressionRules
 from tracker.cli.common import (
     OK,
     Io,
@@ -115,7 +114,7 @@ def cmd_log(args: argparse.Namespace, io: Io) -> int:
     return OK
 
 
-def _check_program_ranges(given: dict[str, int], rules: Any, program_id: str) -> None:
+def _check_program_ranges(given: dict[str, int], rules: ProgressionRules, program_id: str) -> None:
     """--lifts, --count and --hold within the program's own ranges (its content file), or a clear refusal."""
     lifts, count, hold = given.get("lifts"), given.get("count"), given.get("hold")
     if lifts is not None and not 1 <= lifts <= rules.max_lifts:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker.cli.common import BAD_INPUT, OK, Io, _duration, _plural, _service, known_routine
-from tracker.model import Settings
+from tracker.model import Prescription, Routine, Settings
+
+if TYPE_CHECKING:
+    from tracker.service import Backroll
 
 ROUTINES_JSON_VERSION = 1  # of `routines --json` and `routines ID --json`
 
@@ -37,9 +40,9 @@ def cmd_routine_card(args: argparse.Namespace, io: Io) -> int:
     return OK
 
 
-def _settings(service: Any) -> Settings:
+def _settings(service: Backroll) -> Settings:
     """The settings the lengths are shown at (a reading service: the defaults while nothing is saved)."""
-    return service.settings  # type: ignore[no-any-return]
+    return service.settings
 
 
 def cmd_routines(args: argparse.Namespace, io: Io) -> int:
@@ -74,7 +77,9 @@ def cmd_routines(args: argparse.Namespace, io: Io) -> int:
     return OK
 
 
-def _routine_row(service: Any, routine: Any, settings: Any, kind: str, prescription: Any) -> dict[str, Any]:
+def _routine_row(
+    service: Backroll, routine: Routine, settings: Settings, kind: str, prescription: Prescription | None
+) -> dict[str, Any]:
     row = {
         "id": routine.program or routine.id,
         "name": routine.name,

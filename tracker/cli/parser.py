@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
-from typing import Any, Sequence
+from typing import Callable, Sequence
 
 from tracker import __version__
 from tracker.cli.serve import DEFAULT_PORT, DEFAULT_TABS, MAX_TABS
@@ -68,7 +68,7 @@ class _Commands(dict[str, argparse.ArgumentParser]):
 class _Unbuilt:
     """Stands for a subcommand's parser that this run will not use: every call on it does nothing."""
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> Callable[..., _Unbuilt]:
         return lambda *args, **kwargs: self
 
 
@@ -105,7 +105,7 @@ def _parser(only: str | None = None, *, for_completion: bool = False) -> argpars
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     sub._name_parser_map = sub.choices = _Commands()  # the one map argparse keeps both in
 
-    def add(name: str, help: str, description: str = "") -> Any:
+    def add(name: str, help: str, description: str = "") -> argparse.ArgumentParser | _Unbuilt:
         if only is not None and name != only:
             return _Unbuilt()
         description = help if for_completion else description or help

@@ -25,14 +25,22 @@ import sys
 import termios
 import time
 import tty
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, TextIO
+from typing import TYPE_CHECKING, Any, Callable, TextIO, TypeVar
 
 from tracker.cues import SoundFiles, describe, find_audio_player, find_voice, run_quietly, sound_for, spoken_text, voice_command
 from tracker.checkpoint import CHECKPOINT_INTERVAL
 from tracker.inert import inert
-from tracker.model import CheckIn, Felt, Session, Stability, plural
+from tracker.model import CheckIn, Felt, Routine, Session, Stability, plural
+
+if TYPE_CHECKING:
+    from tracker.checkpoint import CheckpointFile, CheckpointWriter
+    from tracker.runner import Cue, RunnerView
+    from tracker.service import Backroll
+
+T = TypeVar("T")
 
 ENV_CLOCK_FILE = "BACKROLL_CLOCK_FILE"
 KEYS_HELP = "Keys: space pause or go on, n skip, b back, q stop, h it hurts."
@@ -82,13 +90,13 @@ class Keys:
 
     READ = 1 << 16  # bytes per read
 
-    def __init__(self, stream: Any) -> None:
+    def __init__(self, stream: TextIO) -> None:
         self.fd: int | None
         try:
             self.fd = stream.fileno()
         except (AttributeError, ValueError, OSError):
             self.fd = None
-        self.saved: list[Any] | None = None
+        self.saved: list[Any] | None = None  # termios' attributes, as tcgetattr gives them
         self.buffer = bytearray()  # not yet consumed from `self.at` on
         self.at = 0
         self.scanned: dict[bytes, int] = {}  # line ends -> none of them in buffer[at:scanned[ends]]
@@ -213,7 +221,7 @@ class Cues:
         self.voice = find_voice() if voice else None
         self.files = SoundFiles()
 
-    def play(self, cues: list[Any]) -> bool:
+    def play(self, cues: list[Cue]) -> bool:
         chosen = sound_for(cues)
         if chosen is None:
             return False
@@ -253,7 +261,7 @@ def _background(command: list[str]) -> None:
 class PlainSession:
     """One session, line by line; `run()` returns the saved Session, or None when not kept."""
 
-    def __init__(self, service: Any, routine: Any, clock: Callable[[], float], keys: Keys, out: TextIO, *, fake_clock: bool = False) -> None:
+    def __init__(self, service: Backroll, routine: Routine, clock: Callable[[], float], keys: Keys, out: TextIO, *, fake_clock: bool = False) -> None:
         self.service = service
         self.routine = routine
         self.clock = clock
@@ -374,7 +382,7 @@ class PlainSession:
         except Exception as error:  # noqa: BLE001 - the check-in tries again, and offers a file
             self.say(f"Not saved yet: {error}")
 
-    def _ask(self, view: Any) -> None:
+    def _ask(self, view: RunnerView) -> None:
         choices = list(view.choices)
         self.say(describe(view))
         if choices:
@@ -402,7 +410,7 @@ class PlainSession:
     # The check-in ----------------------------------------------------------------
 
     def _session(self, checkin: CheckIn) -> Session:
-        return self.service.make_session(  # type: ignore[no-any-return]
+        return self.service.make_session(
             self.routine, self.runner.results(), checkin, self.started_at, session_id=self.session_id, origin="plain"
         )
 
@@ -415,18 +423,18 @@ class PlainSession:
             self.say(f"Session complete. Well done. Check-in: every answer is optional. {CHECKIN_KEYS}")
         else:
             self.say(f"Session ended early. Check-in: every answer is optional. {CHECKIN_KEYS}")
-        given: dict[str, Any] = {}  # filled one answer at a time: skipping the rest keeps every one given
+        checkin = CheckIn()  # filled one answer at a time: skipping the rest keeps every one given
         skipped = False
         try:
-            given["pain_before"] = self._number("Pain before the session, 0 to 10?")
-            given["pain_after"] = self._number("Pain now, 0 to 10?")
-            given["stable"] = _maybe(Stability, self._word("Did your legs and back feel stable: yes, no or unsure?", [s.value for s in Stability]))
-            given["felt"] = _maybe(Felt, self._word("How did it feel: easy, right or hard?", [f.value for f in Felt]))
-            given["note"] = self._text("A note?")
+            checkin = replace(checkin, pain_before=self._number("Pain before the session, 0 to 10?"))
+            checkin = replace(checkin, pain_after=self._number("Pain now, 0 to 10?"))
+            stable = self._word("Did your legs and back feel stable: yes, no or unsure?", [s.value for s in Stability])
+            checkin = replace(checkin, stable=_maybe(Stability, stable))
+            checkin = replace(checkin, felt=_maybe(Felt, self._word("How did it feel: easy, right or hard?", [f.value for f in Felt])))
+            checkin = replace(checkin, note=self._text("A note?"))
         except (SkipRest, KeyboardInterrupt):  # s, Esc, or Ctrl+C: as the app's Esc, the answers given so far are kept
             skipped = True
             self.say("The rest skipped; your answers so far are kept.")
-        checkin = CheckIn(**given)
         if not hurt and not skipped:
             self.say("Save this session? Type y or n, then Enter (Enter alone saves).")
             answer = (self.keys.line() or "y").lower()
@@ -483,9 +491,9 @@ class PlainCheckpoint:
 
     def __init__(self, session: PlainSession) -> None:
         self.session = session
-        self.file: Any = None
-        self.writer: Any = None
-        self.last: tuple[Any, ...] | None = None
+        self.file: CheckpointFile | None = None
+        self.writer: CheckpointWriter | None = None
+        self.last: tuple[object, ...] | None = None
         self.last_at = float("-inf")
 
     def start(self) -> None:
@@ -496,7 +504,7 @@ class PlainCheckpoint:
         except Exception as error:  # noqa: BLE001 - the session runs, saved at the end as usual
             self.session.say(f"This session has no checkpoint: {error}")
 
-    def maybe_write(self, view: Any) -> None:
+    def maybe_write(self, view: RunnerView) -> None:
         key = (view.block, view.status)
         if key != self.last or self.session.clock() - self.last_at >= CHECKPOINT_INTERVAL:
             self.last = key
@@ -522,7 +530,7 @@ class PlainCheckpoint:
                 pass  # a left-over checkpoint of a saved session is never saved twice (same id)
 
 
-def step_intro(view: Any) -> str:
+def step_intro(view: RunnerView) -> str:
     """ "Step 2 of 3: Back roll. Peel your spine off the floor ..." """
     cue = f" {view.cue.strip()}" if view.cue and view.cue.strip() else ""
     return f"Step {view.step_number} of {view.step_count}: {view.title}.{cue}"
@@ -545,11 +553,11 @@ def _pick(answer: str, choices: list[str]) -> str | None:
     return starts[0] if len(starts) == 1 else None
 
 
-def _maybe(kind: Any, value: str | None) -> Any:
+def _maybe(kind: Callable[[str], T], value: str | None) -> T | None:
     return kind(value) if value else None
 
 
-def run_plain(service: Any, routine_id: str, out: TextIO | None = None, stdin: Any = None) -> Session | None:
+def run_plain(service: Backroll, routine_id: str, out: TextIO | None = None, stdin: TextIO | None = None) -> Session | None:
     """Run ROUTINE in plain mode on this process's stdin and stdout."""
     out = out or sys.stdout
     routine = service.routine(routine_id)

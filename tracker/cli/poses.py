@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tracker.cli.common import BAD_INPUT, OK, Io, _service
+
+if TYPE_CHECKING:
+    from tracker.model import Pose
 
 POSES_JSON_VERSION = 1  # of `poses --json`; fields are only ever added
 DRAWING = (40, 9)  # columns and rows of `poses ID`'s drawing of each keyframe
 
 
-def pose_json(pose: Any) -> dict[str, Any]:
+def pose_json(pose: Pose) -> dict[str, object]:
     from tracker.content.reader_figure import as_dict
 
     return {"id": pose.id, "name": pose.name, "sided": pose.sided, "figure": dict(as_dict(pose.figure)) if pose.figure else None}

@@ -35,7 +35,7 @@ def cmd_report(args: argparse.Namespace, io: Io) -> int:
         since, until = reports.period(today, args.weeks, since, until)
         if since > until:
             raise Refused(f"--since {since} is after --until {until}.")
-        report = reports.build_report(service, since, until)
+        report = service.report(since, until)
         exports = service.locations.exports
     try:
         payload = reports.report_bytes(report, fmt)

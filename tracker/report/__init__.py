@@ -1,10 +1,12 @@
 """The practice report to take to a trainer or doctor (`backroll report`, and Progress in the app).
 
-`build_report` (data.py) gathers the figures with the same core functions
-as `status --json` and `export`; `render_html` (one self-contained page,
+`build_report` (data.py) gathers the figures from the records the service
+hands it (a `ReportSource`) with the same core functions as `status --json`
+and `export`; `render_html` (one self-contained page,
 inline SVG charts, a print stylesheet) and `render_markdown` say them;
 `html_to_pdf` prints the page with headless Chromium. `report_bytes` and
-`write_report` tie them together; files are written 0600 through the one
+`write_report` tie them together (`Backroll.report` and `Backroll.write_report`
+build the source and call them: the report knows no service); files are written 0600 through the one
 atomic writer.
 
 No Textual here (see the import-linter contract in pyproject.toml).
@@ -14,21 +16,18 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from tracker.report.data import DEFAULT_WEEKS, Report, build_report, period
+from tracker.report.data import DEFAULT_WEEKS, Report, ReportSource, build_report, period
 from tracker.report.html import render_html
 from tracker.report.markdown import render_markdown
 from tracker.report.pdf import PdfUnavailable, html_to_pdf
-
-if TYPE_CHECKING:
-    from tracker.service import Backroll
 
 __all__ = [
     "DEFAULT_WEEKS",
     "FORMATS",
     "PdfUnavailable",
     "Report",
+    "ReportSource",
     "build_report",
     "default_name",
     "html_to_pdf",
@@ -57,13 +56,12 @@ def default_name(since: date, until: date, fmt: str) -> str:
     return f"backroll-report-{since.isoformat()}-to-{until.isoformat()}.{FORMATS[fmt]}"
 
 
-def write_report(service: Backroll, fmt: str = "html", *, weeks: int = DEFAULT_WEEKS, folder: Path | None = None) -> Path:
-    """The last `weeks` weeks to today written to `folder` (default `<home>/exports`, 0700); the file is 0600."""
+def write_report(report: Report, fmt: str, folder: Path) -> Path:
+    """`report` in `fmt` written to `folder` (made 0700) under its default name; the file is 0600."""
     from tracker.files import write_atomic
     from tracker.paths import ensure_private_dir
 
-    since, until = period(service.today(), weeks, None, None)
-    payload = report_bytes(build_report(service, since, until), fmt)
-    target = ensure_private_dir(folder or service.locations.exports) / default_name(since, until, fmt)
+    payload = report_bytes(report, fmt)
+    target = ensure_private_dir(folder) / default_name(report.since, report.until, fmt)
     write_atomic(target, payload)
     return target

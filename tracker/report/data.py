@@ -1,8 +1,10 @@
 """What the practice report says, computed by the same core functions as `status --json` and `export`.
 
-`build_report(service, since, until)` reads the history once and gathers:
+`build_report(source, since, until)` takes the records the service hands it
+(`ReportSource`: the history, the standing as of ``until``, the library, the
+settings, the rules...; it reads no disk and knows no service) and gathers:
 
-- the standing as of ``until``: exactly ``service.status(until)``, the object
+- the standing as of ``until``: exactly ``Backroll.status(until)``, the object
   `backroll status --json --today UNTIL` prints (streaks over the whole
   history up to that day, consistency, the next prescription, the advice);
 - the sessions of the period: exactly ``exchange.filter_sessions`` over the
@@ -12,7 +14,7 @@
   each change the advice `progression.advise` gave before that session (its
   kind, message and reasons: the reason given at the time, from the history
   as it then stood and the settings of today);
-- the usual-pain records (`service.usual_pain()`), and the scheduled rest
+- the usual-pain records (`Backroll.usual_pain()`), and the scheduled rest
   days (`streaks.scheduled_rest_days`).
 
 No Textual here (see the import-linter contract in pyproject.toml).
@@ -22,18 +24,47 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
-from tracker.model import PROGRAM_ID, HurtAt, PainRecord, Pose, Prescription, Session, Settings, UsualPain
+from tracker.model import (
+    PROGRAM_ID,
+    HurtAt,
+    PainRecord,
+    Pose,
+    Prescription,
+    Program,
+    ProgressionRules,
+    Routine,
+    Session,
+    Settings,
+    UsualPain,
+)
 
 if TYPE_CHECKING:
+    from tracker.content import Library
     from tracker.dayafter import Response
-    from tracker.service import Backroll
     from tracker.status import Status
 
-__all__ = ["DEFAULT_WEEKS", "HurtStop", "LevelChange", "Report", "WeekCount", "build_report", "period"]
+__all__ = ["DEFAULT_WEEKS", "HurtStop", "LevelChange", "Report", "ReportSource", "WeekCount", "build_report", "period"]
 
 DEFAULT_WEEKS = 12
+
+
+@dataclass(frozen=True)
+class ReportSource:
+    """The records a report is drawn from, handed over by the service (`Backroll.report`)."""
+
+    history: list[Session]  # every session, as the store reads them
+    status: Status  # as of the report's last day
+    library: Library
+    settings: Settings
+    rules: ProgressionRules  # the bridge program's
+    program: Program | None  # the bridge program (None: not in the library)
+    usual_pain: list[UsualPain]
+    pain_records: list[PainRecord]
+    generated_at: datetime
+    zone: str
+    routine: Callable[[str], Routine]  # a routine by id, as the app runs it (KeyError: not in the library)
 
 
 @dataclass(frozen=True)
@@ -133,12 +164,12 @@ def morning_rows(report: Report) -> list[tuple[str, str, str]]:
             for r in report.mornings]  # fmt: skip
 
 
-def _first_score_weeks(service: Backroll, history: list[Session], since: date, until: date) -> list[FirstScoreWeek]:
+def _first_score_weeks(source: ReportSource, history: list[Session], since: date, until: date) -> list[FirstScoreWeek]:
     from statistics import median
 
     from tracker import dayafter, streaks
 
-    scores = dayafter.first_scores([s for s in history if s.local_date <= until], service.pain_records())
+    scores = dayafter.first_scores([s for s in history if s.local_date <= until], source.pain_records)
     weeks: list[FirstScoreWeek] = []
     monday = streaks.week_start(since)
     previous: float | None = None
@@ -152,15 +183,15 @@ def _first_score_weeks(service: Backroll, history: list[Session], since: date, u
     return weeks
 
 
-def _mornings(service: Backroll, history: list[Session], since: date, until: date) -> list[Response]:
+def _mornings(source: ReportSource, history: list[Session], since: date, until: date) -> list[Response]:
     from tracker import dayafter
     from tracker.pain import UsualPainTimeline
 
     found = dayafter.responses(
         sorted((s for s in history if s.local_date <= until), key=lambda s: (s.started_at, s.id)),
-        service.pain_records(),
-        UsualPainTimeline(service.usual_pain()),
-        service.rules(PROGRAM_ID),
+        source.pain_records,
+        UsualPainTimeline(source.usual_pain),
+        source.rules,
         until,
         PROGRAM_ID,
     )
@@ -176,15 +207,15 @@ def period(today: date, weeks: int | None, since: date | None, until: date | Non
     return end - timedelta(days=7 * count - 1), end
 
 
-def _changes(service: Backroll, history: list[Session], since: date, until: date) -> list[LevelChange]:
+def _changes(source: ReportSource, history: list[Session], since: date, until: date) -> list[LevelChange]:
     """Each day in the period where the bridge level differs from the one practised before, with the advice then."""
     from tracker import progression
 
-    settings = service.settings
-    rules = service.rules(PROGRAM_ID)
-    program = service.program(PROGRAM_ID)
-    usual = service.usual_pain()
-    pains = service.pain_records()
+    settings = source.settings
+    rules = source.rules
+    program = source.program
+    usual = source.usual_pain
+    pains = source.pain_records
     next_poses = program.next_poses if program is not None else ()
     ordered = sorted(history, key=lambda s: (s.started_at, s.id))
     changes: list[LevelChange] = []
@@ -209,18 +240,18 @@ def _changes(service: Backroll, history: list[Session], since: date, until: date
     return changes
 
 
-def build_report(service: Backroll, since: date, until: date) -> Report:
-    """The report of the practice from `since` to `until` (both inclusive), as `service` sees it now."""
+def build_report(source: ReportSource, since: date, until: date) -> Report:
+    """The report of the practice from `since` to `until` (both inclusive), from the records of `source`."""
     from tracker import progression, streaks
     from tracker.exchange import filter_sessions
     from tracker.exchange.export import _export_order
 
     if since > until:
         raise ValueError(f"the report's first day {since} is after its last day {until}")
-    history = service.sessions()
-    status = service.status(until)
+    history = source.history
+    status = source.status
     sessions = _export_order(filter_sessions(history, since, until))
-    library = service.library
+    library = source.library
     names = {rid: r.name for rid, r in library.routines.items()} | {pid: p.name for pid, p in library.programs.items()}
     poses = {pid: p.name for pid, p in library.poses.items()}
     days = sorted(streaks.practice_days(sessions))
@@ -237,42 +268,42 @@ def build_report(service: Backroll, since: date, until: date) -> Report:
     ]
     all_levels = [(d, p) for d, p in progression.level_history(history, PROGRAM_ID) if d <= until]
     before = [p for d, p in all_levels if d < since]
-    program = service.program(PROGRAM_ID)
+    program = source.program
     return Report(
         since=since,
         until=until,
-        generated_at=service.now(),
-        zone=service.zone,
-        settings=service.settings,
+        generated_at=source.generated_at,
+        zone=source.zone,
+        settings=source.settings,
         status=status,
         status_json=status.to_json_dict(),
         sessions=sessions,
         routine_names=names,
         pose_names=poses,
         practice_days=days,
-        rest_days=streaks.scheduled_rest_days(since, until, service.settings),
+        rest_days=streaks.scheduled_rest_days(since, until, source.settings),
         weeks=weeks,
         hurt_stops=hurt,
         levels=[(d, p) for d, p in all_levels if d >= since],
         level_before=before[-1] if before else None,
-        changes=_changes(service, history, since, until),
-        usual_pain=[r for r in service.usual_pain() if r.since <= until],
+        changes=_changes(source, history, since, until),
+        usual_pain=[r for r in source.usual_pain if r.since <= until],
         program_name=program.name if program is not None else "Bridge program",
         notes=[s for s in sessions if s.checkin.note.strip()],
-        routine_poses=_routine_poses(service, sessions),
-        pain_records=[r for r in service.pain_records() if since <= r.day <= until],
-        first_scores=_first_score_weeks(service, history, since, until),
-        mornings=_mornings(service, history, since, until),
+        routine_poses=_routine_poses(source, sessions),
+        pain_records=[r for r in source.pain_records if since <= r.day <= until],
+        first_scores=_first_score_weeks(source, history, since, until),
+        mornings=_mornings(source, history, since, until),
     )
 
 
-def _routine_poses(service: Backroll, sessions: list[Session]) -> list[tuple[str, list[Pose]]]:
+def _routine_poses(source: ReportSource, sessions: list[Session]) -> list[tuple[str, list[Pose]]]:
     """Each routine practised in the period (in the order first practised), with its poses in order, once each."""
-    library = service.library
+    library = source.library
     out: list[tuple[str, list[Pose]]] = []
     for routine_id in dict.fromkeys(s.routine for s in sorted(sessions, key=lambda s: s.started_at)):
         try:
-            routine = service.routine(routine_id)
+            routine = source.routine(routine_id)
         except Exception:  # a routine since removed from the library: nothing to draw
             continue
         poses = [library.poses[p] for p in dict.fromkeys(step.pose for step in routine.steps) if p in library.poses]

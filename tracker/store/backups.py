@@ -178,7 +178,7 @@ def prune(root: Path, keep: int = KEEP, today: str | None = None) -> list[Path]:
     return removed
 
 
-def newest_good_copy(root: Path, name: str, is_good: Callable[[Path, object], None]) -> Path | None:
+def newest_good_copy(root: Path, name: str, is_good: Callable[[Path, object], object]) -> Path | None:
     """The newest backup of the file called `name` that reads and validates.
 
     `is_good(path, parsed)` raises Unreadable (or ValueError...) when the copy is no good.

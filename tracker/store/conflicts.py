@@ -32,65 +32,36 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from tracker.files import fsync_dir
 from tracker.paths import PRIVATE_FILE, Locations, ensure_private_dir
 from tracker.store.events import parse_events
 from tracker.store.journal import read_journal, read_journal_pains
-from tracker.store.migrations import SHARD_RE, journal_path
+from tracker.store.merging import MergeTarget, merge
+from tracker.store.migrations import CACHE_NAME, SHARD_RE, journal_path
 from tracker.store.storage import Unreadable, read_json
-from tracker.store.summary import CACHE_NAME
 from tracker.store.painrecords import PREFIX as PAIN_PREFIX
 from tracker.store.painrecords import parse_pain_records
 from tracker.store.usual import parse_usual_pain
+from tracker.store.union import find_conflicts, original_name
 from tracker.store.validate import parse_shard
 
-if TYPE_CHECKING:
-    from tracker.store.core import Store
-
-__all__ = ["FOLDER", "find_conflicts", "merge_conflicts", "original_name", "set_aside_folder"]
+__all__ = ["FOLDER", "ConflictTarget", "find_conflicts", "merge_conflicts", "original_name", "set_aside_folder"]
 
 FOLDER = "sync-conflicts"
 NAME_MAX = 255  # bytes in one file name (Linux, macOS, the BSDs)
-_PATTERNS = (
-    re.compile(r"^(?P<stem>.+?)\.sync-conflict-\d{8}-\d{6}-[A-Z0-9]{7}(?P<ext>\.[^.]*)?$"),  # Syncthing
-    re.compile(r"^(?P<stem>.+?) \((?:[^()]*'s )?conflicted copy[^()]*(?: \(\d+\))?\)(?P<ext>\.[^.]*)?$", re.IGNORECASE),  # Dropbox, Nextcloud
-    re.compile(r"^(?P<stem>.+?)_conflict-[0-9-]+(?:-[^.]*)?(?P<ext>\.[^.]*)?$"),  # Nextcloud
-    re.compile(r"^(?P<stem>.+?) \(Case Conflict(?: \d+)?\)(?P<ext>\.[^.]*)?$"),  # Dropbox
-)
-_SYNC_TEMP = re.compile(r"^(?:\.syncthing\..*\.tmp|~syncthing~.*\.tmp|.*\.partial|\.~.*|~\$.*)$")
-
-
 def set_aside_folder(loc: Locations) -> Path:
     return loc.home / FOLDER
 
 
-def original_name(name: str) -> str | None:
-    """The file a conflict copy is a copy of ("sessions-2026-12.json"); None when `name` is no conflict copy."""
-    if _SYNC_TEMP.match(name) or name.endswith(".tmp"):
-        return None  # still being written by the engine: not ours to touch yet
-    for pattern in _PATTERNS:
-        match = pattern.match(name)
-        if match:
-            return match.group("stem") + (match.group("ext") or "")
-    return None
+class ConflictTarget(MergeTarget, Protocol):
+    """The store as the conflict merge writes to it (Store meets it), with the copies it could not move aside."""
+
+    set_aside_failed: dict[str, str]
 
 
-def find_conflicts(data: Path) -> list[Path]:
-    """Every conflict copy in `data`: regular files, and links, pipes or devices (never opened: set aside)."""
-    try:
-        entries = list(os.scandir(data))
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    return sorted(
-        Path(e.path)
-        for e in entries
-        if "onflict" in e.name and original_name(e.name) is not None and not e.is_dir(follow_symlinks=False)
-    )  # every engine's pattern says "conflict" (or "Conflict"): one substring test per file before any regex
-
-
-def merge_conflicts(store: Store) -> list[Path]:
+def merge_conflicts(store: ConflictTarget) -> list[Path]:
     """Merge every conflict copy in the data folder and move it aside; returns where each went.
 
     A copy that cannot be moved (a folder that refuses it) stays, with a note in `store.set_aside_failed`:
@@ -109,9 +80,7 @@ def merge_conflicts(store: Store) -> list[Path]:
     return moved
 
 
-def _merge_one(store: Store, copy: Path) -> Path | None:
-    from tracker.store.merging import merge
-
+def _merge_one(store: ConflictTarget, copy: Path) -> Path | None:
     original = original_name(copy.name) or ""
     if original == CACHE_NAME:  # derived from the month files ("safe to delete"): nothing to keep
         copy.unlink(missing_ok=True)
@@ -126,12 +95,12 @@ def _merge_one(store: Store, copy: Path) -> Path | None:
             sessions = [s for _, s in parse_shard(copy, data).values()]
             merge(store, sessions, (), revive=False)
         elif original.startswith("events"):
-            store._replica.carry(parse_events(copy, data))
-            store._shards.set_overlay(store._replica.overlay())
+            store.replica.carry(parse_events(copy, data))
+            store.shards.set_overlay(store.replica.overlay())
         elif original.startswith("usual-pain"):
-            store._replica.add_usual(parse_usual_pain(copy, data))
+            store.replica.add_usual(parse_usual_pain(copy, data))
         elif original.startswith(PAIN_PREFIX):
-            store._replica.add_pains(parse_pain_records(copy, data))
+            store.replica.add_pains(parse_pain_records(copy, data))
     except FileNotFoundError:
         return None
     except Unreadable:

@@ -63,9 +63,11 @@ from tracker.store.migrations import (
 from tracker.store.errors import open_error
 from tracker.store.devices import load_device, write_stignore
 from tracker.store.events import Event, changed_person_fields
+from tracker.store.conflicts import merge_conflicts
 from tracker.store.merging import MergeReport, merge, replay_journal
 from tracker.store.replica import Replica
 from tracker.store.shards import SessionConflict, Shards
+from tracker.store.union import find_conflicts
 from tracker.store.validate import SETTINGS_SCHEMA, corrupt_error, newer_version, parse_meta, parse_settings, parse_shard
 from tracker.untrusted import kind_of
 from tracker.store.storage import (
@@ -184,8 +186,6 @@ class Store:
             elif not meta_path(loc).exists():
                 atomic_write(meta_path(loc), dumps(meta_document()), self._write_bytes)
         self._sync()
-        from tracker.store.conflicts import find_conflicts
-
         if journal_path(loc).exists() or find_conflicts(loc.data):
             with self._writing():
                 pass  # replays the journal of an import cut short, merges conflict copies
@@ -446,8 +446,6 @@ class Store:
                 self._generation = lock.generation
                 self._daily_backup()
                 replay_journal(self)
-                from tracker.store.conflicts import merge_conflicts
-
                 self.set_aside += merge_conflicts(self)
                 yield
 
@@ -509,6 +507,23 @@ class Store:
 
     def _corrupt(self, exc: Unreadable) -> StoreCorrupt:
         return corrupt_error(self.locations, exc)
+
+    # -- what the store's parts reach (merging.MergeTarget, conflicts.ConflictTarget, synccheck, readonly) ---------
+
+    @property
+    def replica(self) -> Replica:
+        """Every device's events, usual-pain and pain records (replica.py)."""
+        return self._replica
+
+    @property
+    def shards(self) -> Shards:
+        """Every device's month files (shards.py)."""
+        return self._shards
+
+    @property
+    def write_bytes(self) -> WriteBytes:
+        """How this store writes a file's bytes (a test may swap it to fail a write)."""
+        return self._write_bytes
 
 
 __all__ = ["MergeReport", "SessionConflict", "Store", "parse_meta", "parse_settings", "parse_shard"]  # parse_*: see validate.py

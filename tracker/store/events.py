@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Iterable, Mapping
 
 from tracker.model import Session, Settings
 from tracker.store.devices import DEVICE_PATTERN
@@ -68,7 +68,7 @@ class Event:
     seq: int
     kind: str
     target: str = ""  # the session id ("" for settings)
-    body: Mapping[str, Any] = field(default_factory=dict)  # the session (edit) or the changed settings
+    body: Mapping[str, object] = field(default_factory=dict)  # the session (edit) or the changed settings
 
     @property
     def identity(self) -> tuple[str, int]:
@@ -78,8 +78,8 @@ class Event:
     def order(self) -> tuple[str, str, int]:
         return (self.at, self.device, self.seq)
 
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"at": self.at, "device": self.device, "seq": self.seq, "kind": self.kind}
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"at": self.at, "device": self.device, "seq": self.seq, "kind": self.kind}
         if self.target:
             out["target"] = self.target
         if self.body:
@@ -87,7 +87,7 @@ class Event:
         return out
 
 
-def _event(path: Path, i: int, item: Any) -> Event:
+def _event(path: Path, i: int, item: object) -> Event:
     def bad(why: str) -> Unreadable:
         return Unreadable(path, f"event {i} {why}")
 
@@ -123,7 +123,7 @@ def _event(path: Path, i: int, item: Any) -> Event:
     return Event(at, device, seq, kind, target, body)
 
 
-def parse_events(path: Path, data: Any) -> list[Event]:
+def parse_events(path: Path, data: object) -> list[Event]:
     """The events of a parsed events file; Unreadable on any wrong shape."""
     if not isinstance(data, dict) or data.get("format") != EVENTS_FORMAT or not isinstance(data.get("events"), list):
         raise Unreadable(path, f"it should be a JSON object with format {EVENTS_FORMAT!r} and an 'events' list")
@@ -164,7 +164,7 @@ def overlay(events: Iterable[Event]) -> dict[str, Session | None]:
 
 def resolve_settings(local: Settings, events: Iterable[Event]) -> Settings:
     """This machine's settings with each person setting replaced by its latest change on any device."""
-    values: dict[str, tuple[tuple[str, str, int, bytes], Any]] = {}
+    values: dict[str, tuple[tuple[str, str, int, bytes], object]] = {}
     for event in events:
         if event.kind != "settings":
             continue
@@ -179,7 +179,7 @@ def resolve_settings(local: Settings, events: Iterable[Event]) -> Settings:
     return Settings.from_dict(merged)
 
 
-def changed_person_fields(old: Settings, new: Settings) -> dict[str, Any]:
+def changed_person_fields(old: Settings, new: Settings) -> dict[str, object]:
     """The person settings that differ between `old` and `new`, in their saved form."""
     before, after = old.to_dict(), new.to_dict()
     return {name: after[name] for name in PERSON_FIELDS if before.get(name) != after.get(name)}

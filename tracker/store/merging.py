@@ -13,16 +13,40 @@ copy of it (which would be the same id twice in one file: issue 24).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Protocol, Sequence
 
 from tracker.model import PainRecord, Session, UsualPain
 from tracker.store.errors import StoreWriteError
 from tracker.store.journal import journal_payload, read_journal, read_journal_pains, remove_journal
 from tracker.store.migrations import journal_path, shard_key
 from tracker.store.storage import Unreadable, atomic_write
+from tracker.store.validate import corrupt_error
 
 if TYPE_CHECKING:
-    from tracker.store.core import Store
+    from tracker.files import WriteBytes
+    from tracker.paths import Locations
+    from tracker.store.replica import Replica
+    from tracker.store.shards import Shards
+
+
+class MergeTarget(Protocol):
+    """The store as a merge writes to it (Store meets it; the caller holds the write transaction)."""
+
+    @property
+    def locations(self) -> Locations: ...
+
+    @property
+    def replica(self) -> Replica: ...
+
+    @property
+    def shards(self) -> Shards: ...
+
+    @property
+    def write_bytes(self) -> WriteBytes: ...
+
+    def get(self, session_id: str) -> Session | None: ...
+
+    def usual_pain(self) -> list[UsualPain]: ...
 
 __all__ = ["MergeReport", "merge", "replay_journal"]
 
@@ -41,7 +65,7 @@ class MergeReport:
 
 
 def merge(
-    store: Store,
+    store: MergeTarget,
     sessions: Sequence[Session],
     usual_pain: Sequence[UsualPain],
     *,
@@ -53,13 +77,13 @@ def merge(
     new = [s for key in sorted(by_month) for s in by_month[key]]
     known = {r.id for r in store.usual_pain()}
     new_usual = [r for r in dict((r.id, r) for r in usual_pain).values() if r.id not in known]
-    known_pains = {r.id for r in store._replica.pain_records()}
+    known_pains = {r.id for r in store.replica.pain_records()}
     new_pains = [r for r in dict((r.id, r) for r in pain_records).values() if r.id not in known_pains]
     if new or new_usual or new_pains:
         journal = journal_path(store.locations)
-        atomic_write(journal, journal_payload(new, new_usual, new_pains), store._write_bytes)
-        store._replica.add_usual(new_usual)
-        store._replica.add_pains(new_pains)
+        atomic_write(journal, journal_payload(new, new_usual, new_pains), store.write_bytes)
+        store.replica.add_usual(new_usual)
+        store.replica.add_pains(new_pains)
         apply(store, by_month)
         remove_journal(journal)
     return MergeReport(
@@ -73,13 +97,13 @@ def merge(
     )
 
 
-def classify(store: Store, sessions: Sequence[Session], *, revive: bool) -> tuple[dict[str, list[Session]], int, list[str]]:
+def classify(store: MergeTarget, sessions: Sequence[Session], *, revive: bool) -> tuple[dict[str, list[Session]], int, list[str]]:
     """Split incoming sessions into new ones by month, identical ones and conflicting ids."""
     by_month: dict[str, list[Session]] = {}
-    incoming: dict[str, dict[str, Any]] = {}
+    incoming: dict[str, dict[str, object]] = {}
     present = 0
     conflicts: list[str] = []
-    overlay = store._shards.overlay
+    overlay = store.shards.overlay
     for session in sessions:
         as_dict = session.to_dict()
         saved = store.get(session.id)
@@ -99,8 +123,8 @@ def classify(store: Store, sessions: Sequence[Session], *, revive: bool) -> tupl
     return by_month, present, conflicts
 
 
-def apply(store: Store, by_month: Mapping[str, Sequence[Session]]) -> None:
-    shards = store._shards
+def apply(store: MergeTarget, by_month: Mapping[str, Sequence[Session]]) -> None:
+    shards = store.shards
     revived = [s for key in sorted(by_month) for s in by_month[key] if s.id in shards.overlay]
     hidden = {s.id for s in revived if shards.holding(s.id)}  # deleted, but a month file still holds it:
     by_month = {  # restoring it is an edit event (below), never a second copy (the same id twice in one file)
@@ -121,12 +145,12 @@ def apply(store: Store, by_month: Mapping[str, Sequence[Session]]) -> None:
             ) from exc
         written += len(by_month[key])
     for session in revived:  # an id some device deleted, brought back on purpose: tell every device
-        store._replica.record("edit", session.id, session.to_dict())
+        store.replica.record("edit", session.id, session.to_dict())
     if revived:
-        shards.set_overlay(store._replica.overlay())
+        shards.set_overlay(store.replica.overlay())
 
 
-def replay_journal(store: Store) -> None:
+def replay_journal(store: MergeTarget) -> None:
     """Finish an import cut short by a kill or a failed write (see Store.merge)."""
     journal = journal_path(store.locations)
     if not journal.exists():
@@ -135,11 +159,11 @@ def replay_journal(store: Store) -> None:
         pending, pending_usual = read_journal(journal)
         pending_pains = read_journal_pains(journal)
     except Unreadable as exc:
-        raise store._corrupt(exc) from None
+        raise corrupt_error(store.locations, exc) from None
     except FileNotFoundError:
         return
     by_month, _, _ = classify(store, pending, revive=True)
-    store._replica.add_usual(pending_usual)
-    store._replica.add_pains(pending_pains)
+    store.replica.add_usual(pending_usual)
+    store.replica.add_pains(pending_pains)
     apply(store, by_month)
     remove_journal(journal)

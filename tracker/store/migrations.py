@@ -41,6 +41,7 @@ CURRENT_SCHEMA = 2
 FORMAT = "backroll.store"
 LEGACY_FILE = "history.json"
 META_FILE = "meta.json"
+CACHE_NAME = "summary-cache.json"  # the status cache (summary.py): derived, never synced as history
 SESSIONS_TABLE = "sessions"
 SHARD_RE = re.compile(r"^sessions-(\d{4}-\d{2}(?:\.[a-z0-9][a-z0-9-]{0,39})?)\.json$")  # key: "2026-12[.<device>]"
 _LEGACY_ID_NAMESPACE = uuid.UUID("6f1c4a52-5b0e-4d3e-9d0a-bac4011000aa")  # stable ids for id-less v0 sessions
@@ -62,11 +63,11 @@ def legacy_path(loc: Locations) -> Path:
     return loc.home / LEGACY_FILE
 
 
-def meta_document(schema: int = CURRENT_SCHEMA, **extra: Any) -> dict[str, Any]:
+def meta_document(schema: int = CURRENT_SCHEMA, **extra: object) -> dict[str, object]:
     return {"format": FORMAT, "schema": schema, **extra}
 
 
-def check_meta(path: Path, data: Any) -> dict[str, Any]:
+def check_meta(path: Path, data: object) -> dict[str, Any]:
     """Raise Unreadable unless `data` is a meta document; returns it."""
     if not isinstance(data, dict):
         raise Unreadable(path, f"it should be a JSON object, found {type(data).__name__}")

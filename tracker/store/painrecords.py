@@ -11,7 +11,7 @@ summary with the same validation.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
 from tracker.model import PainRecord
 from tracker.store.storage import Unreadable
@@ -27,7 +27,7 @@ def order(record: PainRecord) -> tuple[str, float, str]:
     return (record.day.isoformat(), record.recorded_at.timestamp() if record.recorded_at else 0.0, record.id)
 
 
-def parse_pain_records(path: Path, data: Any) -> list[PainRecord]:
+def parse_pain_records(path: Path, data: object) -> list[PainRecord]:
     """The records of a parsed file; Unreadable on any wrong shape."""
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("records"), list):
         raise Unreadable(path, f"it should be a JSON object with format {FORMAT!r} and a 'records' list")
@@ -43,5 +43,5 @@ def parse_pain_records(path: Path, data: Any) -> list[PainRecord]:
     return sorted(records.values(), key=order)
 
 
-def pain_records_document(records: Iterable[PainRecord]) -> dict[str, Any]:
+def pain_records_document(records: Iterable[PainRecord]) -> dict[str, object]:
     return {"format": FORMAT, "records": [r.to_dict() for r in sorted(records, key=order)]}

@@ -70,7 +70,7 @@ def _apply_journal(store: Store) -> None:
         return
     except Unreadable as exc:
         raise corrupt_error(store.locations, exc) from None
-    shards = store._shards
+    shards = store.shards
     for session in sessions:
         if session.id in shards:
             continue
@@ -80,11 +80,11 @@ def _apply_journal(store: Store) -> None:
             shard = shards.by_key[key] = shards._new(key)
         shard.docs[session.id] = (shard.next_doc_id(), session)
     shards.rebuild_index()
-    have = store._replica.usual_pain()
+    have = store.replica.usual_pain()
     known = {r.id for r in have}
     store._replica._usual = sorted([*have, *(r for r in usual if r.id not in known)], key=lambda r: (r.since, r.id))
     from tracker.store.painrecords import order
 
-    have_pains = store._replica.pain_records()
+    have_pains = store.replica.pain_records()
     known = {r.id for r in have_pains}
     store._replica._pains = sorted([*have_pains, *(r for r in pains if r.id not in known)], key=order)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from tracker.files import WriteBytes
 from tracker.model import PainRecord, Session, Settings, UsualPain
@@ -28,7 +28,7 @@ from tracker.store.events import (
     resolve_settings,
 )
 from tracker.store.storage import Unreadable, dumps
-from tracker.store.union import DeviceFiles
+from tracker.store.union import DeviceFiles, find_conflicts
 from tracker.store.painrecords import PREFIX as PAIN_PREFIX
 from tracker.store.painrecords import order as pain_order
 from tracker.store.painrecords import pain_records_document, parse_pain_records
@@ -163,7 +163,7 @@ class Replica:
 
     # -- writing (the caller holds the lock)
 
-    def record(self, kind: str, target: str = "", body: dict[str, Any] | None = None) -> Event:
+    def record(self, kind: str, target: str = "", body: Mapping[str, object] | None = None) -> Event:
         """A change made here, dated after every event that counts: a change the person just made always
         reads back (a peer's event up to HORIZON ahead of this clock must not outrank it silently)."""
         mine = [e.seq for e in self.all_events() if e.device == self.device]
@@ -223,8 +223,6 @@ def read_union(data: Path, device: str) -> Replica | None:
     None when anything is unusual (a file that cannot be read, ours or another device's, a conflict copy
     to merge): the caller then opens the Store, which handles it and says so.
     """
-    from tracker.store.conflicts import find_conflicts
-
     if find_conflicts(data):
         return None
     replica = Replica(data, device, _refuse, lambda: (lambda fd, b: None))

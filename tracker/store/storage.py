@@ -66,7 +66,7 @@ class Unreadable(ValueError):
         self.suspicious = suspicious
 
 
-def read_json(path: Path, *, follow: bool = False) -> tuple[Any, Token]:
+def read_json(path: Path, *, follow: bool = False) -> tuple[object, Token]:
     """Parse `path`, returning its content and the token of exactly the bytes read.
 
     Every history file is read here, through the one reader of files nobody vouches for
@@ -82,7 +82,7 @@ def read_json(path: Path, *, follow: bool = False) -> tuple[Any, Token]:
         raise Unreadable(path, exc.reason, suspicious=exc.suspicious) from None
 
 
-def dumps(data: Any) -> bytes:
+def dumps(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 

@@ -39,16 +39,18 @@ import json
 import os
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from tracker.model import CheckIn, Felt, HurtAt, Phase, PainRecord, Prescription, Session, Settings, Side, Stability, UsualPain
 from tracker.paths import Locations, ensure_private_dir
 from tracker.store.errors import StoreWriteError
 from tracker.store.lock import WriterLock
-from tracker.store.migrations import CURRENT_SCHEMA, check_meta, journal_path, legacy_path, meta_path, shard_key, shard_tokens
+from tracker.store.migrations import CACHE_NAME, CURRENT_SCHEMA, check_meta, journal_path, legacy_path, meta_path, shard_key, shard_tokens
 from tracker.store.storage import Token, Unreadable, atomic_write, read_json, remove_temp_files
 
-CACHE_NAME = "summary-cache.json"
+if TYPE_CHECKING:
+    from tracker.store.replica import Replica
+
 CACHE_FORMAT = "backroll.summary-cache"
 CACHE_VERSION = 2
 
@@ -91,8 +93,8 @@ class _Builder:
     """Turns records back into Sessions, sharing the few distinct check-ins and prescriptions."""
 
     def __init__(self) -> None:
-        self.checkins: dict[tuple[Any, ...], CheckIn] = {}
-        self.prescriptions: dict[tuple[Any, ...], Prescription] = {}
+        self.checkins: dict[tuple[object, ...], CheckIn] = {}
+        self.prescriptions: dict[tuple[object, ...], Prescription] = {}
 
     def session(self, r: Record) -> Session:
         hurt_at = r[8]
@@ -151,7 +153,7 @@ class _Month(NamedTuple):
 class _Carried(NamedTuple):
     key: str
     tokens: dict[str, Token]  # the months it was made from
-    data: Any
+    data: object  # the caller's carry, as JSON (CarrySpec)
 
 
 def _read_cache(path: Path) -> tuple[dict[str, _Month], _Carried | None, str]:
@@ -210,8 +212,8 @@ class CarrySpec(NamedTuple):
     `extend` grows a carry by later months' sessions (None: it cannot, make it again)."""
 
     key: Callable[[Settings, list[UsualPain], list[PainRecord]], str]
-    make: Callable[[list[Session], Settings, list[UsualPain], list[PainRecord]], Any]
-    extend: Callable[[Any, list[Session], Settings, list[UsualPain], list[PainRecord]], Any]
+    make: Callable[[list[Session], Settings, list[UsualPain], list[PainRecord]], object]
+    extend: Callable[[object, list[Session], Settings, list[UsualPain], list[PainRecord]], object]
 
 
 class Summary(NamedTuple):
@@ -219,7 +221,7 @@ class Summary(NamedTuple):
     usual_pain: list[UsualPain]
     days: list[date]  # every practice day, sorted
     tail: list[Session]  # the sessions of the months from `tail_from` on, without steps or note, history order
-    carry: Any  # what `CarrySpec.make` made of the months before `tail_from` (None without a spec)
+    carry: object  # what `CarrySpec.make` made of the months before `tail_from` (None without a spec)
     pain_records: list[PainRecord] = []  # every device's pain records (tracker/store/painrecords.py)
 
 
@@ -316,7 +318,7 @@ def _read_summary(home: Path, tail_from: str, spec: CarrySpec | None, *, wait: f
         # with the years. When a month cannot be folded after the ones before it (a session started before
         # the last folded one: travel across the date line), every month is read again into `old`.
         folding = remake and spec is not None
-        folded: Any = None  # the carry of the months folded so far (None: none yet)
+        folded: object = None  # the carry of the months folded so far (None: none yet)
         pending: list[Session] = []  # the sessions of the calendar month being read (every device's file)
         pending_month = ""
 
@@ -481,7 +483,7 @@ def _sessions(months: dict[str, _Month]) -> list[Session] | None:
     return sorted(found, key=lambda s: (s.started_at, s.id))
 
 
-def _union(loc: Locations) -> Any:
+def _union(loc: Locations) -> Replica | None:
     """Every device's events and usual-pain records (tracker/store/replica.py); None: open the Store."""
     from tracker.store.devices import load_device
     from tracker.store.replica import read_union

@@ -15,14 +15,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tracker.paths import Locations
-from tracker.store.conflicts import find_conflicts, set_aside, set_aside_folder
-from tracker.store.union import ARRIVING
+from tracker.store.conflicts import set_aside, set_aside_folder
+from tracker.store.union import ARRIVING, find_conflicts
 
 if TYPE_CHECKING:
-    from tracker.store.core import SessionConflict, Store
+    from tracker.store.core import Store
+    from tracker.store.shards import SessionConflict
     from tracker.store.events import Event
 
 __all__ = ["DeviceReport", "report", "status_lines"]
@@ -39,10 +40,10 @@ class DeviceReport:
     events: int = 0
     usual_pain: int = 0
     pain_records: int = 0
-    newest_event: dict[str, Any] | None = None
+    newest_event: dict[str, object] | None = None
     newest_session: str | None = None  # started_at of the latest session in its month files
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         return {
             "device": self.device,
             "this_machine": self.this_machine,
@@ -70,7 +71,7 @@ class SyncReport:
     future: list[Event] = field(default_factory=list)
     horizon: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         return {
             "device": self.device,
             "data_folder": str(self.data),
@@ -88,9 +89,9 @@ class SyncReport:
         }
 
 
-def future_dict(event: Event) -> dict[str, Any]:
+def future_dict(event: Event) -> dict[str, object]:
     """An event dated beyond the horizon, as sync-check shows it: who, when, and what it would change."""
-    what: dict[str, Any] = {"device": event.device, "at": event.at, "seq": event.seq, "kind": event.kind}
+    what: dict[str, object] = {"device": event.device, "at": event.at, "seq": event.seq, "kind": event.kind}
     if event.target:
         what["session"] = event.target
     if event.kind == "settings":
@@ -109,8 +110,8 @@ def report(store: Store) -> SyncReport:
             devices[name] = DeviceReport(name, this_machine=name == store.device)
         return devices[name]
 
-    store._shards.ensure()
-    for key, shard in store._shards.by_key.items():
+    store.shards.ensure()
+    for key, shard in store.shards.by_key.items():
         _, _, device = key.partition(".")
         found = entry(device or None)
         found.sessions += len(shard.docs)
@@ -118,16 +119,16 @@ def report(store: Store) -> SyncReport:
         latest = max((session.started_at for _, session in shard.docs.values()), default=None)
         if latest is not None and (found.newest_session is None or latest > datetime.fromisoformat(found.newest_session)):
             found.newest_session = latest.isoformat()
-    for event in store._replica.all_events():
+    for event in store.replica.all_events():
         found = entry(event.device)
         found.events += 1
         newest = found.newest_event
         if newest is None or event.order > (newest["at"], event.device, newest["seq"]):
             found.newest_event = {"at": event.at, "kind": event.kind, "seq": event.seq, "target": event.target or None}
-    for name, records in store._replica.usual.values():
+    for name, records in store.replica.usual.values():
         parts = name.split(".")
         entry(parts[1] if len(parts) == 3 else None).usual_pain += len(records)
-    for name, pains in store._replica.pains.values():
+    for name, pains in store.replica.pains.values():
         parts = name.split(".")
         entry(parts[1] if len(parts) == 3 else None).pain_records += len(pains)
     entry(store.device)  # this machine is listed even before it wrote anything
@@ -142,7 +143,7 @@ def report(store: Store) -> SyncReport:
         waiting=find_conflicts(loc.data),
         conflicts=store.conflicts(),
         future=store.future_events(),
-        horizon=store._replica.horizon(),
+        horizon=store.replica.horizon(),
     )
 
 

@@ -11,6 +11,10 @@ tracker.untrusted, never followed nor waited on): it is skipped with a note
 in `skipped`, the version read before (if any) is kept, it is never written
 over nor moved, and it is read again when its token changes. Only this
 device's own file stops the store when it cannot be read.
+
+The names sync engines give their conflict copies (`original_name`,
+`find_conflicts`) live here too: which files of the data folder belong to the
+union and which are copies to merge (conflicts.py) is one question of naming.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any, Callable, Generic, TypeVar
+from typing import Callable, Generic, TypeVar
 
 from tracker.files import WriteBytes
 from tracker.store.devices import DEVICE_PATTERN
@@ -29,7 +33,7 @@ from tracker.untrusted import kind_of
 
 T = TypeVar("T")
 
-__all__ = ["ARRIVING", "DeviceFiles", "half_synced_reason", "refused_reason", "skip_note"]
+__all__ = ["ARRIVING", "DeviceFiles", "find_conflicts", "half_synced_reason", "original_name", "refused_reason", "skip_note"]
 
 
 ARRIVING = "skipped for now"  # how a note on a file still arriving begins (synccheck tells them from refusals)
@@ -56,7 +60,7 @@ class DeviceFiles(Generic[T]):
         data: Path,
         prefix: str,
         device: str,
-        parse: Callable[[Path, Any], T],
+        parse: Callable[[Path, object], T],
         corrupt: Callable[[Unreadable], StoreCorrupt],
         *,
         monthly: bool = False,
@@ -154,3 +158,38 @@ class DeviceFiles(Generic[T]):
         name = self.own_file(month)
         token = atomic_write(self.data / name, payload, write_bytes)
         self.loaded[name] = (token, parsed)
+
+
+# --------------------------------------------------------------------------- conflict copies' names
+
+_PATTERNS = (
+    re.compile(r"^(?P<stem>.+?)\.sync-conflict-\d{8}-\d{6}-[A-Z0-9]{7}(?P<ext>\.[^.]*)?$"),  # Syncthing
+    re.compile(r"^(?P<stem>.+?) \((?:[^()]*'s )?conflicted copy[^()]*(?: \(\d+\))?\)(?P<ext>\.[^.]*)?$", re.IGNORECASE),  # Dropbox, Nextcloud
+    re.compile(r"^(?P<stem>.+?)_conflict-[0-9-]+(?:-[^.]*)?(?P<ext>\.[^.]*)?$"),  # Nextcloud
+    re.compile(r"^(?P<stem>.+?) \(Case Conflict(?: \d+)?\)(?P<ext>\.[^.]*)?$"),  # Dropbox
+)
+_SYNC_TEMP = re.compile(r"^(?:\.syncthing\..*\.tmp|~syncthing~.*\.tmp|.*\.partial|\.~.*|~\$.*)$")
+
+
+def original_name(name: str) -> str | None:
+    """The file a conflict copy is a copy of ("sessions-2026-12.json"); None when `name` is no conflict copy."""
+    if _SYNC_TEMP.match(name) or name.endswith(".tmp"):
+        return None  # still being written by the engine: not ours to touch yet
+    for pattern in _PATTERNS:
+        match = pattern.match(name)
+        if match:
+            return match.group("stem") + (match.group("ext") or "")
+    return None
+
+
+def find_conflicts(data: Path) -> list[Path]:
+    """Every conflict copy in `data`: regular files, and links, pipes or devices (never opened: set aside)."""
+    try:
+        entries = list(os.scandir(data))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(
+        Path(e.path)
+        for e in entries
+        if "onflict" in e.name and original_name(e.name) is not None and not e.is_dir(follow_symlinks=False)
+    )  # every engine's pattern says "conflict" (or "Conflict"): one substring test per file before any regex

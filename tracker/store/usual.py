@@ -11,7 +11,7 @@ the same validation.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
 from tracker.model import UsualPain
 from tracker.store.storage import Unreadable
@@ -24,7 +24,7 @@ def usual_pain_path(data_dir: Path) -> Path:
     return data_dir / FILE_NAME
 
 
-def parse_usual_pain(path: Path, data: Any) -> list[UsualPain]:
+def parse_usual_pain(path: Path, data: object) -> list[UsualPain]:
     """The records of a parsed file; Unreadable on any wrong shape."""
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("records"), list):
         raise Unreadable(path, f"it should be a JSON object with format {FORMAT!r} and a 'records' list")
@@ -40,7 +40,7 @@ def parse_usual_pain(path: Path, data: Any) -> list[UsualPain]:
     return sorted(records.values(), key=lambda r: (r.since, r.id))
 
 
-def usual_pain_document(records: Iterable[UsualPain]) -> dict[str, Any]:
+def usual_pain_document(records: Iterable[UsualPain]) -> dict[str, object]:
     ordered = sorted(records, key=lambda r: (r.since, r.id))
     return {"format": FORMAT, "records": [r.to_dict() for r in ordered]}
 

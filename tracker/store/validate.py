@@ -21,7 +21,7 @@ from tracker.store.usual import parse_usual_pain
 SETTINGS_SCHEMA = 1
 
 
-def parse_shard(path: Path, data: Any) -> dict[str, tuple[int, Session]]:
+def parse_shard(path: Path, data: object) -> dict[str, tuple[int, Session]]:
     """session id -> (TinyDB doc id, Session); raises Unreadable on any wrong shape.
 
     A session id found twice in one file keeps its later document (the higher doc id). Only a restore
@@ -55,7 +55,7 @@ def parse_shard(path: Path, data: Any) -> dict[str, tuple[int, Session]]:
     return docs
 
 
-def parse_meta(path: Path, data: Any) -> dict[str, Any]:
+def parse_meta(path: Path, data: object) -> dict[str, Any]:
     meta = check_meta(path, data)
     if meta["schema"] > CURRENT_SCHEMA:
         raise Unreadable(path, newer_version(meta["schema"]))
@@ -64,7 +64,7 @@ def parse_meta(path: Path, data: Any) -> dict[str, Any]:
     return meta
 
 
-def parse_settings(path: Path, data: Any) -> Settings:
+def parse_settings(path: Path, data: object) -> Settings:
     if not isinstance(data, dict) or not isinstance(data.get("settings"), dict):
         raise Unreadable(path, "it should be a JSON object with a 'settings' object")
     schema = data.get("schema")
@@ -85,7 +85,7 @@ def newer_version(schema: int) -> str:
 def corrupt_error(locations: Locations, exc: Unreadable) -> StoreCorrupt:
     """StoreCorrupt for a file that cannot be read: the file, the problem, and the newest good backup of it."""
     path = exc.path
-    validators: Mapping[str, Callable[[Path, Any], Any]] = {
+    validators: Mapping[str, Callable[[Path, object], object]] = {
         "meta.json": parse_meta,
         "settings.json": parse_settings,
         "usual-pain.json": parse_usual_pain,

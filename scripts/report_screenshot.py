@@ -1,11 +1,9 @@
-"""`python -m tracker.report.screenshot DIR` (`make screenshots`): the README's picture of the report's first page,
-and the contact sheet of every pose's figure (`poses.svg`), each with its keyframes from start to end.
+"""`python scripts/report_screenshot.py DIR` (`make screenshots`): the README's picture of the report's first page,
+and the contact sheet of every pose's figure (`poses.svg`), each with its keyframes from start to end (not shipped).
 
 A demo home (12 weeks of the demo generator, a fixed clock, one usual-pain
 record) in a temporary folder; its report rendered to HTML and photographed
 by headless Chromium at an A4 page's proportions (`report.png`).
-
-No Textual here (see the import-linter contract in pyproject.toml).
 """
 
 from __future__ import annotations
@@ -24,7 +22,7 @@ SIZE = (820, 1160)  # CSS pixels: an A4 page's proportions
 
 def shoot(folder: Path) -> Path:
     from tracker.demo import generate_history
-    from tracker.report import build_report, period, render_html
+    from tracker.report import period, render_html
     from tracker.report.pdf import PdfUnavailable, find_browser, headless_args, missing_message
     from tracker.service import Backroll
 
@@ -38,7 +36,7 @@ def shoot(folder: Path) -> Path:
             service.record_usual_pain(2, NOW.date() - timedelta(days=20), "after two sessions with a physiotherapist")
             since, until = period(NOW.date(), 12, None, None)
             page = work / "report.html"
-            page.write_text(render_html(build_report(service, since, until)), encoding="utf-8")
+            page.write_text(render_html(service.report(since, until)), encoding="utf-8")
         target = folder / "report.png"
         command = headless_args(browser, work / "profile") + [
             f"--window-size={SIZE[0]},{SIZE[1]}", f"--screenshot={target}", page.as_uri(),
