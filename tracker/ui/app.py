@@ -30,9 +30,10 @@ from .screens.store_error import StoreErrorScreen
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from tracker.model import Routine, Session, Settings
+    from tracker.model import Prescription, Routine, Session, Settings
     from tracker.service import Backroll, Checkpoint, CheckpointFile, Runner, Settled
 
+    from .protocol import AppLike
     from .screens.session import SessionScreen
     from .sound import CuePlayer
 
@@ -67,7 +68,7 @@ class BackrollApp(App[None]):
     DEFERRED_CSS_PATH = ["views.tcss"]
     TITLE = "Backroll"
     COMMANDS = App.COMMANDS | {BackrollCommands}
-    VIEWS = (("today", "Today"), ("history", "History"), ("progress", "Progress"), ("library", "Library"), ("settings", "Settings"))
+    VIEWS: tuple[tuple[str, str], ...] = (("today", "Today"), ("history", "History"), ("progress", "Progress"), ("library", "Library"), ("settings", "Settings"))
     # The footer shows the view keys as one item ("2345 Views"): five names do not fit 60 columns; Help names each.
     BINDINGS = [
         Binding("1", "view('today')", "Today", id="view.today", group=VIEW_KEYS),
@@ -283,6 +284,17 @@ class BackrollApp(App[None]):
             self.call_from_thread(self.notify, f"This session has no checkpoint: {error}", severity="warning")
         self.call_from_thread(self._run, routine, session_id=session_id, checkpoint=checkpoint)
 
+    def resume_session(
+        self, routine: Routine, runner: Runner, started_at: datetime, *, session_id: str, checkpoint: CheckpointFile,
+        zone: str | None, prescription: Prescription | None, pain_before: int | None,
+    ) -> None:  # fmt: skip
+        """Run a session cut off from where it stopped (tracker.ui.resume_flow); its end offers the next one."""
+        self._offering = False
+        self._run(
+            routine, runner=runner, started_at=started_at, session_id=session_id, checkpoint=checkpoint, zone=zone,
+            prescription=prescription, pain_before=pain_before,
+        )  # fmt: skip
+
     def _run(self, routine: Routine, runner: Runner | None = None, started_at: datetime | None = None, **session: Any) -> None:
         from .screens.session import SessionScreen
 
@@ -440,3 +452,10 @@ def make_app(
 ) -> BackrollApp:  # fmt: skip
     """The one factory the CLI, the screenshots script and the tests share (web: served, cues play in the browser)."""
     return BackrollApp(service, clock=clock, cursor_blink=cursor_blink, voice_program=voice_program, audio_player=audio_player, web=web, start=start)
+
+
+if TYPE_CHECKING:
+
+    def _is_app_like(app: BackrollApp) -> AppLike:
+        """mypy checks here that the app gives the rest of tracker/ui what tracker.ui.protocol.AppLike promises."""
+        return app

@@ -185,7 +185,7 @@ class HistoryScreen(AppScreen[None]):
 
     @work(thread=True, exclusive=True, group="history-load")
     def _load(self) -> None:
-        service = self.app.service
+        service = self.backroll.service
         self.post_message(self.Loaded(list(service.sessions()), service.library, service.pain_records()))
 
     @on(Loaded)
@@ -355,7 +355,7 @@ class HistoryScreen(AppScreen[None]):
     @work(thread=True, group="history-write")
     def _save_note(self, session_id: str, note: str) -> None:
         try:
-            self.app.service.update_note(session_id, note)
+            self.backroll.service.update_note(session_id, note)
         except Exception as error:  # the store's errors are one plain sentence
             self.post_message(self.WriteFailed("The note was not saved", error))
             return
@@ -386,7 +386,7 @@ class HistoryScreen(AppScreen[None]):
     @work(thread=True, group="history-write")
     def _delete(self, session_id: str) -> None:
         try:
-            removed = self.app.service.delete_session(session_id)
+            removed = self.backroll.service.delete_session(session_id)
         except Exception as error:
             self.post_message(self.WriteFailed("The session was not deleted", error))
             return
@@ -425,7 +425,7 @@ class HistoryScreen(AppScreen[None]):
     @work(thread=True, group="history-write")
     def _restore(self, session: Session) -> None:
         try:
-            self.app.service.restore_session(session)
+            self.backroll.service.restore_session(session)
         except Exception as error:
             self.post_message(self.WriteFailed("The session was not restored", error))
             return

@@ -102,7 +102,7 @@ class LibraryScreen(AppScreen[None]):
 
     @work(thread=True, exclusive=True, group="library-load")
     def _load(self) -> None:
-        service = self.app.service
+        service = self.backroll.service
         try:
             library = service.library
             settings = service.settings
@@ -210,7 +210,7 @@ class LibraryScreen(AppScreen[None]):
             self.query_one("#library-card", Static).display = False
             self.query_one("#library-card-figures", FigureStrip).display = False
             figure = self.query_one("#library-figure", FigureView)
-            frame = self.app.service.pose_frame(pose.id)
+            frame = self.backroll.service.pose_frame(pose.id)
             figure.show(frame)
             figure.display = frame is not None
         self.query_one("#library-detail-pane").scroll_home(animate=False)
@@ -220,7 +220,7 @@ class LibraryScreen(AppScreen[None]):
         """The before-you-start card's poses, each at its end keyframe, in the routine's order."""
         self.query_one("#library-figure", FigureView).display = False
         strip = self.query_one("#library-card-figures", FigureStrip)
-        service = self.app.service
+        service = self.backroll.service
         poses = service.library.poses
         items = []
         for pose_id in dict.fromkeys(step.pose for step in routine.steps):
@@ -242,11 +242,11 @@ class LibraryScreen(AppScreen[None]):
         if routine_id is None:
             self.notify("Choose a routine to start; poses are practised inside routines.")
             return
-        self.app.start_routine(routine_id)
+        self.backroll.start_routine(routine_id)
 
     @on(LibraryTree.StartRequested)
     def _start_requested(self, message: LibraryTree.StartRequested) -> None:
-        self.app.start_routine(message.routine_id)
+        self.backroll.start_routine(message.routine_id)
 
     @on(Button.Pressed, "#library-start")
     def _start_pressed(self) -> None:

@@ -165,11 +165,11 @@ class ProgressScreen(AppScreen[None]):
 
     def action_report(self) -> None:
         """Write the printable practice report (the app's worker; the path is shown when it is done)."""
-        self.app.action_report("html")  # type: ignore[attr-defined]
+        self.backroll.action_report("html")
 
     @work(thread=True, exclusive=True, group="progress-load")
     def _load(self) -> None:
-        service = self.app.service
+        service = self.backroll.service
         try:
             today = service.today()
             data = ProgressData(

@@ -200,7 +200,7 @@ class SessionScreen(AppScreen["Session | None"]):
             return
         cues = self.runner.poll()
         settings = self.service.settings
-        player = self.app.cue_player
+        player = self.backroll.cue_player
         changed = player.play(cues, sound=settings.sound, voice=settings.voice)
         view = self.runner.view()
         self._draw(view)
@@ -318,7 +318,7 @@ class SessionScreen(AppScreen["Session | None"]):
 
         def focus_first() -> None:
             for widget in box.query("Button, Input"):
-                if not self.app.cursor_blink and isinstance(widget, Input):
+                if not self.backroll.cursor_blink and isinstance(widget, Input):
                     widget.cursor_blink = False
                 widget.focus()
                 break

@@ -209,7 +209,7 @@ class SettingsScreen(AppScreen[None]):
 
     def _cue_hint(self) -> str:
         """What the cue switches will do on this machine, and which program to install for what is missing."""
-        player = self.app.cue_player
+        player = self.backroll.cue_player
         if player.web:
             return "Served to a browser: tones and spoken cues play in the browser, not on the host."
         lines = []
@@ -258,7 +258,7 @@ class SettingsScreen(AppScreen[None]):
 
     @work(thread=True, exclusive=True, group="settings-load")
     def _load(self) -> None:
-        service = self.app.service
+        service = self.backroll.service
         poses = service.library.poses
         sided = sorted(((p.id, p.name) for p in poses.values() if p.sided), key=lambda item: item[1].lower())
         self.post_message(self.Loaded(service.settings, sided, service.usual_pain_on(), service.today()))
@@ -297,8 +297,8 @@ class SettingsScreen(AppScreen[None]):
             self.query_one("#practice-time", Input).value = settings.practice_time
             self.query_one("#sound", Switch).value = settings.sound
             voice = self.query_one("#voice", Switch)
-            voice.value = settings.voice and self.app.cue_player.voice_available
-            voice.disabled = not self.app.cue_player.voice_available  # greyed: the hint says what to install
+            voice.value = settings.voice and self.backroll.cue_player.voice_available
+            voice.disabled = not self.backroll.cue_player.voice_available  # greyed: the hint says what to install
             self.query_one("#flash", Switch).value = settings.flash
             theme = self.query_one("#theme", Select)
             if settings.theme in self.app.available_themes:
@@ -323,7 +323,7 @@ class SettingsScreen(AppScreen[None]):
             tempo=self.query_one("#tempo", Input).value,
             breath=self.query_one("#breath", Input).value,
             sound=self.query_one("#sound", Switch).value,
-            voice=self.query_one("#voice", Switch).value if self.app.cue_player.voice_available else base.voice,
+            voice=self.query_one("#voice", Switch).value if self.backroll.cue_player.voice_available else base.voice,
             flash=self.query_one("#flash", Switch).value,
             theme=str(theme.value) if not theme.is_blank() else base.theme,
             rest_weekdays={n for n in range(7) if self.query_one(f"#rest-{n}", Checkbox).value},
@@ -387,7 +387,7 @@ class SettingsScreen(AppScreen[None]):
     @work(thread=True, exclusive=True, group="settings-save")
     def _save(self, settings: Settings) -> None:
         try:
-            self.app.service.save_settings(settings)
+            self.backroll.service.save_settings(settings)
         except Exception as error:  # StoreError: one plain sentence
             self.post_message(self.SaveFailed(error))
             return
@@ -445,7 +445,7 @@ class SettingsScreen(AppScreen[None]):
 
     @work(thread=True, exclusive=True, group="settings-usual")
     def _save_usual(self, value: int, since: date | None, note: str) -> None:
-        service = self.app.service
+        service = self.backroll.service
         try:
             record = service.record_usual_pain(value, since, note)
         except Exception as error:  # ValueError (a future date) or StoreError: one plain sentence

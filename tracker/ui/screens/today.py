@@ -128,7 +128,7 @@ class TodayScreen(AppScreen[None]):
             self.service.refresh_history()  # a session `backroll log` saved meanwhile counts too
             data = load_today(self.service)
         except Exception as error:  # store errors become a readable screen, not a traceback
-            self.app.call_from_thread(self.app.show_error, error)
+            self.app.call_from_thread(self.backroll.show_error, error)
             return
         self.app.call_from_thread(self.show, data)
 
@@ -150,7 +150,7 @@ class TodayScreen(AppScreen[None]):
         self._show_start_line()
         self._show_back_card(data)
         self._announce_problems(data.content_problems)
-        self.app.data_loaded()
+        self.backroll.data_loaded()
 
     def _show_next(self) -> None:
         """The next session's level; what changed and its poses too where there is room (a short terminal keeps its
@@ -205,14 +205,14 @@ class TodayScreen(AppScreen[None]):
             effect = self.service.pain_answer_effect(value)  # said before saving: what this answer does
             self.service.record_pain(value)
         except Exception as error:
-            self.app.call_from_thread(self.app.show_error, error)
+            self.app.call_from_thread(self.backroll.show_error, error)
             return
         self.app.call_from_thread(self.notify, f"{effect}", title=f"Your back today: {value}", timeout=10)
         self.app.call_from_thread(self.refresh_data)
 
     def _announce_problems(self, problems: tuple[str, ...]) -> None:
         """Say what is wrong in the routine files once per change, never over a running session."""
-        if problems == self._announced or self.app.in_session:
+        if problems == self._announced or self.backroll.in_session:
             return
         self._announced = problems
         if problems:
@@ -247,9 +247,9 @@ class TodayScreen(AppScreen[None]):
         line.update(f"[b]s[/b] starts [b]{escape(name)}[/b] [dim]· ↑↓ choose · Enter starts[/dim]" if name else "")
 
     def action_start(self) -> None:
-        self.app.start_routine(self.highlighted_routine() or PROGRAM_ID)
+        self.backroll.start_routine(self.highlighted_routine() or PROGRAM_ID)
 
     @on(OptionList.OptionSelected, "#routines")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.app.start_routine(event.option.id)
+            self.backroll.start_routine(event.option.id)
