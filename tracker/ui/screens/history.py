@@ -29,7 +29,7 @@ from tracker.ui.widgets.session_detail import (
 )
 
 if TYPE_CHECKING:
-    from tracker.service import Library
+    from tracker.service import Library  # type: ignore[attr-defined]  # service imports it, __all__ omits it
 
 UNDO_SECONDS = 12.0
 

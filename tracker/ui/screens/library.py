@@ -29,7 +29,7 @@ from tracker.ui.widgets.hanging import Hanging
 from tracker.ui.widgets.library_tree import Entry, LibraryTree
 
 if TYPE_CHECKING:
-    from tracker.service import Briefing, Library
+    from tracker.service import Briefing, Library  # type: ignore[attr-defined]  # service imports it, __all__ omits it
 
 
 @dataclass(frozen=True)
