@@ -3,6 +3,7 @@ delete with undo, filters."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Sequence
 
@@ -114,33 +115,28 @@ class HistoryScreen(AppScreen[None]):
         Binding("escape", "leave_filters", "Back to the list", show=False, id="history.leave_filters"),
     ]
 
+    @dataclass
     class Loaded(Message):
-        def __init__(self, sessions: list[Session], library: Library, pains: Sequence[PainRecord] = ()) -> None:
-            super().__init__()
-            self.sessions = sessions
-            self.library = library
-            self.pains = list(pains)
+        sessions: list[Session]
+        library: Library
+        pains: list[PainRecord] = field(default_factory=list)
 
+    @dataclass
     class Deleted(Message):
-        def __init__(self, session: Session) -> None:
-            super().__init__()
-            self.session = session
+        session: Session
 
+    @dataclass
     class Restored(Message):
-        def __init__(self, session: Session) -> None:
-            super().__init__()
-            self.session = session
+        session: Session
 
+    @dataclass
     class NoteSaved(Message):
-        def __init__(self, session_id: str) -> None:
-            super().__init__()
-            self.session_id = session_id
+        session_id: str
 
+    @dataclass
     class WriteFailed(Message):
-        def __init__(self, what: str, error: Exception) -> None:
-            super().__init__()
-            self.what = what
-            self.error = error
+        what: str
+        error: Exception
 
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
@@ -186,7 +182,7 @@ class HistoryScreen(AppScreen[None]):
     @work(thread=True, exclusive=True, group="history-load")
     def _load(self) -> None:
         service = self.backroll.service
-        self.post_message(self.Loaded(list(service.sessions()), service.library, service.pain_records()))
+        self.post_message(self.Loaded(list(service.sessions()), service.library, list(service.pain_records())))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:

@@ -55,15 +55,13 @@ class LibraryScreen(AppScreen[None]):
         Binding("p", "props_filter", "Props", tooltip="Props filter", id="library.props"),
     ]
 
+    @dataclass
     class Loaded(Message):
-        def __init__(self, catalogue: Catalogue) -> None:
-            super().__init__()
-            self.catalogue = catalogue
+        catalogue: Catalogue
 
+    @dataclass
     class LoadFailed(Message):
-        def __init__(self, error: Exception) -> None:
-            super().__init__()
-            self.error = error
+        error: Exception
 
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)

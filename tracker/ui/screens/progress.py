@@ -112,15 +112,13 @@ class ProgressScreen(AppScreen[None]):
         Binding("p", "report", "Report", id="progress.report"),
     ]
 
+    @dataclass
     class Loaded(Message):
-        def __init__(self, data: ProgressData) -> None:
-            super().__init__()
-            self.data = data
+        data: ProgressData
 
+    @dataclass
     class LoadFailed(Message):
-        def __init__(self, error: Exception) -> None:
-            super().__init__()
-            self.error = error
+        error: Exception
 
     def compose(self) -> ComposeResult:
         yield header()
