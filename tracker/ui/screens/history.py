@@ -148,6 +148,37 @@ class HistoryScreen(AppScreen[None]):
         self._select_after_load: str | None = None
         self.listed = 0  # rows in the table: the first pages of `shown` (PAGE at a time)
 
+
+    # The widgets, one typed accessor each (their ids are named here only, and in compose).
+
+    @property
+    def table(self) -> DataTable[str]:
+        return self.query_one(DataTable)
+
+    @property
+    def detail(self) -> SessionDetail:
+        return self.query_one(SessionDetail)
+
+    @property
+    def routine_select(self) -> Select[str]:
+        return self.query_one("#history-routine", Select)
+
+    @property
+    def filter_error(self) -> Label:
+        return self.query_one("#history-filter-error", Label)
+
+    @property
+    def count_label(self) -> Label:
+        return self.query_one("#history-count", Label)
+
+    @property
+    def since_input(self) -> Input:
+        return self.query_one("#history-since", Input)
+
+    @property
+    def until_input(self) -> Input:
+        return self.query_one("#history-until", Input)
+
     def compose(self) -> ComposeResult:
         yield header()
         with Horizontal(id="history-filters"):
@@ -164,7 +195,7 @@ class HistoryScreen(AppScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.table
         table.add_column("Date", key="date")
         table.add_column("Routine", key="routine")
         table.add_column("Time", key="time")
@@ -193,7 +224,7 @@ class HistoryScreen(AppScreen[None]):
         self._show()
 
     def _update_routine_options(self) -> None:
-        select = self.query_one("#history-routine", Select)
+        select = self.routine_select
         ids = sorted({s.routine for s in self.sessions}, key=lambda rid: routine_name(self.library, rid).lower())
         options = [(routine_name(self.library, rid), rid) for rid in ids]
         current = select.value
@@ -204,13 +235,12 @@ class HistoryScreen(AppScreen[None]):
 
     def _filters(self) -> tuple[str | None, date | None, date | None] | None:
         """The filters as typed, or None (with a message shown) while a date is invalid."""
-        error = self.query_one("#history-filter-error", Label)
-        select = self.query_one("#history-routine", Select)
+        error = self.filter_error
+        select = self.routine_select
         routine = None if select.is_blank() else str(select.value)
         problems: list[str] = []
         days: list[date | None] = []
-        for input_id in ("#history-since", "#history-until"):
-            field = self.query_one(input_id, Input)
+        for field in (self.since_input, self.until_input):
             result = field.validate(field.value)
             if result is not None and not result.is_valid:
                 problems.extend(result.failure_descriptions)
@@ -228,7 +258,7 @@ class HistoryScreen(AppScreen[None]):
         filters = self._filters()
         if filters is None:
             return
-        table = self.query_one(DataTable)
+        table = self.table
         keep = self._select_after_load or self.selected_id()
         self._select_after_load = None
         self.shown = with_pain_records(filter_sessions(self.sessions, *filters), self.pains, *filters)
@@ -246,7 +276,7 @@ class HistoryScreen(AppScreen[None]):
 
     def _list_more(self, rows: int) -> None:
         """Add the next `rows` sessions of `shown` to the table (a long history is listed a page at a time)."""
-        table = self.query_one(DataTable)
+        table = self.table
         for session in self.shown[self.listed : self.listed + rows]:
             if isinstance(session, PainRecord):
                 table.add_row(session.day.isoformat(), PAIN_ROW, "", "", str(session.value), "", key=f"pain-{session.id}")
@@ -263,7 +293,7 @@ class HistoryScreen(AppScreen[None]):
         self.listed = min(len(self.shown), self.listed + rows)
 
     def _count(self) -> None:
-        count = self.query_one("#history-count", Label)
+        count = self.count_label
         total = len(self.sessions)
         more = f" · {self.listed} listed, more as you scroll down" if self.listed < len(self.shown) else ""
         shown_sessions = sum(1 for row in self.shown if isinstance(row, Session))
@@ -278,7 +308,7 @@ class HistoryScreen(AppScreen[None]):
             count.update(f"{shown_sessions} of {total} sessions match the filters{more}")
 
     def selected_row(self) -> Session | PainRecord | None:
-        table = self.query_one(DataTable)
+        table = self.table
         if not self.shown or table.cursor_row < 0 or table.cursor_row >= self.listed:
             return None
         return self.shown[table.cursor_row]
@@ -298,16 +328,16 @@ class HistoryScreen(AppScreen[None]):
         row = self.selected_row()
         if isinstance(row, PainRecord):
             note = f"\n{escape(row.note)}" if row.note else ""
-            self.query_one(SessionDetail).update(
+            self.detail.update(
                 f"[b]{PAIN_ROW}[/b]\n{row.day.isoformat()} · pain {row.value} (0-10), given without practising: "
                 f"read as that day's first pain score, never as a practice day.{note}"
             )
             return
-        self.query_one(SessionDetail).show(self.selected(), self.library)
+        self.detail.show(self.selected(), self.library)
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.table
         if self.listed < len(self.shown) and table.cursor_row >= self.listed - 1:
             self._list_more(PAGE)  # the last listed row: list the next page under it
             self._count()
@@ -322,16 +352,16 @@ class HistoryScreen(AppScreen[None]):
 
     @on(Input.Submitted, "#history-filters Input")
     def _filter_submitted(self) -> None:
-        self.query_one(DataTable).focus()
+        self.table.focus()
 
     def action_clear_filters(self) -> None:
-        self.query_one("#history-routine", Select).clear()
-        for input_id in ("#history-since", "#history-until"):
-            self.query_one(input_id, Input).value = ""
+        self.routine_select.clear()
+        for field in (self.since_input, self.until_input):
+            field.value = ""
         self._show()
 
     def action_focus_filters(self) -> None:
-        self.query_one("#history-routine", Select).focus()
+        self.routine_select.focus()
 
     # Edit the note ---------------------------------------------------------
 
@@ -402,7 +432,7 @@ class HistoryScreen(AppScreen[None]):
 
     def action_leave_filters(self) -> None:
         """Esc in a filter field goes back to the sessions (the filters keep their values)."""
-        self.query_one("#history-table").focus()
+        self.table.focus()
 
     def on_screen_suspend(self) -> None:
         """Leaving History: its "Press u to undo" would be stale anywhere else (u undoes only here)."""
