@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from textual import on, work
@@ -30,6 +30,8 @@ from tracker.ui.widgets.hanging import Hanging
 from tracker.ui.widgets.library_tree import Entry, LibraryTree
 
 if TYPE_CHECKING:
+    from textual.widgets.tree import TreeNode
+
     from tracker.service import Briefing, Library  # type: ignore[attr-defined]  # service imports it, __all__ omits it
 
 
@@ -185,7 +187,7 @@ class LibraryScreen(AppScreen[None]):
     def _move_to(self, entry: Entry | None) -> None:
         tree = self.library_tree
 
-        def visit(node: Any) -> Any:
+        def visit(node: TreeNode[Entry]) -> TreeNode[Entry] | None:
             if node.data == entry:
                 return node
             for child in node.children:

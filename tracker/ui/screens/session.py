@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from rich.cells import cell_len
 from rich.markup import escape
@@ -37,7 +37,7 @@ from ..widgets.countdown import PhaseCount, clock_text
 from ..widgets.figure import FigureView
 
 if TYPE_CHECKING:
-    from tracker.model import Prescription, Routine, Session
+    from tracker.model import Prescription, Routine, Session, Side
     from tracker.service import Backroll, CheckpointFile, Runner, RunnerView
 
 FLASH_SECONDS = 0.35  # long enough to catch the eye from the mat, short enough not to hide the count
@@ -68,7 +68,7 @@ class _Question:
     choices: tuple[str, ...]
 
 
-def side_text(side: Any) -> str:
+def side_text(side: Side | str | None) -> str:
     value = str(getattr(side, "value", side) or "none")
     return "" if value in ("none", "both") else f"{value.capitalize()} side"
 
@@ -323,7 +323,7 @@ class SessionScreen(AppScreen["Session | None"]):
         self._question = _Question(key, tuple(view.choices or ()))
         box.remove_children()
         box.display = True
-        widgets: list[Any] = [Label(escape(view.question), id="question")]
+        widgets: list[Widget] = [Label(escape(view.question), id="question")]
         if view.choices:
             buttons = [Button(choice, id=f"choice-{i}", classes="choice") for i, choice in enumerate(view.choices)]
             widgets.append(Horizontal(*buttons, id="choices"))
@@ -368,7 +368,7 @@ class SessionScreen(AppScreen["Session | None"]):
         if isinstance(self.focused, Input):
             raise SkipAction()
 
-    def _act(self, method: Callable[[], Any]) -> None:
+    def _act(self, method: Callable[[], object]) -> None:
         self._typing()
         if self.runner.done or self._ending:
             return
@@ -419,7 +419,7 @@ class SessionScreen(AppScreen["Session | None"]):
             return
         self._ask_to_end("End this session now?", yes="End session", end=self.runner.stop)
 
-    def _ask_to_end(self, question: str, *, yes: str, end: Callable[[], Any]) -> None:
+    def _ask_to_end(self, question: str, *, yes: str, end: Callable[[], object]) -> None:
         """Pause, ask, and on yes `end()` the run and go to the check-in; on no carry on as before."""
         was_running = self.runner.status == "running"
         if was_running:
