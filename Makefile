@@ -26,14 +26,13 @@ demo: $(STAMP)
 PYTEST_WORKERS ?= auto
 PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
 
-## The whole suite: import contracts, types (mypy: strict core, default UI), unit, UI (Pilot + snapshots), reliability.
+## The whole suite: import contracts, types (mypy --strict, the UI too), unit, UI (Pilot + snapshots), reliability.
 ## The 15 slowest tests are named at the end.
 test: $(STAMP) lint-imports typecheck
 	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL) --durations=15
 
 typecheck: $(STAMP)
-	$(BIN)/mypy --strict tracker --exclude 'tracker/ui/'
-	$(BIN)/mypy tracker/ui
+	$(BIN)/mypy --strict tracker
 
 lint-imports: $(STAMP)
 	$(BIN)/lint-imports

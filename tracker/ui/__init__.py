@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .app import BackrollApp, make_app
@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 __all__ = ["BackrollApp", "make_app"]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     # Lazy, so `import tracker.ui` stays cheap for the CLI's non-UI commands.
     if name in __all__:
         from . import app

@@ -15,7 +15,7 @@ import uuid
 from dataclasses import replace
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable, Literal
 
 from textual import work
 from textual.app import App
@@ -30,9 +30,10 @@ from .screens.store_error import StoreErrorScreen
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from tracker.model import Routine, Session, Settings
+    from tracker.model import Prescription, Routine, Session, Settings
     from tracker.service import Backroll, Checkpoint, CheckpointFile, Runner, Settled
 
+    from .protocol import AppLike
     from .screens.session import SessionScreen
     from .sound import CuePlayer
 
@@ -67,7 +68,7 @@ class BackrollApp(App[None]):
     DEFERRED_CSS_PATH = ["views.tcss"]
     TITLE = "Backroll"
     COMMANDS = App.COMMANDS | {BackrollCommands}
-    VIEWS = (("today", "Today"), ("history", "History"), ("progress", "Progress"), ("library", "Library"), ("settings", "Settings"))
+    VIEWS: tuple[tuple[str, str], ...] = (("today", "Today"), ("history", "History"), ("progress", "Progress"), ("library", "Library"), ("settings", "Settings"))
     # The footer shows the view keys as one item ("2345 Views"): five names do not fit 60 columns; Help names each.
     BINDINGS = [
         Binding("1", "view('today')", "Today", id="view.today", group=VIEW_KEYS),
@@ -88,9 +89,9 @@ class BackrollApp(App[None]):
         self.service = service
         self.clock = clock
         self.cursor_blink = cursor_blink
-        self._cue_options: dict[str, Any] = {"voice_program": voice_program, "audio_player": audio_player, "web": web}
+        self._voice_program, self._audio_player, self._web = voice_program, audio_player, web  # for the cue player
         self._cue_player: CuePlayer | None = None  # made at the first cue or Settings (see cue_player)
-        self.views: dict[str, Screen[Any]] = {}
+        self.views: dict[str, Screen[None]] = {}
         self.ready = False  # the store is open and Today has loaded once
         self.store_error: BaseException | None = None  # the last store error shown, until data loads again
         self.session_screen: SessionScreen | None = None
@@ -109,18 +110,18 @@ class BackrollApp(App[None]):
         if self._cue_player is None:
             from .sound import CuePlayer
 
-            self._cue_player = CuePlayer(self, **self._cue_options)
+            self._cue_player = CuePlayer(self, voice_program=self._voice_program, audio_player=self._audio_player, web=self._web)
         return self._cue_player
 
-    def _view_factory(self, mode: str) -> Callable[[], Screen[Any]]:
-        def make() -> Screen[Any]:
+    def _view_factory(self, mode: str) -> Callable[[], Screen[None]]:
+        def make() -> Screen[None]:
             module, name = VIEW_SCREENS[mode]
             cls = getattr(import_module(module, __package__), name)
             # A view takes the service, or reads self.app.service itself.
             takes_service = any(
                 p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in inspect.signature(cls).parameters.values()
             )
-            screen: Screen[Any] = cls(self.service) if takes_service else cls()
+            screen: Screen[None] = cls(self.service) if takes_service else cls()
             self.views[mode] = screen
             return screen
 
@@ -173,7 +174,7 @@ class BackrollApp(App[None]):
                 self.stylesheet.read(path)
         self.refresh_css(animate=False)
 
-    def _stop_blinking(self, screen: Screen[Any]) -> None:
+    def _stop_blinking(self, screen: Screen[object]) -> None:
         def stop() -> None:
             for widget in screen.query("Input, TextArea"):
                 widget.cursor_blink = False  # type: ignore[attr-defined]
@@ -283,22 +284,38 @@ class BackrollApp(App[None]):
             self.call_from_thread(self.notify, f"This session has no checkpoint: {error}", severity="warning")
         self.call_from_thread(self._run, routine, session_id=session_id, checkpoint=checkpoint)
 
-    def _run(self, routine: Routine, runner: Runner | None = None, started_at: datetime | None = None, **session: Any) -> None:
+    def resume_session(
+        self, routine: Routine, runner: Runner, started_at: datetime, *, session_id: str, checkpoint: CheckpointFile,
+        zone: str | None, prescription: Prescription | None, pain_before: int | None,
+    ) -> None:  # fmt: skip
+        """Run a session cut off from where it stopped (tracker.ui.resume_flow); its end offers the next one."""
+        self._offering = False
+        self._run(
+            routine, runner=runner, started_at=started_at, session_id=session_id, checkpoint=checkpoint, zone=zone,
+            prescription=prescription, pain_before=pain_before,
+        )  # fmt: skip
+
+    def _run(
+        self, routine: Routine, runner: Runner | None = None, started_at: datetime | None = None, *,
+        session_id: str | None = None, checkpoint: CheckpointFile | None = None, zone: str | None = None,
+        prescription: Prescription | None = None, pain_before: int | None = None,
+    ) -> None:  # fmt: skip
         from .screens.session import SessionScreen
 
         if self.in_session:
-            checkpoint = session.get("checkpoint")
             if checkpoint is not None and runner is None:
                 checkpoint.remove()  # a new one holds nothing yet but its lock
             elif checkpoint is not None:
                 checkpoint.release()  # a resumed one stays for later
             return
         service = self.service
-        if runner is None:
-            session.setdefault("ask_pain", True)  # a new session asks the pain before its first count
+        ask_pain = runner is None  # a new session asks the pain before its first count
         runner = runner or service.start_run(routine, self.clock)
         self.clear_notifications()  # nothing covers the count or the it-hurts key
-        self.session_screen = SessionScreen(service, routine, runner, started_at or service.now(), self.clock, **session)
+        self.session_screen = SessionScreen(
+            service, routine, runner, started_at or service.now(), self.clock, session_id=session_id, checkpoint=checkpoint,
+            zone=zone, prescription=prescription, pain_before=pain_before, ask_pain=ask_pain,
+        )  # fmt: skip
         self.push_screen(self.session_screen, callback=self._session_ended)
 
     def _session_ended(self, saved: Session | None) -> None:
@@ -401,11 +418,16 @@ class BackrollApp(App[None]):
         self._toggle("voice", "Spoken cues")
 
     @work(thread=True, exclusive=True, group="settings", exit_on_error=False)
-    def _toggle(self, field: str, label: str) -> None:
+    def _toggle(self, field: Literal["sound", "flash", "voice"], label: str) -> None:
         settings = self.service.settings
         value = not getattr(settings, field)
-        changes: dict[str, Any] = {field: value}
-        if self._save_settings(replace(settings, **changes)):
+        if field == "sound":
+            toggled = replace(settings, sound=value)
+        elif field == "flash":
+            toggled = replace(settings, flash=value)
+        else:
+            toggled = replace(settings, voice=value)
+        if self._save_settings(toggled):
             self.call_from_thread(self.notify, f"{label} {'on' if value else 'off'}.")
             settings_view = self.views.get("settings")
             if settings_view is not None and hasattr(settings_view, "refresh_data"):
@@ -440,3 +462,10 @@ def make_app(
 ) -> BackrollApp:  # fmt: skip
     """The one factory the CLI, the screenshots script and the tests share (web: served, cues play in the browser)."""
     return BackrollApp(service, clock=clock, cursor_blink=cursor_blink, voice_program=voice_program, audio_player=audio_player, web=web, start=start)
+
+
+if TYPE_CHECKING:
+
+    def _is_app_like(app: BackrollApp) -> AppLike:
+        """mypy checks here that the app gives the rest of tracker/ui what tracker.ui.protocol.AppLike promises."""
+        return app

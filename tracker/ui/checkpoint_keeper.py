@@ -15,7 +15,7 @@ purpose).
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from rich.markup import escape
 
@@ -23,23 +23,61 @@ from tracker.model import CheckIn
 from tracker.service import CHECKPOINT_INTERVAL
 
 if TYPE_CHECKING:
-    from tracker.service import Backroll, CheckpointFile, RunnerView
+    from datetime import datetime
 
-    from .screens.session import SessionScreen
+    from textual.app import App
+    from textual.timer import Timer
+
+    from tracker.model import Prescription, Routine, Session
+    from tracker.service import Backroll, Checkpoint, CheckpointFile, Runner, RunnerView
+
+
+class KeptSession(Protocol):
+    """What the keeper reads of the session screen (tracker.ui.screens.session.SessionScreen), so that the
+    screen imports the keeper and the keeper never imports the screen."""
+
+    service: Backroll
+    runner: Runner
+    routine: Routine
+    session_id: str
+    started_at: datetime
+    zone: str | None
+    prescription: Prescription | None
+    pain_before: int | None
+    clock: Callable[[], float]
+
+    @property
+    def app(self) -> App[object]: ...
+
+    def set_interval(self, interval: float, callback: Callable[[], object] | None = None, *, name: str | None = None) -> Timer: ...
+
+    def call_after_refresh(self, callback: Callable[[], object]) -> bool: ...
+
+
+class CheckpointWriting(Protocol):
+    """The service's checkpoint writer thread, as the keeper drives it."""
+
+    def submit(self, checkpoint: Checkpoint) -> None: ...
+
+    def flush(self, checkpoint: Checkpoint | None = None) -> bool: ...
+
+    def wait(self, timeout: float = 10.0) -> bool: ...
+
+    def close(self) -> None: ...
 
 
 class CheckpointKeeper:
     """The checkpoint of one SessionScreen (does nothing when the session has none)."""
 
-    def __init__(self, screen: SessionScreen, file: CheckpointFile | None) -> None:
+    def __init__(self, screen: KeptSession, file: CheckpointFile | None) -> None:
         self.screen = screen
         self.file = file
-        self.writer: Any = None
+        self.writer: CheckpointWriting | None = None
         self.closed = file is None
-        self._last_key: tuple[Any, ...] | None = None
+        self._last_key: tuple[int, str] | None = None
         self._last_at = float("-inf")
         self._queued = False
-        self.hurt_saved: Any = None  # the session `h` saved, once it is on disk
+        self.hurt_saved: Session | None = None  # the session `h` saved, once it is on disk
         self.hurt_error: Exception | None = None
 
     @property
@@ -52,7 +90,7 @@ class CheckpointKeeper:
         self.writer = self.service.in_progress.writer(self.file, on_error=self._failed)
         self.screen.set_interval(CHECKPOINT_INTERVAL, self._tick, name="session-checkpoint")
 
-    def capture(self) -> Any:
+    def capture(self) -> Checkpoint:
         screen = self.screen
         return self.service.in_progress.capture(
             screen.runner,
@@ -104,7 +142,7 @@ class CheckpointKeeper:
 
     # Hurt and the end ----------------------------------------------------------
 
-    def record_hurt(self) -> Any:
+    def record_hurt(self) -> Session:
         """Save the hurt session now, as it stands (with where it hurt), in a worker; keep the checkpoint until it is on disk."""
         screen = self.screen
         if not self.closed:
@@ -116,7 +154,7 @@ class CheckpointKeeper:
         screen.app.run_worker(lambda: self._save_hurt(session), thread=True, group="hurt-save", exit_on_error=False)
         return session
 
-    def _save_hurt(self, session: Any) -> None:
+    def _save_hurt(self, session: Session) -> None:
         app = self.screen.app
         if self.writer is not None:
             self.writer.wait()

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from functools import partial as _partial  # noqa: F401
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from .protocol import AppLike, backroll_of
+
 if TYPE_CHECKING:
     from textual.screen import Screen
-
-    from .app import BackrollApp
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ def first_sentence(text: str, limit: int = 70) -> str:
     return sentence or "Run this routine"
 
 
-def app_commands(app: BackrollApp, screen: Screen[Any]) -> list[Command]:
+def app_commands(app: AppLike, screen: Screen[object]) -> list[Command]:
     """Every action that makes sense from `screen` (the screen under the palette)."""
     commands: list[Command] = []
     if not app.in_session:  # a running session's own keys come from its ScreenActions
@@ -71,7 +70,7 @@ class BackrollCommands(Provider):
     """Command palette source for Backroll's own actions."""
 
     def _commands(self) -> list[Command]:
-        return app_commands(self.app, self.screen)  # type: ignore[arg-type]
+        return app_commands(backroll_of(self.app), self.screen)
 
     async def discover(self) -> Hits:
         for command in self._commands():
@@ -105,7 +104,7 @@ class ScreenActions(Provider):
             key = self.app.get_key_display(Binding(binding.key.split(",")[0], ""))
             yield f"{title}: {binding_name(binding)}", f"Key: {key}", binding
 
-    def _run(self, binding: Binding) -> Any:
+    def _run(self, binding: Binding) -> object:
         return self.screen.run_action(binding.action)
 
     async def discover(self) -> Hits:

@@ -2,28 +2,32 @@
 
 The checks and the saving are the core's (`service.in_progress`, see
 tracker/resume.py); this module only asks the person and shows the answer.
-The app offers one session at a time (`BackrollApp.offer_next`); every
-choice ends with `app.offer_done()`, or with a session screen whose end
-offers the next one.
+The app offers one session at a time (its `offer_next`); every choice ends
+with `offer_done()`, or with a session screen whose end offers the next one.
+Each function takes the running app (Textual's side) and reaches Backroll's
+side through `tracker.ui.protocol.backroll_of`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
+from .protocol import ReturnT, backroll_of
+
 if TYPE_CHECKING:
+    from textual.app import App
+
+    from tracker.model import Session
     from tracker.service import Checkpoint, CheckpointFile, Settled
 
-    from .app import BackrollApp
+
+def _day(checkpoint_or_session: Checkpoint | Session) -> str:
+    return checkpoint_or_session.started_at.strftime("%a %d %b, %H:%M")
 
 
-def _day(checkpoint_or_session: Any) -> str:
-    return str(checkpoint_or_session.started_at.strftime("%a %d %b, %H:%M"))
-
-
-def tell_settled(app: BackrollApp, settled: Settled) -> None:
+def tell_settled(app: App[ReturnT], settled: Settled) -> None:
     """Say what the launch check did without asking: saved too-old or hurt sessions, damaged files kept aside."""
     for session in settled.saved:
         if session.hurt:
@@ -46,7 +50,7 @@ def tell_settled(app: BackrollApp, settled: Settled) -> None:
         )
 
 
-def offer(app: BackrollApp, file: CheckpointFile, checkpoint: Checkpoint, *, resumable: bool = True) -> None:
+def offer(app: App[ReturnT], file: CheckpointFile, checkpoint: Checkpoint, *, resumable: bool = True) -> None:
     from .dialogs.resume import ResumeScreen
 
     def chosen(choice: str | None) -> None:
@@ -59,15 +63,17 @@ def offer(app: BackrollApp, file: CheckpointFile, checkpoint: Checkpoint, *, res
         else:  # later: nothing lost, offered again at the next launch
             file.release()
             app.notify("Kept for later: it is offered again the next time Backroll opens.", timeout=8)
-            app.offer_done()
+            backroll_of(app).offer_done()
 
     app.push_screen(ResumeScreen(checkpoint, resumable=resumable), callback=chosen)
 
 
-def _resume(app: BackrollApp, file: CheckpointFile, checkpoint: Checkpoint) -> None:
+def _resume(app: App[ReturnT], file: CheckpointFile, checkpoint: Checkpoint) -> None:
+    backroll = backroll_of(app)
+
     def prepare() -> None:
         try:
-            routine, runner = app.service.in_progress.runner(checkpoint, app.clock)
+            routine, runner = backroll.service.in_progress.runner(checkpoint, backroll.clock)
         except KeyError:
             app.call_from_thread(
                 app.notify,
@@ -77,14 +83,13 @@ def _resume(app: BackrollApp, file: CheckpointFile, checkpoint: Checkpoint) -> N
             app.call_from_thread(offer, app, file, checkpoint, resumable=False)
             return
         except Exception as error:
-            app.call_from_thread(app.show_error, error)
+            app.call_from_thread(backroll.show_error, error)
             app.call_from_thread(offer, app, file, checkpoint)
             return
 
         def run() -> None:
-            app._offering = False  # the session's end offers the next one
-            app._run(
-                routine, runner=runner, started_at=checkpoint.started_at,
+            backroll.resume_session(  # the session's end offers the next one
+                routine, runner, checkpoint.started_at,
                 session_id=checkpoint.session_id, checkpoint=file, zone=checkpoint.zone, prescription=checkpoint.prescription,
                 pain_before=checkpoint.pain_before,  # asked when it started: not again
             )  # fmt: skip
@@ -94,28 +99,29 @@ def _resume(app: BackrollApp, file: CheckpointFile, checkpoint: Checkpoint) -> N
     app.run_worker(prepare, thread=True, group="resume", exit_on_error=False)
 
 
-def _check_in(app: BackrollApp, file: CheckpointFile, checkpoint: Checkpoint) -> None:
+def _check_in(app: App[ReturnT], file: CheckpointFile, checkpoint: Checkpoint) -> None:
     from .dialogs.checkin import CheckInScreen, FinishedRun
 
-    routine, result = app.service.in_progress.as_run(checkpoint)
+    backroll = backroll_of(app)
+    routine, result = backroll.service.in_progress.as_run(checkpoint)
     run = FinishedRun(
         routine, result, checkpoint.started_at,
         session_id=checkpoint.session_id, prescription=checkpoint.prescription, zone=checkpoint.zone,
         pain_before=checkpoint.pain_before,
     )  # fmt: skip
 
-    def done(saved: Any) -> None:
+    def done(saved: Session | None) -> None:
         # Saved, exported to a file, or left on purpose after the question: the checkpoint is done with.
         app.run_worker(file.remove, thread=True, group="checkpoint-end", exit_on_error=False)
         if saved is not None:
             app.notify("Saved as ended early.", title="Saved")
-            app.refresh_views()
-        app.offer_done()
+            backroll.refresh_views()
+        backroll.offer_done()
 
-    app.push_screen(CheckInScreen(app.service, run), callback=done)
+    app.push_screen(CheckInScreen(backroll.service, run), callback=done)
 
 
-def _discard(app: BackrollApp, file: CheckpointFile, checkpoint: Checkpoint, resumable: bool) -> None:
+def _discard(app: App[ReturnT], file: CheckpointFile, checkpoint: Checkpoint, resumable: bool) -> None:
     from .dialogs.confirm import ConfirmScreen
 
     def answered(sure: bool | None) -> None:
@@ -124,7 +130,7 @@ def _discard(app: BackrollApp, file: CheckpointFile, checkpoint: Checkpoint, res
             return
         app.run_worker(file.remove, thread=True, group="checkpoint-end", exit_on_error=False)
         app.notify("Discarded.", timeout=5)
-        app.offer_done()
+        backroll_of(app).offer_done()
 
     app.push_screen(
         ConfirmScreen(

@@ -13,8 +13,16 @@ import tempfile
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Awaitable, Callable
+from typing import TYPE_CHECKING, Awaitable, Callable, cast
 from zoneinfo import ZoneInfo
+
+from .protocol import backroll_of
+
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
+    from .screens.library import LibraryScreen
+    from .screens.session import SessionScreen
 
 ZONE = "Europe/London"
 NOW = datetime(2025, 3, 12, 7, 30, tzinfo=ZoneInfo(ZONE))
@@ -32,18 +40,18 @@ class FakeClock:
         self.now += seconds
 
 
-Scene = Callable[..., Awaitable[None]]
+Scene = Callable[["Pilot[None]", FakeClock], Awaitable[None]]
 
 
-async def _settle(pilot) -> None:
+async def _settle(pilot: Pilot[None]) -> None:
     for _ in range(3):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
-async def _run_for(pilot, clock: FakeClock, seconds: float) -> None:
-    screen = pilot.app.screen
+async def _run_for(pilot: Pilot[None], clock: FakeClock, seconds: float) -> None:
+    screen = cast("SessionScreen", pilot.app.screen)
     while seconds > 0:  # in steps below the runner's suspend gap
         step = min(4.0, seconds)
         clock.advance(step)
@@ -52,10 +60,10 @@ async def _run_for(pilot, clock: FakeClock, seconds: float) -> None:
     await pilot.pause()
 
 
-async def _start(pilot, clock: FakeClock, routine: str = "bridge", skip: int = 0, seconds: float = 0.0) -> None:
+async def _start(pilot: Pilot[None], clock: FakeClock, routine: str = "bridge", skip: int = 0, seconds: float = 0.0) -> None:
     from .dialogs.pain_before import PainBeforeScreen
 
-    pilot.app.start_routine(routine)
+    backroll_of(pilot.app).start_routine(routine)
     await _settle(pilot)
     if isinstance(pilot.app.screen, PainBeforeScreen):
         await pilot.press("3")  # the pain before, asked before the first count
@@ -65,43 +73,43 @@ async def _start(pilot, clock: FakeClock, routine: str = "bridge", skip: int = 0
     await _run_for(pilot, clock, seconds)
 
 
-async def today(pilot, clock) -> None:
+async def today(pilot: Pilot[None], clock: FakeClock) -> None:
     pass
 
 
-async def pain_before(pilot, clock) -> None:
-    pilot.app.start_routine("bridge")
+async def pain_before(pilot: Pilot[None], clock: FakeClock) -> None:
+    backroll_of(pilot.app).start_routine("bridge")
     await _settle(pilot)
 
 
-async def session(pilot, clock) -> None:
+async def session(pilot: Pilot[None], clock: FakeClock) -> None:
     await _start(pilot, clock, skip=1, seconds=2.5)
 
 
-async def session_paused(pilot, clock) -> None:
+async def session_paused(pilot: Pilot[None], clock: FakeClock) -> None:
     await _start(pilot, clock, skip=1, seconds=6.5)
     await pilot.press("space")
 
 
-async def observation(pilot, clock) -> None:
+async def observation(pilot: Pilot[None], clock: FakeClock) -> None:
     await _start(pilot, clock, "pelvic-tilt-check")
 
 
-async def hurt_note(pilot, clock) -> None:
+async def hurt_note(pilot: Pilot[None], clock: FakeClock) -> None:
     await _start(pilot, clock, skip=1, seconds=3.0)
     await pilot.press("h")
 
 
-async def check_in(pilot, clock) -> None:
+async def check_in(pilot: Pilot[None], clock: FakeClock) -> None:
     await hurt_note(pilot, clock)
     await pilot.press("enter")
 
 
-async def resume_offer(pilot, clock) -> None:
+async def resume_offer(pilot: Pilot[None], clock: FakeClock) -> None:
     """The launch offer for a session cut off ten minutes ago, three lifts into the back rolls."""
     from .dialogs.resume import ResumeScreen
 
-    service = pilot.app.service
+    service = backroll_of(pilot.app).service
     routine = service.routine("bridge")
     runner = service.start_run(routine, clock)
     runner.start()
@@ -116,7 +124,7 @@ async def resume_offer(pilot, clock) -> None:
 
 
 def _view(mode: str) -> Scene:
-    async def scene(pilot, clock) -> None:
+    async def scene(pilot: Pilot[None], clock: FakeClock) -> None:
         await pilot.app.switch_mode(mode)
         await _settle(pilot)
 
@@ -127,30 +135,30 @@ def _view(mode: str) -> Scene:
 def _card(routine_id: str) -> Scene:
     """The Library on one routine: its before-you-start card at the top of the details."""
 
-    async def scene(pilot, clock) -> None:
+    async def scene(pilot: Pilot[None], clock: FakeClock) -> None:
         from .widgets.library_tree import Entry
 
         await pilot.app.switch_mode("library")
         await _settle(pilot)
-        pilot.app.screen._move_to(Entry("routine", routine_id))
+        cast("LibraryScreen", pilot.app.screen)._move_to(Entry("routine", routine_id))
         await _settle(pilot)
 
     scene.__name__ = f"card-{routine_id}"
     return scene
 
 
-async def help_screen(pilot, clock) -> None:
+async def help_screen(pilot: Pilot[None], clock: FakeClock) -> None:
     await pilot.press("question_mark")
 
 
-async def command_palette(pilot, clock) -> None:
+async def command_palette(pilot: Pilot[None], clock: FakeClock) -> None:
     await pilot.press("ctrl+p")
     await pilot.pause(0.3)
     await pilot.press(*"start")
     await pilot.pause(0.5)
 
 
-async def store_error(pilot, clock) -> None:
+async def store_error(pilot: Pilot[None], clock: FakeClock) -> None:
     from ..service import StoreLocked
     from .screens.store_error import StoreErrorScreen
 

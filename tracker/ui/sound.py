@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 from urllib.parse import quote
 
 from tracker.service import (
@@ -34,10 +34,11 @@ if TYPE_CHECKING:
 WEB_CUE_SCHEME = "backroll-cue:"  # the served page plays these (tracker/ui/web/page.html)
 
 
-def _program(given: str | None, find: Any, default_args: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | None:
+def _program(
+    given: str | None, find: Callable[[], tuple[str, tuple[str, ...]] | None], default_args: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | None:
     """None: look on PATH; "": none; a path: that program."""
     if given is None:
-        return find()  # type: ignore[no-any-return]
+        return find()
     if not given:
         return None
     if os.path.basename(given) == "say":
@@ -48,7 +49,7 @@ def _program(given: str | None, find: Any, default_args: tuple[str, ...]) -> tup
 class CuePlayer:
     """Turns runner cues into the phase's sound and, optionally, spoken words."""
 
-    def __init__(self, app: App[Any], *, voice_program: str | None = None, audio_player: str | None = None, web: bool = False) -> None:
+    def __init__(self, app: App[None], *, voice_program: str | None = None, audio_player: str | None = None, web: bool = False) -> None:
         self.app = app
         self.web = web
         self.voice = _program(voice_program, find_voice, ("-s", "150"))

@@ -20,7 +20,11 @@ import ipaddress
 import json
 import math
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from aiohttp.typedefs import Handler
+    from textual_serve.server import Server
 
 PAGE_FOLDER = Path(__file__).parent / "web"
 COOKIE = "backroll-token"
@@ -82,7 +86,7 @@ def host_allowed(value: str, allowed: frozenset[tuple[str, str]], port: int, any
     return any_address and found[1] == str(port) and _is_ip(found[0])
 
 
-def clamp(value: Any, low: int, high: int, default: int) -> int:
+def clamp(value: object, low: int, high: int, default: int) -> int:
     """A terminal dimension from the page (text or number), held within [low, high]; `default` if unreadable."""
     number = default
     if isinstance(value, bool):
@@ -109,7 +113,7 @@ def refusal_caption(text: str) -> str:
 
 def make_server(
     command: str, host: str, port: int, token: str | None, say: Callable[[str], None], tabs: int
-) -> Any:
+) -> Server:
     """textual-serve's server running `command` for each browser tab (at most `tabs` at once), with Backroll's
     page (web/page.html), an optional token, a checked Host and a same-origin websocket; `say` prints the link."""
     import socket
@@ -128,7 +132,7 @@ def make_server(
     allowed = allowed_hosts(host, port, shown_host if any_address else None)
 
     @web.middleware
-    async def only_this_server(request: web.Request, handler: Any) -> web.StreamResponse:
+    async def only_this_server(request: web.Request, handler: Handler) -> web.StreamResponse:
         """Every route: a Host that is not this server's is refused (DNS rebinding sends the attacker's name)."""
         if not host_allowed(request.host, allowed, port, any_address):
             return web.Response(
@@ -186,7 +190,7 @@ def make_server(
             self.open_tabs += 1
             return True
 
-        async def handle_websocket(self, request: web.Request) -> Any:
+        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
             origin = request.headers.get("Origin")
             if origin is not None and origin != f"http://{request.host}":
                 raise web.HTTPForbidden(text="Cross-site connection refused.\n")
@@ -205,7 +209,7 @@ def make_server(
                 await websocket.send_str(refusal_caption(" ".join(message.split())))
                 await websocket.close(code=1013, message=b"Backroll is open in too many tabs")
                 return websocket
-            app_service: Any = None
+            app_service: AppService | None = None
             try:
                 await websocket.prepare(request)
 
@@ -233,7 +237,7 @@ def make_server(
                     await app_service.stop()
             return websocket
 
-        async def _process_messages(self, websocket: web.WebSocketResponse, app_service: Any) -> None:
+        async def _process_messages(self, websocket: web.WebSocketResponse, app_service: AppService) -> None:
             """textual-serve's messages, with every resize held within the bounds and anything malformed ignored."""
             async for message in websocket:
                 if message.type != WSMsgType.TEXT:

@@ -16,6 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static
 
 from tracker.ui.screens.base import AppModal
@@ -71,6 +72,52 @@ class CheckInScreen(AppModal["Session | None"]):
     def completed(self) -> bool:
         return bool(getattr(self.run.result, "completed", False))
 
+    # The widgets, one typed accessor each (their ids are named here only, and in compose).
+
+    @property
+    def stable_radios(self) -> RadioSet:
+        return self.query_one("#stable", RadioSet)
+
+    @property
+    def felt_radios(self) -> RadioSet:
+        return self.query_one("#felt", RadioSet)
+
+    @property
+    def pain_before_select(self) -> Select[int]:
+        return self.query_one("#pain-before", Select)
+
+    @property
+    def pain_after_select(self) -> Select[int]:
+        return self.query_one("#pain-after", Select)
+
+    @property
+    def form(self) -> Vertical:
+        return self.query_one("#checkin-dialog", Vertical)
+
+    @property
+    def pain_before_effect(self) -> Static:
+        return self.query_one("#pain-before-effect", Static)
+
+    @property
+    def pain_after_effect(self) -> Static:
+        return self.query_one("#pain-after-effect", Static)
+
+    @property
+    def note_input(self) -> Input:
+        return self.query_one("#note", Input)
+
+    @property
+    def buttons(self) -> Widget:
+        return self.query_one("#checkin-buttons")
+
+    @property
+    def retry_button(self) -> Button:
+        return self.query_one("#retry", Button)
+
+    @property
+    def status_text(self) -> Static:
+        return self.query_one("#checkin-status", Static)
+
     def compose(self) -> ComposeResult:
         intro = "every answer is optional"
         if self.hurt:
@@ -120,14 +167,14 @@ class CheckInScreen(AppModal["Session | None"]):
         if self.run.pain_before is not None:
             # Given at the start: filled in (still editable), and the first question is the pain after.
             with self.prevent(Select.Changed):
-                self.query_one("#pain-before", Select).value = self.run.pain_before
+                self.pain_before_select.value = self.run.pain_before
             self._show_before_effect(self.run.pain_before)
-            self.query_one("#pain-after", Select).focus()
+            self.pain_after_select.focus()
         else:
-            self.query_one("#pain-before", Select).focus()
+            self.pain_before_select.focus()
 
     def action_scroll_form(self, pages: int) -> None:
-        form = self.query_one("#checkin-dialog", Vertical)
+        form = self.form
         (form.scroll_page_down if pages > 0 else form.scroll_page_up)(animate=False)
 
     def _effect(self, pain_after: int | None) -> str:
@@ -154,34 +201,34 @@ class CheckInScreen(AppModal["Session | None"]):
 
     def _show_before_effect(self, value: int | None) -> None:
         text = self._before_effect(value)
-        hint = self.query_one("#pain-before-effect", Static)
+        hint = self.pain_before_effect
         hint.update(text)
         hint.display = bool(text)
 
     @on(Select.Changed, "#pain-after")
     def _pain_after_changed(self, event: Select.Changed) -> None:
         value = event.value if isinstance(event.value, int) else None
-        self.query_one("#pain-after-effect", Static).update(self._effect(value))
+        self.pain_after_effect.update(self._effect(value))
 
     # Reading the form ------------------------------------------------------
 
     def checkin(self) -> CheckIn:
-        def pain(selector: str) -> int | None:
-            value = self.query_one(selector, Select).value
+        def pain(select: Select[int]) -> int | None:
+            value = select.value
             return value if isinstance(value, int) else None
 
-        def choice(selector: str) -> str | None:
-            pressed = self.query_one(selector, RadioSet).pressed_button
+        def choice(radios: RadioSet) -> str | None:
+            pressed = radios.pressed_button
             return pressed.name if pressed is not None else None
 
-        stable = choice("#stable")
-        felt = choice("#felt")
+        stable = choice(self.stable_radios)
+        felt = choice(self.felt_radios)
         return CheckIn(
-            pain_before=pain("#pain-before"),
-            pain_after=pain("#pain-after"),
+            pain_before=pain(self.pain_before_select),
+            pain_after=pain(self.pain_after_select),
             stable=Stability(stable) if stable else None,
             felt=Felt(felt) if felt else None,
-            note=self.query_one("#note", Input).value.strip(),
+            note=self.note_input.value.strip(),
         )
 
     # Saving ----------------------------------------------------------------
@@ -213,7 +260,7 @@ class CheckInScreen(AppModal["Session | None"]):
 
     def _begin_save(self) -> None:
         self._status("Saving…")
-        self.query_one("#checkin-buttons").disabled = True
+        self.buttons.disabled = True
         self._save(self.session)
 
     @work(thread=True, exclusive=True, group="checkin-save", exit_on_error=False)
@@ -231,13 +278,13 @@ class CheckInScreen(AppModal["Session | None"]):
     def _save_failed(self, error: Exception) -> None:
         self.failed = True
         self.add_class("-failed")
-        self.query_one("#checkin-buttons").disabled = False
+        self.buttons.disabled = False
         self._status(
             f"[b]Not saved:[/b] {escape(str(error))}\n"
             "Your session is kept here. Retry, or export it to a file and import it later.",
             error=True,
         )
-        self.query_one("#retry", Button).focus()
+        self.retry_button.focus()
 
     @on(Button.Pressed, "#export")
     def _export(self) -> None:
@@ -280,6 +327,6 @@ class CheckInScreen(AppModal["Session | None"]):
         )
 
     def _status(self, text: str, error: bool = False) -> None:
-        status = self.query_one("#checkin-status", Static)
+        status = self.status_text
         status.update(text)
         status.set_class(error, "-error")

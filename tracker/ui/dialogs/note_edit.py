@@ -26,6 +26,16 @@ class NoteEditScreen(AppModal["str | None"]):
         self.note = note
         self.title_text = title
 
+    # The widgets, one typed accessor each (their ids are named here only, and in compose).
+
+    @property
+    def text_area(self) -> TextArea:
+        return self.query_one("#note-text", TextArea)
+
+    @property
+    def error_label(self) -> Label:
+        return self.query_one("#note-error", Label)
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="note-dialog"):
             yield Label(self.title_text, classes="dialog-title")
@@ -36,15 +46,15 @@ class NoteEditScreen(AppModal["str | None"]):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        area = self.query_one("#note-text", TextArea)
+        area = self.text_area
         area.focus()
         area.move_cursor(area.document.end)
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        text = self.query_one("#note-text", TextArea).text.strip()
+        text = self.text_area.text.strip()
         if len(text) > MAX_NOTE:
-            self.query_one("#note-error", Label).update(f"Keep the note under {MAX_NOTE} characters ({len(text)} now).")
+            self.error_label.update(f"Keep the note under {MAX_NOTE} characters ({len(text)} now).")
             return
         self.dismiss(text)
 

@@ -42,6 +42,16 @@ class PainBeforeScreen(AppModal["int | None"]):
         self.offered = offered  # today's pain record, kept with Enter
         self.pending_one = False  # "1" typed: 1, or the start of 10
 
+    # The widgets, one typed accessor each (their ids are named here only, and in compose).
+
+    @property
+    def keys_text(self) -> Static:
+        return self.query_one("#pain-before-keys", Static)
+
+    @property
+    def hint_text(self) -> Static:
+        return self.query_one("#pain-before-hint", Static)
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="pain-before-dialog"):
             yield Label(f"Before you start: {self.routine_name}", classes="dialog-title")
@@ -74,7 +84,7 @@ class PainBeforeScreen(AppModal["int | None"]):
             return
         if digit == 1:
             self.pending_one = True
-            self.query_one("#pain-before-keys", Static).update(WAITING)
+            self.keys_text.update(WAITING)
             return
         self.dismiss(digit)
 
@@ -82,7 +92,7 @@ class PainBeforeScreen(AppModal["int | None"]):
         """What an answer will do (tracker.dayafter, through the service), once worked out."""
         if not self.is_attached:
             return  # answered before the hint was worked out
-        hint = self.query_one("#pain-before-hint", Static)
+        hint = self.hint_text
         hint.update(escape(text))
         hint.display = bool(text)
 

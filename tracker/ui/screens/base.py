@@ -1,18 +1,18 @@
-"""The base of every Backroll screen: `self.app` is the BackrollApp, for readers and type checkers alike.
+"""The base of every Backroll screen: `self.backroll` is the app's Backroll side (tracker.ui.protocol.AppLike).
 
-`self.app.service` is the core seam (tracker.service.Backroll): the only
-way a screen reaches the history, the library or the advice.
+`self.backroll.service` is the core seam (tracker.service.Backroll): the only
+way a screen reaches the history, the library or the advice. Textual's own
+members (`push_screen`, `notify`, ...) stay on `self.app`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header
 
-if TYPE_CHECKING:
-    from ..app import BackrollApp
+from ..protocol import AppLike, backroll_of
 
 ResultT = TypeVar("ResultT")
 
@@ -31,12 +31,14 @@ def header() -> Header:
 class AppScreen(Screen[ResultT]):
     """A full screen of the app."""
 
-    if TYPE_CHECKING:
-        app: BackrollApp
+    @property
+    def backroll(self) -> AppLike:
+        return backroll_of(self.app)
 
 
 class AppModal(ModalScreen[ResultT]):
     """A dialog over a screen of the app."""
 
-    if TYPE_CHECKING:
-        app: BackrollApp
+    @property
+    def backroll(self) -> AppLike:
+        return backroll_of(self.app)

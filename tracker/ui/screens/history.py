@@ -3,6 +3,7 @@ delete with undo, filters."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Sequence
 
@@ -29,7 +30,7 @@ from tracker.ui.widgets.session_detail import (
 )
 
 if TYPE_CHECKING:
-    from tracker.service import Library
+    from tracker.service import Library  # type: ignore[attr-defined]  # service imports it, __all__ omits it
 
 UNDO_SECONDS = 12.0
 
@@ -114,33 +115,28 @@ class HistoryScreen(AppScreen[None]):
         Binding("escape", "leave_filters", "Back to the list", show=False, id="history.leave_filters"),
     ]
 
+    @dataclass
     class Loaded(Message):
-        def __init__(self, sessions: list[Session], library: Library, pains: Sequence[PainRecord] = ()) -> None:
-            super().__init__()
-            self.sessions = sessions
-            self.library = library
-            self.pains = list(pains)
+        sessions: list[Session]
+        library: Library
+        pains: list[PainRecord] = field(default_factory=list)
 
+    @dataclass
     class Deleted(Message):
-        def __init__(self, session: Session) -> None:
-            super().__init__()
-            self.session = session
+        session: Session
 
+    @dataclass
     class Restored(Message):
-        def __init__(self, session: Session) -> None:
-            super().__init__()
-            self.session = session
+        session: Session
 
+    @dataclass
     class NoteSaved(Message):
-        def __init__(self, session_id: str) -> None:
-            super().__init__()
-            self.session_id = session_id
+        session_id: str
 
+    @dataclass
     class WriteFailed(Message):
-        def __init__(self, what: str, error: Exception) -> None:
-            super().__init__()
-            self.what = what
-            self.error = error
+        what: str
+        error: Exception
 
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
@@ -151,6 +147,37 @@ class HistoryScreen(AppScreen[None]):
         self.deleted: Session | None = None
         self._select_after_load: str | None = None
         self.listed = 0  # rows in the table: the first pages of `shown` (PAGE at a time)
+
+
+    # The widgets, one typed accessor each (their ids are named here only, and in compose).
+
+    @property
+    def table(self) -> DataTable[str]:
+        return self.query_one(DataTable)
+
+    @property
+    def detail(self) -> SessionDetail:
+        return self.query_one(SessionDetail)
+
+    @property
+    def routine_select(self) -> Select[str]:
+        return self.query_one("#history-routine", Select)
+
+    @property
+    def filter_error(self) -> Label:
+        return self.query_one("#history-filter-error", Label)
+
+    @property
+    def count_label(self) -> Label:
+        return self.query_one("#history-count", Label)
+
+    @property
+    def since_input(self) -> Input:
+        return self.query_one("#history-since", Input)
+
+    @property
+    def until_input(self) -> Input:
+        return self.query_one("#history-until", Input)
 
     def compose(self) -> ComposeResult:
         yield header()
@@ -168,7 +195,7 @@ class HistoryScreen(AppScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.table
         table.add_column("Date", key="date")
         table.add_column("Routine", key="routine")
         table.add_column("Time", key="time")
@@ -185,8 +212,8 @@ class HistoryScreen(AppScreen[None]):
 
     @work(thread=True, exclusive=True, group="history-load")
     def _load(self) -> None:
-        service = self.app.service
-        self.post_message(self.Loaded(list(service.sessions()), service.library, service.pain_records()))
+        service = self.backroll.service
+        self.post_message(self.Loaded(list(service.sessions()), service.library, list(service.pain_records())))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -197,7 +224,7 @@ class HistoryScreen(AppScreen[None]):
         self._show()
 
     def _update_routine_options(self) -> None:
-        select = self.query_one("#history-routine", Select)
+        select = self.routine_select
         ids = sorted({s.routine for s in self.sessions}, key=lambda rid: routine_name(self.library, rid).lower())
         options = [(routine_name(self.library, rid), rid) for rid in ids]
         current = select.value
@@ -208,13 +235,12 @@ class HistoryScreen(AppScreen[None]):
 
     def _filters(self) -> tuple[str | None, date | None, date | None] | None:
         """The filters as typed, or None (with a message shown) while a date is invalid."""
-        error = self.query_one("#history-filter-error", Label)
-        select = self.query_one("#history-routine", Select)
+        error = self.filter_error
+        select = self.routine_select
         routine = None if select.is_blank() else str(select.value)
         problems: list[str] = []
         days: list[date | None] = []
-        for input_id in ("#history-since", "#history-until"):
-            field = self.query_one(input_id, Input)
+        for field in (self.since_input, self.until_input):
             result = field.validate(field.value)
             if result is not None and not result.is_valid:
                 problems.extend(result.failure_descriptions)
@@ -232,7 +258,7 @@ class HistoryScreen(AppScreen[None]):
         filters = self._filters()
         if filters is None:
             return
-        table = self.query_one(DataTable)
+        table = self.table
         keep = self._select_after_load or self.selected_id()
         self._select_after_load = None
         self.shown = with_pain_records(filter_sessions(self.sessions, *filters), self.pains, *filters)
@@ -250,7 +276,7 @@ class HistoryScreen(AppScreen[None]):
 
     def _list_more(self, rows: int) -> None:
         """Add the next `rows` sessions of `shown` to the table (a long history is listed a page at a time)."""
-        table = self.query_one(DataTable)
+        table = self.table
         for session in self.shown[self.listed : self.listed + rows]:
             if isinstance(session, PainRecord):
                 table.add_row(session.day.isoformat(), PAIN_ROW, "", "", str(session.value), "", key=f"pain-{session.id}")
@@ -267,7 +293,7 @@ class HistoryScreen(AppScreen[None]):
         self.listed = min(len(self.shown), self.listed + rows)
 
     def _count(self) -> None:
-        count = self.query_one("#history-count", Label)
+        count = self.count_label
         total = len(self.sessions)
         more = f" · {self.listed} listed, more as you scroll down" if self.listed < len(self.shown) else ""
         shown_sessions = sum(1 for row in self.shown if isinstance(row, Session))
@@ -282,7 +308,7 @@ class HistoryScreen(AppScreen[None]):
             count.update(f"{shown_sessions} of {total} sessions match the filters{more}")
 
     def selected_row(self) -> Session | PainRecord | None:
-        table = self.query_one(DataTable)
+        table = self.table
         if not self.shown or table.cursor_row < 0 or table.cursor_row >= self.listed:
             return None
         return self.shown[table.cursor_row]
@@ -302,16 +328,16 @@ class HistoryScreen(AppScreen[None]):
         row = self.selected_row()
         if isinstance(row, PainRecord):
             note = f"\n{escape(row.note)}" if row.note else ""
-            self.query_one(SessionDetail).update(
+            self.detail.update(
                 f"[b]{PAIN_ROW}[/b]\n{row.day.isoformat()} · pain {row.value} (0-10), given without practising: "
                 f"read as that day's first pain score, never as a practice day.{note}"
             )
             return
-        self.query_one(SessionDetail).show(self.selected(), self.library)
+        self.detail.show(self.selected(), self.library)
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.table
         if self.listed < len(self.shown) and table.cursor_row >= self.listed - 1:
             self._list_more(PAGE)  # the last listed row: list the next page under it
             self._count()
@@ -326,16 +352,16 @@ class HistoryScreen(AppScreen[None]):
 
     @on(Input.Submitted, "#history-filters Input")
     def _filter_submitted(self) -> None:
-        self.query_one(DataTable).focus()
+        self.table.focus()
 
     def action_clear_filters(self) -> None:
-        self.query_one("#history-routine", Select).clear()
-        for input_id in ("#history-since", "#history-until"):
-            self.query_one(input_id, Input).value = ""
+        self.routine_select.clear()
+        for field in (self.since_input, self.until_input):
+            field.value = ""
         self._show()
 
     def action_focus_filters(self) -> None:
-        self.query_one("#history-routine", Select).focus()
+        self.routine_select.focus()
 
     # Edit the note ---------------------------------------------------------
 
@@ -355,7 +381,7 @@ class HistoryScreen(AppScreen[None]):
     @work(thread=True, group="history-write")
     def _save_note(self, session_id: str, note: str) -> None:
         try:
-            self.app.service.update_note(session_id, note)
+            self.backroll.service.update_note(session_id, note)
         except Exception as error:  # the store's errors are one plain sentence
             self.post_message(self.WriteFailed("The note was not saved", error))
             return
@@ -386,7 +412,7 @@ class HistoryScreen(AppScreen[None]):
     @work(thread=True, group="history-write")
     def _delete(self, session_id: str) -> None:
         try:
-            removed = self.app.service.delete_session(session_id)
+            removed = self.backroll.service.delete_session(session_id)
         except Exception as error:
             self.post_message(self.WriteFailed("The session was not deleted", error))
             return
@@ -406,7 +432,7 @@ class HistoryScreen(AppScreen[None]):
 
     def action_leave_filters(self) -> None:
         """Esc in a filter field goes back to the sessions (the filters keep their values)."""
-        self.query_one("#history-table").focus()
+        self.table.focus()
 
     def on_screen_suspend(self) -> None:
         """Leaving History: its "Press u to undo" would be stale anywhere else (u undoes only here)."""
@@ -425,7 +451,7 @@ class HistoryScreen(AppScreen[None]):
     @work(thread=True, group="history-write")
     def _restore(self, session: Session) -> None:
         try:
-            self.app.service.restore_session(session)
+            self.backroll.service.restore_session(session)
         except Exception as error:
             self.post_message(self.WriteFailed("The session was not restored", error))
             return

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from textual import on, work
@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Static, Tree
 
 from tracker.model import Prescription, Routine
@@ -29,7 +30,9 @@ from tracker.ui.widgets.hanging import Hanging
 from tracker.ui.widgets.library_tree import Entry, LibraryTree
 
 if TYPE_CHECKING:
-    from tracker.service import Briefing, Library
+    from textual.widgets.tree import TreeNode
+
+    from tracker.service import Briefing, Library  # type: ignore[attr-defined]  # service imports it, __all__ omits it
 
 
 @dataclass(frozen=True)
@@ -55,21 +58,50 @@ class LibraryScreen(AppScreen[None]):
         Binding("p", "props_filter", "Props", tooltip="Props filter", id="library.props"),
     ]
 
+    @dataclass
     class Loaded(Message):
-        def __init__(self, catalogue: Catalogue) -> None:
-            super().__init__()
-            self.catalogue = catalogue
+        catalogue: Catalogue
 
+    @dataclass
     class LoadFailed(Message):
-        def __init__(self, error: Exception) -> None:
-            super().__init__()
-            self.error = error
+        error: Exception
 
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         self.catalogue: Catalogue | None = None
         self.current: Entry | None = None
         self.props_filter: str | None = None  # a filter of PROPS_FILTERS' keys; None: every routine
+
+
+    # The widgets, one typed accessor each (their ids are named here only, and in compose).
+
+    @property
+    def library_tree(self) -> LibraryTree:
+        return self.query_one(LibraryTree)
+
+    @property
+    def start_button(self) -> Button:
+        return self.query_one("#library-start", Button)
+
+    @property
+    def card_view(self) -> Static:
+        return self.query_one("#library-card", Static)
+
+    @property
+    def figure_view(self) -> FigureView:
+        return self.query_one("#library-figure", FigureView)
+
+    @property
+    def card_figures(self) -> FigureStrip:
+        return self.query_one("#library-card-figures", FigureStrip)
+
+    @property
+    def detail_view(self) -> Static:
+        return self.query_one("#library-detail", Static)
+
+    @property
+    def detail_pane(self) -> Widget:
+        return self.query_one("#library-detail-pane")
 
     def compose(self) -> ComposeResult:
         yield header()
@@ -84,14 +116,14 @@ class LibraryScreen(AppScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        tree = self.query_one(LibraryTree)
+        tree = self.library_tree
         tree.show_root = False
-        self.query_one("#library-start", Button).display = False
-        card = self.query_one("#library-card", Static)
+        self.start_button.display = False
+        card = self.card_view
         card.border_title = "Before you start"
         card.display = False
-        self.query_one("#library-figure", FigureView).display = False
-        strip = self.query_one("#library-card-figures", FigureStrip)
+        self.figure_view.display = False
+        strip = self.card_figures
         strip.display = False
         strip.border_title = "Before you start: the poses, at the end of each move"
         self.refresh_data()
@@ -102,7 +134,7 @@ class LibraryScreen(AppScreen[None]):
 
     @work(thread=True, exclusive=True, group="library-load")
     def _load(self) -> None:
-        service = self.app.service
+        service = self.backroll.service
         try:
             library = service.library
             settings = service.settings
@@ -126,12 +158,12 @@ class LibraryScreen(AppScreen[None]):
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
-        self.query_one("#library-detail", Static).update(f"The library could not be loaded: {message.error}")
+        self.detail_view.update(f"The library could not be loaded: {message.error}")
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self.catalogue = catalogue = message.catalogue
-        tree = self.query_one(LibraryTree)
+        tree = self.library_tree
         keep = self.current
         tree.clear()
         programs = tree.root.add("Programs", expand=True)
@@ -153,9 +185,9 @@ class LibraryScreen(AppScreen[None]):
         self._move_to(target)
 
     def _move_to(self, entry: Entry | None) -> None:
-        tree = self.query_one(LibraryTree)
+        tree = self.library_tree
 
-        def visit(node: Any) -> Any:
+        def visit(node: TreeNode[Entry]) -> TreeNode[Entry] | None:
             if node.data == entry:
                 return node
             for child in node.children:
@@ -182,8 +214,8 @@ class LibraryScreen(AppScreen[None]):
         if catalogue is None or entry is None:
             return
         self.current = entry
-        detail = self.query_one("#library-detail", Static)
-        button = self.query_one("#library-start", Button)
+        detail = self.detail_view
+        button = self.start_button
         library = catalogue.library
         if entry.kind == "routine":
             routine = catalogue.routines.get(entry.id)
@@ -197,8 +229,8 @@ class LibraryScreen(AppScreen[None]):
             detail.update(Hanging(text))
             button.display = True
             card = catalogue.cards.get(entry.id)
-            self.query_one("#library-card", Static).update(Hanging(describe_card(card)) if card else "")
-            self.query_one("#library-card", Static).display = card is not None
+            self.card_view.update(Hanging(describe_card(card)) if card else "")
+            self.card_view.display = card is not None
             self._show_figures(routine)
         else:
             pose = library.poses.get(entry.id)
@@ -207,20 +239,20 @@ class LibraryScreen(AppScreen[None]):
             used = [r.name for r in catalogue.routines.values() if any(step.pose == pose.id for step in r.steps)]
             detail.update(Hanging(describe_pose(pose, used, sources=library.sources)))
             button.display = False
-            self.query_one("#library-card", Static).display = False
-            self.query_one("#library-card-figures", FigureStrip).display = False
-            figure = self.query_one("#library-figure", FigureView)
-            frame = self.app.service.pose_frame(pose.id)
+            self.card_view.display = False
+            self.card_figures.display = False
+            figure = self.figure_view
+            frame = self.backroll.service.pose_frame(pose.id)
             figure.show(frame)
             figure.display = frame is not None
-        self.query_one("#library-detail-pane").scroll_home(animate=False)
+        self.detail_pane.scroll_home(animate=False)
         self.refresh_bindings()
 
     def _show_figures(self, routine: Routine) -> None:
         """The before-you-start card's poses, each at its end keyframe, in the routine's order."""
-        self.query_one("#library-figure", FigureView).display = False
-        strip = self.query_one("#library-card-figures", FigureStrip)
-        service = self.app.service
+        self.figure_view.display = False
+        strip = self.card_figures
+        service = self.backroll.service
         poses = service.library.poses
         items = []
         for pose_id in dict.fromkeys(step.pose for step in routine.steps):
@@ -242,11 +274,11 @@ class LibraryScreen(AppScreen[None]):
         if routine_id is None:
             self.notify("Choose a routine to start; poses are practised inside routines.")
             return
-        self.app.start_routine(routine_id)
+        self.backroll.start_routine(routine_id)
 
     @on(LibraryTree.StartRequested)
     def _start_requested(self, message: LibraryTree.StartRequested) -> None:
-        self.app.start_routine(message.routine_id)
+        self.backroll.start_routine(message.routine_id)
 
     @on(Button.Pressed, "#library-start")
     def _start_pressed(self) -> None:
@@ -263,7 +295,7 @@ class LibraryScreen(AppScreen[None]):
         self.post_message(self.Loaded(catalogue))
 
     def action_focus_tree(self) -> None:
-        self.query_one(LibraryTree).focus()
+        self.library_tree.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "start":

@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from tracker.model import Prescription, Session, Settings
@@ -112,15 +113,43 @@ class ProgressScreen(AppScreen[None]):
         Binding("p", "report", "Report", id="progress.report"),
     ]
 
+    @dataclass
     class Loaded(Message):
-        def __init__(self, data: ProgressData) -> None:
-            super().__init__()
-            self.data = data
+        data: ProgressData
 
+    @dataclass
     class LoadFailed(Message):
-        def __init__(self, error: Exception) -> None:
-            super().__init__()
-            self.error = error
+        error: Exception
+
+    # The widgets, one typed accessor each (their ids are named here only, and in compose).
+
+    @property
+    def heatmap(self) -> CalendarHeatmap:
+        return self.query_one(CalendarHeatmap)
+
+    @property
+    def calendar_panel(self) -> Widget:
+        return self.query_one("#progress-calendar")
+
+    @property
+    def pain_caption(self) -> Static:
+        return self.query_one("#pain-caption", Static)
+
+    @property
+    def pain_chart(self) -> PainChart:
+        return self.query_one("#pain-sparkline", PainChart)
+
+    @property
+    def level_chart(self) -> LevelChart:
+        return self.query_one(LevelChart)
+
+    @property
+    def advice_card(self) -> AdviceCard:
+        return self.query_one(AdviceCard)
+
+    @property
+    def next_text(self) -> Static:
+        return self.query_one("#progress-next", Static)
 
     def compose(self) -> ComposeResult:
         yield header()
@@ -143,7 +172,7 @@ class ProgressScreen(AppScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#progress-calendar").border_title = f"Last {WEEKS} weeks"
+        self.calendar_panel.border_title = f"Last {WEEKS} weeks"
         self.query_one("#progress-pain").border_title = "Pain trend"
         self.query_one("#progress-level").border_title = "Bridge program level"
         self.refresh_data()
@@ -151,7 +180,7 @@ class ProgressScreen(AppScreen[None]):
     @on(CalendarHeatmap.WeeksShown)
     def _weeks_shown(self, message: CalendarHeatmap.WeeksShown) -> None:
         # Narrow terminals show fewer (the latest) weeks: the title says how many.
-        self.query_one("#progress-calendar").border_title = f"Last {message.weeks} weeks"
+        self.calendar_panel.border_title = f"Last {message.weeks} weeks"
 
     def refresh_data(self) -> None:
         """Recompute everything (the app calls this after a session is saved)."""
@@ -161,15 +190,15 @@ class ProgressScreen(AppScreen[None]):
         self.refresh_data()
 
     def action_focus_heatmap(self) -> None:
-        self.query_one(CalendarHeatmap).focus()
+        self.heatmap.focus()
 
     def action_report(self) -> None:
         """Write the printable practice report (the app's worker; the path is shown when it is done)."""
-        self.app.action_report("html")  # type: ignore[attr-defined]
+        self.backroll.action_report("html")
 
     @work(thread=True, exclusive=True, group="progress-load")
     def _load(self) -> None:
-        service = self.app.service
+        service = self.backroll.service
         try:
             today = service.today()
             data = ProgressData(
@@ -197,19 +226,19 @@ class ProgressScreen(AppScreen[None]):
         self._stat("#stat-consistency", "Consistency", f"{round(streak.consistency * 100)}%")
         self._stat("#stat-days", "Practice days", str(streak.practice_days))
 
-        self.query_one(CalendarHeatmap).update(
+        self.heatmap.update(
             activity_by_day(data.sessions), today=data.today, rest_weekdays=data.settings.rest_weekdays
         )
         pains = pain_trend(data.sessions)
-        self.query_one("#pain-caption", Static).update(
+        self.pain_caption.update(
             describe_pain(pains) + describe_usual(data.status.usual_pain) + describe_day_after(data.status)
         )
-        self.query_one("#pain-sparkline", PainChart).data = [float(v) for v in pains]
-        self.query_one(LevelChart).show(data.levels, data.today)
+        self.pain_chart.data = [float(v) for v in pains]
+        self.level_chart.show(data.levels, data.today)
 
         advice = data.status.advice
-        self.query_one(AdviceCard).show(advice)
-        self.query_one("#progress-next", Static).update(
+        self.advice_card.show(advice)
+        self.next_text.update(
             f"Next bridge session: [b]{data.status.prescription.describe()}[/b]"
         )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from rich.cells import cell_len
 from rich.markup import escape
@@ -21,6 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, ProgressBar, Static
 
 from tracker.service import describe
@@ -36,7 +37,7 @@ from ..widgets.countdown import PhaseCount, clock_text
 from ..widgets.figure import FigureView
 
 if TYPE_CHECKING:
-    from tracker.model import Prescription, Routine, Session
+    from tracker.model import Prescription, Routine, Session, Side
     from tracker.service import Backroll, CheckpointFile, Runner, RunnerView
 
 FLASH_SECONDS = 0.35  # long enough to catch the eye from the mat, short enough not to hide the count
@@ -67,7 +68,7 @@ class _Question:
     choices: tuple[str, ...]
 
 
-def side_text(side: Any) -> str:
+def side_text(side: Side | str | None) -> str:
     value = str(getattr(side, "value", side) or "none")
     return "" if value in ("none", "both") else f"{value.capitalize()} side"
 
@@ -138,6 +139,28 @@ class SessionScreen(AppScreen["Session | None"]):
         self._ending = False
         self._shown: dict[str, object] = {}
 
+    # The widgets, one typed accessor each (their ids are named here only, and in compose).
+
+    @property
+    def progress_bar(self) -> ProgressBar:
+        return self.query_one("#session-progress", ProgressBar)
+
+    @property
+    def phase_count(self) -> PhaseCount:
+        return self.query_one(PhaseCount)
+
+    @property
+    def figure_view(self) -> FigureView:
+        return self.query_one("#runner-figure", FigureView)
+
+    @property
+    def count_row(self) -> Widget:
+        return self.query_one("#count-row")
+
+    @property
+    def question_box(self) -> Vertical:
+        return self.query_one("#observe", Vertical)
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="session-top"):
             yield Label(escape(self.routine.name), id="session-routine")
@@ -200,7 +223,7 @@ class SessionScreen(AppScreen["Session | None"]):
             return
         cues = self.runner.poll()
         settings = self.service.settings
-        player = self.app.cue_player
+        player = self.backroll.cue_player
         changed = player.play(cues, sound=settings.sound, voice=settings.voice)
         view = self.runner.view()
         self._draw(view)
@@ -247,7 +270,7 @@ class SessionScreen(AppScreen["Session | None"]):
         progress = round(view.progress, 3)
         if self._shown.get("progress") != progress:
             self._shown["progress"] = progress
-            self.query_one("#session-progress", ProgressBar).update(progress=progress)
+            self.progress_bar.update(progress=progress)
         self._set("#pose-title", escape(view.title or ""))
         self._set("#pose-cue", escape(view.cue or ""))
         where = [text for text in (side_text(view.side), f"rep {view.rep} of {view.reps}" if view.reps > 1 else "") if text]
@@ -258,12 +281,12 @@ class SessionScreen(AppScreen["Session | None"]):
         if self._shown.get("phase") != shown:
             self._shown["phase"] = shown
             self._shown["count"] = count
-            self.query_one(PhaseCount).show(phase, count, unit, paused=view.paused)
+            self.phase_count.show(phase, count, unit, paused=view.paused)
         elif self._shown.get("count") != count:
             # Only the number moved (the usual redraw): the phase word, unit and classes stay as they are,
             # so skip PhaseCount.show's label updates and restyling and repaint just the number.
             self._shown["count"] = count
-            self.query_one("#phase #count").update(count)  # type: ignore[attr-defined]
+            self.phase_count.digits.update(count)
         self._set("#next-step", f"Next: {escape(view.next_title)}" if view.next_title else "Last step")
         self._draw_figure(view)
         self.set_class(view.paused, "-paused")
@@ -271,22 +294,22 @@ class SessionScreen(AppScreen["Session | None"]):
 
     def _draw_figure(self, view: RunnerView) -> None:
         """The pose's figure at the move's phase: a new frame only when the phase or the pose moved."""
-        figure = self.query_one("#runner-figure", FigureView)
+        figure = self.figure_view
         frame = self.service.runner_frame(view) if figure.display and not view.question else None
         figure.show(frame)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.query_one("#count-row").set_class(event.size.width < FIGURE_BESIDE, "-stacked")
+        self.count_row.set_class(event.size.width < FIGURE_BESIDE, "-stacked")
 
     def action_toggle_figure(self) -> None:
         """f hides the figure (the count takes its room) or shows it again."""
         self._typing()
-        figure = self.query_one("#runner-figure", FigureView)
+        figure = self.figure_view
         figure.display = not figure.display
         self.refresh_view()
 
     def _show_question(self, view: RunnerView) -> None:
-        box = self.query_one("#observe", Vertical)
+        box = self.question_box
         if not view.question:
             if self._question is not None:
                 self._question = None
@@ -300,7 +323,7 @@ class SessionScreen(AppScreen["Session | None"]):
         self._question = _Question(key, tuple(view.choices or ()))
         box.remove_children()
         box.display = True
-        widgets: list[Any] = [Label(escape(view.question), id="question")]
+        widgets: list[Widget] = [Label(escape(view.question), id="question")]
         if view.choices:
             buttons = [Button(choice, id=f"choice-{i}", classes="choice") for i, choice in enumerate(view.choices)]
             widgets.append(Horizontal(*buttons, id="choices"))
@@ -318,7 +341,7 @@ class SessionScreen(AppScreen["Session | None"]):
 
         def focus_first() -> None:
             for widget in box.query("Button, Input"):
-                if not self.app.cursor_blink and isinstance(widget, Input):
+                if not self.backroll.cursor_blink and isinstance(widget, Input):
                     widget.cursor_blink = False
                 widget.focus()
                 break
@@ -345,7 +368,7 @@ class SessionScreen(AppScreen["Session | None"]):
         if isinstance(self.focused, Input):
             raise SkipAction()
 
-    def _act(self, method: Callable[[], Any]) -> None:
+    def _act(self, method: Callable[[], object]) -> None:
         self._typing()
         if self.runner.done or self._ending:
             return
@@ -396,7 +419,7 @@ class SessionScreen(AppScreen["Session | None"]):
             return
         self._ask_to_end("End this session now?", yes="End session", end=self.runner.stop)
 
-    def _ask_to_end(self, question: str, *, yes: str, end: Callable[[], Any]) -> None:
+    def _ask_to_end(self, question: str, *, yes: str, end: Callable[[], object]) -> None:
         """Pause, ask, and on yes `end()` the run and go to the check-in; on no carry on as before."""
         was_running = self.runner.status == "running"
         if was_running:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Mapping
 
@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import (
     Button,
     Checkbox,
@@ -121,6 +122,15 @@ def build_settings(
     )
 
 
+PANEL_TITLES = {
+    "settings-usual": "Usual pain, after seeing a professional",
+    "settings-timing": "Timing",
+    "settings-cues": "Cues and look",
+    "settings-rest": "Rest days",
+    "settings-sides": "Tighter side",
+}
+
+
 class SettingsScreen(AppScreen[None]):
     TITLE = "Settings"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -133,32 +143,111 @@ class SettingsScreen(AppScreen[None]):
         Binding("escape", "leave_field", "Leave the field", id="settings.leave-field"),
     ]
 
+    @dataclass
     class Loaded(Message):
-        def __init__(
-            self, settings: Settings, sided: list[tuple[str, str]], usual: UsualPain | None, today: date
-        ) -> None:
-            super().__init__()
-            self.settings = settings
-            self.sided = sided  # (pose id, pose name) of every pose done on both sides
-            self.usual = usual  # the usual-pain record in force today
-            self.today = today
+        settings: Settings
+        sided: list[tuple[str, str]]  # (pose id, pose name) of every pose done on both sides
+        usual: UsualPain | None  # the usual-pain record in force today
+        today: date
 
+    @dataclass
     class Saved(Message):
         """Settings were written; the app may refresh screens that depend on them."""
 
-        def __init__(self, settings: Settings) -> None:
-            super().__init__()
-            self.settings = settings
+        settings: Settings
 
+    @dataclass
     class SaveFailed(Message):
-        def __init__(self, error: Exception) -> None:
-            super().__init__()
-            self.error = error
+        error: Exception
 
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         self.saved: Settings | None = None
         self.sided: list[tuple[str, str]] = []
+
+
+    # The widgets, one typed accessor each (their ids are named here only, and in compose).
+
+    @property
+    def tempo_input(self) -> Input:
+        return self.query_one("#tempo", Input)
+
+    @property
+    def breath_input(self) -> Input:
+        return self.query_one("#breath", Input)
+
+    @property
+    def practice_time_input(self) -> Input:
+        return self.query_one("#practice-time", Input)
+
+    @property
+    def sound_switch(self) -> Switch:
+        return self.query_one("#sound", Switch)
+
+    @property
+    def voice_switch(self) -> Switch:
+        return self.query_one("#voice", Switch)
+
+    @property
+    def flash_switch(self) -> Switch:
+        return self.query_one("#flash", Switch)
+
+    @property
+    def rest_per_week_input(self) -> Input:
+        return self.query_one("#rest-per-week", Input)
+
+    @property
+    def sides_hint(self) -> Static:
+        return self.query_one("#sides-hint", Static)
+
+    @property
+    def sides_panel(self) -> Widget:
+        return self.query_one("#settings-sides")
+
+    @property
+    def errors_box(self) -> Static:
+        return self.query_one("#settings-errors", Static)
+
+    @property
+    def state_label(self) -> Label:
+        return self.query_one("#settings-state", Label)
+
+    @property
+    def usual_current(self) -> Static:
+        return self.query_one("#usual-current", Static)
+
+    @property
+    def usual_value_input(self) -> Input:
+        return self.query_one("#usual-value", Input)
+
+    @property
+    def usual_date_input(self) -> Input:
+        return self.query_one("#usual-date", Input)
+
+    @property
+    def usual_note_input(self) -> Input:
+        return self.query_one("#usual-note", Input)
+
+    @property
+    def body(self) -> Widget:
+        return self.query_one("#settings-body")
+
+    @property
+    def theme_select(self) -> Select[str]:
+        return self.query_one("#theme", Select)
+
+    def rest_box(self, weekday: int) -> Checkbox:
+        return self.query_one(f"#rest-{weekday}", Checkbox)
+
+    def side_select(self, pose_id: str) -> Select[str]:
+        return self.query_one(f"#side-{pose_id}", Select)
+
+    def cue_switch(self, switch_id: str) -> Switch:
+        return self.query_one(f"#{switch_id}", Switch)
+
+    def cue_switch_state(self, switch_id: str) -> Label:
+        """The on/off word beside a cue switch."""
+        return self.query_one(f"#{switch_id}-state", Label)
 
     def compose(self) -> ComposeResult:
         yield header()
@@ -209,7 +298,7 @@ class SettingsScreen(AppScreen[None]):
 
     def _cue_hint(self) -> str:
         """What the cue switches will do on this machine, and which program to install for what is missing."""
-        player = self.app.cue_player
+        player = self.backroll.cue_player
         if player.web:
             return "Served to a browser: tones and spoken cues play in the browser, not on the host."
         lines = []
@@ -244,11 +333,8 @@ class SettingsScreen(AppScreen[None]):
             yield Button("Record usual pain", id="usual-record", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#settings-usual").border_title = "Usual pain, after seeing a professional"
-        self.query_one("#settings-timing").border_title = "Timing"
-        self.query_one("#settings-cues").border_title = "Cues and look"
-        self.query_one("#settings-rest").border_title = "Rest days"
-        self.query_one("#settings-sides").border_title = "Tighter side"
+        for panel_id, title in PANEL_TITLES.items():
+            self.query_one(f"#{panel_id}").border_title = title
         self.refresh_data()
 
     # Load and fill -------------------------------------------------------------
@@ -258,7 +344,7 @@ class SettingsScreen(AppScreen[None]):
 
     @work(thread=True, exclusive=True, group="settings-load")
     def _load(self) -> None:
-        service = self.app.service
+        service = self.backroll.service
         poses = service.library.poses
         sided = sorted(((p.id, p.name) for p in poses.values() if p.sided), key=lambda item: item[1].lower())
         self.post_message(self.Loaded(service.settings, sided, service.usual_pain_on(), service.today()))
@@ -273,9 +359,9 @@ class SettingsScreen(AppScreen[None]):
         self._fill(message.settings)
 
     async def _build_sides(self) -> None:
-        panel = self.query_one("#settings-sides")
+        panel = self.sides_panel
         await panel.query(".side-field").remove()
-        hint = self.query_one("#sides-hint", Static)
+        hint = self.sides_hint
         if not self.sided:
             hint.update("No pose in the library is done on one side at a time.")
             return
@@ -292,23 +378,23 @@ class SettingsScreen(AppScreen[None]):
 
     def _fill(self, settings: Settings) -> None:
         with self.prevent(Input.Changed, Switch.Changed, Checkbox.Changed, Select.Changed):
-            self.query_one("#tempo", Input).value = f"{settings.tempo:g}"
-            self.query_one("#breath", Input).value = f"{settings.breath_seconds:g}"
-            self.query_one("#practice-time", Input).value = settings.practice_time
-            self.query_one("#sound", Switch).value = settings.sound
-            voice = self.query_one("#voice", Switch)
-            voice.value = settings.voice and self.app.cue_player.voice_available
-            voice.disabled = not self.app.cue_player.voice_available  # greyed: the hint says what to install
-            self.query_one("#flash", Switch).value = settings.flash
-            theme = self.query_one("#theme", Select)
+            self.tempo_input.value = f"{settings.tempo:g}"
+            self.breath_input.value = f"{settings.breath_seconds:g}"
+            self.practice_time_input.value = settings.practice_time
+            self.sound_switch.value = settings.sound
+            voice = self.voice_switch
+            voice.value = settings.voice and self.backroll.cue_player.voice_available
+            voice.disabled = not self.backroll.cue_player.voice_available  # greyed: the hint says what to install
+            self.flash_switch.value = settings.flash
+            theme = self.theme_select
             if settings.theme in self.app.available_themes:
                 theme.value = settings.theme
             for number in range(7):
-                self.query_one(f"#rest-{number}", Checkbox).value = number in settings.rest_weekdays
-            self.query_one("#rest-per-week", Input).value = str(settings.rest_days_per_week)
+                self.rest_box(number).value = number in settings.rest_weekdays
+            self.rest_per_week_input.value = str(settings.rest_days_per_week)
             for pose_id, _ in self.sided:
                 side = settings.tighter_side.get(pose_id, Side.NONE)
-                self.query_one(f"#side-{pose_id}", Select).value = Side(side).value
+                self.side_select(pose_id).value = Side(side).value
         self._show_switches()
         self._show_errors({})
         self._set_state("")
@@ -317,19 +403,19 @@ class SettingsScreen(AppScreen[None]):
 
     def read_form(self) -> tuple[Settings | None, dict[str, str]]:
         base = self.saved or Settings()
-        theme = self.query_one("#theme", Select)
+        theme = self.theme_select
         return build_settings(
             base,
-            tempo=self.query_one("#tempo", Input).value,
-            breath=self.query_one("#breath", Input).value,
-            sound=self.query_one("#sound", Switch).value,
-            voice=self.query_one("#voice", Switch).value if self.app.cue_player.voice_available else base.voice,
-            flash=self.query_one("#flash", Switch).value,
+            tempo=self.tempo_input.value,
+            breath=self.breath_input.value,
+            sound=self.sound_switch.value,
+            voice=self.voice_switch.value if self.backroll.cue_player.voice_available else base.voice,
+            flash=self.flash_switch.value,
             theme=str(theme.value) if not theme.is_blank() else base.theme,
-            rest_weekdays={n for n in range(7) if self.query_one(f"#rest-{n}", Checkbox).value},
-            rest_per_week=self.query_one("#rest-per-week", Input).value,
-            tighter={pose_id: str(self.query_one(f"#side-{pose_id}", Select).value) for pose_id, _ in self.sided},
-            practice_time=self.query_one("#practice-time", Input).value,
+            rest_weekdays={n for n in range(7) if self.rest_box(n).value},
+            rest_per_week=self.rest_per_week_input.value,
+            tighter={pose_id: str(self.side_select(pose_id).value) for pose_id, _ in self.sided},
+            practice_time=self.practice_time_input.value,
         )
 
     @on(Input.Changed)
@@ -346,18 +432,19 @@ class SettingsScreen(AppScreen[None]):
 
     def _show_switches(self) -> None:
         for switch_id, _ in CUE_SWITCHES:
-            on_ = self.query_one(f"#{switch_id}", Switch).value
-            self.query_one(f"#{switch_id}-state", Label).update("on" if on_ else "off")
+            on_ = self.cue_switch(switch_id).value
+            self.cue_switch_state(switch_id).update("on" if on_ else "off")
 
     def _show_errors(self, errors: Mapping[str, str]) -> None:
-        for field_id, input_id in (("tempo", "#tempo"), ("breath", "#breath"), ("rest", "#rest-per-week"), ("practice", "#practice-time")):
-            self.query_one(input_id, Input).set_class(field_id in errors, "-invalid")
-        box = self.query_one("#settings-errors", Static)
+        inputs = {"tempo": self.tempo_input, "breath": self.breath_input, "rest": self.rest_per_week_input, "practice": self.practice_time_input}
+        for field_id, field_input in inputs.items():
+            field_input.set_class(field_id in errors, "-invalid")
+        box = self.errors_box
         box.update("\n".join(errors.values()))
         box.display = bool(errors)
 
     def _set_state(self, text: str) -> None:
-        self.query_one("#settings-state", Label).update(text)
+        self.state_label.update(text)
 
     def on_screen_suspend(self) -> None:
         """Leaving with edits not saved: say so (they stay in the form until saved or reverted)."""
@@ -387,7 +474,7 @@ class SettingsScreen(AppScreen[None]):
     @work(thread=True, exclusive=True, group="settings-save")
     def _save(self, settings: Settings) -> None:
         try:
-            self.app.service.save_settings(settings)
+            self.backroll.service.save_settings(settings)
         except Exception as error:  # StoreError: one plain sentence
             self.post_message(self.SaveFailed(error))
             return
@@ -420,15 +507,15 @@ class SettingsScreen(AppScreen[None]):
         else:
             note = f" ({escape(record.note)})" if record.note else ""
             text = f"Your usual pain: [b]{record.value}[/b], since {record.since.isoformat()}{note}."
-        self.query_one("#usual-current", Static).update(text)
-        date_input = self.query_one("#usual-date", Input)
+        self.usual_current.update(text)
+        date_input = self.usual_date_input
         if not date_input.value:
             date_input.value = today.isoformat()
 
     @on(Button.Pressed, "#usual-record")
     def _record_usual(self) -> None:
-        raw_value = self.query_one("#usual-value", Input).value.strip()
-        raw_date = self.query_one("#usual-date", Input).value.strip()
+        raw_value = self.usual_value_input.value.strip()
+        raw_date = self.usual_date_input.value.strip()
         try:
             value = int(raw_value)
             if not 0 <= value <= 10:
@@ -441,11 +528,11 @@ class SettingsScreen(AppScreen[None]):
         except ValueError:
             self.notify(f"{raw_date!r} is not a date; use YYYY-MM-DD.", severity="warning")
             return
-        self._save_usual(value, since, self.query_one("#usual-note", Input).value)
+        self._save_usual(value, since, self.usual_note_input.value)
 
     @work(thread=True, exclusive=True, group="settings-usual")
     def _save_usual(self, value: int, since: date | None, note: str) -> None:
-        service = self.app.service
+        service = self.backroll.service
         try:
             record = service.record_usual_pain(value, since, note)
         except Exception as error:  # ValueError (a future date) or StoreError: one plain sentence
@@ -455,7 +542,7 @@ class SettingsScreen(AppScreen[None]):
 
     def _usual_saved(self, record: UsualPain, today: date) -> None:
         self._show_usual(record, today)
-        self.query_one("#usual-value", Input).value = ""
+        self.usual_value_input.value = ""
         self.notify(f"Usual pain {record.value} recorded from {record.since.isoformat()}.")
         for screen in getattr(self.app, "views", {}).values():
             if screen is not self and hasattr(screen, "refresh_data"):
@@ -464,7 +551,7 @@ class SettingsScreen(AppScreen[None]):
     @on(Button.Pressed, "#settings-revert")
     def action_leave_field(self) -> None:
         """Esc in a text field: out of it (its value kept), so 1-5, q and ? work again."""
-        self.query_one("#settings-body").focus()
+        self.body.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave_field":

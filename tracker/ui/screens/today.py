@@ -93,6 +93,32 @@ class TodayScreen(AppScreen[None]):
         self._announced: tuple[str, ...] = ()  # the routine-file problems last said
         self._back_dismissed: date | None = None  # the day Esc put the back card away
 
+    # The widgets, one typed accessor each (their ids are named here only, and in compose).
+
+    @property
+    def streak_card(self) -> StreakCard:
+        return self.query_one(StreakCard)
+
+    @property
+    def advice_card(self) -> AdviceCard:
+        return self.query_one(AdviceCard)
+
+    @property
+    def routine_list(self) -> OptionList:
+        return self.query_one("#routines", OptionList)
+
+    @property
+    def next_card(self) -> Static:
+        return self.query_one("#next", Static)
+
+    @property
+    def back_today_card(self) -> BackTodayCard:
+        return self.query_one(BackTodayCard)
+
+    @property
+    def start_line(self) -> Static:
+        return self.query_one("#start-line", Static)
+
     def compose(self) -> ComposeResult:
         yield header()
         with VerticalScroll(id="today-body", can_focus=False):
@@ -111,7 +137,7 @@ class TodayScreen(AppScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#next", Static).border_title = "Next session: bridge program"
+        self.next_card.border_title = "Next session: bridge program"
         # Paint first, then read: opening a long history in a thread competes with the first frame.
         self.call_after_refresh(self.refresh_data)
 
@@ -128,7 +154,7 @@ class TodayScreen(AppScreen[None]):
             self.service.refresh_history()  # a session `backroll log` saved meanwhile counts too
             data = load_today(self.service)
         except Exception as error:  # store errors become a readable screen, not a traceback
-            self.app.call_from_thread(self.app.show_error, error)
+            self.app.call_from_thread(self.backroll.show_error, error)
             return
         self.app.call_from_thread(self.show, data)
 
@@ -136,10 +162,10 @@ class TodayScreen(AppScreen[None]):
         previous = self.highlighted_routine()
         self.data = data
         status = data.status
-        self.query_one(StreakCard).show(status.streak, data.today)
-        self.query_one(AdviceCard).show(status.advice)
+        self.streak_card.show(status.streak, data.today)
+        self.advice_card.show(status.advice)
         self._show_next()
-        routines = self.query_one("#routines", OptionList)
+        routines = self.routine_list
         routines.clear_options()
         routines.add_options(
             Option(f"[b]{escape(row.name)}[/b]  [dim]{escape(row.detail)}[/dim]", id=row.id) for row in data.routines
@@ -150,7 +176,7 @@ class TodayScreen(AppScreen[None]):
         self._show_start_line()
         self._show_back_card(data)
         self._announce_problems(data.content_problems)
-        self.app.data_loaded()
+        self.backroll.data_loaded()
 
     def _show_next(self) -> None:
         """The next session's level; what changed and its poses too where there is room (a short terminal keeps its
@@ -165,7 +191,7 @@ class TodayScreen(AppScreen[None]):
                 text += f"\n[dim]up from {escape(current.describe())}[/dim]" if status.prescription > current else f"\n[dim]was {escape(current.describe())}[/dim]"
             if self.data.plan:
                 text += f"\n[dim]{escape(self.data.plan)}[/dim]"
-        self.query_one("#next", Static).update(text)
+        self.next_card.update(text)
 
     @property
     def short(self) -> bool:
@@ -177,12 +203,12 @@ class TodayScreen(AppScreen[None]):
     # -- "How is your back today?" (practice-rules.md, "The day after")
 
     def _show_back_card(self, data: TodayData) -> None:
-        card = self.query_one(BackTodayCard)
+        card = self.back_today_card
         if data.back_question is None or self._back_dismissed == data.today:
             was_focused = card.has_focus
             card.display = False
             if was_focused:
-                self.query_one("#routines", OptionList).focus()
+                self.routine_list.focus()
             return
         card.ask(data.back_question)
         card.focus()
@@ -190,13 +216,13 @@ class TodayScreen(AppScreen[None]):
     @on(BackTodayCard.Dismissed)
     def _back_dismissed_today(self) -> None:
         self._back_dismissed = self.data.today if self.data is not None else None
-        self.query_one(BackTodayCard).display = False
-        self.query_one("#routines", OptionList).focus()
+        self.back_today_card.display = False
+        self.routine_list.focus()
 
     @on(BackTodayCard.Answered)
     def _back_answered(self, message: BackTodayCard.Answered) -> None:
-        self.query_one(BackTodayCard).display = False
-        self.query_one("#routines", OptionList).focus()
+        self.back_today_card.display = False
+        self.routine_list.focus()
         self._record_back(message.value)
 
     @work(thread=True, exclusive=True, group="today-back", exit_on_error=False)
@@ -205,14 +231,14 @@ class TodayScreen(AppScreen[None]):
             effect = self.service.pain_answer_effect(value)  # said before saving: what this answer does
             self.service.record_pain(value)
         except Exception as error:
-            self.app.call_from_thread(self.app.show_error, error)
+            self.app.call_from_thread(self.backroll.show_error, error)
             return
         self.app.call_from_thread(self.notify, f"{effect}", title=f"Your back today: {value}", timeout=10)
         self.app.call_from_thread(self.refresh_data)
 
     def _announce_problems(self, problems: tuple[str, ...]) -> None:
         """Say what is wrong in the routine files once per change, never over a running session."""
-        if problems == self._announced or self.app.in_session:
+        if problems == self._announced or self.backroll.in_session:
             return
         self._announced = problems
         if problems:
@@ -225,7 +251,7 @@ class TodayScreen(AppScreen[None]):
             )
 
     def highlighted_routine(self) -> str | None:
-        routines = self.query_one("#routines", OptionList)
+        routines = self.routine_list
         if routines.highlighted is None or routines.option_count == 0:
             return None
         return routines.get_option_at_index(routines.highlighted).id
@@ -239,17 +265,17 @@ class TodayScreen(AppScreen[None]):
 
     @on(OptionList.OptionHighlighted, "#routines")
     def _show_start_line(self) -> None:
-        routines = self.query_one("#routines", OptionList)
+        routines = self.routine_list
         if routines.region:
             routines.scroll_visible(animate=False)  # a body scrolled away from the list comes back to the row chosen
         name = self.start_target()
-        line = self.query_one("#start-line", Static)
+        line = self.start_line
         line.update(f"[b]s[/b] starts [b]{escape(name)}[/b] [dim]· ↑↓ choose · Enter starts[/dim]" if name else "")
 
     def action_start(self) -> None:
-        self.app.start_routine(self.highlighted_routine() or PROGRAM_ID)
+        self.backroll.start_routine(self.highlighted_routine() or PROGRAM_ID)
 
     @on(OptionList.OptionSelected, "#routines")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.app.start_routine(event.option.id)
+            self.backroll.start_routine(event.option.id)

@@ -7,6 +7,8 @@ from the core). The answer is a pain record (practice-rules.md, "The day after")
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.markup import escape
 from textual import events
 from textual.binding import Binding
@@ -26,10 +28,9 @@ class BackTodayCard(Static, can_focus=True):
         Binding("enter", "take_one", "Answer", show=False, id="back-today.one"),
     ]
 
+    @dataclass
     class Answered(Message):
-        def __init__(self, value: int) -> None:
-            super().__init__()
-            self.value = value
+        value: int
 
     class Dismissed(Message):
         pass

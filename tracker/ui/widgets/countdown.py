@@ -32,6 +32,19 @@ def clock_text(seconds: float, *, always_minutes: bool = False) -> str:
 class PhaseCount(Vertical):
     """Phase word over the count, which grows with the terminal: readable two metres away."""
 
+    @property
+    def phase_word(self) -> Label:
+        return self.query_one("#phase-word", Label)
+
+    @property
+    def digits(self) -> BigNumber:
+        """The count in big digits."""
+        return self.query_one("#count", BigNumber)
+
+    @property
+    def unit_label(self) -> Label:
+        return self.query_one("#count-unit", Label)
+
     def compose(self) -> ComposeResult:
         yield Label("", id="phase-word")
         yield BigNumber("", id="count")
@@ -39,13 +52,12 @@ class PhaseCount(Vertical):
 
     def show(self, phase: str | None, count: str, unit: str = "", *, paused: bool = False) -> None:
         word = PHASE_WORDS.get(phase or "", (phase or "").upper())
-        label = self.query_one("#phase-word", Label)
-        label.update(f"{word} · PAUSED" if paused and word else ("PAUSED" if paused else word))
+        self.phase_word.update(f"{word} · PAUSED" if paused and word else ("PAUSED" if paused else word))
         self.set_class(paused, "-paused")
         for name in PHASE_WORDS:
             self.set_class(phase == name, f"-{name}")
-        digits = self.query_one("#count", BigNumber)
+        digits = self.digits
         digits.update(count)
         digits.display = bool(count)  # observing: no number, no blank block
         self.set_class(not count, "-no-count")  # then the question takes the room
-        self.query_one("#count-unit", Label).update(unit)
+        self.unit_label.update(unit)

@@ -107,26 +107,24 @@ class CalendarHeatmap(Widget, can_focus=True):
 
     cursor: reactive[date | None] = reactive(None)
 
+    @dataclass
     class DayHighlighted(Message):
         """The highlighted day changed (keys or mouse)."""
 
-        def __init__(self, heatmap: CalendarHeatmap, day: date, activity: DayActivity) -> None:
-            super().__init__()
-            self.heatmap = heatmap
-            self.day = day
-            self.activity = activity
+        heatmap: CalendarHeatmap
+        day: date
+        activity: DayActivity
 
         @property
         def control(self) -> CalendarHeatmap:
             return self.heatmap
 
+    @dataclass
     class WeeksShown(Message):
         """The number of weeks that fit changed (the widget was resized)."""
 
-        def __init__(self, heatmap: CalendarHeatmap, weeks: int) -> None:
-            super().__init__()
-            self.heatmap = heatmap
-            self.weeks = weeks
+        heatmap: CalendarHeatmap
+        weeks: int
 
         @property
         def control(self) -> CalendarHeatmap:

@@ -65,6 +65,20 @@ class LevelChart(Vertical):
         self.weeks = weeks
         self.max_rows = max_rows
 
+    # The widgets, one typed accessor each (their ids are named here only, and in compose).
+
+    @property
+    def sparkline(self) -> Sparkline:
+        return self.query_one("#level-sparkline", Sparkline)
+
+    @property
+    def caption(self) -> Static:
+        return self.query_one("#level-caption", Static)
+
+    @property
+    def changes_text(self) -> Static:
+        return self.query_one("#level-changes", Static)
+
     def compose(self) -> ComposeResult:
         yield Static("", classes="level-chart--caption", id="level-caption")
         yield Sparkline([], id="level-sparkline")
@@ -73,13 +87,13 @@ class LevelChart(Vertical):
     def show(self, history: LevelHistory, today: date) -> None:
         levels = weekly_levels(history, today, self.weeks)
         lifts = [float(level.lifts) if level else 0.0 for level in levels]
-        sparkline = self.query_one("#level-sparkline", Sparkline)
+        sparkline = self.sparkline
         sparkline.data = lifts if any(lifts) else []
-        caption = self.query_one("#level-caption", Static)
+        caption = self.caption
         changes = level_changes(history)
         if not changes:
             caption.update("Lifts per week: no bridge sessions yet.")
-            self.query_one("#level-changes", Static).update("Start the bridge program to see your level here.")
+            self.changes_text.update("Start the bridge program to see your level here.")
             return
         top = max(level.lifts for _, level in changes)
         caption.update(f"Lifts per week, last {self.weeks} weeks (0 to {top})")
@@ -90,4 +104,4 @@ class LevelChart(Vertical):
             note = describe_change(previous, level)
             lines.append(f"{day.isoformat()}  {level.lifts:>5} {level.count:>5} {level.hold:>4}  [dim]{escape(note)}[/dim]")
             previous = level
-        self.query_one("#level-changes", Static).update("\n".join(lines))
+        self.changes_text.update("\n".join(lines))

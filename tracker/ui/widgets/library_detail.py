@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from rich.markup import escape
 
 from tracker.model import Pose, Routine, Side, Step, StepKind, plural
+
+if TYPE_CHECKING:
+    from tracker.model import Prescription
+    from tracker.service import Briefing
 from tracker.ui.widgets.session_detail import format_duration
 
 
@@ -53,7 +57,7 @@ def describe_routine(
     routine: Routine,
     poses: Mapping[str, Pose],
     seconds: float | None,
-    level: Any = None,
+    level: Prescription | None = None,
     *,
     names: Mapping[str, str] | None = None,
     sources: Mapping[str, str] | None = None,
@@ -83,7 +87,7 @@ def describe_routine(
     return "\n".join(lines)
 
 
-def describe_card(card: Any) -> str:
+def describe_card(card: Briefing) -> str:
     """The before-you-start card (a tracker.service.Briefing) as markup: props, time, room, cautions, notes."""
     lines = [f"[b]Have at hand:[/b] {escape(', '.join(card.needed) or 'nothing but yourself')}"]
     if card.optional:

@@ -23,13 +23,12 @@ class LibraryTree(Tree[Entry]):
         Binding("enter", "activate", "Start / open", show=False, id="library.activate"),
     ]
 
+    @dataclass
     class StartRequested(Message):
         """Enter was pressed on a routine."""
 
-        def __init__(self, tree: LibraryTree, routine_id: str) -> None:
-            super().__init__()
-            self.tree = tree
-            self.routine_id = routine_id
+        tree: LibraryTree
+        routine_id: str
 
         @property
         def control(self) -> LibraryTree:

@@ -10,7 +10,7 @@ from textual.widgets import Static
 from tracker.model import Session, Side, StepResult
 
 if TYPE_CHECKING:
-    from tracker.service import Library
+    from tracker.service import Library  # type: ignore[attr-defined]  # service imports it, __all__ omits it
 
 
 def format_duration(seconds: float) -> str:
@@ -38,13 +38,13 @@ def format_pain(session: Session) -> str:
 
 
 def pose_name(library: Library | None, pose_id: str) -> str:
-    pose = getattr(library, "poses", {}).get(pose_id)
+    pose = library.poses.get(pose_id) if library is not None else None
     return pose.name if pose is not None else pose_id
 
 
 def routine_name(library: Library | None, routine_id: str) -> str:
-    for table in ("routines", "programs"):
-        routine = getattr(library, table, {}).get(routine_id)
+    if library is not None:
+        routine = library.routines.get(routine_id) or library.programs.get(routine_id)
         if routine is not None:
             return routine.name
     return routine_id

@@ -31,13 +31,27 @@ class StreakCard(Horizontal):
         super().__init__(id=id, classes="card")
         self.border_title = "Streak"
 
+    # The widgets, one typed accessor each (their ids are named here only, and in compose).
+
+    @property
+    def digits(self) -> Digits:
+        return self.query_one("#streak-digits", Digits)
+
+    @property
+    def two_lines(self) -> Static:
+        return self.query_one("#streak-text", Static)
+
+    @property
+    def one_line(self) -> Static:
+        return self.query_one("#streak-line", Static)
+
     def compose(self) -> ComposeResult:
         yield Digits("0", id="streak-digits")
         yield Static("", id="streak-text")
         yield Static("", id="streak-line")  # the short terminal's version: one line, shown instead of the two above
 
     def show(self, summary: StreakSummary, today: date) -> None:
-        self.query_one("#streak-digits", Digits).update(str(summary.current))
+        self.digits.update(str(summary.current))
         days = "day" if summary.current == 1 else "days"
         text = (
             f"[b]{days} in a row[/b]\n"
@@ -45,7 +59,7 @@ class StreakCard(Horizontal):
             f"consistency {round(summary.consistency * 100)}%\n"
             f"{describe_last(summary.last_practice, today)}"
         )
-        self.query_one("#streak-text", Static).update(text)
-        self.query_one("#streak-line", Static).update(
+        self.two_lines.update(text)
+        self.one_line.update(
             f"[b]{summary.current} {days} in a row[/b] · longest {summary.longest} · {round(summary.consistency * 100)}%"
         )
