@@ -48,11 +48,11 @@ VIEW_KEYS = {"today": "1", "history": "2", "progress": "3", "library": "4", "set
 
 
 async def put_back_card_away(pilot: Any) -> None:
-    """Esc on Today's "How is your back today?" card when it is up and has the keys."""
+    """Esc on Today's "How is your back today?" card when it is up (it takes the digits while shown)."""
     from tracker.ui.widgets.back_today import BackTodayCard
 
     cards = pilot.app.screen.query(BackTodayCard)
-    if cards and cards.first().display and cards.first().has_focus:
+    if cards and cards.first().display:
         await pilot.press("escape")
         await settle(pilot)
 

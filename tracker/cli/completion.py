@@ -15,6 +15,7 @@ values in shtab's format (a dict per shell, or "file"/"directory").
 from __future__ import annotations
 
 import argparse
+from typing import TypeVar
 
 __all__ = ["DIRECTORY", "FILE", "ROUTINE_IDS", "SHELLS", "complete_with", "completion_script"]
 
@@ -50,9 +51,13 @@ ROUTINE_IDS: Completer = {
 }
 
 
-def complete_with(action: argparse.Action, how: Completer) -> argparse.Action:
-    """Say how shtab completes this argument's values (shtab reads the attribute `complete`)."""
-    action.complete = how  # type: ignore[attr-defined]
+_Argument = TypeVar("_Argument")
+
+
+def complete_with(action: _Argument, how: Completer) -> _Argument:
+    """Say how shtab completes this argument's values (shtab reads the attribute `complete`); an argument
+    of a command this run does not build (parser._Unbuilt) takes it and nothing reads it."""
+    setattr(action, "complete", how)  # noqa: B010 - an attribute argparse does not declare
     return action
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -199,6 +199,7 @@ class TodayScreen(AppScreen[None]):
 
     def on_resize(self) -> None:
         self._show_next()
+        self.back_today_card.show_compact(self.short)
 
     # -- "How is your back today?" (practice-rules.md, "The day after")
 
@@ -210,8 +211,15 @@ class TodayScreen(AppScreen[None]):
             if was_focused:
                 self.routine_list.focus()
             return
+        card.show_compact(self.short)
         card.ask(data.back_question)
-        card.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """While the back card is shown it takes the digits, Esc and (after a 1) Enter; the list keeps the focus."""
+        card = self.back_today_card
+        if card.display and card.take_key(event):
+            event.stop()
+            event.prevent_default()
 
     @on(BackTodayCard.Dismissed)
     def _back_dismissed_today(self) -> None:
