@@ -236,7 +236,9 @@ def bench_save(quick: bool) -> list[Figure]:
             if n == 10_000:
                 target, met = "<= 20 ms and <= 0.1x", ours <= 20 and ours <= 0.1 * stock
             out.append(
-                Figure(f"save one session at {n // 1000}k", ours, "ms", stock, "stock TinyDB insert", target, met)
+                Figure(
+                    f"save one session at {n // 1000}k", ours, "ms", stock, "stock TinyDB insert", target, met
+                )
             )
         if 100_000 in ours_by_size:
             growth = ours_by_size[100_000] / ours_by_size[10_000]
@@ -265,7 +267,9 @@ def _median_process(cmd: list[str], runs: int, env: dict[str, str]) -> tuple[flo
     times, peaks = [], []
     for _ in range(runs):
         t0 = time.perf_counter()
-        done = subprocess.run(wrapped, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        done = subprocess.run(
+            wrapped, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
         times.append(time.perf_counter() - t0)
         if done.returncode != 0:
             raise SystemExit(f"{' '.join(cmd)} exited {done.returncode}: {done.stderr[-500:]}")
@@ -288,7 +292,10 @@ def bench_status(quick: bool) -> list[Figure]:
             cold, cold_mb = _median_process(cmd, 1, _env(full))
             for home in (full, empty):
                 subprocess.run(cmd, cwd=ROOT, env=_env(home), check=True, capture_output=True)
-            pairs = [(_median_process(cmd, 1, _env(empty)), _median_process(cmd, 1, _env(full))) for _ in range(runs)]
+            pairs = [
+                (_median_process(cmd, 1, _env(empty)), _median_process(cmd, 1, _env(full)))
+                for _ in range(runs)
+            ]
             base = statistics.median(b[0] for b, _ in pairs)
             ours = statistics.median(o[0] for _, o in pairs)
             peak = max(o[1] for _, o in pairs)
@@ -360,13 +367,21 @@ def bench_log(quick: bool) -> list[Figure]:
         cmd = [PY, "-m", "tracker", "log", "pelvic-tilt-check", "--pain-after", "0"]
         for home in (full, empty):  # warm the caches both ways
             subprocess.run(cmd, cwd=ROOT, env=_env(home), check=True, capture_output=True)
-        pairs = [(_median_process(cmd, 1, _env(empty)), _median_process(cmd, 1, _env(full))) for _ in range(runs)]
+        pairs = [
+            (_median_process(cmd, 1, _env(empty)), _median_process(cmd, 1, _env(full))) for _ in range(runs)
+        ]
     base = statistics.median(b[0] for b, _ in pairs)
     ours = statistics.median(o[0] for _, o in pairs)
     return [
         Figure(
-            f"log ROUTINE ({n // 1000}k history)", ours * 1000, "ms", base * 1000, "same, empty history", "<= 1.2x",
-            ours <= 1.2 * base, f"median of {runs} pairs of whole processes, each saving one more session",
+            f"log ROUTINE ({n // 1000}k history)",
+            ours * 1000,
+            "ms",
+            base * 1000,
+            "same, empty history",
+            "<= 1.2x",
+            ours <= 1.2 * base,
+            f"median of {runs} pairs of whole processes, each saving one more session",
         )
     ]
 
@@ -377,11 +392,15 @@ def _check_status(home: Path, cmd: list[str]) -> None:
 
     from tracker.service import Backroll
 
-    quick = json.loads(subprocess.run(cmd, cwd=ROOT, env=_env(home), check=True, capture_output=True, text=True).stdout)
+    quick = json.loads(
+        subprocess.run(cmd, cwd=ROOT, env=_env(home), check=True, capture_output=True, text=True).stdout
+    )
     with Backroll(home) as service:
         full = service.status(date(2026, 1, 1)).to_json_dict()
     if quick != full:
-        raise SystemExit(f"status --json through the summary cache differs from the store's answer:\n{quick}\n{full}")
+        raise SystemExit(
+            f"status --json through the summary cache differs from the store's answer:\n{quick}\n{full}"
+        )
 
 
 # -- export / import ------------------------------------------------------------------
@@ -425,8 +444,14 @@ def bench_exchange(quick: bool) -> list[Figure]:
     note = f"best of {reps}"
     return [
         Figure(
-            f"export JSON ({size})", ours_export * 1000, "ms", dumps * 1000, "json.dumps", "<= 1.8x",
-            ours_export <= 1.8 * dumps, note,
+            f"export JSON ({size})",
+            ours_export * 1000,
+            "ms",
+            dumps * 1000,
+            "json.dumps",
+            "<= 1.8x",
+            ours_export <= 1.8 * dumps,
+            note,
         ),
         Figure(
             f"import JSON with validation ({size})",
@@ -501,7 +526,9 @@ def bench_idle(quick: bool) -> list[Figure]:
         bare = _process_json([PY, "-m", "bench.bare_app", "--idle", str(idle)], _env(home))
     pct = 100 * ours["cpu"] / ours["wall"]
     bare_pct = 100 * bare["cpu"] / bare["wall"]
-    return [Figure(f"CPU idle on Today ({idle} s)", pct, "%", bare_pct, "bare app idle", "<= 0.5%", pct <= 0.5)]
+    return [
+        Figure(f"CPU idle on Today ({idle} s)", pct, "%", bare_pct, "bare app idle", "<= 0.5%", pct <= 0.5)
+    ]
 
 
 def bench_memory(quick: bool) -> list[Figure]:
@@ -519,12 +546,23 @@ def bench_memory(quick: bool) -> list[Figure]:
     size = "1k" if quick else "10k"
     return [
         Figure(
-            f"peak RSS ({size} history open)", o, "MB", b, "bare Textual app", "<= 1.5x", o <= 1.5 * b,
+            f"peak RSS ({size} history open)",
+            o,
+            "MB",
+            b,
+            "bare Textual app",
+            "<= 1.5x",
+            o <= 1.5 * b,
             "after Today has shown the history (read through the summary cache; the store opens at the first write)",
         ),
         Figure(
-            f"startup to Today loaded ({size})", ours_loaded * 1000, "ms", bare_first * 1000,
-            "bare app first frame", "<= 1.8x", ours_loaded <= 1.8 * bare_first,
+            f"startup to Today loaded ({size})",
+            ours_loaded * 1000,
+            "ms",
+            bare_first * 1000,
+            "bare app first frame",
+            "<= 1.8x",
+            ours_loaded <= 1.8 * bare_first,
             "spawn until Today shows the history's streaks and advice",
         ),
     ]

@@ -209,7 +209,9 @@ def _session_autopilot(seconds: int) -> Any:
                 "lateness_ms": [round(x, 3) for x in probe.lateness],
                 "drawn_lateness_ms": [round(x, 3) for x in probe.drawn],
                 "end_error_ms": round((probe.ended_at - probe.planned_end) * 1000, 3),
-                "end_shown_error_ms": round(((probe.end_shown_at or probe.ended_at) - probe.planned_end) * 1000, 3),
+                "end_shown_error_ms": round(
+                    ((probe.end_shown_at or probe.ended_at) - probe.planned_end) * 1000, 3
+                ),
                 "planned_s": probe.planned_s,
                 "cpu": probe.end_cpu - probe.start_cpu,
                 "wall": probe.ended_at - probe.start_clock,

@@ -57,7 +57,9 @@ def render(figures: list[Figure]) -> str:
     rows = []
     for f in figures:
         ratio = "-" if f.ratio is None else f"{f.ratio:.2f}x"
-        baseline = f"{_fmt(f.baseline, f.unit)} ({f.baseline_label})" if f.baseline is not None else f.baseline_label
+        baseline = (
+            f"{_fmt(f.baseline, f.unit)} ({f.baseline_label})" if f.baseline is not None else f.baseline_label
+        )
         met = {True: "yes", False: "NO", None: "-"}[f.met]
         rows.append((f.name, f.value_text(), baseline, ratio, f.target, met))
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]

@@ -51,7 +51,12 @@ def bone_key(joint: str) -> str:
 class Body:
     """Joints placed one bone at a time from the hip."""
 
-    def __init__(self, view: str = "side", hip: tuple[float, float] = (0.0, 0.53), lengths: dict[str, float] | None = None):
+    def __init__(
+        self,
+        view: str = "side",
+        hip: tuple[float, float] = (0.0, 0.53),
+        lengths: dict[str, float] | None = None,
+    ):
         self.view = view
         self.bones = SIDE_BONES if view == "side" else FRONT_BONES
         self.parent = {c: p for p, c in self.bones}
@@ -136,7 +141,11 @@ def supine(b: Body, *, neck: float = 180.0, head: float = 180.0) -> Body:
 
 
 def arms_by_sides(b: Body) -> Body:
-    return b.arm("l", -2.0, 0.0).arm("r", -2.0, 0.0) if b.p["shoulder"][1] > SUP + 0.01 else b.arm("l", 0.0, 0.0).arm("r", 0.0, 0.0)
+    return (
+        b.arm("l", -2.0, 0.0).arm("r", -2.0, 0.0)
+        if b.p["shoulder"][1] > SUP + 0.01
+        else b.arm("l", 0.0, 0.0).arm("r", 0.0, 0.0)
+    )
 
 
 def knees_up(b: Body, ankle_x: float, side: str = "lr") -> Body:
@@ -178,7 +187,9 @@ def knees_to_chest(thigh: float) -> dict[str, tuple[float, float]]:
     b = supine(lying())
     b.leg("l", thigh, thigh - 110, thigh - 110 + 90).leg("r", thigh, thigh - 110, thigh - 110 + 90)
     knee = b.p["knee_l"]
-    b.reach("elbow_l", "hand_l", (knee[0] - 0.02, knee[1] - 0.02), bend=-1).reach("elbow_r", "hand_r", (knee[0] - 0.02, knee[1] - 0.02), bend=-1)
+    b.reach("elbow_l", "hand_l", (knee[0] - 0.02, knee[1] - 0.02), bend=-1).reach(
+        "elbow_r", "hand_r", (knee[0] - 0.02, knee[1] - 0.02), bend=-1
+    )
     return b.grounded()
 
 
@@ -190,7 +201,11 @@ def figure_four(draw: bool) -> dict[str, tuple[float, float]]:
         knees_up(b, 0.31, "r")
     knee = b.p["knee_r"]
     b.reach("knee_l", "ankle_l", (knee[0] + 0.01, knee[1] + 0.05), bend=1.0)
-    b.go("foot_l", math.degrees(math.atan2(b.p["ankle_l"][1] - b.p["knee_l"][1], b.p["ankle_l"][0] - b.p["knee_l"][0])) + 90)
+    b.go(
+        "foot_l",
+        math.degrees(math.atan2(b.p["ankle_l"][1] - b.p["knee_l"][1], b.p["ankle_l"][0] - b.p["knee_l"][0]))
+        + 90,
+    )
     if draw:
         b.reach("elbow_l", "hand_l", knee, bend=-1).reach("elbow_r", "hand_r", knee, bend=-1)
     else:
@@ -214,7 +229,9 @@ def fish() -> dict[str, tuple[float, float]]:
     b.go("head", 180.0 + math.degrees(math.asin(-drop)) if drop > -1 else 270.0)
     shoulder = b.p["shoulder"]
     ex = shoulder[0] + math.sqrt(max(0.0, 0.186**2 - (shoulder[1] - 0.045) ** 2))
-    b.reach("elbow_l", "hand_l", (ex + 0.2, 0.045), bend=-1).reach("elbow_r", "hand_r", (ex + 0.2, 0.045), bend=-1)
+    b.reach("elbow_l", "hand_l", (ex + 0.2, 0.045), bend=-1).reach(
+        "elbow_r", "hand_r", (ex + 0.2, 0.045), bend=-1
+    )
     b.leg("l", 0.0, 0.0, 75.0).leg("r", 0.0, 0.0, 75.0)
     return b.grounded()
 
@@ -230,7 +247,9 @@ def plan_twist(thigh: float, shank: float, *, cross: bool = False) -> dict[str, 
     b.trunk(90.0)
     b.go("shoulder_l", 0.0).go("shoulder_r", 180.0).go("hip_l", 0.0).go("hip_r", 180.0)
     b.arm("l", 0.0, 0.0)
-    if cross:  # lying twist: the left knee drawn across to the right, the right leg long, right hand on the knee
+    if (
+        cross
+    ):  # lying twist: the left knee drawn across to the right, the right leg long, right hand on the knee
         b.leg("r", -90.0, -90.0, -90.0)
         b.leg("l", thigh, shank, shank)
         b.reach("elbow_r", "hand_r", b.p["knee_l"], bend=1.0)
@@ -243,14 +262,28 @@ def plan_twist(thigh: float, shank: float, *, cross: bool = False) -> dict[str, 
 # --------------------------------------------------------------------------- on the belly (head to the right)
 
 
-def prone(*, trunk: float = 0.0, legs: float = 180.0, leg_l: float | None = None, arms: str = "pillow", lift_l: float = 0.0, lift_r: float = 0.0, knees: bool = False) -> dict[str, tuple[float, float]]:
+def prone(
+    *,
+    trunk: float = 0.0,
+    legs: float = 180.0,
+    leg_l: float | None = None,
+    arms: str = "pillow",
+    lift_l: float = 0.0,
+    lift_r: float = 0.0,
+    knees: bool = False,
+) -> dict[str, tuple[float, float]]:
     b = Body(hip=(0.0, SUP))
     neck = trunk + (10.0 if trunk else 0.0)
     b.trunk(trunk, neck, neck)
     if knees:  # knees bent, heels together above them (sphinx)
         b.leg("l", 180.0, 100.0, 130.0).leg("r", 180.0, 100.0, 130.0)
     else:
-        b.leg("l", leg_l if leg_l is not None else legs, leg_l if leg_l is not None else legs, (leg_l if leg_l is not None else legs))
+        b.leg(
+            "l",
+            leg_l if leg_l is not None else legs,
+            leg_l if leg_l is not None else legs,
+            (leg_l if leg_l is not None else legs),
+        )
         b.leg("r", legs, legs, legs)
     shoulder = b.p["shoulder"]
     if arms == "pillow":  # arms resting forward on the floor (the hands under the forehead, simplified)
@@ -259,7 +292,9 @@ def prone(*, trunk: float = 0.0, legs: float = 180.0, leg_l: float | None = None
         for s in "lr":
             b.reach(f"elbow_{s}", f"hand_{s}", (0.23, 0.0), bend=-1.0)
     elif arms == "back":  # arms long beside the body, lifted with the chest
-        b.arm("l", 180.0 - trunk * 0.6, 180.0 - trunk * 0.6).arm("r", 180.0 - trunk * 0.6, 180.0 - trunk * 0.6)
+        b.arm("l", 180.0 - trunk * 0.6, 180.0 - trunk * 0.6).arm(
+            "r", 180.0 - trunk * 0.6, 180.0 - trunk * 0.6
+        )
     elif arms == "forearms":
         b.arm("l", -90.0, 0.0).arm("r", -90.0, 0.0)
     elif arms == "behind-head":  # hands at the back of the head, elbows up and forward
@@ -316,7 +351,9 @@ def all_fours(neck: float, trunk: float = 20.0) -> dict[str, tuple[float, float]
     b.leg("l", -90.0, 180.0, 180.0).leg("r", -90.0, 180.0, 180.0)
     b.trunk(trunk, neck, neck)
     knee_y = b.p["knee_l"][1]
-    hand_x = 0.288 * math.cos(math.radians(20.0))  # the hands stay planted under the shoulders of the flat back
+    hand_x = 0.288 * math.cos(
+        math.radians(20.0)
+    )  # the hands stay planted under the shoulders of the flat back
     for s in "lr":
         b.reach(f"elbow_{s}", f"hand_{s}", (hand_x, knee_y - 0.035), bend=1.0)
     return b.grounded()
@@ -335,7 +372,9 @@ def downward_dog() -> dict[str, tuple[float, float]]:
 
 
 def upward_dog() -> dict[str, tuple[float, float]]:
-    leg = 180.0 + math.degrees(math.asin((0.2 - 0.039) / 0.491))  # straight legs, knees off the floor, feet pointed
+    leg = 180.0 + math.degrees(
+        math.asin((0.2 - 0.039) / 0.491)
+    )  # straight legs, knees off the floor, feet pointed
 
     def build(trunk: float) -> Body:
         b = Body(hip=(0.0, 0.2))
@@ -411,12 +450,17 @@ def stand_legs(b: Body, thigh: float = -90.0, shank: float = -90.0) -> Body:
     return b.leg("l", thigh, shank).leg("r", thigh, shank)
 
 
-def lunge(kneel: bool, thigh: float, trunk: float, arms: tuple[float, float] | str, front_straight: bool = False) -> dict[str, tuple[float, float]]:
+def lunge(
+    kneel: bool, thigh: float, trunk: float, arms: tuple[float, float] | str, front_straight: bool = False
+) -> dict[str, tuple[float, float]]:
     """The front (near, left) foot planted at x = 0.36. Kneeling: the back knee down at x = -0.02 and the hip
     on the back thigh's circle at `thigh` degrees; standing: the hip at (0, 0.55), the back leg long to its toes."""
     if kneel:
         knee = (-0.02, 0.05)
-        hip = (knee[0] - 0.245 * math.cos(math.radians(thigh + 180.0)), knee[1] - 0.245 * math.sin(math.radians(thigh + 180.0)))
+        hip = (
+            knee[0] - 0.245 * math.cos(math.radians(thigh + 180.0)),
+            knee[1] - 0.245 * math.sin(math.radians(thigh + 180.0)),
+        )
         b = Body(hip=hip)
         b.go("knee_r", thigh + 180.0).go("ankle_r", 180.0).go("foot_r", 180.0)
     else:
@@ -448,7 +492,12 @@ def standing_fold(trunk: float, knees: float, hands: str) -> dict[str, tuple[flo
     if hands == "shins":
         for s in "lr":
             knee, ankle = b.p[f"knee_{s}"], b.p[f"ankle_{s}"]
-            b.reach(f"elbow_{s}", f"hand_{s}", ((knee[0] + ankle[0]) / 2 + 0.03, (knee[1] + ankle[1]) / 2), bend=1.0)
+            b.reach(
+                f"elbow_{s}",
+                f"hand_{s}",
+                ((knee[0] + ankle[0]) / 2 + 0.03, (knee[1] + ankle[1]) / 2),
+                bend=1.0,
+            )
     else:  # hanging, hands holding the legs just above the ankles, elbows bent forward
         for s in "lr":
             ankle = b.p[f"ankle_{s}"]
@@ -461,13 +510,17 @@ def standing_fold(trunk: float, knees: float, hands: str) -> dict[str, tuple[flo
     return b.grounded()
 
 
-def chair_pose(trunk: float, arms: str, knees: float = 0.0, heels_up: bool = False) -> dict[str, tuple[float, float]]:
+def chair_pose(
+    trunk: float, arms: str, knees: float = 0.0, heels_up: bool = False
+) -> dict[str, tuple[float, float]]:
     b = Body()
     if heels_up:
         b.leg("l", -92.0, -94.0, -50.0).leg("r", -92.0, -94.0, -50.0)
     elif knees:
         # hips back over planted feet: thigh forward-down, shank back-down
-        b.leg("l", -90.0 + knees, -90.0 - knees * 0.75, 8.0).leg("r", -90.0 + knees, -90.0 - knees * 0.75, 8.0)
+        b.leg("l", -90.0 + knees, -90.0 - knees * 0.75, 8.0).leg(
+            "r", -90.0 + knees, -90.0 - knees * 0.75, 8.0
+        )
     b.trunk(trunk, trunk, trunk)
     if arms == "up":
         b.arm("l", trunk + 5, trunk + 5).arm("r", trunk + 5, trunk + 5)
@@ -542,21 +595,52 @@ F["sphinx"] = ("side", True, {"sphinx": sphinx()})
 F["locust"] = ("side", True, {"down": prone(arms="back"), "up": prone(trunk=14.0, legs=168.0, arms="back")})
 F["belly-lift"] = ("side", True, {"rest": prone()})
 F["prone-leg-lifts"] = ("side", True, {"down": prone(), "leg-up": prone(leg_l=166.0)})
-F["cactus-lifts"] = ("side", True, {"down": prone(arms="cactus"), "lifted": prone(arms="cactus", lift_l=20.0, leg_l=166.0)})
-F["prone-opposite-reach"] = ("side", True, {"down": prone(arms="reach"), "reach": prone(arms="reach", lift_l=20.0, leg_l=166.0)})
-F["crocodile-lift"] = ("side", True, {"down": prone(arms="behind-head"), "up": prone(trunk=14.0, legs=170.0, arms="behind-head")})
+F["cactus-lifts"] = (
+    "side",
+    True,
+    {"down": prone(arms="cactus"), "lifted": prone(arms="cactus", lift_l=20.0, leg_l=166.0)},
+)
+F["prone-opposite-reach"] = (
+    "side",
+    True,
+    {"down": prone(arms="reach"), "reach": prone(arms="reach", lift_l=20.0, leg_l=166.0)},
+)
+F["crocodile-lift"] = (
+    "side",
+    True,
+    {"down": prone(arms="behind-head"), "up": prone(trunk=14.0, legs=170.0, arms="behind-head")},
+)
 F["cobra-leg-lift"] = ("side", True, {"cobra": cobra(True), "legs-up": cobra(True, legs_up=True)})
 F["dog-side-stretch"] = ("front", False, {"centre": dog_side(0.0), "side": dog_side(30.0)})
 F["hero"] = ("side", True, {"sit": hero("thighs")})
 F["seated-arms-up"] = ("side", True, {"sit": hero("thighs"), "arms-up": hero("up")})
-F["seated-twist-arms-up"] = ("front", True, {"arms-up": front_seated(0.0, 0.0), "turn": front_seated(6.0, -12.0)})
+F["seated-twist-arms-up"] = (
+    "front",
+    True,
+    {"arms-up": front_seated(0.0, 0.0), "turn": front_seated(6.0, -12.0)},
+)
 F["half-lord-of-fishes"] = ("side", True, {"twist": half_lord()})
 F["low-lunge"] = ("side", True, {"lunge": lunge(True, 50.0, 80.0, "knee")})
-F["half-split"] = ("side", True, {"lunge": lunge(True, 50.0, 80.0, "knee"), "split": lunge(True, 92.0, 30.0, "floor", front_straight=True)})
-F["lunge-arm-lifts"] = ("side", True, {"fingertips": lunge(False, 0.0, 8.0, "floor"), "forward": lunge(False, 0.0, 8.0, (8.0, 8.0))})
+F["half-split"] = (
+    "side",
+    True,
+    {
+        "lunge": lunge(True, 50.0, 80.0, "knee"),
+        "split": lunge(True, 92.0, 30.0, "floor", front_straight=True),
+    },
+)
+F["lunge-arm-lifts"] = (
+    "side",
+    True,
+    {"fingertips": lunge(False, 0.0, 8.0, "floor"), "forward": lunge(False, 0.0, 8.0, (8.0, 8.0))},
+)
 F["half-forward-fold"] = ("side", True, {"half": standing_fold(0.0, 0.0, "shins")})
 F["standing-forward-fold"] = ("side", True, {"fold": standing_fold(-68.0, 6.0, "hang")})
-F["chair-heel-lift"] = ("side", True, {"chair": chair_pose(55.0, "head", knees=45.0), "heels-up": chair_pose(90.0, "head", heels_up=True)})
+F["chair-heel-lift"] = (
+    "side",
+    True,
+    {"chair": chair_pose(55.0, "head", knees=45.0), "heels-up": chair_pose(90.0, "head", heels_up=True)},
+)
 F["chair-twist"] = ("front", True, {"chair": front_chair(0.0), "twist": front_chair(25.0)})
 F["chair"] = ("side", True, {"chair": chair_pose(60.0, "up", knees=50.0)})
 F["triangle"] = ("front", True, {"triangle": triangle()})
@@ -564,6 +648,7 @@ F["handstand"] = ("side", True, {"handstand": handstand()})
 
 
 # --------------------------------------------------------------------------- writing the TOML
+
 
 def _num(v: float) -> str:
     text = f"{v:.4f}".rstrip("0").rstrip(".")

@@ -33,7 +33,9 @@ def shoot(folder: Path) -> Path:
         work = Path(temp)
         with Backroll(work / "home", now=lambda: NOW, zone=ZONE) as service:
             service.store.merge(generate_history(84, end=NOW.date(), zone=ZONE, library=service.library))
-            service.record_usual_pain(2, NOW.date() - timedelta(days=20), "after two sessions with a physiotherapist")
+            service.record_usual_pain(
+                2, NOW.date() - timedelta(days=20), "after two sessions with a physiotherapist"
+            )
             since, until = period(NOW.date(), 12, None, None)
             page = work / "report.html"
             page.write_text(render_html(service.report(since, until)), encoding="utf-8")
@@ -52,7 +54,9 @@ def contact_sheet_file(folder: Path) -> Path:
 
     poses = sorted(load_builtin().poses.values(), key=lambda p: p.name.lower())
     target = folder / "poses.svg"
-    target.write_text(contact_sheet(poses) + "\n", encoding="utf-8")  # a picture for the README, not user data
+    target.write_text(
+        contact_sheet(poses) + "\n", encoding="utf-8"
+    )  # a picture for the README, not user data
     return target
 
 

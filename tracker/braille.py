@@ -81,8 +81,6 @@ def raster(frame: Frame, columns: int, rows: int) -> tuple[Row, ...]:
     return tuple(out)
 
 
-
-
 def plain_lines(frame: Frame, columns: int, rows: int) -> list[str]:
     """The drawing as plain text lines (no colour), trailing blanks trimmed."""
     return ["".join(text for text, _ in row).rstrip() for row in raster(frame, columns, rows)]

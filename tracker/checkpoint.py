@@ -76,7 +76,9 @@ class Checkpoint:
     answers: Mapping[str, str]
     written_at: datetime  # aware UTC wall-clock time of the write
     pid: int = field(default_factory=os.getpid)
-    pain_before: int | None = None  # asked before the first count (0-10, None: skipped); a resume does not ask again
+    pain_before: int | None = (
+        None  # asked before the first count (0-10, None: skipped); a resume does not ask again
+    )
 
     @property
     def finished(self) -> bool:
@@ -119,7 +121,9 @@ class Checkpoint:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise CheckpointDamaged("it is not a Backroll checkpoint")
         if data.get("version") != VERSION:
-            raise CheckpointDamaged(f"it has version {data.get('version')!r}; this Backroll reads version {VERSION}")
+            raise CheckpointDamaged(
+                f"it has version {data.get('version')!r}; this Backroll reads version {VERSION}"
+            )
         try:
             started = datetime.fromisoformat(data["started_at"])
             written = datetime.fromisoformat(data["written_at"])
@@ -159,7 +163,12 @@ class Checkpoint:
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise CheckpointDamaged(f"a field is missing or wrong ({type(exc).__name__}: {exc})") from None
-        if not checkpoint.session_id or checkpoint.elapsed < 0 or checkpoint.position < 0 or checkpoint.block < 0:
+        if (
+            not checkpoint.session_id
+            or checkpoint.elapsed < 0
+            or checkpoint.position < 0
+            or checkpoint.block < 0
+        ):
             raise CheckpointDamaged("its id, position or time is not possible")
         return checkpoint
 
@@ -264,7 +273,9 @@ class CheckpointFile:
 
     def set_aside(self, now: datetime) -> Path:
         """Rename a damaged checkpoint out of the way (kept, never deleted); returns its new path."""
-        target = self.path.with_name(f"{self.path.name}.damaged-{now.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}")
+        target = self.path.with_name(
+            f"{self.path.name}.damaged-{now.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}"
+        )
         os.replace(self.path, target)
         return target
 
@@ -298,7 +309,9 @@ class CheckpointWriter:
         self._stopped = False
         self._idle = threading.Event()
         self._idle.set()
-        self._thread = threading.Thread(target=self._run, name=f"checkpoint-{file.session_id[:8]}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, name=f"checkpoint-{file.session_id[:8]}", daemon=True
+        )
         self._thread.start()
 
     def submit(self, checkpoint: Checkpoint) -> None:
@@ -422,9 +435,13 @@ def hint(found: Found, now: datetime) -> str:
         newest = max((c for _, c in found.usable), key=lambda c: c.written_at)
         when = newest.started_at.strftime("%Y-%m-%d %H:%M")
         if newest.age(now) < OFFER_FOR and newest.hurt_at is None:
-            parts.append(f"a session ({newest.name}, started {when}) was cut off; open backroll to resume or save it")
+            parts.append(
+                f"a session ({newest.name}, started {when}) was cut off; open backroll to resume or save it"
+            )
         else:
-            parts.append(f"a session ({newest.name}, started {when}) was cut off; backroll saves it as ended early when it next opens")
+            parts.append(
+                f"a session ({newest.name}, started {when}) was cut off; backroll saves it as ended early when it next opens"
+            )
         if len(found.usable) > 1:
             parts[-1] += f" (and {len(found.usable) - 1} more)"
     if found.busy:

@@ -78,7 +78,9 @@ SOUNDS: dict[str, CueSound] = {
     "lower": CueSound("lower", (Tone(G5, 0.16), Tone(C5, 0.22)), bells=3, bell_gap=0.15),
     "soft": CueSound("soft", (Tone(A4, 0.3),), bells=1, bell_gap=0.0),
     "question": CueSound("question", (Tone(C6, 0.08), Tone(C6, 0.08), Tone(C6, 0.08)), bells=2, bell_gap=0.4),
-    "end": CueSound("end", (Tone(C5, 0.15), Tone(E5, 0.15), Tone(G5, 0.15), Tone(C6, 0.4)), bells=4, bell_gap=0.2),
+    "end": CueSound(
+        "end", (Tone(C5, 0.15), Tone(E5, 0.15), Tone(G5, 0.15), Tone(C6, 0.4)), bells=4, bell_gap=0.2
+    ),
     "hurt": CueSound("hurt", (Tone(E4, 0.6),), bells=1, bell_gap=0.0),
 }
 

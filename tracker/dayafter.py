@@ -94,7 +94,9 @@ class Response:
         elif self.baseline_from == "lowest":
             base = f"before that day's sessions it was {self.baseline} at the lowest"
         elif self.baseline_from == "usual":
-            base = f"nothing was recorded before that day's sessions; your usual pain then was {self.baseline}"
+            base = (
+                f"nothing was recorded before that day's sessions; your usual pain then was {self.baseline}"
+            )
         else:
             base = "nothing was recorded before that day's sessions (counted as 0)"
         text = f"{head}; {base}"
@@ -165,7 +167,9 @@ def responses(
     by_day: dict[date, list[Session]] = {}
     for s in sessions:
         by_day.setdefault(s.local_date, []).append(s)
-    scores = first_scores((s for s in sessions if s.local_date <= today), (r for r in records if r.day <= today))
+    scores = first_scores(
+        (s for s in sessions if s.local_date <= today), (r for r in records if r.day <= today)
+    )
     found: dict[date, Response] = {}
     for day, day_sessions in by_day.items():
         nxt = day + timedelta(days=1)
@@ -186,7 +190,9 @@ def responses(
             and score.value > usual_next
             and score.value >= baseline + rules.response_rise
         )
-        found[day] = Response(day, score, baseline, source, usual_next, worse, _what(day_sessions, rules, program_id))
+        found[day] = Response(
+            day, score, baseline, source, usual_next, worse, _what(day_sessions, rules, program_id)
+        )
     return found
 
 
@@ -215,7 +221,9 @@ def weekly_trend(scores: dict[date, Score], today: date, weeks: int = WEEKS_RISI
     for back in range(weeks - 1, -1, -1):
         last = today - timedelta(days=7 * back)
         first = last - timedelta(days=6)
-        values = [scores[first + timedelta(days=i)].value for i in range(7) if first + timedelta(days=i) in scores]
+        values = [
+            scores[first + timedelta(days=i)].value for i in range(7) if first + timedelta(days=i) in scores
+        ]
         trend.append(WeekTrend(first, last, len(values), float(median(values)) if values else None))
     return trend
 
@@ -233,7 +241,11 @@ def rising_weeks(scores: dict[date, Score], today: date) -> str | None:
     pairs = list(zip(medians, medians[1:]))
     if not all(b is not None and a is not None and b - a >= WEEK_RISE for a, b in pairs):
         return None
-    said = ", then ".join(f"{_num(w.median)} ({w.first.isoformat()} to {w.last.isoformat()})" for w in trend if w.median is not None)
+    said = ", then ".join(
+        f"{_num(w.median)} ({w.first.isoformat()} to {w.last.isoformat()})"
+        for w in trend
+        if w.median is not None
+    )
     return (
         f"your first pain score of the day has risen week by week: a weekly median of {said}; "
         "no step forward while it keeps rising"
@@ -257,12 +269,16 @@ def answer_effect(
     ("4 is 3 above yesterday's 1 before: Backroll will hold your level".) `consequence` is what the
     advice would then do, worked out by the caller from the advice itself ("hold your level").
     """
-    scores = first_scores((s for s in sessions if s.local_date <= today), (r for r in records if r.day <= today))
+    scores = first_scores(
+        (s for s in sessions if s.local_date <= today), (r for r in records if r.day <= today)
+    )
     if today in scores:
         if quiet:
             return ""
         first = scores[today]
-        return f"Today's first pain score was {first.value}: this one is kept, and the advice reads the first."
+        return (
+            f"Today's first pain score was {first.value}: this one is kept, and the advice reads the first."
+        )
     yesterday = today - timedelta(days=1)
     day_sessions = [s for s in sessions if s.local_date == yesterday]
     if not day_sessions:
@@ -291,21 +307,31 @@ def answer_effect(
     return f"{compared}: yesterday's load was fine."
 
 
-def asks_today(sessions: Sequence[Session], records: Sequence[PainRecord], today: date, program_id: str = "bridge") -> bool:
+def asks_today(
+    sessions: Sequence[Session], records: Sequence[PainRecord], today: date, program_id: str = "bridge"
+) -> bool:
     """The Today card asks "How is your back today?" when today has no pain score yet and the last practice day
     (on or before today) held a session of the program."""
-    scores = first_scores((s for s in sessions if s.local_date <= today), (r for r in records if r.day <= today))
+    scores = first_scores(
+        (s for s in sessions if s.local_date <= today), (r for r in records if r.day <= today)
+    )
     if today in scores:
         return False
     days = [s.local_date for s in sessions if s.local_date <= today]
     if not days:
         return False
     last = max(days)
-    return any(s.local_date == last and s.routine == program_id and s.prescription is not None for s in sessions)
+    return any(
+        s.local_date == last and s.routine == program_id and s.prescription is not None for s in sessions
+    )
 
 
 def worse_from(
-    sessions: Sequence[Session], timeline: UsualPainTimeline, rules: ProgressionRules, today: date, program_id: str = "bridge"
+    sessions: Sequence[Session],
+    timeline: UsualPainTimeline,
+    rules: ProgressionRules,
+    today: date,
+    program_id: str = "bridge",
 ) -> tuple[int, str] | None:
     """(the lowest first score today that reads as worse for yesterday, yesterday in words); None when
     yesterday was no practice day or no score can be worse."""

@@ -86,10 +86,14 @@ def _clock(rng: random.Random) -> time:
 
 
 def _jitter(results: tuple[StepResult, ...], rng: random.Random) -> tuple[StepResult, ...]:
-    return tuple(replace(r, seconds=round(r.seconds * rng.uniform(0.95, 1.12), 1)) if r.seconds else r for r in results)
+    return tuple(
+        replace(r, seconds=round(r.seconds * rng.uniform(0.95, 1.12), 1)) if r.seconds else r for r in results
+    )
 
 
-def _answer_observations(results: tuple[StepResult, ...], routine: Routine, rng: random.Random) -> tuple[StepResult, ...]:
+def _answer_observations(
+    results: tuple[StepResult, ...], routine: Routine, rng: random.Random
+) -> tuple[StepResult, ...]:
     out = []
     for result in results:
         step = routine.steps[result.index]
@@ -107,19 +111,32 @@ def _answer_observations(results: tuple[StepResult, ...], routine: Routine, rng:
     return tuple(out)
 
 
-def _stop_at(results: tuple[StepResult, ...], routine: Routine, rng: random.Random) -> tuple[tuple[StepResult, ...], HurtAt]:
+def _stop_at(
+    results: tuple[StepResult, ...], routine: Routine, rng: random.Random
+) -> tuple[tuple[StepResult, ...], HurtAt]:
     """Stop the session during the first lifting step: the steps after it were not done."""
     lifting = next(
-        (i for i, r in enumerate(results) if routine.steps[r.index].kind is StepKind.REPS and r.raise_counts > 2),
+        (
+            i
+            for i, r in enumerate(results)
+            if routine.steps[r.index].kind is StepKind.REPS and r.raise_counts > 2
+        ),
         len(results) - 1,
     )
     target = results[lifting]
     rep = rng.randint(1, max(1, target.reps_planned))
     stopped = list(results[:lifting])
     stopped.append(
-        replace(target, reps_done=rep - 1, completed=False, seconds=round(target.seconds * (rep - 0.5) / max(1, target.reps_planned), 1))
+        replace(
+            target,
+            reps_done=rep - 1,
+            completed=False,
+            seconds=round(target.seconds * (rep - 0.5) / max(1, target.reps_planned), 1),
+        )
     )
-    stopped.extend(replace(r, reps_done=0, seconds=0.0, completed=False, skipped=True) for r in results[lifting + 1 :])
+    stopped.extend(
+        replace(r, reps_done=0, seconds=0.0, completed=False, skipped=True) for r in results[lifting + 1 :]
+    )
     hurt_at = HurtAt(step=lifting, pose=target.pose, side=target.side if target.side is not Side.BOTH else Side.LEFT,
                      rep=rep, phase=Phase.RAISE)  # fmt: skip
     return tuple(stopped), hurt_at
@@ -160,7 +177,9 @@ def generate_history(
 
     for offset in range(days):
         day = start + timedelta(days=offset)
-        missed = offset in gap or (offset > 0 and offset not in (days - 1, second_stop) and rng.random() < 0.1)
+        missed = offset in gap or (
+            offset > 0 and offset not in (days - 1, second_stop) and rng.random() < 0.1
+        )
         if missed:
             continue
         advice = advise(history, settings, day, rules, PROGRAM_ID)
@@ -174,7 +193,9 @@ def generate_history(
             results, hurt_at = _stop_at(results, routine, rng)
         checkin = _checkin(rng, offset, days, prescription, rules.max_lifts, in_pain)
         if checkin.pain_before is None and last_before is not None:
-            checkin = replace(checkin, pain_before=last_before)  # asked before the first count: mostly answered
+            checkin = replace(
+                checkin, pain_before=last_before
+            )  # asked before the first count: mostly answered
         if checkin.pain_before is not None:
             if last_before is not None and not in_pain and checkin.pain_before > last_before:
                 # An improving back wakes up at most a point above the day before (the day after rule reads it).
@@ -199,7 +220,9 @@ def generate_history(
         # Now and then a second routine the same day, later on.
         if rng.random() < max(0.0, sessions_per_day - 1.0) * 1.3 and not in_pain and started.hour < 20:
             other = library.routines[rng.choice(extras)]
-            extra_results = _answer_observations(_jitter(planned_results(other, library, settings), rng), other, rng)
+            extra_results = _answer_observations(
+                _jitter(planned_results(other, library, settings), rng), other, rng
+            )
             later = started + timedelta(hours=rng.randint(2, 4), minutes=rng.randint(0, 59))
             if later.date() == day:
                 history.append(
@@ -209,7 +232,9 @@ def generate_history(
                         zone=zone,
                         steps=extra_results,
                         duration=round(sum(r.seconds for r in extra_results), 1),
-                        checkin=CheckIn(felt=rng.choice((Felt.EASY, Felt.RIGHT))) if rng.random() < 0.6 else CheckIn(),
+                        checkin=CheckIn(felt=rng.choice((Felt.EASY, Felt.RIGHT)))
+                        if rng.random() < 0.6
+                        else CheckIn(),
                         origin="demo",
                         session_id=_uuid(rng),
                     )
@@ -217,7 +242,9 @@ def generate_history(
     return history
 
 
-def _checkin(rng: random.Random, offset: int, days: int, p: Prescription, max_lifts: int, in_pain: bool) -> CheckIn:
+def _checkin(
+    rng: random.Random, offset: int, days: int, p: Prescription, max_lifts: int, in_pain: bool
+) -> CheckIn:
     if not in_pain and rng.random() < 0.12:
         return CheckIn()  # every answer is optional; some days nobody bothers
     progress = offset / max(1, days - 1)
@@ -234,7 +261,11 @@ def _checkin(rng: random.Random, offset: int, days: int, p: Prescription, max_li
     near_top = p.lifts >= max_lifts
     stable_odds = 0.85 if near_top else 0.25 + 0.5 * progress
     roll = rng.random()
-    stable = Stability.YES if roll < stable_odds else (Stability.UNSURE if roll < stable_odds + 0.15 else Stability.NO)
+    stable = (
+        Stability.YES
+        if roll < stable_odds
+        else (Stability.UNSURE if roll < stable_odds + 0.15 else Stability.NO)
+    )
     felt = rng.choices((Felt.EASY, Felt.RIGHT, Felt.HARD), weights=(0.35, 0.52, 0.13))[0]
     return CheckIn(
         pain_before=min(10, before),
@@ -276,9 +307,13 @@ def generate_bulk(
     planned = [planned_results(r, library, settings) for r in routines]
     planned_seconds = [sum(r.seconds for r in results) for results in planned]
     checkins = [
-        CheckIn(pain_before=rng.randint(0, 4), pain_after=rng.choice((0, 0, 0, 1)),
-                stable=rng.choice(tuple(Stability)), felt=rng.choice(tuple(Felt)),
-                note=rng.choice(NOTES) if i % 3 == 0 else "")  # fmt: skip
+        CheckIn(
+            pain_before=rng.randint(0, 4),
+            pain_after=rng.choice((0, 0, 0, 1)),
+            stable=rng.choice(tuple(Stability)),
+            felt=rng.choice(tuple(Felt)),
+            note=rng.choice(NOTES) if i % 3 == 0 else "",
+        )  # fmt: skip
         for i in range(64)
     ]
     # About 1.15 sessions a day, but never more than 25 years back: a huge load gets denser days instead.
@@ -292,7 +327,9 @@ def generate_bulk(
     for i in range(n_sessions):
         level = (i // per_level) % levels
         minute = 360 + int(random_() * 960)  # 06:00 to 21:59
-        started = datetime(day.year, day.month, day.day, minute // 60, minute % 60, int(random_() * 60), tzinfo=tz)
+        started = datetime(
+            day.year, day.month, day.day, minute // 60, minute % 60, int(random_() * 60), tzinfo=tz
+        )
         sessions.append(
             build_session(
                 routines[level],

@@ -87,7 +87,9 @@ def _lerp(a: float, b: float, t: float) -> float:
     return a + (b - a) * t
 
 
-def _anchor(joints: tuple[str, ...], a: dict[str, tuple[float, float]], b: dict[str, tuple[float, float]]) -> str | None:
+def _anchor(
+    joints: tuple[str, ...], a: dict[str, tuple[float, float]], b: dict[str, tuple[float, float]]
+) -> str | None:
     resting = [j for j in joints if a[j][1] <= REST_Y and b[j][1] <= REST_Y]
     if not resting:
         return None
@@ -105,7 +107,9 @@ def _root(figure: Figure) -> str:
     return next(j for j in figure.joint_names if j not in children)
 
 
-def _between(figure: Figure, a: dict[str, tuple[float, float]], b: dict[str, tuple[float, float]], t: float) -> dict[str, tuple[float, float]]:
+def _between(
+    figure: Figure, a: dict[str, tuple[float, float]], b: dict[str, tuple[float, float]], t: float
+) -> dict[str, tuple[float, float]]:
     """The joints between keyframes a and b at t in [0, 1]: angles interpolated outward from the anchor."""
     joints = figure.joint_names
     neighbours: dict[str, list[str]] = {j: [] for j in joints}
@@ -168,8 +172,10 @@ def pose_at(figure: Figure, phase: float, mirror: bool = False) -> Geometry:
     far_suffix = "_l" if mirror else "_r"
     segments = tuple(
         Segment(
-            _mirrored(p, mirror), _mirrored(c, mirror),
-            *placed[_mirrored(p, mirror)], *placed[_mirrored(c, mirror)],
+            _mirrored(p, mirror),
+            _mirrored(c, mirror),
+            *placed[_mirrored(p, mirror)],
+            *placed[_mirrored(c, mirror)],
             far=figure.view == "side" and (_mirrored(c, mirror).endswith(far_suffix)),
         )  # fmt: skip
         for p, c in figure.bones

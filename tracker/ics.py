@@ -97,7 +97,9 @@ def first_practice_day(after: datetime, at: time, rest_weekdays: frozenset[int])
 
 def reminder_uid(home: Path) -> str:
     """The event's UID: the same for a data home every time it is exported."""
-    return f"{uuid.uuid5(uuid.NAMESPACE_URL, 'backroll:daily-practice:' + str(Path(home).resolve()))}@backroll"
+    return (
+        f"{uuid.uuid5(uuid.NAMESPACE_URL, 'backroll:daily-practice:' + str(Path(home).resolve()))}@backroll"
+    )
 
 
 def sequence_for(stamp: datetime) -> int:

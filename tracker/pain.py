@@ -51,7 +51,9 @@ class UsualPainTimeline:
     """The usual-pain records, answering "what was the usual pain on this day?" in O(log n)."""
 
     def __init__(self, records: Iterable[UsualPain] = ()) -> None:
-        ordered = sorted(records, key=lambda r: (r.since, r.recorded_at.timestamp() if r.recorded_at else 0.0, r.id))
+        ordered = sorted(
+            records, key=lambda r: (r.since, r.recorded_at.timestamp() if r.recorded_at else 0.0, r.id)
+        )
         self.records: tuple[UsualPain, ...] = tuple(ordered)
         self._days = [r.since for r in ordered]
 
@@ -180,7 +182,9 @@ def quote_window(
         quoted = "; ".join(quote(i) for i in painful[:3])
         more = f"; and {hits - 3} more" if hits > 3 else ""
         if left_out:
-            return hits, _counted_sentence(sessions, window, painful, hits, today, notes) + f" ({quoted}{more})"
+            return hits, _counted_sentence(
+                sessions, window, painful, hits, today, notes
+            ) + f" ({quoted}{more})"
         counted_text = what if seen == 1 else f"{hits} of {what}"
         return hits, f"pain reported in {counted_text} ({quoted}{more})"
     if left_out:
@@ -190,7 +194,9 @@ def quote_window(
     felt = [r for r in records if first_day is not None and r.day >= first_day and r.value > 0][::-1]
     if not scored and not felt:
         return 0, f"no pain reported in {what}"
-    parts = [quote(i) for i in scored[:2]] + [f"your back at {r.value} on {r.day.isoformat()}" for r in felt[:1]]
+    parts = [quote(i) for i in scored[:2]] + [
+        f"your back at {r.value} on {r.day.isoformat()}" for r in felt[:1]
+    ]
     usual = timeline.value_on(chosen[-1].local_date)
     within = f", at or below your usual pain of {usual}" if usual else ""
     return 0, f"none of {what} counted as painful{within} ({'; '.join(parts)})"
@@ -240,7 +246,9 @@ def after_effect(pain_after: int | None, usual: UsualPain | None, rules: Progres
     level = usual.value if usual is not None else 0
     if pain_after is None:
         if usual is not None:
-            return f"Your usual pain is {level} (recorded {usual.since.isoformat()}); above it counts as pain."
+            return (
+                f"Your usual pain is {level} (recorded {usual.since.isoformat()}); above it counts as pain."
+            )
         return "Any pain after the session counts as pain and holds the program where it is."
     if pain_after < rules.pain_threshold:
         return "No pain after: does not hold you back."

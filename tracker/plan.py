@@ -147,7 +147,11 @@ class Plan:
         segment = segments[index]
         if segment.phase is Phase.REST:
             return index
-        while index > current.first and segments[index - 1].rep == segment.rep and segments[index - 1].phase is not Phase.REST:
+        while (
+            index > current.first
+            and segments[index - 1].rep == segment.rep
+            and segments[index - 1].phase is not Phase.REST
+        ):
             index -= 1
         return index
 
@@ -156,7 +160,9 @@ class Plan:
         return tuple(block.result(done=done) for block in self.blocks)
 
 
-def _hold(base: Hold, extra: Hold | None, tempo: float, breath: float) -> tuple[float, Phase, Unit, float, int | None]:
+def _hold(
+    base: Hold, extra: Hold | None, tempo: float, breath: float
+) -> tuple[float, Phase, Unit, float, int | None]:
     """Duration, phase, unit, unit length and count of a hold with the tighter-side extra."""
     seconds = base.seconds(tempo, breath)
     amount = base.amount
@@ -200,7 +206,22 @@ class _Builder:
                 return
             end = self.offset + duration
             rep_side = _rep_side(step, rep)
-            segs.append(Segment(position, phase, self.offset, end, rep, unit, unit_len, counts, rep_end, rep_side, cue, count_from))
+            segs.append(
+                Segment(
+                    position,
+                    phase,
+                    self.offset,
+                    end,
+                    rep,
+                    unit,
+                    unit_len,
+                    counts,
+                    rep_end,
+                    rep_side,
+                    cue,
+                    count_from,
+                )
+            )
             self.offset = end
 
         def add_hold(rep: int, rep_end: bool) -> None:
@@ -240,7 +261,15 @@ class _Builder:
                     add(Phase.REST, step.rest_between, rep, "second", 0.0, None, False)
         elif step.kind in (StepKind.FLOW, StepKind.REST):
             reps, hold_seconds = 1, 0.0
-            add(Phase.FLOW if step.kind is StepKind.FLOW else Phase.REST, float(step.duration), 1, "second", 0.0, None, True)
+            add(
+                Phase.FLOW if step.kind is StepKind.FLOW else Phase.REST,
+                float(step.duration),
+                1,
+                "second",
+                0.0,
+                None,
+                True,
+            )
         else:  # OBSERVE
             reps, hold_seconds = 1, 0.0
             add(Phase.OBSERVE, 0.0, 1, None, 0.0, None, True)

@@ -18,11 +18,30 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Iterable, Sequence
 
-from tracker.model import Felt, PainRecord, Prescription, ProgressionRules, Session, Settings, Stability, UsualPain
+from tracker.model import (
+    Felt,
+    PainRecord,
+    Prescription,
+    ProgressionRules,
+    Session,
+    Settings,
+    Stability,
+    UsualPain,
+)
 from tracker.dayafter import Response, Score, first_scores, response_flags, responses
 from tracker.pain import UsualPainTimeline, counted, pain_flags
 
-__all__ = ["Carry", "Fold", "FoldState", "PracticeHistory", "clamp", "floor_day", "level_history", "lowest", "phase_limit"]
+__all__ = [
+    "Carry",
+    "Fold",
+    "FoldState",
+    "PracticeHistory",
+    "clamp",
+    "floor_day",
+    "level_history",
+    "lowest",
+    "phase_limit",
+]
 
 
 def program_sessions(sessions: Iterable[Session], program_id: str) -> list[Session]:
@@ -134,7 +153,9 @@ class Fold:
     answer from the last weeks of a long history.
     """
 
-    def __init__(self, rules: ProgressionRules, program_id: str, floor: date | None, state: FoldState) -> None:
+    def __init__(
+        self, rules: ProgressionRules, program_id: str, floor: date | None, state: FoldState
+    ) -> None:
         self.rules = rules
         self.program_id = program_id
         self.floor = floor
@@ -201,12 +222,22 @@ class Fold:
         st, rules = self._st, self.rules
         last = st.last_program
         gap = (s.local_date - last.local_date).days if last is not None else None
-        same_run = last is not None and last.prescription == p and gap is not None and gap < rules.gap_step_back_days
+        same_run = (
+            last is not None and last.prescription == p and gap is not None and gap < rules.gap_step_back_days
+        )
         if not same_run:
             st.since = s.local_date
-            before = clamp(last.prescription, rules) if last is not None and last.prescription is not None else None
+            before = (
+                clamp(last.prescription, rules)
+                if last is not None and last.prescription is not None
+                else None
+            )
             now = clamp(p, rules)
-            st.raised_on = s.local_date if before is not None and before != now and lowest(before, now) == before else None
+            st.raised_on = (
+                s.local_date
+                if before is not None and before != now and lowest(before, now) == before
+                else None
+            )
         if gap is None or gap >= rules.gap_restart_days:
             st.epoch, st.epoch_yes, st.stable = s.local_date, (), False
         if st.epoch is not None and s.local_date >= st.epoch:
@@ -279,7 +310,12 @@ class Carry:
         of every carried day but the last; the last carried day is always kept whole in `recent`).
         """
         ordered = sorted(sessions, key=lambda s: (s.started_at, s.id))
-        if base is not None and ordered and base.last_started is not None and ordered[0].started_at <= base.last_started:
+        if (
+            base is not None
+            and ordered
+            and base.last_started is not None
+            and ordered[0].started_at <= base.last_started
+        ):
             raise ValueError("a session started before the carry's last one")
         timeline = UsualPainTimeline(usual_pain)
         floor = floor_day(timeline)
@@ -329,11 +365,15 @@ class PracticeHistory:
     ladder: list[Prescription] = field(default_factory=list)
     limit: Prescription | None = None  # what the phase allows today
     phase: str = ""
-    counted: list[int] = field(default_factory=list)  # indices of sessions that count in windows (tracker.pain)
+    counted: list[int] = field(
+        default_factory=list
+    )  # indices of sessions that count in windows (tracker.pain)
     floor_index: int = 0  # the first session the consult rule counts (see consult_floor)
     carried: FoldState = field(default_factory=lambda: FoldState())  # the state before `sessions`
     own_pains: list[bool] = field(default_factory=list)  # painful by the session alone (tracker.pain)
-    responses: dict[date, Response] = field(default_factory=dict)  # the day after of each day (tracker.dayafter)
+    responses: dict[date, Response] = field(
+        default_factory=dict
+    )  # the day after of each day (tracker.dayafter)
     scores: dict[date, Score] = field(default_factory=dict)  # each day's first pain score
     pain_records: list[PainRecord] = field(default_factory=list)  # dated up to today
     fold: FoldState = field(default_factory=lambda: FoldState())  # the state after every session

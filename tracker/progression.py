@@ -70,7 +70,16 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Iterable, Sequence
 
-from tracker.model import PROGRAM_ID, Felt, PainRecord, Prescription, ProgressionRules, Session, Settings, UsualPain
+from tracker.model import (
+    PROGRAM_ID,
+    Felt,
+    PainRecord,
+    Prescription,
+    ProgressionRules,
+    Session,
+    Settings,
+    UsualPain,
+)
 from tracker.dayafter import rising_weeks
 from tracker.pain import pain_flags, quote_window
 from tracker.practice import Carry, PracticeHistory, clamp, lowest, phase_limit
@@ -137,7 +146,9 @@ class Advice:
 # --------------------------------------------------------------------------- wording
 
 
-def level_history(history: Iterable[Session], program_id: str = PROGRAM_ID) -> list[tuple[date, Prescription]]:
+def level_history(
+    history: Iterable[Session], program_id: str = PROGRAM_ID
+) -> list[tuple[date, Prescription]]:
     """The level practised on each practice day of the program (see tracker.practice.level_history)."""
     return _level_history(history, program_id)
 
@@ -264,15 +275,23 @@ def _cautious_rows(h: PracticeHistory) -> list[_Row]:
         reason = _pain_reason(h, rules.pain_step_back[1])
         if h.stepped_back_since_pain(rules.pain_step_back[1]):
             rows.append(
-                _Row(AdviceKind.STAY, level, (reason, "you have already stepped back since that pain: stay here"))
+                _Row(
+                    AdviceKind.STAY,
+                    level,
+                    (reason, "you have already stepped back since that pain: stay here"),
+                )
             )
         elif h.step_back_target() == level:
-            rows.append(_Row(AdviceKind.STAY, level, (reason, "this is already the gentlest level: stay here")))
+            rows.append(
+                _Row(AdviceKind.STAY, level, (reason, "this is already the gentlest level: stay here"))
+            )
         else:
             rows.append(_Row(AdviceKind.STEP_BACK, h.step_back_target(), (reason,)))
 
     if h.pains_in_last(1)[0]:
-        rows.append(_Row(AdviceKind.STAY, level, (f"{_pain_reason(h, 1)}: no step forward that day or the next",)))
+        rows.append(
+            _Row(AdviceKind.STAY, level, (f"{_pain_reason(h, 1)}: no step forward that day or the next",))
+        )
     day_after = _day_after_row(h)
     if day_after is not None:
         rows.append(day_after)
@@ -301,7 +320,9 @@ def _day_after_row(h: PracticeHistory) -> _Row | None:
         return _Row(
             AdviceKind.STEP_BACK,
             target,
-            (f"{sentence}: that was your first day at {_short(h.level, h.rules)}, so that increase is undone",),
+            (
+                f"{sentence}: that was your first day at {_short(h.level, h.rules)}, so that increase is undone",
+            ),
         )
     if h.window(1) == [index]:
         return None  # the last session's pain row already quotes it and holds
@@ -359,9 +380,17 @@ def _maintain(h: PracticeHistory, next_poses: Sequence[str]) -> Advice:
     assert h.level is not None
     message = f"You have reached the full bridge ({h.level.describe()}). Keep it as your daily practice."
     if next_poses:
-        poses = ", ".join(next_poses[:-1]) + (f" and {next_poses[-1]}" if len(next_poses) > 1 else next_poses[0])
+        poses = ", ".join(next_poses[:-1]) + (
+            f" and {next_poses[-1]}" if len(next_poses) > 1 else next_poses[0]
+        )
         message += f" When you are ready, the series moves on to {poses}."
-    return Advice(AdviceKind.MAINTAIN, h.level, h.current, message, (f"at the top of the program: {h.level.describe()}",))
+    return Advice(
+        AdviceKind.MAINTAIN,
+        h.level,
+        h.current,
+        message,
+        (f"at the top of the program: {h.level.describe()}",),
+    )
 
 
 def _stay(h: PracticeHistory, reasons: list[str], hint: str = "") -> Advice:
@@ -414,17 +443,25 @@ def _first_week(h: PracticeHistory) -> Advice:
     rules = h.rules
     assert h.level is not None and h.epoch_start is not None and h.since is not None
     day = (h.today - h.epoch_start).days + 1
-    week_note = f"day {day} of {rules.first_week_days} of your first week: {rules.first_week_lifts} lifts at most"
+    week_note = (
+        f"day {day} of {rules.first_week_days} of your first week: {rules.first_week_lifts} lifts at most"
+    )
     can_step = h.since == h.epoch_start and h.today > h.epoch_start and h.level.lifts < rules.first_week_lifts
     if not can_step:
-        hint = "Get used to the movement first; the first week is about that." if day > 1 else "That is all for day 1."
+        hint = (
+            "Get used to the movement first; the first week is about that."
+            if day > 1
+            else "That is all for day 1."
+        )
         return _stay(h, [week_note], hint)
     blockers, supports = _safety_blockers(h)
     if h.program[-1].checkin.felt is Felt.HARD:
         blockers.append(f"the last bridge session ({h.program[-1].local_date.isoformat()}) felt hard")
     if blockers:
         return _stay(h, [week_note, *blockers])
-    new = Prescription(min(h.level.lifts + rules.normal_step, rules.first_week_lifts), h.level.count, h.level.hold)
+    new = Prescription(
+        min(h.level.lifts + rules.normal_step, rules.first_week_lifts), h.level.count, h.level.hold
+    )
     return _advance(h, AdviceKind.ADD_LIFTS, new, [week_note, *supports])
 
 
@@ -449,7 +486,9 @@ def _general(h: PracticeHistory) -> Advice:
         needed = h.days_needed(first, last)
         window = rules.days_per_level
         if practised < needed:
-            requirements.append(f"{practised} of the last {window} days practised at {short}: {needed} are needed")
+            requirements.append(
+                f"{practised} of the last {window} days practised at {short}: {needed} are needed"
+            )
         else:
             supports.append(f"{practised} of the last {window} days practised at {short}")
 
@@ -460,7 +499,10 @@ def _general(h: PracticeHistory) -> Advice:
     missing: list[str] = []
     if level.lifts < rules.max_lifts:
         step = rules.easy_step if easy else rules.normal_step
-        candidate = (AdviceKind.ADD_LIFTS, Prescription(min(level.lifts + step, rules.max_lifts), level.count, level.hold))
+        candidate = (
+            AdviceKind.ADD_LIFTS,
+            Prescription(min(level.lifts + step, rules.max_lifts), level.count, level.hold),
+        )
         if easy:
             supports.append(easy_reason)
     else:
@@ -474,7 +516,9 @@ def _general(h: PracticeHistory) -> Advice:
             candidate = (AdviceKind.LENGTHEN_COUNTS, Prescription(level.lifts, level.count + 1, level.hold))
             supports.append(easy_reason)
             if level.hold == 0:
-                supports.append(f"{stable_reason}: lengthening the counts until you feel stable enough to hold")
+                supports.append(
+                    f"{stable_reason}: lengthening the counts until you feel stable enough to hold"
+                )
         else:
             if level.hold < rules.max_hold:
                 missing.append(f"{stable_reason}: holding the bridge needs {rules.stable_needed}")

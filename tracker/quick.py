@@ -68,5 +68,10 @@ def make_carry(
 ) -> Carry:
     """The carry of `sessions` (the months before the tail) as of `today`, grown from `base` when given."""
     return Carry.of(
-        sessions, rules, program_id, in_force(usual, today), base=base, pain_records=carried_pains(pains, today)
+        sessions,
+        rules,
+        program_id,
+        in_force(usual, today),
+        base=base,
+        pain_records=carried_pains(pains, today),
     )

@@ -31,7 +31,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Protocol
 
-from tracker.checkpoint import OFFER_FOR, Checkpoint, CheckpointFile, Checkpoints, CheckpointWriter, Found, hint
+from tracker.checkpoint import (
+    OFFER_FOR,
+    Checkpoint,
+    CheckpointFile,
+    Checkpoints,
+    CheckpointWriter,
+    Found,
+    hint,
+)
 from tracker.model import CheckIn, Pose, Prescription, Routine, Session
 from tracker.runner import Clock, Runner, RunnerSnapshot, RunResult
 
@@ -125,7 +133,9 @@ def resume_index(runner: Runner, checkpoint: Checkpoint) -> int:
 
 def restore(runner: Runner, checkpoint: Checkpoint) -> None:
     """Put a fresh runner (status "ready") where `checkpoint` left off, paused (Runner.restore)."""
-    runner.restore(RunnerSnapshot(checkpoint.position, checkpoint.block, checkpoint.blocks, result_of(checkpoint)))
+    runner.restore(
+        RunnerSnapshot(checkpoint.position, checkpoint.block, checkpoint.blocks, result_of(checkpoint))
+    )
 
 
 def result_of(checkpoint: Checkpoint) -> RunResult:
@@ -143,7 +153,11 @@ def result_of(checkpoint: Checkpoint) -> RunResult:
 
 def routine_stub(checkpoint: Checkpoint) -> Routine:
     """Enough of the routine to save the session, even if its file has gone since."""
-    return Routine(id=checkpoint.routine, name=checkpoint.name, program=checkpoint.routine if checkpoint.prescription else None)
+    return Routine(
+        id=checkpoint.routine,
+        name=checkpoint.name,
+        program=checkpoint.routine if checkpoint.prescription else None,
+    )
 
 
 def session_of(checkpoint: Checkpoint, checkin: CheckIn = CheckIn()) -> Session:
@@ -190,7 +204,9 @@ class InProgress:
     def begin(self, session_id: str) -> CheckpointFile:
         return self.checkpoints.begin(session_id)
 
-    def writer(self, file: CheckpointFile, on_error: Callable[[Exception], None] | None = None) -> CheckpointWriter:
+    def writer(
+        self, file: CheckpointFile, on_error: Callable[[Exception], None] | None = None
+    ) -> CheckpointWriter:
         return CheckpointWriter(file, on_error)
 
     def capture(self, runner: Runner, *, session_id: str, routine: Routine, started_at: datetime, zone: str | None = None,
@@ -216,7 +232,6 @@ class InProgress:
             return hint(self.checkpoints.scan(now, keep_claims=False), now)
         except OSError:  # an unreadable folder must not stop `status`
             return ""
-
 
     def settle(self) -> Settled:
         """Scan; save at once what is not to be offered (hurt, or older than 12 hours); return the rest."""

@@ -60,8 +60,19 @@ if TYPE_CHECKING:
         spoken_text as spoken_text,
         voice_command as voice_command,
     )
-    from tracker.runner import Clock as Clock, Cue as Cue, Runner as Runner, RunnerView as RunnerView, RunResult as RunResult
-    from tracker.figure import Frame as Frame, Geometry as Geometry, Segment as Segment, move_phase as move_phase
+    from tracker.runner import (
+        Clock as Clock,
+        Cue as Cue,
+        Runner as Runner,
+        RunnerView as RunnerView,
+        RunResult as RunResult,
+    )
+    from tracker.figure import (
+        Frame as Frame,
+        Geometry as Geometry,
+        Segment as Segment,
+        move_phase as move_phase,
+    )
     from tracker.braille import FAR as FAR, FLOOR as FLOOR, NEAR as NEAR, raster as raster
     from tracker.content import ContentError, Library
     from tracker.progression import Advice
@@ -83,8 +94,19 @@ _LAZY = {
     "Briefing": "tracker.briefing",
     "CHECKPOINT_INTERVAL": "tracker.checkpoint",
     **dict.fromkeys(
-        ("INSTALL_AUDIO", "INSTALL_VOICE", "CueSound", "SoundFiles", "describe", "find_audio_player", "find_voice",
-         "run_quietly", "sound_for", "spoken_text", "voice_command"),
+        (
+            "INSTALL_AUDIO",
+            "INSTALL_VOICE",
+            "CueSound",
+            "SoundFiles",
+            "describe",
+            "find_audio_player",
+            "find_voice",
+            "run_quietly",
+            "sound_for",
+            "spoken_text",
+            "voice_command",
+        ),
         "tracker.cues",
     ),  # fmt: skip
     **dict.fromkeys(("Clock", "Cue", "Runner", "RunnerView", "RunResult"), "tracker.runner"),
@@ -122,7 +144,9 @@ class Backroll:
         reading: bool = False,
     ) -> None:
         self.home = Path(home)
-        self._reading = reading  # a command that only reads: while nothing is saved, an empty history and no folder made
+        self._reading = (
+            reading  # a command that only reads: while nothing is saved, an empty history and no folder made
+        )
         self.locations = Locations(self.home)
         self._now: Now = now or (lambda: datetime.now().astimezone())
         if zone is None and now is not None:
@@ -136,7 +160,9 @@ class Backroll:
         self._store_wait = store_wait
         self._label = label
         self._store: Store | None = None
-        self._store_mutex = threading.Lock()  # the app opens the store in a worker; one open, however many ask
+        self._store_mutex = (
+            threading.Lock()
+        )  # the app opens the store in a worker; one open, however many ask
         self._settings: Settings | None = None
         self._prescribed: dict[Routine, Prescription] = {}
         self._in_progress: InProgress | None = None
@@ -191,11 +217,15 @@ class Backroll:
 
         try:
             # Lazy: months are read when something needs the whole history, so saving a session reads one.
-            return Store.open(self.home, wait=self._store_wait, label=self._label, today=self.today, lazy=True)
+            return Store.open(
+                self.home, wait=self._store_wait, label=self._label, today=self.today, lazy=True
+            )
         except StoreWriteError as error:
             if error.errno not in CANNOT_WRITE:
                 raise
-            return open_read_only(self.home, error, wait=self._store_wait, label=self._label, today=self.today)
+            return open_read_only(
+                self.home, error, wait=self._store_wait, label=self._label, today=self.today
+            )
 
     def refresh_history(self) -> bool:
         """Pick up sessions another process saved (`backroll log`, an import) since we last read.
@@ -419,7 +449,9 @@ class Backroll:
         today = self.today()
         since = since or today
         if since > today:
-            raise ValueError(f"the date {since.isoformat()} is in the future; record it from the day it applies")
+            raise ValueError(
+                f"the date {since.isoformat()} is in the future; record it from the day it applies"
+            )
         same = repeats(self.usual_pain(), since, value, note)
         if same is not None:
             return same
@@ -440,7 +472,9 @@ class Backroll:
         today = self.today()
         day = day or today
         if day > today:
-            raise ValueError(f"the date {day.isoformat()} is in the future; a pain score is for today or a day before")
+            raise ValueError(
+                f"the date {day.isoformat()} is in the future; a pain score is for today or a day before"
+            )
         note = note.strip()
         if len(note) > PAIN_NOTE_MAX:
             raise ValueError(f"the note is {len(note)} characters long; the limit is {PAIN_NOTE_MAX}")
@@ -460,7 +494,12 @@ class Backroll:
         rules = self.rules(program_id)
         program = self.program(program_id)
         poses = program.next_poses if program is not None else ()
-        base: dict[str, object] = {"today": day, "rules": rules, "program_id": program_id, "next_poses": poses}
+        base: dict[str, object] = {
+            "today": day,
+            "rules": rules,
+            "program_id": program_id,
+            "next_poses": poses,
+        }
         if quick and self._store is None and not self.home.exists():  # nothing saved yet: no folder made
             return {**base, "settings": Settings(), "usual": [], "history": [], "pain_records": []}
         unread = self._store is None or not self._store.all_read
@@ -473,7 +512,9 @@ class Backroll:
         return {**base, "settings": self.settings, "usual": self.usual_pain(), "history": self._history_until(day),
                 "pain_records": self.pain_records()}  # fmt: skip
 
-    def _consequence(self, value: int, day: date, program_id: str, inputs: dict[str, object] | None = None) -> str:
+    def _consequence(
+        self, value: int, day: date, program_id: str, inputs: dict[str, object] | None = None
+    ) -> str:
         """What the advice would do with a first pain score of `value` on `day` ("hold your level")."""
         from tracker.dayafter import level_words
         from tracker.status import status_from
@@ -541,7 +582,9 @@ class Backroll:
         consequence = self._consequence(value, day, program_id, inputs)
         return f"{words} From {value} up, Backroll will {consequence}; below that, yesterday's load was fine."
 
-    def status(self, today: date | None = None, program_id: str = PROGRAM_ID, *, quick: bool = False) -> Status:
+    def status(
+        self, today: date | None = None, program_id: str = PROGRAM_ID, *, quick: bool = False
+    ) -> Status:
         """Streaks, advice and the next prescription as of `today` (sessions after it are ignored).
 
         `quick` (`backroll status`, `log`, Today): while the store has not read every month (not open
@@ -554,7 +597,9 @@ class Backroll:
         rules = self.rules(program_id)
         program = self.program(program_id)
         poses = program.next_poses if program is not None else ()
-        nothing_yet = quick and self._store is None and not self.home.exists()  # `status` on a home never made
+        nothing_yet = (
+            quick and self._store is None and not self.home.exists()
+        )  # `status` on a home never made
         if nothing_yet or self._nothing_to_read:  # nothing saved yet: no folder made to say so
             return status_from(today, Settings(), [], rules, program_id, poses, [])
         unread = self._store is None or not self._store.all_read  # the store has not read every month
@@ -563,11 +608,25 @@ class Backroll:
             if self._settings is None:
                 self._settings = found.settings  # as the store would read them; no need to open it for them
             return status_from(
-                today, found.settings, found.usual_pain, rules, program_id, poses, found.tail, found.days, found.carry,
+                today,
+                found.settings,
+                found.usual_pain,
+                rules,
+                program_id,
+                poses,
+                found.tail,
+                found.days,
+                found.carry,
                 pain_records=found.pain_records,
             )
         return status_from(
-            today, self.settings, self.usual_pain(), rules, program_id, poses, self._history_until(today),
+            today,
+            self.settings,
+            self.usual_pain(),
+            rules,
+            program_id,
+            poses,
+            self._history_until(today),
             pain_records=self.pain_records(),
         )
 
@@ -713,7 +772,17 @@ class Backroll:
 __all__ = [
     "CHECKPOINT_INTERVAL",
     "Backroll",
-    "INSTALL_AUDIO", "INSTALL_VOICE", "CueSound", "SoundFiles", "describe", "find_audio_player", "find_voice", "run_quietly", "sound_for", "spoken_text", "voice_command",
+    "INSTALL_AUDIO",
+    "INSTALL_VOICE",
+    "CueSound",
+    "SoundFiles",
+    "describe",
+    "find_audio_player",
+    "find_voice",
+    "run_quietly",
+    "sound_for",
+    "spoken_text",
+    "voice_command",
     "Briefing",
     "Clock",
     "Cue",

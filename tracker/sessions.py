@@ -14,7 +14,17 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Sequence
 from zoneinfo import ZoneInfo
 
-from tracker.model import CheckIn, HoldUnit, HurtAt, Prescription, Program, Routine, Session, Settings, StepResult
+from tracker.model import (
+    CheckIn,
+    HoldUnit,
+    HurtAt,
+    Prescription,
+    Program,
+    Routine,
+    Session,
+    Settings,
+    StepResult,
+)
 
 if TYPE_CHECKING:
     from tracker.content import Library
@@ -57,7 +67,9 @@ def build_session(
     )
 
 
-def planned_results(routine: Routine, library: Library, settings: Settings, *, done: bool = True) -> tuple[StepResult, ...]:
+def planned_results(
+    routine: Routine, library: Library, settings: Settings, *, done: bool = True
+) -> tuple[StepResult, ...]:
     """The StepResults of `routine` run as planned (tracker.plan), block by block as the runner records them."""
     from tracker.plan import make_plan
 
@@ -88,5 +100,3 @@ def derive_prescription(program: Program, routine: Routine) -> Prescription | No
 def at_local(day: date, clock: time, zone: str) -> datetime:
     """`day` at wall-clock `clock` in `zone`, aware."""
     return datetime.combine(day, clock, tzinfo=ZoneInfo(zone))
-
-

@@ -34,7 +34,9 @@ class Status:
     program_id: str = PROGRAM_ID
     usual_pain: UsualPain | None = None  # the record in force today, if any
     pain_today: Score | None = None  # today's first pain score (a pain record or a pain before), if any
-    day_after: Response | None = None  # the response to the latest practice day, when its next day has a score
+    day_after: Response | None = (
+        None  # the response to the latest practice day, when its next day has a score
+    )
     weekly_pain: tuple[WeekTrend, ...] = ()  # the weekly median of each day's first pain score, oldest first
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -60,7 +62,11 @@ class Status:
             },
             "version": STATUS_VERSION,
             "usual_pain": (
-                {"value": self.usual_pain.value, "date": self.usual_pain.since.isoformat(), "note": self.usual_pain.note}
+                {
+                    "value": self.usual_pain.value,
+                    "date": self.usual_pain.since.isoformat(),
+                    "note": self.usual_pain.note,
+                }
                 if self.usual_pain is not None
                 else None
             ),
@@ -91,8 +97,6 @@ class Status:
         }
 
 
-
-
 def status_from(
     today: date,
     settings: Settings,
@@ -115,7 +119,14 @@ def status_from(
     else:
         summary = streaks.summarize_days({d for d in days if d <= today}, settings, today)
     advice = progression.advise(
-        history, settings, today, rules, program_id, usual_pain=usual, next_poses=next_poses, carry=carry,
+        history,
+        settings,
+        today,
+        rules,
+        program_id,
+        usual_pain=usual,
+        next_poses=next_poses,
+        carry=carry,
         pain_records=pain_records,
     )
     timeline = UsualPainTimeline(r for r in usual if r.since <= today)

@@ -48,10 +48,18 @@ def spec(rules: ProgressionRules, program_id: str, today: date) -> CarrySpec:
         text = json.dumps([CARRY_FORMAT, program_id, repr(rules), records, scores])
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    def make(sessions: list[Session], settings: Settings, usual: list[UsualPain], pains: list[PainRecord]) -> object:
+    def make(
+        sessions: list[Session], settings: Settings, usual: list[UsualPain], pains: list[PainRecord]
+    ) -> object:
         return encode(make_carry(sessions, rules, program_id, usual, pains, today))
 
-    def extend(data: object, sessions: list[Session], settings: Settings, usual: list[UsualPain], pains: list[PainRecord]) -> object:
+    def extend(
+        data: object,
+        sessions: list[Session],
+        settings: Settings,
+        usual: list[UsualPain],
+        pains: list[PainRecord],
+    ) -> object:
         try:
             return encode(make_carry(sessions, rules, program_id, usual, pains, today, base=decode(data)))
         except _UNREADABLE:
@@ -61,10 +69,18 @@ def spec(rules: ProgressionRules, program_id: str, today: date) -> CarrySpec:
 
 
 def read_quick(
-    home: Path, today: date, rules: ProgressionRules, program_id: str, *, wait: float = 5.0, label: str | None = None
+    home: Path,
+    today: date,
+    rules: ProgressionRules,
+    program_id: str,
+    *,
+    wait: float = 5.0,
+    label: str | None = None,
 ) -> Quick | None:
     """What status needs as of `today`, through the summary cache; None when the whole history must be read."""
-    found = read_summary(home, tail_from=tail_start(today), carry=spec(rules, program_id, today), wait=wait, label=label)
+    found = read_summary(
+        home, tail_from=tail_start(today), carry=spec(rules, program_id, today), wait=wait, label=label
+    )
     if found is None:
         return None
     try:

@@ -82,7 +82,9 @@ def kind_of(mode: int) -> str:
     return "not a regular file"
 
 
-def read_regular(path: Path | str, limit: int = STORE_FILE_BYTES, *, follow: bool = False) -> tuple[bytes, os.stat_result]:
+def read_regular(
+    path: Path | str, limit: int = STORE_FILE_BYTES, *, follow: bool = False
+) -> tuple[bytes, os.stat_result]:
     """The bytes of the regular file at `path` and its fstat (taken on the very descriptor read).
 
     Raises FileNotFoundError when it is missing and Rejected for a link (unless `follow`), a folder, a
@@ -164,7 +166,9 @@ def _deeper(outside: str, limit: int) -> bool:
         if not brackets:
             return False
         shorter = brackets.replace("[]", "").replace("{}", "")
-        if shorter == brackets:  # unbalanced or mismatched: the parser will say so, unless it would recurse far
+        if (
+            shorter == brackets
+        ):  # unbalanced or mismatched: the parser will say so, unless it would recurse far
             return shorter.count("[") + shorter.count("{") > limit
         brackets = shorter
     return True
@@ -198,7 +202,9 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def loads(text: str, *, parse_int: Callable[[str], object] | None = None, duplicates: bool = True) -> Any:  # JSON
+def loads(
+    text: str, *, parse_int: Callable[[str], object] | None = None, duplicates: bool = True
+) -> Any:  # JSON
     """json.loads with the common defences: depth (before parsing), no NaN/Infinity, numbers of at most
     MAX_DIGITS digits and finite (`parse_int` may keep a long one instead, as import does), and with
     `duplicates`, no key repeated in one object.
@@ -227,19 +233,27 @@ def loads(text: str, *, parse_int: Callable[[str], object] | None = None, duplic
 def parse_strict(data: bytes) -> Any:  # JSON
     """A history file's bytes as JSON, or Rejected saying why (see the module docstring)."""
     if not data.strip():
-        raise Rejected("it is empty (0 bytes)" if not data else "it contains only blank space", suspicious=False)
+        raise Rejected(
+            "it is empty (0 bytes)" if not data else "it contains only blank space", suspicious=False
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise Rejected("it is not UTF-8 text", suspicious=False) from None
     try:
-        return loads(text, duplicates=False)  # a repeated key is no danger in a history file, and costly to look for
+        return loads(
+            text, duplicates=False
+        )  # a repeated key is no danger in a history file, and costly to look for
     except Rejected:
         raise
     except DuplicateKey as error:
         raise Rejected(f"it repeats the key {str(error)[:80]!r} inside one object") from None
     except json.JSONDecodeError as error:
-        what = error.msg.removesuffix(" at")  # json's "Unterminated string starting at" + " at line 1" read "at at"
-        raise Rejected(f"it is not valid JSON ({what} at line {error.lineno}, column {error.colno})", suspicious=False) from None
+        what = error.msg.removesuffix(
+            " at"
+        )  # json's "Unterminated string starting at" + " at line 1" read "at at"
+        raise Rejected(
+            f"it is not valid JSON ({what} at line {error.lineno}, column {error.colno})", suspicious=False
+        ) from None
     except ValueError as error:
         raise Rejected(f"it is not valid JSON ({error})") from None

@@ -34,7 +34,9 @@ DRIVERS = ("chromedriver",)
 
 def _missing(reason: str) -> None:
     if IN_CI:
-        pytest.fail(f"{reason} (CI=true: the browser tests must run; .ci/run installs chromium and chromium-driver)")
+        pytest.fail(
+            f"{reason} (CI=true: the browser tests must run; .ci/run installs chromium and chromium-driver)"
+        )
     pytest.skip(reason)
 
 
@@ -78,7 +80,9 @@ def served(home: Path, tmp_path: Path) -> Iterator[str]:
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"backroll serve did not start: {(tmp_path / 'serve.log').read_text()}")
+                    raise AssertionError(
+                        f"backroll serve did not start: {(tmp_path / 'serve.log').read_text()}"
+                    )
                 time.sleep(0.1)
         yield f"http://127.0.0.1:{port}/"
     finally:
@@ -138,7 +142,9 @@ def _wait(browser: Any, what: str, check: Any) -> Any:
     try:
         return WebDriverWait(browser, STEP, poll_frequency=0.1).until(lambda _: check())
     except Exception as error:
-        raise AssertionError(f"{what}: not seen in the page within {STEP} s ({type(error).__name__})") from None
+        raise AssertionError(
+            f"{what}: not seen in the page within {STEP} s ({type(error).__name__})"
+        ) from None
 
 
 def _caption(browser: Any) -> str:
@@ -156,7 +162,11 @@ def _practise_in_the_page(browser: Any, url: str, home: Path, shots: Path) -> No
     from selenium.webdriver.common.keys import Keys
 
     browser.get(url)
-    _wait(browser, "the app's first frame", lambda: "-first-byte" in (browser.find_element(By.TAG_NAME, "body").get_attribute("class") or ""))
+    _wait(
+        browser,
+        "the app's first frame",
+        lambda: "-first-byte" in (browser.find_element(By.TAG_NAME, "body").get_attribute("class") or ""),
+    )
     where = browser.find_element(By.ID, "where").text
     assert "play in this browser" in where  # the page says where the sound is
     keys = browser.find_element(By.CSS_SELECTOR, ".xterm-helper-textarea")  # the terminal's keyboard
@@ -165,7 +175,11 @@ def _practise_in_the_page(browser: Any, url: str, home: Path, shots: Path) -> No
     time.sleep(0.5)
     keys.send_keys("3")  # the pain before, asked before the first count (a digit answers it)
 
-    first = _wait(browser, "the first phase's caption", lambda: _caption(browser) if "raise" in _caption(browser) else None)
+    first = _wait(
+        browser,
+        "the first phase's caption",
+        lambda: _caption(browser) if "raise" in _caption(browser) else None,
+    )
     assert first == "Hip rocks, lift 1 of 8: raise, 2 counts"
     shots.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(shots / "1-raise.png"))
@@ -185,7 +199,11 @@ def _practise_in_the_page(browser: Any, url: str, home: Path, shots: Path) -> No
     keys.send_keys(Keys.CONTROL, "s")  # the check-in: save
     time.sleep(2.0)
     keys.send_keys("q")  # and quit the app, which lets go of the history
-    _wait(browser, "the app closing", lambda: "-closed" in (browser.find_element(By.TAG_NAME, "body").get_attribute("class") or ""))
+    _wait(
+        browser,
+        "the app closing",
+        lambda: "-closed" in (browser.find_element(By.TAG_NAME, "body").get_attribute("class") or ""),
+    )
 
     deadline = time.monotonic() + STEP
     while True:
@@ -203,7 +221,9 @@ def _practise_in_the_page(browser: Any, url: str, home: Path, shots: Path) -> No
     assert session.steps[0].seconds > 2.0
 
 
-def test_a_session_in_the_browser_counts_on_and_lands_in_the_history(served: str, browser_at, home: Path, tmp_path: Path) -> None:
+def test_a_session_in_the_browser_counts_on_and_lands_in_the_history(
+    served: str, browser_at, home: Path, tmp_path: Path
+) -> None:
     browser = browser_at(1200, 900)
     _practise_in_the_page(browser, served, home, tmp_path / "screenshots")
 
@@ -211,6 +231,9 @@ def test_a_session_in_the_browser_counts_on_and_lands_in_the_history(served: str
 def test_the_same_at_a_phone_size_viewport(served: str, browser_at, home: Path, tmp_path: Path) -> None:
     browser = browser_at(390, 844, mobile=True)
     _practise_in_the_page(browser, served, home, tmp_path / "phone")
-    assert browser.execute_script("return [window.innerWidth, window.innerHeight]") == [390, 844]  # the page's own viewport
+    assert browser.execute_script("return [window.innerWidth, window.innerHeight]") == [
+        390,
+        844,
+    ]  # the page's own viewport
     font = browser.execute_script("return document.getElementById('terminal').dataset.fontSize")
     assert font == "12"  # smaller letters so the count and the keys fit the phone's width

@@ -35,11 +35,15 @@ KINDS = ("reps", "hold", "flow", "rest", "observe", "jump")
 odd_text = st.lists(
     st.one_of(
         st.characters(codec="utf-8"),
-        st.sampled_from(["\u0000", "\u202e", "\ufeff", "\U0010ffff", "\u00e9", "e\u0301", "\n", "\t", '"', "\\", "'''"]),
+        st.sampled_from(
+            ["\u0000", "\u202e", "\ufeff", "\U0010ffff", "\u00e9", "e\u0301", "\n", "\t", '"', "\\", "'''"]
+        ),
     ),
     max_size=40,
 ).map("".join)
-surrogate_text = st.builds(lambda a, s, b: a + s + b, odd_text, st.sampled_from(["\ud800", "\udcff", "\udfff"]), odd_text)
+surrogate_text = st.builds(
+    lambda a, s, b: a + s + b, odd_text, st.sampled_from(["\ud800", "\udcff", "\udfff"]), odd_text
+)
 extreme_ints = st.one_of(
     st.integers(-3, 40),
     st.sampled_from([0, -1, 10**9, 2**63, -(2**63) - 1, 10**30]),
@@ -80,13 +84,20 @@ def _toml_value(value: Any) -> str:
 
 
 scalar = st.one_of(extreme_ints, extreme_floats, odd_text, st.booleans())
-field_value = st.one_of(scalar, st.lists(scalar, max_size=4), st.dictionaries(st.sampled_from(["counts", "breaths", "seconds", "x"]), scalar, max_size=2))
+field_value = st.one_of(
+    scalar,
+    st.lists(scalar, max_size=4),
+    st.dictionaries(st.sampled_from(["counts", "breaths", "seconds", "x"]), scalar, max_size=2),
+)
 
 
 @st.composite
 def routine_files(draw: st.DrawFn) -> bytes:
     """A routine file: mostly well shaped with extreme values, sometimes broken in the middle."""
-    header = {"id": draw(st.one_of(st.just("fuzz"), odd_text)), "name": draw(st.one_of(st.just("Fuzz"), odd_text))}
+    header = {
+        "id": draw(st.one_of(st.just("fuzz"), odd_text)),
+        "name": draw(st.one_of(st.just("Fuzz"), odd_text)),
+    }
     if draw(st.booleans()):
         header["repeats"] = draw(extreme_ints)
     lines = ["[routine]", *(f"{k} = {_toml_value(v)}" for k, v in header.items())]
@@ -127,7 +138,11 @@ def export_files(draw: st.DrawFn, good: dict[str, Any]) -> bytes:
     sessions = doc["sessions"]
     for _ in range(draw(st.integers(0, 4))):
         target = draw(st.sampled_from(["session", "checkin", "step", "envelope"]))
-        value = draw(st.one_of(scalar, surrogate_text, st.sampled_from(INSTANTS + DAYS + ZONES), st.none(), field_value))
+        value = draw(
+            st.one_of(
+                scalar, surrogate_text, st.sampled_from(INSTANTS + DAYS + ZONES), st.none(), field_value
+            )
+        )
         if target == "envelope":
             doc[draw(st.sampled_from(["format", "version", "exported_at", "usual_pain", "extra"]))] = value
         elif sessions:
@@ -148,7 +163,9 @@ def export_files(draw: st.DrawFn, good: dict[str, Any]) -> bytes:
     return data
 
 
-argument_text = st.one_of(odd_text, surrogate_text, st.sampled_from(DAYS + INSTANTS + ZONES + ["-1", "11", "9" * 5000, "1e999"]))
+argument_text = st.one_of(
+    odd_text, surrogate_text, st.sampled_from(DAYS + INSTANTS + ZONES + ["-1", "11", "9" * 5000, "1e999"])
+)
 
 
 @st.composite
@@ -158,14 +175,29 @@ def command_lines(draw: st.DrawFn) -> tuple[list[str], str]:
     command = draw(st.sampled_from(["log", "status", "export", "usual-pain"]))
     if command == "log":
         args = ["log", draw(st.sampled_from(["bridge", "floor-flow", "nope"]))]
-        for option in draw(st.lists(st.sampled_from(["--date", "--note", "--lifts", "--pain-after", "--count"]), max_size=3, unique=True)):
+        for option in draw(
+            st.lists(
+                st.sampled_from(["--date", "--note", "--lifts", "--pain-after", "--count"]),
+                max_size=3,
+                unique=True,
+            )
+        ):
             args += [option, draw(argument_text)]
     elif command == "status":
         args = ["status", "--today", draw(argument_text)] + (["--json"] if draw(st.booleans()) else [])
     elif command == "export":
-        args = ["export", "--since", draw(argument_text)] + (["--format", "csv"] if draw(st.booleans()) else [])
+        args = ["export", "--since", draw(argument_text)] + (
+            ["--format", "csv"] if draw(st.booleans()) else []
+        )
     else:
-        args = ["usual-pain", draw(st.sampled_from(["3", "-1", "11", "9" * 5000])), "--date", draw(argument_text), "--note", draw(argument_text)]
+        args = [
+            "usual-pain",
+            draw(st.sampled_from(["3", "-1", "11", "9" * 5000])),
+            "--date",
+            draw(argument_text),
+            "--note",
+            draw(argument_text),
+        ]
     return args, zone
 
 
@@ -212,7 +244,9 @@ def history(home: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(home)): p.read_bytes()
         for p in sorted(home.rglob("*"))
-        if p.is_file() and p.name not in skip and not p.name.startswith(".")
+        if p.is_file()
+        and p.name not in skip
+        and not p.name.startswith(".")
         and not {"backups", "crash-reports", "routines"} & set(p.relative_to(home).parts)
         and "cache" not in p.name
     }
@@ -311,7 +345,9 @@ class Checks:
         return found
 
 
-def run_examples(checks: Checks, examples: int, seed: int | None, record: Callable[[str, list[str]], None]) -> None:
+def run_examples(
+    checks: Checks, examples: int, seed: int | None, record: Callable[[str, list[str]], None]
+) -> None:
     """Run each property with `examples` examples (hypothesis, derandomized unless seeded)."""
     common = dict(
         max_examples=examples, deadline=None, database=None, derandomize=seed is None,
@@ -352,7 +388,10 @@ def fuzz(examples: int = 200, seed: int | None = None) -> Any:
     """The reliability row: every example of every property, counted."""
     from .scenarios import Tally, temp_root, timed
 
-    tally = Tally("13 hostile input fuzz", "hypothesis: broken/extreme routine TOML, exports, command lines, special files")
+    tally = Tally(
+        "13 hostile input fuzz",
+        "hypothesis: broken/extreme routine TOML, exports, command lines, special files",
+    )
     kinds: dict[str, list[int]] = {}
 
     def record(kind: str, found: list[str]) -> None:

@@ -67,7 +67,11 @@ def sync(src: Path, dst: Path) -> None:
     """What a sync engine does: every file of `src`'s data folder that `dst` does not own, copied over."""
     mine = device_of(dst)
     for path in sorted((src / "data").iterdir()):
-        if not path.is_file() or path.name.startswith(".") or path.name in ("summary-cache.json", "merge-journal.json"):
+        if (
+            not path.is_file()
+            or path.name.startswith(".")
+            or path.name in ("summary-cache.json", "merge-journal.json")
+        ):
             continue
         if f".{mine}." not in path.name:
             shutil.copyfile(path, dst / "data" / path.name)
@@ -91,7 +95,9 @@ def all_commands_work(home: Path, label: str, commands: tuple[tuple[str, ...], .
             problems.append(f"{label}: `{' '.join(args)}` hung")
             continue
         if result.returncode != 0 or crashed(result):
-            problems.append(f"{label}: `{' '.join(args)}` exit {result.returncode}: {result.stderr.strip()[:240]}")
+            problems.append(
+                f"{label}: `{' '.join(args)}` exit {result.returncode}: {result.stderr.strip()[:240]}"
+            )
     return problems
 
 
@@ -166,7 +172,9 @@ def deep_json(root: Path, kind: str) -> Result:
         check = run_cli(a, "sync-check")
         if "nested more than" not in check.stdout:
             problems.append(f"sync-check does not say why it was not read: {check.stdout[-300:]!r}")
-    refused = run_cli(a, "import", str(a / "sync-conflicts" / name if kind == "conflict copy" else a / "data" / name))
+    refused = run_cli(
+        a, "import", str(a / "sync-conflicts" / name if kind == "conflict copy" else a / "data" / name)
+    )
     if refused.returncode != 1 or crashed(refused):
         problems.append(f"import of the same bytes: exit {refused.returncode} {refused.stderr[:200]!r}")
     after = exported(a)
@@ -231,7 +239,14 @@ def _make_odd(path: Path, kind: str, a: Path) -> None:
         server.close()
 
 
-ODD_KINDS = ("link to /etc/passwd", "link to this device's month", "dangling link", "FIFO", "folder", "socket")
+ODD_KINDS = (
+    "link to /etc/passwd",
+    "link to this device's month",
+    "dangling link",
+    "FIFO",
+    "folder",
+    "socket",
+)
 
 
 def not_regular(root: Path, name_kind: str, kind: str) -> Result:
@@ -244,7 +259,9 @@ def not_regular(root: Path, name_kind: str, kind: str) -> Result:
         return [], 0
     _make_odd(path, kind, a)
     own_before = own_month(a).read_bytes()
-    problems = all_commands_work(a, f"{name_kind} as a {kind}", (("status",), ("log", "bridge"), ("sync-check",)))
+    problems = all_commands_work(
+        a, f"{name_kind} as a {kind}", (("status",), ("log", "bridge"), ("sync-check",))
+    )
     after = os.lstat(path)
     if kind.startswith("link") or kind == "dangling link":
         if not stat.S_ISLNK(after.st_mode):
@@ -265,7 +282,9 @@ def not_regular(root: Path, name_kind: str, kind: str) -> Result:
 def conflicting_versions(root: Path, ours_first: bool) -> Result:
     """Item 5: a peer's month file with the same session id and other content (a forged pain and note)."""
     ours, theirs = ("aaaa-000001", "zzzz-000002") if ours_first else ("zzzz-000002", "aaaa-000001")
-    a = make_home(root / "a", ours, ("bridge", "--date", "2026-12-01 07:30", "--note", "mine", "--pain-after", "1"))
+    a = make_home(
+        root / "a", ours, ("bridge", "--date", "2026-12-01 07:30", "--note", "mine", "--pain-after", "1")
+    )
     b = make_home(root / "b", theirs, ("floor-flow", "--date", "2026-11-02 07:30"))
     export = root / "e.json"
     run_cli(a, "export", "-o", str(export))
@@ -273,7 +292,9 @@ def conflicting_versions(root: Path, ours_first: bool) -> Result:
     [session] = doc["sessions"]
     session["checkin"]["note"], session["checkin"]["pain_after"] = "forged", 9
     export.write_text(json.dumps(doc))
-    assert run_cli(b, "import", str(export)).returncode == 0  # the other version, in the other device's month file
+    assert (
+        run_cli(b, "import", str(export)).returncode == 0
+    )  # the other version, in the other device's month file
     sync(b, a)
     problems = all_commands_work(a, "two versions")
     shown = exported(a).get(session["id"], {})
@@ -284,13 +305,18 @@ def conflicting_versions(root: Path, ours_first: bool) -> Result:
         problems.append(f"status does not report it: {status.stderr!r}")
     check = run_cli(a, "sync-check", "--json")
     found = json.loads(check.stdout).get("session_conflicts", []) if check.returncode == 0 else []
-    if [c["session"] for c in found] != [session["id"]] or not found[0]["other_versions_in"][0].endswith(f".{theirs}.json"):
+    if [c["session"] for c in found] != [session["id"]] or not found[0]["other_versions_in"][0].endswith(
+        f".{theirs}.json"
+    ):
         problems.append(f"sync-check --json does not report it: {found}")
     text = run_cli(a, "sync-check").stdout
     if session["id"] not in text or theirs not in text:
         problems.append("sync-check does not name the session and the other file")
     theirs_file = b / "data" / f"sessions-2026-12.{theirs}.json"
-    kept = [d["checkin"]["note"] for d in json.loads((a / "data" / theirs_file.name).read_bytes())["sessions"].values()]
+    kept = [
+        d["checkin"]["note"]
+        for d in json.loads((a / "data" / theirs_file.name).read_bytes())["sessions"].values()
+    ]
     if kept != ["forged"]:
         problems.append("the other version was not kept")
     sync(a, b)  # the other device shows its own copy, and reports the conflict too
@@ -310,15 +336,21 @@ def events_from_the_future(root: Path, stamp: str) -> Result:
         peer.save_settings(replace(peer.load_settings(), rest_days_per_week=3))
     sync(b, a)
     with Store.open(a) as here:
-        here.save_settings(replace(here.load_settings(), rest_days_per_week=1))  # the person's change, here, later
+        here.save_settings(
+            replace(here.load_settings(), rest_days_per_week=1)
+        )  # the person's change, here, later
     problems = all_commands_work(a, "future event")
     with Store.open(a) as here:
         if here.load_settings().rest_days_per_week != 1:
-            problems.append(f"the change made here does not read back: {here.load_settings().rest_days_per_week}")
+            problems.append(
+                f"the change made here does not read back: {here.load_settings().rest_days_per_week}"
+            )
     far = stamp > (datetime.now(timezone.utc) + timedelta(days=2)).strftime("%Y-%m-%dT%H")
     check = run_cli(a, "sync-check", "--json")
     future = json.loads(check.stdout).get("future_events", []) if check.returncode == 0 else []
-    if far and not any(e["device"] == device_of(b) and e.get("settings") == ["rest_days_per_week"] for e in future):
+    if far and not any(
+        e["device"] == device_of(b) and e.get("settings") == ["rest_days_per_week"] for e in future
+    ):
         problems.append(f"sync-check --json does not name the event from the future: {future}")
     if far and "ahead of this machine's clock" not in run_cli(a, "status").stderr:
         problems.append("status does not say a change is dated ahead")
@@ -341,8 +373,12 @@ def long_conflict_names(root: Path) -> Result:
                 problems.append(f"arrival {i + 1}: exit {result.returncode}: {result.stderr.strip()[:200]}")
     aside = sorted((a / "sync-conflicts").iterdir()) if (a / "sync-conflicts").exists() else []
     if len(aside) != 6 or any(len(os.fsencode(p.name)) > 255 for p in aside):
-        problems.append(f"{len(aside)} copies set aside (6 expected), longest {max((len(os.fsencode(p.name)) for p in aside), default=0)} bytes")
-    if sorted(len(p.read_bytes()) for p in aside) != sorted([len(json.dumps({"sessions": {}})) + i for i in range(3)] * 2):
+        problems.append(
+            f"{len(aside)} copies set aside (6 expected), longest {max((len(os.fsencode(p.name)) for p in aside), default=0)} bytes"
+        )
+    if sorted(len(p.read_bytes()) for p in aside) != sorted(
+        [len(json.dumps({"sessions": {}})) + i for i in range(3)] * 2
+    ):
         problems.append("a set-aside copy lost its content")
     return problems, 0
 
@@ -372,7 +408,12 @@ def unreadable_month(root: Path, whose: str) -> Result:
             problems.append(f"`{args[0]}` crashed: {result.stderr.strip()[:200]}")
         elif whose == "this device's":
             lines = result.stderr.strip().splitlines()
-            if result.returncode != 3 or len(lines) != 1 or str(target) not in lines[0] or "permission" not in lines[0]:
+            if (
+                result.returncode != 3
+                or len(lines) != 1
+                or str(target) not in lines[0]
+                or "permission" not in lines[0]
+            ):
                 problems.append(f"`{args[0]}` exit {result.returncode}: {result.stderr.strip()[:240]!r}")
         elif result.returncode != 0:
             problems.append(f"`{args[0]}` exit {result.returncode}: {result.stderr.strip()[:240]!r}")
@@ -393,7 +434,9 @@ ATTACKS: dict[str, Callable[[Path], Result]] = {
     },
     "two versions, ours sorts first": lambda root: conflicting_versions(root, True),
     "two versions, theirs sorts first": lambda root: conflicting_versions(root, False),
-    "settings event dated 9999-12-31": lambda root: events_from_the_future(root, "9999-12-31T00:00:00.000000Z"),
+    "settings event dated 9999-12-31": lambda root: events_from_the_future(
+        root, "9999-12-31T00:00:00.000000Z"
+    ),
     "settings event 12 hours ahead": lambda root: events_from_the_future(
         root, (datetime.now(timezone.utc) + timedelta(hours=12)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     ),
@@ -421,7 +464,9 @@ class World:
         with Store.open(self.a) as store:
             for i in range(3):
                 store.add(make_session(i, day=date(2026, 11, 3 + i)))
-            store.add_usual_pain(UsualPain(id="5b0e1c52-5b0e-4d3e-9d0a-bac401100001", since=date(2026, 11, 1), value=2))
+            store.add_usual_pain(
+                UsualPain(id="5b0e1c52-5b0e-4d3e-9d0a-bac401100001", since=date(2026, 11, 1), value=2)
+            )
             store.save_settings(replace(store.load_settings(), rest_days_per_week=2))
             store.update(replace(store.sessions()[0], checkin=CheckIn(note="edited here")))
             self.device = store.device
@@ -430,7 +475,9 @@ class World:
             for i in range(2):
                 store.add(make_session(10 + i, day=date(2026, 12, 1 + i)))
             store.delete(store.sessions()[0].id)
-            store.add_usual_pain(UsualPain(id="5b0e1c52-5b0e-4d3e-9d0a-bac401100002", since=date(2026, 12, 1), value=1))
+            store.add_usual_pain(
+                UsualPain(id="5b0e1c52-5b0e-4d3e-9d0a-bac401100002", since=date(2026, 12, 1), value=1)
+            )
             self.peer = store.device
         self.peer_files = {p.name: p.read_bytes() for p in (self.b / "data").glob(f"*.{self.peer}.json")}
 
@@ -439,7 +486,11 @@ class World:
         found: dict[str, set[str]] = {}
         for path in (self.a / "data").glob(f"*.{self.device}.json"):
             data = json.loads(path.read_bytes())
-            items = data["sessions"].values() if "sessions" in data else data.get("events", data.get("records", []))
+            items = (
+                data["sessions"].values()
+                if "sessions" in data
+                else data.get("events", data.get("records", []))
+            )
             found[path.name] = {json.dumps(item, sort_keys=True) for item in items}
         return found
 
@@ -458,7 +509,11 @@ class World:
     def place(self, arrivals: list[tuple[str, str, bytes]]) -> None:
         for name, kind, payload in arrivals:
             path = self.a / "data" / name
-            if os.path.lexists(path) or name in ("meta.json", "merge-journal.json") or name.endswith(f".{self.device}.json"):
+            if (
+                os.path.lexists(path)
+                or name in ("meta.json", "merge-journal.json")
+                or name.endswith(f".{self.device}.json")
+            ):
                 continue  # this device's own names: the sync engine's to overwrite, not a peer's (see the README)
             if kind == "file":
                 path.write_bytes(payload)
@@ -645,5 +700,7 @@ def arrivals_row(examples: int = 200, seed: int | None = None) -> Tally:
         run_property(world, examples, seed, record)
         for result in real_runs(world):
             tally.attempt(*result)
-    tally.notes.append(f"{count[0]} hypothesis arrivals, {count[1]} failed; {len(REAL_RUNS)} sets through real processes")
+    tally.notes.append(
+        f"{count[0]} hypothesis arrivals, {count[1]} failed; {len(REAL_RUNS)} sets through real processes"
+    )
     return tally

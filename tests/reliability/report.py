@@ -17,7 +17,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: `reliability` is a package
 
-from reliability import hostile, hostile_peers, scenarios, serve_attacks, session_kills, sync_kills, terminal_attacks  # noqa: E402
+from reliability import (
+    hostile,
+    hostile_peers,
+    scenarios,
+    serve_attacks,
+    session_kills,
+    sync_kills,
+    terminal_attacks,
+)  # noqa: E402
 
 FULL = {
     "kill_writers": dict(kills=1000),
@@ -55,7 +63,18 @@ QUICK = {
     "sync_kills": dict(kills=20),
     "peer_arrivals": dict(examples=20),
 }
-SEEDED = {"sync_kills", "kill_writers", "kill_imports", "kill_backups", "runner_clock_jumps", "properties", "session_kills", "terminal_closes", "hostile_fuzz", "peer_arrivals"}
+SEEDED = {
+    "sync_kills",
+    "kill_writers",
+    "kill_imports",
+    "kill_backups",
+    "runner_clock_jumps",
+    "properties",
+    "session_kills",
+    "terminal_closes",
+    "hostile_fuzz",
+    "peer_arrivals",
+}
 SCENARIOS = {
     "session_kills": session_kills.session_kills,
     "terminal_closes": session_kills.terminal_closes,
@@ -88,7 +107,9 @@ def table(tallies: list[scenarios.Tally], markdown: bool) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="small counts (a smoke run)")
     parser.add_argument("--seed", type=int, help="replay the random choices of an earlier run")
     parser.add_argument("--only", help="comma-separated scenario names: " + ", ".join(FULL))
@@ -106,7 +127,11 @@ def main(argv: list[str] | None = None) -> int:
         tally = SCENARIOS.get(name, getattr(scenarios, name, None))(**kwargs)
         tallies.append(tally)
         state = "ok" if tally.ok else "FAILED"
-        print(f"  {state}: {tally.row} {tally.survived}/{tally.tried} in {tally.seconds:.0f} s", file=sys.stderr, flush=True)
+        print(
+            f"  {state}: {tally.row} {tally.survived}/{tally.tried} in {tally.seconds:.0f} s",
+            file=sys.stderr,
+            flush=True,
+        )
     elapsed = time.monotonic() - started
     print(f"Backroll reliability report ({elapsed:.0f} s, {os.cpu_count()} CPUs)\n")
     print(table(tallies, markdown=False))

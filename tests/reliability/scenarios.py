@@ -85,7 +85,9 @@ class Tally:
         self.notes += other.notes
 
     def explain(self) -> str:
-        return f"{self.row}: {self.survived}/{self.tried} survived, {self.lost} lost; " + "; ".join(self.failures[:10])
+        return f"{self.row}: {self.survived}/{self.tried} survived, {self.lost} lost; " + "; ".join(
+            self.failures[:10]
+        )
 
 
 class ScenarioError(RuntimeError):
@@ -375,7 +377,9 @@ def kill_writers(kills: int, seed: int | None = None) -> Tally:
     """kill -9 a process saving sessions in a loop, at random moments; check every file after every kill."""
     seed = random.randrange(1 << 30) if seed is None else seed
     rng = random.Random(seed)
-    tally = Tally("1 kill -9 while saving", f"writer saving in a loop, SIGKILL at a random moment (seed {seed})")
+    tally = Tally(
+        "1 kill -9 while saving", f"writer saving in a loop, SIGKILL at a random moment (seed {seed})"
+    )
     with timed(tally):
         done = 0
         while done < kills:
@@ -450,19 +454,25 @@ def _kill_writers_round(tally: Tally, kills: int, rng: random.Random) -> None:
         missing = acked - saved
         if missing:
             tally.lost += len(missing)
-            tally.failures.append(f"{len(missing)} acknowledged sessions missing after reopening, e.g. {sorted(missing)[:3]}")
+            tally.failures.append(
+                f"{len(missing)} acknowledged sessions missing after reopening, e.g. {sorted(missing)[:3]}"
+            )
         if list((home / "data").glob(".*.tmp")):
             tally.failures.append("temp files left after reopening")
         if len(acked) <= kills // 2:
             tally.failures.append(f"the writers hardly wrote ({len(acked)} acks for {kills} kills)")
-        tally.notes.append(f"{kills} kills ({during_open} while opening), {len(acked)} sessions acknowledged, {len(saved)} on disk")
+        tally.notes.append(
+            f"{kills} kills ({during_open} while opening), {len(acked)} sessions acknowledged, {len(saved)} on disk"
+        )
 
 
 def _month(session: Any) -> str:
     return session.local_date.strftime("%Y-%m")
 
 
-def _check_import_state(home: Path, base: dict[str, dict], incoming: dict[str, dict], months: dict[str, set[str]]) -> tuple[list[str], str]:
+def _check_import_state(
+    home: Path, base: dict[str, dict], incoming: dict[str, dict], months: dict[str, set[str]]
+) -> tuple[list[str], str]:
     """After a killed import: files parse, nothing foreign, each month all-or-nothing. Returns (problems, state)."""
     problems = unparsable_files(home)
     if problems:
@@ -503,7 +513,10 @@ def kill_imports(kills: int, real_processes: int = 2, seed: int | None = None) -
     """kill -9 during `backroll import` of a 12-month file; then re-run it: unchanged or fully imported."""
     seed = random.randrange(1 << 30) if seed is None else seed
     rng = random.Random(seed)
-    tally = Tally("1 kill -9 during import", f"`backroll import` of a 12-month file, SIGKILL at a random moment, then imported again (seed {seed})")
+    tally = Tally(
+        "1 kill -9 during import",
+        f"`backroll import` of a 12-month file, SIGKILL at a random moment, then imported again (seed {seed})",
+    )
     with timed(tally), temp_root() as root:
         base_home = make_home(root / "base", demo_sessions(45, date(2024, 2, 29), seed=11))
         imported = demo_sessions(366, date(2025, 2, 28), seed=12)
@@ -523,7 +536,9 @@ def kill_imports(kills: int, real_processes: int = 2, seed: int | None = None) -
             shutil.copytree(base_home, home)
 
         def after_kill(problems: list[str], forker: Forker) -> None:
-            states["journal"] += (home / "data" / "merge-journal.json").exists()  # committed, replayed at the next open
+            states["journal"] += (
+                home / "data" / "merge-journal.json"
+            ).exists()  # committed, replayed at the next open
             found, state = _check_import_state(home, base, incoming, months)
             states[state] += 1
             problems += found
@@ -552,20 +567,24 @@ def kill_imports(kills: int, real_processes: int = 2, seed: int | None = None) -
             forker.expect("done", pid)
             window = time.monotonic() - started
             forker.reap(pid)
-            forker.events.append(f"done {pid} 0 \"\"")  # expect() consumed it; child_lines() reads it back
+            forker.events.append(f'done {pid} 0 ""')  # expect() consumed it; child_lines() reads it back
             if cli_result(forker.child_lines(pid)) is None or history_dicts(home) != expected:
                 tally.failures.append("the calibration import did not import the whole file")
             for _ in range(kills):
                 reset()
                 pid = forker.spawn("cli", argv=["--home", str(home), "import", str(source)])
                 forker.expect("start", pid)
-                if rng.random() < 0.4:  # aimed: wait for the first month file to be replaced, then kill at once or within 2 ms
+                if (
+                    rng.random() < 0.4
+                ):  # aimed: wait for the first month file to be replaced, then kill at once or within 2 ms
                     _wait_for_change(home / "data", deadline=time.monotonic() + window * 3)
                     if rng.random() < 0.5:
                         time.sleep(rng.uniform(0, 0.002))
                     aimed += 1
                 else:  # the writes come last (one atomic replace per month): most kills aim at the second half
-                    time.sleep(window * (rng.uniform(0.5, 1.05) if rng.random() < 0.75 else rng.uniform(0, 1)))
+                    time.sleep(
+                        window * (rng.uniform(0.5, 1.05) if rng.random() < 0.75 else rng.uniform(0, 1))
+                    )
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
                 forker.reap(pid)
@@ -601,11 +620,16 @@ def kill_backups(kills: int, seed: int | None = None) -> Tally:
 
     seed = random.randrange(1 << 30) if seed is None else seed
     rng = random.Random(seed)
-    tally = Tally("1 kill -9 during backup", f"first save of a new day (backup + rotation), SIGKILL at a random moment (seed {seed})")
+    tally = Tally(
+        "1 kill -9 during backup",
+        f"first save of a new day (backup + rotation), SIGKILL at a random moment (seed {seed})",
+    )
     with timed(tally), temp_root() as root:
         home = root / "home"
         # 14 months of history: each backup copies the changed month and links the rest
-        history = [make_session(i, prefix="h", day=BASE_DAY + timedelta(days=(i * 37) % 420)) for i in range(300)]
+        history = [
+            make_session(i, prefix="h", day=BASE_DAY + timedelta(days=(i * 37) % 420)) for i in range(300)
+        ]
         make_home(home, history)
         acked: set[str] = {s.id for s in history}
         day0 = date(2030, 1, 1)
@@ -646,7 +670,9 @@ def kill_backups(kills: int, seed: int | None = None) -> Tally:
                 if list((home / "backups").glob(PARTIAL_PREFIX + "*")):
                     problems.append("a half-made backup is left after reopening")
                 days = backup_days(home / "backups")
-                if new and len(days) > KEEP:  # a save that returned has rotated; a killed one may leave extras
+                if (
+                    new and len(days) > KEEP
+                ):  # a save that returned has rotated; a killed one may leave extras
                     problems.append(f"{len(days)} backups kept after a completed save")
                 most = max(most, len(days))
                 for folder in days:
@@ -657,7 +683,9 @@ def kill_backups(kills: int, seed: int | None = None) -> Tally:
                     inside = {doc["id"] for p in today_backup.glob("sessions-*.json")
                               for doc in json.loads(p.read_bytes())["sessions"].values()}  # fmt: skip
                     if inside & set(new):
-                        problems.append("the day's backup holds that day's new session: it was not taken first")
+                        problems.append(
+                            "the day's backup holds that day's new session: it was not taken first"
+                        )
                     if not inside:
                         problems.append("the day's backup holds no session")
                 missing = acked - saved
@@ -686,8 +714,16 @@ def _truncate(b: bytes) -> bytes:
 DAMAGES = [
     Damage("shard truncated", "data/sessions-2025-01.{device}.json", _truncate),
     Damage("shard 0 bytes", "data/sessions-2025-01.{device}.json", lambda b: b""),
-    Damage("shard garbage", "data/sessions-2025-01.{device}.json", lambda b: bytes(random.Random(5).randrange(256) for _ in range(400))),
-    Damage("shard wrong shape", "data/sessions-2025-01.{device}.json", lambda b: b'{"sessions": {"1": {"id": 7, "routine": []}}}'),
+    Damage(
+        "shard garbage",
+        "data/sessions-2025-01.{device}.json",
+        lambda b: bytes(random.Random(5).randrange(256) for _ in range(400)),
+    ),
+    Damage(
+        "shard wrong shape",
+        "data/sessions-2025-01.{device}.json",
+        lambda b: b'{"sessions": {"1": {"id": 7, "routine": []}}}',
+    ),
     Damage("shard a JSON list", "data/sessions-2025-01.{device}.json", lambda b: b"[1, 2, 3]"),
     Damage("meta future schema", "data/meta.json", lambda b: b'{"format": "backroll.store", "schema": 99}'),
     Damage("settings garbage", "settings.json", lambda b: b"\x00\x01tempo=fast"),
@@ -706,9 +742,13 @@ def _corrupt_home(root: Path, damage: Damage) -> tuple[Path, Path, Path | None]:
         with Store.open(home, today=lambda day=day: day) as store:
             store.add(make_session(i, day=day))
             store.save_settings(replace(Settings(), safety_note_seen=True, sound=False))
-    device = json.loads((home / "device.json").read_text())["id"]  # this machine's month files carry it (issue 18)
+    device = json.loads((home / "device.json").read_text())[
+        "id"
+    ]  # this machine's month files carry it (issue 18)
     bad = home / damage.target.format(device=device)
-    copies = [d / bad.name for d in sorted((home / "backups").iterdir(), reverse=True) if (d / bad.name).exists()]
+    copies = [
+        d / bad.name for d in sorted((home / "backups").iterdir(), reverse=True) if (d / bad.name).exists()
+    ]
     for copy in copies[: damage.also_backups]:
         fresh = copy.with_name(copy.name + ".new")
         fresh.write_bytes(damage.payload(copy.read_bytes()))
@@ -720,7 +760,9 @@ def _corrupt_home(root: Path, damage: Damage) -> tuple[Path, Path, Path | None]:
     return home, bad, good
 
 
-async def app_probe(service: Any, *, size: tuple[int, int] = (80, 24), timeout: float = 20.0) -> dict[str, Any]:
+async def app_probe(
+    service: Any, *, size: tuple[int, int] = (80, 24), timeout: float = 20.0
+) -> dict[str, Any]:
     """Start the real app on `service` under Pilot; what it shows once it has loaded (or failed to)."""
     from tracker.ui.app import make_app
 
@@ -762,7 +804,10 @@ def corruption(cases: Sequence[Damage] = DAMAGES, app: bool = True) -> Tally:
     """Each damaged file: exit 3 naming it and the newest good backup, a readable app screen, bytes untouched."""
     from tracker.service import Backroll
 
-    tally = Tally("2 corrupt files", "truncated, 0-byte, garbage, wrong shape, future schema, backups damaged too: CLI and app")
+    tally = Tally(
+        "2 corrupt files",
+        "truncated, 0-byte, garbage, wrong shape, future schema, backups damaged too: CLI and app",
+    )
     with timed(tally), temp_root() as root:
         prepared = [(damage, *_corrupt_home(root, damage)) for damage in cases]
 
@@ -773,34 +818,50 @@ def corruption(cases: Sequence[Damage] = DAMAGES, app: bool = True) -> Tally:
             for args in (("status",), ("log", "bridge", "--note", "after the damage"), ("export",)):
                 result = run_cli(home, *args)
                 if result.returncode != 3:
-                    problems.append(f"{damage.name}: `{args[0]}` exit {result.returncode}, not 3: {result.stderr.strip()[:200]}")
+                    problems.append(
+                        f"{damage.name}: `{args[0]}` exit {result.returncode}, not 3: {result.stderr.strip()[:200]}"
+                    )
                 err = result.stderr
                 if str(bad) not in err:
                     problems.append(f"{damage.name}: `{args[0]}` does not name {bad}: {err.strip()[:300]}")
                 if good is not None and str(good) not in err:
-                    problems.append(f"{damage.name}: `{args[0]}` does not name the good backup {good}: {err.strip()[:300]}")
+                    problems.append(
+                        f"{damage.name}: `{args[0]}` does not name the good backup {good}: {err.strip()[:300]}"
+                    )
                 if good is None and "no good backup" not in err:
-                    problems.append(f"{damage.name}: `{args[0]}` does not say there is no good backup: {err.strip()[:300]}")
+                    problems.append(
+                        f"{damage.name}: `{args[0]}` does not say there is no good backup: {err.strip()[:300]}"
+                    )
                 if "Traceback" in err or len(err.strip().splitlines()) > 3:
-                    problems.append(f"{damage.name}: `{args[0]}` message is not one clear sentence: {err[:300]}")
+                    problems.append(
+                        f"{damage.name}: `{args[0]}` message is not one clear sentence: {err[:300]}"
+                    )
             if changed_files(before, file_hashes(home, skip_lock=True)):
-                problems.append(f"{damage.name}: files changed by the CLI: {changed_files(before, file_hashes(home, skip_lock=True))}")
+                problems.append(
+                    f"{damage.name}: files changed by the CLI: {changed_files(before, file_hashes(home, skip_lock=True))}"
+                )
             return problems
 
         results = run_many([lambda item=item: one(item) for item in prepared])
         for (damage, home, bad, good), problems in zip(prepared, results):
             if app:
                 before = file_hashes(home, skip_lock=True)
-                service = Backroll(home, now=lambda: datetime(2025, 1, 13, 8, tzinfo=ZoneInfo("Europe/Paris")))
+                service = Backroll(
+                    home, now=lambda: datetime(2025, 1, 13, 8, tzinfo=ZoneInfo("Europe/Paris"))
+                )
                 try:
                     shown = probe_app(service)
                 finally:
                     service.close()
                 if shown["screen"] != "StoreErrorScreen":
                     problems.append(f"{damage.name}: the app shows {shown['screen']}, not the error screen")
-                on_screen = flat(shown["text"])  # long paths fold over lines: compare without borders and spaces
+                on_screen = flat(
+                    shown["text"]
+                )  # long paths fold over lines: compare without borders and spaces
                 if str(bad) not in shown["dialog"] or str(bad) not in on_screen:
-                    problems.append(f"{damage.name}: the app's screen does not name {bad}: {shown['text'][:400]!r}")
+                    problems.append(
+                        f"{damage.name}: the app's screen does not name {bad}: {shown['text'][:400]!r}"
+                    )
                 if good is not None and (str(good) not in shown["dialog"] or str(good) not in on_screen):
                     problems.append(f"{damage.name}: the app's screen does not name the backup {good}")
                 if "Traceback" in shown["text"]:
@@ -809,7 +870,9 @@ def corruption(cases: Sequence[Damage] = DAMAGES, app: bool = True) -> Tally:
                     problems.append(f"{damage.name}: files changed by the app")
             lost = 0 if not any("files changed" in p for p in problems) else 1
             tally.attempt(problems, lost=lost)
-        tally.notes.append(f"{len(cases)} kinds of damage x (status, log, export via `python -m tracker`{', the app under Pilot' if app else ''})")
+        tally.notes.append(
+            f"{len(cases)} kinds of damage x (status, log, export via `python -m tracker`{', the app under Pilot' if app else ''})"
+        )
     return tally
 
 
@@ -869,21 +932,33 @@ def two_instances(races: int, real_races: int = 3, app: bool = True) -> Tally:
         if result.returncode != 3:
             problems.append(f"log against a held lock: exit {result.returncode}")
         if f"in use by process {holder.pid} (backroll import)" not in result.stderr:
-            problems.append(f"log against a held lock does not name the holder: {result.stderr.strip()[:300]}")
+            problems.append(
+                f"log against a held lock does not name the holder: {result.stderr.strip()[:300]}"
+            )
         changed = changed_files(before, after)
-        tally.attempt(problems + [f"changed by the refused log: {changed}"] * bool(changed), lost=len(changed))
+        tally.attempt(
+            problems + [f"changed by the refused log: {changed}"] * bool(changed), lost=len(changed)
+        )
         with _holder(home, 1.5, "backroll") as holder:
             started = time.monotonic()
             result = run_cli(home, "log", "bridge", "--note", "waited")
             waited = time.monotonic() - started
-        problems = [] if result.returncode == 0 else [f"log after a short hold: exit {result.returncode}: {result.stderr[:200]}"]
+        problems = (
+            []
+            if result.returncode == 0
+            else [f"log after a short hold: exit {result.returncode}: {result.stderr[:200]}"]
+        )
         tally.attempt(problems, lost=0 if "waited" in _notes(home) else 1)
-        tally.notes.append(f"held 30 s: refused after 5 s naming the holder's PID; held 1.5 s: waited, saved in {waited:.1f} s")
+        tally.notes.append(
+            f"held 30 s: refused after 5 s naming the holder's PID; held 1.5 s: waited, saved in {waited:.1f} s"
+        )
 
         # c) the real app open (its store open, Today loaded) while `backroll log` runs in another process
         if app:
             tally.merge(_app_and_cli(root / "app"))
-        tally.notes.append(f"{races} forked races + {real_races} `python -m tracker` races of two `log`: {counted} sessions, none lost")
+        tally.notes.append(
+            f"{races} forked races + {real_races} `python -m tracker` races of two `log`: {counted} sessions, none lost"
+        )
     return tally
 
 
@@ -936,9 +1011,15 @@ def _app_and_cli(home: Path) -> Tally:
                     problems.append(f"the app did not load ({type(app.screen).__name__})")
                 result = await asyncio.to_thread(run_cli, home, "log", "bridge", "--note", "from the cli")
                 if result.returncode != 0:
-                    problems.append(f"`log` while the app is open: exit {result.returncode}: {result.stderr.strip()[:300]}")
+                    problems.append(
+                        f"`log` while the app is open: exit {result.returncode}: {result.stderr.strip()[:300]}"
+                    )
                 # the app saves a session of its own, as the check-in screen does, after the CLI's
-                routine = service.routine("floor-flow") if "floor-flow" in service.library.routines else service.routine("bridge")
+                routine = (
+                    service.routine("floor-flow")
+                    if "floor-flow" in service.library.routines
+                    else service.routine("bridge")
+                )
                 session = service.log_session(routine, now, CheckIn(note="from the app"), origin="app")
                 await asyncio.to_thread(service.save_session, session)
                 await pilot.press("q")
@@ -967,31 +1048,157 @@ def _routine(steps: str, header: str = 'id = "mine"\nname = "Mine"') -> str:
 BAD_ROUTINES: list[tuple[str, str | bytes, str, str]] = [
     ("syntax.toml", '[routine]\nid = "a"\nname = "A  # <--\n', "", "TOML syntax error"),
     ("syntax-table.toml", '[routine  # <--\nid = "a"', "", "TOML syntax error"),
-    ("unknown-pose.toml", _routine('pose = "hip-rockz"  # <--\nkind = "reps"\nreps = 6\nraise = 3\nlower = 3', 'id = "u1"\nname = "U"'), "routine.steps[0].pose", "unknown pose"),
-    ("negative-reps.toml", _routine('pose = "hip-rocks"\nkind = "reps"\nreps = -3  # <--\nraise = 3\nlower = 3', 'id = "u2"\nname = "U"'), "routine.steps[0].reps", "1 to 100"),
-    ("negative-raise.toml", _routine('pose = "hip-rocks"\nkind = "reps"\nreps = 3\nraise = -1  # <--\nlower = 3', 'id = "u3"\nname = "U"'), "routine.steps[0].raise", "-1"),
-    ("zero-lower.toml", _routine('pose = "hip-rocks"\nkind = "reps"\nreps = 3\nraise = 3\nlower = 0  # <--', 'id = "u4"\nname = "U"'), "routine.steps[0].lower", "0"),
-    ("huge-repeats.toml", _routine(OK_STEP, 'id = "u5"\nname = "U"\nrepeats = 1000000  # <--'), "routine.repeats", "1000000"),
-    ("huge-step-repeats.toml", _routine(OK_STEP + "\nrepeats = 99999  # <--", 'id = "u6"\nname = "U"'), "routine.steps[0].repeats", "99999"),
-    ("huge-hold.toml", _routine('pose = "child"\nkind = "hold"\nhold = { seconds = 100000000 }  # <--', 'id = "u7"\nname = "U"'), "routine.steps[0].hold.seconds", "100000000"),
-    ("reps-string.toml", _routine('pose = "hip-rocks"\nkind = "reps"\nreps = "six"  # <--\nraise = 3\nlower = 3', 'id = "u8"\nname = "U"'), "routine.steps[0].reps", "six"),
-    ("reps-float.toml", _routine('pose = "hip-rocks"\nkind = "reps"\nreps = 2.5  # <--\nraise = 3\nlower = 3', 'id = "u9"\nname = "U"'), "routine.steps[0].reps", "2.5"),
+    (
+        "unknown-pose.toml",
+        _routine(
+            'pose = "hip-rockz"  # <--\nkind = "reps"\nreps = 6\nraise = 3\nlower = 3',
+            'id = "u1"\nname = "U"',
+        ),
+        "routine.steps[0].pose",
+        "unknown pose",
+    ),
+    (
+        "negative-reps.toml",
+        _routine(
+            'pose = "hip-rocks"\nkind = "reps"\nreps = -3  # <--\nraise = 3\nlower = 3',
+            'id = "u2"\nname = "U"',
+        ),
+        "routine.steps[0].reps",
+        "1 to 100",
+    ),
+    (
+        "negative-raise.toml",
+        _routine(
+            'pose = "hip-rocks"\nkind = "reps"\nreps = 3\nraise = -1  # <--\nlower = 3',
+            'id = "u3"\nname = "U"',
+        ),
+        "routine.steps[0].raise",
+        "-1",
+    ),
+    (
+        "zero-lower.toml",
+        _routine(
+            'pose = "hip-rocks"\nkind = "reps"\nreps = 3\nraise = 3\nlower = 0  # <--',
+            'id = "u4"\nname = "U"',
+        ),
+        "routine.steps[0].lower",
+        "0",
+    ),
+    (
+        "huge-repeats.toml",
+        _routine(OK_STEP, 'id = "u5"\nname = "U"\nrepeats = 1000000  # <--'),
+        "routine.repeats",
+        "1000000",
+    ),
+    (
+        "huge-step-repeats.toml",
+        _routine(OK_STEP + "\nrepeats = 99999  # <--", 'id = "u6"\nname = "U"'),
+        "routine.steps[0].repeats",
+        "99999",
+    ),
+    (
+        "huge-hold.toml",
+        _routine(
+            'pose = "child"\nkind = "hold"\nhold = { seconds = 100000000 }  # <--', 'id = "u7"\nname = "U"'
+        ),
+        "routine.steps[0].hold.seconds",
+        "100000000",
+    ),
+    (
+        "reps-string.toml",
+        _routine(
+            'pose = "hip-rocks"\nkind = "reps"\nreps = "six"  # <--\nraise = 3\nlower = 3',
+            'id = "u8"\nname = "U"',
+        ),
+        "routine.steps[0].reps",
+        "six",
+    ),
+    (
+        "reps-float.toml",
+        _routine(
+            'pose = "hip-rocks"\nkind = "reps"\nreps = 2.5  # <--\nraise = 3\nlower = 3',
+            'id = "u9"\nname = "U"',
+        ),
+        "routine.steps[0].reps",
+        "2.5",
+    ),
     ("name-number.toml", _routine(OK_STEP, 'id = "u10"\nname = 42  # <--'), "routine.name", "42"),
-    ("unknown-kind.toml", _routine('pose = "child"\nkind = "levitate"  # <--\nduration = 30', 'id = "u11"\nname = "U"'), "routine.steps[0].kind", "levitate"),
-    ("typo-key.toml", _routine(OK_STEP + '\nrepz = 2  # <--', 'id = "u12"\nname = "U"'), "routine.steps[0].repz", "repz"),
+    (
+        "unknown-kind.toml",
+        _routine('pose = "child"\nkind = "levitate"  # <--\nduration = 30', 'id = "u11"\nname = "U"'),
+        "routine.steps[0].kind",
+        "levitate",
+    ),
+    (
+        "typo-key.toml",
+        _routine(OK_STEP + "\nrepz = 2  # <--", 'id = "u12"\nname = "U"'),
+        "routine.steps[0].repz",
+        "repz",
+    ),
     ("bad-id.toml", _routine(OK_STEP, 'id = "My Routine"  # <--\nname = "U"'), "routine.id", "My Routine"),
-    ("duplicate-builtin-id.toml", _routine(OK_STEP, 'id = "floor-flow"  # <--\nname = "Mine"'), "routine.id", "floor-flow"),
-    ("duplicate-id-a.toml", _routine(OK_STEP, 'id = "twice"\nname = "First"'), "", ""),  # valid: the first one wins
+    (
+        "duplicate-builtin-id.toml",
+        _routine(OK_STEP, 'id = "floor-flow"  # <--\nname = "Mine"'),
+        "routine.id",
+        "floor-flow",
+    ),
+    (
+        "duplicate-id-a.toml",
+        _routine(OK_STEP, 'id = "twice"\nname = "First"'),
+        "",
+        "",
+    ),  # valid: the first one wins
     ("duplicate-id-b.toml", _routine(OK_STEP, 'id = "twice"  # <--\nname = "Second"'), "routine.id", "twice"),
     ("no-steps.toml", '[routine]  # <--\nid = "u13"\nname = "U"\n', "routine.steps", "steps"),
-    ("zero-duration.toml", _routine('pose = "cat-cow"\nkind = "flow"\nduration = 0  # <--', 'id = "u14"\nname = "U"'), "routine.steps[0].duration", "1 to 3600"),
-    ("hold-wrong-unit.toml", _routine('pose = "child"\nkind = "hold"\nhold = { count = 4 }  # <--', 'id = "u15"\nname = "U"'), "routine.steps[0].hold", "count"),
-    ("hold-wrong-type.toml", _routine('pose = "child"\nkind = "hold"\nhold = "long"  # <--', 'id = "u16"\nname = "U"'), "routine.steps[0].hold", "long"),
-    ("steps-not-array.toml", '[routine]\nid = "u17"\nname = "U"\n\n[routine.steps]  # <--\npose = "child"\n', "routine.steps", "[[routine.steps]]"),
+    (
+        "zero-duration.toml",
+        _routine('pose = "cat-cow"\nkind = "flow"\nduration = 0  # <--', 'id = "u14"\nname = "U"'),
+        "routine.steps[0].duration",
+        "1 to 3600",
+    ),
+    (
+        "hold-wrong-unit.toml",
+        _routine('pose = "child"\nkind = "hold"\nhold = { count = 4 }  # <--', 'id = "u15"\nname = "U"'),
+        "routine.steps[0].hold",
+        "count",
+    ),
+    (
+        "hold-wrong-type.toml",
+        _routine('pose = "child"\nkind = "hold"\nhold = "long"  # <--', 'id = "u16"\nname = "U"'),
+        "routine.steps[0].hold",
+        "long",
+    ),
+    (
+        "steps-not-array.toml",
+        '[routine]\nid = "u17"\nname = "U"\n\n[routine.steps]  # <--\npose = "child"\n',
+        "routine.steps",
+        "[[routine.steps]]",
+    ),
     ("unknown-table.toml", "[routin]  # <--\nid = 'x'\n", "routin", "routine"),
-    ("non-utf8.toml", _routine(OK_STEP, 'id = "u18"\nname = "U"').encode() + b'cue = "caf\xe9"  # <--\n', "", "UTF-8"),
-    ("tighter-no-sides.toml", _routine('pose = "triangle"\nkind = "hold"\nhold = { breaths = 5 }\ntighter_extra = { breaths = 2 }  # <--', 'id = "u19"\nname = "U"'), "routine.steps[0].tighter_extra", "sides"),
-    ("sides-bad.toml", _routine('pose = "triangle"\nkind = "hold"\nhold = { breaths = 5 }\nsides = "up"  # <--', 'id = "u20"\nname = "U"'), "routine.steps[0].sides", "up"),
+    (
+        "non-utf8.toml",
+        _routine(OK_STEP, 'id = "u18"\nname = "U"').encode() + b'cue = "caf\xe9"  # <--\n',
+        "",
+        "UTF-8",
+    ),
+    (
+        "tighter-no-sides.toml",
+        _routine(
+            'pose = "triangle"\nkind = "hold"\nhold = { breaths = 5 }\ntighter_extra = { breaths = 2 }  # <--',
+            'id = "u19"\nname = "U"',
+        ),
+        "routine.steps[0].tighter_extra",
+        "sides",
+    ),
+    (
+        "sides-bad.toml",
+        _routine(
+            'pose = "triangle"\nkind = "hold"\nhold = { breaths = 5 }\nsides = "up"  # <--',
+            'id = "u20"\nname = "U"',
+        ),
+        "routine.steps[0].sides",
+        "up",
+    ),
     ("program.toml", '[program]  # <--\nid = "my-bridge"\nname = "Mine"\n', "program", "program"),
 ]
 
@@ -1012,7 +1219,10 @@ def bad_content(app: bool = True) -> Tally:
     from tracker.content import load_builtin
     from tracker.service import Backroll
 
-    tally = Tally("4 bad routine files", "syntax, unknown pose, negative/huge counts, wrong types, duplicate ids, non-UTF-8...")
+    tally = Tally(
+        "4 bad routine files",
+        "syntax, unknown pose, negative/huge counts, wrong types, duplicate ids, non-UTF-8...",
+    )
     with timed(tally), temp_root() as root:
         home = root / "home"
         folder = home / "routines"
@@ -1024,7 +1234,9 @@ def bad_content(app: bool = True) -> Tally:
 
         listing = run_cli(home, "routines")
         as_json = run_cli(home, "routines", "--json")
-        checks = run_many([lambda p=folder / name: run_cli(None, "check", str(p)) for name, *_ in BAD_ROUTINES])
+        checks = run_many(
+            [lambda p=folder / name: run_cli(None, "check", str(p)) for name, *_ in BAD_ROUTINES]
+        )
         rows = json.loads(as_json.stdout)["routines"] if as_json.returncode == 0 else []
         listed = {r["id"] for r in rows}
         for (name, text, fieldpath, words), check in zip(BAD_ROUTINES, checks):
@@ -1037,7 +1249,11 @@ def bad_content(app: bool = True) -> Tally:
                 tally.attempt(problems)
                 continue
             where = f"{path}:{line}: " + (f"{fieldpath}: " if fieldpath else "")
-            reports = [("routines", listing.stderr), ("routines --json", as_json.stderr), ("check", check.stderr)]
+            reports = [
+                ("routines", listing.stderr),
+                ("routines --json", as_json.stderr),
+                ("check", check.stderr),
+            ]
             if name in NEEDS_THE_FOLDER:  # `check FILE` reads one file: it cannot know the other file's id
                 reports.pop()
             for label, stderr in reports:
@@ -1055,7 +1271,9 @@ def bad_content(app: bool = True) -> Tally:
         if "twice" not in listed:
             problems.append("the valid user routine was not listed")
         if app:
-            service = Backroll(home, now=lambda: datetime(2025, 3, 12, 7, 30, tzinfo=ZoneInfo("Europe/Paris")))
+            service = Backroll(
+                home, now=lambda: datetime(2025, 3, 12, 7, 30, tzinfo=ZoneInfo("Europe/Paris"))
+            )
             # The first-run safety note (a dialog over Today, 80x24) is read once; here the list under it is the point.
             service.save_settings(replace(service.settings, safety_note_seen=True))
             try:
@@ -1083,7 +1301,12 @@ def _session_doc(**changes: Any) -> dict[str, Any]:
 
 
 def _export(sessions: list[Any], **envelope: Any) -> bytes:
-    doc = {"format": "backroll.history", "version": 1, "exported_at": "2025-06-01T12:00:00+00:00", "sessions": sessions}
+    doc = {
+        "format": "backroll.history",
+        "version": 1,
+        "exported_at": "2025-06-01T12:00:00+00:00",
+        "sessions": sessions,
+    }
     doc.update(envelope)
     return json.dumps(doc).encode()
 
@@ -1131,7 +1354,10 @@ def hostile_imports() -> list[tuple[str, Callable[[Path], None]]]:
         ("pain 11", data(_export([_session_doc(checkin=_checkin(pain_after=11))]))),
         ("pain -1", data(_export([_session_doc(checkin=_checkin(pain_before=-1))]))),
         ("duplicate UUID, other content", data(_export([dup, dup_other]))),
-        ("duplicate JSON keys", data(_export([_session_doc()]).replace(b'"version": 1', b'"version": 1, "version": 1'))),
+        (
+            "duplicate JSON keys",
+            data(_export([_session_doc()]).replace(b'"version": 1', b'"version": 1, "version": 1')),
+        ),
         ("NaN duration", data(_export([_session_doc()]).replace(b'"duration": 603.0', b'"duration": NaN'))),
         ("unknown zone", data(_export([_session_doc(zone="Mars/Olympus_Mons")]))),
         ("id not a UUID", data(_export([_session_doc(id="../../etc/passwd")]))),
@@ -1143,9 +1369,16 @@ def hostile_imports() -> list[tuple[str, Callable[[Path], None]]]:
 
 def bad_imports(cases: int | None = None) -> Tally:
     """Hostile files through `backroll import`: exit 1 with a message naming the file; every file under home byte-identical."""
-    tally = Tally("5 hostile imports", "not JSON, wrong tag/version, 50 MB, 10,000-deep, bad dates, pain 11, duplicate UUIDs...")
+    tally = Tally(
+        "5 hostile imports",
+        "not JSON, wrong tag/version, 50 MB, 10,000-deep, bad dates, pain 11, duplicate UUIDs...",
+    )
     with timed(tally), temp_root() as root:
-        home = make_home(root / "home", [make_session(i, day=BASE_DAY + timedelta(days=(i * 37) % 420)) for i in range(60)], today=date(2025, 1, 1))
+        home = make_home(
+            root / "home",
+            [make_session(i, day=BASE_DAY + timedelta(days=(i * 37) % 420)) for i in range(60)],
+            today=date(2025, 1, 1),
+        )
         (root / "in").mkdir()
         chosen = hostile_imports()[:cases] if cases else hostile_imports()
         files = []
@@ -1170,7 +1403,9 @@ def bad_imports(cases: int | None = None) -> Tally:
         if damaged:
             tally.lost += len(damaged)
             tally.failures.append(f"files changed under the home: {damaged}")
-        tally.notes.append(f"{len(chosen)} files, {len(before)} files under the home hashed before and after: identical")
+        tally.notes.append(
+            f"{len(chosen)} files, {len(before)} files under the home hashed before and after: identical"
+        )
     return tally
 
 
@@ -1230,7 +1465,10 @@ def failed_writes() -> Tally:
     from tracker.store import Store, StoreWriteError
     from tracker.store.storage import write_all
 
-    tally = Tally("6 failed writes", "read-only tmpfs, full tmpfs, folders of another owner (unshare -U), 5 errnos through the write seam")
+    tally = Tally(
+        "6 failed writes",
+        "read-only tmpfs, full tmpfs, folders of another owner (unshare -U), 5 errnos through the write seam",
+    )
     with timed(tally), temp_root() as root:
         spare = root / "spare"
         spare.mkdir()
@@ -1247,7 +1485,9 @@ def failed_writes() -> Tally:
             else:
                 home = mount / "home"
                 service = service_at(home)
-                service.save_session(service.log_session(service.routine("bridge"), datetime.now(zone), CheckIn(note="kept")))
+                service.save_session(
+                    service.log_session(service.routine("bridge"), datetime.now(zone), CheckIn(note="kept"))
+                )
                 before = file_hashes(home, skip_lock=True)
                 subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
                 problems = []
@@ -1255,7 +1495,9 @@ def failed_writes() -> Tally:
                     result = run_cli(home, "log", "bridge", "--note", "refused")
                     if result.returncode != 1 or "read-only" not in result.stderr:
                         problems.append(f"ro: `log` exit {result.returncode}: {result.stderr.strip()[:200]}")
-                    unsaved = service.log_session(service.routine("bridge"), datetime.now(zone), CheckIn(note="unsaved"))
+                    unsaved = service.log_session(
+                        service.routine("bridge"), datetime.now(zone), CheckIn(note="unsaved")
+                    )
                     try:
                         service.save_session(unsaved)
                         problems.append("ro: save_session did not fail")
@@ -1283,7 +1525,9 @@ def failed_writes() -> Tally:
                 if result.returncode != 1 or "disk is full" not in result.stderr:
                     problems.append(f"full: `log` exit {result.returncode}: {result.stderr.strip()[:200]}")
                 service = service_at(home)
-                unsaved = service.log_session(service.routine("bridge"), datetime.now(zone), CheckIn(note="y" * 9000))
+                unsaved = service.log_session(
+                    service.routine("bridge"), datetime.now(zone), CheckIn(note="y" * 9000)
+                )
                 try:
                     service.save_session(unsaved)
                     problems.append("full: save_session did not fail")
@@ -1317,9 +1561,13 @@ def failed_writes() -> Tally:
             os.chmod(home / "backups", 0o700)
             problems = []
             if result.returncode != 0:
-                problems.append(f"backups denied: `log` exit {result.returncode} (a failed backup must not stop a save): {result.stderr[:200]}")
+                problems.append(
+                    f"backups denied: `log` exit {result.returncode} (a failed backup must not stop a save): {result.stderr[:200]}"
+                )
             if "backup" not in result.stderr.lower() or "permission" not in result.stderr.lower():
-                problems.append(f"backups denied: no clear warning on stderr: {result.stderr.strip()[:200]!r}")
+                problems.append(
+                    f"backups denied: no clear warning on stderr: {result.stderr.strip()[:200]!r}"
+                )
             if changed_files(backups_before, file_hashes(home / "backups")):
                 problems.append("backups denied: the backups changed")
             saved = "backup denied" in _notes(home)
@@ -1332,13 +1580,21 @@ def failed_writes() -> Tally:
             os.chown(home / "data", 0, 0)
             problems = []
             for command, result in results.items():
-                if result.returncode == 0 or "Traceback" in result.stderr or "permission" not in result.stderr.lower() \
-                        or str(home / "data") not in result.stderr:
-                    problems.append(f"data denied: `{command}` exit {result.returncode}: {result.stderr.strip()[-300:]}")
+                if (
+                    result.returncode == 0
+                    or "Traceback" in result.stderr
+                    or "permission" not in result.stderr.lower()
+                    or str(home / "data") not in result.stderr
+                ):
+                    problems.append(
+                        f"data denied: `{command}` exit {result.returncode}: {result.stderr.strip()[-300:]}"
+                    )
             changed = changed_files(before, file_hashes(home, skip_lock=True))
             tally.attempt(problems + [f"data denied: changed {changed}"] * bool(changed), lost=len(changed))
         else:
-            tally.notes.append("not root, or `unshare -U` not permitted: permission denied is covered by the EACCES seam case only")
+            tally.notes.append(
+                "not root, or `unshare -U` not permitted: permission denied is covered by the EACCES seam case only"
+            )
 
         # d) the store's write seam: every errno a disk can return, in-process
         for code in (errno.EROFS, errno.ENOSPC, errno.EACCES, errno.EIO, errno.EDQUOT):
@@ -1352,7 +1608,9 @@ def failed_writes() -> Tally:
                 raise OSError(code, os.strerror(code))
 
             problems = []
-            unsaved = make_session(9, day=date(2020, 1, 2), session_id=str(uuid.uuid4()))  # a month already on disk
+            unsaved = make_session(
+                9, day=date(2020, 1, 2), session_id=str(uuid.uuid4())
+            )  # a month already on disk
             with Store.open(home, write_bytes=failing) as store:
                 try:
                     store.add(unsaved)
@@ -1368,9 +1626,13 @@ def failed_writes() -> Tally:
             problems += _recover(unsaved, spare, home)
             tally.attempt(problems + [f"errno {code}: changed {changed}"] * bool(changed), lost=len(changed))
         if not mounted:
-            tally.notes.append("mount is not permitted here: the read-only and full-disk cases were skipped (the seam cases ran)")
+            tally.notes.append(
+                "mount is not permitted here: the read-only and full-disk cases were skipped (the seam cases ran)"
+            )
         else:
-            tally.notes.append("read-only and full are real tmpfs mounts; permission denied is real (`unshare -U`, folders of another uid); 5 errnos through the seam")
+            tally.notes.append(
+                "read-only and full are real tmpfs mounts; permission denied is real (`unshare -U`, folders of another uid); 5 errnos through the seam"
+            )
     return tally
 
 
@@ -1387,12 +1649,18 @@ def runner_clock_jumps(runs: int, seed: int | None = None) -> Tally:
     rng = random.Random(seed)
     library = load_library()
     settings = Settings()
-    ids = sorted(r for r, routine in library.routines.items() if not any(s.kind.value == "observe" for s in routine.steps))
+    ids = sorted(
+        r
+        for r, routine in library.routines.items()
+        if not any(s.kind.value == "observe" for s in routine.steps)
+    )
     tally = Tally("7 clock jumps", f"runner under a clock jumping back and forward (seed {seed})")
     with timed(tally):
         for run in range(runs):
             if run % 2 == 0:
-                routine = library.routine("bridge", Prescription(rng.randint(2, 8), rng.randint(4, 8), rng.choice([0, 4, 8])))
+                routine = library.routine(
+                    "bridge", Prescription(rng.randint(2, 8), rng.randint(4, 8), rng.choice([0, 4, 8]))
+                )
             else:
                 routine = library.routines[rng.choice(ids)]
             now = [1_000_000.0]
@@ -1424,11 +1692,15 @@ def runner_clock_jumps(runs: int, seed: int | None = None) -> Tally:
                 if view.progress + 1e-9 < last.progress or view.elapsed + 1e-9 < last.elapsed:
                     problems.append(f"run {run}: went backwards ({last.progress:.4f} -> {view.progress:.4f})")
                 if view.session_left > last.session_left + 1e-9 or view.session_left < -1e-9:
-                    problems.append(f"run {run}: time left grew or went negative ({last.session_left} -> {view.session_left})")
+                    problems.append(
+                        f"run {run}: time left grew or went negative ({last.session_left} -> {view.session_left})"
+                    )
                 if view.phase_left is not None and view.phase_left < -1e-9:
                     problems.append(f"run {run}: negative phase time")
                 if view.elapsed > credit + 1e-6:
-                    problems.append(f"run {run}: counted {view.elapsed:.2f} s active, more than the clock gave ({credit:.2f})")
+                    problems.append(
+                        f"run {run}: counted {view.elapsed:.2f} s active, more than the clock gave ({credit:.2f})"
+                    )
                 last = view
                 if problems:
                     break
@@ -1436,9 +1708,13 @@ def runner_clock_jumps(runs: int, seed: int | None = None) -> Tally:
             if not runner.done:
                 problems.append(f"run {run}: not finished")
             elif not result.completed or abs(result.duration - planned) > 1e-6:
-                problems.append(f"run {run}: active {result.duration:.3f} s, planned {planned:.3f} s (completed {result.completed})")
+                problems.append(
+                    f"run {run}: active {result.duration:.3f} s, planned {planned:.3f} s (completed {result.completed})"
+                )
             tally.attempt(problems)
-        tally.notes.append(f"{runs} whole sessions, clock jumps of -2 h..+24 h: progress never rewinds, active time == plan")
+        tally.notes.append(
+            f"{runs} whole sessions, clock jumps of -2 h..+24 h: progress never rewinds, active time == plan"
+        )
     return tally
 
 
@@ -1450,8 +1726,15 @@ def dst_and_zones() -> Tally:
         home = root / "paris"
         dst_logs = ["2025-03-29 23:30", "2025-03-30 02:30", "2025-03-30 23:59", "2025-10-25 07:00",
                     "2025-10-26 02:30", "2025-10-26 02:45", "2025-10-27 00:01"]  # fmt: skip
-        results = run_many([lambda d=d: run_cli(home, "log", "bridge", "--date", d, "--note", d, tz="Europe/Paris") for d in dst_logs])
-        problems = [f"log {d}: {r.stderr.strip()[:200]}" for d, r in zip(dst_logs, results) if r.returncode != 0]
+        results = run_many(
+            [
+                lambda d=d: run_cli(home, "log", "bridge", "--date", d, "--note", d, tz="Europe/Paris")
+                for d in dst_logs
+            ]
+        )
+        problems = [
+            f"log {d}: {r.stderr.strip()[:200]}" for d, r in zip(dst_logs, results) if r.returncode != 0
+        ]
         exported = run_cli(home, "export", tz="UTC")
         sessions = json.loads(exported.stdout)["sessions"] if exported.returncode == 0 else []
         for s in sessions:
@@ -1465,11 +1748,15 @@ def dst_and_zones() -> Tally:
             problems.append(f"{len(sessions)} sessions exported, {len(dst_logs)} logged")
         asks = [(today, current, days, tz) for today, current, days in (("2025-03-30", 2, 2), ("2025-10-27", 3, 5), ("2025-10-28", 3, 5))
                 for tz in ("Europe/Paris", "Pacific/Auckland", "America/Los_Angeles")]  # fmt: skip
-        answers = run_many([lambda a=a: run_cli(home, "status", "--json", "--today", a[0], tz=a[3]) for a in asks])
+        answers = run_many(
+            [lambda a=a: run_cli(home, "status", "--json", "--today", a[0], tz=a[3]) for a in asks]
+        )
         for (today, current, days, tz), status in zip(asks, answers):
-                got = json.loads(status.stdout) if status.returncode == 0 else {}
-                if (got.get("current_streak"), got.get("practice_days")) != (current, days):
-                    problems.append(f"status --today {today} under {tz}: streak {got.get('current_streak')}, days {got.get('practice_days')}; expected {current}, {days}")
+            got = json.loads(status.stdout) if status.returncode == 0 else {}
+            if (got.get("current_streak"), got.get("practice_days")) != (current, days):
+                problems.append(
+                    f"status --today {today} under {tz}: streak {got.get('current_streak')}, days {got.get('practice_days')}; expected {current}, {days}"
+                )
         tally.attempt(problems, lost=max(0, len(dst_logs) - len(sessions)))
 
         # b) the machine's zone changes between runs: Tokyo mornings are the previous afternoon in Los Angeles
@@ -1485,18 +1772,33 @@ def dst_and_zones() -> Tally:
             problems.append(f"log in LA: {r.stderr.strip()[:200]}")
         expect = {"2025-06-11": (2, 2, "2025-06-11"), "2025-06-12": (3, 3, "2025-06-12"),
                   "2025-06-13": (4, 4, "2025-06-13"), "2025-06-14": (4, 4, "2025-06-13")}  # fmt: skip
-        answers = run_many([lambda t=t: run_cli(home, "status", "--json", "--today", t, tz="America/Los_Angeles") for t in expect])
+        answers = run_many(
+            [
+                lambda t=t: run_cli(home, "status", "--json", "--today", t, tz="America/Los_Angeles")
+                for t in expect
+            ]
+        )
         for (today, (current, count, last)), status in zip(expect.items(), answers):
             got = json.loads(status.stdout) if status.returncode == 0 else {}
-            if (got.get("current_streak"), got.get("practice_days"), got.get("last_practice")) != (current, count, last):
-                problems.append(f"LA status --today {today}: {got.get('current_streak')}, {got.get('practice_days')}, {got.get('last_practice')}; expected {current}, {count}, {last}")
+            if (got.get("current_streak"), got.get("practice_days"), got.get("last_practice")) != (
+                current,
+                count,
+                last,
+            ):
+                problems.append(
+                    f"LA status --today {today}: {got.get('current_streak')}, {got.get('practice_days')}, {got.get('last_practice')}; expected {current}, {count}, {last}"
+                )
         exported = json.loads(run_cli(home, "export", tz="America/Los_Angeles").stdout)["sessions"]
         stamps = [(s["local_date"], s["zone"], s["started_at"][-6:]) for s in exported]
-        wanted = [(d, "Asia/Tokyo", "+09:00") for d in days] + [("2025-06-13", "America/Los_Angeles", "-07:00")]
+        wanted = [(d, "Asia/Tokyo", "+09:00") for d in days] + [
+            ("2025-06-13", "America/Los_Angeles", "-07:00")
+        ]
         if stamps != wanted:
             problems.append(f"stored {stamps}, expected {wanted}")
         tally.attempt(problems, lost=max(0, 4 - len(exported)))
-        tally.notes.append("7 sessions over both Paris DST changes read under 3 zones; 3 Tokyo mornings + 1 LA session read in LA")
+        tally.notes.append(
+            "7 sessions over both Paris DST changes read under 3 zones; 3 Tokyo mornings + 1 LA session read in LA"
+        )
     return tally
 
 
@@ -1524,16 +1826,29 @@ def properties(max_examples: int = 30, seed: int | None = None, shrink: bool = T
             library_routines[key] = service.library.routine(routine_id, prescription)
         return library_routines[key]
 
-    zones = st.sampled_from(["Europe/Paris", "Asia/Tokyo", "America/Los_Angeles", "Australia/Lord_Howe", "UTC"])
+    zones = st.sampled_from(
+        ["Europe/Paris", "Asia/Tokyo", "America/Los_Angeles", "Australia/Lord_Howe", "UTC"]
+    )
     pain = st.one_of(st.none(), st.integers(0, 10))
 
     @st.composite
     def sessions(draw: Any) -> Any:
         zone = draw(zones)
         day = date(2024, 1, 1) + timedelta(days=draw(st.integers(0, 120)))
-        started = datetime(day.year, day.month, day.day, draw(st.integers(0, 23)), draw(st.integers(0, 59)), tzinfo=ZoneInfo(zone))
+        started = datetime(
+            day.year,
+            day.month,
+            day.day,
+            draw(st.integers(0, 23)),
+            draw(st.integers(0, 59)),
+            tzinfo=ZoneInfo(zone),
+        )
         bridge = draw(st.booleans())
-        prescription = Prescription(draw(st.integers(1, 8)), draw(st.integers(4, 8)), draw(st.sampled_from([0, 4, 8]))) if bridge else None
+        prescription = (
+            Prescription(draw(st.integers(1, 8)), draw(st.integers(4, 8)), draw(st.sampled_from([0, 4, 8])))
+            if bridge
+            else None
+        )
         checkin = CheckIn(
             pain_before=draw(pain), pain_after=draw(pain),
             stable=draw(st.sampled_from([None, *Stability])), felt=draw(st.sampled_from([None, *Felt])),
@@ -1558,7 +1873,10 @@ def properties(max_examples: int = 30, seed: int | None = None, shrink: bool = T
         min_size=1,
         max_size=14,
     )
-    tally = Tally("8 property-based", "random histories x (log, delete, undo, import, conflicting import, export, reopen)")
+    tally = Tally(
+        "8 property-based",
+        "random histories x (log, delete, undo, import, conflicting import, export, reopen)",
+    )
     counted = {"examples": 0, "operations": 0}
 
     def invariants(service: Any, model: dict[str, dict], label: str) -> None:
@@ -1575,7 +1893,11 @@ def properties(max_examples: int = 30, seed: int | None = None, shrink: bool = T
         assert 0.0 <= st_.consistency <= 1.0
         rules = service.rules()
         p = status.prescription
-        assert 1 <= p.lifts <= rules.max_lifts and 1 <= p.count <= rules.max_count and 0 <= p.hold <= rules.max_hold, f"{label}: {p}"
+        assert (
+            1 <= p.lifts <= rules.max_lifts
+            and 1 <= p.count <= rules.max_count
+            and 0 <= p.hold <= rules.max_hold
+        ), f"{label}: {p}"
         program = [s for s in service.sessions() if s.routine == "bridge"]
         if program and pain_flags(program, rules)[-1]:
             assert status.advice.kind not in ADVANCING, f"{label}: advances after pain"
@@ -1588,7 +1910,11 @@ def properties(max_examples: int = 30, seed: int | None = None, shrink: bool = T
         counted["examples"] += 1
         with temp_root("br-prop-") as root:
             home = root / "home"
-            service = Backroll(home, zone="Europe/Paris", now=lambda: datetime(2024, 6, 1, 9, tzinfo=ZoneInfo("Europe/Paris")))
+            service = Backroll(
+                home,
+                zone="Europe/Paris",
+                now=lambda: datetime(2024, 6, 1, 9, tzinfo=ZoneInfo("Europe/Paris")),
+            )
             model: dict[str, dict] = {}
             undo: list[Any] = []
             try:
@@ -1624,7 +1950,9 @@ def properties(max_examples: int = 30, seed: int | None = None, shrink: bool = T
                         else:
                             report = import_sessions(service.store, read_export(path))
                             conflicts = {sid for sid, d in first.items() if sid in model and model[sid] != d}
-                            assert {s.id for s, _ in report.rejected} == conflicts, f"{label}: rejected {report.rejected}"
+                            assert {s.id for s, _ in report.rejected} == conflicts, (
+                                f"{label}: rejected {report.rejected}"
+                            )
                             for sid, d in first.items():
                                 model.setdefault(sid, d)
                     elif op == "conflict" and model:
@@ -1632,7 +1960,9 @@ def properties(max_examples: int = 30, seed: int | None = None, shrink: bool = T
                         other = replace(service.store.get(sid), duration=service.store.get(sid).duration + 1)
                         path = export_file(root / f"conflict-{n}.json", [other])
                         report = import_sessions(service.store, read_export(path))
-                        assert len(report.rejected) == 1 and not report.added, f"{label}: a conflict overwrote"
+                        assert len(report.rejected) == 1 and not report.added, (
+                            f"{label}: a conflict overwrote"
+                        )
                     elif op == "export":
                         first = export_file(root / f"out-{n}.json", service.sessions())
                         fresh = Backroll(root / f"fresh-{n}", zone="UTC")
@@ -1641,7 +1971,9 @@ def properties(max_examples: int = 30, seed: int | None = None, shrink: bool = T
                             second = export_file(root / f"again-{n}.json", fresh.sessions())
                         finally:
                             fresh.close()
-                        assert first.read_bytes() == second.read_bytes(), f"{label}: export -> import -> export is not identity"
+                        assert first.read_bytes() == second.read_bytes(), (
+                            f"{label}: export -> import -> export is not identity"
+                        )
                     elif op == "reopen":
                         service.close()
                         service = Backroll(home, zone="Europe/Paris")
@@ -1649,7 +1981,9 @@ def properties(max_examples: int = 30, seed: int | None = None, shrink: bool = T
             finally:
                 service.close()
             with Store.open(home) as store:
-                assert {s.id: s.to_dict() for s in store.sessions()} == model, "the files differ from the model"
+                assert {s.id: s.to_dict() for s in store.sessions()} == model, (
+                    "the files differ from the model"
+                )
 
     with timed(tally):
         try:
@@ -1658,9 +1992,16 @@ def properties(max_examples: int = 30, seed: int | None = None, shrink: bool = T
         except Exception as exc:  # noqa: BLE001 - hypothesis prints the falsifying example
             import traceback
 
-            tally.attempt([f"{type(exc).__name__}: {exc}"[:1500] + "".join(getattr(exc, "__notes__", []))[:3000]])
-        tally.tried, tally.survived = counted["examples"], counted["examples"] if tally.ok else counted["examples"] - 1
-        tally.notes.append(f"{counted['examples']} random histories, {counted['operations']} operations on real stores")
+            tally.attempt(
+                [f"{type(exc).__name__}: {exc}"[:1500] + "".join(getattr(exc, "__notes__", []))[:3000]]
+            )
+        tally.tried, tally.survived = (
+            counted["examples"],
+            counted["examples"] if tally.ok else counted["examples"] - 1,
+        )
+        tally.notes.append(
+            f"{counted['examples']} random histories, {counted['operations']} operations on real stores"
+        )
     return tally
 
 
@@ -1669,7 +2010,9 @@ def properties(max_examples: int = 30, seed: int | None = None, shrink: bool = T
 
 def privacy() -> Tally:
     """0700 folders, 0600 files (backups and `export -o` too) whatever the umask; a warning when found wider."""
-    tally = Tally("9 privacy", "umask 000: 0700 folders, 0600 files, backups, `export -o`; a warning for a wide home")
+    tally = Tally(
+        "9 privacy", "umask 000: 0700 folders, 0600 files, backups, `export -o`; a warning for a wide home"
+    )
     with timed(tally), temp_root() as root:
         home = root / "home"
         yesterday = (datetime.now(ZoneInfo("Europe/London")) - timedelta(days=1)).strftime("%Y-%m-%d 08:00")

@@ -37,7 +37,12 @@ FOREIGN_HOSTS = (
     "localhost.:{port}",
     "",
 )
-UPGRADE = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+UPGRADE = {
+    "Connection": "Upgrade",
+    "Upgrade": "websocket",
+    "Sec-WebSocket-Version": "13",
+    "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+}
 T = TypeVar("T")
 
 
@@ -238,7 +243,9 @@ async def too_many_tabs(served: Served, tabs: int) -> ManyTabs:
                 elif message.type == aiohttp.WSMsgType.TEXT:
                     kind, data = json.loads(message.data)
                     if kind == "open_url" and data["url"].startswith("backroll-cue:"):
-                        result.refused_caption = json.loads(unquote(data["url"].removeprefix("backroll-cue:")))["caption"]
+                        result.refused_caption = json.loads(
+                            unquote(data["url"].removeprefix("backroll-cue:"))
+                        )["caption"]
                 else:
                     break
             result.refused_code = extra.close_code
@@ -261,7 +268,10 @@ def serve_attacks() -> Any:
     from .scenarios import Tally, temp_root, timed
     from tracker.ui.web_server import MAX_COLUMNS, MAX_ROWS
 
-    tally = Tally("24 hostile pages (serve)", "DNS-rebinding Host/Origin on page+websocket, 2500x2500 tab, tabs over the cap")
+    tally = Tally(
+        "24 hostile pages (serve)",
+        "DNS-rebinding Host/Origin on page+websocket, 2500x2500 tab, tabs over the cap",
+    )
     with timed(tally), temp_root("br-serve-") as root:
         with Served(root / "home", "--tabs", "2") as served:
             own = f"127.0.0.1:{served.port}"
@@ -282,12 +292,18 @@ def serve_attacks() -> Any:
             if not huge.biggest_frame < FRAME_LIMIT or not huge.biggest_after_resize < FRAME_LIMIT:
                 problems.append(f"frames {huge.biggest_frame} / {huge.biggest_after_resize} bytes")
             tally.attempt(problems)
-            tally.notes.append(f"a 2500x2500 tab ran at {huge.sizes}, biggest frame {huge.biggest_frame} bytes")
+            tally.notes.append(
+                f"a 2500x2500 tab ran at {huge.sizes}, biggest frame {huge.biggest_frame} bytes"
+            )
             many = run_async(too_many_tabs(served, tabs=2))
             problems = []
             if many.kept != 2 or many.most_apps > 2 or not many.after_one_closed:
                 problems.append(f"tabs {many}")
-            if many.refused_code != 1013 or "already open" not in many.refused_text or "already open" not in many.refused_caption:
+            if (
+                many.refused_code != 1013
+                or "already open" not in many.refused_text
+                or "already open" not in many.refused_caption
+            ):
                 problems.append(f"the third tab was not told why: {many.refused_code} {many.refused_text!r}")
             tally.attempt(problems)
     return tally

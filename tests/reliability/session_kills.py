@@ -26,7 +26,18 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from .scenarios import HERE, Forker, ScenarioError, Tally, demo_sessions, ids_on_disk, make_home, temp_root, timed, unparsable_files
+from .scenarios import (
+    HERE,
+    Forker,
+    ScenarioError,
+    Tally,
+    demo_sessions,
+    ids_on_disk,
+    make_home,
+    temp_root,
+    timed,
+    unparsable_files,
+)
 
 SESSION_WORKER = HERE / "session_worker.py"
 ROUTINE = "gentle-floor-set"  # 8:40 at the default tempo: holds, flows, rests, both sides
@@ -70,7 +81,9 @@ def session_kills(kills: int, seed: int | None = None) -> Tally:
             done += n
     for name, values in lag.items():
         if values:
-            tally.notes.append(f"{name}: {len(values)} kills, offered position behind by at most {max(values):.2f} s (mean {sum(values) / len(values):.2f} s)")
+            tally.notes.append(
+                f"{name}: {len(values)} kills, offered position behind by at most {max(values):.2f} s (mean {sum(values) / len(values):.2f} s)"
+            )
     return tally
 
 
@@ -111,7 +124,9 @@ def _round(tally: Tally, forker: Forker, kills: int, rng: random.Random, lag: di
             elif previous is None:
                 pass  # the last kill already failed; nothing to compare with
             elif not offer or not resumed:
-                problems.append(f"{label}: the session cut off by {previous['signal']} was not offered ({lines[:3]})")
+                problems.append(
+                    f"{label}: the session cut off by {previous['signal']} was not offered ({lines[:3]})"
+                )
             else:
                 problems += _check_offer(previous, offer[0], resumed[0], lag)
             # How this one died, and where it was.
@@ -128,11 +143,18 @@ def _round(tally: Tally, forker: Forker, kills: int, rng: random.Random, lag: di
                 previous = None
             else:
                 t, block, position = seen[-1]
-                previous = {"sid": sid, "block": block, "position": position + (killed_at - t), "signal": sig.name}
+                previous = {
+                    "sid": sid,
+                    "block": block,
+                    "position": position + (killed_at - t),
+                    "signal": sig.name,
+                }
             # The history is intact.
             problems += [f"{label}: {p}" for p in unparsable_files(home)]
             missing = before - ids_on_disk(home)
-            tally.attempt(problems + [f"{label}: {len(missing)} sessions missing"] * bool(missing), lost=len(missing))
+            tally.attempt(
+                problems + [f"{label}: {len(missing)} sessions missing"] * bool(missing), lost=len(missing)
+            )
         # The last start saves the session as ended early: it joins the history, the checkpoint goes.
         pid = forker.spawn("session", home=str(home), routine=ROUTINE, finish=True)
         try:
@@ -169,7 +191,9 @@ def _make_sure_dead(pid: int) -> None:
     os.kill(pid, signal.SIGKILL)
 
 
-def _check_offer(previous: dict[str, object], offer: list[str], resumed: list[str], lag: dict[str, list[float]]) -> list[str]:
+def _check_offer(
+    previous: dict[str, object], offer: list[str], resumed: list[str], lag: dict[str, list[float]]
+) -> list[str]:
     problems = []
     sid, block, position = offer[0], int(offer[1]), float(offer[2])
     actual = float(previous["position"])  # type: ignore[arg-type]
@@ -183,10 +207,14 @@ def _check_offer(previous: dict[str, object], offer: list[str], resumed: list[st
             problems.append(f"{where}: offered at {position:.2f} s, it was at {actual:.2f} s")
     else:
         if not -0.05 <= behind <= SIGNAL_SLACK or not 0 <= block - int(previous["block"]) <= 1:  # type: ignore[call-overload]
-            problems.append(f"{where}: offered step {block} at {position:.2f} s, it was in step {previous['block']} at {actual:.2f} s")
+            problems.append(
+                f"{where}: offered step {block} at {position:.2f} s, it was in step {previous['block']} at {actual:.2f} s"
+            )
     r_sid, r_block, r_position = resumed[0], int(resumed[1]), float(resumed[2])
     if r_sid != sid or r_block not in (block, block + 1) or r_position > position + 0.01:
-        problems.append(f"{where}: resumed {r_sid} in step {r_block} at {r_position:.2f} s; offered step {block} at {position:.2f} s")
+        problems.append(
+            f"{where}: resumed {r_sid} in step {r_block} at {r_position:.2f} s; offered step {block} at {position:.2f} s"
+        )
     return problems
 
 
@@ -202,7 +230,10 @@ def terminal_closes(runs: int, seed: int | None = None) -> Tally:
     """
     seed = random.randrange(1 << 30) if seed is None else seed
     rng = random.Random(seed)
-    tally = Tally("10 terminal closed", f"`backroll` on a pty: SIGTERM, or the pty's master closed (SIGHUP from the kernel) mid-session (seed {seed})")
+    tally = Tally(
+        "10 terminal closed",
+        f"`backroll` on a pty: SIGTERM, or the pty's master closed (SIGHUP from the kernel) mid-session (seed {seed})",
+    )
     with timed(tally):
         for run in range(runs):
             hang_up = run % 2 == 1
@@ -210,7 +241,10 @@ def terminal_closes(runs: int, seed: int | None = None) -> Tally:
                 home, before = _home(root, rng.randrange(1 << 30))
                 problems = _on_a_terminal(home, hang_up, rng.uniform(1.0, 7.0))
                 missing = before - ids_on_disk(home)
-                tally.attempt([f"run {run} ({'hang-up' if hang_up else 'SIGTERM'}): {p}" for p in problems], lost=len(missing))
+                tally.attempt(
+                    [f"run {run} ({'hang-up' if hang_up else 'SIGTERM'}): {p}" for p in problems],
+                    lost=len(missing),
+                )
     return tally
 
 
@@ -239,7 +273,9 @@ def _on_a_terminal(home: Path, hang_up: bool, seconds: float) -> list[str]:
     closed = threading.Event()
     stop = threading.Event()
 
-    def drain() -> None:  # a terminal always reads what the app writes (never blocked in read: see the hang-up)
+    def drain() -> (
+        None
+    ):  # a terminal always reads what the app writes (never blocked in read: see the hang-up)
         import select
 
         while not stop.is_set():

@@ -67,11 +67,17 @@ def task_session(home: str, routine: str, finish: bool = False) -> None:
             emit(f"error {pid} Today never loaded")
             app.exit(return_code=1)
             return
+
         # The launch check runs in a worker after Today's first load; wait for its answer.
         def busy(group: str) -> bool:
             return any(w.group == group and not w.is_finished for w in app.workers)
 
-        await until(lambda: isinstance(app.screen, ResumeScreen) or (app._in_progress_checked and not busy("in-progress")), 10.0)
+        await until(
+            lambda: (
+                isinstance(app.screen, ResumeScreen) or (app._in_progress_checked and not busy("in-progress"))
+            ),
+            10.0,
+        )
         await pilot.pause()
         screen = app.screen
         if isinstance(screen, ResumeScreen):
@@ -81,7 +87,12 @@ def task_session(home: str, routine: str, finish: bool = False) -> None:
                 await pilot.press("s")
                 await until(lambda: isinstance(app.screen, CheckInScreen))
                 await pilot.press("ctrl+s")
-                await until(lambda: app.service.store.get(checkpoint.session_id) is not None and not busy("checkpoint-end"))
+                await until(
+                    lambda: (
+                        app.service.store.get(checkpoint.session_id) is not None
+                        and not busy("checkpoint-end")
+                    )
+                )
                 emit(f"saved {pid} {checkpoint.session_id}")
                 app.exit()
                 return
@@ -96,7 +107,9 @@ def task_session(home: str, routine: str, finish: bool = False) -> None:
             app.start_routine(routine)
             from tracker.ui.dialogs.pain_before import PainBeforeScreen
 
-            await until(lambda: isinstance(app.screen, PainBeforeScreen))  # a new session asks the pain before
+            await until(
+                lambda: isinstance(app.screen, PainBeforeScreen)
+            )  # a new session asks the pain before
             await pilot.press("enter")  # skipped: the count starts now
             await until(lambda: isinstance(app.screen, SessionScreen))
         session = app.screen
@@ -112,7 +125,9 @@ def task_session(home: str, routine: str, finish: bool = False) -> None:
         runner = session.runner
         emit(f"at {pid} {time.monotonic():.4f} {runner.view().block - 1} {runner._position():.3f}")
         emit(f"running {pid} {session.session_id}")
-        while app.return_code is None:  # until killed, or the app exits (SIGTERM, SIGHUP), or the session ends
+        while (
+            app.return_code is None
+        ):  # until killed, or the app exits (SIGTERM, SIGHUP), or the session ends
             await asyncio.sleep(0.1)  # (Textual waits for the autopilot before it exits: return promptly)
             if isinstance(app.screen, CheckInScreen):
                 emit(f"ended {pid}")

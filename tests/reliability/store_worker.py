@@ -37,7 +37,9 @@ BASE_DAY = date(2020, 1, 1)
 PARIS_SUMMER = timezone(timedelta(hours=2))
 
 
-def make_session(n: int, *, prefix: str = "s", day: date | None = None, session_id: str | None = None) -> Session:
+def make_session(
+    n: int, *, prefix: str = "s", day: date | None = None, session_id: str | None = None
+) -> Session:
     """A realistic session of about 1 KB; the n-th one falls on day n (one a day) unless `day` is given."""
     day = day or BASE_DAY + timedelta(days=n)
     started = datetime(day.year, day.month, day.day, 7, 30, tzinfo=PARIS_SUMMER) + timedelta(seconds=n % 3600)
@@ -64,7 +66,9 @@ def make_session(n: int, *, prefix: str = "s", day: date | None = None, session_
         local_date=day,
         duration=600.0 + n % 60,
         completed=True,
-        checkin=CheckIn(pain_before=3, pain_after=2, stable=Stability.YES, felt=Felt.RIGHT, note=f"session {n}"),
+        checkin=CheckIn(
+            pain_before=3, pain_after=2, stable=Stability.YES, felt=Felt.RIGHT, note=f"session {n}"
+        ),
         prescription=Prescription(3, 4, 0),
         steps=steps,
         origin="cli",

@@ -53,7 +53,9 @@ def _other_device(root: Path) -> tuple[Path, dict[str, bytes], set[str]]:
             store.add(s)
         store.update(replace(sessions[0], checkin=CheckIn(note="edited on b")))
         store.delete(sessions[1].id)
-        store.add_usual_pain(UsualPain(id="5b0e1c52-5b0e-4d3e-9d0a-bac4011000bb", since=date(2026, 9, 1), value=2))
+        store.add_usual_pain(
+            UsualPain(id="5b0e1c52-5b0e-4d3e-9d0a-bac4011000bb", since=date(2026, 9, 1), value=2)
+        )
         live = {s.id for s in store.sessions()}
     device = _device(home)
     files = {p.name: p.read_bytes() for p in sorted((home / "data").glob(f"*.{device}.json"))}
@@ -95,7 +97,10 @@ class Deliverer:
                 else:  # a conflict copy of it
                     self.conflicts += 1
                     stem = name[: -len(".json")]
-                    (self.data / f"{stem}.sync-conflict-20261201-{self.conflicts % 240000:06d}-BBBBBBB.json").write_bytes(data)
+                    (
+                        self.data
+                        / f"{stem}.sync-conflict-20261201-{self.conflicts % 240000:06d}-BBBBBBB.json"
+                    ).write_bytes(data)
             time.sleep(self.rng.uniform(0, 0.005))
 
     def finish(self) -> None:
@@ -123,7 +128,10 @@ def sync_kills(kills: int, seed: int | None = None) -> Tally:
 
     seed = random.randrange(1 << 30) if seed is None else seed
     rng = random.Random(seed)
-    tally = Tally("14 kill -9 while files sync in", f"A saves in a loop, B's files arrive (rename, in place, tmp, conflict copy), SIGKILL at random (seed {seed})")
+    tally = Tally(
+        "14 kill -9 while files sync in",
+        f"A saves in a loop, B's files arrive (rename, in place, tmp, conflict copy), SIGKILL at random (seed {seed})",
+    )
     with timed(tally), temp_root() as root:
         _, files, b_live = _other_device(root)
         home = root / "a"
@@ -146,7 +154,9 @@ def sync_kills(kills: int, seed: int | None = None) -> Tally:
                 pid = int(lines.until(lambda line: line.startswith("child "))[0].split()[1])
                 early: list[str] = []
                 if rng.random() < 0.5:
-                    line, early = lines.until(lambda line: line.startswith(f"ack {pid} ") or line.startswith("error"))
+                    line, early = lines.until(
+                        lambda line: line.startswith(f"ack {pid} ") or line.startswith("error")
+                    )
                     early.append(line)
                 time.sleep(rng.uniform(0, 0.03))
                 os.kill(pid, signal.SIGKILL)
@@ -190,7 +200,9 @@ def sync_kills(kills: int, seed: int | None = None) -> Tally:
         lost = len(acked - saved) + len(b_live - saved)
         if lost:
             tally.lost += lost
-            tally.failures.append(f"{len(acked - saved)} of A's and {len(b_live - saved)} of B's sessions missing at the end")
+            tally.failures.append(
+                f"{len(acked - saved)} of A's and {len(b_live - saved)} of B's sessions missing at the end"
+            )
         if skipped:
             tally.failures.append(f"files still skipped once delivered whole: {sorted(skipped)}")
         if list((home / "data").glob("*sync-conflict*")):
@@ -202,12 +214,20 @@ def sync_kills(kills: int, seed: int | None = None) -> Tally:
     return tally
 
 
-CUTS = {"0 bytes": lambda b: b"", "1 byte": lambda b: b[:1], "half": lambda b: b[: len(b) // 2], "all but 1": lambda b: b[:-1]}
+CUTS = {
+    "0 bytes": lambda b: b"",
+    "1 byte": lambda b: b[:1],
+    "half": lambda b: b[: len(b) // 2],
+    "all but 1": lambda b: b[:-1],
+}
 
 
 def truncated_arrivals(cuts: tuple[str, ...] = tuple(CUTS)) -> Tally:
     """Each kind of B's files arriving cut short: A's CLI keeps working, never writes over it, reads it once whole."""
-    tally = Tally("14 file arriving truncated", "B's month file, events, usual pain cut at 0, 1, half, all-but-1 bytes: status, log, export, sync-check")
+    tally = Tally(
+        "14 file arriving truncated",
+        "B's month file, events, usual pain cut at 0, 1, half, all-but-1 bytes: status, log, export, sync-check",
+    )
     with timed(tally), temp_root() as root:
         _, files, b_live = _other_device(root)
         kinds = {
@@ -226,10 +246,17 @@ def truncated_arrivals(cuts: tuple[str, ...] = tuple(CUTS)) -> Tally:
                 partial = cut(files[name])
                 (home / "data" / name).write_bytes(partial)
                 problems = []
-                for args in (("status",), ("log", "bridge", "--note", "while it arrives"), ("export",), ("sync-check",)):
+                for args in (
+                    ("status",),
+                    ("log", "bridge", "--note", "while it arrives"),
+                    ("export",),
+                    ("sync-check",),
+                ):
                     result = run_cli(home, *args)
                     if result.returncode != 0:
-                        problems.append(f"{kind} {cut_name}: `{args[0]}` exit {result.returncode}: {result.stderr.strip()[:200]}")
+                        problems.append(
+                            f"{kind} {cut_name}: `{args[0]}` exit {result.returncode}: {result.stderr.strip()[:200]}"
+                        )
                     if args[0] == "status" and "still arriving" not in result.stdout:
                         problems.append(f"{kind} {cut_name}: status does not say a file is still arriving")
                 if (home / "data" / name).read_bytes() != partial:
@@ -238,11 +265,15 @@ def truncated_arrivals(cuts: tuple[str, ...] = tuple(CUTS)) -> Tally:
                 result = run_cli(home, "export")
                 lost = 0
                 if result.returncode != 0:
-                    problems.append(f"{kind} {cut_name}: export after arrival failed: {result.stderr.strip()[:200]}")
+                    problems.append(
+                        f"{kind} {cut_name}: export after arrival failed: {result.stderr.strip()[:200]}"
+                    )
                 else:
                     ids = {s["id"] for s in json.loads(result.stdout)["sessions"]}
                     lost = len(b_live - ids) + (2 - len(ids - b_live))  # B's sessions, and A's two
                     if lost:
-                        problems.append(f"{kind} {cut_name}: {lost} sessions missing once the file arrived whole")
+                        problems.append(
+                            f"{kind} {cut_name}: {lost} sessions missing once the file arrived whole"
+                        )
                 tally.attempt(problems, lost=max(0, lost))
     return tally

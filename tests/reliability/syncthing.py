@@ -84,7 +84,9 @@ class SyncthingPair:
         tree = ET.parse(home / "config.xml")
         device = tree.getroot().find("device")
         assert device is not None
-        return Instance(name, home, folder, free_port(), free_port(), secrets.token_hex(16), device.get("id", ""))
+        return Instance(
+            name, home, folder, free_port(), free_port(), secrets.token_hex(16), device.get("id", "")
+        )
 
     def _env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -99,7 +101,14 @@ class SyncthingPair:
             root.remove(old)
 
         def device(parent: ET.Element, inst: Instance) -> ET.Element:
-            d = ET.SubElement(parent, "device", id=inst.device_id, name=inst.name, compression="metadata", introducer="false")
+            d = ET.SubElement(
+                parent,
+                "device",
+                id=inst.device_id,
+                name=inst.name,
+                compression="metadata",
+                introducer="false",
+            )
             ET.SubElement(d, "address").text = f"tcp://127.0.0.1:{inst.listen_port}"
             ET.SubElement(d, "paused").text = "false"
             ET.SubElement(d, "autoAcceptFolders").text = "false"
@@ -156,7 +165,9 @@ class SyncthingPair:
                 stdout=log, stderr=subprocess.STDOUT, env=self._env(), start_new_session=True,
             )  # fmt: skip
             log.close()
-        self.wait(lambda: all(self._pong(i) for i in (self.a, self.b)), timeout, "both Syncthing GUIs to answer")
+        self.wait(
+            lambda: all(self._pong(i) for i in (self.a, self.b)), timeout, "both Syncthing GUIs to answer"
+        )
 
     def _pong(self, inst: Instance) -> bool:
         if inst.process is not None and inst.process.poll() is not None:
@@ -183,7 +194,13 @@ class SyncthingPair:
         """Where each instance reaches the other (both must be 127.0.0.1:PORT)."""
         found = []
         for me, peer in ((self.a, self.b), (self.b, self.a)):
-            found.append(str(me.rest("GET", "/rest/system/connections")["connections"][peer.device_id].get("address", "")))
+            found.append(
+                str(
+                    me.rest("GET", "/rest/system/connections")["connections"][peer.device_id].get(
+                        "address", ""
+                    )
+                )
+            )
         return found
 
     def pause(self) -> None:

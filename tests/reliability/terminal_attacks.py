@@ -37,7 +37,13 @@ FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\udc80-\udcff]")
 
 
 def _toml(text: str) -> str:
-    return '"' + "".join(f"\\u{ord(c):04x}" if ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or c in '"\\' else c for c in text) + '"'
+    return (
+        '"'
+        + "".join(
+            f"\\u{ord(c):04x}" if ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or c in '"\\' else c for c in text
+        )
+        + '"'
+    )
 
 
 def routine_text(routine_id: str, evil: str) -> str:
@@ -143,7 +149,13 @@ def cases(root: Path) -> list[tuple[str, list[str]]]:
     evil = home / "routines" / "evil.toml"
     evil.write_text(routine_text("evil", PAYLOAD))
     code, text = on_pty(home, "routines")
-    check("routines: escapes in name/caution/title/cue", code, text, codes={0}, shown="evil.toml:3: routine.name: a control character")
+    check(
+        "routines: escapes in name/caution/title/cue",
+        code,
+        text,
+        codes={0},
+        shown="evil.toml:3: routine.name: a control character",
+    )
     code, text = on_pty(home, "routines", "evil")
     check("routines ID: the same routine", code, text, codes={1})
     code, text = on_pty(home, "session", "evil", "--plain", stdin=PLAIN_INPUT)
@@ -158,7 +170,13 @@ def cases(root: Path) -> list[tuple[str, list[str]]]:
     _quiet(home)
     (folder / os.fsdecode(b"r-" + RAW_NAME + b".toml")).write_text(clean_routine("named"))
     code, text = on_pty(home, "routines")
-    check("routines: a routine file named with escapes", code, text, codes={0}, shown="\\u001b]0;pwned\\u0007\\udc9b2J")
+    check(
+        "routines: a routine file named with escapes",
+        code,
+        text,
+        codes={0},
+        shown="\\u001b]0;pwned\\u0007\\udc9b2J",
+    )
     code, text = on_pty(home, "routines", "--json")
     check("routines --json: the same", code, text, codes={0})
     code, text = on_pty(home, "routines", "named")
@@ -181,7 +199,11 @@ def cases(root: Path) -> list[tuple[str, list[str]]]:
 
     # A note with them (as an imported or synced session brings it), exported and reported to the terminal.
     on_pty(home, "log", "bridge", "--date", "2025-03-02 07:30", "--note", "Note " + PAYLOAD)
-    for args in (("export",), ("export", "--format", "csv"), ("report", "--format", "md", "-o", "-", "--since", "2025-03-01", "--until", "2025-03-31")):
+    for args in (
+        ("export",),
+        ("export", "--format", "csv"),
+        ("report", "--format", "md", "-o", "-", "--since", "2025-03-01", "--until", "2025-03-31"),
+    ):
         code, text = on_pty(home, *args)
         shown = "Note \\u001b" if args[0] == "export" else None  # Markdown escapes some of it in its own way
         check(f"{' '.join(args[:3])}: a note with escapes", code, text, codes={0}, shown=shown)
@@ -241,7 +263,9 @@ def time_session(line_bytes: int) -> float:
             cwd=REPO, env=env, input=data, capture_output=True, timeout=600,
         )  # fmt: skip
         elapsed = time.perf_counter() - started
-    assert result.returncode == 0 and b"Not saved." in result.stdout, result.stdout[-300:] + result.stderr[-300:]
+    assert result.returncode == 0 and b"Not saved." in result.stdout, (
+        result.stdout[-300:] + result.stderr[-300:]
+    )
     return elapsed
 
 
@@ -254,15 +278,24 @@ def terminal_attacks() -> Any:
     """The reliability rows: each case on a real pty, and plain mode's reader on 1 MiB against 4 MiB."""
     from .scenarios import Tally, temp_root, timed
 
-    tally = Tally("24 hostile files on a terminal", "escapes in routine text, file names, set-aside names, link targets; 4 MiB line")
+    tally = Tally(
+        "24 hostile files on a terminal",
+        "escapes in routine text, file names, set-aside names, link targets; 4 MiB line",
+    )
     with timed(tally), temp_root("br-term-") as root:
         for what, problems in cases(root):
             tally.attempt([f"{what}: {p}" for p in problems])
         small, large = scaling()
         ratio = large / small
-        tally.attempt([] if ratio < 8 else [f"an 8 MiB line took {ratio:.1f} times a 2 MiB line (linear: about 4)"])
-        tally.notes.append(f"plain mode's reader, CPU: a 2 MiB line {small * 1000:.0f} ms, 8 MiB {large * 1000:.0f} ms ({ratio:.1f}x)")
+        tally.attempt(
+            [] if ratio < 8 else [f"an 8 MiB line took {ratio:.1f} times a 2 MiB line (linear: about 4)"]
+        )
+        tally.notes.append(
+            f"plain mode's reader, CPU: a 2 MiB line {small * 1000:.0f} ms, 8 MiB {large * 1000:.0f} ms ({ratio:.1f}x)"
+        )
         base, big = time_session(1), time_session(4 << 20)
-        tally.attempt([] if big < 5 * base else [f"a session with a 4 MiB line took {big:.1f} s against {base:.1f} s"])
+        tally.attempt(
+            [] if big < 5 * base else [f"a session with a 4 MiB line took {big:.1f} s against {base:.1f} s"]
+        )
         tally.notes.append(f"session --plain: one 4 MiB line {big:.1f} s, a 1-byte line {base:.1f} s")
     return tally

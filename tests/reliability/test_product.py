@@ -15,14 +15,19 @@ import pytest
 
 from . import scenarios
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="fork, SIGKILL, tmpfs mounts and user namespaces are Linux")
+pytestmark = pytest.mark.skipif(
+    sys.platform != "linux", reason="fork, SIGKILL, tmpfs mounts and user namespaces are Linux"
+)
 
 SCALE = max(1, int(os.environ.get("BACKROLL_SCALE", "1")))
 SEED = int(os.environ["BACKROLL_SEED"]) if "BACKROLL_SEED" in os.environ else None
 
 
 def check(tally: scenarios.Tally) -> None:
-    print(f"\n{tally.row}: {tally.survived}/{tally.tried} survived, {tally.lost} lost in {tally.seconds:.1f} s; " + "; ".join(tally.notes))
+    print(
+        f"\n{tally.row}: {tally.survived}/{tally.tried} survived, {tally.lost} lost in {tally.seconds:.1f} s; "
+        + "; ".join(tally.notes)
+    )
     assert tally.tried > 0
     assert tally.ok, tally.explain()
 

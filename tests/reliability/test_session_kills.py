@@ -22,7 +22,10 @@ SEED = int(os.environ["BACKROLL_SEED"]) if "BACKROLL_SEED" in os.environ else No
 
 def test_sessions_killed_by_sigkill_sigterm_and_sighup_are_offered_where_they_were() -> None:
     tally = session_kills.session_kills(4 * SCALE, seed=SEED)
-    print(f"\n{tally.row}: {tally.survived}/{tally.tried} survived, {tally.lost} lost in {tally.seconds:.1f} s; " + "; ".join(tally.notes))
+    print(
+        f"\n{tally.row}: {tally.survived}/{tally.tried} survived, {tally.lost} lost in {tally.seconds:.1f} s; "
+        + "; ".join(tally.notes)
+    )
     assert tally.tried >= 4
     assert tally.ok, tally.explain()
 

@@ -159,9 +159,10 @@ def test_the_app_stays_open_while_two_clis_write_and_nothing_is_lost(tmp_path: P
     home = tmp_path / "home"
     app = Store.open(home, wait=30, label="backroll")
     count = 60
-    with running("add", str(home), "--prefix", "cli-a", "--count", str(count)) as a, running(
-        "add", str(home), "--prefix", "cli-b", "--start", "5", "--count", str(count)
-    ) as b:
+    with (
+        running("add", str(home), "--prefix", "cli-a", "--count", str(count)) as a,
+        running("add", str(home), "--prefix", "cli-b", "--start", "5", "--count", str(count)) as b,
+    ):
         expect(a, "ready")
         expect(b, "ready")
         mine = []

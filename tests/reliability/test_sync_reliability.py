@@ -23,5 +23,7 @@ def test_kill_9_while_another_devices_files_arrive_loses_nothing_and_never_write
 
 
 def test_a_file_arriving_truncated_is_skipped_untouched_and_read_once_whole() -> None:
-    check(tally := sync_kills.truncated_arrivals(cuts=("0 bytes", "half")))  # all four cuts in `make reliability`
+    check(
+        tally := sync_kills.truncated_arrivals(cuts=("0 bytes", "half"))
+    )  # all four cuts in `make reliability`
     assert tally.tried == 6

@@ -75,11 +75,27 @@ def _two_instances(binary: str, tmp_path: Path) -> None:
         pair.start()
         pair.settle()
         addresses = pair.peer_addresses()
-        assert addresses and all(addr.startswith("127.0.0.1:") for addr in addresses), addresses  # loopback only
+        assert addresses and all(addr.startswith("127.0.0.1:") for addr in addresses), (
+            addresses
+        )  # loopback only
 
         pair.pause()
         for i, day in enumerate(("2026-11-20", "2026-11-21", "2026-11-22")):
-            backroll(a, "log", "bridge", "--date", f"{day} 07:3{i}", "--lifts", "3", "--count", "4", "--hold", "0", "--note", f"laptop {i}")
+            backroll(
+                a,
+                "log",
+                "bridge",
+                "--date",
+                f"{day} 07:3{i}",
+                "--lifts",
+                "3",
+                "--count",
+                "4",
+                "--hold",
+                "0",
+                "--note",
+                f"laptop {i}",
+            )
             backroll(b, "log", "floor-flow", "--date", f"{day} 19:1{i}", "--note", f"desktop {i}")
         backroll(a, "usual-pain", "2", "--date", "2026-11-01")
         assert len(exported(a)) == 3 and len(exported(b)) == 3  # apart: each has its own
@@ -104,13 +120,17 @@ def _two_instances(binary: str, tmp_path: Path) -> None:
         old = {}
         for home, hour in ((a, 6), (b, 20)):
             sid = str(uuid.uuid4())
-            doc = dict(left[0], id=sid, started_at=f"2026-12-01T{hour:02d}:00:00+01:00", local_date="2026-12-01")
+            doc = dict(
+                left[0], id=sid, started_at=f"2026-12-01T{hour:02d}:00:00+01:00", local_date="2026-12-01"
+            )
             (home / "data" / "sessions-2026-12.json").write_text(json.dumps({"sessions": {"1": doc}}))
             os.chmod(home / "data" / "sessions-2026-12.json", 0o600)
             old[home] = sid
         pair.resume()
         pair.settle()
-        for _ in range(3):  # each side merges what arrived and sets the copy aside; Syncthing carries the result
+        for _ in range(
+            3
+        ):  # each side merges what arrived and sets the copy aside; Syncthing carries the result
             for home in (a, b):
                 backroll(home, "status")
             pair.settle()

@@ -15,7 +15,9 @@ def yesterday_bridge(service, before: int | None = 1) -> None:
     """Yesterday a first day at 3 lifts (raised from 2 the day before), pain before `before`."""
     today = service.today()
     service.save_session(practice_session(today - timedelta(days=2), Prescription(2, 4, 0)))
-    service.save_session(practice_session(today - timedelta(days=1), Prescription(3, 4, 0), pain_before=before))
+    service.save_session(
+        practice_session(today - timedelta(days=1), Prescription(3, 4, 0), pain_before=before)
+    )
 
 
 async def test_the_card_asks_says_what_an_answer_does_and_one_digit_answers(service, make, settle):
@@ -26,7 +28,9 @@ async def test_the_card_asks_says_what_an_answer_does_and_one_digit_answers(serv
         screen = app.screen
         assert isinstance(screen, TodayScreen)
         card = screen.query_one(BackTodayCard)
-        assert card.display and not card.has_focus and app.focused is screen.routine_list  # the list keeps the keys it needs
+        assert (
+            card.display and not card.has_focus and app.focused is screen.routine_list
+        )  # the list keeps the keys it needs
         text = str(card.render())
         assert "Yesterday: 3 lifts, 1 before. From 3 up, Backroll will step back to 2 lifts" in text, text
         await pilot.press("4")
@@ -175,4 +179,6 @@ async def test_progress_shows_the_first_pain_score_trend_and_the_day_after(servi
         await settle(pilot)
         caption = str(screen.query_one("#pain-caption").render())
         assert "First pain score of the day, weekly median (last 3 weeks): 2.5; today 4." in caption, caption
-        assert "The day after: the morning after 3 lifts on" in caption and "your pain was 4" in caption, caption
+        assert "The day after: the morning after 3 lifts on" in caption and "your pain was 4" in caption, (
+            caption
+        )

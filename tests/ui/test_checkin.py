@@ -53,8 +53,16 @@ async def test_saving_with_no_answers_is_fine(service, clock, now, settle):
     assert not saved.completed
 
 
-@pytest.mark.parametrize("error", [StoreWriteError("The disk is full; nothing was written."), StoreLocked("Another Backroll holds the history.", pid=99, path=None)])
-async def test_a_failed_save_keeps_the_session_and_retry_saves_it(service, clock, now, settle, monkeypatch, error):
+@pytest.mark.parametrize(
+    "error",
+    [
+        StoreWriteError("The disk is full; nothing was written."),
+        StoreLocked("Another Backroll holds the history.", pid=99, path=None),
+    ],
+)
+async def test_a_failed_save_keeps_the_session_and_retry_saves_it(
+    service, clock, now, settle, monkeypatch, error
+):
     real_save = service.save_session
     calls = []
 
@@ -84,7 +92,9 @@ async def test_a_failed_save_keeps_the_session_and_retry_saves_it(service, clock
     assert host.result == service.sessions()[0]
 
 
-async def test_export_after_a_failed_save_writes_an_importable_file(service, home, clock, now, settle, monkeypatch):
+async def test_export_after_a_failed_save_writes_an_importable_file(
+    service, home, clock, now, settle, monkeypatch
+):
     def failing(session):
         raise StoreWriteError("The disk is read-only; nothing was written.")
 

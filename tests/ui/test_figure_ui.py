@@ -17,7 +17,9 @@ def figure_of(screen: SessionScreen) -> FigureView:
     return screen.query_one("#runner-figure", FigureView)
 
 
-async def test_the_runners_figure_moves_with_a_raise_and_comes_back_with_the_lower(service, make, clock, settle):
+async def test_the_runners_figure_moves_with_a_raise_and_comes_back_with_the_lower(
+    service, make, clock, settle
+):
     app = make(service)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await start_session(pilot)
@@ -32,7 +34,9 @@ async def test_the_runners_figure_moves_with_a_raise_and_comes_back_with_the_low
             assert figure.frame is not None
             return figure.frame.geometry.point("hip")[1]
 
-        assert figure.frame is not None and figure.frame.phase == 0.0  # the start of the raise: the start keyframe
+        assert (
+            figure.frame is not None and figure.frame.phase == 0.0
+        )  # the start of the raise: the start keyframe
         assert hip() == pytest.approx(start_hip, abs=1e-6)
         drawn = figure.render()
         assert str(drawn).strip()  # braille on screen
@@ -72,8 +76,12 @@ async def test_f_hides_the_figure_and_shows_it_again(service, make, clock, settl
         assert figure.display and figure.frame is not None
 
 
-@pytest.mark.parametrize(("size", "stacked"), [((140, 40), False), ((100, 30), False), ((80, 24), True), ((60, 18), True)])
-async def test_the_figure_stands_beside_the_count_when_wide_and_above_it_when_narrow(service, make, clock, settle, size, stacked):
+@pytest.mark.parametrize(
+    ("size", "stacked"), [((140, 40), False), ((100, 30), False), ((80, 24), True), ((60, 18), True)]
+)
+async def test_the_figure_stands_beside_the_count_when_wide_and_above_it_when_narrow(
+    service, make, clock, settle, size, stacked
+):
     app = make(service)
     async with app.run_test(size=size) as pilot:
         screen = await start_session(pilot)
@@ -118,6 +126,8 @@ async def test_the_library_draws_a_pose_at_its_end_and_a_routines_poses_under_it
         await settle(pilot)
         assert not figure.display and strip.display
         steps = service.library.routines["pelvic-tilt-check"].steps
-        assert [name for name, _ in strip.items] == [service.library.poses[p].name for p in dict.fromkeys(s.pose for s in steps)]
+        assert [name for name, _ in strip.items] == [
+            service.library.poses[p].name for p in dict.fromkeys(s.pose for s in steps)
+        ]
         assert all(frame.phase == 1.0 for _, frame in strip.items)
         assert sum(1 for ch in str(strip.render()) if 0x2801 <= ord(ch) <= 0x28FF) > 20

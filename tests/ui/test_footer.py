@@ -22,12 +22,18 @@ def assert_footer_fits(app, where: str) -> None:
     keys = list(footer.query(FooterKey))
     assert keys, where
     for key in keys:
-        shown = key.key_display if "-grouped" in key.classes or not key.description else f"{key.key_display} {key.description}"
+        shown = (
+            key.key_display
+            if "-grouped" in key.classes or not key.description
+            else f"{key.key_display} {key.description}"
+        )
         assert shown in line, f"{where}: {shown!r} cut or missing in {line!r}"
     for label in footer.query(FooterLabel):
         assert str(label.render()) in line, f"{where}: {label.render()!r} cut in {line!r}"
     palette = line.rfind("^p palette")
-    assert palette >= 0 and not line[palette + len("^p palette") :].strip(), f"{where}: stray text after the palette in {line!r}"
+    assert palette >= 0 and not line[palette + len("^p palette") :].strip(), (
+        f"{where}: stray text after the palette in {line!r}"
+    )
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -230,7 +230,9 @@ async def test_the_command_palette_offers_the_screen_actions(service, make, sett
         assert "History: Undo delete" in await names()
 
 
-async def test_the_delete_question_names_the_time_and_the_undo_note_stays_in_history(service, make, settle) -> None:
+async def test_the_delete_question_names_the_time_and_the_undo_note_stays_in_history(
+    service, make, settle
+) -> None:
     sessions = seed(service)
     target = sessions[2]
     app = make(service)
@@ -345,7 +347,9 @@ async def test_a_long_history_is_listed_a_page_at_a_time_and_more_as_you_scroll(
         assert screen.selected().id == screen.shown[PAGE].id
         table.move_cursor(row=table.row_count - 1)
         await settle(pilot)
-        assert table.row_count == total and "listed" not in str(screen.query_one("#history-count", Label).render())
+        assert table.row_count == total and "listed" not in str(
+            screen.query_one("#history-count", Label).render()
+        )
 
 
 def test_a_step_left_part_way_says_how_many_reps_were_done() -> None:
@@ -353,9 +357,18 @@ def test_a_step_left_part_way_says_how_many_reps_were_done() -> None:
     from tracker.model import StepResult
     from tracker.ui.widgets.session_detail import step_status
 
-    assert step_status(StepResult(index=0, pose="hip-rocks", reps_planned=8, reps_done=5, skipped=True)) == "5 of 8 reps"
-    assert step_status(StepResult(index=0, pose="hip-rocks", reps_planned=8, reps_done=8, completed=True)) == "8 of 8 reps"
-    assert step_status(StepResult(index=0, pose="hip-rocks", reps_planned=8, reps_done=0, skipped=True)) == "skipped"
+    assert (
+        step_status(StepResult(index=0, pose="hip-rocks", reps_planned=8, reps_done=5, skipped=True))
+        == "5 of 8 reps"
+    )
+    assert (
+        step_status(StepResult(index=0, pose="hip-rocks", reps_planned=8, reps_done=8, completed=True))
+        == "8 of 8 reps"
+    )
+    assert (
+        step_status(StepResult(index=0, pose="hip-rocks", reps_planned=8, reps_done=0, skipped=True))
+        == "skipped"
+    )
     assert step_status(StepResult(index=1, pose="rest", seconds=40.0, skipped=True)) == "0:40, then skipped"
     assert step_status(StepResult(index=1, pose="rest", seconds=0.2, skipped=True)) == "skipped"
     assert step_status(StepResult(index=1, pose="rest", seconds=60.0, completed=True)) == "1:00"

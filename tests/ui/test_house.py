@@ -15,7 +15,13 @@ async def test_the_palette_offers_the_running_sessions_keys(service, make, settl
         screen = await start_session(pilot)
         assert isinstance(screen, SessionScreen)
         names = [hit.text async for hit in ScreenActions(screen).discover()]
-        assert {"Session: Pause/Resume", "Session: Skip", "Session: Back", "Session: It hurts", "Session: Stop"} <= set(names)
+        assert {
+            "Session: Pause/Resume",
+            "Session: Skip",
+            "Session: Back",
+            "Session: It hurts",
+            "Session: Stop",
+        } <= set(names)
         app_names = {c.name for c in app_commands(app, screen)}
         assert not any(name.startswith("Start:") for name in app_names)  # no new session from inside one
         hits = [hit async for hit in ScreenActions(screen).search("it hurts")]

@@ -14,7 +14,6 @@ from tracker.ui.screens.session import SessionScreen
 from tracker.ui.screens.today import TodayScreen
 
 
-
 async def _stop_and_open_check_in(pilot) -> CheckInScreen:
     await pilot.press("q")
     await settle(pilot)
@@ -45,7 +44,15 @@ async def test_a_new_session_asks_before_the_first_count_and_nothing_counts_mean
 
 @pytest.mark.parametrize(
     ("keys", "pain"),
-    [(["7"], 7), (["0"], 0), (["1", "0"], 10), (["1", "enter"], 1), (["enter"], None), (["s"], None), (["²", "3"], 3)],
+    [
+        (["7"], 7),
+        (["0"], 0),
+        (["1", "0"], 10),
+        (["1", "enter"], 1),
+        (["enter"], None),
+        (["s"], None),
+        (["²", "3"], 3),
+    ],
 )  # ² is a key of its own on a French keyboard: a digit to str.isdigit, not to int()
 async def test_digits_answer_and_one_key_skips(service, make, keys, pain):
     app = make(service)
@@ -66,7 +73,9 @@ async def test_the_answer_is_recorded_and_editable_at_the_check_in(service, make
         await tick(pilot, clock, 3.0)
         checkin = await _stop_and_open_check_in(pilot)
         assert checkin.query_one("#pain-before", Select).value == 4
-        assert app.focused is checkin.query_one("#pain-after", Select)  # the question not yet answered comes first
+        assert app.focused is checkin.query_one(
+            "#pain-after", Select
+        )  # the question not yet answered comes first
         await pilot.press("ctrl+s")
         await settle(pilot)
     (saved,) = service.sessions()
@@ -107,7 +116,9 @@ async def test_esc_or_q_goes_back_without_starting_or_leaving_anything(service, 
         await settle(pilot)
         assert isinstance(app.screen, TodayScreen) and not app.in_session and app.is_running
         assert service.sessions() == []
-        assert list((home / "in-progress").glob("*.json")) == []  # no checkpoint left to offer at the next launch
+        assert (
+            list((home / "in-progress").glob("*.json")) == []
+        )  # no checkpoint left to offer at the next launch
         await start_session(pilot, pain=2)  # and a session starts again as usual
 
 

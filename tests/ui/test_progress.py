@@ -43,7 +43,12 @@ def test_weekly_levels_carry_the_last_level_forward() -> None:
         (date(2025, 2, 26), Prescription(3, 4)),
         (date(2025, 3, 11), Prescription(4, 4)),
     ]
-    assert weekly_levels(history, today, weeks=4) == [None, Prescription(3, 4), Prescription(3, 4), Prescription(4, 4)]
+    assert weekly_levels(history, today, weeks=4) == [
+        None,
+        Prescription(3, 4),
+        Prescription(3, 4),
+        Prescription(4, 4),
+    ]
     assert level_changes(history + [(date(2025, 3, 12), Prescription(4, 4))]) == history
 
 
@@ -76,7 +81,9 @@ async def test_progress_shows_streaks_heatmap_pain_levels_and_advice(service, ma
             for glyph in "░▒▓█"
         )
         glyphs_per_cell = heatmap.cell_width() - 1
-        assert lit == glyphs_per_cell * len({d for d in practised if d >= service.today() - timedelta(weeks=26)})
+        assert lit == glyphs_per_cell * len(
+            {d for d in practised if d >= service.today() - timedelta(weeks=26)}
+        )
 
         assert screen.query_one("#pain-sparkline", PainChart).data == [float(v) for v in pain_trend(sessions)]
         changes = text(screen, "#level-changes")
@@ -124,7 +131,11 @@ async def test_a_narrow_calendar_keeps_the_latest_weeks_and_today(service, make,
         rows = [heatmap.render_line(y).text for y in range(1, 8)]
         assert sum(row.count(TODAY_MARK) for row in rows) == 1
         # The last column is the week holding today; yesterday's practice is lit.
-        assert heatmap.start + timedelta(weeks=shown - 1) <= service.today() < heatmap.start + timedelta(weeks=shown)
+        assert (
+            heatmap.start + timedelta(weeks=shown - 1)
+            <= service.today()
+            < heatmap.start + timedelta(weeks=shown)
+        )
         column, row = divmod((service.today() - timedelta(days=1) - heatmap.start).days, 7)
         assert rows[row][4 + column * heatmap.cell_width()] in "░▒▓█"
         assert screen.query_one("#progress-calendar").border_title == f"Last {shown} weeks"

@@ -47,7 +47,16 @@ async def test_palette_offers_the_report(service, home, make, settle) -> None:
 
 
 def test_practice_time_in_the_form() -> None:
-    base = dict(tempo="1", breath="5", sound=True, voice=False, theme="nord", rest_weekdays=set(), rest_per_week="0", tighter={})
+    base = dict(
+        tempo="1",
+        breath="5",
+        sound=True,
+        voice=False,
+        theme="nord",
+        rest_weekdays=set(),
+        rest_per_week="0",
+        tighter={},
+    )
     settings, errors = build_settings(Settings(), **base, practice_time="6:40")
     assert errors == {} and settings is not None and settings.practice_time == "06:40"
     settings, errors = build_settings(Settings(), **base, practice_time="7.30pm")

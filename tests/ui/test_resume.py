@@ -27,7 +27,6 @@ from tracker.ui.screens.session import SessionScreen
 from tracker.ui.screens.today import TodayScreen
 
 
-
 async def start(pilot, settle) -> SessionScreen:
     return await start_session(pilot)
 
@@ -41,7 +40,9 @@ def title(screen) -> str:
     return str(screen.query_one(".dialog-title", Label).render())
 
 
-async def test_h_saves_the_hurt_at_once_and_skipping_the_check_in_keeps_it(service, home, make, clock, settle):
+async def test_h_saves_the_hurt_at_once_and_skipping_the_check_in_keeps_it(
+    service, home, make, clock, settle
+):
     app = make(service)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await start(pilot, settle)
@@ -92,7 +93,9 @@ async def test_the_check_in_adds_its_answers_to_the_record_h_saved(service, make
     assert updated.checkin.pain_after == 6 and updated.hurt_at == first.hurt_at
 
 
-async def test_a_failed_save_at_h_keeps_the_checkpoint_and_says_so(service, home, make, clock, settle, monkeypatch):
+async def test_a_failed_save_at_h_keeps_the_checkpoint_and_says_so(
+    service, home, make, clock, settle, monkeypatch
+):
     from tracker.store import StoreLocked
 
     def locked(session):
@@ -138,11 +141,17 @@ async def test_a_checkpoint_is_written_while_the_session_runs(service, home, mak
         data = json.loads(path.read_text())
         assert data["session_id"] == screen.session_id and data["routine"] == "bridge"
         assert data["block"] == 1 and data["status"] == "running"
-        assert data["prescription"] == screen.prescription.to_dict() if screen.prescription else data["prescription"]
+        assert (
+            data["prescription"] == screen.prescription.to_dict()
+            if screen.prescription
+            else data["prescription"]
+        )
         assert data["started_at"].startswith("2025-03-12T07:30") and data["zone"] == "Europe/Paris"
 
 
-async def cut_off(service, make, clock, settle, *, skip: int = 1, seconds: float = 9.0, pain: int | None = None) -> dict:
+async def cut_off(
+    service, make, clock, settle, *, skip: int = 1, seconds: float = 9.0, pain: int | None = None
+) -> dict:
     """Run the bridge a little way, then SIGTERM the app: its handler writes the checkpoint and exits."""
     app = make(service)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -169,7 +178,9 @@ async def offered(pilot, settle) -> ResumeScreen:
     return screen
 
 
-async def test_resume_goes_on_from_where_the_session_was_cut_off(service, home, open_service, make, clock, settle):
+async def test_resume_goes_on_from_where_the_session_was_cut_off(
+    service, home, open_service, make, clock, settle
+):
     where = await cut_off(service, make, clock, settle)
     (path,) = in_progress(home)
     assert json.loads(path.read_text())["where"].startswith("step 2 of 3 · Back roll")
@@ -202,7 +213,9 @@ async def test_resume_goes_on_from_where_the_session_was_cut_off(service, home, 
         assert isinstance(app.screen, TodayScreen)
     (saved,) = again.sessions()
     assert saved.id == where["session_id"] and not saved.completed
-    assert saved.steps[0].skipped and all(step.completed for step in saved.steps[1:])  # before the cut, and after
+    assert saved.steps[0].skipped and all(
+        step.completed for step in saved.steps[1:]
+    )  # before the cut, and after
     assert in_progress(home) == []
     again.close()
 
@@ -269,7 +282,9 @@ async def test_later_keeps_it_for_the_next_launch(service, home, open_service, m
     again.close()
 
 
-async def test_an_old_checkpoint_is_saved_as_ended_early_without_asking(service, home, open_service, make, clock, settle):
+async def test_an_old_checkpoint_is_saved_as_ended_early_without_asking(
+    service, home, open_service, make, clock, settle
+):
     where = await cut_off(service, make, clock, settle)
     service.close()
     later = open_service(home, now=service.now() + timedelta(hours=13))
@@ -300,7 +315,9 @@ async def test_a_damaged_checkpoint_is_kept_aside_and_the_app_starts(service, ho
     assert aside.read_bytes().startswith(b'{"format"')
 
 
-async def test_a_session_running_in_another_window_is_neither_offered_nor_deleted(service, home, open_service, make, clock, settle):
+async def test_a_session_running_in_another_window_is_neither_offered_nor_deleted(
+    service, home, open_service, make, clock, settle
+):
     await cut_off(service, make, clock, settle)
     (path,) = in_progress(home)
     other_window = CheckpointFile(path.parent, path.stem)
@@ -348,7 +365,9 @@ async def _stop_and_open_check_in(pilot) -> CheckInScreen:
     return checkin
 
 
-async def test_a_resumed_session_does_not_ask_again_and_keeps_the_answer(service, home, open_service, make, clock, settle):
+async def test_a_resumed_session_does_not_ask_again_and_keeps_the_answer(
+    service, home, open_service, make, clock, settle
+):
     await cut_off(service, make, clock, settle, pain=6)
     (path,) = in_progress(home)
     assert json.loads(path.read_text())["pain_before"] == 6
@@ -374,7 +393,9 @@ async def test_a_resumed_session_does_not_ask_again_and_keeps_the_answer(service
     assert saved.checkin.pain_before == 6
 
 
-async def test_saving_a_cut_off_session_as_it_stood_keeps_the_answer(service, home, open_service, make, clock, settle):
+async def test_saving_a_cut_off_session_as_it_stood_keeps_the_answer(
+    service, home, open_service, make, clock, settle
+):
     await cut_off(service, make, clock, settle, pain=3)
     service.close()
     again = open_service(home)

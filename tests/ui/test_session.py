@@ -75,7 +75,12 @@ async def test_pause_resume_skip_and_back(service, make, clock, settle):
         assert "PAUSED" in label(screen, "#phase-word")
         await tick(pilot, clock, 120.0)
         paused = screen.runner.view()
-        assert (paused.step_number, paused.rep, paused.phase, paused.count) == (before.step_number, before.rep, before.phase, before.count)
+        assert (paused.step_number, paused.rep, paused.phase, paused.count) == (
+            before.step_number,
+            before.rep,
+            before.phase,
+            before.count,
+        )
 
         await pilot.press("space")
         assert screen.runner.status == "running"
@@ -124,7 +129,9 @@ async def test_finish_check_in_and_see_it_saved_with_the_streak(service, make, c
         assert app.screen.query_one("#streak-digits", Digits).value == "1"
 
 
-async def test_hurt_stops_at_once_shows_the_note_then_checks_in_with_hurt_marked(service, make, clock, settle):
+async def test_hurt_stops_at_once_shows_the_note_then_checks_in_with_hurt_marked(
+    service, make, clock, settle
+):
     app = make(service)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await start(pilot, settle)
@@ -223,7 +230,9 @@ async def test_views_and_a_second_start_are_blocked_during_a_session(service, ma
         assert app.screen is screen
 
 
-async def test_a_bell_rings_at_each_phase_change_and_voice_speaks_when_on(service, make, clock, settle, monkeypatch):
+async def test_a_bell_rings_at_each_phase_change_and_voice_speaks_when_on(
+    service, make, clock, settle, monkeypatch
+):
     from dataclasses import replace
 
     service.save_settings(replace(service.settings, sound=True, voice=True))
@@ -333,12 +342,23 @@ def test_the_count_caption_never_says_a_bare_left() -> None:
 
     from tracker.ui.screens.session import count_text
 
-    hold = SimpleNamespace(question=None, phase="hold", count=None, counts=None, phase_left=90.0, unit="second")
+    hold = SimpleNamespace(
+        question=None, phase="hold", count=None, counts=None, phase_left=90.0, unit="second"
+    )
     assert count_text(hold) == ("1:30", "minutes to go")  # type: ignore[arg-type]
-    assert count_text(SimpleNamespace(question=None, phase="hold", count=None, counts=None, phase_left=45.0, unit="second"))[1] == "seconds to go"  # type: ignore[arg-type]
+    assert (
+        count_text(
+            SimpleNamespace(
+                question=None, phase="hold", count=None, counts=None, phase_left=45.0, unit="second"
+            )
+        )[1]
+        == "seconds to go"
+    )  # type: ignore[arg-type]
 
 
-async def test_at_60x18_the_hurt_note_opens_at_its_title_and_scrolls_by_keyboard(service, make, clock, settle):
+async def test_at_60x18_the_hurt_note_opens_at_its_title_and_scrolls_by_keyboard(
+    service, make, clock, settle
+):
     app = make(service)
     async with app.run_test(size=(60, 18)) as pilot:
         await start(pilot, settle)

@@ -16,7 +16,14 @@ async def open_settings(app, pilot, settle) -> SettingsScreen:
 
 def form(**changes: object) -> dict:
     values: dict = dict(
-        tempo="1", breath="5", sound=True, voice=False, theme="nord", rest_weekdays=set(), rest_per_week="0", tighter={}
+        tempo="1",
+        breath="5",
+        sound=True,
+        voice=False,
+        theme="nord",
+        rest_weekdays=set(),
+        rest_per_week="0",
+        tighter={},
     )
     values.update(changes)
     return values
@@ -25,11 +32,20 @@ def form(**changes: object) -> dict:
 def test_build_settings_accepts_a_valid_form() -> None:
     settings, errors = build_settings(
         Settings(safety_note_seen=True),
-        **form(tempo="1,5", rest_weekdays={6}, rest_per_week="1", tighter={"low-lunge": "left", "half-split": "none"}),
+        **form(
+            tempo="1,5",
+            rest_weekdays={6},
+            rest_per_week="1",
+            tighter={"low-lunge": "left", "half-split": "none"},
+        ),
     )
     assert errors == {}
     assert settings is not None
-    assert settings.tempo == 1.5 and settings.rest_weekdays == frozenset({6}) and settings.rest_days_per_week == 1
+    assert (
+        settings.tempo == 1.5
+        and settings.rest_weekdays == frozenset({6})
+        and settings.rest_days_per_week == 1
+    )
     assert settings.tighter_side == {"low-lunge": Side.LEFT}
     assert settings.safety_note_seen  # fields the form does not show are kept
 

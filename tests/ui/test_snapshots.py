@@ -21,7 +21,9 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40"
 @pytest.fixture
 def three_weeks_service(fresh_service, now):
     """Three weeks of seeded demo practice ending yesterday; the safety note already seen."""
-    fresh_service.store.merge(generate_history(21, end=now.date() - timedelta(days=1), zone=fresh_service.zone))
+    fresh_service.store.merge(
+        generate_history(21, end=now.date() - timedelta(days=1), zone=fresh_service.zone)
+    )
     fresh_service.save_settings(replace(fresh_service.settings, safety_note_seen=True, sound=False))
     return fresh_service
 
@@ -57,12 +59,16 @@ def test_first_launch_safety_note(snap_compare, fresh_service, make, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_runner_running(snap_compare, three_weeks_service, make, clock, size):
-    assert snap_compare(make(three_weeks_service), terminal_size=size, run_before=_session_at(clock, 2.5, skip=1))
+    assert snap_compare(
+        make(three_weeks_service), terminal_size=size, run_before=_session_at(clock, 2.5, skip=1)
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_runner_paused(snap_compare, three_weeks_service, make, clock, size):
-    assert snap_compare(make(three_weeks_service), terminal_size=size, run_before=_session_at(clock, 5.5, pause=True))
+    assert snap_compare(
+        make(three_weeks_service), terminal_size=size, run_before=_session_at(clock, 5.5, pause=True)
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -24,7 +24,9 @@ def eight_weeks_service(fresh_service):
     """Eight weeks of seeded demo practice ending today; Sunday a rest day; the safety note already seen."""
     service = fresh_service
     service.store.merge(
-        generate_history(56, end=service.today(), zone=service.zone, library=service.library, settings=service.settings)
+        generate_history(
+            56, end=service.today(), zone=service.zone, library=service.library, settings=service.settings
+        )
     )
     service.save_settings(
         replace(service.settings, safety_note_seen=True, sound=False, rest_weekdays=frozenset({6}))
@@ -56,7 +58,9 @@ def test_history_hurt_session_detail(snap_compare, eight_weeks_service, make):
         row = next(i for i, s in enumerate(screen.shown) if s.hurt)
         screen.query_one("DataTable").move_cursor(row=row, animate=False)
 
-    assert snap_compare(make(eight_weeks_service), terminal_size=(120, 40), run_before=_view("2", then=pick_hurt))
+    assert snap_compare(
+        make(eight_weeks_service), terminal_size=(120, 40), run_before=_view("2", then=pick_hurt)
+    )
 
 
 def test_history_note_editor(snap_compare, eight_weeks_service, make):

@@ -59,7 +59,9 @@ async def test_safety_note_shows_once_across_restarts(fresh_service, home, make,
         again.close()
 
 
-async def test_locked_store_shows_a_readable_error_not_a_traceback(home, make, settle, open_service, monkeypatch):
+async def test_locked_store_shows_a_readable_error_not_a_traceback(
+    home, make, settle, open_service, monkeypatch
+):
     from tracker.store import Store, StoreLocked
 
     real_open = Store.open.__func__
@@ -68,7 +70,9 @@ async def test_locked_store_shows_a_readable_error_not_a_traceback(home, make, s
     def locked_once(cls, *args, **kwargs):
         attempts.append(1)
         if len(attempts) == 1:
-            raise StoreLocked("Another Backroll is using this history.", pid=4242, path=home / "backroll.lock")
+            raise StoreLocked(
+                "Another Backroll is using this history.", pid=4242, path=home / "backroll.lock"
+            )
         return real_open(cls, *args, **kwargs)
 
     monkeypatch.setattr(Store, "open", classmethod(locked_once))
@@ -92,7 +96,13 @@ async def test_views_switch_with_number_keys(service, make, settle):
     app = make(service)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        for key, mode in (("2", "history"), ("3", "progress"), ("4", "library"), ("5", "settings"), ("1", "today")):
+        for key, mode in (
+            ("2", "history"),
+            ("3", "progress"),
+            ("4", "library"),
+            ("5", "settings"),
+            ("1", "today"),
+        ):
             await pilot.press(key)
             await settle(pilot)
             assert app.current_mode == mode
@@ -164,7 +174,9 @@ async def test_a_session_logged_from_another_terminal_shows_up(service, make, se
         assert app.screen.query_one("#streak-digits", Digits).value == "1"
 
 
-async def test_routine_file_problems_are_said_once_per_change_and_never_over_a_session(service, make, settle, home):
+async def test_routine_file_problems_are_said_once_per_change_and_never_over_a_session(
+    service, make, settle, home
+):
     routines = home / "routines"
     routines.mkdir(parents=True, exist_ok=True)
     (routines / "broken.toml").write_text("[routine]\nid = 'x'\n")
@@ -172,13 +184,17 @@ async def test_routine_file_problems_are_said_once_per_change_and_never_over_a_s
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         said = [n for n in app._notifications if "routine files" in (n.title or "")]
-        assert len(said) == 1 and said[0].title.endswith("problems in your routine files")  # name missing, steps missing
+        assert len(said) == 1 and said[0].title.endswith(
+            "problems in your routine files"
+        )  # name missing, steps missing
         app.refresh_views()
         await settle(pilot)
         assert len([n for n in app._notifications if "routine files" in (n.title or "")]) == 1
         await pilot.press("s")
         await settle(pilot)
-        assert not list(app._notifications)  # the session screen (and the pain question before it) starts clear
+        assert not list(
+            app._notifications
+        )  # the session screen (and the pain question before it) starts clear
 
 
 async def test_a_long_history_shows_on_today_without_opening_the_store(home, make, settle, open_service):
@@ -222,15 +238,21 @@ def _fits(widget) -> bool:
 
 
 @pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40)])
-@pytest.mark.parametrize(("days", "ends_yesterday", "line"), [(101, False, "hold 8 counts"), (62, True, "up from")])
-async def test_the_next_session_card_is_never_clipped(service, make, settle, size, days, ends_yesterday, line):
+@pytest.mark.parametrize(
+    ("days", "ends_yesterday", "line"), [(101, False, "hold 8 counts"), (62, True, "up from")]
+)
+async def test_the_next_session_card_is_never_clipped(
+    service, make, settle, size, days, ends_yesterday, line
+):
     """At 80x24 the card's last lines were cut: a long level, or a level-up with its 'up from' line."""
     from datetime import timedelta
 
     from tracker.demo import generate_history
 
     end = service.today() - timedelta(days=1 if ends_yesterday else 0)
-    service.store.merge(generate_history(days, end=end, zone=service.zone, library=service.library, settings=service.settings))
+    service.store.merge(
+        generate_history(days, end=end, zone=service.zone, library=service.library, settings=service.settings)
+    )
     app = make(service)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
@@ -263,7 +285,9 @@ async def test_what_s_starts_is_named_on_screen_and_the_list_is_in_reach(service
     from tests.support import practice_session
 
     today = service.today()
-    service.store.merge([practice_session(today - timedelta(days=d)) for d in range(1, 4)])  # a streak and advice
+    service.store.merge(
+        [practice_session(today - timedelta(days=d)) for d in range(1, 4)]
+    )  # a streak and advice
     app = make(service)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
@@ -277,7 +301,10 @@ async def test_what_s_starts_is_named_on_screen_and_the_list_is_in_reach(service
             name = next(row.name for row in screen.data.routines if row.id == screen.highlighted_routine())
             shown = "\n".join(screen_lines(app))
             assert f"s starts {name}" in shown, (key, shown)
-            assert any(line.strip().startswith(name) for line in seen_in(app, routines)), (key, screen_lines(app))  # its row too
+            assert any(line.strip().startswith(name) for line in seen_in(app, routines)), (
+                key,
+                screen_lines(app),
+            )  # its row too
         await pilot.press("s")
         await settle(pilot)
         assert app.session_screen is not None and app.session_screen.routine.name == name
@@ -297,10 +324,20 @@ async def test_every_advice_reason_is_readable_to_its_last_word(service, make, s
 
     today = service.today()
     hurting = [
-        practice_session(today - timedelta(days=d), Prescription(4, 4, 0), pain_before=2, pain_after=6, stable=Stability.UNSURE, hurt=d % 2 == 0)
+        practice_session(
+            today - timedelta(days=d),
+            Prescription(4, 4, 0),
+            pain_before=2,
+            pain_after=6,
+            stable=Stability.UNSURE,
+            hurt=d % 2 == 0,
+        )
         for d in range(1, 6)
     ]
-    hurting += [practice_session(today, Prescription(4, 4, 0), pain_before=3, pain_after=7, hurt=True, hour=h) for h in (6, 7)]
+    hurting += [
+        practice_session(today, Prescription(4, 4, 0), pain_before=3, pain_after=7, hurt=True, hour=h)
+        for h in (6, 7)
+    ]
     service.store.merge(hurting)
     reasons = service.status().advice.reasons
     assert sum(len(r) for r in reasons) > 250  # long enough to overflow the card at these sizes

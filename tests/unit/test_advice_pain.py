@@ -40,7 +40,9 @@ def s(day: date, level: Prescription | None = P(2, 4, 0), *, before: int | None 
 
 
 def usual(value: int, since: date) -> UsualPain:
-    return UsualPain(str(uuid.uuid4()), since, value, "physio", datetime.combine(since, time(18), tzinfo=ZONE))
+    return UsualPain(
+        str(uuid.uuid4()), since, value, "physio", datetime.combine(since, time(18), tzinfo=ZONE)
+    )
 
 
 def ready_to_add(level: Prescription = P(3, 4, 0), **checkin: object) -> list[Session]:
@@ -134,7 +136,9 @@ def test_consult_persists_beyond_its_window_until_cleared() -> None:
 def test_consult_lifts_with_a_usual_pain_record_after_it_not_before() -> None:
     history = [s(on(i), P(2, 4, 0)) for i in range(10)]
     history += [s(on(10 + i), P(2, 4, 0), after=4) for i in range(3)]
-    assert advise(history, SETTINGS, on(13), usual_pain=[usual(5, on(1))]).kind is not AdviceKind.CONSULT  # 4 <= 5
+    assert (
+        advise(history, SETTINGS, on(13), usual_pain=[usual(5, on(1))]).kind is not AdviceKind.CONSULT
+    )  # 4 <= 5
     assert advise(history, SETTINGS, on(13), usual_pain=[usual(2, on(1))]).kind is AdviceKind.CONSULT
     lifted = advise(history, SETTINGS, on(14), usual_pain=[usual(2, on(1)), usual(2, on(13))])
     assert lifted.kind is not AdviceKind.CONSULT and lifted.kind not in ADVANCING
@@ -162,8 +166,12 @@ def test_stability_is_read_from_bridge_sessions_only() -> None:
     assert advice.kind not in ADVANCING
     assert any("unsure" in r for r in advice.reasons)
     # A "yes" elsewhere does not count towards holding the bridge either.
-    others = [s(on(i), P(2, 4, 0)) for i in range(3)] + [s(on(10 + i), P(8, 4, 0), felt=Felt.RIGHT) for i in range(7)]
-    others += [s(on(10 + i), None, stable=Stability.YES, routine="standing-sequence", hour=10) for i in range(7)]
+    others = [s(on(i), P(2, 4, 0)) for i in range(3)] + [
+        s(on(10 + i), P(8, 4, 0), felt=Felt.RIGHT) for i in range(7)
+    ]
+    others += [
+        s(on(10 + i), None, stable=Stability.YES, routine="standing-sequence", hour=10) for i in range(7)
+    ]
     assert advise(others, SETTINGS, on(17)).kind is not AdviceKind.HOLD_BRIDGE
 
 
@@ -230,7 +238,9 @@ def histories(draw: st.DrawFn) -> tuple[list[Session], list[UsualPain], date]:
                 routine="bridge" if bridge else "gentle-floor-set",
             )
         )
-    records = [usual(draw(st.integers(0, 10)), on(draw(st.integers(0, 60)))) for _ in range(draw(st.integers(0, 2)))]
+    records = [
+        usual(draw(st.integers(0, 10)), on(draw(st.integers(0, 60)))) for _ in range(draw(st.integers(0, 2)))
+    ]
     today = max(x.local_date for x in sessions) + timedelta(days=draw(st.integers(0, 2)))
     return sessions, records, today
 
@@ -256,7 +266,9 @@ def test_properties_of_the_advice(case: tuple[list[Session], list[UsualPain], da
     assert p.lifts <= limit.lifts and p.count <= limit.count and p.hold <= limit.hold, (p, limit, h.phase)
     # No reason says "no pain" while a score above 0 (or a hurt stop) is in its window.
     window = [h.sessions[i] for i in h.window(max(RULES.pain_consult[1], RULES.pain_free_sessions))]
-    scored = any(x.hurt or (x.checkin.pain_before or 0) > 0 or (x.checkin.pain_after or 0) > 0 for x in window)
+    scored = any(
+        x.hurt or (x.checkin.pain_before or 0) > 0 or (x.checkin.pain_after or 0) > 0 for x in window
+    )
     if scored:
         assert not any("no pain" in r for r in advice.reasons), advice.reasons
     # The consult persists until 3 pain-free sessions in a row or a later usual-pain record.
@@ -281,7 +293,9 @@ def test_consult_persistence_property(case: tuple[list[Session], list[UsualPain]
         assert advice.kind is AdviceKind.CONSULT
     else:
         assert advice.kind is not AdviceKind.CONSULT
-    lifted = advise(sessions, SETTINGS, today + timedelta(days=1), usual_pain=[usual(10, today + timedelta(days=1))])
+    lifted = advise(
+        sessions, SETTINGS, today + timedelta(days=1), usual_pain=[usual(10, today + timedelta(days=1))]
+    )
     assert lifted.kind is not AdviceKind.CONSULT
 
 
@@ -290,7 +304,9 @@ def test_consult_persistence_property(case: tuple[list[Session], list[UsualPain]
 
 def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "TZ": "Europe/Paris", "BACKROLL_HOME": str(home)}
-    return subprocess.run([sys.executable, "-m", "tracker", *args], capture_output=True, text=True, env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "tracker", *args], capture_output=True, text=True, env=env, timeout=60
+    )
 
 
 def status(home: Path, today: date) -> dict:
@@ -303,7 +319,12 @@ def test_cli_steady_pain_then_usual_pain(tmp_path: Path) -> None:
     home = tmp_path / "home"
     for i in range(5):
         day = on(i).isoformat()
-        assert cli(home, "log", "bridge", "--date", f"{day} 08:00", "--pain-before", "3", "--pain-after", "3").returncode == 0
+        assert (
+            cli(
+                home, "log", "bridge", "--date", f"{day} 08:00", "--pain-before", "3", "--pain-after", "3"
+            ).returncode
+            == 0
+        )
     data = status(home, on(5))
     assert data["advice"]["kind"] == "consult" and data["usual_pain"] is None
     assert not any("no pain" in r for r in data["advice"]["reasons"])
@@ -344,7 +365,10 @@ def test_the_same_usual_pain_typed_twice_is_one_record_also_across_machines(tmp_
     assert report.count(f"| {day} | 3 | physio |") == 1  # one row in the report's usual-pain table
     # A different value the same day replaces it, and says so; the list shows what was recorded, in order.
     changed = cli(home, "usual-pain", "4", "--date", day)
-    assert f"Recorded your usual pain: 4, from {day} (it replaces the 3 recorded for that day)." in changed.stdout
+    assert (
+        f"Recorded your usual pain: 4, from {day} (it replaces the 3 recorded for that day)."
+        in changed.stdout
+    )
     assert status(home, on(5))["usual_pain"]["value"] == 4
 
 
@@ -353,9 +377,24 @@ def test_cli_hurt_then_gentle_routines_same_day(tmp_path: Path) -> None:
     for i in range(3):
         cli(home, "log", "bridge", "--date", f"{on(i).isoformat()} 08:00", "--lifts", "2")
     for i in range(7):
-        cli(home, "log", "bridge", "--date", f"{on(10 + i).isoformat()} 08:00", "--lifts", "3", "--felt", "easy")
+        cli(
+            home,
+            "log",
+            "bridge",
+            "--date",
+            f"{on(10 + i).isoformat()} 08:00",
+            "--lifts",
+            "3",
+            "--felt",
+            "easy",
+        )
     assert status(home, on(17))["advice"]["kind"] == "add_lifts"
-    assert cli(home, "log", "bridge", "--date", f"{on(17).isoformat()} 07:00", "--lifts", "3", "--hurt").returncode == 0
+    assert (
+        cli(
+            home, "log", "bridge", "--date", f"{on(17).isoformat()} 07:00", "--lifts", "3", "--hurt"
+        ).returncode
+        == 0
+    )
     for hour in (9, 10, 11):
         cli(home, "log", "gentle-floor-set", "--date", f"{on(17).isoformat()} {hour}:00")
     for today in (on(17), on(18)):

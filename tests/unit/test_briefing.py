@@ -58,12 +58,18 @@ def test_backroll_routines_id_prints_the_card_and_json(tmp_path):
     assert "Have at hand: a mat, a strap, 2 blocks" in human.stdout
     assert "Room: " in human.stdout and "Time: 28:28 at 1 s a count" in human.stdout
     data = json.loads(run(home, "routines", "floor-flow", "--json").stdout)
-    assert data["version"] == 1 and data["id"] == "floor-flow" and any("Samabhasana" in note for note in data["notes"])
+    assert (
+        data["version"] == 1
+        and data["id"] == "floor-flow"
+        and any("Samabhasana" in note for note in data["notes"])
+    )
     assert {"id": "mat", "count": 1, "optional": False} in data["props"]
     unknown = run(home, "routines", "no-such-routine")
     assert unknown.returncode == 1
     assert unknown.stderr.startswith("backroll: There is no routine 'no-such-routine'; known routines: ")
-    assert unknown.stderr.endswith(".\n") and len(unknown.stderr.splitlines()) == 1  # like every other refusal
+    assert (
+        unknown.stderr.endswith(".\n") and len(unknown.stderr.splitlines()) == 1
+    )  # like every other refusal
 
 
 SHIPPED = sorted(p for p in (ROOT / "content").rglob("*.toml"))
@@ -80,7 +86,16 @@ def test_backroll_check_accepts_a_shipped_file_and_names_a_broken_copy(tmp_path)
     assert result.returncode == 0 and result.stdout.strip().endswith(": valid"), result.stderr
     broken = tmp_path / "class.toml"
     text = shipped.read_text().replace('id = "back-strengthening-30"', 'id = "my-class"')
-    broken.write_text(text.replace('sequence = "lunge-to-split"\ntighter_extra', 'sequence = "lunge-to-split"\nsides = "left"\ntighter_extra', 1))
+    broken.write_text(
+        text.replace(
+            'sequence = "lunge-to-split"\ntighter_extra',
+            'sequence = "lunge-to-split"\nsides = "left"\ntighter_extra',
+            1,
+        )
+    )
     result = run(tmp_path / "home", "check", str(broken))
     line = text.splitlines().index('sequence = "lunge-to-split"') + 2
-    assert result.returncode == 1 and f"{broken}:{line}: routine.steps[1].sides: a sequence runs on one side" in result.stderr
+    assert (
+        result.returncode == 1
+        and f"{broken}:{line}: routine.steps[1].sides: a sequence runs on one side" in result.stderr
+    )

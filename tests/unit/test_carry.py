@@ -47,12 +47,17 @@ def long_histories(draw: st.DrawFn) -> tuple[list[Session], list[UsualPain], dat
             )
         )
     last = on(day)
-    records = [usual(draw(st.integers(0, 6)), on(draw(st.integers(0, day + 1)))) for _ in range(draw(st.integers(0, 2)))]
+    records = [
+        usual(draw(st.integers(0, 6)), on(draw(st.integers(0, day + 1))))
+        for _ in range(draw(st.integers(0, 2)))
+    ]
     cut = on(draw(st.integers(0, day + 1)))  # sessions dated before it are carried
     today = max(last, cut + timedelta(days=8)) + timedelta(days=draw(st.integers(0, 3)))
     global _PAINS
     _PAINS = [
-        pain_record(draw(st.integers(0, 10)), on(draw(st.integers(0, (today - on(0)).days))), draw(st.integers(0, 23)))
+        pain_record(
+            draw(st.integers(0, 10)), on(draw(st.integers(0, (today - on(0)).days))), draw(st.integers(0, 23))
+        )
         for _ in range(draw(st.integers(0, 25)))
     ]
     return sessions, records, cut, today
@@ -69,7 +74,9 @@ def pain_record(value: int, day: date, hour: int) -> PainRecord:
     return PainRecord(PainRecord.new_id(), day, value, "", at)
 
 
-def _both(case: tuple[list[Session], list[UsualPain], date, date]) -> tuple[PracticeHistory, PracticeHistory, object, object]:
+def _both(
+    case: tuple[list[Session], list[UsualPain], date, date],
+) -> tuple[PracticeHistory, PracticeHistory, object, object]:
     sessions, records, cut, today = case
     carried = [x for x in sessions if x.local_date < cut]
     tail = [x for x in sessions if x.local_date >= cut]
@@ -89,7 +96,9 @@ def _ids(h: PracticeHistory, indices: list[int]) -> list[str]:
 
 @hsettings(max_examples=400, deadline=None)
 @given(long_histories())
-def test_a_carry_and_the_tail_read_like_the_whole_history(case: tuple[list[Session], list[UsualPain], date, date]) -> None:
+def test_a_carry_and_the_tail_read_like_the_whole_history(
+    case: tuple[list[Session], list[UsualPain], date, date],
+) -> None:
     full, part, a, b = _both(case)
     assert b == a
     for name in ("current", "level", "since", "epoch_start", "ladder", "limit", "phase"):
@@ -99,7 +108,10 @@ def test_a_carry_and_the_tail_read_like_the_whole_history(case: tuple[list[Sessi
     assert part.fold.raised_on == full.fold.raised_on
     flags = dict(zip((x.id for x in full.sessions), full.pains))
     assert all(flags[x.id] == f for x, f in zip(part.sessions, part.pains))
-    worse_part, worse_full = part.latest_worse(RULES.pain_step_back[1]), full.latest_worse(RULES.pain_step_back[1])
+    worse_part, worse_full = (
+        part.latest_worse(RULES.pain_step_back[1]),
+        full.latest_worse(RULES.pain_step_back[1]),
+    )
     assert (worse_part and (part.sessions[worse_part[0]].id, worse_part[1])) == (
         worse_full and (full.sessions[worse_full[0]].id, worse_full[1])
     )
@@ -108,7 +120,9 @@ def test_a_carry_and_the_tail_read_like_the_whole_history(case: tuple[list[Sessi
     rules = RULES
     for n in {1, rules.pain_free_sessions, rules.pain_step_back[1], rules.pain_consult[1]}:
         assert _ids(part, part.window(n)) == _ids(full, full.window(n))
-        assert _ids(part, part.window(n, part.consult_floor())) == _ids(full, full.window(n, full.consult_floor()))
+        assert _ids(part, part.window(n, part.consult_floor())) == _ids(
+            full, full.window(n, full.consult_floor())
+        )
         assert part.stepped_back_since_pain(n) == full.stepped_back_since_pain(n)
     assert part.stable_count() == full.stable_count()
     assert part.felt_easy() == full.felt_easy()

@@ -50,7 +50,9 @@ def run_for(service: Backroll, routine_id: str, seconds: float, clock: Clock, *,
     return routine, runner
 
 
-def write(service: Backroll, routine, runner, *, written_at: datetime | None = None) -> tuple[CheckpointFile, Checkpoint]:
+def write(
+    service: Backroll, routine, runner, *, written_at: datetime | None = None
+) -> tuple[CheckpointFile, Checkpoint]:
     session_id = str(uuid.uuid4())
     checkpoint = service.in_progress.capture(runner, session_id=session_id, routine=routine, started_at=NOW)
     if written_at is not None:
@@ -121,7 +123,9 @@ def test_only_one_process_owns_a_checkpoint(service):
         f"print(CheckpointFile(Path({str(file.folder)!r}), {checkpoint.session_id!r}).claim())\n"
     )
     other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert other.stdout.strip() == "False"  # this process holds it: the other may neither resume nor delete it
+    assert (
+        other.stdout.strip() == "False"
+    )  # this process holds it: the other may neither resume nor delete it
     assert service.in_progress.scan().busy == 1
     file.release()
     other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -131,7 +135,14 @@ def test_only_one_process_owns_a_checkpoint(service):
 def test_a_damaged_checkpoint_is_kept_aside_never_deleted(service):
     folder = service.locations.in_progress
     folder.mkdir(parents=True)
-    for n, payload in enumerate([b"", b"not json", b'{"format": "other"}', json.dumps({"format": "backroll.checkpoint", "version": 99}).encode()]):
+    for n, payload in enumerate(
+        [
+            b"",
+            b"not json",
+            b'{"format": "other"}',
+            json.dumps({"format": "backroll.checkpoint", "version": 99}).encode(),
+        ]
+    ):
         (folder / f"{uuid.UUID(int=n + 1)}.json").write_bytes(payload)
     found = service.in_progress.scan()
     assert found.usable == () and len(found.damaged) == 4
@@ -158,7 +169,9 @@ def test_settle_saves_old_and_hurt_ones_and_never_over_a_saved_session(service):
     routine, runner = run_for(service, "bridge", 10, clock)
     file, done = write(service, routine, runner)
     files.append(file)
-    kept = service.make_session(routine, runner.results(), CheckIn(note="checked in"), NOW, session_id=done.session_id)
+    kept = service.make_session(
+        routine, runner.results(), CheckIn(note="checked in"), NOW, session_id=done.session_id
+    )
     service.save_session(kept)
     routine, runner = run_for(service, "bridge", 10, clock)
     running, elsewhere = write(service, routine, runner)  # still running in "another window"
@@ -174,14 +187,18 @@ def test_settle_saves_old_and_hurt_ones_and_never_over_a_saved_session(service):
     saved_old = service.get_session(old.session_id)
     assert not saved_old.completed and saved_old.local_date.isoformat() == "2025-03-12"
     assert settled.busy == 1
-    assert sorted(p.stem for p in service.locations.in_progress.glob("*.json")) == sorted([fresh.session_id, elsewhere.session_id])
+    assert sorted(p.stem for p in service.locations.in_progress.glob("*.json")) == sorted(
+        [fresh.session_id, elsewhere.session_id]
+    )
     running.release()
 
 
 def test_status_mentions_a_session_cut_off_on_stderr_and_keeps_its_json(service, capsys):
     clock = Clock()
     routine, runner = run_for(service, "bridge", 20, clock)
-    file, _ = write(service, routine, runner, written_at=datetime.now(timezone.utc))  # `status` runs on the real clock
+    file, _ = write(
+        service, routine, runner, written_at=datetime.now(timezone.utc)
+    )  # `status` runs on the real clock
     file.release()
     service.close()
     out, err = _main(["--home", str(service.home), "status", "--json"])
@@ -205,7 +222,9 @@ def test_the_pain_before_rides_in_the_checkpoint_and_into_the_saved_session(serv
     clock = Clock()
     routine, runner = run_for(service, "bridge", 10, clock)
     session_id = str(uuid.uuid4())
-    checkpoint = service.in_progress.capture(runner, session_id=session_id, routine=routine, started_at=NOW, pain_before=6)
+    checkpoint = service.in_progress.capture(
+        runner, session_id=session_id, routine=routine, started_at=NOW, pain_before=6
+    )
     assert Checkpoint.from_dict(json.loads(json.dumps(checkpoint.to_dict()))).pain_before == 6
     assert session_of(checkpoint).checkin.pain_before == 6
     assert session_of(checkpoint, CheckIn(pain_before=2)).checkin.pain_before == 2

@@ -26,7 +26,9 @@ ROOT = Path(__file__).resolve().parents[2]
 ZONE = "Europe/London"
 
 
-def run(home: Path | None, *args: str, zone: str = ZONE, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    home: Path | None, *args: str, zone: str = ZONE, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if k != "BACKROLL_HOME"}
     environ["TZ"] = zone
     environ.update(env or {})
@@ -34,7 +36,13 @@ def run(home: Path | None, *args: str, zone: str = ZONE, env: dict[str, str] | N
     if home is not None:
         command += ["--home", str(home)]
     return subprocess.run(
-        [*command, *args], cwd=ROOT, capture_output=True, text=True, env=environ, stdin=subprocess.DEVNULL, timeout=120
+        [*command, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=environ,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
     )
 
 
@@ -76,8 +84,15 @@ def test_version_and_help() -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [("frobnicate",), ("log",), ("status", "--json", "extra"), ("log", "bridge", "--stable", "maybe"),
-     ("export", "--format", "xml"), ("log", "bridge", "--lifts", "three"), ("export", "--steps")],  # fmt: skip
+    [
+        ("frobnicate",),
+        ("log",),
+        ("status", "--json", "extra"),
+        ("log", "bridge", "--stable", "maybe"),
+        ("export", "--format", "xml"),
+        ("log", "bridge", "--lifts", "three"),
+        ("export", "--steps"),
+    ],  # fmt: skip
 )
 def test_usage_errors_exit_2(tmp_path: Path, args: tuple[str, ...]) -> None:
     result = run(tmp_path / "home", *args)
@@ -91,13 +106,17 @@ def test_home_from_environment_and_option_after_the_command(tmp_path: Path) -> N
     ok(run(None, "log", "bridge", "--date", yesterday(), env={"BACKROLL_HOME": str(home)}))
     assert len(sessions_of(home)) == 1
     other = tmp_path / "other"
-    ok(run(None, "log", "floor-flow", "--date", yesterday(), "--home", str(other)))  # the option also works after the subcommand
+    ok(
+        run(None, "log", "floor-flow", "--date", yesterday(), "--home", str(other))
+    )  # the option also works after the subcommand
     assert len(sessions_of(other)) == 1 and len(sessions_of(home)) == 1
 
 
 def test_warns_when_home_is_readable_by_others(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    ok(run(home, "log", "bridge", "--date", yesterday()))  # the first write makes the home (status only reads)
+    ok(
+        run(home, "log", "bridge", "--date", yesterday())
+    )  # the first write makes the home (status only reads)
     assert stat.S_IMODE(home.stat().st_mode) == 0o700
     assert "warning" not in run(home, "status").stderr
     os.chmod(home, 0o755)
@@ -127,7 +146,21 @@ def test_log_then_status_shows_the_streak(tmp_path: Path) -> None:
     home = tmp_path / "home"
     days = [date(2025, 3, 1) + timedelta(days=i) for i in range(3)]
     for day in days:
-        out = ok(run(home, "log", "bridge", "--date", f"{day} 07:30", "--pain-after", "0", "--felt", "right", "--stable", "no")).stdout
+        out = ok(
+            run(
+                home,
+                "log",
+                "bridge",
+                "--date",
+                f"{day} 07:30",
+                "--pain-after",
+                "0",
+                "--felt",
+                "right",
+                "--stable",
+                "no",
+            )
+        ).stdout
         assert f"Logged bridge (2 lifts, raise and lower to 4) on {day}" in out or day != days[0]
     data = json.loads(ok(run(home, "status", "--json", "--today", "2025-03-03")).stdout)
     assert data["current_streak"] == 3 and data["longest_streak"] == 3 and data["practice_days"] == 3
@@ -135,7 +168,9 @@ def test_log_then_status_shows_the_streak(tmp_path: Path) -> None:
     assert 0 < data["consistency"] <= 1
     assert data["advice"]["kind"] in {"stay", "add_lifts"}
     # Yesterday still counts: the day is not over.
-    assert json.loads(ok(run(home, "status", "--json", "--today", "2025-03-04")).stdout)["current_streak"] == 3
+    assert (
+        json.loads(ok(run(home, "status", "--json", "--today", "2025-03-04")).stdout)["current_streak"] == 3
+    )
     # As of an earlier day, later sessions are ignored.
     assert json.loads(ok(run(home, "status", "--json", "--today", "2025-03-01")).stdout)["practice_days"] == 1
     human = ok(run(home, "status", "--today", "2025-03-03")).stdout
@@ -164,9 +199,17 @@ def test_log_records_the_check_in_and_hurt(tmp_path: Path) -> None:
     assert "stopped because it hurt" in out.stdout and "If it hurts, stop" in out.stdout
     [session] = sessions_of(home)
     assert session["hurt"] is True and session["completed"] is False
-    assert session["checkin"] == {"pain_before": 2, "pain_after": 4, "stable": "unsure", "felt": "hard", "note": "twinge"}
+    assert session["checkin"] == {
+        "pain_before": 2,
+        "pain_after": 4,
+        "stable": "unsure",
+        "felt": "hard",
+        "note": "twinge",
+    }
     # A hurt session still counts as a practice day.
-    assert json.loads(ok(run(home, "status", "--json", "--today", "2025-03-01")).stdout)["current_streak"] == 1
+    assert (
+        json.loads(ok(run(home, "status", "--json", "--today", "2025-03-01")).stdout)["current_streak"] == 1
+    )
 
 
 def test_log_date_naive_is_local_and_aware_keeps_the_instant(tmp_path: Path) -> None:
@@ -205,7 +248,9 @@ def test_log_date_with_an_offset_keeps_that_offsets_local_date(tmp_path: Path) -
         (("export", "--since", "2025-03-05", "--until", "2025-03-01"), "is after"),
     ],
 )
-def test_bad_input_exits_1_with_one_sentence_and_writes_nothing(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+def test_bad_input_exits_1_with_one_sentence_and_writes_nothing(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
     home = tmp_path / "home"
     ok(run(home, "log", "bridge", "--date", "2025-03-01 07:30"))
     before = snapshot(home)
@@ -259,7 +304,21 @@ def test_locked_history_exits_3(tmp_path: Path) -> None:
 def history_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("history") / "a"
     for i, day in enumerate((date(2025, 2, 27), date(2025, 2, 28), date(2025, 3, 1), date(2025, 3, 2))):
-        ok(run(home, "log", "bridge", "--date", f"{day} 07:{10 + i}", "--pain-after", "0", "--felt", "easy", "--note", f"day {i}"))
+        ok(
+            run(
+                home,
+                "log",
+                "bridge",
+                "--date",
+                f"{day} 07:{10 + i}",
+                "--pain-after",
+                "0",
+                "--felt",
+                "easy",
+                "--note",
+                f"day {i}",
+            )
+        )
     ok(run(home, "log", "floor-flow", "--date", "2025-03-01 19:00", "--note", "=SUM(A1)"))
     return home
 
@@ -310,7 +369,11 @@ def test_export_since_until_filter_by_practice_day(history: Path) -> None:
     doc = json.loads(ok(run(history, "export", "--since", "2025-02-28", "--until", "2025-03-01")).stdout)
     assert sorted({s["local_date"] for s in doc["sessions"]}) == ["2025-02-28", "2025-03-01"]
     assert len(doc["sessions"]) == 3
-    rows = list(csv.DictReader(io.StringIO(ok(run(history, "export", "--format", "csv", "--since", "2025-03-01")).stdout)))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(ok(run(history, "export", "--format", "csv", "--since", "2025-03-01")).stdout)
+        )
+    )
     assert [r["local_date"] for r in rows] == ["2025-03-01", "2025-03-01", "2025-03-02"]
 
 
@@ -361,7 +424,18 @@ def test_two_machines_merge_in_either_order_to_the_same_history(tmp_path: Path) 
     a, b = tmp_path / "a", tmp_path / "b"
     ok(run(a, "log", "bridge", "--date", "2025-03-01 07:30", "--note", "on the laptop"))
     ok(run(a, "log", "bridge", "--date", "2025-03-03 07:30"))
-    ok(run(b, "log", "bridge", "--date", "2025-03-02 21:00", "--note", "on the desktop", zone="America/New_York"))
+    ok(
+        run(
+            b,
+            "log",
+            "bridge",
+            "--date",
+            "2025-03-02 21:00",
+            "--note",
+            "on the desktop",
+            zone="America/New_York",
+        )
+    )
     ok(run(b, "log", "floor-flow", "--date", "2025-04-02 21:00", zone="America/New_York"))
     ea, eb = tmp_path / "a.json", tmp_path / "b.json"
     ok(run(a, "export", "-o", str(ea)))
@@ -389,13 +463,21 @@ def test_a_conflict_is_reported_and_not_overwritten(history: Path, tmp_path: Pat
     edited.write_text(json.dumps(doc))
     before = snapshot(history)
     result = ok(run(history, "import", str(edited)))
-    assert "0 added" not in result.stdout and "added 0 sessions, 4 already present, 1 rejected" in result.stdout
-    assert "rejected" in result.stderr and doc["sessions"][0]["id"] in result.stderr and "checkin" in result.stderr
+    assert (
+        "0 added" not in result.stdout and "added 0 sessions, 4 already present, 1 rejected" in result.stdout
+    )
+    assert (
+        "rejected" in result.stderr
+        and doc["sessions"][0]["id"] in result.stderr
+        and "checkin" in result.stderr
+    )
     assert snapshot(history) == before
 
 
 @pytest.mark.parametrize("dry_run", [False, True])
-def test_an_import_with_a_bad_session_says_one_true_count_once(history: Path, tmp_path: Path, dry_run: bool) -> None:
+def test_an_import_with_a_bad_session_says_one_true_count_once(
+    history: Path, tmp_path: Path, dry_run: bool
+) -> None:
     exported = tmp_path / "a.json"
     ok(run(history, "export", "-o", str(exported)))
     doc = json.loads(exported.read_text())
@@ -453,7 +535,11 @@ def _hostile(tmp_path: Path, name: str) -> Path:
     elif name == "not-utf8":
         path.write_bytes(b"\xff\xfe" + doc_with().encode("utf-16-le"))
     elif name == "one-good-one-bad":
-        bad = {**session, "id": "7f1c2d1e-9b7a-4c1e-8f00-1234567890ab", "checkin": {**session["checkin"], "felt": "meh"}}
+        bad = {
+            **session,
+            "id": "7f1c2d1e-9b7a-4c1e-8f00-1234567890ab",
+            "checkin": {**session["checkin"], "felt": "meh"},
+        }
         path.write_text(json.dumps({**good, "sessions": [session, bad]}))
     return path
 
@@ -500,7 +586,11 @@ def test_routines_human_and_json(tmp_path: Path) -> None:
     assert listing["version"] == 1 and set(listing) == {"version", "routines"}  # the README's table
     rows = listing["routines"]
     by_id = {r["id"]: r for r in rows}
-    assert by_id["bridge"]["kind"] == "program" and by_id["bridge"]["prescription"] == {"lifts": 2, "count": 4, "hold": 0}
+    assert by_id["bridge"]["kind"] == "program" and by_id["bridge"]["prescription"] == {
+        "lifts": 2,
+        "count": 4,
+        "hold": 0,
+    }
     for row in rows:
         assert set(row) >= {"id", "name", "kind", "duration_seconds", "steps", "origin", "source"}
         assert row["duration_seconds"] > 0 and row["steps"] > 0
@@ -529,7 +619,10 @@ def test_routines_lists_user_files_and_their_errors(tmp_path: Path) -> None:
     (home / "routines" / "broken.toml").write_text('[routine]\nid = "broken"\nname = 3\n')
     result = ok(run(home, "routines", "--json"))
     by_id = {r["id"]: r for r in json.loads(result.stdout)["routines"]}
-    assert by_id["my-morning"]["origin"].endswith("mine.toml") and by_id["my-morning"]["duration_seconds"] == 40.0
+    assert (
+        by_id["my-morning"]["origin"].endswith("mine.toml")
+        and by_id["my-morning"]["duration_seconds"] == 40.0
+    )
     assert "broken" not in by_id
     assert "broken.toml" in result.stderr
     # A user routine can be logged like any other.
@@ -543,7 +636,9 @@ def test_check_valid_and_invalid_files(tmp_path: Path) -> None:
     result = ok(run(None, "check", str(good)))
     assert "valid" in result.stdout
     bad = tmp_path / "bad.toml"
-    bad.write_text(USER_ROUTINE.replace("reps = 10", "reps = 1000").replace('pose = "hip-rocks"', 'pose = "levitation"'))
+    bad.write_text(
+        USER_ROUTINE.replace("reps = 10", "reps = 1000").replace('pose = "hip-rocks"', 'pose = "levitation"')
+    )
     result = run(None, "check", str(bad))
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
@@ -593,7 +688,9 @@ class FakeApp:
         FakeApp.ran.append(self.service)
 
 
-def test_the_app_is_imported_lazily_and_gets_the_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_app_is_imported_lazily_and_gets_the_service(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     module = types.ModuleType("tracker.ui.app")
     module.make_app = lambda service, **_: FakeApp(service)  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "tracker.ui.app", module)
@@ -620,7 +717,10 @@ def test_a_missing_ui_is_a_clear_message(tmp_path: Path, monkeypatch: pytest.Mon
 
 def test_cli_module_does_not_import_textual() -> None:
     code = "import sys, tracker.cli; print(any(m.startswith('textual') for m in sys.modules))"
-    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True).stdout.strip() == "False"
+    assert (
+        subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        == "False"
+    )
 
 
 def test_a_system_without_posix_gets_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -646,7 +746,10 @@ def test_dates_can_be_said_as_today_yesterday_or_days_ago(tmp_path: Path) -> Non
     ok(run(home, "log", "gentle-floor-set", "--date", "-2d"))
     days = sorted(s["local_date"] for s in sessions_of(home))
     real_today = _date.today()
-    assert days == [(real_today - _timedelta(days=2)).isoformat(), (real_today - _timedelta(days=1)).isoformat()]
+    assert days == [
+        (real_today - _timedelta(days=2)).isoformat(),
+        (real_today - _timedelta(days=1)).isoformat(),
+    ]
     first = min(sessions_of(home), key=lambda s: s["local_date"])
     data = json.loads(ok(run(home, "status", "--json", "--today", "yesterday")).stdout)
     assert data["today"] == (real_today - _timedelta(days=1)).isoformat()
@@ -703,7 +806,9 @@ def test_one_of_anything_is_said_in_the_singular(tmp_path: Path) -> None:
     assert "1 lift, counts of 4" in said["report html"] and "1 session on 1 day" in said["report html"]
     assert "for 1 minute," in said["calendar"]
     for where, text in said.items():
-        wrong = re.findall(r"(?<![\d.])1 (?:lifts|sessions|days|counts|steps|minutes|reps|weeks|records|stops)\b", text)
+        wrong = re.findall(
+            r"(?<![\d.])1 (?:lifts|sessions|days|counts|steps|minutes|reps|weeks|records|stops)\b", text
+        )
         assert not wrong, (where, wrong)
 
 
@@ -717,7 +822,9 @@ SAVES_NOTHING = [  # (arguments, exit code): commands that save nothing, so they
 
 
 @pytest.mark.parametrize("args, code", SAVES_NOTHING, ids=[" ".join(a) for a, _ in SAVES_NOTHING])
-def test_a_command_that_saves_nothing_creates_nothing(tmp_path: Path, args: tuple[str, ...], code: int) -> None:
+def test_a_command_that_saves_nothing_creates_nothing(
+    tmp_path: Path, args: tuple[str, ...], code: int
+) -> None:
     """On a home that does not exist, and on an empty one: no lock, no data folder, no device id, no file."""
     missing, empty = tmp_path / "missing", tmp_path / "empty"
     empty.mkdir(mode=0o700)
@@ -735,7 +842,9 @@ def test_a_refused_output_file_writes_nothing_in_a_home_with_history(tmp_path: P
     before = {p: p.read_bytes() for p in home.rglob("*") if p.is_file()}
     for args in (("report", "-o", "/nonexistent/dir/x.html"), ("calendar", "-o", "/nonexistent/x.ics")):
         result = run(home, *args)
-        assert result.returncode == 1 and "/nonexistent" in result.stderr and "does not exist" in result.stderr
+        assert (
+            result.returncode == 1 and "/nonexistent" in result.stderr and "does not exist" in result.stderr
+        )
     assert {p: p.read_bytes() for p in home.rglob("*") if p.is_file()} == before
 
 
@@ -747,6 +856,8 @@ def test_every_command_of_the_parser_has_its_function() -> None:
     from tracker.cli.parser import _parser
 
     sub = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
-    assert set(sub.choices.keys()) | {None} == set(COMMANDS)  # keys(): listing the choices leaves out `_serve-app`
+    assert set(sub.choices.keys()) | {None} == set(
+        COMMANDS
+    )  # keys(): listing the choices leaves out `_serve-app`
     for name in COMMANDS:
         assert callable(command(name)), name

@@ -136,7 +136,11 @@ def test_the_bridge_program_binds_each_level(library, prescription):
     lift = steps[lifts[0]]
     assert lifts[0] > 0
     assert lift.kind is StepKind.REPS
-    assert (lift.reps, lift.raise_counts, lift.lower_counts) == (prescription.lifts, prescription.count, prescription.count)
+    assert (lift.reps, lift.raise_counts, lift.lower_counts) == (
+        prescription.lifts,
+        prescription.count,
+        prescription.count,
+    )
     if prescription.hold:
         assert lift.pose == "bridge"
         assert lift.hold == Hold(prescription.hold, HoldUnit.COUNTS)
@@ -184,7 +188,12 @@ def test_the_class_follows_the_seed_order(library):
     routine = the_class(library)
     poses = poses_of(routine)
     assert poses[0] == "child" and poses[-1] in ("child", "savasana", "constructive-rest")
-    assert poses.index("low-lunge") < poses.index("half-split") < poses.index("sphinx") < poses.index("downward-dog")
+    assert (
+        poses.index("low-lunge")
+        < poses.index("half-split")
+        < poses.index("sphinx")
+        < poses.index("downward-dog")
+    )
     assert "locust" in poses and "cobra" in " ".join(poses)
     assert any(s.sides is Side.BOTH for s in routine.steps)
     props = " ".join(routine.props).lower()

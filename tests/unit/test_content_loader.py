@@ -311,9 +311,9 @@ BAD_USER_FILES = [
     ),
     (
         "too-many-steps",
-        routine_file(*[OK_STEP] * (MAX_STEPS + 1)).replace(
-            "[[routine.steps]]", "[[routine.steps]]  # <--", MAX_STEPS + 1
-        ).replace("[[routine.steps]]  # <--", "[[routine.steps]]", MAX_STEPS),
+        routine_file(*[OK_STEP] * (MAX_STEPS + 1))
+        .replace("[[routine.steps]]", "[[routine.steps]]  # <--", MAX_STEPS + 1)
+        .replace("[[routine.steps]]  # <--", "[[routine.steps]]", MAX_STEPS),
         f"routine.steps[{MAX_STEPS}]",
         [f"at most {MAX_STEPS}", f"got {MAX_STEPS + 1}"],
     ),
@@ -417,7 +417,9 @@ BAD_USER_FILES = [
     ),
     (
         "tighter-extra-without-sides",
-        routine_file('pose = "triangle"\nkind = "hold"\nhold = { breaths = 5 }\ntighter_extra = { breaths = 2 }  # <--'),
+        routine_file(
+            'pose = "triangle"\nkind = "hold"\nhold = { breaths = 5 }\ntighter_extra = { breaths = 2 }  # <--'
+        ),
         "routine.steps[0].tighter_extra",
         ["needs sides"],
     ),
@@ -453,14 +455,18 @@ BAD_USER_FILES = [
     ),
     (
         "empty-choices-item",
-        routine_file('pose = "child"\nkind = "observe"\nquestion = "How?"\nkey = "how"\nchoices = ["yes", ""]  # <--'),
+        routine_file(
+            'pose = "child"\nkind = "observe"\nquestion = "How?"\nkey = "how"\nchoices = ["yes", ""]  # <--'
+        ),
         "routine.steps[0].choices[1]",
         ["non-empty string"],
     ),
 ]
 
 
-@pytest.mark.parametrize(("text", "field", "words"), [c[1:] for c in BAD_USER_FILES], ids=[c[0] for c in BAD_USER_FILES])
+@pytest.mark.parametrize(
+    ("text", "field", "words"), [c[1:] for c in BAD_USER_FILES], ids=[c[0] for c in BAD_USER_FILES]
+)
 def test_a_broken_user_file_is_reported_with_file_line_and_field(builtin, user_dir, text, field, words):
     path = write(user_dir / "broken.toml", text)
 
@@ -481,7 +487,9 @@ def test_a_broken_user_file_is_reported_with_file_line_and_field(builtin, user_d
     assert "my-stretch" not in library.poses and "twist" not in library.poses
 
 
-@pytest.mark.parametrize(("text", "field", "words"), [c[1:] for c in BAD_USER_FILES], ids=[c[0] for c in BAD_USER_FILES])
+@pytest.mark.parametrize(
+    ("text", "field", "words"), [c[1:] for c in BAD_USER_FILES], ids=[c[0] for c in BAD_USER_FILES]
+)
 def test_check_file_reports_the_same_problem(builtin, tmp_path, text, field, words):
     path = write(tmp_path / "elsewhere" / "x.toml", text)
     errors = check_file(path, content_dir=builtin)
@@ -560,7 +568,11 @@ def test_several_problems_in_one_file_are_all_reported(builtin, tmp_path):
     )
     path = write(tmp_path / "x.toml", text)
     errors = check_file(path, content_dir=builtin)
-    assert [e.field for e in errors] == ["routine.name", "routine.steps[0].pose", "routine.steps[1].hold.breaths"]
+    assert [e.field for e in errors] == [
+        "routine.name",
+        "routine.steps[0].pose",
+        "routine.steps[1].hold.breaths",
+    ]
     with pytest.raises(ContentErrors) as raised:
         load_file(path, content_dir=builtin)
     assert isinstance(raised.value, ContentError)
@@ -612,7 +624,10 @@ BAD_BUILTIN = [
     ("routines/x.toml", routine_file(OK_STEP), "routine.source", "missing"),
     (
         "routines/x.toml",
-        routine_file('pose = "handstand"\nkind = "hold"\nhold = { seconds = 10 }', header='id = "x"\nname = "X"\nsource = "s"'),
+        routine_file(
+            'pose = "handstand"\nkind = "hold"\nhold = { seconds = 10 }',
+            header='id = "x"\nname = "X"\nsource = "s"',
+        ),
         "routine.steps[0].pose",
         "advanced",
     ),
@@ -622,7 +637,12 @@ BAD_BUILTIN = [
         "program.id",
         "duplicate id 'bridge': x.toml already uses it",
     ),
-    ("poses/zz-more.toml", '[[pose]]\nid = "child"\nname = "Child again"\ncues = ["Rest."]\n', "pose[0].id", "duplicate pose id"),
+    (
+        "poses/zz-more.toml",
+        '[[pose]]\nid = "child"\nname = "Child again"\ncues = ["Rest."]\n',
+        "pose[0].id",
+        "duplicate pose id",
+    ),
     (
         "programs/bridge.toml",
         PROGRAM.replace('reps = "$lifts"', 'reps = "$reps"'),
@@ -715,7 +735,11 @@ def test_the_builtin_fixture_itself_loads(builtin):
 
 @pytest.mark.parametrize(
     ("prescription", "pose", "hold"),
-    [(None, "back-roll", None), (Prescription(8, 4, 0), "back-roll", None), (Prescription(8, 8, 8), "bridge", 8)],
+    [
+        (None, "back-roll", None),
+        (Prescription(8, 4, 0), "back-roll", None),
+        (Prescription(8, 8, 8), "bridge", 8),
+    ],
 )
 def test_library_routine_binds_the_program(builtin, prescription, pose, hold):
     routine = load_builtin(builtin).routine("bridge", prescription)
@@ -804,7 +828,7 @@ def test_find_line_top_level_and_odd_input():
     assert find_line("", "routine.id") is None
     find_line("[[routine.steps]\n", "routine.steps[0]")
     find_line("[routine]\n", "routine.steps[x]")  # a malformed path never raises
-    find_line("[a.b\n[[\n]]\n\"\"\"\n", "a.b.c")
+    find_line('[a.b\n[[\n]]\n"""\n', "a.b.c")
 
 
 def test_library_planned_seconds_matches_the_function(builtin):
@@ -825,7 +849,20 @@ def test_library_is_read_only(builtin):
 # ---------------------------------------------------------------- the locator never fails on odd text
 
 TOML_BITS = st.sampled_from(
-    ["[routine]", "[[routine.steps]]", "[[ pose ]]", 'hold = { count = 4 }', "'''", '"""', "id = 'x'", "[a.\"b\"]", "# [x]", "[", "]]", ""]
+    [
+        "[routine]",
+        "[[routine.steps]]",
+        "[[ pose ]]",
+        "hold = { count = 4 }",
+        "'''",
+        '"""',
+        "id = 'x'",
+        '[a."b"]',
+        "# [x]",
+        "[",
+        "]]",
+        "",
+    ]
 )
 
 

@@ -118,10 +118,25 @@ def good_with(old: str, new: str) -> str:
 
 # (case, text, field, words): the line must be the one marked MARK.
 BAD = [
-    ("unknown-prop-id", good_with('"mat",', '"mats",  # <--'), "routine.props[0].id", ["expected one of mat, strap"]),
-    ("prop-count-zero", good_with('count = 2 },', 'count = 0 },  # <--'), "routine.props[1].count", ["from 1 to 10"]),
+    (
+        "unknown-prop-id",
+        good_with('"mat",', '"mats",  # <--'),
+        "routine.props[0].id",
+        ["expected one of mat, strap"],
+    ),
+    (
+        "prop-count-zero",
+        good_with("count = 2 },", "count = 0 },  # <--"),
+        "routine.props[1].count",
+        ["from 1 to 10"],
+    ),
     ("bad-format", good_with("format = 2", "format = 3  # <--"), "routine.format", ["expected one of 1, 2"]),
-    ("bad-first-side", good_with('first_side = "right"', 'first_side = "both"  # <--'), "routine.first_side", ["left or right"]),
+    (
+        "bad-first-side",
+        good_with('first_side = "right"', 'first_side = "both"  # <--'),
+        "routine.first_side",
+        ["left or right"],
+    ),
     (
         "alternate-on-a-flow",
         good_with('sides = "alternate"', 'sides = "alternate"').replace(
@@ -139,7 +154,10 @@ BAD = [
     ),
     (
         "sequence-on-one-side",
-        good_with('hold = { breaths = 4 }\nsequence = "lunge-split"', 'hold = { breaths = 4 }\nsequence = "lunge-split"\nsides = "left"  # <--'),
+        good_with(
+            'hold = { breaths = 4 }\nsequence = "lunge-split"',
+            'hold = { breaths = 4 }\nsequence = "lunge-split"\nsides = "left"  # <--',
+        ),
         "routine.steps[1].sides",
         ["a sequence runs on one side, then the other"],
     ),
@@ -151,37 +169,54 @@ BAD = [
     ),
     (
         "sequence-with-repeats",
-        good_with('hold = { breaths = 4 }\nsequence = "lunge-split"', 'hold = { breaths = 4 }\nsequence = "lunge-split"\nrepeats = 2  # <--'),
+        good_with(
+            'hold = { breaths = 4 }\nsequence = "lunge-split"',
+            'hold = { breaths = 4 }\nsequence = "lunge-split"\nrepeats = 2  # <--',
+        ),
         "routine.steps[1].repeats",
         ["not in a sequence"],
     ),
     (
         "sequence-two-first-sides",
-        good_with('hold = { breaths = 4 }\nsequence = "lunge-split"', 'hold = { breaths = 4 }\nsequence = "lunge-split"\nfirst_side = "left"  # <--'),
+        good_with(
+            'hold = { breaths = 4 }\nsequence = "lunge-split"',
+            'hold = { breaths = 4 }\nsequence = "lunge-split"\nfirst_side = "left"  # <--',
+        ),
         "routine.steps[1].first_side",
         ["starts on one side"],
     ),
     (
         "stage-past-the-hold",
-        good_with('{ after = { breaths = 4 }, cue = "Let your hips sink." },', '{ after = { breaths = 6 }, cue = "Let your hips sink." },  # <--'),
+        good_with(
+            '{ after = { breaths = 4 }, cue = "Let your hips sink." },',
+            '{ after = { breaths = 6 }, cue = "Let your hips sink." },  # <--',
+        ),
         "routine.steps[0].stages[1].after",
         ["less than the hold (6 breaths)"],
     ),
     (
         "stage-other-unit",
-        good_with('{ after = { breaths = 2 }, cue = "Lift your chest." },', '{ after = { counts = 2 }, cue = "Lift your chest." },  # <--'),
+        good_with(
+            '{ after = { breaths = 2 }, cue = "Lift your chest." },',
+            '{ after = { counts = 2 }, cue = "Lift your chest." },  # <--',
+        ),
         "routine.steps[0].stages[0].after",
         ["breaths like the hold, or seconds"],
     ),
     (
         "stages-out-of-order",
-        good_with('{ after = { breaths = 4 }, cue = "Let your hips sink." },', '{ after = { breaths = 1 }, cue = "Let your hips sink." },  # <--'),
+        good_with(
+            '{ after = { breaths = 4 }, cue = "Let your hips sink." },',
+            '{ after = { breaths = 1 }, cue = "Let your hips sink." },  # <--',
+        ),
         "routine.steps[0].stages[1].after",
         ["in order"],
     ),
     (
         "stage-without-cue",
-        good_with('{ after = { breaths = 2 }, cue = "Lift your chest." },', '{ after = { breaths = 2 } },  # <--'),
+        good_with(
+            '{ after = { breaths = 2 }, cue = "Lift your chest." },', "{ after = { breaths = 2 } },  # <--"
+        ),
         "routine.steps[0].stages[0].cue",
         ["missing"],
     ),

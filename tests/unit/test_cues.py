@@ -52,7 +52,7 @@ def test_each_phase_change_of_a_real_run_emits_its_own_cue(service: Backroll) ->
         clock.advance(1.0)
     by_phase = dict(heard)
     assert by_phase == {"raise": "raise", "hold": "hold", "lower": "lower", "end": "end"}
-    back_roll = [name for phase, name in heard[16:16 + 6]]
+    back_roll = [name for phase, name in heard[16 : 16 + 6]]
     assert back_roll == ["raise", "hold", "lower", "raise", "hold", "lower"]  # every change, not only some
 
 
@@ -73,7 +73,10 @@ def test_hurt_and_end_win_over_the_phase_begun_with_them() -> None:
     assert sound_for([raise_cue, Cue("end", None, "Session complete", 1.0)]) == SOUNDS["end"]
     assert sound_for([raise_cue, Cue("hurt", None, "Stopped", 1.0)]) == SOUNDS["hurt"]
     assert sound_for([Cue("phase", Phase.OBSERVE, "Which side?", 0.0)]) == SOUNDS["question"]
-    assert spoken_text([Cue("side", Phase.HOLD, "Left side", 0.0), Cue("phase", Phase.HOLD, "Hold", 0.0)]) == "Left side. Hold"
+    assert (
+        spoken_text([Cue("side", Phase.HOLD, "Left side", 0.0), Cue("phase", Phase.HOLD, "Hold", 0.0)])
+        == "Left side. Hold"
+    )
 
 
 def test_the_tones_are_a_playable_wav_of_the_right_length() -> None:

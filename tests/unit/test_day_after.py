@@ -100,7 +100,9 @@ def test_a_worse_morning_after_holds_a_level_practised_before() -> None:
     advice = advise(history, SETTINGS, on(17), pain_records=[pain(4, on(17))])
     assert advice.kind is AdviceKind.STAY, advice
     assert advice.prescription == P(3, 4, 0)
-    quoted = f"the morning after 3 lifts on {on(16).isoformat()} your pain was 4; before that session it was 1"
+    quoted = (
+        f"the morning after 3 lifts on {on(16).isoformat()} your pain was 4; before that session it was 1"
+    )
     assert any(quoted in r for r in advice.reasons), advice.reasons
 
 
@@ -111,7 +113,10 @@ def test_the_response_can_be_the_pain_before_of_the_next_days_first_session() ->
     for today in (on(17), on(18)):
         advice = advise(history, SETTINGS, today)
         assert advice.kind not in ADVANCING, (today, advice)
-        assert any("the morning after 3 lifts on " + on(16).isoformat() + " your pain was 4" in r for r in advice.reasons)
+        assert any(
+            "the morning after 3 lifts on " + on(16).isoformat() + " your pain was 4" in r
+            for r in advice.reasons
+        )
 
 
 def test_a_worse_response_to_the_first_day_at_a_raised_level_undoes_it() -> None:
@@ -128,30 +133,44 @@ def test_a_worse_response_to_the_first_day_at_a_raised_level_undoes_it() -> None
 
 
 def test_the_three_conditions_of_worse() -> None:
-    def kind(score: int, before: int | None, rules: ProgressionRules = RULES, usual_pain: tuple = ()) -> AdviceKind:
+    def kind(
+        score: int, before: int | None, rules: ProgressionRules = RULES, usual_pain: tuple = ()
+    ) -> AdviceKind:
         history = settled()
         history[-1] = s(on(16), pain_before=before, felt=Felt.EASY)
-        return advise(history, SETTINGS, on(17), rules, pain_records=[pain(score, on(17))], usual_pain=usual_pain).kind
+        return advise(
+            history, SETTINGS, on(17), rules, pain_records=[pain(score, on(17))], usual_pain=usual_pain
+        ).kind
 
     assert kind(3, 1) is AdviceKind.STAY  # 2 above: worse
     assert kind(2, 1) is AdviceKind.ADD_LIFTS  # 1 above: not worse
     assert kind(2, None) is AdviceKind.STAY  # no before, no usual pain: the baseline is 0
-    assert kind(3, 1, ProgressionRules(response_rise=3)) is AdviceKind.ADD_LIFTS  # the rise comes from the rules
-    assert kind(1, 0, ProgressionRules(response_rise=1, pain_threshold=2)) is AdviceKind.ADD_LIFTS  # below threshold
+    assert (
+        kind(3, 1, ProgressionRules(response_rise=3)) is AdviceKind.ADD_LIFTS
+    )  # the rise comes from the rules
+    assert (
+        kind(1, 0, ProgressionRules(response_rise=1, pain_threshold=2)) is AdviceKind.ADD_LIFTS
+    )  # below threshold
     # at or below the usual pain in force on the next day: not worse; above it: worse
     assert kind(3, None, usual_pain=(usual(3, on(0)),)) is AdviceKind.ADD_LIFTS
     assert kind(5, None, usual_pain=(usual(3, on(0)),)) is AdviceKind.STAY
-    assert kind(4, None, usual_pain=(usual(3, on(0)),)) is AdviceKind.ADD_LIFTS  # baseline = usual 3 on D: 1 above
+    assert (
+        kind(4, None, usual_pain=(usual(3, on(0)),)) is AdviceKind.ADD_LIFTS
+    )  # baseline = usual 3 on D: 1 above
 
 
 def test_the_baseline_is_the_lowest_pain_before_of_the_day() -> None:
     history = settled()
-    history[-2] = s(on(15), pain_before=5, felt=Felt.EASY, hour=7)  # so on(16)'s 5 before is not worse for on(15)
+    history[-2] = s(
+        on(15), pain_before=5, felt=Felt.EASY, hour=7
+    )  # so on(16)'s 5 before is not worse for on(15)
     history[-1] = s(on(16), pain_before=5, felt=Felt.EASY, hour=7)
     history.append(s(on(16), None, pain_before=2, routine="gentle-floor-set", hour=18))
     advice = advise(history, SETTINGS, on(17), pain_records=[pain(4, on(17))])
     assert advice.kind is AdviceKind.STAY
-    assert any("before that day's sessions it was 2 at the lowest" in r for r in advice.reasons), advice.reasons
+    assert any("before that day's sessions it was 2 at the lowest" in r for r in advice.reasons), (
+        advice.reasons
+    )
 
 
 def test_no_score_the_next_day_means_no_response() -> None:
@@ -213,7 +232,9 @@ def test_a_weekly_median_rising_twice_holds() -> None:
     history, records, today = weekly([0, 1, 2])
     advice = advise(history, SETTINGS, today, pain_records=records)
     assert advice.kind not in ADVANCING, advice
-    assert any("risen week by week" in r and "0 (" in r and "1 (" in r and "2 (" in r for r in advice.reasons), advice.reasons
+    assert any(
+        "risen week by week" in r and "0 (" in r and "1 (" in r and "2 (" in r for r in advice.reasons
+    ), advice.reasons
 
 
 def test_a_weekly_median_that_rose_once_does_not_hold() -> None:
@@ -240,7 +261,9 @@ def with_pain_records(draw: st.DrawFn) -> tuple[list[Session], list[PainRecord],
 
 @hsettings(max_examples=200, deadline=None)
 @given(with_pain_records())
-def test_a_worse_response_never_lets_the_next_advice_advance(case: tuple[list[Session], list[PainRecord], date]) -> None:
+def test_a_worse_response_never_lets_the_next_advice_advance(
+    case: tuple[list[Session], list[PainRecord], date],
+) -> None:
     """For every practice day whose response was worse, the advice given on the day of that response (before or
     after that day's sessions) does not advance, and no reason of it says "no pain"."""
     sessions, records, today = case
@@ -258,7 +281,9 @@ def test_a_worse_response_never_lets_the_next_advice_advance(case: tuple[list[Se
 
 @hsettings(max_examples=100, deadline=None)
 @given(with_pain_records())
-def test_a_pain_record_never_changes_streaks_or_practice_days(case: tuple[list[Session], list[PainRecord], date]) -> None:
+def test_a_pain_record_never_changes_streaks_or_practice_days(
+    case: tuple[list[Session], list[PainRecord], date],
+) -> None:
     import tempfile
 
     from tracker.service import Backroll
@@ -269,7 +294,11 @@ def test_a_pain_record_never_changes_streaks_or_practice_days(case: tuple[list[S
         service.store.merge(sessions)
         before = service.status(today).streak
         service.store.merge([], pain_records=records)
-        assert service.pain_records() and len(service.pain_records()) == len({r.id for r in records}) or not records
+        assert (
+            service.pain_records()
+            and len(service.pain_records()) == len({r.id for r in records})
+            or not records
+        )
         after = service.status(today).streak
         assert after == before
         assert service.status(today, quick=True).streak == before
@@ -280,16 +309,33 @@ def test_a_pain_record_never_changes_streaks_or_practice_days(case: tuple[list[S
 
 def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "TZ": "Europe/Paris", "BACKROLL_HOME": str(home)}
-    return subprocess.run([sys.executable, "-m", "tracker", *args], capture_output=True, text=True, env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "tracker", *args], capture_output=True, text=True, env=env, timeout=60
+    )
 
 
 def test_cli_pain_record_the_morning_after_a_raise(tmp_path: Path) -> None:
     home = tmp_path / "home"
     assert cli(home, "log", "bridge", "--date", f"{on(0).isoformat()} 08:00", "--lifts", "2").returncode == 0
-    assert cli(home, "log", "bridge", "--date", f"{on(1).isoformat()} 08:00", "--lifts", "3", "--pain-before", "1").returncode == 0
+    assert (
+        cli(
+            home,
+            "log",
+            "bridge",
+            "--date",
+            f"{on(1).isoformat()} 08:00",
+            "--lifts",
+            "3",
+            "--pain-before",
+            "1",
+        ).returncode
+        == 0
+    )
     done = cli(home, "pain", "4", "--date", on(2).isoformat(), "--note", "stiff")
     assert done.returncode == 0, done.stderr
-    assert "4 is 3 above yesterday's 1 before: Backroll will step back to 2 lifts." in done.stdout, done.stdout
+    assert "4 is 3 above yesterday's 1 before: Backroll will step back to 2 lifts." in done.stdout, (
+        done.stdout
+    )
     status = json.loads(cli(home, "status", "--json", "--today", on(2).isoformat()).stdout)
     assert status["advice"]["kind"] == "step_back"
     assert status["program"]["lifts"] == 2
@@ -308,12 +354,21 @@ def test_cli_pain_record_the_morning_after_a_raise(tmp_path: Path) -> None:
     other = tmp_path / "other"
     imported = cli(other, "import", str(tmp_path / "x.json"))
     assert imported.returncode == 0 and "added 1 pain record" in imported.stdout, imported.stdout
-    assert json.loads(cli(other, "status", "--json", "--today", on(2).isoformat()).stdout)["advice"] == status["advice"]
+    assert (
+        json.loads(cli(other, "status", "--json", "--today", on(2).isoformat()).stdout)["advice"]
+        == status["advice"]
+    )
 
 
 def test_cli_pain_refuses_bad_input_and_writes_nothing(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    for args in (("pain", "11"), ("pain", "-1"), ("pain",), ("pain", "3", "--date", "2999-01-01"), ("pain", "3", "--list")):
+    for args in (
+        ("pain", "11"),
+        ("pain", "-1"),
+        ("pain",),
+        ("pain", "3", "--date", "2999-01-01"),
+        ("pain", "3", "--list"),
+    ):
         result = cli(home, *args)
         assert result.returncode != 0, args
         assert result.stderr.strip().count("\n") == 0 and result.stderr.startswith("backroll:"), result.stderr
@@ -339,7 +394,10 @@ def test_sessions_on_the_day_of_a_worse_response_never_push_it_out() -> None:
     history += [s(on(17), pain_before=4, pain_after=0, felt=Felt.EASY, hour=h) for h in (8, 10, 12, 14)]
     advice = advise(history, SETTINGS, on(17))
     assert advice.kind is AdviceKind.STAY, advice
-    assert any(r.startswith(f"the morning after 3 lifts on {on(16).isoformat()} your pain was 4") for r in advice.reasons)
+    assert any(
+        r.startswith(f"the morning after 3 lifts on {on(16).isoformat()} your pain was 4")
+        for r in advice.reasons
+    )
 
 
 # --- issue 22: say what was counted ---------------------------------------------------------
@@ -348,12 +406,22 @@ def test_sessions_on_the_day_of_a_worse_response_never_push_it_out() -> None:
 def test_a_window_that_left_a_session_out_says_what_it_counted() -> None:
     """Three bridge sessions today: hurt, ended early with no answers, hurt. The middle one follows a painful one
     the same day, so it does not count; the sentence says so instead of "2 of the last 2 sessions"."""
-    history = [s(on(0), P(2, 4, 0), hurt=True, hour=8), s(on(0), P(2, 4, 0), hour=9), s(on(0), P(2, 4, 0), hurt=True, hour=10)]
+    history = [
+        s(on(0), P(2, 4, 0), hurt=True, hour=8),
+        s(on(0), P(2, 4, 0), hour=9),
+        s(on(0), P(2, 4, 0), hurt=True, hour=10),
+    ]
     advice = advise(history, SETTINGS, on(0))
     assert not any("of the last 2 sessions" in r for r in advice.reasons), advice.reasons
-    assert any(r.startswith("both of today's bridge sessions that counted stopped because it hurt") for r in advice.reasons), advice.reasons
+    assert any(
+        r.startswith("both of today's bridge sessions that counted stopped because it hurt")
+        for r in advice.reasons
+    ), advice.reasons
     tomorrow = advise(history, SETTINGS, on(1))
-    assert any(r.startswith("both of yesterday's bridge sessions that counted stopped because it hurt") for r in tomorrow.reasons), tomorrow.reasons
+    assert any(
+        r.startswith("both of yesterday's bridge sessions that counted stopped because it hurt")
+        for r in tomorrow.reasons
+    ), tomorrow.reasons
 
 
 def test_the_report_shows_the_weekly_trend_the_mornings_after_and_the_pain_records(tmp_path: Path) -> None:
@@ -362,11 +430,25 @@ def test_the_report_shows_the_weekly_trend_the_mornings_after_and_the_pain_recor
     cli(home, "log", "bridge", "--date", f"{on(1).isoformat()} 08:00", "--lifts", "3", "--pain-before", "1")
     assert cli(home, "pain", "4", "--date", on(2).isoformat(), "--note", "stiff").returncode == 0
     for fmt in ("md", "html"):
-        result = cli(home, "report", "--format", fmt, "--since", on(0).isoformat(), "--until", on(2).isoformat(), "-o", "-")
+        result = cli(
+            home,
+            "report",
+            "--format",
+            fmt,
+            "--since",
+            on(0).isoformat(),
+            "--until",
+            on(2).isoformat(),
+            "-o",
+            "-",
+        )
         assert result.returncode == 0, result.stderr
         text = result.stdout
         assert "The day after" in text and "Median first score" in text
-        assert f"the morning after 3 lifts on {on(1).isoformat()} your pain was 4; before that session it was 1" in text
+        assert (
+            f"the morning after 3 lifts on {on(1).isoformat()} your pain was 4; before that session it was 1"
+            in text
+        )
         assert "stiff" in text
 
 

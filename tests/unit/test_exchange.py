@@ -62,11 +62,31 @@ def make_session(
         local_date=day,
         duration=312.5,
         completed=True,
-        checkin=CheckIn(pain_before=2, pain_after=pain_after, stable=Stability.UNSURE, felt=Felt.RIGHT, note=note),
+        checkin=CheckIn(
+            pain_before=2, pain_after=pain_after, stable=Stability.UNSURE, felt=Felt.RIGHT, note=note
+        ),
         prescription=Prescription(3, 4, 0) if routine == "bridge" else None,
         steps=(
-            StepResult(0, "hip-rocks", reps_planned=8, reps_done=8, raise_counts=2, lower_counts=2, seconds=32, completed=True),
-            StepResult(1, "back-roll", reps_planned=3, reps_done=3, raise_counts=4, lower_counts=4, seconds=24.2, completed=True),
+            StepResult(
+                0,
+                "hip-rocks",
+                reps_planned=8,
+                reps_done=8,
+                raise_counts=2,
+                lower_counts=2,
+                seconds=32,
+                completed=True,
+            ),
+            StepResult(
+                1,
+                "back-roll",
+                reps_planned=3,
+                reps_done=3,
+                raise_counts=4,
+                lower_counts=4,
+                seconds=24.2,
+                completed=True,
+            ),
             StepResult(2, "constructive-rest", answer="some", question_key="space-before", completed=True),
         ),
         origin="cli",
@@ -84,8 +104,12 @@ def doc_of(*sessions: Session) -> dict[str, Any]:
 def sessions_strategy(draw: Callable[..., Any]) -> Session:
     zone = draw(st.sampled_from(ZONES))
     started = draw(
-        st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31), timezones=st.just(ZoneInfo(zone)),
-                     allow_imaginary=False)  # fmt: skip
+        st.datetimes(
+            min_value=datetime(2000, 1, 1),
+            max_value=datetime(2099, 12, 31),
+            timezones=st.just(ZoneInfo(zone)),
+            allow_imaginary=False,
+        )  # fmt: skip
     )
     pain = st.none() | st.integers(0, 10)
     text = st.text(max_size=40)
@@ -124,7 +148,9 @@ def sessions_strategy(draw: Callable[..., Any]) -> Session:
             felt=draw(st.none() | st.sampled_from(list(Felt))),
             note=draw(text),
         ),
-        prescription=draw(st.none() | st.builds(Prescription, st.integers(1, 8), st.integers(4, 8), st.integers(0, 8))),
+        prescription=draw(
+            st.none() | st.builds(Prescription, st.integers(1, 8), st.integers(4, 8), st.integers(0, 8))
+        ),
         steps=tuple(draw(st.lists(step, max_size=4))),
         origin=draw(st.sampled_from(exchange.ORIGINS)),
     )
@@ -145,7 +171,12 @@ def test_export_envelope_and_order() -> None:
     late, early = make_session(1, day=date(2025, 3, 2)), make_session(2, day=date(2025, 3, 1))
     doc = doc_of(late, early)
     assert list(doc) == ["format", "version", "exported_at", "usual_pain", "pain_records", "sessions"]
-    assert doc["format"] == "backroll.history" and doc["version"] == 3 and doc["usual_pain"] == [] and doc["pain_records"] == []
+    assert (
+        doc["format"] == "backroll.history"
+        and doc["version"] == 3
+        and doc["usual_pain"] == []
+        and doc["pain_records"] == []
+    )
     assert doc["exported_at"] == "2025-06-01T12:00:00+00:00"
     assert [s["id"] for s in doc["sessions"]] == [early.id, late.id]
     assert doc["sessions"][0] == early.to_dict()
@@ -185,7 +216,6 @@ def test_a_changed_declaration_changes_the_generated_schema() -> None:
     assert field_schema(count) == {"type": "integer", "minimum": 0, "maximum": declared.MAX_COUNT}
     assert field_schema(replace(count, high=7))["maximum"] == 7
     assert field_schema(replace(count, nullable=True))["oneOf"][0] == {"type": "null"}
-
 
 
 # --------------------------------------------------------------------------- the validator agrees with the schema
@@ -245,15 +275,38 @@ SCHEMA_BREAKS = {
     "step extra": _set("sessions.0.steps.0.x", 1),
     "step missing index": _set("sessions.0.steps.0.index", _DELETE),
     "answer without key": _set("sessions.0.steps.2.question_key", _DELETE),
-    "hurt_at wrong phase": _set("sessions.0.hurt_at", {"step": 1, "pose": "back-roll", "side": "none", "rep": 1, "phase": "jump"}),
+    "hurt_at wrong phase": _set(
+        "sessions.0.hurt_at", {"step": 1, "pose": "back-roll", "side": "none", "rep": 1, "phase": "jump"}
+    ),
     "bad origin": _set("sessions.0.origin", "cloud"),
     "routine with spaces": _set("sessions.0.routine", "rm -rf"),
     "nested note": _set("sessions.0.checkin.note", {"a": {"b": {"c": [[[]]]}}}),
     "session is a list": _set("sessions.0", []),
-    "pain record value 11": _set("pain_records", [{"id": "8c2d3f2e-7a1b-4c3d-9e8f-0a1b2c3d4e5f", "date": "2025-03-01",
-                                                  "value": 11, "note": "", "recorded_at": None}]),  # fmt: skip
-    "pain record extra key": _set("pain_records", [{"id": "8c2d3f2e-7a1b-4c3d-9e8f-0a1b2c3d4e5f", "date": "2025-03-01",
-                                                    "value": 2, "note": "", "recorded_at": None, "x": 1}]),  # fmt: skip
+    "pain record value 11": _set(
+        "pain_records",
+        [
+            {
+                "id": "8c2d3f2e-7a1b-4c3d-9e8f-0a1b2c3d4e5f",
+                "date": "2025-03-01",
+                "value": 11,
+                "note": "",
+                "recorded_at": None,
+            }
+        ],
+    ),  # fmt: skip
+    "pain record extra key": _set(
+        "pain_records",
+        [
+            {
+                "id": "8c2d3f2e-7a1b-4c3d-9e8f-0a1b2c3d4e5f",
+                "date": "2025-03-01",
+                "value": 2,
+                "note": "",
+                "recorded_at": None,
+                "x": 1,
+            }
+        ],
+    ),  # fmt: skip
     "pain records missing": _set("pain_records", _DELETE),
 }
 
@@ -284,9 +337,14 @@ def test_validator_and_schema_both_refuse(validator, name: str) -> None:
 SCHEMA_ACCEPTS = {
     "empty history": _set("sessions", []),
     "Z offset": _set("exported_at", "2025-06-01T12:00:00Z"),
-    "null check-in answers": _set("sessions.0.checkin", {"pain_before": None, "pain_after": None, "stable": None, "felt": None, "note": ""}),
+    "null check-in answers": _set(
+        "sessions.0.checkin",
+        {"pain_before": None, "pain_after": None, "stable": None, "felt": None, "note": ""},
+    ),
     "no prescription": _set("sessions.0.prescription", None),
-    "hurt_at": _set("sessions.0.hurt_at", {"step": 1, "pose": "back-roll", "side": "left", "rep": 2, "phase": "raise"}),
+    "hurt_at": _set(
+        "sessions.0.hurt_at", {"step": 1, "pose": "back-roll", "side": "left", "rep": 2, "phase": "raise"}
+    ),
     "integral float pain": _set("sessions.0.checkin.pain_after", 3.0),
     "no steps": _set("sessions.0.steps", []),
     "unicode note": _set("sessions.0.checkin.note", "Dos un peu raide 🙂 ce matin"),
@@ -355,7 +413,15 @@ def test_duplicates_in_one_file() -> None:
 
 
 def test_parse_refuses_what_is_not_strict_json() -> None:
-    for data in (b"", b"not json", b"{", b'{"a": NaN}', b'{"a": Infinity}', b"\xff\xfe{}", b'{"a": 1, "a": 2}'):
+    for data in (
+        b"",
+        b"not json",
+        b"{",
+        b'{"a": NaN}',
+        b'{"a": Infinity}',
+        b"\xff\xfe{}",
+        b'{"a": 1, "a": 2}',
+    ):
         with pytest.raises(ImportRefused):
             exchange.parse_json(data)
 
@@ -438,7 +504,9 @@ def test_import_with_the_real_store_is_idempotent(tmp_path: Path) -> None:
     with Store.open(home) as store:
         second = exchange.import_sessions(store, incoming)
         assert not second.added and len(second.present) == 6
-        assert [s.to_dict() for s in store.sessions()] == [s.to_dict() for s in sorted(incoming, key=lambda s: s.started_at)]
+        assert [s.to_dict() for s in store.sessions()] == [
+            s.to_dict() for s in sorted(incoming, key=lambda s: s.started_at)
+        ]
     assert {p: p.read_bytes() for p in sorted((home / "data").glob("*.json"))} == before
 
 
@@ -446,7 +514,10 @@ def test_import_with_the_real_store_is_idempotent(tmp_path: Path) -> None:
 
 
 def test_csv_one_row_per_session() -> None:
-    sessions = [make_session(1, note="=HYPERLINK(\"x\")"), make_session(2, day=date(2025, 3, 2), routine="floor-flow")]
+    sessions = [
+        make_session(1, note='=HYPERLINK("x")'),
+        make_session(2, day=date(2025, 3, 2), routine="floor-flow"),
+    ]
     rows = list(csv.DictReader(io.StringIO(exchange.export_csv(sessions))))
     assert list(rows[0]) == list(exchange.SESSION_COLUMNS)
     assert len(rows) == 2
@@ -457,12 +528,14 @@ def test_csv_one_row_per_session() -> None:
     assert (first["lifts"], first["count"], first["hold"]) == ("3", "4", "0")
     assert first["completed"] == "true" and first["hurt"] == "false"
     assert first["duration_seconds"] == "312.5"
-    assert first["note"] == "'=HYPERLINK(\"x\")"  # never runs as a spreadsheet formula
+    assert first["note"] == '\'=HYPERLINK("x")'  # never runs as a spreadsheet formula
     assert rows[1]["lifts"] == "" and rows[1]["routine"] == "floor-flow"
 
 
 def test_csv_steps_mode_one_row_per_step() -> None:
-    rows = list(csv.DictReader(io.StringIO(exchange.export_csv([make_session(1), make_session(2)], steps=True))))
+    rows = list(
+        csv.DictReader(io.StringIO(exchange.export_csv([make_session(1), make_session(2)], steps=True)))
+    )
     assert list(rows[0]) == list(exchange.STEP_COLUMNS)
     assert len(rows) == 6
     assert rows[0]["pose"] == "hip-rocks" and rows[0]["reps_done"] == "8"
@@ -500,7 +573,11 @@ def _declared_ranges() -> list[tuple[str, str, float]]:
     from tracker.exchange import format as declared
 
     found = []
-    for where, record in (("", declared.SESSION), ("steps.0.", declared.STEP), ("prescription.", declared.PRESCRIPTION)):
+    for where, record in (
+        ("", declared.SESSION),
+        ("steps.0.", declared.STEP),
+        ("prescription.", declared.PRESCRIPTION),
+    ):
         for name, field in record.fields:
             while field.type == "ref":
                 field = declared.DEFS[field.ref]
@@ -518,4 +595,6 @@ def test_the_validator_refuses_past_each_declared_maximum(path: str, kind: str, 
     over = high + 1 if kind == "integer" else high + 0.5
     _set(path, int(over) if kind == "integer" else over)(session)
     problems = exchange.validate.session_problems(session, "s")
-    assert len(problems) == 1 and problems[0].startswith(f"s.{path.replace('.0.', '[0].')}: must be from 0 to "), problems
+    assert len(problems) == 1 and problems[0].startswith(
+        f"s.{path.replace('.0.', '[0].')}: must be from 0 to "
+    ), problems

@@ -72,7 +72,9 @@ def test_the_bridge_keeps_shoulders_and_head_down_while_the_hips_rise() -> None:
     for phase in (0.0, 0.25, 0.5, 0.75, 1.0):
         g = pose_at(bridge, phase)
         assert g.point("shoulder")[1] == pytest.approx(floor["shoulder"][1], abs=0.003)
-        assert g.point("head")[1] - HEAD_RADIUS == pytest.approx(0.0, abs=0.003)  # the head rests on the floor
+        assert g.point("head")[1] - HEAD_RADIUS == pytest.approx(
+            0.0, abs=0.003
+        )  # the head rests on the floor
         for foot in ("foot_l", "foot_r"):
             assert g.point(foot) == pytest.approx(floor[foot], abs=0.003)  # the feet stay planted
     heights = [pose_at(bridge, p).point("hip")[1] for p in (0.0, 0.5, 1.0)]
@@ -84,7 +86,9 @@ def test_constructive_rest_has_the_feet_flat_and_the_knees_up() -> None:
     for side in "lr":
         assert points[f"foot_{side}"][1] == pytest.approx(0.0, abs=0.002)
         assert points[f"ankle_{side}"][1] < 0.06  # the sole on the floor
-        assert points[f"knee_{side}"][1] > points["hip"][1] + 0.15  # the knee points up, well above hip and ankle
+        assert (
+            points[f"knee_{side}"][1] > points["hip"][1] + 0.15
+        )  # the knee points up, well above hip and ankle
         assert points[f"knee_{side}"][1] > points[f"ankle_{side}"][1] + 0.15
     assert points["shoulder"][1] < 0.07 and points["hip"][1] < 0.07  # the back lies down
 
@@ -96,8 +100,14 @@ def test_standing_poses_stand_on_their_feet(pose_id: str) -> None:
         low = lowest(points)
         feet = [j for j in points if j.startswith(("foot_", "ankle_", "knee_"))]
         assert min(points[j][1] for j in feet) == pytest.approx(low, abs=0.002), (pose_id, keyframe.name)
-        assert points["hip"][1] > 0.2  # up off the floor (a low lunge kneels on its back knee), not sitting or lying
-        assert all(points[h][1] > 0.02 for h in ("hand_l", "hand_r") if pose_id not in ("half-split", "lunge-arm-lifts"))
+        assert (
+            points["hip"][1] > 0.2
+        )  # up off the floor (a low lunge kneels on its back knee), not sitting or lying
+        assert all(
+            points[h][1] > 0.02
+            for h in ("hand_l", "hand_r")
+            if pose_id not in ("half-split", "lunge-arm-lifts")
+        )
 
 
 def test_a_sided_figure_mirrors_to_the_right_side() -> None:
@@ -111,16 +121,30 @@ def test_a_sided_figure_mirrors_to_the_right_side() -> None:
 
 @hypothesis_settings(max_examples=300, deadline=None)
 @given(st.sampled_from(sorted(FIGURES)), st.floats(0.0, 1.0), st.booleans())
-def test_the_interpolated_figure_keeps_its_bone_lengths_at_any_phase(pose_id: str, phase: float, mirror: bool) -> None:
+def test_the_interpolated_figure_keeps_its_bone_lengths_at_any_phase(
+    pose_id: str, phase: float, mirror: bool
+) -> None:
     figure = fig(pose_id)
     first = lengths(figure, figure.keyframes[0].points())
-    rename = (lambda j: j.replace("_l", "_R").replace("_r", "_l").replace("_R", "_r")) if mirror else (lambda j: j)
-    drawn = {(rename(a), rename(b)): n for (a, b), n in bone_lengths(figure, pose_at(figure, phase, mirror)).items()}
+    rename = (
+        (lambda j: j.replace("_l", "_R").replace("_r", "_l").replace("_R", "_r")) if mirror else (lambda j: j)
+    )
+    drawn = {
+        (rename(a), rename(b)): n
+        for (a, b), n in bone_lengths(figure, pose_at(figure, phase, mirror)).items()
+    }
     for (a, b), length in first.items():
-        assert drawn[(rename(a), rename(b))] == pytest.approx(length, rel=0.03, abs=1e-9), (pose_id, phase, a, b)
+        assert drawn[(rename(a), rename(b))] == pytest.approx(length, rel=0.03, abs=1e-9), (
+            pose_id,
+            phase,
+            a,
+            b,
+        )
     x0, y0, x1, y1 = extent(figure, mirror)
     bx0, by0, bx1, by1 = pose_at(figure, phase, mirror).bounds()
-    assert x0 - 0.02 <= bx0 and bx1 <= x1 + 0.02 and by1 <= y1 + 0.02  # the frame holds the figure at any phase
+    assert (
+        x0 - 0.02 <= bx0 and bx1 <= x1 + 0.02 and by1 <= y1 + 0.02
+    )  # the frame holds the figure at any phase
 
 
 # --------------------------------------------------------------------------- the reader
@@ -155,16 +179,42 @@ def test_a_user_file_may_bring_its_own_pose_with_a_figure(tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     ("old", "new", "field", "line", "words"),
     [
-        ('figure.view = "side"', 'figure.view = "top"', "pose[0].figure.view", 5, "expected one of side, front"),
+        (
+            'figure.view = "side"',
+            'figure.view = "top"',
+            "pose[0].figure.view",
+            5,
+            "expected one of side, front",
+        ),
         ('["neck", "head"]]', '["neck", "hed"]]', "pose[0].figure.bones[2]", 6, "unknown joint 'hed'"),
-        ("shoulder = [0.2736, 0.155]", "shoulder = [0.2, 0.155]", "pose[0].figure.keyframes.up.shoulder", 8, "within 3%"),
+        (
+            "shoulder = [0.2736, 0.155]",
+            "shoulder = [0.2, 0.155]",
+            "pose[0].figure.keyframes.up.shoulder",
+            8,
+            "within 3%",
+        ),
         (", head = [0.38, 0.2] }", " }", "pose[0].figure.keyframes.up", 8, "missing joint(s): head"),
-        ("hip = [0, 0.065], shoulder = [0.288", "hip = [0, -0.2], shoulder = [0.288", "pose[0].figure.keyframes.down.hip", 7, "below the floor"),
+        (
+            "hip = [0, 0.065], shoulder = [0.288",
+            "hip = [0, -0.2], shoulder = [0.288",
+            "pose[0].figure.keyframes.down.hip",
+            7,
+            "below the floor",
+        ),
         ("neck = [0.32, 0.18]", 'neck = "up"', "pose[0].figure.keyframes.up.neck", 8, "expected [x, y]"),
-        ('["hip", "shoulder"], ', '["hip", "shoulder"], ["hip", "neck"], ', "pose[0].figure.bones[2]", 6, "one parent"),
+        (
+            '["hip", "shoulder"], ',
+            '["hip", "shoulder"], ["hip", "neck"], ',
+            "pose[0].figure.bones[2]",
+            6,
+            "one parent",
+        ),
     ],
 )
-def test_a_bad_figure_is_reported_with_file_line_and_field(tmp_path: Path, old: str, new: str, field: str, line: int, words: str) -> None:
+def test_a_bad_figure_is_reported_with_file_line_and_field(
+    tmp_path: Path, old: str, new: str, field: str, line: int, words: str
+) -> None:
     assert old in GOOD
     path = write(tmp_path, GOOD.replace(old, new, 1))
     problems = check_file(path)

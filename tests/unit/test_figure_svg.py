@@ -23,12 +23,16 @@ def contact_sheet_file(folder: Path) -> Path:
     """What `make screenshots` writes as poses.svg: scripts/report_screenshot.py, loaded from its file."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("report_screenshot", ROOT / "scripts" / "report_screenshot.py")
+    spec = importlib.util.spec_from_file_location(
+        "report_screenshot", ROOT / "scripts" / "report_screenshot.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     written: Path = module.contact_sheet_file(folder)
     return written
+
+
 POSES = sorted(load_builtin().poses.values(), key=lambda p: p.name.lower())
 
 
@@ -61,7 +65,9 @@ def test_each_pose_figure_is_strict_svg(pose) -> None:
 
 def test_the_committed_contact_sheet_is_the_one_make_screenshots_writes(tmp_path: Path) -> None:
     written = contact_sheet_file(tmp_path)
-    assert (ROOT / "screenshots" / "poses.svg").read_text(encoding="utf-8") == written.read_text(encoding="utf-8")
+    assert (ROOT / "screenshots" / "poses.svg").read_text(encoding="utf-8") == written.read_text(
+        encoding="utf-8"
+    )
 
 
 def test_headless_chromium_draws_every_figure_of_the_contact_sheet(tmp_path: Path) -> None:
@@ -83,7 +89,9 @@ def test_headless_chromium_draws_every_figure_of_the_contact_sheet(tmp_path: Pat
     assert found, done.stderr[-2000:]
     boxes = json.loads(found.group(1).replace("&quot;", '"'))
     assert len(boxes) == sum(len(p.figure.keyframes) for p in POSES if p.figure)
-    assert all(min(w, h) > 8 and max(w, h) > 60 for w, h in boxes), boxes  # every figure drawn at a visible size (a lying body is low)
+    assert all(min(w, h) > 8 and max(w, h) > 60 for w, h in boxes), (
+        boxes
+    )  # every figure drawn at a visible size (a lying body is low)
     shot = tmp_path / "sheet.png"
     svg_file = tmp_path / "poses.svg"
     svg_file.write_text(sheet, encoding="utf-8")

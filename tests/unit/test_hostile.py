@@ -36,7 +36,9 @@ def test_the_checks_can_fail(checks: Checks, tmp_path: Path) -> None:
     """A check that cannot fail is a defect: a crash, a wrong code and a changed history are all seen."""
     from tests.reliability.hostile import Outcome, problems_of
 
-    assert problems_of(Outcome(4, "", "backroll: unexpected error (X); crash-reports/1", 0.1), allowed={0, 1}, place=None)
+    assert problems_of(
+        Outcome(4, "", "backroll: unexpected error (X); crash-reports/1", 0.1), allowed={0, 1}, place=None
+    )
     assert problems_of(Outcome(1, "", "Traceback (most recent call last)", 0.1), allowed={1}, place=None)
     assert problems_of(Outcome(1, "", "bad", 0.1), allowed={1}, place="/some/file")
     assert problems_of(Outcome(0, "", "", 99.0), allowed={0}, place=None)

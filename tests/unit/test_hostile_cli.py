@@ -35,7 +35,10 @@ def test_one_bad_session_does_not_block_the_others(tmp_path: Path) -> None:
     assert dry.returncode == 1 and "would add 1 session, 0 already present, 1 rejected" in dry.stdout
     result = run(home, "import", str(path))
     assert result.returncode == 1, result.stderr
-    assert "sessions[1].checkin.felt" in result.stderr and "added 1 session, 0 already present, 1 rejected" in result.stdout
+    assert (
+        "sessions[1].checkin.felt" in result.stderr
+        and "added 1 session, 0 already present, 1 rejected" in result.stdout
+    )
     assert "Traceback" not in result.stderr
     assert len(json.loads(ok(run(home, "export")).stdout)["sessions"]) == 2
     again = run(home, "import", str(path))  # idempotent: the good one is present, the bad one still refused
@@ -51,7 +54,10 @@ def test_a_session_from_1930_amsterdam_exports_and_imports_again(tmp_path: Path)
     path.write_text(exported)
     result = ok(run(tmp_path / "other", "import", str(path)))
     assert "added 1 session" in result.stdout
-    assert json.loads(ok(run(tmp_path / "other", "export")).stdout)["sessions"] == json.loads(exported)["sessions"]
+    assert (
+        json.loads(ok(run(tmp_path / "other", "export")).stdout)["sessions"]
+        == json.loads(exported)["sessions"]
+    )
 
 
 def test_a_routine_that_would_log_more_steps_than_import_allows_is_refused_by_check(tmp_path: Path) -> None:
@@ -70,7 +76,8 @@ def test_a_routine_that_would_log_more_steps_than_import_allows_is_refused_by_ch
 BROKEN_USER_FILES = {
     "deep-nesting.toml": '[routine]\nid = "deep"\nname = "Deep"\nsteps = ' + "[" * 1500 + "]" * 1500 + "\n",
     "huge-float.toml": '[routine]\nid = "big"\nname = "Big"\n[[routine.steps]]\npose = "back-roll"\nkind = "rest"\nduration = '
-    + "9" * 1900 + "\n",
+    + "9" * 1900
+    + "\n",
     "huge-int.toml": '[routine]\nid = "big2"\nname = "Big"\nrepeats = ' + "9" * 5000 + "\n",
 }
 
@@ -100,7 +107,9 @@ def test_check_and_import_refuse_devices_and_fifos_without_hanging(tmp_path: Pat
         for command in ("check", "import"):
             result = run(home, command, special)
             assert result.returncode == 1, (command, special, result.stderr)
-            assert special in result.stdout + result.stderr and "regular file" in result.stdout + result.stderr
+            assert (
+                special in result.stdout + result.stderr and "regular file" in result.stdout + result.stderr
+            )
             assert "Traceback" not in result.stderr
     assert not home.exists()
 
@@ -117,7 +126,12 @@ def test_import_from_standard_input_given_on_purpose(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "BACKROLL_HOME"}
     result = subprocess.run(
         [sys.executable, "-m", "tracker", "--home", str(tmp_path / "b"), "import", "-"],
-        input=exported, capture_output=True, text=True, cwd=ROOT, env=env, timeout=60,
+        input=exported,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert "added 1 session" in result.stdout
@@ -150,7 +164,7 @@ def test_a_lone_surrogate_in_an_imported_note_is_refused_with_its_path(tmp_path:
 
 def test_a_5000_digit_number_in_an_import_is_named_by_its_json_path(tmp_path: Path) -> None:
     path = _export_with(tmp_path)
-    path.write_text(path.read_text().replace('"duration": ', '"duration": ' + "9" * 5000 + ", \"x\": ", 1))
+    path.write_text(path.read_text().replace('"duration": ', '"duration": ' + "9" * 5000 + ', "x": ', 1))
     result = run(tmp_path / "home", "import", str(path))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "sessions[0].duration" in result.stderr
@@ -160,7 +174,9 @@ def test_odd_bytes_in_note_are_refused_in_one_sentence(tmp_path: Path) -> None:
     home = tmp_path / "home"
     ok(run(home, "log", "bridge", "--date", "2025-03-01 07:30"))
     before = snapshot(home)
-    result = run(home, "log", "bridge", "--date", "2025-03-02 07:30", "--note", "bad\udcffbyte")  # argv: surrogateescape
+    result = run(
+        home, "log", "bridge", "--date", "2025-03-02 07:30", "--note", "bad\udcffbyte"
+    )  # argv: surrogateescape
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "--note" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert snapshot(home) == before
@@ -224,7 +240,11 @@ def test_export_to_a_full_device_is_one_sentence(tmp_path: Path) -> None:
     with open("/dev/full", "w") as full:
         result = subprocess.run(
             [sys.executable, "-m", "tracker", "--home", str(home), "export"],
-            stdout=full, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=60,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            timeout=60,
         )
     assert result.returncode == 1 and "standard output" in result.stderr and "Traceback" not in result.stderr
 

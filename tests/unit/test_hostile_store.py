@@ -113,7 +113,9 @@ def _fill(folder: Path) -> None:
 
 
 @pytest.mark.parametrize("condition", ["full", "read-only"])
-def test_an_import_cut_short_reads_and_exports_on_a_full_or_read_only_disk(small_disk: Path, condition: str) -> None:
+def test_an_import_cut_short_reads_and_exports_on_a_full_or_read_only_disk(
+    small_disk: Path, condition: str
+) -> None:
     import subprocess
 
     from tests.unit.test_cli import ok, run
@@ -139,6 +141,7 @@ def test_an_import_cut_short_reads_and_exports_on_a_full_or_read_only_disk(small
         _fill(small_disk)
     else:
         subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+
     def history() -> dict[Path, bytes]:  # the lock file's record is rewritten in place by design
         return {p: p.read_bytes() for p in home.rglob("*") if p.is_file() and p.name != "backroll.lock"}
 

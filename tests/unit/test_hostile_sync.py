@@ -137,7 +137,9 @@ def test_undoing_a_delete_another_device_made_is_an_edit_not_a_second_copy(tmp_p
         assert there.sessions() == [session]  # brought back on the other device too
 
 
-def test_a_store_locked_by_the_old_restore_opens_again_and_a_delete_removes_both_copies(tmp_path: Path) -> None:
+def test_a_store_locked_by_the_old_restore_opens_again_and_a_delete_removes_both_copies(
+    tmp_path: Path,
+) -> None:
     """Before issue 24 a restore wrote a second copy of the id into the month file ("appears twice", exit 3 on
     every command for good). Such a file now opens: the later copy is read, and removing it removes both."""
     import dataclasses

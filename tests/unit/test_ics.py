@@ -55,10 +55,16 @@ def test_eight_weeks_across_dst_agree_with_preview_dateutil_and_icalendar(servic
     calendar = icalendar.Calendar.from_ical(text)
     event = next(iter(calendar.walk("VEVENT")))
     dtstart = event.decoded("DTSTART")
-    assert dtstart.tzinfo is not None and dtstart.replace(tzinfo=None) == datetime(2026, 3, 16, 6, 45) + timedelta(days=1)
+    assert dtstart.tzinfo is not None and dtstart.replace(tzinfo=None) == datetime(
+        2026, 3, 16, 6, 45
+    ) + timedelta(days=1)
     rule_text = re.search(r"^RRULE:(.*)$", text.replace("\r\n ", ""), re.M).group(1).strip()
     assert rule_text == "FREQ=WEEKLY;WKST=MO;BYDAY=MO,TU,TH,FR,SA"
-    assert dict(event["RRULE"]) == {"FREQ": ["WEEKLY"], "WKST": ["MO"], "BYDAY": ["MO", "TU", "TH", "FR", "SA"]}
+    assert dict(event["RRULE"]) == {
+        "FREQ": ["WEEKLY"],
+        "WKST": ["MO"],
+        "BYDAY": ["MO", "TU", "TH", "FR", "SA"],
+    }
     naive_start = dtstart.replace(tzinfo=None)
     expanded = [m.replace(tzinfo=BERLIN) for m in rrulestr(rule_text, dtstart=naive_start)[: len(ours)]]
     assert expanded == ours
@@ -68,13 +74,17 @@ def test_eight_weeks_across_dst_agree_with_preview_dateutil_and_icalendar(servic
     events = recurring_ical_events.of(calendar).between(dtstart, window_end)
     starts = sorted(e.decoded("DTSTART") for e in events)
     assert len(starts) == 8 * 5  # eight whole weeks of five practice weekdays
-    assert [s.astimezone(timezone.utc) for s in starts] == [m.astimezone(timezone.utc) for m in ours[: len(starts)]]
+    assert [s.astimezone(timezone.utc) for s in starts] == [
+        m.astimezone(timezone.utc) for m in ours[: len(starts)]
+    ]
 
     # Same wall time every day, the UTC time moves by an hour at the DST change, rest days never appear.
     assert {(s.hour, s.minute) for s in starts} == {(6, 45)}
     assert {s.astimezone(timezone.utc).hour for s in starts} == {5, 4}
     assert not {s.weekday() for s in starts} & REST
-    assert any(s.date() < date(2026, 3, 29) for s in starts) and any(s.date() > date(2026, 3, 29) for s in starts)
+    assert any(s.date() < date(2026, 3, 29) for s in starts) and any(
+        s.date() > date(2026, 3, 29) for s in starts
+    )
     assert all(e.duration == timedelta(minutes=20) for e in events)
 
 
@@ -97,7 +107,9 @@ def offset_mismatches(text: str, zone_name: str, years: int = 10) -> list[dateti
     for n in range(years * 365 * 24):
         moment = start + n * hour
         offset = moment.astimezone(zone).utcoffset()
-        if offset != previous:  # a change in the hour before: each quarter hour from 4 hours before to 3 after
+        if (
+            offset != previous
+        ):  # a change in the hour before: each quarter hour from 4 hours before to 3 after
             instants.update(moment + k * quarter for k in range(-16, 13))
             previous = offset
         if n % (7 * 24) == 0:
@@ -166,27 +178,40 @@ def test_negative_daylight_saving_is_written_in_rearguard_form(tmp_path: Path, z
 
 
 def test_transitions_found_to_the_second() -> None:
-    found = transitions("Europe/Berlin", datetime(2026, 1, 1, tzinfo=timezone.utc), datetime(2027, 1, 1, tzinfo=timezone.utc))
+    found = transitions(
+        "Europe/Berlin", datetime(2026, 1, 1, tzinfo=timezone.utc), datetime(2027, 1, 1, tzinfo=timezone.utc)
+    )
     assert [t.instant for t in found] == [
         datetime(2026, 3, 29, 1, tzinfo=timezone.utc),
         datetime(2026, 10, 25, 1, tzinfo=timezone.utc),
     ]
     assert [t.local_start for t in found] == [datetime(2026, 3, 29, 2), datetime(2026, 10, 25, 3)]
-    assert transitions("Asia/Tokyo", datetime(2026, 1, 1, tzinfo=timezone.utc), datetime(2030, 1, 1, tzinfo=timezone.utc)) == []
+    assert (
+        transitions(
+            "Asia/Tokyo", datetime(2026, 1, 1, tzinfo=timezone.utc), datetime(2030, 1, 1, tzinfo=timezone.utc)
+        )
+        == []
+    )
 
 
 def test_uid_is_stable_and_sequence_grows(tmp_path: Path) -> None:
     """Re-importing a newer file updates the same event: same UID, later DTSTAMP, higher SEQUENCE."""
     texts = []
     for minutes in (0, 90):
-        with Backroll(tmp_path / "home", now=lambda m=minutes: NOW + timedelta(minutes=m), zone="Europe/Berlin") as svc:
+        with Backroll(
+            tmp_path / "home", now=lambda m=minutes: NOW + timedelta(minutes=m), zone="Europe/Berlin"
+        ) as svc:
             texts.append(icalendar.Calendar.from_ical(calendar_text(make_reminder(svc, "07:00", None))))
     first, second = (next(iter(c.walk("VEVENT"))) for c in texts)
     assert first["UID"] == second["UID"]
     assert second.decoded("DTSTAMP") > first.decoded("DTSTAMP")
     assert int(second["SEQUENCE"]) > int(first["SEQUENCE"])
     with Backroll(tmp_path / "other", now=lambda: NOW, zone="Europe/Berlin") as svc:
-        other = next(iter(icalendar.Calendar.from_ical(calendar_text(make_reminder(svc, "07:00", None))).walk("VEVENT")))
+        other = next(
+            iter(
+                icalendar.Calendar.from_ical(calendar_text(make_reminder(svc, "07:00", None))).walk("VEVENT")
+            )
+        )
     assert other["UID"] != first["UID"]
 
 
@@ -208,7 +233,9 @@ def test_folding_escaping_and_crlf(service: Backroll) -> None:
 
 
 def test_description_names_the_advised_routine(service: Backroll) -> None:
-    event = next(iter(icalendar.Calendar.from_ical(calendar_text(make_reminder(service, None, None))).walk("VEVENT")))
+    event = next(
+        iter(icalendar.Calendar.from_ical(calendar_text(make_reminder(service, None, None))).walk("VEVENT"))
+    )
     status = service.status()
     assert status.prescription.describe() in str(event["DESCRIPTION"])
     assert "Bridge" in str(event["SUMMARY"])

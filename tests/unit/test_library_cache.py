@@ -104,7 +104,9 @@ def test_a_changed_user_routine_is_never_answered_from_the_cache(cache: Path, tm
     os.utime(mine, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert load_library_cached(user).routines["my-rolls"].name == "Name B"
     # A new file, and a removed one.
-    (user / "other.toml").write_text(USER_ROUTINE.format(name="Other").replace("my-rolls", "other-rolls"), "utf-8")
+    (user / "other.toml").write_text(
+        USER_ROUTINE.format(name="Other").replace("my-rolls", "other-rolls"), "utf-8"
+    )
     assert "other-rolls" in load_library_cached(user).routines
     mine.unlink()
     assert "my-rolls" not in load_library_cached(user).routines
@@ -152,13 +154,17 @@ def test_a_cache_others_can_read_or_write_is_not_trusted(cache: Path) -> None:
     assert path is not None
     path.write_bytes(_poisoned(_key(None, builtin_content_dir())))
     os.chmod(path, 0o600)
-    assert any(r.name == "NOT FROM THE FILES" for r in load_library_cached().routines.values())  # the seam works
+    assert any(
+        r.name == "NOT FROM THE FILES" for r in load_library_cached().routines.values()
+    )  # the seam works
     os.chmod(path, 0o666)
     assert all(r.name != "NOT FROM THE FILES" for r in load_library_cached().routines.values())
     assert stat.S_IMODE(path.stat().st_mode) == 0o600  # written again, private
 
 
-def test_a_cache_that_cannot_be_written_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_cache_that_cannot_be_written_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("BACKROLL_CACHE", str(blocker / "cache"))
@@ -186,7 +192,9 @@ NEVER_FOR_STATUS = (
 
 
 def _modules(args: list[str], env: dict[str, str]) -> set[str]:
-    done = subprocess.run([sys.executable, "-c", _PROBE, *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["code"] == 0, done.stderr

@@ -68,8 +68,12 @@ def test_the_checker_finds_a_copied_run_and_ignores_case_and_punctuation() -> No
 def test_no_text_shares_eight_words_with_a_seed() -> None:
     if not SEEDS.is_dir():
         if os.environ.get("CI") == "true":
-            pytest.fail(f"the seed documents are missing at {SEEDS}; CI must check our own words against them")
-        pytest.skip(f"no seed documents at {SEEDS} (a clone without the shared folder): nothing to compare against")
+            pytest.fail(
+                f"the seed documents are missing at {SEEDS}; CI must check our own words against them"
+            )
+        pytest.skip(
+            f"no seed documents at {SEEDS} (a clone without the shared folder): nothing to compare against"
+        )
     seed_files = sorted(SEEDS.glob("*.txt"))
     assert seed_files, f"no seed documents in {SEEDS}"
     seed_grams: set[tuple[str, ...]] = set()

@@ -10,7 +10,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-UNOWNED = ("github.com/backroll/", "raw.githubusercontent.com/backroll/")  # the project has no public home yet
+UNOWNED = (
+    "github.com/backroll/",
+    "raw.githubusercontent.com/backroll/",
+)  # the project has no public home yet
 
 
 def _project() -> dict:
@@ -46,5 +49,7 @@ def test_the_readme_says_where_the_command_is_next_to_make_run() -> None:
     top = README.split("## A short tour", 1)[0]  # the first screen, where `make run` is
     assert "make run" in top and f"`{command} status`" in top and "pipx install ." in top
     if (ROOT / command).exists():  # the checkout's own venv (made by make): the command the README names runs
-        result = subprocess.run([str(ROOT / command), "--version"], capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [str(ROOT / command), "--version"], capture_output=True, text=True, timeout=60
+        )
         assert result.returncode == 0 and result.stdout.startswith("backroll ")

@@ -29,7 +29,11 @@ WAIT = 15.0  # seconds for a line to appear; each step takes a fraction of that
 BRIDGE_LINES = (
     [f"Hip rocks, lift {n} of 8: {phase}, 2 counts" for n in range(1, 9) for phase in ("raise", "lower")]
     + [f"Back roll, lift {n} of 2: {phase}, 4 counts" for n in range(1, 3) for phase in ("raise", "lower")]
-    + [f"More hip rocks, lift {n} of 8: {phase}, 2 counts" for n in range(1, 9) for phase in ("raise", "lower")]
+    + [
+        f"More hip rocks, lift {n} of 8: {phase}, 2 counts"
+        for n in range(1, 9)
+        for phase in ("raise", "lower")
+    ]
 )
 
 
@@ -42,9 +46,18 @@ class PlainProcess:
         self._write_clock()
         master, slave = pty.openpty()
         env = {k: v for k, v in os.environ.items() if k not in ("BACKROLL_HOME",)}
-        no_programs = home.parent / "empty-bin"  # no audio player, no voice: the bell pattern, and no sound in a test run
+        no_programs = (
+            home.parent / "empty-bin"
+        )  # no audio player, no voice: the bell pattern, and no sound in a test run
         no_programs.mkdir(exist_ok=True)
-        env.update({"BACKROLL_CLOCK_FILE": str(self.clock_file), "TERM": "dumb", "PATH": str(no_programs), "TZ": "Europe/Paris"})
+        env.update(
+            {
+                "BACKROLL_CLOCK_FILE": str(self.clock_file),
+                "TERM": "dumb",
+                "PATH": str(no_programs),
+                "TZ": "Europe/Paris",
+            }
+        )
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tracker", "--home", str(home), "session", routine, "--plain"],
             stdin=slave, stdout=slave, stderr=slave, cwd=ROOT, env=env, start_new_session=True, close_fds=True,
@@ -83,7 +96,9 @@ class PlainProcess:
                     chunk, self.seen = self.text[self.seen : end + 1], end + 1
                     return chunk
             if time.monotonic() > deadline:
-                raise AssertionError(f"{wanted!r} not printed within {WAIT} s; got:\n{self.text[self.seen:]}")
+                raise AssertionError(
+                    f"{wanted!r} not printed within {WAIT} s; got:\n{self.text[self.seen :]}"
+                )
             self._read(0.1)
 
     def quiet_for(self, seconds: float) -> str:
@@ -137,7 +152,11 @@ def saved_sessions(home: Path) -> list:
 
 
 def phase_lines(text: str) -> list[str]:
-    return [line for line in text.replace("\a", "").splitlines() if re.search(r": (raise|lower|hold|breathe|rest|flow), ", line)]
+    return [
+        line
+        for line in text.replace("\a", "").splitlines()
+        if re.search(r": (raise|lower|hold|breathe|rest|flow), ", line)
+    ]
 
 
 def test_a_whole_session_is_one_line_per_change_then_the_check_in_saves_it(plain, home: Path) -> None:
@@ -169,8 +188,14 @@ def test_a_whole_session_is_one_line_per_change_then_the_check_in_saves_it(plain
 
     assert phase_lines(run.text) == BRIDGE_LINES  # every change, in order, each once
     assert run.text.count("\a") >= 16 * 2 + 16 * 3  # raise rings twice, lower three times
-    intros = [line for line in run.text.replace("\a", "").splitlines() if line.startswith("Step ")]  # bells ring between lines
-    assert [line.split(".")[0] for line in intros] == ["Step 1 of 3: Hip rocks", "Step 2 of 3: Back roll", "Step 3 of 3: More hip rocks"]
+    intros = [
+        line for line in run.text.replace("\a", "").splitlines() if line.startswith("Step ")
+    ]  # bells ring between lines
+    assert [line.split(".")[0] for line in intros] == [
+        "Step 1 of 3: Hip rocks",
+        "Step 2 of 3: Back roll",
+        "Step 3 of 3: More hip rocks",
+    ]
     [session] = saved_sessions(home)
     assert session.routine == "bridge" and session.completed and not session.hurt
     assert session.origin == "plain"
@@ -183,7 +208,9 @@ def test_a_whole_session_is_one_line_per_change_then_the_check_in_saves_it(plain
     assert in_progress(home) == []  # saved: its checkpoint is gone
 
 
-def test_the_keys_pause_go_back_skip_ask_before_stopping_and_it_hurts_saves_at_once(plain, home: Path) -> None:
+def test_the_keys_pause_go_back_skip_ask_before_stopping_and_it_hurts_saves_at_once(
+    plain, home: Path
+) -> None:
     run = plain()
     run.expect("Hip rocks, lift 1 of 8: raise, 2 counts")
     run.advance(2.0)
@@ -332,7 +359,9 @@ def test_an_observation_is_asked_with_numbered_choices_and_its_answer_saved(plai
 
 
 @pytest.mark.parametrize("leave", ["s", "\x1b", "ctrl+c"])
-def test_skipping_the_rest_of_the_check_in_after_h_keeps_the_answers_given(plain, home: Path, leave: str) -> None:
+def test_skipping_the_rest_of_the_check_in_after_h_keeps_the_answers_given(
+    plain, home: Path, leave: str
+) -> None:
     """Issue 22: leaving the check-in after h must keep the answers already given (the app's Esc, here s or Esc or Ctrl+C)."""
     run = plain()
     run.expect("Hip rocks, lift 1 of 8: raise, 2 counts")
@@ -345,7 +374,9 @@ def test_skipping_the_rest_of_the_check_in_after_h_keeps_the_answers_given(plain
     run.answer("6")
     run.expect("feel stable")
     if leave == "ctrl+c":
-        os.killpg(run.process.pid, signal.SIGINT)  # what a terminal sends on Ctrl+C (this pty is not its controlling one)
+        os.killpg(
+            run.process.pid, signal.SIGINT
+        )  # what a terminal sends on Ctrl+C (this pty is not its controlling one)
     else:
         run.answer(leave)
     run.expect("your answers so far are kept")

@@ -25,11 +25,15 @@ SLOW = Settings(tempo=1.5, breath_seconds=4.0)
 
 
 def test_planned_seconds_reps():
-    step = Step("hip-rocks", StepKind.REPS, reps=3, raise_counts=2, lower_counts=3, hold=Hold(2, HoldUnit.COUNTS))
+    step = Step(
+        "hip-rocks", StepKind.REPS, reps=3, raise_counts=2, lower_counts=3, hold=Hold(2, HoldUnit.COUNTS)
+    )
     assert planned_seconds(routine_of(step), SLOW) == 3 * (2 + 3 + 2) * 1.5
     no_hold = Step("hip-rocks", StepKind.REPS, reps=8, raise_counts=2, lower_counts=2)
     assert planned_seconds(routine_of(no_hold), Settings()) == 32.0
-    breaths = Step("belly", StepKind.REPS, reps=2, raise_counts=4, lower_counts=4, hold=Hold(3, HoldUnit.BREATHS))
+    breaths = Step(
+        "belly", StepKind.REPS, reps=2, raise_counts=4, lower_counts=4, hold=Hold(3, HoldUnit.BREATHS)
+    )
     assert planned_seconds(routine_of(breaths), SLOW) == 2 * (8 * 1.5 + 3 * 4.0)
 
 
@@ -66,12 +70,26 @@ def test_planned_seconds_sides_and_the_tighter_side():
     right = replace(SLOW, tighter_side={"triangle": Side.RIGHT})
     assert planned_seconds(routine_of(step), right) == plain + 2 * 12
     # one side only: the extra applies when that side is the tighter one
-    left = Step("triangle", StepKind.HOLD, hold=Hold(5, HoldUnit.BREATHS), sides=Side.LEFT, tighter_extra=Hold(2, HoldUnit.SECONDS))
+    left = Step(
+        "triangle",
+        StepKind.HOLD,
+        hold=Hold(5, HoldUnit.BREATHS),
+        sides=Side.LEFT,
+        tighter_extra=Hold(2, HoldUnit.SECONDS),
+    )
     assert planned_seconds(routine_of(left), tight) == 22
     assert planned_seconds(routine_of(left), right) == 20
     assert planned_seconds(routine_of(left), replace(SLOW, tighter_side={"other": Side.LEFT})) == 20
     # a reps step: the extra is added to each rep's hold (or is the hold)
-    reps = Step("lunge", StepKind.REPS, reps=3, raise_counts=2, lower_counts=2, sides=Side.BOTH, tighter_extra=Hold(2, HoldUnit.COUNTS))
+    reps = Step(
+        "lunge",
+        StepKind.REPS,
+        reps=3,
+        raise_counts=2,
+        lower_counts=2,
+        sides=Side.BOTH,
+        tighter_extra=Hold(2, HoldUnit.COUNTS),
+    )
     assert planned_seconds(routine_of(reps), Settings(tighter_side={"lunge": Side.LEFT})) == 3 * 4 * 2 + 3 * 2
 
 

@@ -59,8 +59,12 @@ def test_a_two_sided_step_starts_on_its_first_side():
 
 
 def test_a_sequence_runs_every_step_on_one_side_then_the_other():
-    lunge = Step("lunge", StepKind.HOLD, hold=hold(2), sides=Side.BOTH, first_side=Side.RIGHT, sequence="lunge-split")
-    split = Step("split", StepKind.HOLD, hold=hold(3), sides=Side.BOTH, first_side=Side.RIGHT, sequence="lunge-split")
+    lunge = Step(
+        "lunge", StepKind.HOLD, hold=hold(2), sides=Side.BOTH, first_side=Side.RIGHT, sequence="lunge-split"
+    )
+    split = Step(
+        "split", StepKind.HOLD, hold=hold(3), sides=Side.BOTH, first_side=Side.RIGHT, sequence="lunge-split"
+    )
     r = routine(lunge, split)
     plan = make_plan(r, S, POSES)
     assert [(b.step.pose, b.side) for b in plan.blocks] == [
@@ -93,7 +97,12 @@ def test_alternating_reps_show_and_speak_the_side_of_each_rep():
     r = routine(step)
     plan = make_plan(r, S, POSES)
     assert len(plan.blocks) == 1 and plan.blocks[0].side is Side.NONE
-    assert [s.side for s in plan.segments if s.phase is Phase.RAISE] == [Side.RIGHT, Side.LEFT, Side.RIGHT, Side.LEFT]
+    assert [s.side for s in plan.segments if s.phase is Phase.RAISE] == [
+        Side.RIGHT,
+        Side.LEFT,
+        Side.RIGHT,
+        Side.LEFT,
+    ]
     cues, shown, duration, runner = run_to_end(r)
     assert [t for k, t in cues if k == "side"] == ["Right side", "Left side", "Right side", "Left side"]
     assert sorted(set(shown)) == sorted({(Side.RIGHT, 1), (Side.LEFT, 2), (Side.RIGHT, 3), (Side.LEFT, 4)})
@@ -107,7 +116,11 @@ def test_a_staged_hold_shows_and_speaks_each_stage_at_its_breath():
     r = routine(step)
     plan = make_plan(r, S, POSES)
     holds = [(s.start, s.end, s.cue, s.count_from) for s in plan.segments]
-    assert holds == [(0.0, 8.0, "", 0), (8.0, 16.0, "Spread your arms like wings.", 2), (16.0, 24.0, "Reach forward.", 4)]
+    assert holds == [
+        (0.0, 8.0, "", 0),
+        (8.0, 16.0, "Spread your arms like wings.", 2),
+        (16.0, 24.0, "Reach forward.", 4),
+    ]
     assert plan.total == planned_seconds(r, S) == 24.0
     clock = FakeClock()
     runner = Runner(r, POSES, S, clock)
@@ -124,15 +137,23 @@ def test_a_staged_hold_shows_and_speaks_each_stage_at_its_breath():
         ("Reach forward.", 5, 6), ("Reach forward.", 6, 6),
     ]  # fmt: skip
     cues, _, duration, runner = run_to_end(r)
-    assert [t for k, t in cues if k == "phase"] == ["Breathe", "Spread your arms like wings.", "Reach forward."]
+    assert [t for k, t in cues if k == "phase"] == [
+        "Breathe",
+        "Spread your arms like wings.",
+        "Reach forward.",
+    ]
     assert duration == 24.0
     assert runner.results().steps[0].reps_done == 1 and runner.results().steps[0].completed
 
 
 def test_a_staged_hold_with_the_tighter_side_extra_keeps_the_stages_and_lengthens_the_last():
     stages = (Stage(hold(2), "Now reach."),)
-    step = Step("triangle", StepKind.HOLD, hold=hold(4), stages=stages, sides=Side.BOTH, tighter_extra=hold(2))
-    plan = make_plan(routine(step), Settings(tempo=1.0, breath_seconds=4.0, tighter_side={"triangle": "left"}), POSES)
+    step = Step(
+        "triangle", StepKind.HOLD, hold=hold(4), stages=stages, sides=Side.BOTH, tighter_extra=hold(2)
+    )
+    plan = make_plan(
+        routine(step), Settings(tempo=1.0, breath_seconds=4.0, tighter_side={"triangle": "left"}), POSES
+    )
     left = [(s.end - s.start, s.cue) for s in plan.segments if s.block == 0]
     right = [(s.end - s.start, s.cue) for s in plan.segments if s.block == 1]
     assert left == [(8.0, ""), (16.0, "Now reach.")] and right == [(8.0, ""), (8.0, "Now reach.")]
@@ -143,4 +164,6 @@ def test_a_rep_cut_in_a_staged_hold_resumes_from_the_rep_start():
     step = Step("triangle", StepKind.HOLD, hold=hold(4), reps=2, rest_between=5, stages=stages)
     plan = make_plan(routine(step), S, POSES)
     # rep 2 starts at 16 + 5 = 21; its second stage at 29
-    assert plan.resume_segment(0, 1, 30.0) == next(i for i, s in enumerate(plan.segments) if s.rep == 2 and s.start == 21.0)
+    assert plan.resume_segment(0, 1, 30.0) == next(
+        i for i, s in enumerate(plan.segments) if s.rep == 2 and s.start == 21.0
+    )

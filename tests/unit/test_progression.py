@@ -37,7 +37,11 @@ def week_at(level: Prescription, first: int = 10, count: int = 7, **checkin) -> 
 
     The days before ``first`` are at (2, 4, 0) and not all practised, so the level's week starts at ``first``.
     """
-    return days(DAY0, 2, P(2, 4, 0)) + days(on(4), first - 4, P(2, 4, 0)) + days(on(first), count, level, **checkin)
+    return (
+        days(DAY0, 2, P(2, 4, 0))
+        + days(on(4), first - 4, P(2, 4, 0))
+        + days(on(first), count, level, **checkin)
+    )
 
 
 def check_advice(advice: Advice, kind: AdviceKind, prescription: Prescription) -> None:
@@ -102,7 +106,9 @@ def test_add_two_lifts_when_the_last_sessions_felt_easy():
 
 
 def test_add_lifts_never_goes_above_max():
-    check_advice(advise(week_at(P(7, 4, 0), felt=Felt.EASY), SETTINGS, on(17)), AdviceKind.ADD_LIFTS, P(8, 4, 0))
+    check_advice(
+        advise(week_at(P(7, 4, 0), felt=Felt.EASY), SETTINGS, on(17)), AdviceKind.ADD_LIFTS, P(8, 4, 0)
+    )
 
 
 def test_no_advance_before_a_full_week_at_the_level():
@@ -139,10 +145,14 @@ def test_hold_bridge_when_stable_at_max_lifts():
 
 def test_hold_bridge_adds_one_count_a_week_up_to_max():
     check_advice(
-        advise(week_at(P(8, 5, 6), stable=Stability.YES), SETTINGS, on(17)), AdviceKind.HOLD_BRIDGE, P(8, 5, 7)
+        advise(week_at(P(8, 5, 6), stable=Stability.YES), SETTINGS, on(17)),
+        AdviceKind.HOLD_BRIDGE,
+        P(8, 5, 7),
     )
     check_advice(
-        advise(week_at(P(8, 5, 7), stable=Stability.YES), SETTINGS, on(17)), AdviceKind.HOLD_BRIDGE, P(8, 5, 8)
+        advise(week_at(P(8, 5, 7), stable=Stability.YES), SETTINGS, on(17)),
+        AdviceKind.HOLD_BRIDGE,
+        P(8, 5, 8),
     )
 
 
@@ -160,7 +170,9 @@ def test_no_hold_with_stability_in_only_two_of_four():
 def test_lengthen_counts_when_not_stable_and_easy():
     advice = advise(week_at(P(8, 4, 0), felt=Felt.EASY, stable=Stability.NO), SETTINGS, on(17))
     check_advice(advice, AdviceKind.LENGTHEN_COUNTS, P(8, 5, 0))
-    check_advice(advise(week_at(P(8, 7, 0), felt=Felt.EASY), SETTINGS, on(17)), AdviceKind.LENGTHEN_COUNTS, P(8, 8, 0))
+    check_advice(
+        advise(week_at(P(8, 7, 0), felt=Felt.EASY), SETTINGS, on(17)), AdviceKind.LENGTHEN_COUNTS, P(8, 8, 0)
+    )
 
 
 def test_lengthen_counts_needs_easy_sessions():
@@ -223,7 +235,9 @@ def test_step_back_after_pain_in_two_of_three_sessions():
     ]
     advice = advise(history, SETTINGS, on(20))
     check_advice(advice, AdviceKind.STEP_BACK, P(3, 4, 0))
-    assert any(r.startswith("pain reported in 2 of the last 3 sessions (") for r in advice.reasons), advice.reasons
+    assert any(r.startswith("pain reported in 2 of the last 3 sessions (") for r in advice.reasons), (
+        advice.reasons
+    )
 
 
 def test_step_back_is_taken_once_per_pain_episode():
@@ -274,7 +288,9 @@ def test_consult_after_pain_in_three_of_five_sessions():
     advice = advise(history, SETTINGS, on(22))
     check_advice(advice, AdviceKind.CONSULT, P(3, 4, 0))
     assert "personal trainer or a doctor" in advice.message
-    assert any(r.startswith("pain reported in 3 of the last 5 sessions (") for r in advice.reasons), advice.reasons
+    assert any(r.startswith("pain reported in 3 of the last 5 sessions (") for r in advice.reasons), (
+        advice.reasons
+    )
 
 
 def test_consult_keeps_advising_without_sliding_down():
@@ -316,7 +332,9 @@ def test_restart_never_raises_a_low_level():
 
 def test_maintain_at_the_top_points_to_the_next_poses():
     poses = ("child's pose", "cat-cow", "downward dog", "upward dog", "cobra")
-    advice = advise(week_at(P(8, 8, 8), felt=Felt.EASY, stable=Stability.YES), SETTINGS, on(17), next_poses=poses)
+    advice = advise(
+        week_at(P(8, 8, 8), felt=Felt.EASY, stable=Stability.YES), SETTINGS, on(17), next_poses=poses
+    )
     check_advice(advice, AdviceKind.MAINTAIN, P(8, 8, 8))
     for pose in ("child's pose", "cat-cow", "downward dog", "upward dog", "cobra"):
         assert pose in advice.message
@@ -324,7 +342,9 @@ def test_maintain_at_the_top_points_to_the_next_poses():
 
 
 def test_otherwise_stay():
-    history = week_at(P(8, 4, 0), count=4, stable=Stability.YES) + days(on(14), 4, P(8, 4, 4), stable=Stability.NO)
+    history = week_at(P(8, 4, 0), count=4, stable=Stability.YES) + days(
+        on(14), 4, P(8, 4, 4), stable=Stability.NO
+    )
     advice = advise(history, SETTINGS, on(17))
     check_advice(advice, AdviceKind.STAY, P(8, 4, 4))
 
@@ -383,7 +403,9 @@ def test_unsure_counts_as_not_stable_for_the_hold():
 
 
 def test_pain_in_another_routine_counts():
-    history = week_at(P(3, 4, 0), felt=Felt.EASY) + [session(on(16), None, routine="floor-flow", hurt=True, hour=18)]
+    history = week_at(P(3, 4, 0), felt=Felt.EASY) + [
+        session(on(16), None, routine="floor-flow", hurt=True, hour=18)
+    ]
     assert advise(history, SETTINGS, on(17)).kind is AdviceKind.STAY
 
 

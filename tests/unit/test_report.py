@@ -83,7 +83,12 @@ def truth(home: Path) -> dict[str, Any]:
     status = json.loads(ok(run(home, "status", "--json", "--today", str(UNTIL))).stdout)
     period = json.loads(ok(run(home, "export", "--since", str(SINCE), "--until", str(UNTIL))).stdout)
     whole = json.loads(ok(run(home, "export", "--until", str(UNTIL))).stdout)
-    return {"status": status, "sessions": period["sessions"], "whole": whole["sessions"], "usual": whole["usual_pain"]}
+    return {
+        "status": status,
+        "sessions": period["sessions"],
+        "whole": whole["sessions"],
+        "usual": whole["usual_pain"],
+    }
 
 
 def expected_figures(truth: dict[str, Any]) -> dict[str, str]:
@@ -153,7 +158,9 @@ def png_size(path: Path) -> tuple[int, int]:
     return width, height
 
 
-def test_page_in_chromium_shows_the_figures_of_status_and_export(html_file: Path, truth: dict[str, Any]) -> None:
+def test_page_in_chromium_shows_the_figures_of_status_and_export(
+    html_file: Path, truth: dict[str, Any]
+) -> None:
     assert stat.S_IMODE(html_file.stat().st_mode) == 0o600
     shot = html_file.parent / "report-first-page.png"
     done = chromium(html_file, "--hide-scrollbars", "--window-size=820,1160", f"--screenshot={shot}")
@@ -174,9 +181,17 @@ def test_page_in_chromium_shows_the_figures_of_status_and_export(html_file: Path
     assert figures["usual_pain"] == f"{usual['value']}, since {usual['date']} ({usual['note']})"
 
     # The calendar marks exactly the export's practice days (and its hurt days).
-    practice = {td.get("title", "").split(":")[0] for td in tree.iter("td") if "practice" in (td.get("class") or "").split()}
+    practice = {
+        td.get("title", "").split(":")[0]
+        for td in tree.iter("td")
+        if "practice" in (td.get("class") or "").split()
+    }
     assert practice == {x["local_date"] for x in truth["sessions"]}
-    hurt_days = {td.get("title", "").split(":")[0] for td in tree.iter("td") if "hurt" in (td.get("class") or "").split()}
+    hurt_days = {
+        td.get("title", "").split(":")[0]
+        for td in tree.iter("td")
+        if "hurt" in (td.get("class") or "").split()
+    }
     assert hurt_days == {x["local_date"] for x in truth["sessions"] if x["hurt"]}
 
     # Every hurt stop, with its routine, side, rep, phase and step.
@@ -220,7 +235,9 @@ def test_pdf_text_holds_the_same_figures(home: Path, truth: dict[str, Any], tmp_
     out = tmp_path / "report.pdf"
     ok(run(home, "report", "--since", str(SINCE), "--until", str(UNTIL), "--format", "pdf", "-o", str(out)))
     assert out.read_bytes()[:5] == b"%PDF-" and stat.S_IMODE(out.stat().st_mode) == 0o600
-    text = subprocess.run([pdftotext, "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        [pdftotext, "-layout", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
     labels = {
         "current_streak": "Current streak (practice days)", "longest_streak": "Longest streak (practice days)",
         "practice_days": "Practice days since the start", "last_practice": "Last practice",
@@ -230,7 +247,10 @@ def test_pdf_text_holds_the_same_figures(home: Path, truth: dict[str, Any], tmp_
     }  # fmt: skip
     for key, value in expected_figures(truth).items():
         if key in labels:
-            assert re.search(rf"(^|\s){re.escape(labels[key])}\s+{re.escape(value)}(\s|$)", text, re.M), (key, value)
+            assert re.search(rf"(^|\s){re.escape(labels[key])}\s+{re.escape(value)}(\s|$)", text, re.M), (
+                key,
+                value,
+            )
     for x in truth["sessions"]:
         if x["hurt"]:
             assert f"{x['local_date']} {datetime.fromisoformat(x['started_at']):%H:%M}" in text
@@ -248,7 +268,9 @@ def test_html_parses_without_errors_in_a_strict_html5_parser(html_file: Path) ->
 
 
 def test_markdown_says_the_same(home: Path, truth: dict[str, Any]) -> None:
-    text = ok(run(home, "report", "--since", str(SINCE), "--until", str(UNTIL), "--format", "md", "-o", "-")).stdout
+    text = ok(
+        run(home, "report", "--since", str(SINCE), "--until", str(UNTIL), "--format", "md", "-o", "-")
+    ).stdout
     rows = dict(re.findall(r"^\| (.+?) \| (.+?) \|$", text, re.M))
     figures = expected_figures(truth)
     assert rows["Sessions"] == figures["sessions"]
@@ -261,7 +283,9 @@ def test_pdf_without_chromium_names_the_package(home: Path, tmp_path: Path) -> N
     empty = tmp_path / "bin"
     empty.mkdir()
     out = tmp_path / "r.pdf"
-    done = run(home, "report", "--format", "pdf", "-o", str(out), env={"PATH": str(empty), "BACKROLL_CHROMIUM": ""})
+    done = run(
+        home, "report", "--format", "pdf", "-o", str(out), env={"PATH": str(empty), "BACKROLL_CHROMIUM": ""}
+    )
     assert done.returncode == 1
     assert "chromium" in done.stderr and "apt-get install chromium" in done.stderr
     assert not out.exists()
@@ -350,14 +374,18 @@ def december_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     end = date(2025, 12, 4)
     now = datetime.combine(end, datetime.min.time(), tzinfo=ZoneInfo(ZONE)).replace(hour=21)
     with Backroll(home, now=lambda: now, zone=ZONE) as service:
-        service.store.merge(generate_history(365, end=end, zone=ZONE, library=service.library, sessions_per_day=1.6))
+        service.store.merge(
+            generate_history(365, end=end, zone=ZONE, library=service.library, sessions_per_day=1.6)
+        )
     return home
 
 
 @pytest.mark.parametrize("period", [("--until", "2025-12-04"), ("--since", "2025-11-29", "--until", "2025-12-31"),
                                     ("--since", "2025-11-10", "--until", "2025-12-04"),
                                     ("--since", "2025-01-01", "--until", "2025-12-31")])  # fmt: skip
-def test_every_chart_label_fits_inside_its_drawing(december_home: Path, tmp_path: Path, period: tuple[str, ...]) -> None:
+def test_every_chart_label_fits_inside_its_drawing(
+    december_home: Path, tmp_path: Path, period: tuple[str, ...]
+) -> None:
     """Measured in Chromium: each text of each chart lies inside the viewBox and no two labels of one row overlap.
 
     The twelve weeks to 4 December once cut the level chart's "Dec 2025" to "Dec 202".

@@ -124,7 +124,12 @@ def test_the_class_has_staged_holds_and_the_room_it_needs():
     staged = {step.pose for step in routine.steps if step.stages}
     assert {"lunge-arm-lifts", "locust", "cobra-leg-lift", "low-lunge", "half-split"} <= staged
     assert routine.room and routine.format == 2
-    assert [p.describe() for p in routine.props_at_hand()] == ["a mat", "a strap", "2 blocks", "a blanket (optional)"]
+    assert [p.describe() for p in routine.props_at_hand()] == [
+        "a mat",
+        "a strap",
+        "2 blocks",
+        "a blanket (optional)",
+    ]
 
 
 @pytest.mark.parametrize("routine_id", ["back-strengthening-30", "standing-sequence"])
@@ -140,6 +145,10 @@ def test_a_v2_routine_runs_exactly_its_planned_seconds(routine_id):
         sides_spoken += sum(1 for cue in runner.poll() if cue.kind == "side")
     result = runner.results()
     assert result.completed
-    assert result.duration == pytest.approx(planned_seconds(routine, settings)) == pytest.approx(runner.planned_seconds)
+    assert (
+        result.duration
+        == pytest.approx(planned_seconds(routine, settings))
+        == pytest.approx(runner.planned_seconds)
+    )
     if routine_id == "back-strengthening-30":
         assert sides_spoken >= 3 * 8  # every alternating rep says its side

@@ -77,14 +77,20 @@ OBSERVED = Routine(
     id="observed",
     name="Observed",
     steps=(
-        Step("rest", StepKind.OBSERVE, observe=Observation("How much space?", ("a lot", "some"), "space-before")),
+        Step(
+            "rest",
+            StepKind.OBSERVE,
+            observe=Observation("How much space?", ("a lot", "some"), "space-before"),
+        ),
         Step("pelvic-tilt", StepKind.REPS, reps=1, raise_counts=3, lower_counts=3),
         Step("rest", StepKind.OBSERVE, observe=Observation("And now?", (), "space-after")),
     ),
 )
 
 
-def make(routine: Routine = SAMPLE, settings: Settings = Settings(), t0: float = 1000.0, **kw) -> tuple[Runner, FakeClock]:
+def make(
+    routine: Routine = SAMPLE, settings: Settings = Settings(), t0: float = 1000.0, **kw
+) -> tuple[Runner, FakeClock]:
     clock = FakeClock(t0)
     return Runner(routine, POSES, settings, clock, **kw), clock
 
@@ -201,7 +207,6 @@ def test_every_shipped_routine_runs_for_its_planned_seconds():
                 assert ran == pytest.approx(runner.planned_seconds, abs=1e-6), (routine.id, settings)
 
 
-
 def test_a_shipped_routine_runs_to_its_planned_duration():
     content = _content()
     library = content.load_library()
@@ -246,11 +251,22 @@ def test_whole_routine_runs_to_exact_planned_duration():
     assert all(s.completed and not s.skipped for s in result.steps)
     assert sum(s.seconds for s in result.steps) == pytest.approx(80.0, abs=1e-9)
     tilt = result.steps[0]
-    assert (tilt.reps_planned, tilt.reps_done, tilt.raise_counts, tilt.lower_counts, tilt.hold_seconds) == (2, 2, 4, 4, 2.0)
+    assert (tilt.reps_planned, tilt.reps_done, tilt.raise_counts, tilt.lower_counts, tilt.hold_seconds) == (
+        2,
+        2,
+        4,
+        4,
+        2.0,
+    )
     assert tilt.seconds == pytest.approx(20.0)
     assert [s.side for s in result.steps[1:3]] == [Side.LEFT, Side.RIGHT]
     child = result.steps[4]
-    assert (child.reps_planned, child.reps_done, child.hold_seconds, child.seconds) == (2, 2, 6.0, pytest.approx(15.0))
+    assert (child.reps_planned, child.reps_done, child.hold_seconds, child.seconds) == (
+        2,
+        2,
+        6.0,
+        pytest.approx(15.0),
+    )
     view = runner.view()
     assert view.status == "finished"
     assert view.progress == 1.0 and view.session_left == 0.0 and view.phase is None
@@ -281,7 +297,13 @@ def test_view_values_at_chosen_instants():
 
     v = at(runner, clock, t0, 2.5)
     assert (v.status, v.phase, v.count, v.counts, v.unit) == ("running", Phase.RAISE, 3, 4, "count")
-    assert (v.step_index, v.step_number, v.step_count, v.pose_id, v.title) == (0, 1, 5, "pelvic-tilt", "Pelvic tilt")
+    assert (v.step_index, v.step_number, v.step_count, v.pose_id, v.title) == (
+        0,
+        1,
+        5,
+        "pelvic-tilt",
+        "Pelvic tilt",
+    )
     assert v.cue == "Tip your pelvis."
     assert (v.rep, v.reps, v.side) == (1, 2, Side.NONE)
     assert v.phase_left == pytest.approx(1.5)
@@ -632,7 +654,15 @@ def test_tighter_extra_in_another_unit_is_a_seconds_countdown():
     routine = Routine(
         "r",
         "R",
-        steps=(Step("pigeon", StepKind.HOLD, hold=Hold(2, HoldUnit.BREATHS), sides=Side.LEFT, tighter_extra=Hold(4, HoldUnit.SECONDS)),),
+        steps=(
+            Step(
+                "pigeon",
+                StepKind.HOLD,
+                hold=Hold(2, HoldUnit.BREATHS),
+                sides=Side.LEFT,
+                tighter_extra=Hold(4, HoldUnit.SECONDS),
+            ),
+        ),
     )
     runner, clock = make(routine, Settings(tighter_side={"pigeon": Side.LEFT}))
     runner.start()
@@ -715,9 +745,19 @@ def test_cues_come_once_each_in_order():
         cues += runner.poll()
         cues += runner.poll()  # a second poll at the same instant brings nothing new
     kinds = [(c.kind, c.phase, c.text) for c in cues]
-    assert kinds[:3] == [("step", Phase.RAISE, "Pelvic tilt"), ("phase", Phase.RAISE, "Raise"), ("phase", Phase.HOLD, "Hold")]
+    assert kinds[:3] == [
+        ("step", Phase.RAISE, "Pelvic tilt"),
+        ("phase", Phase.RAISE, "Raise"),
+        ("phase", Phase.HOLD, "Hold"),
+    ]
     assert kinds.count(("end", None, "Session complete")) == 1 and kinds[-1][0] == "end"
-    assert [c.text for c in cues if c.kind == "step"] == ["Pelvic tilt", "Pigeon", "Cat-cow", "Child's pose", "Constructive rest"]
+    assert [c.text for c in cues if c.kind == "step"] == [
+        "Pelvic tilt",
+        "Pigeon",
+        "Cat-cow",
+        "Child's pose",
+        "Constructive rest",
+    ]
     assert [c.text for c in cues if c.kind == "side"] == ["Left side", "Right side"]
     phases = [c.phase for c in cues if c.kind == "phase"]
     assert phases == [Phase.RAISE, Phase.HOLD, Phase.LOWER] * 2 + [Phase.BREATHE] * 2 + [
@@ -818,7 +858,13 @@ def _thirty_minutes() -> Routine:
     for i in range(6):
         steps += [
             Step("pelvic-tilt", StepKind.REPS, reps=6, raise_counts=3, lower_counts=3, hold=Hold(2)),
-            Step("pigeon", StepKind.HOLD, hold=Hold(8, HoldUnit.BREATHS), sides=Side.BOTH, tighter_extra=Hold(3, HoldUnit.BREATHS)),
+            Step(
+                "pigeon",
+                StepKind.HOLD,
+                hold=Hold(8, HoldUnit.BREATHS),
+                sides=Side.BOTH,
+                tighter_extra=Hold(3, HoldUnit.BREATHS),
+            ),
             Step("cat-cow", StepKind.FLOW, duration=60),
             Step("child", StepKind.HOLD, hold=Hold(30, HoldUnit.SECONDS), reps=2, rest_between=7.5),
             Step("rest", StepKind.REST, duration=45),
@@ -917,7 +963,12 @@ def test_any_tick_pattern_ends_at_the_same_instant(gaps, tempo):
     assert runner.results().duration == pytest.approx(runner.planned_seconds, abs=1e-9)
 
 
-@given(st.lists(st.tuples(st.sampled_from(["skip", "back", "poll", "pause", "resume"]), st.floats(0.0, 3.0)), max_size=40))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["skip", "back", "poll", "pause", "resume"]), st.floats(0.0, 3.0)),
+        max_size=40,
+    )
+)
 @hsettings(max_examples=100, deadline=None)
 def test_step_seconds_always_add_up_to_the_active_duration(script):
     runner, clock = make(OBSERVED if len(script) % 2 else SAMPLE)
@@ -942,7 +993,17 @@ def _bridge_program() -> Program:
         Step("back-roll", StepKind.REPS, reps=1, raise_counts=1, lower_counts=1),
         Step("hip-rocks", StepKind.REPS, reps=8, raise_counts=2, lower_counts=2, title="More hip rocks"),
     )
-    bindings = ({}, {"reps": "lifts", "raise_counts": "count", "lower_counts": "count", "hold": "hold", "pose_if_hold": "bridge"}, {})
+    bindings = (
+        {},
+        {
+            "reps": "lifts",
+            "raise_counts": "count",
+            "lower_counts": "count",
+            "hold": "hold",
+            "pose_if_hold": "bridge",
+        },
+        {},
+    )
     return Program("bridge", "Bridge program", "Lifts.", "000.txt", steps, bindings)
 
 
@@ -968,7 +1029,9 @@ def test_a_bridge_routine_runs_hip_rocks_then_back_rolls():
     assert runner.planned_seconds == 8 * 4 + 3 * 10 + 8 * 4
     seen = _phases_of(runner, clock)
     rolls = [s for s in seen if s[0] == "back-roll"]
-    assert rolls == [("back-roll", rep, phase, 5.0) for rep in (1, 2, 3) for phase in (Phase.RAISE, Phase.LOWER)]
+    assert rolls == [
+        ("back-roll", rep, phase, 5.0) for rep in (1, 2, 3) for phase in (Phase.RAISE, Phase.LOWER)
+    ]
     assert seen[0] == ("hip-rocks", 1, Phase.RAISE, 2.0)
     assert seen.index(rolls[0]) == 16  # eight hip rocks first, raise and lower each
     assert runner.results().completed
@@ -980,10 +1043,17 @@ def test_a_bridge_routine_with_a_hold_becomes_a_bridge():
     seen = _phases_of(runner, clock)
     bridge = [s for s in seen if s[0] == "bridge"]
     assert bridge == [
-        ("bridge", rep, phase, secs) for rep in (1, 2) for phase, secs in ((Phase.RAISE, 6.0), (Phase.HOLD, 4.0), (Phase.LOWER, 6.0))
+        ("bridge", rep, phase, secs)
+        for rep in (1, 2)
+        for phase, secs in ((Phase.RAISE, 6.0), (Phase.HOLD, 4.0), (Phase.LOWER, 6.0))
     ]
     steps = runner.results().steps
-    assert (steps[1].pose, steps[1].reps_done, steps[1].raise_counts, steps[1].hold_seconds) == ("bridge", 2, 6, 4.0)
+    assert (steps[1].pose, steps[1].reps_done, steps[1].raise_counts, steps[1].hold_seconds) == (
+        "bridge",
+        2,
+        6,
+        4.0,
+    )
 
 
 def test_the_shipped_bridge_program_runs():
@@ -996,7 +1066,9 @@ def test_the_shipped_bridge_program_runs():
     runner = Runner(routine, library.poses, Settings(), clock)
     seen = _phases_of(runner, clock)
     rolls = [s for s in seen if s[0] == "back-roll"]
-    assert rolls == [("back-roll", rep, phase, 6.0) for rep in (1, 2, 3, 4) for phase in (Phase.RAISE, Phase.LOWER)]
+    assert rolls == [
+        ("back-roll", rep, phase, 6.0) for rep in (1, 2, 3, 4) for phase in (Phase.RAISE, Phase.LOWER)
+    ]
     assert seen[0][0] == "hip-rocks"
     assert runner.results().duration == runner.planned_seconds == plan.planned_seconds(routine, Settings())
 

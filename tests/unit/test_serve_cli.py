@@ -18,7 +18,9 @@ from tracker.cli.serve import is_loopback
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(home: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run(
+    home: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if k not in ("BACKROLL_HOME", "TEXTUAL_DRIVER")}
     environ.update(env or {})
     return subprocess.run(
@@ -84,8 +86,20 @@ def test_with_a_token_the_page_and_the_websocket_need_it_and_other_sites_are_ref
         assert _get(port, "/") == 403
         assert _get(port, "/?token=wrong") == 403
         assert _get(port, f"/?token={token}") == 200
-        upgrade = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
-        assert _get(port, "/ws", {**upgrade, "Cookie": f"backroll-token={token}", "Origin": "http://elsewhere.example"}) == 403
+        upgrade = {
+            "Connection": "Upgrade",
+            "Upgrade": "websocket",
+            "Sec-WebSocket-Version": "13",
+            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+        }
+        assert (
+            _get(
+                port,
+                "/ws",
+                {**upgrade, "Cookie": f"backroll-token={token}", "Origin": "http://elsewhere.example"},
+            )
+            == 403
+        )
         assert _get(port, "/ws", {**upgrade, "Origin": f"http://127.0.0.1:{port}"}) == 403  # no token
     finally:
         os.killpg(process.pid, 15)
@@ -113,5 +127,7 @@ def test_a_terminal_that_cannot_show_the_app_is_offered_plain_mode(tmp_path: Pat
 @pytest.mark.parametrize("module", ["tracker.cli.plain", "tracker.cli.serve"])
 def test_plain_mode_and_the_server_load_no_textual(module: str) -> None:
     code = f"import importlib, sys; importlib.import_module({module!r}); print([m for m in sys.modules if m.split('.')[0] == 'textual'])"
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"

@@ -24,7 +24,9 @@ from reliability import serve_attacks as attacks  # noqa: E402
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads the app processes from /proc")
 
 
-def test_dns_rebinding_gets_403_on_the_page_and_the_websocket_and_the_real_names_still_work(tmp_path: Path) -> None:
+def test_dns_rebinding_gets_403_on_the_page_and_the_websocket_and_the_real_names_still_work(
+    tmp_path: Path,
+) -> None:
     with attacks.Served(tmp_path / "home") as served:
         for host in attacks.FOREIGN_HOSTS:
             value = host.format(port=served.port)
@@ -36,7 +38,9 @@ def test_dns_rebinding_gets_403_on_the_page_and_the_websocket_and_the_real_names
         own = f"127.0.0.1:{served.port}"
         for font in ("%C2%B2", "9" * 5000, "-1", "12"):  # "²" and 5000 digits made int() fail: a server error
             assert served.status(f"/?fontsize={font}", own) == 200, font
-        assert served.status("/ws", own, upgrade=True, origin=f"http://{own}") == 101  # the page's own websocket
+        assert (
+            served.status("/ws", own, upgrade=True, origin=f"http://{own}") == 101
+        )  # the page's own websocket
         assert served.status("/ws", own, upgrade=True, origin="http://evil.example") == 403  # another site
 
 
@@ -51,13 +55,19 @@ def test_a_tab_asking_for_2500_by_2500_gets_a_bounded_app_and_bounded_frames(tmp
         assert result.biggest_after_resize < attacks.FRAME_LIMIT, result
 
 
-def test_one_tab_more_than_allowed_is_told_why_and_closed_and_a_place_frees_when_a_tab_closes(tmp_path: Path) -> None:
+def test_one_tab_more_than_allowed_is_told_why_and_closed_and_a_place_frees_when_a_tab_closes(
+    tmp_path: Path,
+) -> None:
     with attacks.Served(tmp_path / "home", "--tabs", "2") as served:
         result = attacks.run_async(attacks.too_many_tabs(served, tabs=2))
     assert result.kept == 2, result
     assert result.refused_code == 1013, result
-    assert "already open in 2 browser tabs" in result.refused_text and "Close one" in result.refused_text, result
-    assert "already open in 2 browser tabs" in result.refused_caption, result  # said where a screen reader hears it
+    assert "already open in 2 browser tabs" in result.refused_text and "Close one" in result.refused_text, (
+        result
+    )
+    assert "already open in 2 browser tabs" in result.refused_caption, (
+        result
+    )  # said where a screen reader hears it
     assert result.most_apps <= 2, result
     assert result.after_one_closed, result  # a place freed: the next tab opens
 

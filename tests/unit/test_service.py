@@ -10,7 +10,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tracker.model import CheckIn, Felt, HurtAt, Phase, Prescription, Session, Settings, Side, Stability, StepResult
+from tracker.model import (
+    CheckIn,
+    Felt,
+    HurtAt,
+    Phase,
+    Prescription,
+    Session,
+    Settings,
+    Side,
+    Stability,
+    StepResult,
+)
 from tracker.service import Backroll, Status
 from tracker.sessions import derive_prescription, planned_results
 from tracker.zones import local_zone_name
@@ -67,7 +78,9 @@ def test_today_is_the_date_in_the_service_zone(tmp_path: Path) -> None:
     assert tokyo.now().utcoffset() == timedelta(hours=9)
 
 
-def test_zone_defaults_to_the_injected_clock_zone_then_the_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_zone_defaults_to_the_injected_clock_zone_then_the_machine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     paris = Clock(datetime(2025, 3, 1, 12, tzinfo=ZoneInfo("Europe/Paris")))
     assert Backroll(tmp_path, now=paris).zone == "Europe/Paris"
     monkeypatch.setenv("TZ", "America/Chicago")
@@ -166,7 +179,9 @@ def test_make_session_stamps_zone_day_and_prescription(service: Backroll) -> Non
 
 def test_make_session_from_a_hurt_run(service: Backroll) -> None:
     hurt = HurtAt(step=1, pose="back-roll", side=Side.NONE, rep=2, phase=Phase.RAISE)
-    session = service.make_session(service.routine("bridge"), FakeResult(completed=False, hurt_at=hurt), None, service.now())
+    session = service.make_session(
+        service.routine("bridge"), FakeResult(completed=False, hurt_at=hurt), None, service.now()
+    )
     assert session.hurt and session.hurt_at == hurt and not session.completed
 
 
@@ -220,7 +235,10 @@ def test_sessions_filters_and_history_edits(service: Backroll) -> None:
 def test_level_history(service: Backroll) -> None:
     log(service, date(2025, 3, 1), prescription=Prescription(2, 4, 0))
     log(service, date(2025, 3, 2), prescription=Prescription(3, 4, 0))
-    assert service.level_history() == [(date(2025, 3, 1), Prescription(2, 4, 0)), (date(2025, 3, 2), Prescription(3, 4, 0))]
+    assert service.level_history() == [
+        (date(2025, 3, 1), Prescription(2, 4, 0)),
+        (date(2025, 3, 2), Prescription(3, 4, 0)),
+    ]
 
 
 def test_settings_persist(tmp_path: Path, clock: Clock) -> None:
@@ -262,7 +280,16 @@ def test_user_routine_errors_are_kept_for_display(tmp_path: Path, clock: Clock) 
 def test_settings_limits_live_in_the_model() -> None:
     from tracker.model import BREATH_RANGE, TEMPO_RANGE, Settings
 
-    assert Settings.from_dict({"tempo": TEMPO_RANGE[1], "breath_seconds": BREATH_RANGE[0]}).tempo == TEMPO_RANGE[1]
-    for bad in ({"tempo": 0}, {"tempo": float("nan")}, {"breath_seconds": 99}, {"rest_weekdays": [7]}, {"rest_days_per_week": 5}):
+    assert (
+        Settings.from_dict({"tempo": TEMPO_RANGE[1], "breath_seconds": BREATH_RANGE[0]}).tempo
+        == TEMPO_RANGE[1]
+    )
+    for bad in (
+        {"tempo": 0},
+        {"tempo": float("nan")},
+        {"breath_seconds": 99},
+        {"rest_weekdays": [7]},
+        {"rest_days_per_week": 5},
+    ):
         with pytest.raises(ValueError):
             Settings.from_dict(bad)

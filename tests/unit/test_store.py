@@ -36,7 +36,9 @@ from tracker.store.storage import write_all
 PARIS = timezone(timedelta(hours=2))
 
 
-def make_session(n: int = 0, *, day: date | None = None, note: str = "", session_id: str | None = None) -> Session:
+def make_session(
+    n: int = 0, *, day: date | None = None, note: str = "", session_id: str | None = None
+) -> Session:
     day = day or date(2024, 5, 1) + timedelta(days=n)
     return Session(
         id=session_id or str(uuid.uuid4()),
@@ -48,7 +50,11 @@ def make_session(n: int = 0, *, day: date | None = None, note: str = "", session
         completed=True,
         checkin=CheckIn(pain_before=3, pain_after=1, stable=Stability.YES, felt=Felt.RIGHT, note=note),
         prescription=Prescription(3, 4),
-        steps=(StepResult(index=0, pose="back-roll", side=Side.NONE, reps_planned=3, reps_done=3, completed=True),),
+        steps=(
+            StepResult(
+                index=0, pose="back-roll", side=Side.NONE, reps_planned=3, reps_done=3, completed=True
+            ),
+        ),
         origin="app",
     )
 
@@ -96,8 +102,12 @@ def temp_files(home: Path) -> list[Path]:
 def test_add_get_and_sessions_sorted_across_offsets_and_months(home: Path) -> None:
     store = Store.open(home)
     a = make_session(0, day=date(2024, 5, 31))
-    b = dataclasses.replace(make_session(1, day=date(2024, 6, 1)), started_at=datetime(2024, 6, 1, 1, 0, tzinfo=timezone.utc))
-    c = dataclasses.replace(make_session(2, day=date(2024, 6, 1)), started_at=datetime(2024, 6, 1, 2, 30, tzinfo=PARIS))
+    b = dataclasses.replace(
+        make_session(1, day=date(2024, 6, 1)), started_at=datetime(2024, 6, 1, 1, 0, tzinfo=timezone.utc)
+    )
+    c = dataclasses.replace(
+        make_session(2, day=date(2024, 6, 1)), started_at=datetime(2024, 6, 1, 2, 30, tzinfo=PARIS)
+    )
     for s in (b, a, c):
         store.add(s)
     assert [s.id for s in store.sessions()] == [a.id, c.id, b.id]  # 00:30 UTC before 01:00 UTC
@@ -112,8 +122,15 @@ def test_layout_meta_shards_and_stock_tinydb_can_read_a_shard(home: Path) -> Non
     store = Store.open(home)
     s = make_session(0, day=date(2024, 5, 3))
     store.add(s)
-    assert json.loads((home / "data" / "meta.json").read_text()) == {"format": "backroll.store", "schema": CURRENT_SCHEMA}
-    assert sorted(p.name for p in (home / "data").iterdir()) == [".stignore", "meta.json", shard(home, "2024-05").name]
+    assert json.loads((home / "data" / "meta.json").read_text()) == {
+        "format": "backroll.store",
+        "schema": CURRENT_SCHEMA,
+    }
+    assert sorted(p.name for p in (home / "data").iterdir()) == [
+        ".stignore",
+        "meta.json",
+        shard(home, "2024-05").name,
+    ]
     with TinyDB(shard(home, "2024-05")) as db:  # a plain TinyDB file: readable by anyone with TinyDB
         assert [Session.from_dict(d) for d in db.table("sessions").all()] == [s]
 
@@ -165,7 +182,9 @@ def test_a_duplicate_left_by_a_move_cut_short_resolves_to_the_month_of_its_local
     assert reopened.sessions() == [moved]
     noted = dataclasses.replace(moved, checkin=CheckIn(note="later"))
     reopened.update(noted)  # cleans the stray copy
-    assert [p.name for p in (home / "data").glob("sessions-*.json")] and Store.open(home).sessions() == [noted]
+    assert [p.name for p in (home / "data").glob("sessions-*.json")] and Store.open(home).sessions() == [
+        noted
+    ]
     with TinyDB(shard(home, "2024-05")) as db:
         assert db.table("sessions").all() == []
 
@@ -184,7 +203,9 @@ def test_deleting_a_session_left_twice_by_a_crash_removes_both_copies(home: Path
 def test_settings_round_trip_and_defaults(home: Path) -> None:
     store = Store.open(home)
     assert store.load_settings() == Settings()
-    settings = Settings(tempo=1.5, rest_weekdays=frozenset({6}), tighter_side={"pigeon": Side.LEFT}, safety_note_seen=True)
+    settings = Settings(
+        tempo=1.5, rest_weekdays=frozenset({6}), tighter_side={"pigeon": Side.LEFT}, safety_note_seen=True
+    )
     store.save_settings(settings)
     assert store.load_settings() == settings
     assert json.loads((home / "settings.json").read_text())["schema"] == 1
@@ -387,7 +408,9 @@ def build_history_with_backups(home: Path) -> tuple[Store, Clock]:
 
 
 @pytest.mark.parametrize("kind", sorted(CORRUPTIONS))
-def test_a_damaged_shard_is_reported_with_the_newest_good_backup_and_left_untouched(home: Path, kind: str) -> None:
+def test_a_damaged_shard_is_reported_with_the_newest_good_backup_and_left_untouched(
+    home: Path, kind: str
+) -> None:
     older, _ = build_history_with_backups(home)
     target = shard(home, "2024-05")
     damaged = CORRUPTIONS[kind](target.read_bytes())
@@ -434,7 +457,9 @@ def test_a_damaged_meta_file_is_reported(home: Path, content: bytes) -> None:
     assert snapshot(home) == before
 
 
-@pytest.mark.parametrize("content", [b"", b'{"schema": 1, "settings": {"tempo": "fast"}}', b'{"tempo": 1}', b"\x00"])
+@pytest.mark.parametrize(
+    "content", [b"", b'{"schema": 1, "settings": {"tempo": "fast"}}', b'{"tempo": 1}', b"\x00"]
+)
 def test_damaged_settings_are_reported(home: Path, content: bytes) -> None:
     build_history_with_backups(home)
     path = home / "settings.json"
@@ -580,6 +605,7 @@ def test_a_merge_failing_half_way_is_finished_from_its_journal_and_says_so(home:
     assert sorted(s.id for s in reopened.sessions()) == sorted(s.id for s in batch)
     assert reopened.merge(batch) == MergeReport(already_present=2)
 
+
 @pytest.fixture
 def tiny_tmpfs(tmp_path: Path):
     """A real 256 KiB file system, when this machine lets us mount one (root in a privileged container)."""
@@ -713,7 +739,9 @@ def test_a_migration_killed_half_way_is_redone_at_the_next_open(home: Path) -> N
     (home / "history.json").write_text(json.dumps(v0_history()))
     (home / "data").mkdir()
     # what a kill between the shards leaves: the marker, one shard, not the other
-    (home / "data" / "meta.json").write_text(json.dumps({"format": "backroll.store", "schema": 1, "migrating_from": 0}))
+    (home / "data" / "meta.json").write_text(
+        json.dumps({"format": "backroll.store", "schema": 1, "migrating_from": 0})
+    )
     (home / "data" / "sessions-2024-03.json").write_text(json.dumps({"sessions": {}}))
     store = Store.open(home)
     assert store.migrated_from == [0, 1]
@@ -722,7 +750,9 @@ def test_a_migration_killed_half_way_is_redone_at_the_next_open(home: Path) -> N
     assert [s.id for s in Store.open(home).sessions()] == ids
 
 
-@pytest.mark.parametrize("content", [b"", b'{"_default": {"1": {"routine": "x"}}}', b'{"_default": [1]}', b"{{"])
+@pytest.mark.parametrize(
+    "content", [b"", b'{"_default": {"1": {"routine": "x"}}}', b'{"_default": [1]}', b"{{"]
+)
 def test_a_damaged_version_0_file_is_refused_untouched(home: Path, content: bytes) -> None:
     home.mkdir()
     (home / "history.json").write_bytes(content)
@@ -830,7 +860,10 @@ def test_a_failing_backup_does_not_stop_a_save(home: Path) -> None:
     assert len(Store.open(home).sessions()) == 2
 
 
-@pytest.mark.parametrize(("text", "words"), [('{"a": "cut', "Unterminated string starting at line 1, column 7"), ("{", "at line 1, column 2")])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [('{"a": "cut', "Unterminated string starting at line 1, column 7"), ("{", "at line 1, column 2")],
+)
 def test_a_json_error_names_its_place_once(tmp_path: Path, text: str, words: str) -> None:
     """json's own message ends in 'starting at': the reason must not read 'starting at at line 1'."""
     from tracker.store.storage import Unreadable, read_json
@@ -841,6 +874,8 @@ def test_a_json_error_names_its_place_once(tmp_path: Path, text: str, words: str
         read_json(path)
     assert words in caught.value.reason
     assert "at at" not in caught.value.reason
+
+
 # --- a lazy store (what the service opens): a save reads only its own month ---------------------------
 
 

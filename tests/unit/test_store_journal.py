@@ -29,7 +29,9 @@ def session_on(day: date, n: int) -> Session:
 
 
 def three_months() -> list[Session]:
-    return [session_on(date(2025, month, day), month * 100 + day) for month in (1, 2, 3) for day in (3, 9, 20)]
+    return [
+        session_on(date(2025, month, day), month * 100 + day) for month in (1, 2, 3) for day in (3, 9, 20)
+    ]
 
 
 def test_a_write_failing_mid_import_is_finished_at_the_next_open(tmp_path: Path) -> None:

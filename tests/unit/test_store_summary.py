@@ -32,7 +32,9 @@ def home_with_history(tmp_path: Path) -> Path:
 
 
 def without_details(sessions):
-    return [dataclasses.replace(s, steps=(), checkin=dataclasses.replace(s.checkin, note="")) for s in sessions]
+    return [
+        dataclasses.replace(s, steps=(), checkin=dataclasses.replace(s.checkin, note="")) for s in sessions
+    ]
 
 
 def full_status(home: Path) -> dict:
@@ -72,7 +74,9 @@ def test_a_session_saved_after_the_cache_was_built_is_seen(tmp_path: Path) -> No
     assert quick_status(home) == full_status(home)
 
 
-@pytest.mark.parametrize("damage", [b"", b"{not json", b'{"format": "backroll.summary-cache", "shards": {"2025-03": 7}}'])
+@pytest.mark.parametrize(
+    "damage", [b"", b"{not json", b'{"format": "backroll.summary-cache", "shards": {"2025-03": 7}}']
+)
 def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path: Path, damage: bytes) -> None:
     home = home_with_history(tmp_path)
     read_summary(home)
@@ -122,11 +126,19 @@ def status_on(home: Path, today: date, *, quick: bool) -> dict:
 
 def test_a_long_history_answers_from_the_last_weeks_as_from_every_session(tmp_path: Path) -> None:
     home = long_home(tmp_path)
-    for today in (LONG_END, LONG_END + timedelta(days=1), LONG_END + timedelta(days=40), date(2026, 6, 3), date(2026, 3, 1)):
+    for today in (
+        LONG_END,
+        LONG_END + timedelta(days=1),
+        LONG_END + timedelta(days=40),
+        date(2026, 6, 3),
+        date(2026, 3, 1),
+    ):
         assert status_on(home, today, quick=True) == status_on(home, today, quick=False), today
     found = read_quick(home, LONG_END, ProgressionRules(), PROGRAM_ID)
     assert found is not None
-    assert found.tail and min(s.local_date for s in found.tail) >= date(2026, 10, 1)  # only the last weeks in full
+    assert found.tail and min(s.local_date for s in found.tail) >= date(
+        2026, 10, 1
+    )  # only the last weeks in full
     assert len(found.tail) < 80
 
 
@@ -149,10 +161,18 @@ def test_the_carry_is_made_again_only_when_an_old_month_or_the_usual_pain_change
     status_on(home, LONG_END, quick=True)
     first = carry()
     with Backroll(home, now=lambda: LONG_NOW, zone=ZONE) as service:  # a session today: a tail month changes
-        service.save_session(service.log_session(service.routine("pelvic-tilt-check"), datetime(2026, 11, 20, 18, tzinfo=ZoneInfo(ZONE)), CheckIn(pain_after=2)))
+        service.save_session(
+            service.log_session(
+                service.routine("pelvic-tilt-check"),
+                datetime(2026, 11, 20, 18, tzinfo=ZoneInfo(ZONE)),
+                CheckIn(pain_after=2),
+            )
+        )
     assert status_on(home, LONG_END, quick=True) == status_on(home, LONG_END, quick=False)
     assert carry() == first
-    with Backroll(home, now=lambda: LONG_NOW, zone=ZONE) as service:  # an old session changes: the carry is made again
+    with Backroll(
+        home, now=lambda: LONG_NOW, zone=ZONE
+    ) as service:  # an old session changes: the carry is made again
         old = next(s for s in service.sessions() if s.local_date.year == 2026 and s.local_date.month == 2)
         service.store.update(dataclasses.replace(old, checkin=dataclasses.replace(old.checkin, pain_after=9)))
     assert status_on(home, LONG_END, quick=True) == status_on(home, LONG_END, quick=False)
@@ -180,12 +200,16 @@ def test_a_session_in_two_months_after_a_move_cut_short_is_left_to_the_store(tmp
 
 def test_a_carry_round_trips_through_json() -> None:
     sessions = generate_history(120, end=LONG_END, zone=ZONE, seed=3)
-    sessions = [dataclasses.replace(s, steps=(), checkin=dataclasses.replace(s.checkin, note="")) for s in sessions]
+    sessions = [
+        dataclasses.replace(s, steps=(), checkin=dataclasses.replace(s.checkin, note="")) for s in sessions
+    ]
     carry = Carry.of(sessions, ProgressionRules(), PROGRAM_ID)
     assert decode(json.loads(json.dumps(encode(carry)))) == carry
 
 
-def test_when_the_tail_moves_on_a_month_the_carry_grows_to_what_every_month_would_make(tmp_path: Path) -> None:
+def test_when_the_tail_moves_on_a_month_the_carry_grows_to_what_every_month_would_make(
+    tmp_path: Path,
+) -> None:
     home = long_home(tmp_path)
     path = cache_path(Locations(home))
     status_on(home, date(2026, 10, 20), quick=True)  # the tail starts in September
@@ -226,13 +250,17 @@ def _carry_from_every_old_session(home: Path, today: date) -> dict:
         cut = tail_start(today)
         old = [s for s in service.store.sessions() if s.local_date.strftime("%Y-%m") < cut]
         settings, usual = service.settings, service.usual_pain()
-        return spec(service.rules(), PROGRAM_ID, today).make(without_details(old), settings, usual, service.pain_records())
+        return spec(service.rules(), PROGRAM_ID, today).make(
+            without_details(old), settings, usual, service.pain_records()
+        )
 
 
 def test_a_carry_made_again_month_by_month_is_the_carry_of_every_old_session_at_once(tmp_path: Path) -> None:
     home = long_home(tmp_path)
     status_on(home, LONG_END, quick=True)
-    assert json.loads(cache_path(Locations(home)).read_text())["carry"]["data"] == _carry_from_every_old_session(home, LONG_END)
+    assert json.loads(cache_path(Locations(home)).read_text())["carry"][
+        "data"
+    ] == _carry_from_every_old_session(home, LONG_END)
 
 
 def test_a_month_that_cannot_follow_the_one_before_makes_the_carry_from_every_month(tmp_path: Path) -> None:
@@ -248,7 +276,9 @@ def test_a_month_that_cannot_follow_the_one_before_makes_the_carry_from_every_mo
     assert mar < feb
     for today in (LONG_END, date(2026, 6, 3)):
         assert status_on(home, today, quick=True) == status_on(home, today, quick=False), today
-        assert json.loads(cache_path(Locations(home)).read_text())["carry"]["data"] == _carry_from_every_old_session(home, today)
+        assert json.loads(cache_path(Locations(home)).read_text())["carry"][
+            "data"
+        ] == _carry_from_every_old_session(home, today)
 
 
 def test_pain_records_answer_through_the_cache_as_through_every_record(tmp_path: Path) -> None:
@@ -270,7 +300,13 @@ def test_pain_records_answer_through_the_cache_as_through_every_record(tmp_path:
     ]  # fmt: skip
     store.merge([], pain_records=records)
     store.close()
-    for today in (LONG_END, LONG_END + timedelta(days=1), date(2026, 9, 1), date(2026, 8, 2), date(2026, 10, 1)):
+    for today in (
+        LONG_END,
+        LONG_END + timedelta(days=1),
+        date(2026, 9, 1),
+        date(2026, 8, 2),
+        date(2026, 10, 1),
+    ):
         assert status_on(home, today, quick=True) == status_on(home, today, quick=False), today
     with Backroll(home, now=lambda: LONG_NOW, zone=ZONE) as service:
         service.record_pain(9, LONG_END)

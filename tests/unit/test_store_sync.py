@@ -36,7 +36,11 @@ def sync(src: Path, dst: Path) -> list[str]:
     copied = []
     mine = device_id(dst)
     for path in sorted((src / "data").iterdir()):
-        if not path.is_file() or path.name.startswith(".") or path.name in ("summary-cache.json", "merge-journal.json"):
+        if (
+            not path.is_file()
+            or path.name.startswith(".")
+            or path.name in ("summary-cache.json", "merge-journal.json")
+        ):
             continue
         if f".{mine}." in path.name:
             continue  # a device's own files are only ever written by that device
@@ -71,10 +75,14 @@ def test_each_device_writes_only_files_named_after_it_and_reads_the_union(two: t
     a, b = two
     with Store.open(a) as sa:
         sa.add(x := make_session(0, day=date(2026, 12, 1)))
-        sa.add_usual_pain(UsualPain(id="5b0e1c52-5b0e-4d3e-9d0a-bac401100001", since=date(2026, 12, 1), value=2))
+        sa.add_usual_pain(
+            UsualPain(id="5b0e1c52-5b0e-4d3e-9d0a-bac401100001", since=date(2026, 12, 1), value=2)
+        )
     with Store.open(b) as sb:
         sb.add(y := make_session(1, day=date(2026, 12, 2)))
-    written_by_a = {p.name for p in (a / "data").iterdir() if p.name.endswith(".json") and p.name != "meta.json"}
+    written_by_a = {
+        p.name for p in (a / "data").iterdir() if p.name.endswith(".json") and p.name != "meta.json"
+    }
     assert written_by_a and all(f".{device_id(a)}.json" in name for name in written_by_a)
     sync_all(a, b)
     for home in (a, b):
@@ -84,7 +92,9 @@ def test_each_device_writes_only_files_named_after_it_and_reads_the_union(two: t
     assert (a / "data" / ".stignore").read_text().count("summary-cache.json") == 1
 
 
-def test_a_delete_on_one_device_and_a_note_edit_on_another_resolve_the_same_everywhere(two: tuple[Path, Path]) -> None:
+def test_a_delete_on_one_device_and_a_note_edit_on_another_resolve_the_same_everywhere(
+    two: tuple[Path, Path],
+) -> None:
     a, b = two
     with Store.open(a) as sa:
         sa.add(s := make_session(0, day=date(2026, 12, 1)))
@@ -130,12 +140,20 @@ def test_the_same_time_stamp_on_two_devices_is_decided_by_the_device_id_alike(tw
             assert [x.checkin.note for x in store.sessions()] == [winner]
 
 
-def test_person_settings_are_shared_last_change_wins_and_machine_settings_stay_local(two: tuple[Path, Path]) -> None:
+def test_person_settings_are_shared_last_change_wins_and_machine_settings_stay_local(
+    two: tuple[Path, Path],
+) -> None:
     a, b = two
     with Store.open(a) as sa:
-        sa.save_settings(dataclasses.replace(sa.load_settings(), rest_weekdays=frozenset({6}), theme="textual-light", sound=False))
+        sa.save_settings(
+            dataclasses.replace(
+                sa.load_settings(), rest_weekdays=frozenset({6}), theme="textual-light", sound=False
+            )
+        )
     with Store.open(b) as sb:
-        sb.save_settings(dataclasses.replace(sb.load_settings(), tighter_side={"pigeon": Side.LEFT}, voice=True))
+        sb.save_settings(
+            dataclasses.replace(sb.load_settings(), tighter_side={"pigeon": Side.LEFT}, voice=True)
+        )
     sync_all(a, b)
     with Store.open(a) as sa, Store.open(b) as sb:
         got_a, got_b = sa.load_settings(), sb.load_settings()
@@ -160,7 +178,9 @@ def test_person_settings_are_shared_last_change_wins_and_machine_settings_stay_l
         "sessions-2026-12.{dev} (Ana's conflicted copy 2026-12-01).json",
     ],
 )
-def test_conflict_copies_are_merged_moved_aside_and_told_in_status(two: tuple[Path, Path], name: str, capsys) -> None:
+def test_conflict_copies_are_merged_moved_aside_and_told_in_status(
+    two: tuple[Path, Path], name: str, capsys
+) -> None:
     a, _ = two
     with Store.open(a) as sa:
         sa.add(kept := make_session(0, day=date(2026, 12, 1)))
@@ -183,21 +203,29 @@ def test_conflict_copies_are_merged_moved_aside_and_told_in_status(two: tuple[Pa
     assert copy.name in capsys.readouterr().out
 
 
-def test_a_conflict_copy_never_brings_back_a_deleted_session_and_an_unreadable_one_is_kept_whole(two: tuple[Path, Path]) -> None:
+def test_a_conflict_copy_never_brings_back_a_deleted_session_and_an_unreadable_one_is_kept_whole(
+    two: tuple[Path, Path],
+) -> None:
     a, _ = two
     with Store.open(a) as sa:
         sa.add(s := make_session(0, day=date(2026, 12, 1)))
         old = next((a / "data").glob("sessions-2026-12.*.json")).read_bytes()
         sa.delete(s.id)
     (a / "data" / "sessions-2026-12.sync-conflict-20261201-081500-ABCDEFG.json").write_bytes(old)
-    (a / "data" / "events-2026-12.sync-conflict-20261201-081501-ABCDEFG.json").write_bytes(b'{"format": "backroll.ev')
+    (a / "data" / "events-2026-12.sync-conflict-20261201-081501-ABCDEFG.json").write_bytes(
+        b'{"format": "backroll.ev'
+    )
     with Store.open(a) as sa:
         assert sa.sessions() == []
         assert len(sa.set_aside) == 2
-    assert (a / "sync-conflicts" / "events-2026-12.sync-conflict-20261201-081501-ABCDEFG.json").read_bytes() == b'{"format": "backroll.ev'
+    assert (
+        a / "sync-conflicts" / "events-2026-12.sync-conflict-20261201-081501-ABCDEFG.json"
+    ).read_bytes() == b'{"format": "backroll.ev'
 
 
-def test_a_file_still_arriving_is_skipped_with_a_note_never_corruption_and_read_next_time(two: tuple[Path, Path], capsys) -> None:
+def test_a_file_still_arriving_is_skipped_with_a_note_never_corruption_and_read_next_time(
+    two: tuple[Path, Path], capsys
+) -> None:
     a, b = two
     with Store.open(b) as sb:
         sb.add(y := make_session(1, day=date(2026, 12, 2)))
@@ -241,11 +269,26 @@ def test_schema_1_is_migrated_to_device_files_after_a_backup_that_restores_it(tm
     shard = json.dumps({"sessions": {"1": s.to_dict()}}).encode()
     (data / "meta.json").write_text(json.dumps({"format": "backroll.store", "schema": 1}))
     (data / "sessions-2024-05.json").write_bytes(shard)
-    (data / "usual-pain.json").write_text(json.dumps({"format": "backroll.usual-pain", "records": [UsualPain(id="5b0e1c52-5b0e-4d3e-9d0a-bac401100002", since=date(2024, 5, 1), value=3).to_dict()]}))
-    (home / "settings.json").write_text(json.dumps({"schema": 1, "settings": {"rest_weekdays": [5], "theme": "nord"}}))
+    (data / "usual-pain.json").write_text(
+        json.dumps(
+            {
+                "format": "backroll.usual-pain",
+                "records": [
+                    UsualPain(
+                        id="5b0e1c52-5b0e-4d3e-9d0a-bac401100002", since=date(2024, 5, 1), value=3
+                    ).to_dict()
+                ],
+            }
+        )
+    )
+    (home / "settings.json").write_text(
+        json.dumps({"schema": 1, "settings": {"rest_weekdays": [5], "theme": "nord"}})
+    )
     with Store.open(home) as store:
         assert store.migrated_from == [1]
-        assert store.sessions() == [s] and [r.id for r in store.usual_pain()] == ["5b0e1c52-5b0e-4d3e-9d0a-bac401100002"]
+        assert store.sessions() == [s] and [r.id for r in store.usual_pain()] == [
+            "5b0e1c52-5b0e-4d3e-9d0a-bac401100002"
+        ]
         assert store.load_settings().rest_weekdays == frozenset({5}) and store.load_settings().theme == "nord"
         dev = store.device
     names = sorted(p.name for p in data.glob("*.json"))
@@ -257,7 +300,9 @@ def test_schema_1_is_migrated_to_device_files_after_a_backup_that_restores_it(tm
     assert (backup / "settings.json").exists() and (backup / "usual-pain.json").exists()
 
 
-def test_export_takes_the_union_and_import_writes_into_this_devices_files(two: tuple[Path, Path], tmp_path: Path) -> None:
+def test_export_takes_the_union_and_import_writes_into_this_devices_files(
+    two: tuple[Path, Path], tmp_path: Path
+) -> None:
     a, b = two
     with Store.open(a) as sa:
         sa.add(make_session(0, day=date(2026, 12, 1)))
@@ -273,7 +318,9 @@ def test_export_takes_the_union_and_import_writes_into_this_devices_files(two: t
     assert [p.name for p in (fresh / "data").glob("sessions-*.json")] == [f"sessions-2026-12.{dev}.json"]
 
 
-def test_the_status_summary_follows_every_devices_files_edits_deletes_settings_and_usual_pain(two: tuple[Path, Path]) -> None:
+def test_the_status_summary_follows_every_devices_files_edits_deletes_settings_and_usual_pain(
+    two: tuple[Path, Path],
+) -> None:
     from tracker.store.replica import without_details
     from tracker.store.summary import read_summary
 
@@ -285,15 +332,21 @@ def test_the_status_summary_follows_every_devices_files_edits_deletes_settings_a
     with Store.open(b) as sb:
         first, second, _ = sb.sessions()
         sb.delete(first.id)
-        sb.update(dataclasses.replace(second, duration=99.0, checkin=dataclasses.replace(second.checkin, note="x")))
+        sb.update(
+            dataclasses.replace(second, duration=99.0, checkin=dataclasses.replace(second.checkin, note="x"))
+        )
         sb.add(make_session(5, day=date(2026, 11, 20)))
-        sb.add_usual_pain(UsualPain(id="5b0e1c52-5b0e-4d3e-9d0a-bac401100003", since=date(2026, 11, 1), value=1))
+        sb.add_usual_pain(
+            UsualPain(id="5b0e1c52-5b0e-4d3e-9d0a-bac401100003", since=date(2026, 11, 1), value=1)
+        )
         sb.save_settings(dataclasses.replace(sb.load_settings(), rest_days_per_week=2))
     sync_all(a, b)
     summary = read_summary(a)
     assert summary is not None
     with Store.open(a) as sa:
-        assert summary.tail == [without_details(s) for s in sa.sessions()]  # tail_from "": every month in full
+        assert summary.tail == [
+            without_details(s) for s in sa.sessions()
+        ]  # tail_from "": every month in full
         assert summary.days == sorted({s.local_date for s in sa.sessions()})
         assert len(summary.tail) == 3 and first.id not in {s.id for s in summary.tail}
         assert [s.duration for s in summary.tail if s.id == second.id] == [99.0]
@@ -301,7 +354,9 @@ def test_the_status_summary_follows_every_devices_files_edits_deletes_settings_a
         assert summary.settings.rest_days_per_week == 2 == sa.load_settings().rest_days_per_week
 
 
-def test_a_schema_1_file_arriving_from_an_older_backroll_is_read_and_never_written(two: tuple[Path, Path]) -> None:
+def test_a_schema_1_file_arriving_from_an_older_backroll_is_read_and_never_written(
+    two: tuple[Path, Path],
+) -> None:
     a, _ = two
     old = make_session(7, day=date(2026, 12, 7))
     legacy = a / "data" / "sessions-2026-12.json"
@@ -319,15 +374,23 @@ def test_a_schema_1_file_arriving_from_an_older_backroll_is_read_and_never_writt
 
 @pytest.mark.parametrize(
     "name",
-    [".syncthing.sessions-2026-12.x.json.tmp", "~syncthing~sessions-2026-12.json.tmp", "sessions-2026-12.json",
-     "sessions-2026-12.laptop-3fa21c.json", "events.laptop-3fa21c.json"],
+    [
+        ".syncthing.sessions-2026-12.x.json.tmp",
+        "~syncthing~sessions-2026-12.json.tmp",
+        "sessions-2026-12.json",
+        "sessions-2026-12.laptop-3fa21c.json",
+        "events.laptop-3fa21c.json",
+    ],
 )
 def test_names_that_are_not_conflict_copies(name: str) -> None:
     assert original_name(name) is None
 
 
 def test_conflict_names_of_three_engines_point_at_their_original() -> None:
-    assert original_name("sessions-2026-12.sync-conflict-20261201-081500-ABCDEFG.json") == "sessions-2026-12.json"
+    assert (
+        original_name("sessions-2026-12.sync-conflict-20261201-081500-ABCDEFG.json")
+        == "sessions-2026-12.json"
+    )
     assert original_name("events.dev-1 (conflicted copy 2026-12-01 081500).json") == "events.dev-1.json"
     assert original_name("usual-pain.dev-1_conflict-20261201-081500.json") == "usual-pain.dev-1.json"
     assert original_name("meta (Ana's conflicted copy 2026-12-01).json") == "meta.json"
@@ -335,13 +398,17 @@ def test_conflict_names_of_three_engines_point_at_their_original() -> None:
     assert original_name("sessions-2026-12.dev-1 (Case Conflict).json") == "sessions-2026-12.dev-1.json"
 
 
-def test_a_home_copied_from_another_machine_gets_its_own_device_id_and_keeps_reading_the_old_files(tmp_path: Path) -> None:
+def test_a_home_copied_from_another_machine_gets_its_own_device_id_and_keeps_reading_the_old_files(
+    tmp_path: Path,
+) -> None:
     home = tmp_path / "home"
     with Store.open(home) as store:
         store.add(old := make_session(0, day=date(2026, 12, 1)))
         first = store.device
     # what device.json holds when the home was made on another machine and copied here
-    (home / "device.json").write_text(json.dumps({"format": "backroll.device", "id": first, "machines": {"elsewhere:0123456789ab": first}}))
+    (home / "device.json").write_text(
+        json.dumps({"format": "backroll.device", "id": first, "machines": {"elsewhere:0123456789ab": first}})
+    )
     with Store.open(home) as store:
         second = store.device
         assert second != first and store.sessions() == [old]
@@ -351,16 +418,23 @@ def test_a_home_copied_from_another_machine_gets_its_own_device_id_and_keeps_rea
     with Store.open(home) as store:
         assert store.device == second  # the same id every time on this machine
         assert store.sessions() == [old, new]
-    assert {p.name for p in (home / "data").glob("sessions-*.json")} == {f"sessions-2026-12.{first}.json", f"sessions-2026-12.{second}.json"}
+    assert {p.name for p in (home / "data").glob("sessions-*.json")} == {
+        f"sessions-2026-12.{first}.json",
+        f"sessions-2026-12.{second}.json",
+    }
 
 
-def test_a_conflict_copy_of_the_status_cache_is_dropped_and_one_of_an_import_journal_is_merged(two: tuple[Path, Path]) -> None:
+def test_a_conflict_copy_of_the_status_cache_is_dropped_and_one_of_an_import_journal_is_merged(
+    two: tuple[Path, Path],
+) -> None:
     from tracker.store.journal import journal_payload
 
     a, _ = two
     pending = make_session(3, day=date(2026, 12, 4))
     (a / "data" / "summary-cache (conflicted copy 2026-12-01 081500).json").write_text('{"format": "x"}')
-    (a / "data" / "merge-journal (conflicted copy 2026-12-01 081500).json").write_bytes(journal_payload([pending], []))
+    (a / "data" / "merge-journal (conflicted copy 2026-12-01 081500).json").write_bytes(
+        journal_payload([pending], [])
+    )
     with Store.open(a) as sa:
         assert sa.sessions() == [pending]
         assert [p.name for p in sa.set_aside] == ["merge-journal (conflicted copy 2026-12-01 081500).json"]

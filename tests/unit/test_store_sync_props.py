@@ -28,7 +28,10 @@ from tracker.store.events import now_stamp
 from tests.unit.test_store import make_session
 
 POOL = [make_session(i, day=date(2026, 11 + i % 2, 1 + i)) for i in range(3)]
-USUAL = [UsualPain(id=f"5b0e1c52-5b0e-4d3e-9d0a-bac4011000{i:02d}", since=date(2026, 11, 1 + i), value=i) for i in range(3)]
+USUAL = [
+    UsualPain(id=f"5b0e1c52-5b0e-4d3e-9d0a-bac4011000{i:02d}", since=date(2026, 11, 1 + i), value=i)
+    for i in range(3)
+]
 
 op = st.one_of(
     st.tuples(st.just("add"), st.integers(0, 2), st.integers(0, len(POOL) - 1)),
@@ -52,7 +55,9 @@ class World:
         self.time = 0
         for store in self.stores:
             store._replica._clock = self.clock
-        self.versions: list[tuple[int, str, bytes]] = []  # (owner, file name, bytes) every version ever written
+        self.versions: list[
+            tuple[int, str, bytes]
+        ] = []  # (owner, file name, bytes) every version ever written
         self.seen: set[tuple[int, str, bytes]] = set()
         self.added: set[str] = set()
         self.log: list[tuple[str, str, int, str, str, str]] = []  # (at, device, seq, kind, session id, note)
@@ -69,7 +74,9 @@ class World:
                 self.versions.append(version)
 
     def last_event(self, i: int) -> Any:
-        return max((e for e in self.stores[i]._replica.all_events() if e.device == self.ids[i]), key=lambda e: e.seq)
+        return max(
+            (e for e in self.stores[i]._replica.all_events() if e.device == self.ids[i]), key=lambda e: e.seq
+        )
 
     def apply(self, step: tuple[Any, ...]) -> None:
         kind, i = step[0], step[1]
@@ -94,7 +101,9 @@ class World:
             note = f"note {step[3]}"
             if current.checkin.note == note:
                 return
-            store.update(dataclasses.replace(current, checkin=dataclasses.replace(current.checkin, note=note)))
+            store.update(
+                dataclasses.replace(current, checkin=dataclasses.replace(current.checkin, note=note))
+            )
             e = self.last_event(i)
             self.log.append((e.at, e.device, e.seq, "edit", current.id, note))
         elif kind == "delete":
@@ -118,7 +127,9 @@ class World:
         if how == 2:  # the engine kept another version and set this one aside as a conflict copy
             stem = name[: -len(".json")]
             self.conflicts += 1
-            (folder / f"{stem}.sync-conflict-20261201-0800{self.conflicts % 60:02d}-ABCDEFG.json").write_bytes(data)
+            (
+                folder / f"{stem}.sync-conflict-20261201-0800{self.conflicts % 60:02d}-ABCDEFG.json"
+            ).write_bytes(data)
         elif owner != dst:  # a device's own files are written by that device only
             if how == 1:
                 (folder / name).write_bytes(data[: max(1, len(data) // 3)])  # still arriving
@@ -128,7 +139,9 @@ class World:
                 os.replace(tmp, folder / name)
         store = self.stores[dst]
         store.refresh()
-        store.add_usual_pain(USUAL[0]) if how == 2 else None  # a write: conflict copies are merged under the lock
+        store.add_usual_pain(
+            USUAL[0]
+        ) if how == 2 else None  # a write: conflict copies are merged under the lock
         self.publish(dst)
 
     def settle(self) -> None:
@@ -169,7 +182,9 @@ def _run(devices: int, steps: list[tuple[Any, ...]]) -> None:
                 if step[1] < devices:
                     world.apply(step)
             world.settle()
-            histories = [[(s.id, s.checkin.note, s.to_dict()) for s in store.sessions()] for store in world.stores]
+            histories = [
+                [(s.id, s.checkin.note, s.to_dict()) for s in store.sessions()] for store in world.stores
+            ]
             assert all(h == histories[0] for h in histories), "the devices disagree on the sessions"
             assert {sid: note for sid, note, _ in histories[0]} == world.expected()
             settings_ = {store.load_settings().rest_days_per_week for store in world.stores}
@@ -184,24 +199,51 @@ def _run(devices: int, steps: list[tuple[Any, ...]]) -> None:
                 store.close()
 
 
-@settings(max_examples=int(os.environ.get("BACKROLL_SYNC_EXAMPLES", "120")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("BACKROLL_SYNC_EXAMPLES", "120")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(devices=st.integers(2, 3), steps=st.lists(op, min_size=1, max_size=40))
 # an old version of a month file, arriving as a conflict copy after the delete, must not bring the session back
 @example(devices=2, steps=[("add", 0, 0), ("delete", 0, 0), ("deliver", 0, 2, 2)])
 # a delete and an edit made apart, delivered in both orders, twice, one of them truncated first
 @example(
     devices=3,
-    steps=[("add", 0, 1), ("deliver", 1, 0, 0), ("deliver", 2, 0, 0), ("delete", 1, 1), ("tick", 0), ("edit", 2, 1, 3),
-           ("deliver", 0, 0, 1), ("deliver", 0, 1, 0), ("deliver", 0, 0, 0), ("deliver", 1, 0, 0), ("deliver", 1, 0, 0)],
+    steps=[
+        ("add", 0, 1),
+        ("deliver", 1, 0, 0),
+        ("deliver", 2, 0, 0),
+        ("delete", 1, 1),
+        ("tick", 0),
+        ("edit", 2, 1, 3),
+        ("deliver", 0, 0, 1),
+        ("deliver", 0, 1, 0),
+        ("deliver", 0, 0, 0),
+        ("deliver", 1, 0, 0),
+        ("deliver", 1, 0, 0),
+    ],
 )
-def test_any_interleaving_and_delivery_converges_to_the_same_history_everywhere(devices: int, steps: list[tuple[Any, ...]]) -> None:
+def test_any_interleaving_and_delivery_converges_to_the_same_history_everywhere(
+    devices: int, steps: list[tuple[Any, ...]]
+) -> None:
     _run(devices, steps)
 
 
 def test_a_delete_and_an_edit_made_apart_resolve_by_time_then_device_on_every_device() -> None:
     steps = [("add", 0, 0), ("deliver", 1, 0, 0), ("tick", 0), ("delete", 0, 0), ("edit", 1, 0, 1)]
     _run(2, steps)  # the same stamp: the device id decides, the same way on both
-    _run(3, [("add", 0, 0), ("deliver", 1, 0, 0), ("deliver", 2, 0, 0), ("edit", 2, 0, 2), ("tick", 0), ("delete", 1, 0)])
+    _run(
+        3,
+        [
+            ("add", 0, 0),
+            ("deliver", 1, 0, 0),
+            ("deliver", 2, 0, 0),
+            ("edit", 2, 0, 2),
+            ("tick", 0),
+            ("delete", 1, 0),
+        ],
+    )
 
 
 def test_now_stamps_sort_as_times() -> None:
@@ -209,7 +251,11 @@ def test_now_stamps_sort_as_times() -> None:
 
     a = datetime(2026, 12, 1, 8, 0, 0, 999999, tzinfo=timezone.utc)
     assert now_stamp(a) < now_stamp(a + timedelta(microseconds=1)) < now_stamp(a + timedelta(hours=1))
-    assert now_stamp(a.astimezone(timezone(timedelta(hours=-5)))) == now_stamp(a) == "2026-12-01T08:00:00.999999Z"
+    assert (
+        now_stamp(a.astimezone(timezone(timedelta(hours=-5))))
+        == now_stamp(a)
+        == "2026-12-01T08:00:00.999999Z"
+    )
 
 
 # --------------------------------------------------------------------------- the resolution alone
@@ -233,7 +279,9 @@ def _events(draw: Any, devices: int) -> list[Any]:
         elif kind == "delete":
             made.append(Event(at, device, seqs[device], kind, target.id))
         else:
-            made.append(Event(at, device, seqs[device], kind, "", {"rest_days_per_week": draw(st.integers(0, 3))}))
+            made.append(
+                Event(at, device, seqs[device], kind, "", {"rest_days_per_week": draw(st.integers(0, 3))})
+            )
     return made
 
 
@@ -265,7 +313,9 @@ def test_the_resolution_ignores_order_and_repetition(case: tuple[list[Any], list
         assert overlay(reversed(got)) == expected
         assert resolve_settings(Settings(), list(reversed(got))) == settings_
     last = {}
-    for e in sorted(made, key=lambda e: e.order):  # the rule, spelled out: the latest (time, device, seq) wins
+    for e in sorted(
+        made, key=lambda e: e.order
+    ):  # the rule, spelled out: the latest (time, device, seq) wins
         if e.kind != "settings":
             last[e.target] = None if e.kind == "delete" else e.body["checkin"]["note"]
     assert {sid: (s.checkin.note if s else None) for sid, s in expected.items()} == last

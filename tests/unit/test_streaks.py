@@ -75,7 +75,10 @@ def test_local_date_is_used_as_stored_never_rederived():
 
 def test_travel_westwards_keeps_tokyo_date_ahead_of_home_today():
     # Practised on 2 June in Tokyo, flew to New York where it is still 1 June.
-    sessions = [session_at(datetime(2024, 6, 1, 7), "Asia/Tokyo"), session_at(datetime(2024, 6, 2, 7), "Asia/Tokyo")]
+    sessions = [
+        session_at(datetime(2024, 6, 1, 7), "Asia/Tokyo"),
+        session_at(datetime(2024, 6, 2, 7), "Asia/Tokyo"),
+    ]
     summary = summarize(sessions, PLAIN, D(2024, 6, 1))
     assert summary.current == 2 and summary.longest == 2
     assert summary.last_practice == D(2024, 6, 2)
@@ -114,7 +117,9 @@ def test_dst_fall_back_day_counts_once():
         session_at(datetime(2024, 10, 27, 2, 30), fold=1),  # one hour later, same date
         session_at(datetime(2024, 10, 28, 0, 30)),
     ]
-    assert sessions[2].started_at.astimezone(tz.UTC) - sessions[1].started_at.astimezone(tz.UTC) == timedelta(hours=1)
+    assert sessions[2].started_at.astimezone(tz.UTC) - sessions[1].started_at.astimezone(tz.UTC) == timedelta(
+        hours=1
+    )
     days = practice_days(sessions)
     assert days == {D(2024, 10, 26), D(2024, 10, 27), D(2024, 10, 28)}
     assert current_streak(days, D(2024, 10, 28), PLAIN) == 3

@@ -20,7 +20,9 @@ from tracker.inert import inert  # noqa: E402
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="a real pty")
 
 
-def test_escapes_from_routine_files_file_names_set_aside_copies_notes_and_link_targets_never_reach_the_terminal(tmp_path: Path) -> None:
+def test_escapes_from_routine_files_file_names_set_aside_copies_notes_and_link_targets_never_reach_the_terminal(
+    tmp_path: Path,
+) -> None:
     results = attacks.cases(tmp_path)
     assert len(results) == 16
     failed = [(what, problems) for what, problems in results if problems]
@@ -37,7 +39,9 @@ def test_inert_text_holds_no_control_but_newline_and_tab_and_reads_back_the_same
 
 def test_plain_mode_reads_one_long_line_in_linear_time() -> None:
     small, large = attacks.scaling(2 << 20, 8 << 20)  # CPU seconds of the reading thread, best of 3
-    assert large < 8 * small, f"2 MiB: {small:.3f} s, 8 MiB: {large:.3f} s (quadratic makes it about 16 times)"
+    assert large < 8 * small, (
+        f"2 MiB: {small:.3f} s, 8 MiB: {large:.3f} s (quadratic makes it about 16 times)"
+    )
 
 
 def test_a_session_with_a_4_mib_line_on_stdin_takes_about_as_long_as_one_with_a_short_line() -> None:
@@ -48,7 +52,11 @@ def test_a_session_with_a_4_mib_line_on_stdin_takes_about_as_long_as_one_with_a_
 
 def test_check_names_the_line_and_key_of_a_5000_digit_number(tmp_path: Path) -> None:
     path = tmp_path / "big.toml"
-    path.write_text('[routine]\nid = "big"\nname = "Big"\n\n[[routine.steps]]\npose = "child"\nkind = "rest"\nduration = ' + "9" * 5000 + "\n")
+    path.write_text(
+        '[routine]\nid = "big"\nname = "Big"\n\n[[routine.steps]]\npose = "child"\nkind = "rest"\nduration = '
+        + "9" * 5000
+        + "\n"
+    )
     code, text = attacks.on_pty(tmp_path / "home", "check", str(path))
     assert code == 1
     assert f"{path}:8: duration: a number 5000 digits long" in text, text

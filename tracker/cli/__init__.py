@@ -61,6 +61,7 @@ def cmd_completion(args: argparse.Namespace, io: Io) -> int:
     io.out.write(completion_script(args.shell, _parser(for_completion=True)))
     return OK
 
+
 # command -> "module:function", imported when that command runs: `backroll` (the app) does not pay for
 # the report, sync or exchange code, nor `status` for the app's.
 COMMANDS: dict[str | None, str] = {
@@ -106,10 +107,14 @@ def _days_ago_joined(argv: list[str]) -> list[str]:
     return joined
 
 
-def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
     io = Io(stdout or sys.stdout, stderr or sys.stderr)
     if os.name != "posix":  # the store's one-writer lock is fcntl.flock
-        io.warn("backroll: the history needs a POSIX system (Linux, macOS, a BSD); this one is not supported yet.")
+        io.warn(
+            "backroll: the history needs a POSIX system (Linux, macOS, a BSD); this one is not supported yet."
+        )
         return BAD_INPUT
     words = _days_ago_joined(sys.argv[1:] if argv is None else list(argv))
     named = command_word(words)

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from tracker.service import Backroll
 
 
-
 def cmd_demo(args: argparse.Namespace, io: Io) -> int:
     import shutil
     import tempfile
@@ -79,7 +78,9 @@ def open_app(service: Backroll, io: Io, *, start: str | None = None, web: bool =
     try:
         from tracker.ui.app import make_app
     except ImportError as error:
-        io.warn(f"The full-screen app is not available in this installation ({error}); the other commands work, see `backroll --help`.")
+        io.warn(
+            f"The full-screen app is not available in this installation ({error}); the other commands work, see `backroll --help`."
+        )
         return BAD_INPUT
     app = make_app(service, web=web, start=start)
     app.run()
@@ -98,5 +99,3 @@ def _isatty(stream: TextIO | None) -> bool:
         return stream is not None and stream.isatty()
     except (AttributeError, ValueError):
         return False
-
-

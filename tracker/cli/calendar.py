@@ -23,7 +23,10 @@ def make_reminder(service: Backroll, at_text: str | None, minutes: int | None) -
 
     settings = service.settings
     try:
-        at = parse_clock(at_text if at_text is not None else settings.practice_time, "--time" if at_text else "practice_time")
+        at = parse_clock(
+            at_text if at_text is not None else settings.practice_time,
+            "--time" if at_text else "practice_time",
+        )
     except ValueError as error:
         raise Refused(f"{error}.") from None
     if minutes is not None and not 1 <= minutes <= 240:
@@ -62,13 +65,17 @@ def preview_lines(reminder: Reminder, count: int = PREVIEW) -> list[str]:
     """What `--preview` prints: a heading, then one line per occurrence (local date, time and zone abbreviation)."""
     from tracker.ics import occurrences
 
-    rest = ", ".join(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[d] for d in sorted(reminder.rest_weekdays))
+    rest = ", ".join(
+        ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[d] for d in sorted(reminder.rest_weekdays)
+    )
     lines = [
         f"Practice reminder at {reminder.at:%H:%M} ({reminder.zone}) for {plural(reminder.minutes, 'minute')}"
         + (f", not on rest days ({rest})" if rest else ", every day")
         + f"; the next {count}:"
     ]
-    return lines + [f"  {moment:%a %Y-%m-%d %H:%M} {moment.tzname()}" for moment in occurrences(reminder, count)]
+    return lines + [
+        f"  {moment:%a %Y-%m-%d %H:%M} {moment.tzname()}" for moment in occurrences(reminder, count)
+    ]
 
 
 def cmd_calendar(args: argparse.Namespace, io: Io) -> int:

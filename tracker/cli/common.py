@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 OK, BAD_INPUT, USAGE, CANNOT_OPEN = 0, 1, 2, 3
 
+
 class Refused(Exception):
     """Bad input or a refusal: exit 1 with this one sentence on stderr."""
 
@@ -53,7 +54,9 @@ def _warn_wide_home(home: Path, io: Io) -> None:
     try:
         if home.is_dir() and is_wider_than_private(home):
             mode = home.stat().st_mode & 0o777
-            io.warn(f"warning: {home} can be read by other users (mode {mode:o}); `chmod 700 {home}` keeps your health data private.")
+            io.warn(
+                f"warning: {home} can be read by other users (mode {mode:o}); `chmod 700 {home}` keeps your health data private."
+            )
     except OSError:
         pass
 
@@ -144,7 +147,9 @@ def parse_day(text: str, option: str, today: date | None = None) -> date:
         try:
             day = date.fromisoformat(text.strip())
         except ValueError:
-            raise Refused(f"{option} {text!r} is not a date; use YYYY-MM-DD, today, yesterday or -3d.") from None
+            raise Refused(
+                f"{option} {text!r} is not a date; use YYYY-MM-DD, today, yesterday or -3d."
+            ) from None
     return within_days(day, option, text)
 
 
@@ -165,7 +170,9 @@ def check_text(args: argparse.Namespace) -> None:
         try:
             value.encode("utf-8")
         except UnicodeEncodeError as error:
-            option = name if name in ("routine", "file", "value", "command") else "--" + name.replace("_", "-")
+            option = (
+                name if name in ("routine", "file", "value", "command") else "--" + name.replace("_", "-")
+            )
             raise Refused(
                 f"{option} is not valid UTF-8 text (an odd byte or code point at character {error.start + 1}); "
                 "retype it or check the terminal's encoding."
@@ -197,14 +204,18 @@ def parse_moment(text: str, service: Backroll) -> datetime:
     try:
         parsed = dateparser.parse(text, default=default)
     except (ValueError, OverflowError, dateparser.ParserError):
-        raise Refused(f"--date {text!r} is not a date and time I can read; try 2025-03-01 or '2025-03-01 07:30'.") from None
+        raise Refused(
+            f"--date {text!r} is not a date and time I can read; try 2025-03-01 or '2025-03-01 07:30'."
+        ) from None
     within_days(parsed.date(), "--date", text)
     try:
         moment = parsed if parsed.tzinfo is not None else service.localize(parsed)
         within_days(moment.date(), "--date", text)
         return moment
     except (ValueError, OverflowError):
-        raise Refused(f"--date {text!r} is not a date and time I can read; try 2025-03-01 or '2025-03-01 07:30'.") from None
+        raise Refused(
+            f"--date {text!r} is not a date and time I can read; try 2025-03-01 or '2025-03-01 07:30'."
+        ) from None
 
 
 def _in_range(value: int | None, option: str, low: int, high: int) -> None:
@@ -221,5 +232,3 @@ def _plural(n: int, word: str) -> str:
 def _duration(seconds: float) -> str:
     seconds = int(round(seconds))
     return f"{seconds // 60}:{seconds % 60:02d}"
-
-

@@ -34,7 +34,9 @@ def write_report(error: BaseException, home: Path | None, argv: list[str]) -> Pa
     for folder in _folders(home):
         try:
             folder.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(prefix=f"crash-{time.strftime('%Y%m%d-%H%M%S')}-", suffix=".txt", dir=folder)
+            fd, name = tempfile.mkstemp(
+                prefix=f"crash-{time.strftime('%Y%m%d-%H%M%S')}-", suffix=".txt", dir=folder
+            )
         except OSError:
             continue
         try:

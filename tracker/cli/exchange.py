@@ -30,7 +30,9 @@ def cmd_export(args: argparse.Namespace, io: Io) -> int:
         raise Refused(f"--since {since} is after --until {until}.")
     if args.output and args.output != "-":
         writable_target(args.output)
-    with _service(args, io, reading=True) as service:  # nothing saved yet: an empty export, no data folder made for it
+    with _service(
+        args, io, reading=True
+    ) as service:  # nothing saved yet: an empty export, no data folder made for it
         sessions = service.sessions(since, until)
         if args.format == "csv":
             text = exchange.export_csv(sessions, steps=args.steps)
@@ -39,7 +41,11 @@ def cmd_export(args: argparse.Namespace, io: Io) -> int:
                 sessions,
                 service.now(),
                 service.usual_pain(),
-                [r for r in service.pain_records() if (since is None or r.day >= since) and (until is None or r.day <= until)],
+                [
+                    r
+                    for r in service.pain_records()
+                    if (since is None or r.day >= since) and (until is None or r.day <= until)
+                ],
             )
     code = _emit(text, args.output, io)
     if args.output and args.output != "-":
@@ -52,7 +58,9 @@ def _emit(text: str, output: str | None, io: Io) -> int:
 
     if not output or output == "-":
         try:
-            if io.out.isatty():  # a person reads it: a note from an imported or synced file must not steer the terminal
+            if (
+                io.out.isatty()
+            ):  # a person reads it: a note from an imported or synced file must not steer the terminal
                 text = inert(text)
             io.out.write(text)
             io.out.flush()
@@ -107,5 +115,7 @@ def cmd_import(args: argparse.Namespace, io: Io) -> int:
     report.invalid = len(history.refused)  # the one summary below counts them; each was named above
     io.print(f"{args.file}: {report.summary()}" + (" (dry run: nothing written)" if args.dry_run else "."))
     for session, reason in report.rejected:
-        io.warn(f"{args.file}: rejected {session.id} ({session.routine}, {session.local_date.isoformat()}): {reason}")
+        io.warn(
+            f"{args.file}: rejected {session.id} ({session.routine}, {session.local_date.isoformat()}): {reason}"
+        )
     return BAD_INPUT if history.refused else OK

@@ -51,7 +51,11 @@ def cmd_status(args: argparse.Namespace, io: Io) -> int:
     io.print(f"Next session: {data['program']['id']}: {status.prescription.describe()}")
     if status.usual_pain is not None:
         u = status.usual_pain
-        io.print(f"Usual pain: {u.value} (recorded from {u.since.isoformat()}" + (f"; {u.note}" if u.note else "") + ")")
+        io.print(
+            f"Usual pain: {u.value} (recorded from {u.since.isoformat()}"
+            + (f"; {u.note}" if u.note else "")
+            + ")"
+        )
     io.print(f"Advice ({data['advice']['kind']}): {data['advice']['message']}")
     for reason in data["advice"]["reasons"]:
         io.print(f"  - {reason}")
@@ -82,11 +86,15 @@ def cmd_log(args: argparse.Namespace, io: Io) -> int:
             verb = "applies" if len(given) == 1 else "apply"
             raise Refused(f"{options} {verb} to the bridge program only, not to {args.routine!r}.")
         # Read the history before writing anything: a damaged file stops the log here, nothing saved.
-        before = service.status(started.date(), program_id=args.routine if is_program else PROGRAM_ID, quick=True)
+        before = service.status(
+            started.date(), program_id=args.routine if is_program else PROGRAM_ID, quick=True
+        )
         if is_program:
             advised = before.prescription
             prescription = Prescription(
-                given.get("lifts", advised.lifts), given.get("count", advised.count), given.get("hold", advised.hold)
+                given.get("lifts", advised.lifts),
+                given.get("count", advised.count),
+                given.get("hold", advised.hold),
             )
             routine = service.routine(args.routine, prescription)
         else:
@@ -118,7 +126,9 @@ def _check_program_ranges(given: dict[str, int], rules: ProgressionRules, progra
     """--lifts, --count and --hold within the program's own ranges (its content file), or a clear refusal."""
     lifts, count, hold = given.get("lifts"), given.get("count"), given.get("hold")
     if lifts is not None and not 1 <= lifts <= rules.max_lifts:
-        raise Refused(f"--lifts must be from 1 to {rules.max_lifts} for the {program_id} program, not {lifts}.")
+        raise Refused(
+            f"--lifts must be from 1 to {rules.max_lifts} for the {program_id} program, not {lifts}."
+        )
     if count is not None and not rules.start_count <= count <= rules.max_count:
         raise Refused(
             f"--count must be from {rules.start_count} to {rules.max_count} for the {program_id} program, not {count}."
@@ -164,11 +174,13 @@ def cmd_usual_pain(args: argparse.Namespace, io: Io) -> int:
         return OK
     io.print(
         f"Recorded your usual pain: {record.value}, from {record.since.isoformat()}"
-        + (f" (it replaces the {before.value} recorded for that day). " if before and before.since == record.since else ". ")
+        + (
+            f" (it replaces the {before.value} recorded for that day). "
+            if before and before.since == record.since
+            else ". "
+        )
         + f"A pain-after score at or below {record.value} no longer counts as pain; above it still does, "
         "and stopping because it hurts always does."
     )
     io.print(f"Advice ({status.advice.kind.value}): {status.advice.message}")
     return OK
-
-

@@ -56,20 +56,28 @@ def cmd_routines(args: argparse.Namespace, io: Io) -> int:
             routine = service.routine(program_id, prescription)
             rows.append(_routine_row(service, routine, settings, "program", prescription))
         for routine_id in sorted(service.library.routines):
-            rows.append(_routine_row(service, service.library.routines[routine_id], settings, "routine", None))
+            rows.append(
+                _routine_row(service, service.library.routines[routine_id], settings, "routine", None)
+            )
         errors = service.library_errors
     for error in errors:
         io.warn(f"skipped: {error}")
     if args.json:
         # One object, versioned like `status --json` (fields are only ever added); README has the table.
-        io.print(json.dumps({"version": ROUTINES_JSON_VERSION, "routines": rows}, ensure_ascii=False, indent=1))
+        io.print(
+            json.dumps({"version": ROUTINES_JSON_VERSION, "routines": rows}, ensure_ascii=False, indent=1)
+        )
         return OK
     width = max((len(r["id"]) for r in rows), default=2)
     name_width = max((len(r["name"]) for r in rows), default=4)
     io.print(f"{'ID':<{width}}  {'NAME':<{name_width}}  {'LENGTH':>6}  {'STEPS':>9}  SOURCE")
     for r in rows:
         # Built-in routines name the seed document their facts come from; user routines their file.
-        source = r["source"] if r["origin"] == "builtin" else f"{r['origin']}" + (f" ({r['source']})" if r["source"] else "")
+        source = (
+            r["source"]
+            if r["origin"] == "builtin"
+            else f"{r['origin']}" + (f" ({r['source']})" if r["source"] else "")
+        )
         io.print(
             f"{r['id']:<{width}}  {r['name']:<{name_width}}  {_duration(r['duration_seconds']):>6}  "
             f"{_plural(r['steps'], 'step'):>9}  {source}"
@@ -105,5 +113,3 @@ def cmd_check(args: argparse.Namespace, io: Io) -> int:
         return BAD_INPUT
     io.print(f"{path}: valid")
     return OK
-
-

@@ -33,7 +33,9 @@ def cmd_pain(args: argparse.Namespace, io: Io) -> int:
     with _service(args, io) as service:
         day = parse_day(args.date, "--date") if args.date else service.today()
         if day > service.today():
-            raise Refused(f"--date {day.isoformat()} is in the future; a pain score is for today or a day before.")
+            raise Refused(
+                f"--date {day.isoformat()} is in the future; a pain score is for today or a day before."
+            )
         effect = service.pain_answer_effect(args.value, day)  # said before saving: what this answer does
         record = service.record_pain(args.value, day, args.note)
         _warn_backup(service, io)

@@ -113,13 +113,17 @@ def _parser(only: str | None = None, *, for_completion: bool = False) -> argpars
                               formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
 
     demo = add("demo", "open the app on a generated six-week sample history in a temporary home")
-    demo.add_argument("--no-app", action="store_true", help="only create and fill the demo home; print its path and keep it")
+    demo.add_argument(
+        "--no-app", action="store_true", help="only create and fill the demo home; print its path and keep it"
+    )
     demo.add_argument("--keep", action="store_true", help="keep the demo home after the app closes")
     demo.add_argument("--days", type=int, default=42, help=argparse.SUPPRESS)
 
     status = add("status", "streaks, the next prescription and the advice with its reasons")
     status.add_argument("--json", action="store_true", help="print one JSON object (see the README)")
-    status.add_argument("--today", metavar="DATE", help="compute as of DATE (YYYY-MM-DD); later sessions are ignored")
+    status.add_argument(
+        "--today", metavar="DATE", help="compute as of DATE (YYYY-MM-DD); later sessions are ignored"
+    )
 
     log = add(
         "log",
@@ -127,8 +131,13 @@ def _parser(only: str | None = None, *, for_completion: bool = False) -> argpars
         "Record a session done without the app. For the bridge program, --lifts, --count and\n"
         "--hold default to the prescription the advice gives for that day.",
     )
-    complete_with(log.add_argument("routine", metavar="ROUTINE", help="routine id (see `backroll routines`)"), ROUTINE_IDS)
-    log.add_argument("--date", metavar="DATETIME", help="when it started (default: now); naive times are local")
+    complete_with(
+        log.add_argument("routine", metavar="ROUTINE", help="routine id (see `backroll routines`)"),
+        ROUTINE_IDS,
+    )
+    log.add_argument(
+        "--date", metavar="DATETIME", help="when it started (default: now); naive times are local"
+    )
     log.add_argument("--lifts", type=int, metavar="N", help="bridge: lifts done")
     log.add_argument("--count", type=int, metavar="N", help="bridge: counts to raise and to lower")
     log.add_argument("--hold", type=int, metavar="N", help="bridge: counts held at the top (0 = none)")
@@ -142,7 +151,12 @@ def _parser(only: str | None = None, *, for_completion: bool = False) -> argpars
     export = add("export", "write the history as JSON (default) or CSV")
     export.add_argument("--format", choices=("json", "csv"), default="json", help="default: json")
     export.add_argument("--steps", action="store_true", help="CSV: one row per step instead of per session")
-    complete_with(export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (private, atomic) instead of stdout"), FILE)
+    complete_with(
+        export.add_argument(
+            "-o", "--output", metavar="FILE", help="write to FILE (private, atomic) instead of stdout"
+        ),
+        FILE,
+    )
     export.add_argument("--since", metavar="DATE", help="only practice days on or after DATE")
     export.add_argument("--until", metavar="DATE", help="only practice days on or before DATE")
     export.add_argument("--schema", action="store_true", help="print the JSON Schema of the export and exit")
@@ -151,14 +165,21 @@ def _parser(only: str | None = None, *, for_completion: bool = False) -> argpars
     complete_with(imp.add_argument("file", metavar="FILE", help="a file written by `backroll export`"), FILE)
     imp.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
 
-    routines = add("routines", "list the routines with their length at the current settings; with ID, its before-you-start card")
+    routines = add(
+        "routines",
+        "list the routines with their length at the current settings; with ID, its before-you-start card",
+    )
     complete_with(routines.add_argument("id", metavar="ID", nargs="?",
                                         help="a routine id: what to have at hand, the time, the cautions, the room"), ROUTINE_IDS)  # fmt: skip
     routines.add_argument("--json", action="store_true", help="print a JSON list (with ID: the card as JSON)")
 
     poses = add("poses", "every pose with its figure; with ID, the pose drawn at each keyframe")
-    poses.add_argument("id", metavar="ID", nargs="?", help="a pose id: its figure drawn in text, keyframe by keyframe")
-    poses.add_argument("--json", action="store_true", help="print the figures' joint coordinates as JSON (see the README)")
+    poses.add_argument(
+        "id", metavar="ID", nargs="?", help="a pose id: its figure drawn in text, keyframe by keyframe"
+    )
+    poses.add_argument(
+        "--json", action="store_true", help="print the figures' joint coordinates as JSON (see the README)"
+    )
 
     check = add("check", "validate a user's routine file (exit 0 valid, 1 invalid)")
     complete_with(check.add_argument("file", metavar="FILE", help="a routine TOML file"), FILE)
@@ -195,11 +216,16 @@ def _parser(only: str | None = None, *, for_completion: bool = False) -> argpars
         "session",
         "run a routine now; with --plain, one line per change for a screen reader or braille display",
         "Run a routine now. With --plain (or where the full-screen app cannot show: TERM=dumb, no terminal),\n"
-        "each change is one line (\"Back roll, lift 2 of 3: raise, 4 counts\"), keys steer it (space pause,\n"
+        'each change is one line ("Back roll, lift 2 of 3: raise, 4 counts"), keys steer it (space pause,\n'
         "n skip, b back, q stop, h it hurts), then the check-in is asked as questions and the session saved.",
     )
-    complete_with(session.add_argument("routine", metavar="ROUTINE", help="routine id (see `backroll routines`)"), ROUTINE_IDS)
-    session.add_argument("--plain", action="store_true", help="one line per change, keys on stdin; no full-screen app")
+    complete_with(
+        session.add_argument("routine", metavar="ROUTINE", help="routine id (see `backroll routines`)"),
+        ROUTINE_IDS,
+    )
+    session.add_argument(
+        "--plain", action="store_true", help="one line per change, keys on stdin; no full-screen app"
+    )
 
     serve = add(
         "serve",
@@ -208,16 +234,22 @@ def _parser(only: str | None = None, *, for_completion: bool = False) -> argpars
         "says otherwise: your history has no login, so another host needs --token (a secret the printed link\n"
         "carries) or --i-understand-no-login. Tones and spoken cues play in the browser.",
     )
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)"
+    )
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     serve.add_argument("--token", action="store_true", help="make a secret that the link must carry")
-    serve.add_argument("--i-understand-no-login", action="store_true", help="serve on another host without a token")
+    serve.add_argument(
+        "--i-understand-no-login", action="store_true", help="serve on another host without a token"
+    )
     serve.add_argument(
         "--tabs", type=int, default=DEFAULT_TABS,
         help=f"browser tabs served at once, 1 to {MAX_TABS} (default {DEFAULT_TABS}; each runs its own app)",
     )  # fmt: skip
     if only in (None, "_serve-app"):
-        sub.add_parser("_serve-app", parents=[common])  # run by `serve` for each browser tab; no help: not for people
+        sub.add_parser(
+            "_serve-app", parents=[common]
+        )  # run by `serve` for each browser tab; no help: not for people
     report = add(
         "report",
         "write a printable practice report (HTML, Markdown or PDF) to take to a trainer or doctor",
@@ -230,7 +262,12 @@ def _parser(only: str | None = None, *, for_completion: bool = False) -> argpars
     report.add_argument("--weeks", type=int, metavar="N", help="the last N weeks up to --until (default 12)")
     report.add_argument("--since", metavar="DATE", help="first day (YYYY-MM-DD, today, yesterday, -3d)")
     report.add_argument("--until", metavar="DATE", help="last day (default today)")
-    complete_with(report.add_argument("-o", "--output", metavar="FILE", help="write to FILE (private, atomic); - for stdout"), FILE)
+    complete_with(
+        report.add_argument(
+            "-o", "--output", metavar="FILE", help="write to FILE (private, atomic); - for stdout"
+        ),
+        FILE,
+    )
     report.add_argument("--format", choices=("html", "md", "pdf"),
                         help="default: from FILE's extension, else html; pdf needs Chromium")  # fmt: skip
 
@@ -241,10 +278,27 @@ def _parser(only: str | None = None, *, for_completion: bool = False) -> argpars
         "--time) in your time zone, on every day except your declared rest weekdays, with a reminder\n"
         "5 minutes before. Importing a newer file updates the same event instead of adding another.",
     )
-    complete_with(cal.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default <home>/exports/backroll-practice.ics); - for stdout"), FILE)
-    cal.add_argument("--time", metavar="HH:MM", help="local time of day (default: the practice time in Settings)")
-    cal.add_argument("--minutes", type=int, metavar="N", help="how long the event lasts (default: the suggested routine's length)")
-    cal.add_argument("--preview", action="store_true", help="list the next 14 reminders instead of writing the file")
+    complete_with(
+        cal.add_argument(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="write to FILE (default <home>/exports/backroll-practice.ics); - for stdout",
+        ),
+        FILE,
+    )
+    cal.add_argument(
+        "--time", metavar="HH:MM", help="local time of day (default: the practice time in Settings)"
+    )
+    cal.add_argument(
+        "--minutes",
+        type=int,
+        metavar="N",
+        help="how long the event lasts (default: the suggested routine's length)",
+    )
+    cal.add_argument(
+        "--preview", action="store_true", help="list the next 14 reminders instead of writing the file"
+    )
     sync = add(
         "sync-check",
         "what each device put into a synced data folder, its newest change, and anything set aside",
@@ -264,5 +318,3 @@ def _parser(only: str | None = None, *, for_completion: bool = False) -> argpars
     )
     completion.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell")
     return parser
-
-

@@ -30,7 +30,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, TextIO, TypeVar
 
-from tracker.cues import SoundFiles, describe, find_audio_player, find_voice, run_quietly, sound_for, spoken_text, voice_command
+from tracker.cues import (
+    SoundFiles,
+    describe,
+    find_audio_player,
+    find_voice,
+    run_quietly,
+    sound_for,
+    spoken_text,
+    voice_command,
+)
 from tracker.checkpoint import CHECKPOINT_INTERVAL
 from tracker.inert import inert
 from tracker.model import CheckIn, Felt, Routine, Session, Stability, plural
@@ -132,7 +141,11 @@ class Keys:
     def _line_end(self, ends: bytes) -> int | None:
         """Index of the first of the bytes `ends` after `at`, searching only what was not searched before."""
         start = max(self.at, self.scanned.get(ends, 0))
-        found = [i for i in (self.buffer.find(end, start) for end in (ends[n : n + 1] for n in range(len(ends)))) if i >= 0]
+        found = [
+            i
+            for i in (self.buffer.find(end, start) for end in (ends[n : n + 1] for n in range(len(ends))))
+            if i >= 0
+        ]
         best = min(found) if found else None
         self.scanned[ends] = len(self.buffer) if best is None else best
         return best
@@ -153,7 +166,9 @@ class Keys:
 
     def _key_ready(self) -> bool:
         """A whole character is waiting (or the input has ended)."""
-        return self.waiting and (self.closed or self.at + _char_length(self.buffer[self.at]) <= len(self.buffer))
+        return self.waiting and (
+            self.closed or self.at + _char_length(self.buffer[self.at]) <= len(self.buffer)
+        )
 
     def _one_key(self) -> str | None:
         """The next character, or None while its last bytes have not arrived."""
@@ -170,7 +185,9 @@ class Keys:
 
     def key(self, timeout: float) -> str | None:
         """One key pressed within `timeout` seconds, or None."""
-        by_line = self.saved is None  # not a terminal (a pipe, a file): one key a line, so answers are not read as keys
+        by_line = (
+            self.saved is None
+        )  # not a terminal (a pipe, a file): one key a line, so answers are not read as keys
         if not (self._line_end(b"\n") is not None if by_line else self._key_ready()):
             if self.closed:
                 time.sleep(max(0.0, timeout))  # no more keys: the session goes on by itself
@@ -261,7 +278,16 @@ def _background(command: list[str]) -> None:
 class PlainSession:
     """One session, line by line; `run()` returns the saved Session, or None when not kept."""
 
-    def __init__(self, service: Backroll, routine: Routine, clock: Callable[[], float], keys: Keys, out: TextIO, *, fake_clock: bool = False) -> None:
+    def __init__(
+        self,
+        service: Backroll,
+        routine: Routine,
+        clock: Callable[[], float],
+        keys: Keys,
+        out: TextIO,
+        *,
+        fake_clock: bool = False,
+    ) -> None:
         self.service = service
         self.routine = routine
         self.clock = clock
@@ -387,7 +413,9 @@ class PlainSession:
         self.say(describe(view))
         if choices:
             numbered = ", ".join(f"{n} {choice}" for n, choice in enumerate(choices, 1))
-            self.say(f"Choices: {numbered}. Type a number or the word, then Enter; Enter alone skips; h then Enter if it hurts.")
+            self.say(
+                f"Choices: {numbered}. Type a number or the word, then Enter; Enter alone skips; h then Enter if it hurts."
+            )
         else:
             self.say("Type what you notice, then Enter; Enter alone skips; h then Enter if it hurts.")
         while True:
@@ -411,7 +439,12 @@ class PlainSession:
 
     def _session(self, checkin: CheckIn) -> Session:
         return self.service.make_session(
-            self.routine, self.runner.results(), checkin, self.started_at, session_id=self.session_id, origin="plain"
+            self.routine,
+            self.runner.results(),
+            checkin,
+            self.started_at,
+            session_id=self.session_id,
+            origin="plain",
         )
 
     def _check_in(self) -> Session | None:
@@ -428,11 +461,21 @@ class PlainSession:
         try:
             checkin = replace(checkin, pain_before=self._number("Pain before the session, 0 to 10?"))
             checkin = replace(checkin, pain_after=self._number("Pain now, 0 to 10?"))
-            stable = self._word("Did your legs and back feel stable: yes, no or unsure?", [s.value for s in Stability])
+            stable = self._word(
+                "Did your legs and back feel stable: yes, no or unsure?", [s.value for s in Stability]
+            )
             checkin = replace(checkin, stable=_maybe(Stability, stable))
-            checkin = replace(checkin, felt=_maybe(Felt, self._word("How did it feel: easy, right or hard?", [f.value for f in Felt])))
+            checkin = replace(
+                checkin,
+                felt=_maybe(
+                    Felt, self._word("How did it feel: easy, right or hard?", [f.value for f in Felt])
+                ),
+            )
             checkin = replace(checkin, note=self._text("A note?"))
-        except (SkipRest, KeyboardInterrupt):  # s, Esc, or Ctrl+C: as the app's Esc, the answers given so far are kept
+        except (
+            SkipRest,
+            KeyboardInterrupt,
+        ):  # s, Esc, or Ctrl+C: as the app's Esc, the answers given so far are kept
             skipped = True
             self.say("The rest skipped; your answers so far are kept.")
         if not hurt and not skipped:
@@ -557,7 +600,9 @@ def _maybe(kind: Callable[[str], T], value: str | None) -> T | None:
     return kind(value) if value else None
 
 
-def run_plain(service: Backroll, routine_id: str, out: TextIO | None = None, stdin: TextIO | None = None) -> Session | None:
+def run_plain(
+    service: Backroll, routine_id: str, out: TextIO | None = None, stdin: TextIO | None = None
+) -> Session | None:
     """Run ROUTINE in plain mode on this process's stdin and stdout."""
     out = out or sys.stdout
     routine = service.routine(routine_id)

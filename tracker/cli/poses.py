@@ -18,7 +18,12 @@ DRAWING = (40, 9)  # columns and rows of `poses ID`'s drawing of each keyframe
 def pose_json(pose: Pose) -> dict[str, object]:
     from tracker.content.reader_figure import as_dict
 
-    return {"id": pose.id, "name": pose.name, "sided": pose.sided, "figure": dict(as_dict(pose.figure)) if pose.figure else None}
+    return {
+        "id": pose.id,
+        "name": pose.name,
+        "sided": pose.sided,
+        "figure": dict(as_dict(pose.figure)) if pose.figure else None,
+    }
 
 
 def cmd_poses(args: argparse.Namespace, io: Io) -> int:
@@ -29,7 +34,13 @@ def cmd_poses(args: argparse.Namespace, io: Io) -> int:
             return BAD_INPUT
         chosen = [poses[args.id]] if args.id else sorted(poses.values(), key=lambda p: p.id)
         if args.json:
-            io.print(json.dumps({"version": POSES_JSON_VERSION, "poses": [pose_json(p) for p in chosen]}, ensure_ascii=False, indent=1))
+            io.print(
+                json.dumps(
+                    {"version": POSES_JSON_VERSION, "poses": [pose_json(p) for p in chosen]},
+                    ensure_ascii=False,
+                    indent=1,
+                )
+            )
             return OK
         if args.id is None:
             width = max(len(p.id) for p in chosen)
@@ -42,7 +53,9 @@ def cmd_poses(args: argparse.Namespace, io: Io) -> int:
                 io.print(f"{p.id:<{width}}  {view:<5}  {frames:<23}  {p.name}{side}")
             return OK
         pose = chosen[0]
-        io.print(pose.name + (" (drawn on the left side; the right is its mirror image)" if pose.sided else ""))
+        io.print(
+            pose.name + (" (drawn on the left side; the right is its mirror image)" if pose.sided else "")
+        )
         if pose.figure is None:
             io.print("(no figure)")
             return OK

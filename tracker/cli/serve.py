@@ -35,7 +35,10 @@ from typing import Any
 from tracker.cli.common import OK, Io, Refused, _home, check_home
 
 DEFAULT_PORT = 8421
-DEFAULT_TABS, MAX_TABS = 3, 8  # browser tabs served at once: each is an app process (tracker/ui/web_server.py)
+DEFAULT_TABS, MAX_TABS = (
+    3,
+    8,
+)  # browser tabs served at once: each is an app process (tracker/ui/web_server.py)
 NO_LOGIN_WARNING = (
     "warning: backroll serve on {host} offers your practice and pain history to anyone who can reach "
     "this computer on the network. There is no login."

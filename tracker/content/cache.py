@@ -109,7 +109,12 @@ def _read(path: Path, key: str) -> Library | None:
         return None
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077 or st.st_size > _MAX_BYTES:
+        if (
+            not stat.S_ISREG(st.st_mode)
+            or st.st_uid != os.getuid()
+            or st.st_mode & 0o077
+            or st.st_size > _MAX_BYTES
+        ):
             return None
         with os.fdopen(fd, "rb", closefd=False) as file:
             data = file.read(_MAX_BYTES + 1)

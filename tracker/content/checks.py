@@ -57,7 +57,9 @@ class FileReader:
         self.errors.append(ContentError(self.path, line, field_path, message))
         return Invalid(field_path)
 
-    def check_keys(self, table: Mapping[str, object], allowed: Sequence[str], where: str, what: str = "") -> None:
+    def check_keys(
+        self, table: Mapping[str, object], allowed: Sequence[str], where: str, what: str = ""
+    ) -> None:
         for key in table:
             if key not in allowed:
                 hint = difflib.get_close_matches(key, allowed, n=1)
@@ -70,7 +72,9 @@ class FileReader:
 
     # ---- typed getters: raise Invalid after recording the error
 
-    def string(self, table: Mapping[str, object], key: str, where: str, *, required: bool = False) -> str | None:
+    def string(
+        self, table: Mapping[str, object], key: str, where: str, *, required: bool = False
+    ) -> str | None:
         if key not in table:
             if required:
                 raise self.error(f"{where}.{key}", "missing; expected a non-empty string")
@@ -95,14 +99,19 @@ class FileReader:
         assert value is not None
         if not ID_RE.match(value):
             raise self.error(
-                f"{where}.{key}", f"expected a lowercase-kebab id like 'child' or 'cat-cow', got {describe(value)}"
+                f"{where}.{key}",
+                f"expected a lowercase-kebab id like 'child' or 'cat-cow', got {describe(value)}",
             )
         return value
 
-    def strings(self, table: Mapping[str, object], key: str, where: str, *, min_items: int = 0) -> tuple[str, ...]:
+    def strings(
+        self, table: Mapping[str, object], key: str, where: str, *, min_items: int = 0
+    ) -> tuple[str, ...]:
         if key not in table:
             if min_items:
-                raise self.error(f"{where}.{key}", f"missing; expected an array of at least {min_items} string(s)")
+                raise self.error(
+                    f"{where}.{key}", f"missing; expected an array of at least {min_items} string(s)"
+                )
             return ()
         value = table[key]
         if not isinstance(value, list):
@@ -124,23 +133,40 @@ class FileReader:
         return value
 
     def integer(
-        self, table: Mapping[str, object], key: str, where: str, limits: tuple[int, int], default: int | None = None
+        self,
+        table: Mapping[str, object],
+        key: str,
+        where: str,
+        limits: tuple[int, int],
+        default: int | None = None,
     ) -> int:
         if key not in table:
             if default is None:
-                raise self.error(f"{where}.{key}", f"missing; expected an integer from {limits[0]} to {limits[1]}")
+                raise self.error(
+                    f"{where}.{key}", f"missing; expected an integer from {limits[0]} to {limits[1]}"
+                )
             return default
         value = table[key]
         if isinstance(value, bool) or not isinstance(value, int) or not limits[0] <= value <= limits[1]:
-            raise self.error(f"{where}.{key}", f"expected an integer from {limits[0]} to {limits[1]}, got {describe(value)}")
+            raise self.error(
+                f"{where}.{key}",
+                f"expected an integer from {limits[0]} to {limits[1]}, got {describe(value)}",
+            )
         return value
 
     def number(
-        self, table: Mapping[str, object], key: str, where: str, limits: tuple[float, float], default: float | None = None
+        self,
+        table: Mapping[str, object],
+        key: str,
+        where: str,
+        limits: tuple[float, float],
+        default: float | None = None,
     ) -> float:
         if key not in table:
             if default is None:
-                raise self.error(f"{where}.{key}", f"missing; expected a number from {limits[0]} to {limits[1]}")
+                raise self.error(
+                    f"{where}.{key}", f"missing; expected a number from {limits[0]} to {limits[1]}"
+                )
             return default
         value = table[key]
         if (
@@ -149,10 +175,14 @@ class FileReader:
             or not math.isfinite(value)
             or not limits[0] <= value <= limits[1]
         ):
-            raise self.error(f"{where}.{key}", f"expected a number from {limits[0]} to {limits[1]}, got {describe(value)}")
+            raise self.error(
+                f"{where}.{key}", f"expected a number from {limits[0]} to {limits[1]}, got {describe(value)}"
+            )
         return float(value)
 
-    def enum(self, table: Mapping[str, object], key: str, where: str, kind: type[E], default: E | None = None) -> E:
+    def enum(
+        self, table: Mapping[str, object], key: str, where: str, kind: type[E], default: E | None = None
+    ) -> E:
         choices = [m.value for m in kind]
         if key not in table:
             if default is None:
@@ -175,5 +205,7 @@ class FileReader:
             or not math.isfinite(amount)
             or not low <= amount <= high
         ):
-            raise self.error(f"{where}.{unit}", f"expected a number of {unit} from {low} to {high}, got {describe(amount)}")
+            raise self.error(
+                f"{where}.{unit}", f"expected a number of {unit} from {low} to {high}, got {describe(amount)}"
+            )
         return Hold(amount, HoldUnit(unit))

@@ -59,4 +59,3 @@ def raise_all(errors: Sequence[ContentError]) -> None:
         raise errors[0]
     if errors:
         raise ContentErrors(errors)
-

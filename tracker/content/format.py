@@ -35,12 +35,34 @@ ROUTINE_KEYS = (
     "id", "name", "summary", "source", "props", "cautions", "repeats", "tags", "next", "steps",
     "format", "first_side", "room", "notes",
 )  # fmt: skip
-PROGRAM_KEYS = ("id", "name", "summary", "source", "next", "next_poses", "props", "cautions", "rules", "steps")
+PROGRAM_KEYS = (
+    "id",
+    "name",
+    "summary",
+    "source",
+    "next",
+    "next_poses",
+    "props",
+    "cautions",
+    "rules",
+    "steps",
+)
 STEP_COMMON = ("pose", "kind", "cue", "title", "optional")
 STEP_KEYS: dict[StepKind, tuple[str, ...]] = {
-    StepKind.REPS: STEP_COMMON + ("reps", "raise", "lower", "hold", "sides", "tighter_extra", "repeats", "first_side", "sequence"),
+    StepKind.REPS: STEP_COMMON
+    + ("reps", "raise", "lower", "hold", "sides", "tighter_extra", "repeats", "first_side", "sequence"),
     StepKind.HOLD: STEP_COMMON
-    + ("hold", "reps", "rest_between", "sides", "tighter_extra", "repeats", "first_side", "sequence", "stages"),
+    + (
+        "hold",
+        "reps",
+        "rest_between",
+        "sides",
+        "tighter_extra",
+        "repeats",
+        "first_side",
+        "sequence",
+        "stages",
+    ),
     StepKind.FLOW: STEP_COMMON + ("duration", "sides", "repeats", "first_side", "sequence"),
     StepKind.REST: STEP_COMMON + ("duration", "repeats"),
     StepKind.OBSERVE: STEP_COMMON + ("question", "choices", "key"),

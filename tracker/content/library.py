@@ -58,5 +58,3 @@ class Library:
     def ids(self) -> set[str]:
         """Every routine and program id."""
         return set(self.routines) | set(self.programs)
-
-

@@ -56,7 +56,9 @@ def _read_text(path: Path) -> str:
         what = "a folder" if stat.S_ISDIR(st.st_mode) else "a pipe, a device or a socket"
         raise ContentError(path, None, "", f"not a regular file ({what}); give a .toml file")
     if st.st_size > MAX_FILE_BYTES:
-        raise ContentError(path, None, "", f"the file is too large: {st.st_size} bytes, at most {MAX_FILE_BYTES} (1 MB)")
+        raise ContentError(
+            path, None, "", f"the file is too large: {st.st_size} bytes, at most {MAX_FILE_BYTES} (1 MB)"
+        )
     try:
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
         try:
@@ -79,7 +81,10 @@ def _read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ContentError(
-            path, line, "", f"expected UTF-8 text, got the byte {data[exc.start:exc.start + 1]!r} at byte {exc.start}"
+            path,
+            line,
+            "",
+            f"expected UTF-8 text, got the byte {data[exc.start : exc.start + 1]!r} at byte {exc.start}",
         ) from None
     return text.removeprefix("\ufeff")
 
@@ -87,7 +92,9 @@ def _read_text(path: Path) -> str:
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-_LONG_NUMBER = re.compile(r"[0-9][0-9_]{4300,}")  # more digits than int() converts (sys.get_int_max_str_digits)
+_LONG_NUMBER = re.compile(
+    r"[0-9][0-9_]{4300,}"
+)  # more digits than int() converts (sys.get_int_max_str_digits)
 _KEY_BEFORE = re.compile(r"^[ \t]*([^=\s][^=\n]*?)[ \t]*=", re.MULTILINE)
 
 
@@ -99,14 +106,18 @@ def _long_number(path: Path, text: str) -> ContentError:
     keys = list(_KEY_BEFORE.finditer(text, 0, at))
     key = keys[-1].group(1).strip() if keys else ""
     digits = len(found.group().replace("_", "")) if found else 0
-    return ContentError(path, line, key, f"a number {digits} digits long; no value in a routine needs more than a few digits")
+    return ContentError(
+        path, line, key, f"a number {digits} digits long; no value in a routine needs more than a few digits"
+    )
 
 
 def _parse(path: Path, text: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except ValueError as exc:
-        if not isinstance(exc, tomllib.TOMLDecodeError):  # tomllib's int() of a number past Python's digit limit
+        if not isinstance(
+            exc, tomllib.TOMLDecodeError
+        ):  # tomllib's int() of a number past Python's digit limit
             raise _long_number(path, text) from None
         message = str(exc)
         match = _TOML_POSITION.search(message)
@@ -141,7 +152,8 @@ def _read_file(
     allowed = ("pose", "routine", "program") if builtin else ("pose", "routine")
     if not document:
         reader.error(
-            "", f"the file is empty; expected {' or '.join('[[pose]]' if k == 'pose' else f'[{k}]' for k in allowed)}",
+            "",
+            f"the file is empty; expected {' or '.join('[[pose]]' if k == 'pose' else f'[{k}]' for k in allowed)}",
             line=1,
         )
         content.errors = reader.errors
@@ -149,7 +161,9 @@ def _read_file(
     for key in document:
         if key not in allowed:
             if key == "program" and not builtin:
-                reader.error("program", "a user file may not define a program; use a [routine] with [[routine.steps]]")
+                reader.error(
+                    "program", "a user file may not define a program; use a [routine] with [[routine.steps]]"
+                )
             else:
                 reader.check_keys({key: None}, allowed, "", "at the top level")
 
@@ -166,7 +180,10 @@ def _read_file(
                 continue
             if pose.id in own_poses:
                 first = list(own_poses).index(pose.id)
-                reader.error(f"pose[{i}].id", f"duplicate pose id {pose.id!r} (already defined by pose[{first}] in this file)")
+                reader.error(
+                    f"pose[{i}].id",
+                    f"duplicate pose id {pose.id!r} (already defined by pose[{first}] in this file)",
+                )
             elif pose.id in known_poses:
                 owner = "another built-in content file" if builtin else "a built-in pose"
                 reader.error(f"pose[{i}].id", f"duplicate pose id {pose.id!r}: {owner} already uses it")
@@ -246,7 +263,11 @@ def load_builtin(content_dir: Path | None = None) -> Library:
                 continue
             if record.id in owner:
                 errors.append(
-                    _error_at(content, f"{kind}.id", f"duplicate id {record.id!r}: {owner[record.id].name} already uses it")
+                    _error_at(
+                        content,
+                        f"{kind}.id",
+                        f"duplicate id {record.id!r}: {owner[record.id].name} already uses it",
+                    )
                 )
                 continue
             owner[record.id] = content.path
@@ -277,7 +298,9 @@ def _guarded_read(path: Path, known_poses: Mapping[str, Pose]) -> _FileContent:
             return _FileContent(path, "", errors=[exc])
         detail = str(exc)
         detail = detail if len(detail) <= 120 else detail[:117] + "..."
-        return _FileContent(path, "", errors=[ContentError(path, None, "", f"cannot be read: {detail or type(exc).__name__}")])
+        return _FileContent(
+            path, "", errors=[ContentError(path, None, "", f"cannot be read: {detail or type(exc).__name__}")]
+        )
 
 
 def _user_file(path: Path, base: Library) -> _FileContent:
@@ -324,7 +347,11 @@ def load_library(user_dir: Path | None = None, *, content_dir: Path | None = Non
             if clash is not None:
                 index = list(content.poses).index(clash)
                 content.errors.append(
-                    _error_at(content, f"pose[{index}].id", f"duplicate pose id {clash!r}: another user file already uses it")
+                    _error_at(
+                        content,
+                        f"pose[{index}].id",
+                        f"duplicate pose id {clash!r}: another user file already uses it",
+                    )
                 )
         if content.errors:
             errors.extend(content.errors)

@@ -130,5 +130,3 @@ def find_line(text: str, field_path: str) -> int | None:
         # e.g. `[routine]` missing entirely but `routine.steps` dotted at the top
         found = _find_key(lines, in_string, segments[0][0], 1, len(lines))
     return found
-
-

@@ -48,7 +48,9 @@ from tracker.model import (
 )
 
 # Rules whose range is narrower than any count: pain scores are 0-10.
-_RULE_RANGES: Mapping[str, tuple[int, int]] = MappingProxyType({"pain_threshold": (0, 10), "response_rise": (0, 10)})
+_RULE_RANGES: Mapping[str, tuple[int, int]] = MappingProxyType(
+    {"pain_threshold": (0, 10), "response_rise": (0, 10)}
+)
 
 
 class RecordReader(FileReader):
@@ -78,7 +80,9 @@ class RecordReader(FileReader):
             "sided": lambda: self.boolean(table, "sided", where),
             "advanced": lambda: self.boolean(table, "advanced", where),
             "source": lambda: self.string(table, "source", where) or "",
-            "figure": lambda: reader_figure.figure(self, table["figure"], where) if "figure" in table else None,
+            "figure": lambda: (
+                reader_figure.figure(self, table["figure"], where) if "figure" in table else None
+            ),
         }
         for name, get in getters.items():
             try:
@@ -107,7 +111,10 @@ class RecordReader(FileReader):
                 if key == "pose_if_hold":
                     self.error(f"{where}.{key}", "only a program step may use pose_if_hold")
                 else:
-                    self.error(f"{where}.{key}", f"not used by a {kind.value} step; allowed keys: {', '.join(allowed)}")
+                    self.error(
+                        f"{where}.{key}",
+                        f"not used by a {kind.value} step; allowed keys: {', '.join(allowed)}",
+                    )
         self.check_keys({k: v for k, v in table.items() if k not in ALL_STEP_KEYS}, allowed, where)
         problems = len(self.errors)
 
@@ -116,12 +123,19 @@ class RecordReader(FileReader):
         for key, value in table.items():
             if isinstance(value, str) and (value in BINDINGS or (key in BINDABLE and value.startswith("$"))):
                 if not program:
-                    self.error(f"{where}.{key}", f"bindings like {value!r} are only allowed in a program's steps")
+                    self.error(
+                        f"{where}.{key}", f"bindings like {value!r} are only allowed in a program's steps"
+                    )
                 elif key not in BINDABLE or key not in allowed:
                     bindable = [k for k in BINDABLE if k in allowed]
-                    self.error(f"{where}.{key}", f"cannot be bound; only {', '.join(bindable)} take $lifts, $count or $hold")
+                    self.error(
+                        f"{where}.{key}",
+                        f"cannot be bound; only {', '.join(bindable)} take $lifts, $count or $hold",
+                    )
                 elif value not in BINDINGS:
-                    self.error(f"{where}.{key}", f"expected one of {', '.join(BINDINGS)}, got {describe(value)}")
+                    self.error(
+                        f"{where}.{key}", f"expected one of {', '.join(BINDINGS)}, got {describe(value)}"
+                    )
                 else:
                     bindings[BINDABLE[key]] = BINDINGS[value]
                 continue
@@ -165,23 +179,34 @@ class RecordReader(FileReader):
         elif kind is StepKind.HOLD:
             if "hold" not in bindings:
                 if "hold" not in plain:
-                    self.error(f"{where}.hold", f"missing; expected exactly one of {', '.join(HOLD_LIMITS)} (a number > 0)")
+                    self.error(
+                        f"{where}.hold",
+                        f"missing; expected exactly one of {', '.join(HOLD_LIMITS)} (a number > 0)",
+                    )
                 else:
                     attempt("hold", lambda: self.hold(plain["hold"], f"{where}.hold"))
             if "reps" not in bindings:
                 attempt("reps", lambda: self.integer(plain, "reps", where, REPS, default=1))
-            attempt("rest_between", lambda: self.number(plain, "rest_between", where, REST_BETWEEN, default=0.0))
+            attempt(
+                "rest_between", lambda: self.number(plain, "rest_between", where, REST_BETWEEN, default=0.0)
+            )
         elif kind in (StepKind.FLOW, StepKind.REST):
             attempt("duration", lambda: self.number(plain, "duration", where, DURATION))
         else:  # OBSERVE
+
             def observation() -> Observation:
                 question = self.string(plain, "question", where, required=True)
                 choices = self.strings(plain, "choices", where)
                 if len(set(choices)) != len(choices):
-                    raise self.error(f"{where}.choices", f"expected distinct choices, got {describe(list(choices))}")
+                    raise self.error(
+                        f"{where}.choices", f"expected distinct choices, got {describe(list(choices))}"
+                    )
                 key = self.string(plain, "key", where, required=True)
                 if not ANSWER_KEY_RE.match(key or ""):
-                    raise self.error(f"{where}.key", f"expected a short lowercase id like 'space-before', got {describe(key)}")
+                    raise self.error(
+                        f"{where}.key",
+                        f"expected a short lowercase id like 'space-before', got {describe(key)}",
+                    )
                 return Observation(question=question or "", choices=choices, key=key or "")
 
             attempt("observe", observation)
@@ -194,7 +219,10 @@ class RecordReader(FileReader):
         if "tighter_extra" in plain and "tighter_extra" in allowed:
             attempt("tighter_extra", lambda: self.hold(plain["tighter_extra"], f"{where}.tighter_extra"))
             if values.get("sides", Side.NONE) is Side.NONE and "sides" in values:
-                self.error(f"{where}.tighter_extra", "needs sides = \"left\", \"right\" or \"both\" (it is added on the tighter side)")
+                self.error(
+                    f"{where}.tighter_extra",
+                    'needs sides = "left", "right" or "both" (it is added on the tighter side)',
+                )
 
         if len(self.errors) > problems:
             raise Invalid(where)
@@ -211,7 +239,9 @@ class RecordReader(FileReader):
         if not raw:
             raise self.error(f"{where}.steps", f"expected at least one [[{where}.steps]] table")
         if len(raw) > MAX_STEPS:
-            raise self.error(f"{where}.steps[{MAX_STEPS}]", f"too many steps: at most {MAX_STEPS}, got {len(raw)}")
+            raise self.error(
+                f"{where}.steps[{MAX_STEPS}]", f"too many steps: at most {MAX_STEPS}, got {len(raw)}"
+            )
         steps: list[Step] = []
         bindings: list[dict[str, str]] = []
         problems = len(self.errors)
@@ -292,7 +322,9 @@ class RecordReader(FileReader):
             try:
                 if isinstance(default, Prescription):
                     if not isinstance(value, dict):
-                        raise self.error(path, f"expected a table {{ lifts, count, hold }}, got {describe(value)}")
+                        raise self.error(
+                            path, f"expected a table {{ lifts, count, hold }}, got {describe(value)}"
+                        )
                     self.check_keys(value, ("lifts", "count", "hold"), path)
                     values[name] = Prescription(
                         self.integer(value, "lifts", path, REPS),
@@ -307,7 +339,8 @@ class RecordReader(FileReader):
                         or value[0] > value[1]
                     ):
                         raise self.error(
-                            path, f"expected two integers [n, m] with 1 <= n <= m (n of the last m), got {describe(value)}"
+                            path,
+                            f"expected two integers [n, m] with 1 <= n <= m (n of the last m), got {describe(value)}",
                         )
                     values[name] = (value[0], value[1])
                 else:
@@ -334,7 +367,9 @@ class RecordReader(FileReader):
             "props": lambda: self.strings(table, "props", where),
             "cautions": lambda: self.strings(table, "cautions", where),
             "next_poses": lambda: self.strings(table, "next_poses", where),
-            "rules": lambda: self.rules(table["rules"], f"{where}.rules") if "rules" in table else ProgressionRules(),
+            "rules": lambda: (
+                self.rules(table["rules"], f"{where}.rules") if "rules" in table else ProgressionRules()
+            ),
             "steps": lambda: self.steps(table, where, poses, program=True),
         }
         for name, get in getters.items():

@@ -33,7 +33,9 @@ def _line(reader: FileReader, where: str, key: str) -> int | None:
     if start is None:
         return None
     lines = reader.text.splitlines()
-    pattern = re.compile(r"^\s*figure\s*\.\s*" + r"\s*\.\s*".join(map(re.escape, key.split("."))) + r"\s*[=.]")
+    pattern = re.compile(
+        r"^\s*figure\s*\.\s*" + r"\s*\.\s*".join(map(re.escape, key.split("."))) + r"\s*[=.]"
+    )
     loose = re.compile(r"^\s*figure\s*[=.]")
     fallback = None
     for number in range(start + 1, len(lines) + 1):
@@ -52,10 +54,14 @@ def figure(reader: FileReader, raw: object, where: str) -> Figure:
     path = f"{where}.figure"
 
     def fail(field: str, key: str, message: str) -> Invalid:
-        return reader.error(f"{path}.{field}" if field else path, message, line=_line(reader, where, key or "view"))
+        return reader.error(
+            f"{path}.{field}" if field else path, message, line=_line(reader, where, key or "view")
+        )
 
     if not isinstance(raw, dict):
-        raise fail("", "", f"expected a table (figure.view, figure.bones, figure.keyframes.NAME), got {_show(raw)}")
+        raise fail(
+            "", "", f"expected a table (figure.view, figure.bones, figure.keyframes.NAME), got {_show(raw)}"
+        )
     for key in raw:
         if key not in FIGURE_KEYS:
             raise fail(key, key, f"unknown key; allowed keys: {', '.join(FIGURE_KEYS)}")
@@ -68,26 +74,44 @@ def figure(reader: FileReader, raw: object, where: str) -> Figure:
     allowed = JOINTS[view]
     bones = raw.get("bones")
     if not isinstance(bones, list) or not bones:
-        raise fail("bones", "bones", 'expected an array of [parent, child] joint pairs like [["hip", "shoulder"], ...]')
+        raise fail(
+            "bones",
+            "bones",
+            'expected an array of [parent, child] joint pairs like [["hip", "shoulder"], ...]',
+        )
     pairs: list[tuple[str, str]] = []
     parent: dict[str, str] = {}
     for i, bone in enumerate(bones):
         if not (isinstance(bone, list) and len(bone) == 2 and all(isinstance(j, str) for j in bone)):
-            raise fail(f"bones[{i}]", "bones", f"expected [parent, child], two joint names, got {_show(bone)}")
+            raise fail(
+                f"bones[{i}]", "bones", f"expected [parent, child], two joint names, got {_show(bone)}"
+            )
         for joint in bone:
             if joint not in allowed:
-                raise fail(f"bones[{i}]", "bones", f"unknown joint {joint!r} for a {view} view; joints: {', '.join(allowed)}")
+                raise fail(
+                    f"bones[{i}]",
+                    "bones",
+                    f"unknown joint {joint!r} for a {view} view; joints: {', '.join(allowed)}",
+                )
         a, b = bone
         if a == b:
             raise fail(f"bones[{i}]", "bones", f"a bone joins two joints, got {a!r} twice")
         if b in parent:
-            raise fail(f"bones[{i}]", "bones", f"joint {b!r} already hangs from {parent[b]!r}: each joint has one parent")
+            raise fail(
+                f"bones[{i}]",
+                "bones",
+                f"joint {b!r} already hangs from {parent[b]!r}: each joint has one parent",
+            )
         parent[b] = a
         pairs.append((a, b))
     joints = tuple(dict.fromkeys(j for pair in pairs for j in pair))
     roots = [j for j in joints if j not in parent]
     if len(roots) != 1:
-        raise fail("bones", "bones", f"expected one body, joined from one root joint; got {len(roots) or 'no'} roots ({', '.join(roots) or 'a loop'})")
+        raise fail(
+            "bones",
+            "bones",
+            f"expected one body, joined from one root joint; got {len(roots) or 'no'} roots ({', '.join(roots) or 'a loop'})",
+        )
     for joint in joints:  # every joint reaches the root without a loop
         seen, at = set(), joint
         while at in parent:
@@ -100,9 +124,15 @@ def figure(reader: FileReader, raw: object, where: str) -> Figure:
 
     frames_raw = raw.get("keyframes")
     if not isinstance(frames_raw, dict) or not frames_raw:
-        raise fail("keyframes", "keyframes", "expected at least one keyframe: figure.keyframes.NAME = { joint = [x, y], ... }")
+        raise fail(
+            "keyframes",
+            "keyframes",
+            "expected at least one keyframe: figure.keyframes.NAME = { joint = [x, y], ... }",
+        )
     if len(frames_raw) > MAX_KEYFRAMES:
-        raise fail("keyframes", "keyframes", f"too many keyframes: at most {MAX_KEYFRAMES}, got {len(frames_raw)}")
+        raise fail(
+            "keyframes", "keyframes", f"too many keyframes: at most {MAX_KEYFRAMES}, got {len(frames_raw)}"
+        )
     keyframes: list[Keyframe] = []
     first: dict[tuple[str, str], float] = {}
     problems = len(reader.errors)
@@ -116,7 +146,9 @@ def figure(reader: FileReader, raw: object, where: str) -> Figure:
                 raise fail(kpath, key, f"expected a table {{ joint = [x, y], ... }}, got {_show(points)}")
             for joint in points:
                 if joint not in joints:
-                    raise fail(f"{kpath}.{joint}", key, f"not a joint of the bones; joints: {', '.join(joints)}")
+                    raise fail(
+                        f"{kpath}.{joint}", key, f"not a joint of the bones; joints: {', '.join(joints)}"
+                    )
             missing = [j for j in joints if j not in points]
             if missing:
                 raise fail(kpath, key, f"missing joint(s): {', '.join(missing)}")
@@ -126,9 +158,19 @@ def figure(reader: FileReader, raw: object, where: str) -> Figure:
                 if not (
                     isinstance(value, list)
                     and len(value) == 2
-                    and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and low <= v <= high for v in value)
+                    and all(
+                        isinstance(v, (int, float))
+                        and not isinstance(v, bool)
+                        and math.isfinite(v)
+                        and low <= v <= high
+                        for v in value
+                    )
                 ):
-                    raise fail(f"{kpath}.{joint}", key, f"expected [x, y], two numbers from {low} to {high}, got {_show(value)}")
+                    raise fail(
+                        f"{kpath}.{joint}",
+                        key,
+                        f"expected [x, y], two numbers from {low} to {high}, got {_show(value)}",
+                    )
                 placed[joint] = (float(value[0]), float(value[1]))
             for a, b in pairs:
                 length = math.dist(placed[a], placed[b])
@@ -145,7 +187,11 @@ def figure(reader: FileReader, raw: object, where: str) -> Figure:
                 lowest = min(min(y for _, y in placed.values()), placed["head"][1] - HEAD_RADIUS)
                 if lowest < -BELOW:
                     below = min(placed, key=lambda j: placed[j][1] - (HEAD_RADIUS if j == "head" else 0.0))
-                    raise fail(f"{kpath}.{below}", key, f"goes below the floor (y = {lowest:.3f}); the floor is y = 0")
+                    raise fail(
+                        f"{kpath}.{below}",
+                        key,
+                        f"goes below the floor (y = {lowest:.3f}); the floor is y = 0",
+                    )
             if not first:
                 first = {(a, b): math.dist(placed[a], placed[b]) for a, b in pairs}
             keyframes.append(Keyframe(name, tuple((j, *placed[j]) for j in joints)))

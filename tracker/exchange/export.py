@@ -203,6 +203,6 @@ def write_private(path: Path, text: str | bytes) -> None:
     elif stat.S_ISDIR(mode):
         raise IsADirectoryError(errno.EISDIR, "it is a folder", str(path))
     else:
-        raise OSError(errno.EINVAL, "it is a socket or a block device, not a file Backroll writes to", str(path))
-
-
+        raise OSError(
+            errno.EINVAL, "it is a socket or a block device, not a file Backroll writes to", str(path)
+        )

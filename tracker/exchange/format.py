@@ -33,7 +33,9 @@ MAX_PAIN_RECORDS = 100_000
 ORIGINS = ("app", "cli", "import", "demo")
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_INSTANT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?([+-][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?|Z)")
+_INSTANT = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?([+-][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?|Z)"
+)
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,79}")
 _ZONE = re.compile(r"[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*")
@@ -77,7 +79,9 @@ class Record:
     fields: tuple[tuple[str, Field], ...]
     optional: tuple[str, ...] = ()
     together: tuple[str, ...] = ()  # optional fields that come all or none
-    partial: bool = False  # a field present is checked even when others are missing (a session: every problem)
+    partial: bool = (
+        False  # a field present is checked even when others are missing (a session: every problem)
+    )
 
     @cached_property
     def required(self) -> tuple[str, ...]:
@@ -95,9 +99,15 @@ _STAMPS = (
     ("value", Field("integer", low=0, high=10)),
 )
 
-USUAL_PAIN = Record((*_STAMPS, ("note", Field("string", max_length=1_000)), ("recorded_at", _ref("instant", nullable=True))))
+USUAL_PAIN = Record(
+    (*_STAMPS, ("note", Field("string", max_length=1_000)), ("recorded_at", _ref("instant", nullable=True)))
+)
 PAIN_RECORD = Record(
-    (*_STAMPS, ("note", Field("string", max_length=PAIN_NOTE_MAX)), ("recorded_at", _ref("instant", nullable=True)))
+    (
+        *_STAMPS,
+        ("note", Field("string", max_length=PAIN_NOTE_MAX)),
+        ("recorded_at", _ref("instant", nullable=True)),
+    )
 )
 HURT_AT = Record(
     (
@@ -117,7 +127,9 @@ CHECKIN = Record(
         ("note", Field("string", max_length=MAX_NOTE)),
     )
 )
-PRESCRIPTION = Record(tuple((key, Field("integer", low=0, high=MAX_PRESCRIPTION)) for key in PRESCRIPTION_KEYS))
+PRESCRIPTION = Record(
+    tuple((key, Field("integer", low=0, high=MAX_PRESCRIPTION)) for key in PRESCRIPTION_KEYS)
+)
 STEP = Record(
     (
         ("index", _ref("count")),
@@ -139,7 +151,12 @@ STEP = Record(
 )
 SESSION = Record(
     (
-        ("id", replace(_UUID_FIELD, description="A UUID in canonical lowercase form; sessions merge by this id.")),
+        (
+            "id",
+            replace(
+                _UUID_FIELD, description="A UUID in canonical lowercase form; sessions merge by this id."
+            ),
+        ),
         ("routine", _ref("id", what="a routine id (lowercase letters, digits, dashes)")),
         ("started_at", _ref("instant")),
         (

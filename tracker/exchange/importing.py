@@ -13,6 +13,7 @@ from tracker.exchange.format import (
 from tracker.exchange.reading import ImportRefused, parse_json, read_bytes_limited
 from tracker.exchange.validate import session_problems, validate_document, validate_envelope
 
+
 class HistoryStore(Protocol):
     """What an import needs of the store (tracker.store.Store): the history read, one merge written."""
 
@@ -21,12 +22,17 @@ class HistoryStore(Protocol):
     def usual_pain(self) -> list[UsualPain]: ...
     def pain_records(self) -> list[PainRecord]: ...
     def merge(
-        self, sessions: Sequence[Session], usual_pain: Sequence[UsualPain] = (), *, pain_records: Sequence[PainRecord] = ()
+        self,
+        sessions: Sequence[Session],
+        usual_pain: Sequence[UsualPain] = (),
+        *,
+        pain_records: Sequence[PainRecord] = (),
     ) -> object: ...
 
 
 Refusal = tuple[int, tuple[str, ...]]
 """One session an import leaves out: its index in the file and its problems, each with its JSON path."""
+
 
 def sessions_from_document(doc: object) -> list[Session]:
     """Validated sessions of a parsed export, duplicates (same id, same content) folded.
@@ -106,7 +112,12 @@ def valid_sessions(doc: object) -> tuple[list[Session], list[Refusal]]:
             try:
                 good[i] = Session.from_dict(data)
                 continue
-            except (ValueError, KeyError, TypeError, OverflowError) as error:  # the validator should have caught it
+            except (
+                ValueError,
+                KeyError,
+                TypeError,
+                OverflowError,
+            ) as error:  # the validator should have caught it
                 found = [f"sessions[{i}]: {error}"]
         refused[i] = found
     first: dict[str, int] = {}
@@ -165,7 +176,9 @@ class ImportReport:
     present: list[Session] = field(default_factory=list)  # same id, same content: nothing to do
     rejected: list[tuple[Session, str]] = field(default_factory=list)  # conflicts, with the reason
     dry_run: bool = False
-    invalid: int = 0  # records of the file that failed validation (read_history's History.refused), never merged
+    invalid: int = (
+        0  # records of the file that failed validation (read_history's History.refused), never merged
+    )
     usual_pain_added: list[UsualPain] = field(default_factory=list)
     pain_records_added: list[PainRecord] = field(default_factory=list)
 
@@ -212,7 +225,10 @@ def plan_import(existing: Mapping[str, Session], incoming: Iterable[Session]) ->
         else:
             fields = ", ".join(sorted(_differences(mine, theirs)))
             report.rejected.append(
-                (session, f"a session with this id is already stored with a different {fields}; kept the stored one")
+                (
+                    session,
+                    f"a session with this id is already stored with a different {fields}; kept the stored one",
+                )
             )
     return report
 

@@ -64,7 +64,9 @@ def record_schema(record: Record, description: str = "") -> JsonSchema:
     schema: JsonSchema = {"description": description} if description else {}
     schema |= {"type": "object", "additionalProperties": False, "required": list(record.required)}
     if record.together:
-        schema["dependentRequired"] = {name: [o for o in record.together if o != name] for name in record.together}
+        schema["dependentRequired"] = {
+            name: [o for o in record.together if o != name] for name in record.together
+        }
     schema["properties"] = {name: field_schema(field) for name, field in record.fields}
     return schema
 

@@ -62,7 +62,9 @@ def read_bytes_limited(path: Path | str, limit: int = MAX_BYTES, *, timeout: flo
                 f"{path} is not a regular file (a pipe, a device or a socket); give an export file, or - for standard input."
             )
         if st.st_size > limit:
-            raise ImportRefused(f"{path} is {st.st_size / 1_048_576:.1f} MB; the limit for an import is {limit // 1_048_576} MB.")
+            raise ImportRefused(
+                f"{path} is {st.st_size / 1_048_576:.1f} MB; the limit for an import is {limit // 1_048_576} MB."
+            )
         data = _read_upto(fd, limit + 1)
     except OSError as error:
         raise ImportRefused(f"{path} cannot be read: {error.strerror or error}.") from None
@@ -102,10 +104,14 @@ def _read_stdin(limit: int, timeout: float) -> bytes:
             size += len(chunk)
             deadline = time.monotonic() + timeout
     except (OSError, ValueError) as error:
-        raise ImportRefused(f"Standard input cannot be read: {getattr(error, 'strerror', None) or error}.") from None
+        raise ImportRefused(
+            f"Standard input cannot be read: {getattr(error, 'strerror', None) or error}."
+        ) from None
     data = b"".join(chunks)
     if len(data) > limit:
-        raise ImportRefused(f"Standard input holds more than {limit // 1_048_576} MB, the limit for an import.")
+        raise ImportRefused(
+            f"Standard input holds more than {limit // 1_048_576} MB, the limit for an import."
+        )
     return data
 
 
@@ -139,12 +145,18 @@ def parse_json(data: bytes, limit: int = MAX_BYTES) -> Any:  # JSON
     except UnicodeDecodeError:
         raise ImportRefused("The file is not UTF-8 text, so it is not a Backroll export.") from None
     try:
-        return untrusted.loads(text, parse_int=_parse_int)  # the one reader of untrusted JSON (depth, keys, constants)
+        return untrusted.loads(
+            text, parse_int=_parse_int
+        )  # the one reader of untrusted JSON (depth, keys, constants)
     except untrusted.Rejected:
         raise ImportRefused("The file is nested too deeply to be a Backroll export.") from None
     except untrusted.DuplicateKey as error:
-        raise ImportRefused(f"The file repeats the key {str(error)!r} inside one object, so it is ambiguous.") from None
+        raise ImportRefused(
+            f"The file repeats the key {str(error)!r} inside one object, so it is ambiguous."
+        ) from None
     except json.JSONDecodeError as error:
-        raise ImportRefused(f"The file is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}).") from None
+        raise ImportRefused(
+            f"The file is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})."
+        ) from None
     except ValueError as error:
         raise ImportRefused(f"The file is not valid JSON ({error}).") from None

@@ -61,8 +61,10 @@ class _Checker:
         return ok
 
     def integer(self, value: object, path: str, low: int, high: int) -> None:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
-            isinstance(value, float) and not (math.isfinite(value) and value.is_integer())
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or (isinstance(value, float) and not (math.isfinite(value) and value.is_integer()))
         ):
             self.fail(path, f"must be a whole number, not {_kind(value)}")
         elif not low <= value <= high:
@@ -93,7 +95,10 @@ class _Checker:
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError as error:  # a lone surrogate: "\ud800" is valid JSON but not text
-                self.fail(path, f"holds a lone surrogate (U+{ord(value[error.start]):04X}) at character {error.start + 1}")
+                self.fail(
+                    path,
+                    f"holds a lone surrogate (U+{ord(value[error.start]):04X}) at character {error.start + 1}",
+                )
                 return False
         return True
 
@@ -146,7 +151,9 @@ class _Checker:
     def record(self, value: object, record: Record, path: str) -> None:
         """An object of the declaration: its keys, then each field in order. A session (record.partial) has
         every field present checked even when others are missing or unknown."""
-        if not self.obj(value, path, record.required, record.optional) and not (record.partial and isinstance(value, dict)):
+        if not self.obj(value, path, record.required, record.optional) and not (
+            record.partial and isinstance(value, dict)
+        ):
             return
         assert isinstance(value, dict)
         if record.partial:
@@ -203,7 +210,10 @@ class _Checker:
         version = doc.get("version")
         if isinstance(version, bool) or version not in READS:
             readable = " or ".join(str(v) for v in READS)
-            self.fail("version", f"must be {readable}, not {_show(version)} (this Backroll reads versions {readable})")
+            self.fail(
+                "version",
+                f"must be {readable}, not {_show(version)} (this Backroll reads versions {readable})",
+            )
             return
         keys = ("format", "version", "exported_at", "sessions") + (("usual_pain",) if version >= 2 else ())
         keys += ("pain_records",) if version >= 3 else ()
@@ -257,14 +267,20 @@ def _fast_plan(record: Record) -> tuple[FastCheck, ...]:
             while field.type == "ref":
                 field = DEFS[field.ref]
                 nullable = nullable or field.nullable
-            fast = field.type if field.type in (_INTEGER, _NUMBER, _BOOLEAN, _ENUM) and not nullable else _OTHER
+            fast = (
+                field.type if field.type in (_INTEGER, _NUMBER, _BOOLEAN, _ENUM) and not nullable else _OTHER
+            )
             plan.append((name, check, fast, field.low, field.high, field.choices))
         _FAST_PLANS[id(record)] = tuple(plan)
     return _FAST_PLANS[id(record)]
 
 
 def _compile(field: Field, what: str = "") -> Check:
-    check = _compile(DEFS[field.ref], field.what) if field.type == "ref" else _compile_value(field, what or field.what)
+    check = (
+        _compile(DEFS[field.ref], field.what)
+        if field.type == "ref"
+        else _compile_value(field, what or field.what)
+    )
     if not field.nullable:
         return check
 
@@ -369,11 +385,13 @@ def validate_document(doc: object) -> list[str]:
     return checker.problems
 
 
-
-
 def validate_envelope(doc: object) -> list[str]:
     """The problems of everything but the sessions themselves (format, version, usual pain, the list)."""
-    if isinstance(doc, dict) and isinstance(doc.get("sessions"), list) and len(doc["sessions"]) <= MAX_SESSIONS:
+    if (
+        isinstance(doc, dict)
+        and isinstance(doc.get("sessions"), list)
+        and len(doc["sessions"]) <= MAX_SESSIONS
+    ):
         return validate_document({**doc, "sessions": []})
     return validate_document(doc)
 

@@ -14,7 +14,14 @@ from tracker.model.figure import Figure, Keyframe
 from tracker.model.history import PAIN_NOTE_MAX, CheckIn, HurtAt, PainRecord, Session, StepResult, UsualPain
 from tracker.model.program import PROGRAM_ID, Prescription, Program, ProgressionRules
 from tracker.model.routine import PROP_IDS, Hold, Observation, Pose, Prop, Routine, Stage, Step
-from tracker.model.settings import BREATH_RANGE, DEFAULT_PRACTICE_TIME, MAX_REST_DAYS, TEMPO_RANGE, Settings, parse_clock
+from tracker.model.settings import (
+    BREATH_RANGE,
+    DEFAULT_PRACTICE_TIME,
+    MAX_REST_DAYS,
+    TEMPO_RANGE,
+    Settings,
+    parse_clock,
+)
 from tracker.model.words import plural
 
 __all__ = [

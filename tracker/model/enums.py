@@ -63,5 +63,3 @@ class Felt(StrEnum):
     EASY = "easy"
     RIGHT = "right"
     HARD = "hard"
-
-

@@ -60,7 +60,10 @@ class Figure:
 
     @staticmethod
     def build(
-        view: str, bones: list[tuple[str, str]], keyframes: Mapping[str, Mapping[str, tuple[float, float]]], floor: bool = True
+        view: str,
+        bones: list[tuple[str, str]],
+        keyframes: Mapping[str, Mapping[str, tuple[float, float]]],
+        floor: bool = True,
     ) -> Figure:
         return Figure(
             view,

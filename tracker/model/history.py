@@ -124,11 +124,19 @@ class HurtAt:
     phase: Phase
 
     def to_dict(self) -> HurtAtJson:
-        return {"step": self.step, "pose": self.pose, "side": self.side.value, "rep": self.rep, "phase": self.phase.value}
+        return {
+            "step": self.step,
+            "pose": self.pose,
+            "side": self.side.value,
+            "rep": self.rep,
+            "phase": self.phase.value,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> HurtAt:
-        return cls(int(data["step"]), str(data["pose"]), Side(data["side"]), int(data["rep"]), Phase(data["phase"]))
+        return cls(
+            int(data["step"]), str(data["pose"]), Side(data["side"]), int(data["rep"]), Phase(data["phase"])
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +209,9 @@ class UsualPain:
         moment = datetime.fromisoformat(recorded) if recorded else None
         if moment is not None and moment.tzinfo is None:
             raise ValueError("recorded_at must carry a UTC offset")
-        return cls(str(data["id"]), date.fromisoformat(data["date"]), value, str(data.get("note") or ""), moment)
+        return cls(
+            str(data["id"]), date.fromisoformat(data["date"]), value, str(data.get("note") or ""), moment
+        )
 
 
 PAIN_NOTE_MAX = 500  # characters of a pain record's note

@@ -58,7 +58,9 @@ class ProgressionRules:
     pain_consult: tuple[int, int] = (3, 5)  # pain in 3 of the last 5 sessions
     gap_step_back_days: int = 7
     gap_restart_days: int = 28
-    pain_threshold: int = 1  # a pain score (after the session) at or above this, and above the usual pain, is pain
+    pain_threshold: int = (
+        1  # a pain score (after the session) at or above this, and above the usual pain, is pain
+    )
     easy_sessions: int = 3  # "the last sessions felt easy": the last N bridge sessions all felt easy
     consult_clear_sessions: int = 3  # a consult stays until this many sessions in a row are not painful
     response_rise: int = 2  # the day after: a first pain score this much above the day's baseline is worse
@@ -80,7 +82,9 @@ class Program:
     next: str | None = None
     props: tuple[str, ...] = ()
     cautions: tuple[str, ...] = ()
-    next_poses: tuple[str, ...] = ()  # what the series goes on to once the program is done (the maintain advice)
+    next_poses: tuple[
+        str, ...
+    ] = ()  # what the series goes on to once the program is done (the maintain advice)
 
     def routine_for(self, prescription: Prescription) -> Routine:
         """The concrete routine for one session at this prescription."""
@@ -113,5 +117,3 @@ class Program:
             next=self.next,
             program=self.id,
         )
-
-

@@ -164,5 +164,3 @@ class Routine:
     def props_at_hand(self) -> tuple[Prop, ...]:
         """The props as records: `kit` when the file gave them (v2), else `props` read best-effort."""
         return self.kit or tuple(parse_prop(text) for text in self.props)
-
-

@@ -18,8 +18,17 @@ def parse_clock(text: str, name: str = "practice_time") -> time:
     """A local time of day written HH:MM (24-hour, e.g. 07:30 or 18:05); ValueError naming `name` otherwise."""
     raw = str(text).strip()
     hours, sep, minutes = raw.partition(":")
-    ascii_digits = hours.isascii() and minutes.isascii()  # str.isdigit also takes "²" and "٣", which int() refuses
-    if not (sep and ascii_digits and hours.isdigit() and minutes.isdigit() and len(hours) in (1, 2) and len(minutes) == 2):
+    ascii_digits = (
+        hours.isascii() and minutes.isascii()
+    )  # str.isdigit also takes "²" and "٣", which int() refuses
+    if not (
+        sep
+        and ascii_digits
+        and hours.isdigit()
+        and minutes.isdigit()
+        and len(hours) in (1, 2)
+        and len(minutes) == 2
+    ):
         raise ValueError(f"{name} must be a time written HH:MM (24-hour, e.g. 07:30), not {text!r}")
     if not (0 <= int(hours) <= 23 and 0 <= int(minutes) <= 59):
         raise ValueError(f"{name} must be a time HH:MM from 00:00 to 23:59, not {text!r}")
@@ -74,7 +83,9 @@ class Settings:
             raise ValueError(f"rest_days_per_week must be from 0 to {MAX_REST_DAYS}, not {rest_per_week}")
         return cls(
             tempo=_within(data.get("tempo", default.tempo), "tempo", *TEMPO_RANGE),
-            breath_seconds=_within(data.get("breath_seconds", default.breath_seconds), "breath_seconds", *BREATH_RANGE),
+            breath_seconds=_within(
+                data.get("breath_seconds", default.breath_seconds), "breath_seconds", *BREATH_RANGE
+            ),
             sound=bool(data.get("sound", default.sound)),
             voice=bool(data.get("voice", default.voice)),
             flash=bool(data.get("flash", default.flash)),
@@ -85,5 +96,3 @@ class Settings:
             safety_note_seen=bool(data.get("safety_note_seen", False)),
             practice_time=parse_clock(data.get("practice_time", DEFAULT_PRACTICE_TIME)).strftime("%H:%M"),
         )
-
-

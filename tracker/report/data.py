@@ -45,7 +45,16 @@ if TYPE_CHECKING:
     from tracker.dayafter import Response
     from tracker.status import Status
 
-__all__ = ["DEFAULT_WEEKS", "HurtStop", "LevelChange", "Report", "ReportSource", "WeekCount", "build_report", "period"]
+__all__ = [
+    "DEFAULT_WEEKS",
+    "HurtStop",
+    "LevelChange",
+    "Report",
+    "ReportSource",
+    "WeekCount",
+    "build_report",
+    "period",
+]
 
 DEFAULT_WEEKS = 12
 
@@ -115,9 +124,13 @@ class Report:
     usual_pain: list[UsualPain]  # records dated up to `until`
     program_name: str = "Bridge program"
     notes: list[Session] = field(default_factory=list)
-    routine_poses: list[tuple[str, list[Pose]]] = field(default_factory=list)  # each routine practised: its poses
+    routine_poses: list[tuple[str, list[Pose]]] = field(
+        default_factory=list
+    )  # each routine practised: its poses
     pain_records: list[PainRecord] = field(default_factory=list)  # given without practising, in the period
-    first_scores: list[FirstScoreWeek] = field(default_factory=list)  # the weekly trend of the day's first score
+    first_scores: list[FirstScoreWeek] = field(
+        default_factory=list
+    )  # the weekly trend of the day's first score
     mornings: list[Response] = field(default_factory=list)  # the day after of each practice day in the period
 
     @property
@@ -128,7 +141,11 @@ class Report:
     @property
     def scored(self) -> list[Session]:
         """Sessions with a pain score before or after, or a stop because it hurt: the pain chart's points."""
-        return [s for s in self.sessions if s.hurt or s.checkin.pain_before is not None or s.checkin.pain_after is not None]
+        return [
+            s
+            for s in self.sessions
+            if s.hurt or s.checkin.pain_before is not None or s.checkin.pain_after is not None
+        ]
 
     def routine_name(self, routine_id: str) -> str:
         return self.routine_names.get(routine_id, routine_id)
@@ -150,12 +167,15 @@ class FirstScoreWeek:
 
 def first_score_rows(report: Report) -> list[tuple[str, str, str, str]]:
     """(week starting, days scored, median, change): the report's weekly trend, shared by HTML and Markdown."""
+
     def num(value: float | None, sign: bool = False) -> str:
         if value is None:
             return "–"
         return f"{value:+g}" if sign else f"{value:g}"
 
-    return [(w.monday.isoformat(), str(w.days), num(w.median), num(w.change, True)) for w in report.first_scores]
+    return [
+        (w.monday.isoformat(), str(w.days), num(w.median), num(w.change, True)) for w in report.first_scores
+    ]
 
 
 def morning_rows(report: Report) -> list[tuple[str, str, str]]:
@@ -164,7 +184,9 @@ def morning_rows(report: Report) -> list[tuple[str, str, str]]:
             for r in report.mornings]  # fmt: skip
 
 
-def _first_score_weeks(source: ReportSource, history: list[Session], since: date, until: date) -> list[FirstScoreWeek]:
+def _first_score_weeks(
+    source: ReportSource, history: list[Session], since: date, until: date
+) -> list[FirstScoreWeek]:
     from statistics import median
 
     from tracker import dayafter, streaks
@@ -174,7 +196,11 @@ def _first_score_weeks(source: ReportSource, history: list[Session], since: date
     monday = streaks.week_start(since)
     previous: float | None = None
     while monday <= until:
-        values = [scores[d].value for d in (monday + timedelta(days=i) for i in range(7)) if d in scores and d <= until]
+        values = [
+            scores[d].value
+            for d in (monday + timedelta(days=i) for i in range(7))
+            if d in scores and d <= until
+        ]
         value = float(median(values)) if values else None
         change = value - previous if value is not None and previous is not None else None
         weeks.append(FirstScoreWeek(monday, len(values), value, change))
@@ -224,10 +250,20 @@ def _changes(source: ReportSource, history: list[Session], since: date, until: d
         if day > until:
             break
         if level != previous and day >= since:
-            first = next(s for s in ordered if s.local_date == day and s.routine == PROGRAM_ID and s.prescription is not None)
+            first = next(
+                s
+                for s in ordered
+                if s.local_date == day and s.routine == PROGRAM_ID and s.prescription is not None
+            )
             before = [s for s in ordered if (s.started_at, s.id) < (first.started_at, first.id)]
             advice = progression.advise(
-                before, settings, day, rules, PROGRAM_ID, usual_pain=usual, next_poses=next_poses,
+                before,
+                settings,
+                day,
+                rules,
+                PROGRAM_ID,
+                usual_pain=usual,
+                next_poses=next_poses,
                 pain_records=[r for r in pains if r.recorded_at is None or r.recorded_at < first.started_at],
             )
             changes.append(
@@ -252,7 +288,9 @@ def build_report(source: ReportSource, since: date, until: date) -> Report:
     status = source.status
     sessions = _export_order(filter_sessions(history, since, until))
     library = source.library
-    names = {rid: r.name for rid, r in library.routines.items()} | {pid: p.name for pid, p in library.programs.items()}
+    names = {rid: r.name for rid, r in library.routines.items()} | {
+        pid: p.name for pid, p in library.programs.items()
+    }
     poses = {pid: p.name for pid, p in library.poses.items()}
     days = sorted(streaks.practice_days(sessions))
     weeks: list[WeekCount] = []
@@ -262,7 +300,12 @@ def build_report(source: ReportSource, since: date, until: date) -> Report:
         weeks.append(WeekCount(monday, len(week), len(streaks.practice_days(week))))
         monday += timedelta(days=7)
     hurt = [
-        HurtStop(s, names.get(s.routine, s.routine), poses.get(s.hurt_at.pose, s.hurt_at.pose) if s.hurt_at else "", s.hurt_at)
+        HurtStop(
+            s,
+            names.get(s.routine, s.routine),
+            poses.get(s.hurt_at.pose, s.hurt_at.pose) if s.hurt_at else "",
+            s.hurt_at,
+        )
         for s in sessions
         if s.hurt
     ]
@@ -306,6 +349,8 @@ def _routine_poses(source: ReportSource, sessions: list[Session]) -> list[tuple[
             routine = source.routine(routine_id)
         except Exception:  # a routine since removed from the library: nothing to draw
             continue
-        poses = [library.poses[p] for p in dict.fromkeys(step.pose for step in routine.steps) if p in library.poses]
+        poses = [
+            library.poses[p] for p in dict.fromkeys(step.pose for step in routine.steps) if p in library.poses
+        ]
         out.append((routine.name, poses))
     return out

@@ -20,7 +20,12 @@ INK, FAR, FLOOR, MUTED = "#1d2733", "#8a96a3", "#b9b2a6", "#555"
 
 
 def figure_group(
-    fig: Figure, phase: float, box: tuple[float, float, float, float], *, mirror: bool = False, scale: float | None = None
+    fig: Figure,
+    phase: float,
+    box: tuple[float, float, float, float],
+    *,
+    mirror: bool = False,
+    scale: float | None = None,
 ) -> str:
     """A <g> of the figure at `phase`, fitted into box = (x, y, width, height) in the SVG's units.
 
@@ -63,10 +68,16 @@ def figure_group(
     return '<g class="figure">' + "".join(parts) + "</g>"
 
 
-def figure_svg(pose: Pose, phase: float = 1.0, *, width: int = 220, height: int = 160, mirror: bool = False) -> str:
+def figure_svg(
+    pose: Pose, phase: float = 1.0, *, width: int = 220, height: int = 160, mirror: bool = False
+) -> str:
     """One pose's figure at `phase` (default: its end keyframe) as a standalone <svg>."""
     label = f"Figure: {pose.name}"
-    body = figure_group(pose.figure, phase, (6, 6, width - 12, height - 12), mirror=mirror) if pose.figure else ""
+    body = (
+        figure_group(pose.figure, phase, (6, 6, width - 12, height - 12), mirror=mirror)
+        if pose.figure
+        else ""
+    )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-label="{escape(label)}" class="pose-figure"><title>{escape(label)}</title>{body}</svg>'
@@ -88,9 +99,13 @@ def contact_sheet(poses: Sequence[Pose], *, columns: int = 4, cell: tuple[int, i
         frames = keyframe_phases(fig)
         col, row = i % columns, i // columns
         x, y = col * (block_w + pad) + pad, row * (ch + label_h + pad) + pad
-        parts = [f'<rect x="{x}" y="{y}" width="{block_w}" height="{ch + label_h}" rx="6" fill="#fbfaf7" stroke="#e2ddd3"/>']
+        parts = [
+            f'<rect x="{x}" y="{y}" width="{block_w}" height="{ch + label_h}" rx="6" fill="#fbfaf7" stroke="#e2ddd3"/>'
+        ]
         title = pose.name + (" (left side)" if pose.sided else "")
-        parts.append(f'<text x="{x + 8}" y="{y + 15}" font-size="12" font-weight="bold" fill="{INK}">{escape(title)}</text>')
+        parts.append(
+            f'<text x="{x + 8}" y="{y + 15}" font-size="12" font-weight="bold" fill="{INK}">{escape(title)}</text>'
+        )
         each = block_w / max(2, len(frames))
         left = x + (block_w - each * len(frames)) / 2
         for k, (name, phase) in enumerate(frames):

@@ -94,7 +94,10 @@ def _table(head: tuple[str, ...], rows: Sequence[tuple[str, ...]], css: str = ""
 
 
 def _figures(rows: list[tuple[str, str, str]]) -> str:
-    body = "".join(f'<tr><th scope="row">{escape(label)}</th><td data-key="{key}">{escape(value)}</td></tr>' for key, label, value in rows)
+    body = "".join(
+        f'<tr><th scope="row">{escape(label)}</th><td data-key="{key}">{escape(value)}</td></tr>'
+        for key, label, value in rows
+    )
     return f"<table>{body}</table>"
 
 
@@ -133,9 +136,11 @@ def _month(year: int, month: int, report: Report) -> str:
 
 def _changes(report: Report) -> str:
     if not report.changes:
-        return "<p>The bridge level did not change in this period" + (
-            f" (it stayed at {escape(level_text(report.level_before))})." if report.level_before else "."
-        ) + "</p>"
+        return (
+            "<p>The bridge level did not change in this period"
+            + (f" (it stayed at {escape(level_text(report.level_before))})." if report.level_before else ".")
+            + "</p>"
+        )
     rows = []
     for c in report.changes:
         reasons = "".join(f"<li>{escape(r)}</li>" for r in c.reasons)
@@ -158,10 +163,12 @@ def _routine_pages(report: Report) -> str:
     parts = ['<section id="routines" class="long"><h2>The routines practised, pose by pose</h2>',
              '<p class="small">Each pose at the end of its move; a one-sided pose is drawn on its left side.</p>']  # fmt: skip
     for name, poses in report.routine_poses:
-        parts.append(f"<h3>{escape(name)}</h3><div class=\"poses\">")
+        parts.append(f'<h3>{escape(name)}</h3><div class="poses">')
         for pose in poses:
             side = " (left side)" if pose.sided else ""
-            parts.append(f"<figure>{figure_svg(pose, width=150, height=110)}<figcaption>{escape(pose.name + side)}</figcaption></figure>")
+            parts.append(
+                f"<figure>{figure_svg(pose, width=150, height=110)}<figcaption>{escape(pose.name + side)}</figcaption></figure>"
+            )
         parts.append("</div>")
     parts.append("</section>")
     return "".join(parts)
@@ -204,7 +211,11 @@ def render_html(report: Report) -> str:
     ]
     reasons = report.status.advice.reasons
     if reasons:
-        parts.append('<p class="small">Why this advice:</p><ul class="reasons">' + "".join(f"<li>{escape(str(r))}</li>" for r in reasons) + "</ul>")
+        parts.append(
+            '<p class="small">Why this advice:</p><ul class="reasons">'
+            + "".join(f"<li>{escape(str(r))}</li>" for r in reasons)
+            + "</ul>"
+        )
     parts += [
         "</section>",
         '<section id="calendar"><h2>Practice days</h2><div class="months">',
@@ -221,8 +232,13 @@ def render_html(report: Report) -> str:
         svg.pain_chart(report),
         "</section>",
         '<section id="hurt" class="long"><h2>Stopped because it hurt</h2>',
-        _table(("When", "Routine", "Pose", "Side", "Rep", "Phase", "Step", "Pain before", "Pain after", "Note"), hurt_rows, "dense")
-        if hurt_rows else "<p>No session was stopped because it hurt in this period.</p>",
+        _table(
+            ("When", "Routine", "Pose", "Side", "Rep", "Phase", "Step", "Pain before", "Pain after", "Note"),
+            hurt_rows,
+            "dense",
+        )
+        if hurt_rows
+        else "<p>No session was stopped because it hurt in this period.</p>",
         "</section>",
         f'<section id="level" class="long"><h2>{escape(report.program_name)}: level over time</h2>',
         svg.level_chart(report),
@@ -231,11 +247,16 @@ def render_html(report: Report) -> str:
         '<section id="day-after" class="long"><h2>The day after</h2>',
         f'<p class="small">{escape(DAY_AFTER)}</p>',
         _table(("Week starting", "Days scored", "Median first score", "Change"), first_score_rows(report)),
-        _table(("Practice day", "The next morning", "Read as"), morning_rows(report)) if report.mornings
+        _table(("Practice day", "The next morning", "Read as"), morning_rows(report))
+        if report.mornings
         else "<p>No morning after was scored in this period.</p>",
         "<h3>Pain records (given without practising)</h3>",
-        _table(("Day", "Pain (0-10)", "Note"), [(r.day.isoformat(), str(r.value), r.note) for r in report.pain_records])
-        if report.pain_records else "<p>None recorded.</p>",
+        _table(
+            ("Day", "Pain (0-10)", "Note"),
+            [(r.day.isoformat(), str(r.value), r.note) for r in report.pain_records],
+        )
+        if report.pain_records
+        else "<p>None recorded.</p>",
         "</section>",
         '<section id="usual"><h2>Usual pain records</h2>',
         '<p class="small">Recorded after a trainer or doctor looked at the practice: pain after a session at or '

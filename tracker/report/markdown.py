@@ -40,7 +40,12 @@ def _table(head: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
 def _month(year: int, month: int, report: Report) -> list[str]:
     practice = {s.local_date for s in report.sessions}
     hurt = {h.session.local_date for h in report.hurt_stops}
-    lines = [f"**{calendar.month_name[month]} {year}**", "", "| " + " | ".join(weekday_names) + " |", "|" + "---|" * 7]
+    lines = [
+        f"**{calendar.month_name[month]} {year}**",
+        "",
+        "| " + " | ".join(weekday_names) + " |",
+        "|" + "---|" * 7,
+    ]
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
         cells = []
         for day in week:
@@ -64,14 +69,24 @@ def render_markdown(report: Report) -> str:
     lines = [f"# {title(report)}", "", f"> **No diagnosis.** {md(SAFETY)}", ""]
     lines += [f"## As of {report.until.isoformat()}", ""]
     lines += _table(("", ""), [(label, value) for _, label, value in standing_rows(report)])
-    lines += [f"- {md(str(r))}" for r in report.status.advice.reasons] + ([""] if report.status.advice.reasons else [])
+    lines += [f"- {md(str(r))}" for r in report.status.advice.reasons] + (
+        [""] if report.status.advice.reasons else []
+    )
     lines += ["## In this period", ""]
     lines += _table(("", ""), [(label, value) for _, label, value in period_rows(report)])
-    lines += ["## Practice days", "", "Bold: practised; `!`: stopped because it hurt; `r`: declared rest day; `·`: outside the report's days.", ""]
+    lines += [
+        "## Practice days",
+        "",
+        "Bold: practised; `!`: stopped because it hurt; `r`: declared rest day; `·`: outside the report's days.",
+        "",
+    ]
     for year, month in months(report.since, report.until):
         lines += _month(year, month, report)
     lines += ["## Sessions a week", ""]
-    lines += _table(("Week starting", "Sessions", "Practice days"), [(w.monday.isoformat(), str(w.sessions), str(w.days)) for w in report.weeks])
+    lines += _table(
+        ("Week starting", "Sessions", "Practice days"),
+        [(w.monday.isoformat(), str(w.sessions), str(w.days)) for w in report.weeks],
+    )
     lines += ["## Pain before and after each session (0-10)", ""]
     lines += _table(
         ("When", "Routine", "Pain before", "Pain after", "Stopped because it hurt"),
@@ -83,7 +98,18 @@ def render_markdown(report: Report) -> str:
         rows = []
         for h in report.hurt_stops:
             side, rep, phase, step = hurt_where(h.at)
-            rows.append((session_time(h.session), h.routine_name, h.pose_name or "not recorded", side, rep, phase, step, h.session.checkin.note))
+            rows.append(
+                (
+                    session_time(h.session),
+                    h.routine_name,
+                    h.pose_name or "not recorded",
+                    side,
+                    rep,
+                    phase,
+                    step,
+                    h.session.checkin.note,
+                )
+            )
         lines += _table(("When", "Routine", "Pose", "Side", "Rep", "Phase", "Step", "Note"), rows)
     else:
         lines += ["No session was stopped because it hurt in this period.", ""]
@@ -99,9 +125,15 @@ def render_markdown(report: Report) -> str:
         lines += ["The bridge level did not change in this period.", ""]
     lines += ["## The day after", ""]
     lines += [md(DAY_AFTER), ""]
-    lines += _table(("Week starting", "Days scored", "Median first score", "Change"), first_score_rows(report))
+    lines += _table(
+        ("Week starting", "Days scored", "Median first score", "Change"), first_score_rows(report)
+    )
     mornings = morning_rows(report)
-    lines += _table(("Practice day", "The next morning", "Read as"), mornings) if mornings else ["No morning after was scored in this period.", ""]
+    lines += (
+        _table(("Practice day", "The next morning", "Read as"), mornings)
+        if mornings
+        else ["No morning after was scored in this period.", ""]
+    )
     pains = [(r.day.isoformat(), str(r.value), r.note) for r in report.pain_records]
     lines += ["**Pain records** (given without practising)", ""]
     lines += _table(("Day", "Pain (0-10)", "Note"), pains) if pains else ["None recorded.", ""]

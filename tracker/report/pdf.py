@@ -77,14 +77,20 @@ def html_to_pdf(html: str, *, environ: dict[str, str] | None = None) -> bytes:
             "--no-pdf-header-footer", f"--print-to-pdf={out}", page.as_uri(),
         ]  # fmt: skip
         try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
+            done = subprocess.run(
+                command, capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL
+            )
         except FileNotFoundError:
             raise PdfUnavailable(missing_message()) from None
         except subprocess.TimeoutExpired:
-            raise PdfUnavailable(f"{browser} did not finish printing the PDF within {TIMEOUT:g} seconds.") from None
+            raise PdfUnavailable(
+                f"{browser} did not finish printing the PDF within {TIMEOUT:g} seconds."
+            ) from None
         if not out.is_file() or out.stat().st_size == 0:
             detail = (done.stderr or done.stdout).strip().splitlines()
             raise PdfUnavailable(
-                f"{browser} did not print the PDF (exit {done.returncode})" + (f": {detail[-1][:200]}" if detail else "") + "."
+                f"{browser} did not print the PDF (exit {done.returncode})"
+                + (f": {detail[-1][:200]}" if detail else "")
+                + "."
             )
         return out.read_bytes()

@@ -62,7 +62,9 @@ def _y_axis(top: float, bottom: float, high: int, step: int) -> list[str]:
     out = []
     for value in range(0, high + 1, step):
         y = bottom - (bottom - top) * value / high
-        out.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{W - RIGHT}" y2="{y:.1f}" stroke="{GRID}" stroke-width="0.6"/>')
+        out.append(
+            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{W - RIGHT}" y2="{y:.1f}" stroke="{GRID}" stroke-width="0.6"/>'
+        )
         out.append(_text(LEFT - 6, y + 4, str(value), "end"))
     return out
 
@@ -86,9 +88,14 @@ def weeks_chart(weeks: list[WeekCount]) -> str:
             f'<rect x="{x:.1f}" y="{bottom - h:.1f}" width="{slot * 0.7:.1f}" height="{h:.1f}" fill="{PRACTICE}">'
             f"<title>Week of {week.monday.isoformat()}: {plural(week.sessions, 'session')} on {plural(week.days, 'day')}</title></rect>"
         )
-        if week.sessions and _width(str(week.sessions)) <= slot - 2:  # a number wider than its bar is in the title
+        if (
+            week.sessions and _width(str(week.sessions)) <= slot - 2
+        ):  # a number wider than its bar is in the title
             body.append(_text(x + slot * 0.35, bottom - h - 3, str(week.sessions), fill=INK))
-    body += _row(bottom + 14, [(LEFT + i * slot + slot * 0.5, _short(w.monday)) for i, w in enumerate(weeks) if i % every == 0])
+    body += _row(
+        bottom + 14,
+        [(LEFT + i * slot + slot * 0.5, _short(w.monday)) for i, w in enumerate(weeks) if i % every == 0],
+    )
     body.append(_text(LEFT, height - 4, "Week starting (Monday); bar: sessions that week", "start"))
     return _svg(height, "Sessions a week", body)
 
@@ -118,11 +125,17 @@ def pain_chart(report: Report) -> str:
             body.append(f'<line x1="{x - slot / 2:.1f}" y1="{y(usual.value):.1f}" x2="{x + slot / 2:.1f}" '
                         f'y2="{y(usual.value):.1f}" stroke="{MUTED}" stroke-dasharray="3 2"/>')  # fmt: skip
         if c.pain_before is not None and c.pain_after is not None:
-            body.append(f'<line x1="{x:.1f}" y1="{y(c.pain_before):.1f}" x2="{x:.1f}" y2="{y(c.pain_after):.1f}" stroke="{GRID}" stroke-width="1.5"/>')
+            body.append(
+                f'<line x1="{x:.1f}" y1="{y(c.pain_before):.1f}" x2="{x:.1f}" y2="{y(c.pain_after):.1f}" stroke="{GRID}" stroke-width="1.5"/>'
+            )
         if c.pain_before is not None:
-            body.append(f'<circle cx="{x:.1f}" cy="{y(c.pain_before):.1f}" r="3.2" fill="none" stroke="{BEFORE}" stroke-width="1.5"><title>{escape(tip)}</title></circle>')
+            body.append(
+                f'<circle cx="{x:.1f}" cy="{y(c.pain_before):.1f}" r="3.2" fill="none" stroke="{BEFORE}" stroke-width="1.5"><title>{escape(tip)}</title></circle>'
+            )
         if c.pain_after is not None:
-            body.append(f'<rect x="{x - 3:.1f}" y="{y(c.pain_after) - 3:.1f}" width="6" height="6" fill="{AFTER}"><title>{escape(tip)}</title></rect>')
+            body.append(
+                f'<rect x="{x - 3:.1f}" y="{y(c.pain_after) - 3:.1f}" width="6" height="6" fill="{AFTER}"><title>{escape(tip)}</title></rect>'
+            )
         if session.hurt:
             body.append(
                 f'<g stroke="{HURT}" stroke-width="2"><line x1="{x - 5:.1f}" y1="{top - 19:.1f}" x2="{x + 5:.1f}" y2="{top - 9:.1f}"/>'
@@ -151,11 +164,19 @@ def _month_rows(since: date, until: date, x: Callable[[date], float], y: float) 
     """Under the axis, the period's first day and each month's first day; under them, the year (first and January).
 
     When the first day is too close to the next month for both labels, the month's label stays."""
-    starts = [since] + [d for d in (date(y, m, 1) for y in range(since.year, until.year + 1) for m in range(1, 13)) if since < d <= until]
+    starts = [since] + [
+        d
+        for d in (date(y, m, 1) for y in range(since.year, until.year + 1) for m in range(1, 13))
+        if since < d <= until
+    ]
     labels = [(x(day), f"{day:%b}" if day.day == 1 else _short(day), day) for day in starts]
     if len(labels) > 1 and labels[1][0] < labels[0][0] + _width(labels[0][1]) + GAP:
         labels = labels[1:]
-    years = [(at, str(day.year)) for i, (at, _, day) in enumerate(labels) if i == 0 or (day.month, day.day) == (1, 1)]
+    years = [
+        (at, str(day.year))
+        for i, (at, _, day) in enumerate(labels)
+        if i == 0 or (day.month, day.day) == (1, 1)
+    ]
     return _row(y, [(at, text) for at, text, _ in labels], "start") + _row(y + 13, years, "start")
 
 
@@ -191,12 +212,21 @@ def level_chart(report: Report) -> str:
         body.append(f'<circle cx="{x(change.day):.1f}" cy="{y(change.after.lifts):.1f}" r="3.5" fill="{INK}">'
                     f"<title>{change.day.isoformat()}: {escape(change.advice_kind)}</title></circle>")  # fmt: skip
     body += _month_rows(report.since, report.until, x, bottom + 14)
-    legend = [("lifts", PRACTICE, ""), ("counts to raise and lower", BEFORE, "6 3"), ("hold (counts)", AFTER, "2 2")]
+    legend = [
+        ("lifts", PRACTICE, ""),
+        ("counts to raise and lower", BEFORE, "6 3"),
+        ("hold (counts)", AFTER, "2 2"),
+    ]
     lx = LEFT
     for name, colour, dash in legend:
         stroke = f' stroke-dasharray="{dash}"' if dash else ""
-        body.append(f'<line x1="{lx}" y1="{height - 8}" x2="{lx + 20}" y2="{height - 8}" stroke="{colour}" stroke-width="2"{stroke}/>')
+        body.append(
+            f'<line x1="{lx}" y1="{height - 8}" x2="{lx + 20}" y2="{height - 8}" stroke="{colour}" stroke-width="2"{stroke}/>'
+        )
         body.append(_text(lx + 25, height - 4, name, "start"))
         lx += 40 + 7 * len(name)
-    body.append(f'<circle cx="{lx + 4}" cy="{height - 8}" r="3.5" fill="{INK}"/>' + _text(lx + 12, height - 4, "a change", "start"))
+    body.append(
+        f'<circle cx="{lx + 4}" cy="{height - 8}" r="3.5" fill="{INK}"/>'
+        + _text(lx + 12, height - 4, "a change", "start")
+    )
     return _svg(height, "Bridge program level over time", body)

@@ -16,7 +16,17 @@ SAFETY = (
     "back, see a personal trainer or a doctor, and take this report with you."
 )
 
-__all__ = ["DAY_AFTER", "SAFETY", "hurt_where", "level_text", "pain_text", "period_rows", "standing_rows", "title", "weekday_names"]
+__all__ = [
+    "DAY_AFTER",
+    "SAFETY",
+    "hurt_where",
+    "level_text",
+    "pain_text",
+    "period_rows",
+    "standing_rows",
+    "title",
+    "weekday_names",
+]
 
 weekday_names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 

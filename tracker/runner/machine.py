@@ -121,7 +121,15 @@ class Runner:
             paused += eff - self._paused_since
         return max(0.0, eff - self._start_eff - paused)
 
-    def _emit(self, kind: CueKind, phase: Phase | None, text: str, eff: float, count: int | None = None, step_index: int | None = None) -> None:
+    def _emit(
+        self,
+        kind: CueKind,
+        phase: Phase | None,
+        text: str,
+        eff: float,
+        count: int | None = None,
+        step_index: int | None = None,
+    ) -> None:
         self._cues.append(Cue(kind, phase, text, self._raw(eff), count, step_index))
 
     def _credit(self, until: float) -> None:
@@ -152,17 +160,37 @@ class Runner:
             )
             if not same_step:
                 self._emit("step", seg.phase, block.plan.title, eff, step_index=block.plan.step_index)
-            if block.plan.side in (Side.LEFT, Side.RIGHT) and (not same_step or prev_block is None or prev_block.plan.side != block.plan.side):
-                self._emit("side", seg.phase, f"{block.plan.side.value.capitalize()} side", eff, step_index=block.plan.step_index)
-        if seg.side is not Side.NONE and (previous is None or previous.side is not seg.side):  # an alternating rep
-            self._emit("side", seg.phase, f"{seg.side.value.capitalize()} side", eff, step_index=block.plan.step_index)
+            if block.plan.side in (Side.LEFT, Side.RIGHT) and (
+                not same_step or prev_block is None or prev_block.plan.side != block.plan.side
+            ):
+                self._emit(
+                    "side",
+                    seg.phase,
+                    f"{block.plan.side.value.capitalize()} side",
+                    eff,
+                    step_index=block.plan.step_index,
+                )
+        if seg.side is not Side.NONE and (
+            previous is None or previous.side is not seg.side
+        ):  # an alternating rep
+            self._emit(
+                "side",
+                seg.phase,
+                f"{seg.side.value.capitalize()} side",
+                eff,
+                step_index=block.plan.step_index,
+            )
         if seg.phase is Phase.OBSERVE:
             question = block.plan.step.observe.question if block.plan.step.observe else ""
-            self._emit("phase", seg.phase, question or PHASE_WORDS[seg.phase], eff, step_index=block.plan.step_index)
+            self._emit(
+                "phase", seg.phase, question or PHASE_WORDS[seg.phase], eff, step_index=block.plan.step_index
+            )
             self._status = "observing"
             self._frozen = seg.start
             return
-        self._emit("phase", seg.phase, seg.cue or PHASE_WORDS[seg.phase], eff, step_index=block.plan.step_index)
+        self._emit(
+            "phase", seg.phase, seg.cue or PHASE_WORDS[seg.phase], eff, step_index=block.plan.step_index
+        )
         self._count_cue(seg, index, 0.0, eff)
 
     def _count_cue(self, seg: Segment, index: int, into: float, eff: float) -> None:
@@ -173,7 +201,9 @@ class Runner:
         first = seg.count_from + 1 if last is None or last[0] != index else last[1] + 1
         for c in range(first, count + 1):
             at = self._anchor + seg.start + (c - 1 - seg.count_from) * seg.unit_len
-            self._emit("count", seg.phase, str(c), at, count=c, step_index=self._blocks[seg.block].plan.step_index)
+            self._emit(
+                "count", seg.phase, str(c), at, count=c, step_index=self._blocks[seg.block].plan.step_index
+            )
         if last is None or last[0] != index or count > last[1]:
             self._last_count = (index, count)
 
@@ -446,7 +476,10 @@ class Runner:
         if not self._segments:
             self.start()
             return
-        index = min(self.plan.resume_segment(snapshot.block, snapshot.blocks, snapshot.position), len(self._segments) - 1)
+        index = min(
+            self.plan.resume_segment(snapshot.block, snapshot.blocks, snapshot.position),
+            len(self._segments) - 1,
+        )
         segment = self._segments[index]
         self._status = "running"
         self._anchor = eff - segment.start
@@ -472,7 +505,9 @@ class Runner:
                 skipped=b.skipped,
                 completed=b.completed,
                 answer=b.answer,
-                question_key=(b.plan.step.observe.key if b.plan.step.observe else "") if b.answer is not None else "",
+                question_key=(b.plan.step.observe.key if b.plan.step.observe else "")
+                if b.answer is not None
+                else "",
             )
             for b in self._blocks
         )
@@ -495,5 +530,3 @@ class Runner:
         if self._status in ("running", "observing") and eff > self._mark:
             return eff - self._mark
         return 0.0
-
-

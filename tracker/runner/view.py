@@ -19,9 +19,30 @@ def make_view(plan: Plan, status: Status, cursor: int, position: float, elapsed:
     index = min(cursor, len(segments) - 1)
     if index < 0:  # nothing to run
         return RunnerView(
-            status, 0, 0, "", routine.name, "", Side.NONE, 0, 0, None, None, None, None,
-            0.0, elapsed, 1.0 if status in ("finished", "stopped", "hurt") else 0.0, None, None, (), status == "paused",
-            step_number=0, blocks=0, block=0, rounds=max(1, routine.repeats),
+            status,
+            0,
+            0,
+            "",
+            routine.name,
+            "",
+            Side.NONE,
+            0,
+            0,
+            None,
+            None,
+            None,
+            None,
+            0.0,
+            elapsed,
+            1.0 if status in ("finished", "stopped", "hurt") else 0.0,
+            None,
+            None,
+            (),
+            status == "paused",
+            step_number=0,
+            blocks=0,
+            block=0,
+            rounds=max(1, routine.repeats),
         )
     seg = segments[index]
     block = blocks[seg.block]
@@ -70,4 +91,3 @@ def make_view(plan: Plan, status: Status, cursor: int, position: float, elapsed:
         block=block.position + 1,
         blocks=len(blocks),
     )
-

@@ -47,10 +47,19 @@ from tracker.store.usual import parse_usual_pain
 from tracker.store.union import find_conflicts, original_name
 from tracker.store.validate import parse_shard
 
-__all__ = ["FOLDER", "ConflictTarget", "find_conflicts", "merge_conflicts", "original_name", "set_aside_folder"]
+__all__ = [
+    "FOLDER",
+    "ConflictTarget",
+    "find_conflicts",
+    "merge_conflicts",
+    "original_name",
+    "set_aside_folder",
+]
 
 FOLDER = "sync-conflicts"
 NAME_MAX = 255  # bytes in one file name (Linux, macOS, the BSDs)
+
+
 def set_aside_folder(loc: Locations) -> Path:
     return loc.home / FOLDER
 
@@ -72,7 +81,9 @@ def merge_conflicts(store: ConflictTarget) -> list[Path]:
         try:
             where = _merge_one(store, copy)
         except OSError as exc:
-            store.set_aside_failed[copy.name] = f"could not be set aside ({exc.strerror or exc}); tried again next time"
+            store.set_aside_failed[copy.name] = (
+                f"could not be set aside ({exc.strerror or exc}); tried again next time"
+            )
             continue
         store.set_aside_failed.pop(copy.name, None)
         if where is not None:
@@ -90,7 +101,9 @@ def _merge_one(store: ConflictTarget, copy: Path) -> Path | None:
             sessions, usual = read_journal(copy)
             merge(store, sessions, usual, revive=False, pain_records=read_journal_pains(copy))
             return _move_aside(store.locations, copy)
-        data, _ = read_json(copy)  # the safe reader: a link, a pipe, a deep or huge file is Unreadable, never read
+        data, _ = read_json(
+            copy
+        )  # the safe reader: a link, a pipe, a deep or huge file is Unreadable, never read
         if SHARD_RE.match(original):
             sessions = [s for _, s in parse_shard(copy, data).values()]
             merge(store, sessions, (), revive=False)

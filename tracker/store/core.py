@@ -68,7 +68,14 @@ from tracker.store.merging import MergeReport, merge, replay_journal
 from tracker.store.replica import Replica
 from tracker.store.shards import SessionConflict, Shards
 from tracker.store.union import find_conflicts
-from tracker.store.validate import SETTINGS_SCHEMA, corrupt_error, newer_version, parse_meta, parse_settings, parse_shard
+from tracker.store.validate import (
+    SETTINGS_SCHEMA,
+    corrupt_error,
+    newer_version,
+    parse_meta,
+    parse_settings,
+    parse_shard,
+)
 from tracker.untrusted import kind_of
 from tracker.store.storage import (
     Token,
@@ -81,6 +88,7 @@ from tracker.store.storage import (
     remove_temp_files,
     write_all,
 )
+
 
 class Store:
     """The history of one data home. Open with Store.open(home); see the module docstring."""
@@ -113,13 +121,19 @@ class Store:
         self._closed = False
         self.backup_error: OSError | None = None  # the last failed daily backup, if any
         self.migrated_from: list[int] = []
-        self.read_only: StoreWriteError | None = None  # why it was opened for reading only (store/readonly.py)
-        self.set_aside: list[Path] = []  # conflict copies merged and moved aside by this process (conflicts.py)
+        self.read_only: StoreWriteError | None = (
+            None  # why it was opened for reading only (store/readonly.py)
+        )
+        self.set_aside: list[
+            Path
+        ] = []  # conflict copies merged and moved aside by this process (conflicts.py)
         self.set_aside_failed: dict[str, str] = {}  # conflict copies that could not be moved aside: why
 
     def _init_union(self, device: str = "") -> None:
         # Through a lambda: the write seam (write_bytes) is read at each new month, as the store's own writes do.
-        self._shards = Shards(self.locations.data, lambda fd, data: self._write_bytes(fd, data), self._corrupt, device)
+        self._shards = Shards(
+            self.locations.data, lambda fd, data: self._write_bytes(fd, data), self._corrupt, device
+        )
         self._shards.lazy = self.lazy
         self._replica = Replica(self.locations.data, device, self._corrupt, lambda: self._write_bytes)
 
@@ -149,7 +163,9 @@ class Store:
         store = cls(home, wait=wait, label=label, today=today, write_bytes=write_bytes, lazy=lazy)
         try:
             store._open()
-        except OSError as exc:  # a folder we may not list or read (another owner, no x bit): say so, no traceback
+        except (
+            OSError
+        ) as exc:  # a folder we may not list or read (another owner, no x bit): say so, no traceback
             store.close()
             raise open_error(exc, store.locations.home) from exc
         return store
@@ -161,7 +177,9 @@ class Store:
             ensure_private_dir(loc.data)
         except OSError as exc:
             raise StoreWriteError(
-                f"Could not create the data folder {loc.data}: {exc.strerror or exc}.", path=loc.data, errno=exc.errno
+                f"Could not create the data folder {loc.data}: {exc.strerror or exc}.",
+                path=loc.data,
+                errno=exc.errno,
             ) from exc
         with self._locked():
             remove_temp_files(loc.data)
@@ -303,7 +321,9 @@ class Store:
         if session.id in self._shards.overlay:  # deleted before (on some device): bring it back everywhere
             if not self._shards.holding(session.id):  # a delete hides a month's copy, it does not remove it:
                 self._shards.insert(self._shards.own_key(shard_key(session.local_date)), [session])
-            self._event("edit", session.id, session.to_dict())  # so a restore is this event, never a second copy
+            self._event(
+                "edit", session.id, session.to_dict()
+            )  # so a restore is this event, never a second copy
             return
         self._shards.insert(self._shards.own_key(shard_key(session.local_date)), [session])
 
@@ -335,8 +355,12 @@ class Store:
                 raise KeyError(session_id)
             self._event("delete", session_id)  # the tombstone every device applies, before our own copy goes
             key = self._shards.index.get(session_id)
-            for holder in [k for k in self._shards.holding(session_id) if k != key and self._shards.is_own(k)]:
-                self._shards.remove(holder, session_id, keep_index=True)  # stray copies first, then the real one
+            for holder in [
+                k for k in self._shards.holding(session_id) if k != key and self._shards.is_own(k)
+            ]:
+                self._shards.remove(
+                    holder, session_id, keep_index=True
+                )  # stray copies first, then the real one
             if key is not None and self._shards.is_own(key):
                 self._shards.remove(key, session_id, keep_index=True)
             self._shards.rebuild_index()
@@ -502,7 +526,9 @@ class Store:
             path = loc.data / shard_name(key)
             if self._shards.is_own(key):  # this device's own: never left out, never replaced
                 raise self._corrupt(Unreadable(path, not_regular(path)))
-            kinds[key] = f"it is {kind_of(st.st_mode)}, not a regular file"  # another device's: left out, said
+            kinds[key] = (
+                f"it is {kind_of(st.st_mode)}, not a regular file"  # another device's: left out, said
+            )
         return self._shards.sync(on_disk, kinds) or changed
 
     def _corrupt(self, exc: Unreadable) -> StoreCorrupt:
@@ -526,4 +552,11 @@ class Store:
         return self._write_bytes
 
 
-__all__ = ["MergeReport", "SessionConflict", "Store", "parse_meta", "parse_settings", "parse_shard"]  # parse_*: see validate.py
+__all__ = [
+    "MergeReport",
+    "SessionConflict",
+    "Store",
+    "parse_meta",
+    "parse_settings",
+    "parse_shard",
+]  # parse_*: see validate.py

@@ -101,8 +101,14 @@ def load_device(loc: Locations, write_bytes: WriteBytes = write_all, *, create: 
     machines: dict[str, str] = {}
     try:
         data, _ = read_json(path, follow=True)
-        if isinstance(data, dict) and data.get("format") == DEVICE_FORMAT and isinstance(data.get("machines"), dict):
-            machines = {k: v for k, v in data["machines"].items() if isinstance(v, str) and _DEVICE_RE.match(v)}
+        if (
+            isinstance(data, dict)
+            and data.get("format") == DEVICE_FORMAT
+            and isinstance(data.get("machines"), dict)
+        ):
+            machines = {
+                k: v for k, v in data["machines"].items() if isinstance(v, str) and _DEVICE_RE.match(v)
+            }
     except (FileNotFoundError, Unreadable, OSError):
         pass
     found = machines.get(key)

@@ -50,7 +50,9 @@ def open_error(exc: OSError, home: Path) -> StoreWriteError:
         )
     # only a refusal blames owner and permissions; anything else (a name too long, an I/O error) says what it is
     return StoreWriteError(
-        f"Could not open the history: {path}: {exc.strerror or exc}; nothing was changed.", path=path, errno=exc.errno
+        f"Could not open the history: {path}: {exc.strerror or exc}; nothing was changed.",
+        path=path,
+        errno=exc.errno,
     )
 
 

@@ -48,7 +48,14 @@ __all__ = [
 
 EVENTS_FORMAT = "backroll.events"
 EVENTS_PREFIX = "events"
-PERSON_FIELDS = ("tempo", "breath_seconds", "rest_weekdays", "rest_days_per_week", "tighter_side", "safety_note_seen")
+PERSON_FIELDS = (
+    "tempo",
+    "breath_seconds",
+    "rest_weekdays",
+    "rest_days_per_week",
+    "tighter_side",
+    "safety_note_seen",
+)
 MACHINE_FIELDS = ("sound", "voice", "theme")
 KINDS = ("edit", "delete", "settings")
 _STAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
@@ -125,8 +132,14 @@ def _event(path: Path, i: int, item: object) -> Event:
 
 def parse_events(path: Path, data: object) -> list[Event]:
     """The events of a parsed events file; Unreadable on any wrong shape."""
-    if not isinstance(data, dict) or data.get("format") != EVENTS_FORMAT or not isinstance(data.get("events"), list):
-        raise Unreadable(path, f"it should be a JSON object with format {EVENTS_FORMAT!r} and an 'events' list")
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != EVENTS_FORMAT
+        or not isinstance(data.get("events"), list)
+    ):
+        raise Unreadable(
+            path, f"it should be a JSON object with format {EVENTS_FORMAT!r} and an 'events' list"
+        )
     return [_event(path, i, item) for i, item in enumerate(data["events"])]
 
 

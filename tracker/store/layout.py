@@ -93,4 +93,6 @@ def _settings_event(loc: Locations, device: str, write_bytes: WriteBytes) -> Non
 
     moment = datetime.fromtimestamp(loc.settings.stat().st_mtime, timezone.utc)
     event = Event(now_stamp(moment), device, 1, "settings", "", body)
-    atomic_write(loc.data / f"events-{event.at[:7]}.{device}.json", events_document(device, [event]), write_bytes)
+    atomic_write(
+        loc.data / f"events-{event.at[:7]}.{device}.json", events_document(device, [event]), write_bytes
+    )

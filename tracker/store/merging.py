@@ -48,6 +48,7 @@ class MergeTarget(Protocol):
 
     def usual_pain(self) -> list[UsualPain]: ...
 
+
 __all__ = ["MergeReport", "merge", "replay_journal"]
 
 
@@ -97,7 +98,9 @@ def merge(
     )
 
 
-def classify(store: MergeTarget, sessions: Sequence[Session], *, revive: bool) -> tuple[dict[str, list[Session]], int, list[str]]:
+def classify(
+    store: MergeTarget, sessions: Sequence[Session], *, revive: bool
+) -> tuple[dict[str, list[Session]], int, list[str]]:
     """Split incoming sessions into new ones by month, identical ones and conflicting ids."""
     by_month: dict[str, list[Session]] = {}
     incoming: dict[str, dict[str, object]] = {}

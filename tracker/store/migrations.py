@@ -43,7 +43,9 @@ LEGACY_FILE = "history.json"
 META_FILE = "meta.json"
 CACHE_NAME = "summary-cache.json"  # the status cache (summary.py): derived, never synced as history
 SESSIONS_TABLE = "sessions"
-SHARD_RE = re.compile(r"^sessions-(\d{4}-\d{2}(?:\.[a-z0-9][a-z0-9-]{0,39})?)\.json$")  # key: "2026-12[.<device>]"
+SHARD_RE = re.compile(
+    r"^sessions-(\d{4}-\d{2}(?:\.[a-z0-9][a-z0-9-]{0,39})?)\.json$"
+)  # key: "2026-12[.<device>]"
 _LEGACY_ID_NAMESPACE = uuid.UUID("6f1c4a52-5b0e-4d3e-9d0a-bac4011000aa")  # stable ids for id-less v0 sessions
 
 
@@ -223,7 +225,9 @@ def migrate_0_to_1(loc: Locations, write_bytes: WriteBytes) -> None:
         try:
             session = upgrade_v0_session(doc)
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
-            raise Unreadable(source, f"document {doc_id} is not a valid session ({type(exc).__name__}: {exc})") from None
+            raise Unreadable(
+                source, f"document {doc_id} is not a valid session ({type(exc).__name__}: {exc})"
+            ) from None
         if session["id"] in seen:
             continue
         seen.add(session["id"])

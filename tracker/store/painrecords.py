@@ -29,7 +29,11 @@ def order(record: PainRecord) -> tuple[str, float, str]:
 
 def parse_pain_records(path: Path, data: object) -> list[PainRecord]:
     """The records of a parsed file; Unreadable on any wrong shape."""
-    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("records"), list):
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != FORMAT
+        or not isinstance(data.get("records"), list)
+    ):
         raise Unreadable(path, f"it should be a JSON object with format {FORMAT!r} and a 'records' list")
     records: dict[str, PainRecord] = {}
     for i, item in enumerate(data["records"]):
@@ -38,7 +42,9 @@ def parse_pain_records(path: Path, data: object) -> list[PainRecord]:
         try:
             record = PainRecord.from_dict(item)
         except (KeyError, ValueError, TypeError) as exc:
-            raise Unreadable(path, f"record {i} is not a valid pain record ({type(exc).__name__}: {exc})") from None
+            raise Unreadable(
+                path, f"record {i} is not a valid pain record ({type(exc).__name__}: {exc})"
+            ) from None
         records[record.id] = record
     return sorted(records.values(), key=order)
 

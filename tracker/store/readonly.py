@@ -82,7 +82,9 @@ def _apply_journal(store: Store) -> None:
     shards.rebuild_index()
     have = store.replica.usual_pain()
     known = {r.id for r in have}
-    store._replica._usual = sorted([*have, *(r for r in usual if r.id not in known)], key=lambda r: (r.since, r.id))
+    store._replica._usual = sorted(
+        [*have, *(r for r in usual if r.id not in known)], key=lambda r: (r.since, r.id)
+    )
     from tracker.store.painrecords import order
 
     have_pains = store.replica.pain_records()

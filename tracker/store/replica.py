@@ -76,7 +76,9 @@ class Replica:
         self._clock = clock
         self._now = now  # the machine's clock, for the horizon (a seam for tests)
         self._all: list[Event] | None = None
-        self._counted: tuple[list[Event], str, list[Event]] | None = None  # (all, first future stamp, counted)
+        self._counted: tuple[list[Event], str, list[Event]] | None = (
+            None  # (all, first future stamp, counted)
+        )
         self._overlay: tuple[list[Event], dict[str, Session | None]] | None = None
         self._usual: list[UsualPain] | None = None
         self._pains: list[PainRecord] | None = None
@@ -192,7 +194,11 @@ class Replica:
         if new:
             own = [*(self.usual.own() or []), *new]
             document = usual_pain_document(own)
-            self.usual.write_own(dumps(document), parse_usual_pain(self.usual.data / self.usual.own_name, document), self._write_bytes())
+            self.usual.write_own(
+                dumps(document),
+                parse_usual_pain(self.usual.data / self.usual.own_name, document),
+                self._write_bytes(),
+            )
             self._usual = None
         return new
 
@@ -225,7 +231,7 @@ def read_union(data: Path, device: str) -> Replica | None:
     """
     if find_conflicts(data):
         return None
-    replica = Replica(data, device, _refuse, lambda: (lambda fd, b: None))
+    replica = Replica(data, device, _refuse, lambda: lambda fd, b: None)
     try:
         replica.sync()
     except (_Unusable, OSError):

@@ -86,7 +86,11 @@ class Shards:
     """Every loaded month of one data folder (see the module docstring)."""
 
     def __init__(
-        self, data: Path, write_bytes: WriteBytes, corrupt: Callable[[Unreadable], StoreCorrupt], device: str = ""
+        self,
+        data: Path,
+        write_bytes: WriteBytes,
+        corrupt: Callable[[Unreadable], StoreCorrupt],
+        device: str = "",
     ) -> None:
         self.data = data
         self.device = device
@@ -98,7 +102,9 @@ class Shards:
         self.corrupt = corrupt  # builds the StoreCorrupt for a file that cannot be read
         self.by_key: dict[str, _Shard] = {}
         self.index: dict[str, str] = {}  # session id -> shard key
-        self.conflicts: dict[str, tuple[str, tuple[str, ...]]] = {}  # session id -> (shown key, other devices' keys)
+        self.conflicts: dict[
+            str, tuple[str, tuple[str, ...]]
+        ] = {}  # session id -> (shown key, other devices' keys)
         self._sorted: list[Session] | None = None
         self.lazy = False
         self.pending: dict[str, Token] = {}  # lazy: months on disk not read yet (shard key -> token)
@@ -286,7 +292,9 @@ class Shards:
             index[sid] = shown
             mine = self.by_key[shown].docs[sid][1].to_dict()
             others = tuple(
-                k for k in keys if _device_of(k) != _device_of(shown) and self.by_key[k].docs[sid][1].to_dict() != mine
+                k
+                for k in keys
+                if _device_of(k) != _device_of(shown) and self.by_key[k].docs[sid][1].to_dict() != mine
             )
             if others:
                 conflicts[sid] = (shown, others)
@@ -365,8 +373,12 @@ class Shards:
     def remove(self, key: str, session_id: str, *, keep_index: bool = False) -> None:
         with self.rollback_on_failure(key) as shard:
             doc_ids = [shard.docs[session_id][0]]
-            doc_ids += [d.doc_id for d in shard.table.all() if d.get("id") == session_id and d.doc_id not in doc_ids]
-            shard.table.remove(doc_ids=doc_ids)  # with an earlier copy of the same id, if any (validate.parse_shard)
+            doc_ids += [
+                d.doc_id for d in shard.table.all() if d.get("id") == session_id and d.doc_id not in doc_ids
+            ]
+            shard.table.remove(
+                doc_ids=doc_ids
+            )  # with an earlier copy of the same id, if any (validate.parse_shard)
             del shard.docs[session_id]
             if not keep_index:
                 self.index.pop(session_id, None)

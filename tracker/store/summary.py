@@ -41,11 +41,32 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
-from tracker.model import CheckIn, Felt, HurtAt, Phase, PainRecord, Prescription, Session, Settings, Side, Stability, UsualPain
+from tracker.model import (
+    CheckIn,
+    Felt,
+    HurtAt,
+    Phase,
+    PainRecord,
+    Prescription,
+    Session,
+    Settings,
+    Side,
+    Stability,
+    UsualPain,
+)
 from tracker.paths import Locations, ensure_private_dir
 from tracker.store.errors import StoreWriteError
 from tracker.store.lock import WriterLock
-from tracker.store.migrations import CACHE_NAME, CURRENT_SCHEMA, check_meta, journal_path, legacy_path, meta_path, shard_key, shard_tokens
+from tracker.store.migrations import (
+    CACHE_NAME,
+    CURRENT_SCHEMA,
+    check_meta,
+    journal_path,
+    legacy_path,
+    meta_path,
+    shard_key,
+    shard_tokens,
+)
 from tracker.store.storage import Token, Unreadable, atomic_write, read_json, remove_temp_files
 
 if TYPE_CHECKING:
@@ -105,7 +126,10 @@ class _Builder:
         if c is None:
             pb, pa, stable, felt = checkin
             c = self.checkins[ckey] = CheckIn(
-                pain_before=pb, pain_after=pa, stable=Stability(stable) if stable else None, felt=Felt(felt) if felt else None
+                pain_before=pb,
+                pain_after=pa,
+                stable=Stability(stable) if stable else None,
+                felt=Felt(felt) if felt else None,
             )
         p = None
         if presc is not None:
@@ -125,7 +149,9 @@ class _Builder:
             duration=r[5],
             completed=r[6],
             hurt=r[7],
-            hurt_at=HurtAt(hurt_at[0], hurt_at[1], Side(hurt_at[2]), hurt_at[3], Phase(hurt_at[4])) if hurt_at else None,
+            hurt_at=HurtAt(hurt_at[0], hurt_at[1], Side(hurt_at[2]), hurt_at[3], Phase(hurt_at[4]))
+            if hurt_at
+            else None,
             checkin=c,
             prescription=p,
             origin=r[11],
@@ -163,7 +189,11 @@ def _read_cache(path: Path) -> tuple[dict[str, _Month], _Carried | None, str]:
         data, _ = read_json(path)
     except (OSError, Unreadable):
         return {}, None, ""
-    if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or data.get("version") != CACHE_VERSION:
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != CACHE_FORMAT
+        or data.get("version") != CACHE_VERSION
+    ):
         return {}, None, ""
     months: dict[str, _Month] = {}
     try:
@@ -171,7 +201,9 @@ def _read_cache(path: Path) -> tuple[dict[str, _Month], _Carried | None, str]:
             token = tuple(entry["token"])
             records = entry.get("sessions")
             if len(token) == 4 and isinstance(entry["days"], list) and isinstance(entry["ids"], str):
-                months[key] = _Month(token, entry["days"], entry["ids"], records if isinstance(records, list) else None)
+                months[key] = _Month(
+                    token, entry["days"], entry["ids"], records if isinstance(records, list) else None
+                )
         carried = None
         entry = data.get("carry")
         if isinstance(entry, dict):
@@ -190,12 +222,21 @@ def _write_cache(path: Path, months: dict[str, _Month], carried: _Carried | None
         "note": "derived from the sessions-*.json files for `backroll status`; safe to delete",
         "edits": edits,
         "months": {
-            key: {"token": list(m.token), "days": m.days, "ids": m.ids, **({"sessions": m.records} if m.records is not None else {})}
+            key: {
+                "token": list(m.token),
+                "days": m.days,
+                "ids": m.ids,
+                **({"sessions": m.records} if m.records is not None else {}),
+            }
             for key, m in sorted(months.items())
         },
     }
     if carried is not None:
-        payload["carry"] = {"key": carried.key, "tokens": {k: list(v) for k, v in carried.tokens.items()}, "data": carried.data}
+        payload["carry"] = {
+            "key": carried.key,
+            "tokens": {k: list(v) for k, v in carried.tokens.items()},
+            "data": carried.data,
+        }
     data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     try:
         atomic_write(path, data, _no_fsync)
@@ -220,7 +261,9 @@ class Summary(NamedTuple):
     settings: Settings
     usual_pain: list[UsualPain]
     days: list[date]  # every practice day, sorted
-    tail: list[Session]  # the sessions of the months from `tail_from` on, without steps or note, history order
+    tail: list[
+        Session
+    ]  # the sessions of the months from `tail_from` on, without steps or note, history order
     carry: object  # what `CarrySpec.make` made of the months before `tail_from` (None without a spec)
     pain_records: list[PainRecord] = []  # every device's pain records (tracker/store/painrecords.py)
 
@@ -245,7 +288,9 @@ def read_summary(
         return None
 
 
-def _read_summary(home: Path, tail_from: str, spec: CarrySpec | None, *, wait: float, label: str | None) -> Summary | None:
+def _read_summary(
+    home: Path, tail_from: str, spec: CarrySpec | None, *, wait: float, label: str | None
+) -> Summary | None:
     from tracker.store.validate import parse_settings, parse_shard  # the store's own validation
 
     loc = Locations(Path(home))

@@ -82,7 +82,8 @@ class SyncReport:
             "set_aside_folder": str(self.set_aside_folder),
             "conflict_copies_waiting": [str(p) for p in self.waiting],
             "session_conflicts": [
-                {"session": c.session_id, "shown_from": c.shown, "other_versions_in": list(c.others)} for c in self.conflicts
+                {"session": c.session_id, "shown_from": c.shown, "other_versions_in": list(c.others)}
+                for c in self.conflicts
             ],
             "future_events": [future_dict(e) for e in self.future],
             "counts_events_until": self.horizon,
@@ -117,14 +118,21 @@ def report(store: Store) -> SyncReport:
         found.sessions += len(shard.docs)
         found.months += 1
         latest = max((session.started_at for _, session in shard.docs.values()), default=None)
-        if latest is not None and (found.newest_session is None or latest > datetime.fromisoformat(found.newest_session)):
+        if latest is not None and (
+            found.newest_session is None or latest > datetime.fromisoformat(found.newest_session)
+        ):
             found.newest_session = latest.isoformat()
     for event in store.replica.all_events():
         found = entry(event.device)
         found.events += 1
         newest = found.newest_event
         if newest is None or event.order > (newest["at"], event.device, newest["seq"]):
-            found.newest_event = {"at": event.at, "kind": event.kind, "seq": event.seq, "target": event.target or None}
+            found.newest_event = {
+                "at": event.at,
+                "kind": event.kind,
+                "seq": event.seq,
+                "target": event.target or None,
+            }
     for name, records in store.replica.usual.values():
         parts = name.split(".")
         entry(parts[1] if len(parts) == 3 else None).usual_pain += len(records)

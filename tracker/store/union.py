@@ -33,10 +33,20 @@ from tracker.untrusted import kind_of
 
 T = TypeVar("T")
 
-__all__ = ["ARRIVING", "DeviceFiles", "find_conflicts", "half_synced_reason", "original_name", "refused_reason", "skip_note"]
+__all__ = [
+    "ARRIVING",
+    "DeviceFiles",
+    "find_conflicts",
+    "half_synced_reason",
+    "original_name",
+    "refused_reason",
+    "skip_note",
+]
 
 
-ARRIVING = "skipped for now"  # how a note on a file still arriving begins (synccheck tells them from refusals)
+ARRIVING = (
+    "skipped for now"  # how a note on a file still arriving begins (synccheck tells them from refusals)
+)
 
 
 def half_synced_reason(reason: str) -> str:
@@ -84,7 +94,11 @@ class DeviceFiles(Generic[T]):
 
     def own_file(self, month: str = "") -> str:
         """This machine's file (of `month`, "YYYY-MM", when the files are monthly)."""
-        return f"{self.prefix}-{month}.{self.device}.json" if self.monthly else f"{self.prefix}.{self.device}.json"
+        return (
+            f"{self.prefix}-{month}.{self.device}.json"
+            if self.monthly
+            else f"{self.prefix}.{self.device}.json"
+        )
 
     def own(self, month: str = "") -> T | None:
         hit = self.loaded.get(self.own_file(month))
@@ -125,7 +139,9 @@ class DeviceFiles(Generic[T]):
         for name, st in sorted(on_disk.items()):
             path = self.data / name
             if not stat.S_ISREG(st.st_mode):  # never opened: a link is not followed, a pipe not waited on
-                self._unreadable(Unreadable(path, f"it is {kind_of(st.st_mode)}, not a regular file", suspicious=True))
+                self._unreadable(
+                    Unreadable(path, f"it is {kind_of(st.st_mode)}, not a regular file", suspicious=True)
+                )
                 self._skipped_tokens[name] = token_of(st)
                 continue
             hit = self.loaded.get(name)
@@ -164,7 +180,10 @@ class DeviceFiles(Generic[T]):
 
 _PATTERNS = (
     re.compile(r"^(?P<stem>.+?)\.sync-conflict-\d{8}-\d{6}-[A-Z0-9]{7}(?P<ext>\.[^.]*)?$"),  # Syncthing
-    re.compile(r"^(?P<stem>.+?) \((?:[^()]*'s )?conflicted copy[^()]*(?: \(\d+\))?\)(?P<ext>\.[^.]*)?$", re.IGNORECASE),  # Dropbox, Nextcloud
+    re.compile(
+        r"^(?P<stem>.+?) \((?:[^()]*'s )?conflicted copy[^()]*(?: \(\d+\))?\)(?P<ext>\.[^.]*)?$",
+        re.IGNORECASE,
+    ),  # Dropbox, Nextcloud
     re.compile(r"^(?P<stem>.+?)_conflict-[0-9-]+(?:-[^.]*)?(?P<ext>\.[^.]*)?$"),  # Nextcloud
     re.compile(r"^(?P<stem>.+?) \(Case Conflict(?: \d+)?\)(?P<ext>\.[^.]*)?$"),  # Dropbox
 )

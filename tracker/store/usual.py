@@ -26,7 +26,11 @@ def usual_pain_path(data_dir: Path) -> Path:
 
 def parse_usual_pain(path: Path, data: object) -> list[UsualPain]:
     """The records of a parsed file; Unreadable on any wrong shape."""
-    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("records"), list):
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != FORMAT
+        or not isinstance(data.get("records"), list)
+    ):
         raise Unreadable(path, f"it should be a JSON object with format {FORMAT!r} and a 'records' list")
     records: dict[str, UsualPain] = {}
     for i, item in enumerate(data["records"]):
@@ -35,7 +39,9 @@ def parse_usual_pain(path: Path, data: object) -> list[UsualPain]:
         try:
             record = UsualPain.from_dict(item)
         except (KeyError, ValueError, TypeError) as exc:
-            raise Unreadable(path, f"record {i} is not a valid usual-pain record ({type(exc).__name__}: {exc})") from None
+            raise Unreadable(
+                path, f"record {i} is not a valid usual-pain record ({type(exc).__name__}: {exc})"
+            ) from None
         records[record.id] = record
     return sorted(records.values(), key=lambda r: (r.since, r.id))
 

@@ -30,7 +30,9 @@ def parse_shard(path: Path, data: object) -> dict[str, tuple[int, Session]]:
     copy goes the next time that session is removed from the file (Shards.remove).
     """
     if not isinstance(data, dict):
-        raise Unreadable(path, f"it should be a TinyDB database (a JSON object of tables), found {type(data).__name__}")
+        raise Unreadable(
+            path, f"it should be a TinyDB database (a JSON object of tables), found {type(data).__name__}"
+        )
     for name, table in data.items():
         if not isinstance(table, dict):
             raise Unreadable(path, f"its table {name!r} is not a JSON object")
@@ -47,7 +49,9 @@ def parse_shard(path: Path, data: object) -> dict[str, tuple[int, Session]]:
         try:
             session = Session.from_dict(doc)
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
-            raise Unreadable(path, f"document {key} is not a valid session ({type(exc).__name__}: {exc})") from None
+            raise Unreadable(
+                path, f"document {key} is not a valid session ({type(exc).__name__}: {exc})"
+            ) from None
         known = docs.get(session.id)
         if known is not None and known[0] > doc_id:
             continue  # the same id twice in one file: what a restore made before issue 24 (see below)
@@ -60,7 +64,9 @@ def parse_meta(path: Path, data: object) -> dict[str, Any]:
     if meta["schema"] > CURRENT_SCHEMA:
         raise Unreadable(path, newer_version(meta["schema"]))
     if meta["schema"] < CURRENT_SCHEMA or meta.get("migrating_from") is not None:
-        raise Unreadable(path, f"it says schema {meta['schema']} but the folder holds schema {CURRENT_SCHEMA} files")
+        raise Unreadable(
+            path, f"it says schema {meta['schema']} but the folder holds schema {CURRENT_SCHEMA} files"
+        )
     return meta
 
 
@@ -107,5 +113,3 @@ def corrupt_error(locations: Locations, exc: Unreadable) -> StoreCorrupt:
     else:
         message += "; there is no good backup of it."
     return StoreCorrupt(message, path=path, backup=backup, reason=exc.reason)
-
-

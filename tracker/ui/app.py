@@ -68,7 +68,13 @@ class BackrollApp(App[None]):
     DEFERRED_CSS_PATH = ["views.tcss"]
     TITLE = "Backroll"
     COMMANDS = App.COMMANDS | {BackrollCommands}
-    VIEWS: tuple[tuple[str, str], ...] = (("today", "Today"), ("history", "History"), ("progress", "Progress"), ("library", "Library"), ("settings", "Settings"))
+    VIEWS: tuple[tuple[str, str], ...] = (
+        ("today", "Today"),
+        ("history", "History"),
+        ("progress", "Progress"),
+        ("library", "Library"),
+        ("settings", "Settings"),
+    )
     # The footer shows the view keys as one item ("2345 Views"): five names do not fit 60 columns; Help names each.
     BINDINGS = [
         Binding("1", "view('today')", "Today", id="view.today", group=VIEW_KEYS),
@@ -89,7 +95,11 @@ class BackrollApp(App[None]):
         self.service = service
         self.clock = clock
         self.cursor_blink = cursor_blink
-        self._voice_program, self._audio_player, self._web = voice_program, audio_player, web  # for the cue player
+        self._voice_program, self._audio_player, self._web = (
+            voice_program,
+            audio_player,
+            web,
+        )  # for the cue player
         self._cue_player: CuePlayer | None = None  # made at the first cue or Settings (see cue_player)
         self.views: dict[str, Screen[None]] = {}
         self.ready = False  # the store is open and Today has loaded once
@@ -97,7 +107,9 @@ class BackrollApp(App[None]):
         self.session_screen: SessionScreen | None = None
         self._safety_checked = False
         self._in_progress_checked = False
-        self.offers: list[tuple[CheckpointFile, Checkpoint]] = []  # (checkpoint file, checkpoint) of sessions cut off, to offer one by one
+        self.offers: list[
+            tuple[CheckpointFile, Checkpoint]
+        ] = []  # (checkpoint file, checkpoint) of sessions cut off, to offer one by one
         self._offering = False
         self._signals: list[int] = []
         for mode in VIEW_SCREENS:
@@ -110,7 +122,9 @@ class BackrollApp(App[None]):
         if self._cue_player is None:
             from .sound import CuePlayer
 
-            self._cue_player = CuePlayer(self, voice_program=self._voice_program, audio_player=self._audio_player, web=self._web)
+            self._cue_player = CuePlayer(
+                self, voice_program=self._voice_program, audio_player=self._audio_player, web=self._web
+            )
         return self._cue_player
 
     def _view_factory(self, mode: str) -> Callable[[], Screen[None]]:
@@ -119,7 +133,8 @@ class BackrollApp(App[None]):
             cls = getattr(import_module(module, __package__), name)
             # A view takes the service, or reads self.app.service itself.
             takes_service = any(
-                p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in inspect.signature(cls).parameters.values()
+                p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                for p in inspect.signature(cls).parameters.values()
             )
             screen: Screen[None] = cls(self.service) if takes_service else cls()
             self.views[mode] = screen
@@ -143,7 +158,11 @@ class BackrollApp(App[None]):
             for number in (signal.SIGTERM, signal.SIGHUP):
                 loop.add_signal_handler(number, self._terminate, int(number))
                 self._signals.append(int(number))
-        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no such signals here
+        except (
+            NotImplementedError,
+            RuntimeError,
+            ValueError,
+        ):  # not the main thread, or no such signals here
             pass
 
     def on_unmount(self) -> None:
@@ -250,7 +269,9 @@ class BackrollApp(App[None]):
                 self.push_screen(StoreErrorScreen(error), callback=lambda _: self.refresh_views())
         else:
             self.log.error(repr(error))
-            self.notify(f"{type(error).__name__}: {error}", title="Something went wrong", severity="error", timeout=10)
+            self.notify(
+                f"{type(error).__name__}: {error}", title="Something went wrong", severity="error", timeout=10
+            )
 
     # Sessions --------------------------------------------------------------
 
@@ -323,7 +344,10 @@ class BackrollApp(App[None]):
         self.refresh_bindings()
         if saved is not None:
             if saved.hurt:
-                self.notify("Saved, with where it hurt. Rest now; the next session will not ask for more.", title="Saved")
+                self.notify(
+                    "Saved, with where it hurt. Rest now; the next session will not ask for more.",
+                    title="Saved",
+                )
             else:
                 self.notify("Session saved. See you tomorrow.", title="Saved")
             self.refresh_views()
@@ -336,7 +360,9 @@ class BackrollApp(App[None]):
         try:
             settled = self.service.in_progress.settle()
         except Exception as error:  # never stops the app: say so and go on
-            self.call_from_thread(self.notify, f"Could not look for a session in progress: {error}", severity="warning")
+            self.call_from_thread(
+                self.notify, f"Could not look for a session in progress: {error}", severity="warning"
+            )
             return
         self.call_from_thread(self._cut_off_found, settled)
 
@@ -413,7 +439,10 @@ class BackrollApp(App[None]):
 
     def action_toggle_voice(self) -> None:
         if not self.cue_player.voice_available:
-            self.notify("Spoken cues need espeak-ng (apt install espeak-ng) or macOS's say; neither is installed.", severity="warning")
+            self.notify(
+                "Spoken cues need espeak-ng (apt install espeak-ng) or macOS's say; neither is installed.",
+                severity="warning",
+            )
             return
         self._toggle("voice", "Spoken cues")
 
@@ -449,10 +478,15 @@ class BackrollApp(App[None]):
         try:
             path = self.service.write_report(fmt)
         except Exception as error:  # no Chromium for a PDF (names the package), a full disk...
-            self.call_from_thread(self.notify, f"The report was not written: {error}", severity="error", timeout=15)
+            self.call_from_thread(
+                self.notify, f"The report was not written: {error}", severity="error", timeout=15
+            )
             return
         self.call_from_thread(
-            self.notify, f"Practice report written to {path}: open it in a browser, or print it.", title="Report", timeout=15
+            self.notify,
+            f"Practice report written to {path}: open it in a browser, or print it.",
+            title="Report",
+            timeout=15,
         )
 
 
@@ -461,7 +495,15 @@ def make_app(
     voice_program: str | None = None, audio_player: str | None = None, web: bool = False, start: str | None = None,
 ) -> BackrollApp:  # fmt: skip
     """The one factory the CLI, the screenshots script and the tests share (web: served, cues play in the browser)."""
-    return BackrollApp(service, clock=clock, cursor_blink=cursor_blink, voice_program=voice_program, audio_player=audio_player, web=web, start=start)
+    return BackrollApp(
+        service,
+        clock=clock,
+        cursor_blink=cursor_blink,
+        voice_program=voice_program,
+        audio_player=audio_player,
+        web=web,
+        start=start,
+    )
 
 
 if TYPE_CHECKING:

@@ -49,7 +49,9 @@ class KeptSession(Protocol):
     @property
     def app(self) -> App[object]: ...
 
-    def set_interval(self, interval: float, callback: Callable[[], object] | None = None, *, name: str | None = None) -> Timer: ...
+    def set_interval(
+        self, interval: float, callback: Callable[[], object] | None = None, *, name: str | None = None
+    ) -> Timer: ...
 
     def call_after_refresh(self, callback: Callable[[], object]) -> bool: ...
 
@@ -107,7 +109,10 @@ class CheckpointKeeper:
     def after_redraw(self, view: RunnerView) -> None:
         if self.closed or self._queued:
             return
-        if (view.block, view.status) != self._last_key or self.screen.clock() - self._last_at >= CHECKPOINT_INTERVAL:
+        if (
+            view.block,
+            view.status,
+        ) != self._last_key or self.screen.clock() - self._last_at >= CHECKPOINT_INTERVAL:
             self._queued = True
             self.screen.call_after_refresh(self.write)  # after the frame with the new count is painted
 
@@ -151,7 +156,9 @@ class CheckpointKeeper:
             screen.routine, screen.runner.results(), CheckIn(pain_before=screen.pain_before), screen.started_at,
             session_id=screen.session_id, prescription=screen.prescription, zone=screen.zone,
         )  # fmt: skip
-        screen.app.run_worker(lambda: self._save_hurt(session), thread=True, group="hurt-save", exit_on_error=False)
+        screen.app.run_worker(
+            lambda: self._save_hurt(session), thread=True, group="hurt-save", exit_on_error=False
+        )
         return session
 
     def _save_hurt(self, session: Session) -> None:
@@ -160,7 +167,9 @@ class CheckpointKeeper:
             self.writer.wait()
         try:
             self.service.in_progress.record(session)
-        except Exception as error:  # locked, full or read-only: the checkpoint keeps it; the check-in retries or exports
+        except (
+            Exception
+        ) as error:  # locked, full or read-only: the checkpoint keeps it; the check-in retries or exports
             self.hurt_error = error
             app.call_from_thread(
                 app.notify,
@@ -178,7 +187,9 @@ class CheckpointKeeper:
         if self.closed:
             return
         self.closed = True
-        self.screen.app.run_worker(lambda: self._close(remove=True), thread=True, group="checkpoint-end", exit_on_error=False)
+        self.screen.app.run_worker(
+            lambda: self._close(remove=True), thread=True, group="checkpoint-end", exit_on_error=False
+        )
 
     def release(self) -> None:
         """The app is closing mid-session: stop writing and let go of the lock; the checkpoint stays on disk."""

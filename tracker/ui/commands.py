@@ -40,19 +40,63 @@ def app_commands(app: AppLike, screen: Screen[object]) -> list[Command]:
     commands: list[Command] = []
     if not app.in_session:  # a running session's own keys come from its ScreenActions
         for mode, title in app.VIEWS:
-            commands.append(Command(f"Go to {title}", f"Show the {title} view", partial(app.action_view, mode)))
+            commands.append(
+                Command(f"Go to {title}", f"Show the {title} view", partial(app.action_view, mode))
+            )
         library = app.service.library
         for program in library.programs.values():
-            commands.append(Command(f"Start: {program.name}", "At today's prescription", partial(app.start_routine, program.id)))
+            commands.append(
+                Command(
+                    f"Start: {program.name}",
+                    "At today's prescription",
+                    partial(app.start_routine, program.id),
+                )
+            )
         for routine in sorted(library.routines.values(), key=lambda r: r.name.lower()):
-            commands.append(Command(f"Start: {routine.name}", first_sentence(routine.summary), partial(app.start_routine, routine.id)))
-        commands.append(Command("Export history (JSON)", "Write every session to a file in your data folder", app.action_export))
-        commands.append(Command("Practice report (HTML)", "The last 12 weeks on one printable page, for a trainer or doctor", partial(app.action_report, "html")))
-        commands.append(Command("Practice report (PDF)", "The same report as a PDF (needs Chromium installed)", partial(app.action_report, "pdf")))
-        commands.append(Command("Show the safety note", "Talk to a doctor first; stop if it hurts", app.action_safety_note))
+            commands.append(
+                Command(
+                    f"Start: {routine.name}",
+                    first_sentence(routine.summary),
+                    partial(app.start_routine, routine.id),
+                )
+            )
+        commands.append(
+            Command(
+                "Export history (JSON)",
+                "Write every session to a file in your data folder",
+                app.action_export,
+            )
+        )
+        commands.append(
+            Command(
+                "Practice report (HTML)",
+                "The last 12 weeks on one printable page, for a trainer or doctor",
+                partial(app.action_report, "html"),
+            )
+        )
+        commands.append(
+            Command(
+                "Practice report (PDF)",
+                "The same report as a PDF (needs Chromium installed)",
+                partial(app.action_report, "pdf"),
+            )
+        )
+        commands.append(
+            Command(
+                "Show the safety note", "Talk to a doctor first; stop if it hurts", app.action_safety_note
+            )
+        )
     commands += [
-        Command("Toggle sound", "A sound for each phase: rising to raise, long to hold, falling to lower", app.action_toggle_sound),
-        Command("Toggle spoken cues", "Speak each phase through espeak-ng or macOS say, when installed", app.action_toggle_voice),
+        Command(
+            "Toggle sound",
+            "A sound for each phase: rising to raise, long to hold, falling to lower",
+            app.action_toggle_sound,
+        ),
+        Command(
+            "Toggle spoken cues",
+            "Speak each phase through espeak-ng or macOS say, when installed",
+            app.action_toggle_voice,
+        ),
         Command("Toggle the flash", "Flash the session screen at each change", app.action_toggle_flash),
         Command("Help", "Keys and how Backroll works", app.action_help),
         Command("Quit", "Leave Backroll", app.action_quit),

@@ -60,7 +60,9 @@ async def _run_for(pilot: Pilot[None], clock: FakeClock, seconds: float) -> None
     await pilot.pause()
 
 
-async def _start(pilot: Pilot[None], clock: FakeClock, routine: str = "bridge", skip: int = 0, seconds: float = 0.0) -> None:
+async def _start(
+    pilot: Pilot[None], clock: FakeClock, routine: str = "bridge", skip: int = 0, seconds: float = 0.0
+) -> None:
     from .dialogs.pain_before import PainBeforeScreen
 
     backroll_of(pilot.app).start_routine(routine)
@@ -118,7 +120,10 @@ async def resume_offer(pilot: Pilot[None], clock: FakeClock) -> None:
         clock.advance(3.8)
         runner.poll()
     checkpoint = service.in_progress.capture(
-        runner, session_id="5f0c2a9e-3b1d-4c8e-9a7f-2d6b1e0c4a11", routine=routine, started_at=NOW - timedelta(minutes=10)
+        runner,
+        session_id="5f0c2a9e-3b1d-4c8e-9a7f-2d6b1e0c4a11",
+        routine=routine,
+        started_at=NOW - timedelta(minutes=10),
     )
     pilot.app.push_screen(ResumeScreen(checkpoint))
 
@@ -164,7 +169,9 @@ async def store_error(pilot: Pilot[None], clock: FakeClock) -> None:
 
     # A fixed, typical path (not the temp home's) so the picture is the same on every run.
     lock = Path("/home/you/.local/share/backroll/backroll.lock")
-    pilot.app.push_screen(StoreErrorScreen(StoreLocked("Another Backroll is using this history.", pid=4242, path=lock)))
+    pilot.app.push_screen(
+        StoreErrorScreen(StoreLocked("Another Backroll is using this history.", pid=4242, path=lock))
+    )
 
 
 # name -> (scene, first launch?)
@@ -224,10 +231,14 @@ async def shoot_all(out: Path, size: tuple[int, int], names: list[str]) -> list[
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tracker.ui.screenshots", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tracker.ui.screenshots", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("out", type=Path, help="folder for the SVGs")
     parser.add_argument("--size", default="100x30", help="terminal size, WIDTHxHEIGHT (default 100x30)")
-    parser.add_argument("--only", action="append", choices=sorted(SCENES), help="only this scene (repeatable)")
+    parser.add_argument(
+        "--only", action="append", choices=sorted(SCENES), help="only this scene (repeatable)"
+    )
     args = parser.parse_args(argv)
     width, height = (int(v) for v in args.size.lower().split("x"))
     for path in asyncio.run(shoot_all(args.out, (width, height), args.only or list(SCENES))):

@@ -35,7 +35,8 @@ WEB_CUE_SCHEME = "backroll-cue:"  # the served page plays these (tracker/ui/web/
 
 
 def _program(
-    given: str | None, find: Callable[[], tuple[str, tuple[str, ...]] | None], default_args: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | None:
+    given: str | None, find: Callable[[], tuple[str, tuple[str, ...]] | None], default_args: tuple[str, ...]
+) -> tuple[str, tuple[str, ...]] | None:
     """None: look on PATH; "": none; a path: that program."""
     if given is None:
         return find()
@@ -49,7 +50,14 @@ def _program(
 class CuePlayer:
     """Turns runner cues into the phase's sound and, optionally, spoken words."""
 
-    def __init__(self, app: App[None], *, voice_program: str | None = None, audio_player: str | None = None, web: bool = False) -> None:
+    def __init__(
+        self,
+        app: App[None],
+        *,
+        voice_program: str | None = None,
+        audio_player: str | None = None,
+        web: bool = False,
+    ) -> None:
         self.app = app
         self.web = web
         self.voice = _program(voice_program, find_voice, ("-s", "150"))
@@ -130,7 +138,9 @@ class CuePlayer:
     def caption(self, line: str) -> None:
         """Under serve: the page's live caption (read by the phone's screen reader) shows this line."""
         if self.web:
-            self.app.open_url(WEB_CUE_SCHEME + quote(json.dumps({"caption": line}, separators=(",", ":"))), new_tab=False)
+            self.app.open_url(
+                WEB_CUE_SCHEME + quote(json.dumps({"caption": line}, separators=(",", ":"))), new_tab=False
+            )
 
     def close(self) -> None:
         self.files.remove()

@@ -30,7 +30,9 @@ PAGE_FOLDER = Path(__file__).parent / "web"
 COOKIE = "backroll-token"
 MIN_COLUMNS, MIN_ROWS = 20, 8
 MAX_COLUMNS, MAX_ROWS = 400, 150  # a 4K screen at a small font; 2500 x 2500 made a 6.7 MB frame
-TAB_WAIT = 3.0  # seconds a tab waits for a free place (a reload opens the new socket before the old one closes)
+TAB_WAIT = (
+    3.0  # seconds a tab waits for a free place (a reload opens the new socket before the old one closes)
+)
 
 __all__ = ["COOKIE", "MAX_COLUMNS", "MAX_ROWS", "PAGE_FOLDER", "allowed_hosts", "clamp", "host_allowed", "make_server",
            "refusal_caption", "split_host"]  # fmt: skip
@@ -136,7 +138,8 @@ def make_server(
         """Every route: a Host that is not this server's is refused (DNS rebinding sends the attacker's name)."""
         if not host_allowed(request.host, allowed, port, any_address):
             return web.Response(
-                status=403, text="This Backroll answers only at the address it printed (the Host of this request is not it).\n"
+                status=403,
+                text="This Backroll answers only at the address it printed (the Host of this request is not it).\n",
             )
         response: web.StreamResponse = await handler(request)
         return response
@@ -165,10 +168,15 @@ def make_server(
 
         async def handle_index(self, request: web.Request) -> web.StreamResponse:
             if not self._token_ok(request):
-                return web.Response(status=403, text="This Backroll needs the link with its token (printed by `backroll serve`).\n")
+                return web.Response(
+                    status=403,
+                    text="This Backroll needs the link with its token (printed by `backroll serve`).\n",
+                )
             font = request.query.get("fontsize", "")
             context = {
-                "font_size": int(font) if font.isascii() and font.isdigit() and len(font) <= 2 and 6 <= int(font) <= 40 else 0,
+                "font_size": int(font)
+                if font.isascii() and font.isdigit() and len(font) <= 2 and 6 <= int(font) <= 40
+                else 0,
                 "websocket_url": f"ws://{request.host}/ws",
                 "static": "/static/",
             }

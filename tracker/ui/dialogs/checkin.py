@@ -40,7 +40,9 @@ class FinishedRun:
     result: RunResult
     started_at: datetime
     session_id: str | None = None  # given at the start: the record `h` made and the checkpoint share it
-    prescription: Prescription | None = None  # the bridge program's level it ran at (None: the service knows it)
+    prescription: Prescription | None = (
+        None  # the bridge program's level it ran at (None: the service knows it)
+    )
     zone: str | None = None  # the zone it started in, for a session resumed or saved from a checkpoint
     pain_before: int | None = None  # asked before the first count; shown here, to be changed if need be
 
@@ -190,7 +192,9 @@ class CheckInScreen(AppModal["Session | None"]):
             return ""
         try:
             day = self.run.started_at.date()
-            return escape(self.service.pain_answer_effect(pain_before, day, excluding=self.run.session_id, quiet=True))
+            return escape(
+                self.service.pain_answer_effect(pain_before, day, excluding=self.run.session_id, quiet=True)
+            )
         except Exception:  # a history that cannot be read right now: the question still works
             return ""
 
@@ -299,12 +303,16 @@ class CheckInScreen(AppModal["Session | None"]):
         try:
             path = self.service.rescue(session)
         except OSError as error:
-            self.app.call_from_thread(self._status, f"[b]Could not write a file either:[/b] {escape(str(error))}", True)
+            self.app.call_from_thread(
+                self._status, f"[b]Could not write a file either:[/b] {escape(str(error))}", True
+            )
             return
         self.app.call_from_thread(self._exported, path)
 
     def _exported(self, path: Path) -> None:
-        self.app.notify(f"Saved to {path}\nRun `backroll import {path}` later to add it to your history.", timeout=15)
+        self.app.notify(
+            f"Saved to {path}\nRun `backroll import {path}` later to add it to your history.", timeout=15
+        )
         self.dismiss(None)
 
     @on(Button.Pressed, "#skip-rest")
@@ -322,7 +330,12 @@ class CheckInScreen(AppModal["Session | None"]):
                 self.dismiss(None)
 
         self.app.push_screen(
-            ConfirmScreen("Leave without saving?", "This session will not count in your history.", yes="Don't save", no="Back"),
+            ConfirmScreen(
+                "Leave without saving?",
+                "This session will not count in your history.",
+                yes="Don't save",
+                no="Back",
+            ),
             callback=answered,
         )
 

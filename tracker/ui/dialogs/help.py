@@ -83,7 +83,9 @@ class HelpScreen(AppModal[None]):
         self.query_one("#help-body").focus()
 
     def _key(self, binding: Binding) -> str:
-        keys = self.app._keymap.get(binding.id, binding.key) if binding.id else binding.key  # remapped keys win
+        keys = (
+            self.app._keymap.get(binding.id, binding.key) if binding.id else binding.key
+        )  # remapped keys win
         shown = [self.app.get_key_display(Binding(key.strip(), "")) for key in keys.split(",")]
         return " ".join(shown)
 
@@ -103,7 +105,9 @@ class HelpScreen(AppModal[None]):
                 seen.add(name)
                 lines.append(f"  {escape(self._key(binding)):<14} {escape(name)}")
             lines.append("")
-        lines.append("[dim]Mouse: click tabs, rows, buttons and calendar days. Ctrl+P opens the command palette.[/dim]")
+        lines.append(
+            "[dim]Mouse: click tabs, rows, buttons and calendar days. Ctrl+P opens the command palette.[/dim]"
+        )
         return "\n".join(lines)
 
     @on(Button.Pressed, "#help-close")

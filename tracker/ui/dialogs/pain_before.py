@@ -23,7 +23,9 @@ PROMPT = "How much does your back hurt right now?"
 KEYS = "Type 0 to 10 (0: not at all, 10: the worst) · [b]Enter[/b] or [b]s[/b] skips · [b]Esc[/b] goes back"
 CANCEL = -1  # dismissed with this: the person went back; the session does not start
 WAITING = "[b]1[/b]… then [b]0[/b] for 10, or [b]Enter[/b] for 1"
-OFFER = "[b]Enter[/b] keeps today's {value} · type 0 to 10 to change it · [b]s[/b] skips · [b]Esc[/b] goes back"
+OFFER = (
+    "[b]Enter[/b] keeps today's {value} · type 0 to 10 to change it · [b]s[/b] skips · [b]Esc[/b] goes back"
+)
 
 
 class PainBeforeScreen(AppModal["int | None"]):
@@ -72,7 +74,9 @@ class PainBeforeScreen(AppModal["int | None"]):
                 yield skip
 
     def on_key(self, event: events.Key) -> None:
-        if event.character is None or not (event.character.isascii() and event.character.isdigit()):  # "²" is a key too
+        if event.character is None or not (
+            event.character.isascii() and event.character.isdigit()
+        ):  # "²" is a key too
             return
         event.stop()
         digit = int(event.character)

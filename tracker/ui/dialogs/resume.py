@@ -54,7 +54,11 @@ class ResumeScreen(AppModal[Choice]):
             where = f"It stopped at {escape(checkpoint.where)}."
         text = (
             f"[b]{escape(checkpoint.name)}[/b], started {started}, {minutes_text(checkpoint.elapsed)} done.\n{where}\n\n"
-            + ("Resume goes on from there, paused; a rep cut in the middle starts again. " if self.can_resume else "")
+            + (
+                "Resume goes on from there, paused; a rep cut in the middle starts again. "
+                if self.can_resume
+                else ""
+            )
             + "Save keeps what was done as a session ended early."
         )
         with Vertical(classes="dialog", id="resume-dialog"):
@@ -63,7 +67,11 @@ class ResumeScreen(AppModal[Choice]):
             with Horizontal(classes="dialog-buttons"):
                 if self.can_resume:
                     yield Button("Resume", id="resume", variant="primary")
-                yield Button("Save as ended early" if self.can_resume else "Check in and save", id="save", variant="default" if self.can_resume else "primary")
+                yield Button(
+                    "Save as ended early" if self.can_resume else "Check in and save",
+                    id="save",
+                    variant="default" if self.can_resume else "primary",
+                )
                 yield Button("Discard", id="discard", variant="error")
 
     def on_mount(self) -> None:

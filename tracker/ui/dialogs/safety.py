@@ -64,9 +64,12 @@ class _NoteScreen(AppModal[None]):
 
     def action_scroll_note(self, how: str) -> None:
         note = self.query_one(".dialog", Vertical)
-        {"up": note.scroll_up, "down": note.scroll_down, "page_up": note.scroll_page_up, "page_down": note.scroll_page_down}[how](
-            animate=False
-        )
+        {
+            "up": note.scroll_up,
+            "down": note.scroll_down,
+            "page_up": note.scroll_page_up,
+            "page_down": note.scroll_page_down,
+        }[how](animate=False)
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:

@@ -82,7 +82,11 @@ def _pain_moment(record: PainRecord) -> float:
 
 
 def with_pain_records(
-    sessions: list[Session], records: Sequence[PainRecord], routine: str | None, since: date | None, until: date | None
+    sessions: list[Session],
+    records: Sequence[PainRecord],
+    routine: str | None,
+    since: date | None,
+    until: date | None,
 ) -> list[Session | PainRecord]:
     """The filtered sessions (newest first) with the pain records of the same days between them; none when a
     routine is chosen (a pain record belongs to no routine)."""
@@ -148,7 +152,6 @@ class HistoryScreen(AppScreen[None]):
         self._select_after_load: str | None = None
         self.listed = 0  # rows in the table: the first pages of `shown` (PAGE at a time)
 
-
     # The widgets, one typed accessor each (their ids are named here only, and in compose).
 
     @property
@@ -183,8 +186,20 @@ class HistoryScreen(AppScreen[None]):
         yield header()
         with Horizontal(id="history-filters"):
             yield Select[str]([], prompt="All routines", id="history-routine", allow_blank=True, compact=True)
-            yield Input(placeholder="from YYYY-MM-DD", id="history-since", validators=[IsoDate()], max_length=10, compact=True)
-            yield Input(placeholder="to YYYY-MM-DD", id="history-until", validators=[IsoDate()], max_length=10, compact=True)
+            yield Input(
+                placeholder="from YYYY-MM-DD",
+                id="history-since",
+                validators=[IsoDate()],
+                max_length=10,
+                compact=True,
+            )
+            yield Input(
+                placeholder="to YYYY-MM-DD",
+                id="history-until",
+                validators=[IsoDate()],
+                max_length=10,
+                compact=True,
+            )
         yield Label("", id="history-filter-error")
         with Horizontal(id="history-body"):
             with Vertical(id="history-list"):
@@ -213,7 +228,9 @@ class HistoryScreen(AppScreen[None]):
     @work(thread=True, exclusive=True, group="history-load")
     def _load(self) -> None:
         service = self.backroll.service
-        self.post_message(self.Loaded(list(service.sessions()), service.library, list(service.pain_records())))
+        self.post_message(
+            self.Loaded(list(service.sessions()), service.library, list(service.pain_records()))
+        )
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -225,7 +242,9 @@ class HistoryScreen(AppScreen[None]):
 
     def _update_routine_options(self) -> None:
         select = self.routine_select
-        ids = sorted({s.routine for s in self.sessions}, key=lambda rid: routine_name(self.library, rid).lower())
+        ids = sorted(
+            {s.routine for s in self.sessions}, key=lambda rid: routine_name(self.library, rid).lower()
+        )
         options = [(routine_name(self.library, rid), rid) for rid in ids]
         current = select.value
         with select.prevent(Select.Changed):
@@ -266,7 +285,9 @@ class HistoryScreen(AppScreen[None]):
         self.listed = 0
         wanted = PAGE
         if keep is not None:  # keep the selected session in view, however far down it is
-            position = next((i for i, s in enumerate(self.shown) if s.id == keep or f"pain-{s.id}" == keep), -1)
+            position = next(
+                (i for i, s in enumerate(self.shown) if s.id == keep or f"pain-{s.id}" == keep), -1
+            )
             wanted = max(PAGE, (position // PAGE + 1) * PAGE)
         self._list_more(wanted)
         self._count()
@@ -279,7 +300,15 @@ class HistoryScreen(AppScreen[None]):
         table = self.table
         for session in self.shown[self.listed : self.listed + rows]:
             if isinstance(session, PainRecord):
-                table.add_row(session.day.isoformat(), PAIN_ROW, "", "", str(session.value), "", key=f"pain-{session.id}")
+                table.add_row(
+                    session.day.isoformat(),
+                    PAIN_ROW,
+                    "",
+                    "",
+                    str(session.value),
+                    "",
+                    key=f"pain-{session.id}",
+                )
                 continue
             table.add_row(
                 session.local_date.isoformat(),

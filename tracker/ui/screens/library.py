@@ -72,7 +72,6 @@ class LibraryScreen(AppScreen[None]):
         self.current: Entry | None = None
         self.props_filter: str | None = None  # a filter of PROPS_FILTERS' keys; None: every routine
 
-
     # The widgets, one typed accessor each (their ids are named here only, and in compose).
 
     @property
@@ -177,7 +176,9 @@ class LibraryScreen(AppScreen[None]):
             branch = programs if routine.id in catalogue.library.programs else routines
             minutes = round(catalogue.seconds.get(routine.id, 0) / 60) or 1
             # The length first, in a column of its own: a long name is cut at the panel's edge, never the length.
-            branch.add_leaf(f"[dim]{minutes:>3}m[/dim] {escape(routine.name)}", data=Entry("routine", routine.id))
+            branch.add_leaf(
+                f"[dim]{minutes:>3}m[/dim] {escape(routine.name)}", data=Entry("routine", routine.id)
+            )
         for pose in sorted(catalogue.library.poses.values(), key=lambda p: p.name.lower()):
             poses.add_leaf(pose.name, data=Entry("pose", pose.id))
         first = next((node.data for branch in (programs, routines) for node in branch.children), None)
@@ -236,7 +237,9 @@ class LibraryScreen(AppScreen[None]):
             pose = library.poses.get(entry.id)
             if pose is None:
                 return
-            used = [r.name for r in catalogue.routines.values() if any(step.pose == pose.id for step in r.steps)]
+            used = [
+                r.name for r in catalogue.routines.values() if any(step.pose == pose.id for step in r.steps)
+            ]
             detail.update(Hanging(describe_pose(pose, used, sources=library.sources)))
             button.display = False
             self.card_view.display = False
@@ -290,7 +293,11 @@ class LibraryScreen(AppScreen[None]):
         if catalogue is None:
             return
         options: list[str | None] = [None, *props_filters(catalogue.routines.values())]
-        self.props_filter = options[(options.index(self.props_filter) + 1) % len(options)] if self.props_filter in options else None
+        self.props_filter = (
+            options[(options.index(self.props_filter) + 1) % len(options)]
+            if self.props_filter in options
+            else None
+        )
         self.notify(f"Routines: {props_filter_label(self.props_filter)}", timeout=2)
         self.post_message(self.Loaded(catalogue))
 

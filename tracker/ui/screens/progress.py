@@ -60,7 +60,13 @@ def describe_pain(values: Sequence[int]) -> str:
         late = sum(values[half:]) / (len(values) - half)
         # A whole point on the 0-10 scale before calling it a trend: "rising" must not alarm
         # someone whose average went from 0.1 to 0.5.
-        trend = "easing" if late <= early - TREND_POINTS else "rising" if late >= early + TREND_POINTS else "steady"
+        trend = (
+            "easing"
+            if late <= early - TREND_POINTS
+            else "rising"
+            if late >= early + TREND_POINTS
+            else "steady"
+        )
         text += f", {trend}"
     return text + "."
 
@@ -81,7 +87,9 @@ def describe_day_after(status: Status) -> str:
     weeks = [w for w in getattr(status, "weekly_pain", ()) if w.median is not None]
     text = ""
     if weeks:
-        medians = " → ".join(f"{w.median:g}" for w in getattr(status, "weekly_pain", ()) if w.median is not None)
+        medians = " → ".join(
+            f"{w.median:g}" for w in getattr(status, "weekly_pain", ()) if w.median is not None
+        )
         text += f"\nFirst pain score of the day, weekly median (last 3 weeks): {medians}"
         if status.pain_today is not None:
             text += f"; today {status.pain_today.value}"
@@ -108,7 +116,9 @@ class ProgressScreen(AppScreen[None]):
     COMMANDS = {ScreenActions}
 
     BINDINGS = [
-        Binding("r", "reload", "Refresh", show=False, id="progress.refresh"),  # Help and the palette: the footer fits 60 columns
+        Binding(
+            "r", "reload", "Refresh", show=False, id="progress.refresh"
+        ),  # Help and the palette: the footer fits 60 columns
         Binding("t", "focus_heatmap", "Calendar", id="progress.calendar"),
         Binding("p", "report", "Report", id="progress.report"),
     ]
@@ -238,9 +248,7 @@ class ProgressScreen(AppScreen[None]):
 
         advice = data.status.advice
         self.advice_card.show(advice)
-        self.next_text.update(
-            f"Next bridge session: [b]{data.status.prescription.describe()}[/b]"
-        )
+        self.next_text.update(f"Next bridge session: [b]{data.status.prescription.describe()}[/b]")
 
     def _stat(self, selector: str, label: str, value: str) -> None:
         self.query_one(selector, Static).update(f"[b]{value}[/b]\n[dim]{label}[/dim]")

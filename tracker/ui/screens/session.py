@@ -83,7 +83,9 @@ def count_text(view: RunnerView) -> tuple[str, str]:
     if view.counts:
         return str(view.count), f"of {view.counts} {UNIT_NAMES.get(str(view.unit), 'counts')}"
     # "1:30 / minutes to go", never a bare "left", which reads like the left side
-    return clock_text(view.phase_left or 0.0), "seconds to go" if (view.phase_left or 0) < 60 else "minutes to go"
+    return clock_text(view.phase_left or 0.0), "seconds to go" if (
+        view.phase_left or 0
+    ) < 60 else "minutes to go"
 
 
 class SessionScreen(AppScreen["Session | None"]):
@@ -96,10 +98,14 @@ class SessionScreen(AppScreen["Session | None"]):
     BINDINGS = [
         Binding("space", "toggle_pause", "Pause", tooltip="Pause/Resume", id="session.pause", priority=True),
         Binding("n", "skip", "Skip", id="session.skip", priority=True),
-        Binding("b", "back", "Back", id="session.back", priority=True, show=False),  # Help lists it: the footer fits 60 columns
+        Binding(
+            "b", "back", "Back", id="session.back", priority=True, show=False
+        ),  # Help lists it: the footer fits 60 columns
         Binding("h", "hurt", "It hurts", id="session.hurt", priority=True),
         Binding("q,escape", "stop", "Stop", id="session.stop"),
-        Binding("f", "toggle_figure", "Figure", id="session.figure", show=False),  # Help lists it: the footer fits 60 columns
+        Binding(
+            "f", "toggle_figure", "Figure", id="session.figure", show=False
+        ),  # Help lists it: the footer fits 60 columns
         Binding("right", "app.focus_next", "Next choice", id="session.next-choice", show=False),
         Binding("left", "app.focus_previous", "Previous choice", id="session.previous-choice", show=False),
     ]
@@ -181,7 +187,9 @@ class SessionScreen(AppScreen["Session | None"]):
     def on_mount(self) -> None:
         if self.asking_pain:
             # Nothing counts, no checkpoint is written, until the pain before is answered or skipped.
-            record = self.service.pain_score_today()  # today's "How is your back today?", offered (Enter keeps it)
+            record = (
+                self.service.pain_score_today()
+            )  # today's "How is your back today?", offered (Enter keeps it)
             question = PainBeforeScreen(self.routine.name, record.value if record is not None else None)
             self.app.push_screen(question, callback=self._pain_answered)
             self._pain_hint(question)
@@ -258,7 +266,9 @@ class SessionScreen(AppScreen["Session | None"]):
         old = self._shown.get(selector)
         if old != text:
             self._shown[selector] = text
-            same_width = selector in SAME_WIDTH_NO_LAYOUT and isinstance(old, str) and cell_len(old) == cell_len(text)
+            same_width = (
+                selector in SAME_WIDTH_NO_LAYOUT and isinstance(old, str) and cell_len(old) == cell_len(text)
+            )
             self.query_one(selector, Static).update(text, layout=not same_width)
 
     def _draw(self, view: RunnerView) -> None:
@@ -266,14 +276,20 @@ class SessionScreen(AppScreen["Session | None"]):
         if view.rounds > 1:
             step = f"round {view.round} of {view.rounds} · {step}"
         self._set("#session-step", step)
-        self._set("#session-left", f"{clock_text(view.session_left, always_minutes=True)} left")  # "0:59 left", not "59 left"
+        self._set(
+            "#session-left", f"{clock_text(view.session_left, always_minutes=True)} left"
+        )  # "0:59 left", not "59 left"
         progress = round(view.progress, 3)
         if self._shown.get("progress") != progress:
             self._shown["progress"] = progress
             self.progress_bar.update(progress=progress)
         self._set("#pose-title", escape(view.title or ""))
         self._set("#pose-cue", escape(view.cue or ""))
-        where = [text for text in (side_text(view.side), f"rep {view.rep} of {view.reps}" if view.reps > 1 else "") if text]
+        where = [
+            text
+            for text in (side_text(view.side), f"rep {view.rep} of {view.reps}" if view.reps > 1 else "")
+            if text
+        ]
         self._set("#pose-where", " · ".join(where))
         phase = str(getattr(view.phase, "value", view.phase)) if view.phase is not None else None
         count, unit = count_text(view)
@@ -325,7 +341,9 @@ class SessionScreen(AppScreen["Session | None"]):
         box.display = True
         widgets: list[Widget] = [Label(escape(view.question), id="question")]
         if view.choices:
-            buttons = [Button(choice, id=f"choice-{i}", classes="choice") for i, choice in enumerate(view.choices)]
+            buttons = [
+                Button(choice, id=f"choice-{i}", classes="choice") for i, choice in enumerate(view.choices)
+            ]
             widgets.append(Horizontal(*buttons, id="choices"))
         else:
             # While typing, h is a letter: Esc leaves the box (then h stops at once), and the
@@ -390,7 +408,9 @@ class SessionScreen(AppScreen["Session | None"]):
         self._typing()
         if not self.runner.done and not self._ending and self.runner.view().next_title is None:
             # Skipping the last step ends the session: ask, as q does.
-            self._ask_to_end("Skip the last step and end the session?", yes="Skip and end", end=self.runner.skip)
+            self._ask_to_end(
+                "Skip the last step and end the session?", yes="Skip and end", end=self.runner.skip
+            )
             return
         self._act(self.runner.skip)
 
@@ -437,7 +457,9 @@ class SessionScreen(AppScreen["Session | None"]):
                 self._act(self.runner.resume)
 
         self.app.push_screen(
-            ConfirmScreen(question, "What you have done so far can still be saved.", yes=yes, no="Keep going"),
+            ConfirmScreen(
+                question, "What you have done so far can still be saved.", yes=yes, no="Keep going"
+            ),
             callback=answered,
         )
 

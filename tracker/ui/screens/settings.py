@@ -40,7 +40,11 @@ from tracker.ui.widgets.heatmap import WEEKDAYS
 from tracker.ui.widgets.tick_box import TickBox
 
 CUE_SWITCHES = (("sound", "Tone at each phase"), ("voice", "Spoken cues"), ("flash", "Flash at each change"))
-SIDE_CHOICES = [("no tighter side", Side.NONE.value), ("left is tighter", Side.LEFT.value), ("right is tighter", Side.RIGHT.value)]
+SIDE_CHOICES = [
+    ("no tighter side", Side.NONE.value),
+    ("left is tighter", Side.LEFT.value),
+    ("right is tighter", Side.RIGHT.value),
+]
 
 
 def parse_number(text: str, label: str, low: float, high: float, unit: str) -> tuple[float | None, str]:
@@ -99,11 +103,15 @@ def build_settings(
         try:
             clock = parse_clock(practice_time).strftime("%H:%M")
         except ValueError:
-            errors["practice"] = "Practice time: type the time of day as HH:MM (24-hour), e.g. 07:30 or 18:15."
+            errors["practice"] = (
+                "Practice time: type the time of day as HH:MM (24-hour), e.g. 07:30 or 18:15."
+            )
     if errors:
         return None, errors
     assert tempo_value is not None and breath_value is not None and allowance is not None
-    sides = {pose: Side(side) for pose, side in tighter.items() if side in (Side.LEFT.value, Side.RIGHT.value)}
+    sides = {
+        pose: Side(side) for pose, side in tighter.items() if side in (Side.LEFT.value, Side.RIGHT.value)
+    }
     return (
         replace(
             base,
@@ -164,7 +172,6 @@ class SettingsScreen(AppScreen[None]):
         super().__init__(name=name, id=id)
         self.saved: Settings | None = None
         self.sided: list[tuple[str, str]] = []
-
 
     # The widgets, one typed accessor each (their ids are named here only, and in compose).
 
@@ -293,7 +300,12 @@ class SettingsScreen(AppScreen[None]):
                 yield Label("Theme", classes="field-label")
                 themes = [(name, name) for name in sorted(self.app.available_themes)]
                 yield Select[str](
-                    themes, id="theme", allow_blank=False, value=self.app.theme, classes="field-input", compact=True
+                    themes,
+                    id="theme",
+                    allow_blank=False,
+                    value=self.app.theme,
+                    classes="field-input",
+                    compact=True,
                 )
 
     def _cue_hint(self) -> str:
@@ -303,7 +315,9 @@ class SettingsScreen(AppScreen[None]):
             return "Served to a browser: tones and spoken cues play in the browser, not on the host."
         lines = []
         if not player.tones_available:
-            lines.append(f"No audio player found: the terminal bell rings a pattern per phase instead. For tones install {INSTALL_AUDIO}.")
+            lines.append(
+                f"No audio player found: the terminal bell rings a pattern per phase instead. For tones install {INSTALL_AUDIO}."
+            )
         if not player.voice_available:
             lines.append(f"Spoken cues need {INSTALL_VOICE}: not found, so the switch is off.")
         return "\n".join(lines)
@@ -316,20 +330,30 @@ class SettingsScreen(AppScreen[None]):
                     yield TickBox(name, id=f"rest-{number}", compact=True)
             with Horizontal(classes="field"):
                 yield Label("Or rest days per week", classes="field-label")
-                yield Input(id="rest-per-week", type="integer", classes="field-input", max_length=1, compact=True)
+                yield Input(
+                    id="rest-per-week", type="integer", classes="field-input", max_length=1, compact=True
+                )
 
     def _usual_pain(self) -> ComposeResult:
         with Vertical(classes="panel", id="settings-usual"):
             yield Static("", classes="hint", id="usual-current")
             with Horizontal(classes="field"):
                 yield Label("Usual pain (0-10)", classes="field-label")
-                yield Input(id="usual-value", type="integer", max_length=2, classes="field-input", compact=True)
+                yield Input(
+                    id="usual-value", type="integer", max_length=2, classes="field-input", compact=True
+                )
             with Horizontal(classes="field"):
                 yield Label("From (YYYY-MM-DD)", classes="field-label")
                 yield Input(id="usual-date", classes="field-input", max_length=10, compact=True)
             with Horizontal(classes="field"):
                 yield Label("Note", classes="field-label")
-                yield Input(id="usual-note", placeholder="who you saw", max_length=200, classes="field-input", compact=True)
+                yield Input(
+                    id="usual-note",
+                    placeholder="who you saw",
+                    max_length=200,
+                    classes="field-input",
+                    compact=True,
+                )
             yield Button("Record usual pain", id="usual-record", compact=True)
 
     def on_mount(self) -> None:
@@ -370,7 +394,9 @@ class SettingsScreen(AppScreen[None]):
         for pose_id, pose_name in self.sided:
             row = Horizontal(
                 Label(pose_name, classes="field-label"),
-                Select[str](SIDE_CHOICES, id=f"side-{pose_id}", allow_blank=False, classes="field-input", compact=True),
+                Select[str](
+                    SIDE_CHOICES, id=f"side-{pose_id}", allow_blank=False, classes="field-input", compact=True
+                ),
                 classes="field side-field",
             )
             rows.append(row)
@@ -384,7 +410,9 @@ class SettingsScreen(AppScreen[None]):
             self.sound_switch.value = settings.sound
             voice = self.voice_switch
             voice.value = settings.voice and self.backroll.cue_player.voice_available
-            voice.disabled = not self.backroll.cue_player.voice_available  # greyed: the hint says what to install
+            voice.disabled = (
+                not self.backroll.cue_player.voice_available
+            )  # greyed: the hint says what to install
             self.flash_switch.value = settings.flash
             theme = self.theme_select
             if settings.theme in self.app.available_themes:
@@ -436,7 +464,12 @@ class SettingsScreen(AppScreen[None]):
             self.cue_switch_state(switch_id).update("on" if on_ else "off")
 
     def _show_errors(self, errors: Mapping[str, str]) -> None:
-        inputs = {"tempo": self.tempo_input, "breath": self.breath_input, "rest": self.rest_per_week_input, "practice": self.practice_time_input}
+        inputs = {
+            "tempo": self.tempo_input,
+            "breath": self.breath_input,
+            "rest": self.rest_per_week_input,
+            "practice": self.practice_time_input,
+        }
         for field_id, field_input in inputs.items():
             field_input.set_class(field_id in errors, "-invalid")
         box = self.errors_box

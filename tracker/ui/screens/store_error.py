@@ -38,9 +38,7 @@ def explain(error: BaseException) -> tuple[str, str]:
         problem = f"\nProblem: {escape(str(reason))}." if reason else f"\n{escape(str(error))}"
         return (
             "Your practice data looks damaged",
-            f"{where.lstrip()}{problem}\n\n"
-            "Backroll has not changed or overwritten it.\n"
-            f"{restore}",
+            f"{where.lstrip()}{problem}\n\nBackroll has not changed or overwritten it.\n{restore}",
         )
     return (
         "Backroll could not open your data",

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from tracker.service import Backroll, Status
 
 
-
 @dataclass(frozen=True)
 class RoutineRow:
     id: str
@@ -62,8 +61,14 @@ def load_today(service: Backroll) -> TodayData:
         bridge = service.routine(PROGRAM_ID, status.prescription)  # as advised: no second status
         program = library.programs[PROGRAM_ID]
         length = minutes(library.planned_seconds(bridge, settings))
-        rows.append(RoutineRow(PROGRAM_ID, program.name, f"today: {status.prescription.describe()} · {length}"))
-        names = [library.poses[s.pose].name if s.pose in library.poses else s.pose for s in bridge.steps if not s.optional]
+        rows.append(
+            RoutineRow(PROGRAM_ID, program.name, f"today: {status.prescription.describe()} · {length}")
+        )
+        names = [
+            library.poses[s.pose].name if s.pose in library.poses else s.pose
+            for s in bridge.steps
+            if not s.optional
+        ]
         plan = f"{' → '.join(names)} · {length}"
     for routine in sorted(library.routines.values(), key=lambda r: r.name.lower()):
         if routine.id == PROGRAM_ID:
@@ -168,7 +173,8 @@ class TodayScreen(AppScreen[None]):
         routines = self.routine_list
         routines.clear_options()
         routines.add_options(
-            Option(f"[b]{escape(row.name)}[/b]  [dim]{escape(row.detail)}[/dim]", id=row.id) for row in data.routines
+            Option(f"[b]{escape(row.name)}[/b]  [dim]{escape(row.detail)}[/dim]", id=row.id)
+            for row in data.routines
         )
         if data.routines:
             ids = [row.id for row in data.routines]
@@ -188,7 +194,11 @@ class TodayScreen(AppScreen[None]):
         text = f"[b]{escape(status.prescription.describe())}[/b]"
         if not self.short:  # a short terminal shows the level alone: the advice below says what changed
             if current is not None and current != status.prescription:
-                text += f"\n[dim]up from {escape(current.describe())}[/dim]" if status.prescription > current else f"\n[dim]was {escape(current.describe())}[/dim]"
+                text += (
+                    f"\n[dim]up from {escape(current.describe())}[/dim]"
+                    if status.prescription > current
+                    else f"\n[dim]was {escape(current.describe())}[/dim]"
+                )
             if self.data.plan:
                 text += f"\n[dim]{escape(self.data.plan)}[/dim]"
         self.next_card.update(text)
@@ -275,10 +285,14 @@ class TodayScreen(AppScreen[None]):
     def _show_start_line(self) -> None:
         routines = self.routine_list
         if routines.region:
-            routines.scroll_visible(animate=False)  # a body scrolled away from the list comes back to the row chosen
+            routines.scroll_visible(
+                animate=False
+            )  # a body scrolled away from the list comes back to the row chosen
         name = self.start_target()
         line = self.start_line
-        line.update(f"[b]s[/b] starts [b]{escape(name)}[/b] [dim]· ↑↓ choose · Enter starts[/dim]" if name else "")
+        line.update(
+            f"[b]s[/b] starts [b]{escape(name)}[/b] [dim]· ↑↓ choose · Enter starts[/dim]" if name else ""
+        )
 
     def action_start(self) -> None:
         self.backroll.start_routine(self.highlighted_routine() or PROGRAM_ID)

@@ -53,7 +53,9 @@ class AdviceCard(VerticalScroll):
             return
         kind = str(getattr(advice.kind, "value", advice.kind))
         self.set_class(kind in CAUTIOUS, "-cautious")
-        heading = Text.assemble((HEADINGS.get(kind, kind.replace("_", " ").capitalize()), "bold"), "  ", advice.message)
+        heading = Text.assemble(
+            (HEADINGS.get(kind, kind.replace("_", " ").capitalize()), "bold"), "  ", advice.message
+        )
         reasons = Table.grid(padding=(0, 1))
         reasons.add_column(width=3, justify="right")
         reasons.add_column(ratio=1)

@@ -78,7 +78,9 @@ class BigNumber(Widget):
 
     value: reactive[str] = reactive("", layout=False)
 
-    def __init__(self, value: str = "", *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, value: str = "", *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.value = value
         self._cache: tuple[str, int, int, list[str]] | None = None
@@ -111,4 +113,3 @@ class BigNumber(Widget):
     def text_rows(self) -> list[str]:
         """What the widget shows now (for tests and screen readers' sake)."""
         return self._lines()
-

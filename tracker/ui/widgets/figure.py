@@ -52,7 +52,9 @@ class FigureView(Widget):
     FigureView > .figure--floor { color: $text-disabled; }
     """
 
-    def __init__(self, frame: Frame | None = None, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, frame: Frame | None = None, *, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.frame = frame
         self._strips: tuple[object, list[Strip]] = (None, [])  # (frame, size, theme) -> one Strip a row
@@ -72,13 +74,25 @@ class FigureView(Widget):
     def render_line(self, y: int) -> Strip:
         """One row of the drawing: Strips built once per frame, size and theme, then reused."""
         width, height = self.size
-        key = (self.frame, width, height, self.rich_style, self.app.theme, self.app.ansi_color)  # the flash changes the background
+        key = (
+            self.frame,
+            width,
+            height,
+            self.rich_style,
+            self.app.theme,
+            self.app.ansi_color,
+        )  # the flash changes the background
         if self._strips[0] != key:
             styles = layer_styles(self)
             rows = raster(self.frame, width, height) if self.frame is not None else ()
             base = self.rich_style
             strips = [
-                Strip([Segment(chars, base + styles[layer] if layer in styles else base) for chars, layer in row]).adjust_cell_length(width, base)
+                Strip(
+                    [
+                        Segment(chars, base + styles[layer] if layer in styles else base)
+                        for chars, layer in row
+                    ]
+                ).adjust_cell_length(width, base)
                 for row in rows
             ]
             self._strips = (key, strips)

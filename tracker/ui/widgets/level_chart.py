@@ -60,7 +60,9 @@ class LevelChart(Vertical):
     LevelChart > Sparkline { height: 2; margin: 0 0 1 0; }
     """
 
-    def __init__(self, *, weeks: int = 26, max_rows: int = 6, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, *, weeks: int = 26, max_rows: int = 6, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.weeks = weeks
         self.max_rows = max_rows
@@ -102,6 +104,8 @@ class LevelChart(Vertical):
         previous = None if len(shown) == len(changes) else changes[-self.max_rows - 1][1]
         for day, level in shown:
             note = describe_change(previous, level)
-            lines.append(f"{day.isoformat()}  {level.lifts:>5} {level.count:>5} {level.hold:>4}  [dim]{escape(note)}[/dim]")
+            lines.append(
+                f"{day.isoformat()}  {level.lifts:>5} {level.count:>5} {level.hold:>4}  [dim]{escape(note)}[/dim]"
+            )
             previous = level
         self.changes_text.update("\n".join(lines))

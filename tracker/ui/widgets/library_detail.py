@@ -81,8 +81,12 @@ def describe_routine(
         lines += ["", f"[b]Next[/b] {escape((names or {}).get(routine.next, routine.next))}"]
     if routine.tags:
         lines += ["", f"[dim]Tags: {escape(', '.join(routine.tags))}[/dim]"]
-    lines += ["", f"[dim]Source: {escape(_source(routine.source, sources))}"
-              + (f" · from {escape(routine.origin)}" if routine.origin != "builtin" else "") + "[/dim]"]
+    lines += [
+        "",
+        f"[dim]Source: {escape(_source(routine.source, sources))}"
+        + (f" · from {escape(routine.origin)}" if routine.origin != "builtin" else "")
+        + "[/dim]",
+    ]
     lines += ["", "[dim]Press s or Enter to start it.[/dim]"]
     return "\n".join(lines)
 

@@ -86,7 +86,13 @@ def describe_session(session: Session, library: Library | None) -> str:
         f"[b]{escape(routine_name(library, session.routine))}[/b]",
         f"{session.local_date.isoformat()} at {started.strftime('%H:%M')} ({escape(session.zone)}) · "
         f"took {format_duration(session.duration)}, "
-        + ("completed" if session.completed else "stopped because it hurt" if session.hurt else "stopped early"),
+        + (
+            "completed"
+            if session.completed
+            else "stopped because it hurt"
+            if session.hurt
+            else "stopped early"
+        ),
     ]
     if session.prescription:
         lines.append(f"Level: {escape(session.prescription.describe())}")
@@ -97,7 +103,9 @@ def describe_session(session: Session, library: Library | None) -> str:
         if session.hurt_at:
             at = session.hurt_at
             side = f", {at.side.value} side" if at.side is not Side.NONE else ""
-            lines.append(f"  {escape(pose_name(library, at.pose))}{side}, rep {at.rep}, while {at.phase.value}")
+            lines.append(
+                f"  {escape(pose_name(library, at.pose))}{side}, rep {at.rep}, while {at.phase.value}"
+            )
         else:
             lines.append("  not recorded")
 
@@ -111,7 +119,9 @@ def describe_session(session: Session, library: Library | None) -> str:
         f"  Stable: {checkin.stable.value if checkin.stable else 'not given'}"
         f" · felt: {checkin.felt.value if checkin.felt else 'not given'}"
     )
-    lines.append(f"  Note: {escape(checkin.note) if checkin.note else '[dim](none, press e to add one)[/dim]'}")
+    lines.append(
+        f"  Note: {escape(checkin.note) if checkin.note else '[dim](none, press e to add one)[/dim]'}"
+    )
 
     answers = [step for step in session.steps if step.answer is not None]
     if answers:

@@ -48,7 +48,9 @@ class StreakCard(Horizontal):
     def compose(self) -> ComposeResult:
         yield Digits("0", id="streak-digits")
         yield Static("", id="streak-text")
-        yield Static("", id="streak-line")  # the short terminal's version: one line, shown instead of the two above
+        yield Static(
+            "", id="streak-line"
+        )  # the short terminal's version: one line, shown instead of the two above
 
     def show(self, summary: StreakSummary, today: date) -> None:
         self.digits.update(str(summary.current))
