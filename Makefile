@@ -28,7 +28,7 @@ PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
 
 ## The whole suite: import contracts, types (mypy --strict, the UI too), unit, UI (Pilot + snapshots), reliability.
 ## The 15 slowest tests are named at the end.
-test: $(STAMP) lint-imports typecheck
+test: $(STAMP) lint-imports typecheck lint
 	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL) --durations=15
 
 typecheck: $(STAMP)

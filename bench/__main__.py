@@ -13,7 +13,7 @@ import json
 import platform
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import figures
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n(total {time.monotonic() - started:.0f} s)")
 
     payload = {
-        "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
         "machine": platform.machine(),
         "quick": args.quick,

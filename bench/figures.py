@@ -10,9 +10,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC
 from pathlib import Path
-from typing import Callable
 
 from bench.table import Figure
 
@@ -424,7 +425,7 @@ def bench_exchange(quick: bool) -> list[Figure]:
     Baselines: json.dumps of the same document (already dicts) and json.loads
     of the same bytes.
     """
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from tracker import exchange
     from tracker.demo import generate_bulk
@@ -432,7 +433,7 @@ def bench_exchange(quick: bool) -> list[Figure]:
     n = 1_000 if quick else 10_000
     reps = 3 if quick else 5
     sessions = generate_bulk(n, seed=11)
-    exported_at = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    exported_at = datetime(2026, 1, 1, tzinfo=UTC)
     document = exchange.export_document(sessions, exported_at)
     data = exchange.export_json(sessions, exported_at).encode("utf-8")
 

@@ -27,7 +27,8 @@ import json
 import os
 import resource
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 def report(data: dict[str, Any]) -> None:

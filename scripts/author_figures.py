@@ -285,7 +285,6 @@ def prone(
             (leg_l if leg_l is not None else legs),
         )
         b.leg("r", legs, legs, legs)
-    shoulder = b.p["shoulder"]
     if arms == "pillow":  # arms resting forward on the floor (the hands under the forehead, simplified)
         b.arm("l", -3.0, 3.0).arm("r", -3.0, 3.0)
     elif arms == "ribs":  # hands planted beside the ribs

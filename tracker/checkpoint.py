@@ -32,10 +32,10 @@ import fcntl
 import json
 import os
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Callable, Mapping
 
 from tracker.model import HurtAt, Prescription, Settings, StepResult
 from tracker.paths import PRIVATE_FILE, ensure_private_dir
@@ -273,9 +273,7 @@ class CheckpointFile:
 
     def set_aside(self, now: datetime) -> Path:
         """Rename a damaged checkpoint out of the way (kept, never deleted); returns its new path."""
-        target = self.path.with_name(
-            f"{self.path.name}.damaged-{now.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}"
-        )
+        target = self.path.with_name(f"{self.path.name}.damaged-{now.astimezone(UTC):%Y%m%dT%H%M%SZ}")
         os.replace(self.path, target)
         return target
 

@@ -27,9 +27,9 @@ import struct
 import subprocess
 import tempfile
 import wave
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from tracker.model import Phase
 from tracker.runner import Cue, RunnerView

@@ -32,10 +32,10 @@ No Textual here (see the import-linter contract in pyproject.toml).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import median
-from typing import Iterable, Sequence
 
 from tracker.model import PainRecord, Prescription, ProgressionRules, Session
 from tracker.pain import UsualPainTimeline
@@ -46,13 +46,13 @@ __all__ = [
     "WeekTrend",
     "answer_effect",
     "asks_today",
-    "worse_from",
     "first_scores",
     "level_words",
     "response_flags",
     "responses",
     "rising_weeks",
     "weekly_trend",
+    "worse_from",
 ]
 
 WEEKS_RISING = 2  # rises in a row that hold the advice

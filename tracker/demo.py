@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from tracker.content import Library, load_library
 from tracker.model import (
+    PROGRAM_ID,
     CheckIn,
     Felt,
     HurtAt,
@@ -37,7 +38,6 @@ from tracker.model import (
     StepKind,
     StepResult,
 )
-from tracker.model import PROGRAM_ID
 from tracker.sessions import build_session, planned_results
 
 NOTES = (

@@ -17,8 +17,8 @@ import errno as errno_codes
 import os
 import re
 import secrets
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from tracker.paths import PRIVATE_FILE
 

@@ -28,19 +28,18 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import DAILY, WEEKLY, rrule, weekday
-from dateutil.rrule import MO, TU, WE, TH, FR, SA, SU
+from dateutil.rrule import DAILY, FR, MO, SA, SU, TH, TU, WE, WEEKLY, rrule, weekday
 
 from tracker import __version__
 
 __all__ = [
     "ALARM_MINUTES",
-    "Reminder",
     "TZ_YEARS",
+    "Reminder",
     "calendar_text",
     "escape_text",
     "fold",
@@ -57,7 +56,7 @@ TZ_YEARS = 20  # the VTIMEZONE lists the zone's transitions this many years ahea
 ALARM_MINUTES = 5  # the alarm rings this long before the practice time
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _WEEKDAYS: tuple[weekday, ...] = (MO, TU, WE, TH, FR, SA, SU)
-_EPOCH = datetime(2020, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -135,7 +134,7 @@ def occurrences(reminder: Reminder, count: int) -> list[datetime]:
 
 def _resolve(moment: datetime) -> datetime:
     """A wall time that does not exist (inside a spring-forward gap) moves forward by the gap, as RFC 5545 says."""
-    utc = moment.astimezone(timezone.utc)
+    utc = moment.astimezone(UTC)
     back = utc.astimezone(moment.tzinfo)
     return back if back.replace(tzinfo=None) != moment.replace(tzinfo=None) else moment
 
@@ -167,7 +166,7 @@ def fold(line: str) -> str:
 
 
 def _utc(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _local(moment: datetime) -> str:
@@ -220,7 +219,7 @@ def transitions(zone_name: str, start: datetime, end: datetime) -> list[Transiti
     zone = ZoneInfo(zone_name)
     step = timedelta(days=7)
     found: list[Transition] = []
-    low = start.astimezone(timezone.utc)
+    low = start.astimezone(UTC)
     low_state = _state(zone, low)
     while low < end:
         high = min(low + step, end)
@@ -248,8 +247,8 @@ def transitions(zone_name: str, start: datetime, end: datetime) -> list[Transiti
 def vtimezone(zone_name: str, first: datetime, years: int = TZ_YEARS) -> list[str]:
     """The VTIMEZONE lines (unfolded) for the zone from a year before `first` to `years` years after it."""
     zone = ZoneInfo(zone_name)
-    start = first.astimezone(timezone.utc) - timedelta(days=366)
-    end = first.astimezone(timezone.utc) + timedelta(days=366 * years)
+    start = first.astimezone(UTC) - timedelta(days=366)
+    end = first.astimezone(UTC) + timedelta(days=366 * years)
     changes = transitions(zone_name, start, end)
     lines = ["BEGIN:VTIMEZONE", f"TZID:{zone_name}"]
     if not changes:  # a fixed offset (UTC, Asia/Tokyo today): one observance for ever

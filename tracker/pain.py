@@ -29,21 +29,21 @@ No Textual here (see the import-linter contract in pyproject.toml).
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Iterable, Mapping, Sequence
 
 from tracker.model import PainRecord, ProgressionRules, Session, UsualPain
 
 __all__ = [
     "UsualPainTimeline",
     "after_effect",
+    "counted",
     "describe",
     "distinct",
     "is_painful",
     "pain_flags",
-    "repeats",
-    "counted",
     "quote_window",
+    "repeats",
 ]
 
 

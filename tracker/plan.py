@@ -34,8 +34,9 @@ No Textual here (see the import-linter contract in pyproject.toml).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Literal, Mapping
+from typing import Literal
 
 from tracker.model import Hold, HoldUnit, Phase, Pose, Routine, Settings, Side, Step, StepKind, StepResult
 

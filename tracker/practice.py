@@ -13,11 +13,12 @@ No Textual here (see the import-linter contract in pyproject.toml).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
-from typing import Iterable, Sequence
 
+from tracker.dayafter import Response, Score, first_scores, response_flags, responses
 from tracker.model import (
     Felt,
     PainRecord,
@@ -28,8 +29,7 @@ from tracker.model import (
     Stability,
     UsualPain,
 )
-from tracker.dayafter import Response, Score, first_scores, response_flags, responses
-from tracker.pain import UsualPainTimeline, counted, pain_flags
+from tracker.pain import UsualPainTimeline, pain_flags
 
 __all__ = [
     "Carry",

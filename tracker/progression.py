@@ -65,11 +65,12 @@ latest program stability report nor any on the last practice day
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Iterable, Sequence
 
+from tracker.dayafter import rising_weeks
 from tracker.model import (
     PROGRAM_ID,
     Felt,
@@ -80,7 +81,6 @@ from tracker.model import (
     Settings,
     UsualPain,
 )
-from tracker.dayafter import rising_weeks
 from tracker.pain import pain_flags, quote_window
 from tracker.practice import Carry, PracticeHistory, clamp, lowest, phase_limit
 from tracker.practice import level_history as _level_history

@@ -25,11 +25,11 @@ No Textual here (core module).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 from tracker.checkpoint import (
     OFFER_FOR,
@@ -121,7 +121,7 @@ def capture(
         hurt_at=result.hurt_at,
         steps=result.steps,
         answers=dict(result.answers),
-        written_at=written_at or datetime.now(timezone.utc),
+        written_at=written_at or datetime.now(UTC),
         pain_before=pain_before,
     )
 
@@ -219,7 +219,7 @@ class InProgress:
             prescription=prescription or self.host.prescription_of(routine),
             started_at=self.host.localize(started_at) if zone is None else started_at,
             zone=zone or self.host.zone,
-            written_at=self.host.now().astimezone(timezone.utc),
+            written_at=self.host.now().astimezone(UTC),
         )
 
     def scan(self) -> Found:

@@ -17,10 +17,11 @@ No Textual here (see the import-linter contract in pyproject.toml).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from tracker.model import (
@@ -33,58 +34,95 @@ from tracker.model import (
     Routine,
     Session,
     Settings,
+    Side,
     UsualPain,
 )
 from tracker.paths import Locations
 from tracker.sessions import build_session, derive_prescription, planned_results
 from tracker.status import PROGRAM_ID, Status
-from tracker.zones import local_zone_name, valid_zone, zone_for, zone_of
-
-from tracker.model import Side
 from tracker.store.errors import StoreCorrupt, StoreError, StoreLocked, StoreWriteError
+from tracker.zones import local_zone_name, valid_zone, zone_for, zone_of
 
 if TYPE_CHECKING:
     # Re-exported for the UI, imported on first use (see __getattr__ below).
+    from tracker.braille import FAR as FAR
+    from tracker.braille import FLOOR as FLOOR
+    from tracker.braille import NEAR as NEAR
+    from tracker.braille import raster as raster
     from tracker.briefing import Briefing as Briefing
     from tracker.checkpoint import CHECKPOINT_INTERVAL as CHECKPOINT_INTERVAL
+
+    # Named by the UI across the seam, for type checkers only (no import cost at start-up).
+    from tracker.checkpoint import Checkpoint as Checkpoint
+    from tracker.checkpoint import CheckpointFile as CheckpointFile
+    from tracker.content import ContentError, Library
     from tracker.cues import (
         INSTALL_AUDIO as INSTALL_AUDIO,
-        INSTALL_VOICE as INSTALL_VOICE,
-        CueSound as CueSound,
-        SoundFiles as SoundFiles,
-        describe as describe,
-        find_audio_player as find_audio_player,
-        find_voice as find_voice,
-        run_quietly as run_quietly,
-        sound_for as sound_for,
-        spoken_text as spoken_text,
-        voice_command as voice_command,
     )
-    from tracker.runner import (
-        Clock as Clock,
-        Cue as Cue,
-        Runner as Runner,
-        RunnerView as RunnerView,
-        RunResult as RunResult,
+    from tracker.cues import (
+        INSTALL_VOICE as INSTALL_VOICE,
+    )
+    from tracker.cues import (
+        CueSound as CueSound,
+    )
+    from tracker.cues import (
+        SoundFiles as SoundFiles,
+    )
+    from tracker.cues import (
+        describe as describe,
+    )
+    from tracker.cues import (
+        find_audio_player as find_audio_player,
+    )
+    from tracker.cues import (
+        find_voice as find_voice,
+    )
+    from tracker.cues import (
+        run_quietly as run_quietly,
+    )
+    from tracker.cues import (
+        sound_for as sound_for,
+    )
+    from tracker.cues import (
+        spoken_text as spoken_text,
+    )
+    from tracker.cues import (
+        voice_command as voice_command,
     )
     from tracker.figure import (
         Frame as Frame,
+    )
+    from tracker.figure import (
         Geometry as Geometry,
+    )
+    from tracker.figure import (
         Segment as Segment,
+    )
+    from tracker.figure import (
         move_phase as move_phase,
     )
-    from tracker.braille import FAR as FAR, FLOOR as FLOOR, NEAR as NEAR, raster as raster
-    from tracker.content import ContentError, Library
     from tracker.progression import Advice
-    from tracker.resume import InProgress
-    from tracker.store import Store
     from tracker.quick import Quick
     from tracker.report import Report
-
-    # Named by the UI across the seam, for type checkers only (no import cost at start-up).
-    from tracker.checkpoint import Checkpoint as Checkpoint, CheckpointFile as CheckpointFile  # noqa: F401
-    from tracker.resume import Settled as Settled  # noqa: F401
-    from tracker.streaks import StreakSummary as StreakSummary  # noqa: F401
+    from tracker.resume import InProgress
+    from tracker.resume import Settled as Settled
+    from tracker.runner import (
+        Clock as Clock,
+    )
+    from tracker.runner import (
+        Cue as Cue,
+    )
+    from tracker.runner import (
+        Runner as Runner,
+    )
+    from tracker.runner import (
+        RunnerView as RunnerView,
+    )
+    from tracker.runner import (
+        RunResult as RunResult,
+    )
+    from tracker.store import Store
+    from tracker.streaks import StreakSummary as StreakSummary
 
 # Content, progression and streaks are imported where they are first needed: the app's first
 # frame needs none of them (Today reads them in a worker), and neither does `backroll --help`.
@@ -771,35 +809,35 @@ class Backroll:
 # The types the UI sees across the seam (tracker.ui imports only this module and tracker.model).
 __all__ = [
     "CHECKPOINT_INTERVAL",
-    "Backroll",
+    "FAR",
+    "FLOOR",
     "INSTALL_AUDIO",
     "INSTALL_VOICE",
-    "CueSound",
-    "SoundFiles",
-    "describe",
-    "find_audio_player",
-    "find_voice",
-    "run_quietly",
-    "sound_for",
-    "spoken_text",
-    "voice_command",
+    "NEAR",
+    "Backroll",
     "Briefing",
     "Clock",
     "Cue",
-    "FAR",
-    "FLOOR",
+    "CueSound",
     "Frame",
     "Geometry",
-    "NEAR",
     "RunResult",
     "Runner",
     "RunnerView",
     "Segment",
+    "SoundFiles",
     "Status",
     "StoreCorrupt",
     "StoreError",
     "StoreLocked",
     "StoreWriteError",
+    "describe",
+    "find_audio_player",
+    "find_voice",
     "move_phase",
     "raster",
+    "run_quietly",
+    "sound_for",
+    "spoken_text",
+    "voice_command",
 ]

@@ -10,8 +10,9 @@ No Textual here (see the import-linter contract in pyproject.toml).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from tracker.model import (

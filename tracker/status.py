@@ -5,9 +5,10 @@ Fields are only ever added, never renamed (README, "Command line").
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from tracker.model import PROGRAM_ID, PainRecord, Prescription, ProgressionRules, Session, Settings, UsualPain
 

@@ -38,9 +38,9 @@ Rules as implemented:
 from __future__ import annotations
 
 from collections import Counter, deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Iterable, Iterator
 
 from dateutil.rrule import WEEKLY, rrule
 

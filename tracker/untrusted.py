@@ -31,8 +31,9 @@ import math
 import os
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, NoReturn
+from typing import Any, NoReturn
 
 __all__ = [
     "MAX_DEPTH",

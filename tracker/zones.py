@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-__all__ = ["local_zone_name", "posix_zone", "tz_problem", "valid_zone", "zone_of", "zone_for"]
+__all__ = ["local_zone_name", "posix_zone", "tz_problem", "valid_zone", "zone_for", "zone_of"]
 
 # A POSIX TZ without daylight rules: a name (or <+03>) and whole hours west of UTC, e.g. UTC+3, EST5, <+03>-3.
 _POSIX_FIXED = re.compile(r"^(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{1,16}>)([+-]?)(\d{1,2})$")

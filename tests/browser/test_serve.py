@@ -17,9 +17,10 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -211,7 +212,7 @@ def _practise_in_the_page(browser: Any, url: str, home: Path, shots: Path) -> No
             with Backroll(home) as service:
                 sessions = service.sessions()
             break
-        except Exception:  # noqa: BLE001 - the app's process may still hold the lock for a moment
+        except Exception:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)

@@ -24,12 +24,15 @@ import shutil
 import socket
 import stat
 import subprocess
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from hypothesis import HealthCheck, given, seed as hseed, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import seed as hseed
+from hypothesis import strategies as st
 
 from tracker.model import CheckIn, UsualPain
 from tracker.store import Store
@@ -345,7 +348,7 @@ def events_from_the_future(root: Path, stamp: str) -> Result:
             problems.append(
                 f"the change made here does not read back: {here.load_settings().rest_days_per_week}"
             )
-    far = stamp > (datetime.now(timezone.utc) + timedelta(days=2)).strftime("%Y-%m-%dT%H")
+    far = stamp > (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT%H")
     check = run_cli(a, "sync-check", "--json")
     future = json.loads(check.stdout).get("future_events", []) if check.returncode == 0 else []
     if far and not any(
@@ -438,7 +441,7 @@ ATTACKS: dict[str, Callable[[Path], Result]] = {
         root, "9999-12-31T00:00:00.000000Z"
     ),
     "settings event 12 hours ahead": lambda root: events_from_the_future(
-        root, (datetime.now(timezone.utc) + timedelta(hours=12)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        root, (datetime.now(UTC) + timedelta(hours=12)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     ),
     "255-byte conflict names, three times": long_conflict_names,
     "this device's month owned by another user": lambda root: unreadable_month(root, "this device's"),
@@ -536,7 +539,7 @@ class World:
             with Store.open(self.a) as store:
                 sessions = {s.id: s.to_dict() for s in store.sessions()}
                 lost = sum(1 for sid, s in self.expected.items() if sessions.get(sid) != s)
-                export_json(store.sessions(), datetime.now(timezone.utc), store.usual_pain())
+                export_json(store.sessions(), datetime.now(UTC), store.usual_pain())
                 report(store)
                 status_lines(store.locations, store), warning_lines(store)
                 after = self.own_records()
@@ -549,7 +552,7 @@ class World:
             with Store.open(self.a) as store:
                 if new.id in store:
                     problems.append("the save did not read back")
-        except Exception as exc:  # noqa: BLE001 - any exception is what the property forbids
+        except Exception as exc:
             problems.append(f"{type(exc).__name__}: {str(exc)[:300]}")
         if problems or lost:
             problems.append(f"arrivals: {[(n, k, p[:60]) for n, k, p in arrivals]}")

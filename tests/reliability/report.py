@@ -25,7 +25,7 @@ from reliability import (
     session_kills,
     sync_kills,
     terminal_attacks,
-)  # noqa: E402
+)
 
 FULL = {
     "kill_writers": dict(kills=1000),

@@ -31,11 +31,12 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from .store_worker import BASE_DAY, make_session
@@ -347,7 +348,7 @@ def demo_sessions(days: int, end: date, seed: int, zone: str = "Europe/Paris") -
 def export_file(path: Path, sessions: Sequence[Any]) -> Path:
     from tracker.exchange import export_json, write_private
 
-    write_private(path, export_json(sessions, datetime(2025, 6, 1, 12, tzinfo=timezone.utc)))
+    write_private(path, export_json(sessions, datetime(2025, 6, 1, 12, tzinfo=UTC)))
     return path
 
 
@@ -479,7 +480,7 @@ def _check_import_state(
         return problems, "broken"
     try:
         now = history_dicts(home)
-    except Exception as exc:  # noqa: BLE001 - a StoreCorrupt here is exactly what must not happen
+    except Exception as exc:
         return [f"cannot reopen: {exc}"], "broken"
     lost = [sid for sid in base if now.get(sid) != base[sid]]
     if lost:
@@ -549,7 +550,7 @@ def kill_imports(kills: int, real_processes: int = 2, seed: int | None = None) -
                 problems.append(f"re-running the import failed: {result}")
             try:
                 final = history_dicts(home)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 problems.append(f"cannot reopen after the re-run: {exc}")
                 final = {}
             missing = [sid for sid in expected if final.get(sid) != expected[sid]]
@@ -664,7 +665,7 @@ def kill_backups(kills: int, seed: int | None = None) -> Tally:
                 try:
                     with Store.open(home) as store:  # removes half-made backups
                         saved = {s.id for s in store.sessions()}
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:
                     problems.append(f"cannot reopen: {exc}")
                     saved = set()
                 if list((home / "backups").glob(PARTIAL_PREFIX + "*")):
@@ -777,7 +778,7 @@ async def app_probe(
                 break
         await pilot.pause()
         screen = app.screen
-        strips = screen._compositor.render_strips()  # noqa: SLF001 - what the terminal would show
+        strips = screen._compositor.render_strips()
         dialog = ""
         with contextlib.suppress(Exception):
             dialog = str(screen.query_one(".dialog-text").render())
@@ -881,7 +882,6 @@ def corruption(cases: Sequence[Damage] = DAMAGES, app: bool = True) -> Tally:
 
 def two_instances(races: int, real_races: int = 3, app: bool = True) -> Tally:
     """The app open while `backroll log` runs; two `log` processes racing; a holder that makes one wait or refuse."""
-    from tracker.service import Backroll
 
     tally = Tally("3 two instances", "app open + `backroll log`; two `log` racing; a writer holding the lock")
     with timed(tally), temp_root() as root:
@@ -1446,7 +1446,7 @@ def _recover(session: Any, spare: Path, home: Path) -> list[str]:
     from tracker.exchange import export_json, write_private
 
     path = spare / f"unsaved-{session.id[:8]}.json"
-    write_private(path, export_json([session], datetime.now(timezone.utc)))
+    write_private(path, export_json([session], datetime.now(UTC)))
     result = run_cli(home, "import", str(path))
     if result.returncode != 0:
         return [f"importing the exported unsaved session failed: {result.stderr.strip()[:200]}"]
@@ -1989,9 +1989,7 @@ def properties(max_examples: int = 30, seed: int | None = None, shrink: bool = T
         try:
             check()
             tally.attempt([])
-        except Exception as exc:  # noqa: BLE001 - hypothesis prints the falsifying example
-            import traceback
-
+        except Exception as exc:
             tally.attempt(
                 [f"{type(exc).__name__}: {exc}"[:1500] + "".join(getattr(exc, "__notes__", []))[:3000]]
             )

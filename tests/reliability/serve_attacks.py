@@ -19,9 +19,10 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Coroutine, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
 REPO = Path(__file__).resolve().parents[2]
@@ -169,7 +170,7 @@ async def _frames_for(ws: Any, seconds: float) -> list[int]:
     while (left := deadline - time.monotonic()) > 0:
         try:
             message = await ws.receive(timeout=left)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             break
         if message.type == aiohttp.WSMsgType.BINARY:
             sizes.append(len(message.data))
@@ -265,45 +266,43 @@ async def too_many_tabs(served: Served, tabs: int) -> ManyTabs:
 
 def serve_attacks() -> Any:
     """The reliability row: rebinding requests, an oversized tab, one tab too many, each against a real server."""
-    from .scenarios import Tally, temp_root, timed
     from tracker.ui.web_server import MAX_COLUMNS, MAX_ROWS
+
+    from .scenarios import Tally, temp_root, timed
 
     tally = Tally(
         "24 hostile pages (serve)",
         "DNS-rebinding Host/Origin on page+websocket, 2500x2500 tab, tabs over the cap",
     )
-    with timed(tally), temp_root("br-serve-") as root:
-        with Served(root / "home", "--tabs", "2") as served:
-            own = f"127.0.0.1:{served.port}"
-            for host in FOREIGN_HOSTS:
-                value = host.format(port=served.port)
-                for path, upgrade in (("/", False), ("/ws", True), ("/static/js/textual.js", False)):
-                    got = served.status(path, value, upgrade=upgrade, origin=f"http://{value}")
-                    tally.attempt([] if got == 403 else [f"Host {value!r} {path}: {got}, not 403"])
-            for host in ("127.0.0.1", "localhost", "[::1]"):
-                got = served.status("/", f"{host}:{served.port}")
-                tally.attempt([] if got == 200 else [f"the real name {host} got {got}"])
-            got = served.status("/ws", own, upgrade=True, origin="http://evil.example")
-            tally.attempt([] if got == 403 else [f"another site's websocket got {got}"])
-            huge = run_async(huge_tab(served.port, 2500, 2500, served))
-            problems = [] if huge.opened else ["the tab did not open"]
-            if huge.sizes != [(MAX_COLUMNS, MAX_ROWS)]:
-                problems.append(f"app sizes {huge.sizes}")
-            if not huge.biggest_frame < FRAME_LIMIT or not huge.biggest_after_resize < FRAME_LIMIT:
-                problems.append(f"frames {huge.biggest_frame} / {huge.biggest_after_resize} bytes")
-            tally.attempt(problems)
-            tally.notes.append(
-                f"a 2500x2500 tab ran at {huge.sizes}, biggest frame {huge.biggest_frame} bytes"
-            )
-            many = run_async(too_many_tabs(served, tabs=2))
-            problems = []
-            if many.kept != 2 or many.most_apps > 2 or not many.after_one_closed:
-                problems.append(f"tabs {many}")
-            if (
-                many.refused_code != 1013
-                or "already open" not in many.refused_text
-                or "already open" not in many.refused_caption
-            ):
-                problems.append(f"the third tab was not told why: {many.refused_code} {many.refused_text!r}")
-            tally.attempt(problems)
+    with timed(tally), temp_root("br-serve-") as root, Served(root / "home", "--tabs", "2") as served:
+        own = f"127.0.0.1:{served.port}"
+        for host in FOREIGN_HOSTS:
+            value = host.format(port=served.port)
+            for path, upgrade in (("/", False), ("/ws", True), ("/static/js/textual.js", False)):
+                got = served.status(path, value, upgrade=upgrade, origin=f"http://{value}")
+                tally.attempt([] if got == 403 else [f"Host {value!r} {path}: {got}, not 403"])
+        for host in ("127.0.0.1", "localhost", "[::1]"):
+            got = served.status("/", f"{host}:{served.port}")
+            tally.attempt([] if got == 200 else [f"the real name {host} got {got}"])
+        got = served.status("/ws", own, upgrade=True, origin="http://evil.example")
+        tally.attempt([] if got == 403 else [f"another site's websocket got {got}"])
+        huge = run_async(huge_tab(served.port, 2500, 2500, served))
+        problems = [] if huge.opened else ["the tab did not open"]
+        if huge.sizes != [(MAX_COLUMNS, MAX_ROWS)]:
+            problems.append(f"app sizes {huge.sizes}")
+        if not huge.biggest_frame < FRAME_LIMIT or not huge.biggest_after_resize < FRAME_LIMIT:
+            problems.append(f"frames {huge.biggest_frame} / {huge.biggest_after_resize} bytes")
+        tally.attempt(problems)
+        tally.notes.append(f"a 2500x2500 tab ran at {huge.sizes}, biggest frame {huge.biggest_frame} bytes")
+        many = run_async(too_many_tabs(served, tabs=2))
+        problems = []
+        if many.kept != 2 or many.most_apps > 2 or not many.after_one_closed:
+            problems.append(f"tabs {many}")
+        if (
+            many.refused_code != 1013
+            or "already open" not in many.refused_text
+            or "already open" not in many.refused_caption
+        ):
+            problems.append(f"the third tab was not told why: {many.refused_code} {many.refused_text!r}")
+        tally.attempt(problems)
     return tally

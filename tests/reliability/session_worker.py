@@ -32,14 +32,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import worker  # noqa: E402  (the forking loop and its tasks)
-from worker import emit  # noqa: E402
+import worker
+from worker import emit
 
-import tracker.ui.app  # noqa: E402,F401  (imported before forking: children start warm)
-import tracker.ui.dialogs.checkin  # noqa: E402,F401
-import tracker.ui.dialogs.resume  # noqa: E402,F401
-import tracker.ui.screens.session  # noqa: E402,F401
-import tracker.ui.screens.today  # noqa: E402,F401
+import tracker.ui.app
+import tracker.ui.dialogs.checkin
+import tracker.ui.dialogs.resume
+import tracker.ui.screens.session
+import tracker.ui.screens.today  # noqa: F401
 
 
 def task_session(home: str, routine: str, finish: bool = False) -> None:

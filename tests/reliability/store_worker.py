@@ -117,7 +117,7 @@ def cmd_forker(args: argparse.Namespace) -> None:
                     store.add(session)
                     _emit(f"ack {me} {session.id}")
                     n += 1
-            except BaseException as exc:  # noqa: BLE001 - report, never fall back into the forker loop
+            except BaseException as exc:
                 _emit(f"error {os.getpid()} {type(exc).__name__}: {exc}")
             finally:
                 os._exit(1)

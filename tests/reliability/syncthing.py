@@ -59,7 +59,7 @@ class Instance:
 
     def rest(self, method: str, path: str, timeout: float = 10.0) -> Any:
         request = urllib.request.Request(self.url + path, method=method, headers={"X-API-Key": self.api_key})
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read()
         return json.loads(body) if body.strip() else None
 
@@ -158,7 +158,7 @@ class SyncthingPair:
 
     def start(self, timeout: float = 60.0) -> None:
         for inst in (self.a, self.b):
-            log = open(inst.home / "syncthing.log", "wb")  # noqa: SIM115 - closed with the process
+            log = open(inst.home / "syncthing.log", "wb")
             inst.process = subprocess.Popen(
                 [self.binary, "serve", f"--home={inst.home}", "--no-browser", "--no-restart", "--no-upgrade",
                  f"--gui-address=http://127.0.0.1:{inst.gui_port}", f"--gui-apikey={inst.api_key}"],

@@ -34,13 +34,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import store_worker  # noqa: E402  (the shared session factory)
+import store_worker
 
-import tracker.cli  # noqa: E402,F401  (imported before forking: children start warm)
-import tracker.content  # noqa: E402,F401
-import tracker.exchange  # noqa: E402,F401
-import tracker.service  # noqa: E402,F401
-from tracker.store import Store  # noqa: E402
+import tracker.cli
+import tracker.content
+import tracker.exchange
+import tracker.service  # noqa: F401
+from tracker.store import Store
 
 
 def emit(text: str) -> None:
@@ -90,7 +90,7 @@ def main() -> None:
             code = 0
             try:
                 task(**command)
-            except BaseException as exc:  # noqa: BLE001 - report it; never fall back into the loop
+            except BaseException as exc:
                 emit(f"error {os.getpid()} {type(exc).__name__}: {exc}")
                 code = 1
             finally:

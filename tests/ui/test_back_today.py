@@ -83,7 +83,6 @@ async def test_no_card_without_a_bridge_day_or_once_today_has_a_score(service, m
 
 
 async def test_the_pain_before_question_offers_todays_record_and_enter_keeps_it(service, make, settle):
-    from tests.support import start_session
     from tracker.ui.dialogs.pain_before import PainBeforeScreen
 
     yesterday_bridge(service)

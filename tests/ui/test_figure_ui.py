@@ -6,10 +6,9 @@ from __future__ import annotations
 import pytest
 
 from tests.support import start_session, tick
-
 from tracker.model import Phase
-from tracker.ui.screens.session import SessionScreen
 from tracker.service import raster
+from tracker.ui.screens.session import SessionScreen
 from tracker.ui.widgets.figure import FigureView
 
 

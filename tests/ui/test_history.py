@@ -10,8 +10,8 @@ from tests.support import open_view
 from tracker.model import CheckIn, Felt, HurtAt, Phase, Prescription, Side, Stability
 from tracker.sessions import build_session, planned_results
 from tracker.ui.dialogs.confirm import ConfirmScreen
-from tracker.ui.screens.history import HistoryScreen, IsoDate
 from tracker.ui.dialogs.note_edit import NoteEditScreen
+from tracker.ui.screens.history import HistoryScreen, IsoDate
 from tracker.ui.widgets.session_detail import SessionDetail
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Select
 
-from tests.support import answer_pain_before, settle, start_session, tick
+from tests.support import settle, start_session, tick
 from tracker.ui.dialogs.checkin import CheckInScreen
 from tracker.ui.dialogs.confirm import ConfirmScreen
 from tracker.ui.dialogs.pain_before import PainBeforeScreen

@@ -113,9 +113,8 @@ async def test_progress_refreshes_after_a_new_session(service, make, settle) -> 
 
 async def test_a_narrow_calendar_keeps_the_latest_weeks_and_today(service, make, settle) -> None:
     """At 60 columns the calendar drops the oldest weeks, never the latest: today's marker shows."""
-    from tracker.ui.widgets.heatmap import TODAY_MARK
-
     from tests.support import practice_session
+    from tracker.ui.widgets.heatmap import TODAY_MARK
 
     seed(service, days=20)
     service.store.merge([practice_session(service.today() - timedelta(days=1), hour=18)])

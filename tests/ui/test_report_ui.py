@@ -8,10 +8,10 @@ from textual.widgets import Input
 
 from tests.support import open_view
 from tracker.demo import generate_history
+from tracker.model import Settings
 from tracker.ui.commands import app_commands
 from tracker.ui.screens.progress import ProgressScreen
 from tracker.ui.screens.settings import SettingsScreen, build_settings
-from tracker.model import Settings
 
 
 async def test_progress_key_writes_the_report(service, home, make, settle) -> None:

@@ -7,8 +7,6 @@ signal handler writes the checkpoint and exits through Textual).
 
 from __future__ import annotations
 
-from tests.support import start_session, tick
-
 import asyncio
 import json
 import os
@@ -18,6 +16,7 @@ from datetime import timedelta
 
 from textual.widgets import Button, Label, Select
 
+from tests.support import start_session, tick
 from tracker.checkpoint import CheckpointFile
 from tracker.ui.dialogs.checkin import CheckInScreen
 from tracker.ui.dialogs.confirm import ConfirmScreen

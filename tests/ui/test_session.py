@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from tests.support import answer_pain_before, start_session, tick
-
 from dataclasses import replace
 
 from textual.widgets import Digits, Input, Label, ProgressBar, Select
 
+from tests.support import answer_pain_before, start_session, tick
 from tracker.ui.dialogs.checkin import CheckInScreen
 from tracker.ui.dialogs.confirm import ConfirmScreen
 from tracker.ui.dialogs.safety import HurtNoteScreen

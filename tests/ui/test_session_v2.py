@@ -5,7 +5,6 @@ from __future__ import annotations
 from textual.widgets import Label, Static
 
 from tests.support import answer_pain_before
-
 from tracker.ui.screens.session import SessionScreen
 
 

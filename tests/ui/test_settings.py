@@ -81,7 +81,7 @@ async def test_settings_persist_across_a_restart(service, make, settle, home, op
         assert "unsaved" in str(screen.query_one("#settings-state").render())
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "saved" == str(screen.query_one("#settings-state").render())
+        assert str(screen.query_one("#settings-state").render()) == "saved"
     service.close()
 
     again = open_service(home)

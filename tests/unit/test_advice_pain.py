@@ -15,13 +15,15 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from tests.support import practice_session
 from tracker.model import Felt, Prescription, ProgressionRules, Session, Settings, Stability, UsualPain
 from tracker.pain import after_effect, pain_flags
-from tracker.progression import ADVANCING, AdviceKind, advise
 from tracker.practice import PracticeHistory
+from tracker.progression import ADVANCING, AdviceKind, advise
 
 RULES = ProgressionRules()
 SETTINGS = Settings()

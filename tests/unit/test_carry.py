@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
-from tests.unit.test_advice_pain import P, RULES, SETTINGS, on, pains, s, usual
+from tests.unit.test_advice_pain import RULES, SETTINGS, P, on, pains, s, usual
 from tracker.model import Felt, PainRecord, Session, Stability, UsualPain
 from tracker.practice import Carry, PracticeHistory
 from tracker.progression import advise

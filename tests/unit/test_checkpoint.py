@@ -7,7 +7,7 @@ import stat
 import subprocess
 import sys
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -196,9 +196,7 @@ def test_settle_saves_old_and_hurt_ones_and_never_over_a_saved_session(service):
 def test_status_mentions_a_session_cut_off_on_stderr_and_keeps_its_json(service, capsys):
     clock = Clock()
     routine, runner = run_for(service, "bridge", 20, clock)
-    file, _ = write(
-        service, routine, runner, written_at=datetime.now(timezone.utc)
-    )  # `status` runs on the real clock
+    file, _ = write(service, routine, runner, written_at=datetime.now(UTC))  # `status` runs on the real clock
     file.release()
     service.close()
     out, err = _main(["--home", str(service.home), "status", "--json"])

@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 import jsonschema
 import pytest
 
-import tracker.cli.app
 from tracker import __version__, cli, exchange
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -732,7 +731,8 @@ def test_a_system_without_posix_gets_one_sentence(monkeypatch: pytest.MonkeyPatc
 
 
 def test_dates_can_be_said_as_today_yesterday_or_days_ago(tmp_path: Path) -> None:
-    from datetime import date as _date, timedelta as _timedelta
+    from datetime import date as _date
+    from datetime import timedelta as _timedelta
 
     from tracker.cli.common import relative_day
 

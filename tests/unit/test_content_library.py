@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from tracker.content import Library, load_builtin, load_library
-from tracker.plan import planned_seconds
 from tracker.model import Hold, HoldUnit, Prescription, Program, Routine, Settings, Side, StepKind
 from tracker.paths import builtin_content_dir
+from tracker.plan import planned_seconds
 
 SEEDS = {
     "program": "000_c89e44dd2c1bee51.txt",

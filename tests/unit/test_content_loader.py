@@ -28,7 +28,6 @@ from tracker.content import (
     load_file,
     load_library,
 )
-from tracker.plan import planned_seconds
 from tracker.model import (
     Hold,
     HoldUnit,
@@ -37,6 +36,7 @@ from tracker.model import (
     ProgressionRules,
     Settings,
 )
+from tracker.plan import planned_seconds
 
 MARK = "# <--"  # marks the line an error must point at
 

@@ -59,20 +59,22 @@ def test_a_consult_says_already_stepped_back_only_after_a_session_at_that_level(
 
 # --- the 24-hour response ---------------------------------------------------------------------
 
-import json  # noqa: E402
-import os  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-from datetime import datetime, time  # noqa: E402
-from pathlib import Path  # noqa: E402
-from zoneinfo import ZoneInfo  # noqa: E402
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
-from tests.unit.test_advice_pain import on, ready_to_add, usual  # noqa: E402
-from tracker.model import Felt, PainRecord  # noqa: E402
-from tracker.practice import PracticeHistory  # noqa: E402
-from tracker.streaks import summarize  # noqa: E402
+from tests.unit.test_advice_pain import on, ready_to_add, usual
+from tracker.model import Felt, PainRecord
+from tracker.practice import PracticeHistory
+from tracker.streaks import summarize
 
 ZONE = ZoneInfo("Europe/Paris")
 
@@ -245,7 +247,7 @@ def test_a_weekly_median_that_rose_once_does_not_hold() -> None:
 
 # --- properties over random histories with pain records -----------------------------------------
 
-from tests.unit.test_advice_pain import histories  # noqa: E402
+from tests.unit.test_advice_pain import histories
 
 
 @st.composite
@@ -295,10 +297,8 @@ def test_a_pain_record_never_changes_streaks_or_practice_days(
         before = service.status(today).streak
         service.store.merge([], pain_records=records)
         assert (
-            service.pain_records()
-            and len(service.pain_records()) == len({r.id for r in records})
-            or not records
-        )
+            service.pain_records() and len(service.pain_records()) == len({r.id for r in records})
+        ) or not records
         after = service.status(today).streak
         assert after == before
         assert service.status(today, quick=True).streak == before
@@ -454,7 +454,7 @@ def test_the_report_shows_the_weekly_trend_the_mornings_after_and_the_pain_recor
 
 # --- across devices: each its own file, conflict copies merged ---------------------------------
 
-from tests.unit.test_store_sync import device_id, sync_all, two  # noqa: E402,F401 - `two` is a fixture
+from tests.unit.test_store_sync import device_id, sync_all, two  # noqa: F401 - `two` is a fixture
 
 
 def test_pain_records_merge_across_devices_and_from_conflict_copies(two: tuple[Path, Path]) -> None:

@@ -8,9 +8,10 @@ import io
 import json
 import os
 import stat
-from datetime import date, datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import jsonschema
@@ -33,7 +34,7 @@ from tracker.model import (
 )
 
 ZONES = ["Europe/London", "Europe/Paris", "America/New_York", "Asia/Tokyo", "Australia/Adelaide", "UTC"]
-EXPORTED_AT = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc)
+EXPORTED_AT = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")

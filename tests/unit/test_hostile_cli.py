@@ -66,7 +66,7 @@ def test_a_routine_that_would_log_more_steps_than_import_allows_is_refused_by_ch
     routine = tmp_path / "long.toml"
     steps = '[[routine.steps]]\npose = "back-roll"\nkind = "rest"\nduration = 1\nrepeats = 20\n'
     count = MAX_RESULTS // (20 * 10) + 1  # just over the limit at 10 rounds
-    routine.write_text(f'[routine]\nid = "long"\nname = "Long"\nrepeats = 10\n\n' + steps * count)
+    routine.write_text('[routine]\nid = "long"\nname = "Long"\nrepeats = 10\n\n' + steps * count)
     result = run(tmp_path / "home", "check", str(routine))
     assert result.returncode == 1, result.stdout + result.stderr
     out = result.stdout + result.stderr

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.test_store import Clock, make_session, shard
 from tracker.store import Store, StoreCorrupt
 from tracker.store.backups import KEEP, backup_days
-
-from tests.unit.test_store import Clock, make_session, shard
 
 
 @pytest.fixture

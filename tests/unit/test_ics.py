@@ -13,7 +13,7 @@ import stat
 import subprocess
 import sys
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -74,13 +74,11 @@ def test_eight_weeks_across_dst_agree_with_preview_dateutil_and_icalendar(servic
     events = recurring_ical_events.of(calendar).between(dtstart, window_end)
     starts = sorted(e.decoded("DTSTART") for e in events)
     assert len(starts) == 8 * 5  # eight whole weeks of five practice weekdays
-    assert [s.astimezone(timezone.utc) for s in starts] == [
-        m.astimezone(timezone.utc) for m in ours[: len(starts)]
-    ]
+    assert [s.astimezone(UTC) for s in starts] == [m.astimezone(UTC) for m in ours[: len(starts)]]
 
     # Same wall time every day, the UTC time moves by an hour at the DST change, rest days never appear.
     assert {(s.hour, s.minute) for s in starts} == {(6, 45)}
-    assert {s.astimezone(timezone.utc).hour for s in starts} == {5, 4}
+    assert {s.astimezone(UTC).hour for s in starts} == {5, 4}
     assert not {s.weekday() for s in starts} & REST
     assert any(s.date() < date(2026, 3, 29) for s in starts) and any(
         s.date() > date(2026, 3, 29) for s in starts
@@ -101,7 +99,7 @@ def offset_mismatches(text: str, zone_name: str, years: int = 10) -> list[dateti
     assert not isinstance(ours, ZoneInfo)  # built from the file, not looked up
     zone = ZoneInfo(zone_name)
     hour, quarter = timedelta(hours=1), timedelta(minutes=15)
-    start = datetime(2026, 3, 17, tzinfo=timezone.utc)
+    start = datetime(2026, 3, 17, tzinfo=UTC)
     instants: set[datetime] = set()
     previous = start.astimezone(zone).utcoffset()
     for n in range(years * 365 * 24):
@@ -178,20 +176,13 @@ def test_negative_daylight_saving_is_written_in_rearguard_form(tmp_path: Path, z
 
 
 def test_transitions_found_to_the_second() -> None:
-    found = transitions(
-        "Europe/Berlin", datetime(2026, 1, 1, tzinfo=timezone.utc), datetime(2027, 1, 1, tzinfo=timezone.utc)
-    )
+    found = transitions("Europe/Berlin", datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
     assert [t.instant for t in found] == [
-        datetime(2026, 3, 29, 1, tzinfo=timezone.utc),
-        datetime(2026, 10, 25, 1, tzinfo=timezone.utc),
+        datetime(2026, 3, 29, 1, tzinfo=UTC),
+        datetime(2026, 10, 25, 1, tzinfo=UTC),
     ]
     assert [t.local_start for t in found] == [datetime(2026, 3, 29, 2), datetime(2026, 10, 25, 3)]
-    assert (
-        transitions(
-            "Asia/Tokyo", datetime(2026, 1, 1, tzinfo=timezone.utc), datetime(2030, 1, 1, tzinfo=timezone.utc)
-        )
-        == []
-    )
+    assert transitions("Asia/Tokyo", datetime(2026, 1, 1, tzinfo=UTC), datetime(2030, 1, 1, tzinfo=UTC)) == []
 
 
 def test_uid_is_stable_and_sequence_grows(tmp_path: Path) -> None:

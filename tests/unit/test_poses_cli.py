@@ -7,7 +7,6 @@ import math
 from pathlib import Path
 
 from tests.unit.test_cli import ok, run
-
 from tracker.model.figure import JOINTS
 
 

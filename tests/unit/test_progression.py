@@ -6,7 +6,9 @@ from datetime import date, timedelta
 
 import pytest
 from dateutil import tz
-from hypothesis import event, given, settings as hsettings, strategies as st
+from hypothesis import event, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from tests.support import practice_session
 from tracker.model import Felt, Prescription, ProgressionRules, Session, Settings, Stability

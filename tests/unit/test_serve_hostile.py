@@ -19,7 +19,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: `reliability` is a package
 
-from reliability import serve_attacks as attacks  # noqa: E402
+from reliability import serve_attacks as attacks
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads the app processes from /proc")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -71,7 +71,7 @@ def log(service: Backroll, day: date, *, hour: int = 8, pain_after: int | None =
 
 
 def test_today_is_the_date_in_the_service_zone(tmp_path: Path) -> None:
-    late = Clock(datetime(2025, 3, 1, 23, 30, tzinfo=timezone.utc))
+    late = Clock(datetime(2025, 3, 1, 23, 30, tzinfo=UTC))
     assert Backroll(tmp_path, now=late, zone="Asia/Tokyo").today() == date(2025, 3, 2)
     assert Backroll(tmp_path, now=late, zone="America/New_York").today() == date(2025, 3, 1)
     tokyo = Backroll(tmp_path, now=late, zone="Asia/Tokyo")
@@ -165,7 +165,7 @@ def test_make_session_stamps_zone_day_and_prescription(service: Backroll) -> Non
     routine = service.routine("bridge", Prescription(3, 4, 0))
     steps = (StepResult(0, "hip-rocks", reps_planned=8, reps_done=8, completed=True),)
     # 00:30 UTC on 1 July is 01:30 in London: the practice day is London's.
-    started = datetime(2025, 7, 1, 0, 30, tzinfo=timezone.utc)
+    started = datetime(2025, 7, 1, 0, 30, tzinfo=UTC)
     session = service.make_session(routine, FakeResult(steps=steps), CheckIn(pain_after=0), started)
     assert uuid.UUID(session.id).version == 4
     assert session.zone == "Europe/London" and session.local_date == date(2025, 7, 1)

@@ -14,7 +14,7 @@ import subprocess
 import threading
 import time
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -103,7 +103,7 @@ def test_add_get_and_sessions_sorted_across_offsets_and_months(home: Path) -> No
     store = Store.open(home)
     a = make_session(0, day=date(2024, 5, 31))
     b = dataclasses.replace(
-        make_session(1, day=date(2024, 6, 1)), started_at=datetime(2024, 6, 1, 1, 0, tzinfo=timezone.utc)
+        make_session(1, day=date(2024, 6, 1)), started_at=datetime(2024, 6, 1, 1, 0, tzinfo=UTC)
     )
     c = dataclasses.replace(
         make_session(2, day=date(2024, 6, 1)), started_at=datetime(2024, 6, 1, 2, 30, tzinfo=PARIS)
@@ -593,7 +593,7 @@ def test_a_merge_failing_half_way_is_finished_from_its_journal_and_says_so(home:
         write_all(fd, data)
 
     store = Store.open(home)
-    store._write_bytes = third_write_fails  # noqa: SLF001 - same seam, switched after open
+    store._write_bytes = third_write_fails
     for shard_ in store._shards.by_key.values():
         shard_.storage._write_bytes = third_write_fails
     batch = [make_session(0, day=date(2024, 4, 1)), make_session(1, day=date(2024, 5, 1))]

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from tracker.model import Session
+from tracker.paths import Locations
 from tracker.store import Store, StoreCorrupt, StoreWriteError
 from tracker.store.migrations import journal_path
 from tracker.store.storage import write_all
-from tracker.paths import Locations
 
 
 def session_on(day: date, n: int) -> Session:

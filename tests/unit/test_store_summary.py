@@ -12,10 +12,10 @@ import pytest
 
 from tracker.demo import generate_history
 from tracker.model import PROGRAM_ID, CheckIn, ProgressionRules
-from tracker.practice import Carry
-from tracker.status_cache import decode, encode, read_quick
 from tracker.paths import Locations
+from tracker.practice import Carry
 from tracker.service import Backroll
+from tracker.status_cache import decode, encode, read_quick
 from tracker.store import Store, StoreCorrupt
 from tracker.store.summary import cache_path, read_summary
 

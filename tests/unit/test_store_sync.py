@@ -16,14 +16,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.test_store import make_session
 from tracker.cli import main
 from tracker.model import CheckIn, Settings, Side, UsualPain
 from tracker.store import Store, StoreCorrupt
-from tracker.store.union import original_name
 from tracker.store.events import now_stamp
 from tracker.store.layout import BACKUP_NAME
-
-from tests.unit.test_store import make_session
+from tracker.store.union import original_name
 
 
 def device_id(home: Path) -> str:

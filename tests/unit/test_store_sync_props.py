@@ -14,18 +14,17 @@ from __future__ import annotations
 import dataclasses
 import os
 import tempfile
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from tests.unit.test_store import make_session
 from tracker.model import CheckIn, UsualPain
 from tracker.store import Store
 from tracker.store.events import now_stamp
-
-from tests.unit.test_store import make_session
 
 POOL = [make_session(i, day=date(2026, 11 + i % 2, 1 + i)) for i in range(3)]
 USUAL = [
@@ -249,7 +248,7 @@ def test_a_delete_and_an_edit_made_apart_resolve_by_time_then_device_on_every_de
 def test_now_stamps_sort_as_times() -> None:
     from datetime import datetime, timedelta, timezone
 
-    a = datetime(2026, 12, 1, 8, 0, 0, 999999, tzinfo=timezone.utc)
+    a = datetime(2026, 12, 1, 8, 0, 0, 999999, tzinfo=UTC)
     assert now_stamp(a) < now_stamp(a + timedelta(microseconds=1)) < now_stamp(a + timedelta(hours=1))
     assert (
         now_stamp(a.astimezone(timezone(timedelta(hours=-5))))

@@ -7,7 +7,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from dateutil import tz
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from tracker.model import Session, Settings
 from tracker.streaks import (

@@ -10,12 +10,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: `reliability` is a package
 
-from reliability import terminal_attacks as attacks  # noqa: E402
-from tracker.inert import inert  # noqa: E402
+from reliability import terminal_attacks as attacks
+
+from tracker.inert import inert
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="a real pty")
 

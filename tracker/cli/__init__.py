@@ -20,15 +20,16 @@ import importlib
 import os
 import re
 import sys
-from typing import Callable, Sequence, TextIO
+from collections.abc import Callable, Sequence
+from typing import TextIO
 
 from tracker.cli.common import (
     BAD_INPUT,
     CANNOT_OPEN,
     OK,
     USAGE,
-    Io,
     CannotOpen,
+    Io,
     Refused,
     check_text,
     parse_day,
@@ -129,7 +130,6 @@ def main(
         return USAGE
 
     from tracker.store import StoreCorrupt, StoreError, StoreLocked
-
     from tracker.zones import tz_problem
 
     problem = tz_problem()
@@ -161,7 +161,7 @@ def main(
     except KeyboardInterrupt:
         io.warn("backroll: interrupted.")
         return 130
-    except Exception as error:  # noqa: BLE001 - the last line of defence: one line and a crash report
+    except Exception as error:
         return _crashed(error, args, io)
 
 
@@ -170,12 +170,12 @@ def _crashed(error: Exception, args: argparse.Namespace, io: Io) -> int:
 
     try:
         home = resolve_home(getattr(args, "home", None))
-    except Exception:  # noqa: BLE001
+    except Exception:
         home = None
     report = write_report(error, home, list(sys.argv))
     try:
         io.warn(one_line(error, report))
-    except Exception:  # noqa: BLE001 - stderr itself may be what failed
+    except Exception:
         pass
     return CRASH
 

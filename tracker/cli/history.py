@@ -6,7 +6,6 @@ import argparse
 import json
 from datetime import timedelta
 
-from tracker.model import PROGRAM_ID, ProgressionRules
 from tracker.cli.common import (
     OK,
     Io,
@@ -19,6 +18,7 @@ from tracker.cli.common import (
     parse_day,
     parse_moment,
 )
+from tracker.model import PROGRAM_ID, ProgressionRules
 
 
 def cmd_status(args: argparse.Namespace, io: Io) -> int:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
-from typing import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from tracker import __version__
-from tracker.cli.serve import DEFAULT_PORT, DEFAULT_TABS, MAX_TABS
 from tracker.cli.completion import DIRECTORY, FILE, ROUTINE_IDS, complete_with
+from tracker.cli.serve import DEFAULT_PORT, DEFAULT_TABS, MAX_TABS
 from tracker.paths import ENV_HOME
 
 DESCRIPTION = """\

@@ -25,11 +25,13 @@ import sys
 import termios
 import time
 import tty
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
+from tracker.checkpoint import CHECKPOINT_INTERVAL
 from tracker.cues import (
     SoundFiles,
     describe,
@@ -40,7 +42,6 @@ from tracker.cues import (
     spoken_text,
     voice_command,
 )
-from tracker.checkpoint import CHECKPOINT_INTERVAL
 from tracker.inert import inert
 from tracker.model import CheckIn, Felt, Routine, Session, Stability, plural
 
@@ -405,7 +406,7 @@ class PlainSession:
             self.service.save_session(session)
             self.hurt_saved = session
             self.say("Saved, with where it hurt.")
-        except Exception as error:  # noqa: BLE001 - the check-in tries again, and offers a file
+        except Exception as error:
             self.say(f"Not saved yet: {error}")
 
     def _ask(self, view: RunnerView) -> None:
@@ -487,7 +488,7 @@ class PlainSession:
         session = self._session(checkin)
         try:
             self.service.save_session(session)
-        except Exception as error:  # noqa: BLE001 - never lose the session: write it where `backroll import` reads it
+        except Exception as error:
             path = self.service.rescue(session)
             self.say(f"Not saved: {error}. Written to {path}; run `backroll import {path}` later.")
             return None
@@ -544,7 +545,7 @@ class PlainCheckpoint:
         try:
             self.file = in_progress.begin(self.session.session_id)
             self.writer = in_progress.writer(self.file)
-        except Exception as error:  # noqa: BLE001 - the session runs, saved at the end as usual
+        except Exception as error:
             self.session.say(f"This session has no checkpoint: {error}")
 
     def maybe_write(self, view: RunnerView) -> None:

@@ -68,11 +68,11 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_STEPS",
     "ContentError",
     "ContentErrors",
     "Library",
-    "MAX_FILE_BYTES",
-    "MAX_STEPS",
     "check_file",
     "find_line",
     "load_builtin",

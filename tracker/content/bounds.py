@@ -9,7 +9,7 @@ longest breath, from the one tempo rule in tracker.plan.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from tracker.model import BREATH_RANGE, TEMPO_RANGE, Pose, Routine, Settings, Side
 from tracker.model.limits import MAX_REPS, MAX_RESULTS, MAX_SESSION_SECONDS

@@ -32,9 +32,10 @@ import io
 import os
 import stat
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping, TypeVar
+from typing import TypeVar
 
 from tracker.content.library import Library, frozen
 
@@ -130,7 +131,7 @@ def _read(path: Path, key: str) -> Library | None:
         if stored_key != key:
             return None
         library = Library(frozen(poses), frozen(routines), frozen(programs), tuple(errors), frozen(sources))
-    except Exception:  # noqa: BLE001 - a damaged or foreign cache is only ignored: the files answer
+    except Exception:
         return None
     return library
 
@@ -166,7 +167,7 @@ def _write(path: Path, key: str, library: Library) -> None:
         data = _dumps(payload)
         ensure_private_dir(path.parent)
         write_atomic(path, data)
-    except Exception:  # noqa: BLE001 - no cache this time (read-only folder, full disk...): nothing lost
+    except Exception:
         pass
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Mapping, Sequence, TypeVar
+from typing import TypeVar
 
 from tracker.content.errors import ContentError
 from tracker.content.format import HOLD_LIMITS, ID_RE

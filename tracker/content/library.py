@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping, TypeVar
+from typing import TypeVar
 
 from tracker.content.errors import ContentError
 from tracker.model import (

@@ -7,9 +7,10 @@ import os
 import re
 import stat
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from tracker.content.bounds import routine_size_problem
 from tracker.content.checks import Invalid, describe
@@ -20,12 +21,12 @@ from tracker.content.format import (
 from tracker.content.library import Library, frozen
 from tracker.content.locate import find_line
 from tracker.content.reader import RecordReader
+from tracker.content.sources import load_sources
 from tracker.model import (
     Pose,
     Program,
     Routine,
 )
-from tracker.content.sources import load_sources
 from tracker.paths import builtin_content_dir
 
 

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import difflib
 import functools
+from collections.abc import Callable, Mapping
 from dataclasses import fields
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
+from tracker.content import reader_figure
+from tracker.content import reader_v2 as v2
 from tracker.content.checks import FileReader, Invalid, describe
 from tracker.content.format import (
     ALL_STEP_KEYS,
@@ -20,7 +23,6 @@ from tracker.content.format import (
     COUNTS_PER_MOVE,
     DURATION,
     HOLD_LIMITS,
-    ID_RE,
     MAX_STEPS,
     POSE_KEYS,
     PROGRAM_KEYS,
@@ -31,11 +33,7 @@ from tracker.content.format import (
     STEP_KEYS,
     STEP_REPEATS,
 )
-from tracker.content import reader_figure
-from tracker.content import reader_v2 as v2
 from tracker.model import (
-    Hold,
-    HoldUnit,
     Observation,
     Pose,
     Prescription,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Mapping, TypedDict
+from typing import TypedDict
 
 from tracker.content.checks import FileReader, Invalid
 from tracker.content.format import BONE_TOLERANCE, COORDINATE, FIGURE_KEYS, MAX_KEYFRAMES

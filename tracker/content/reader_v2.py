@@ -6,7 +6,8 @@ recorded with its file, line and field path like the rest of the format.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from tracker.content.checks import FileReader, Invalid
 from tracker.content.format import ALTERNATING_KINDS, FORMATS, MAX_STAGES, PROP_COUNT, PROP_KEYS, STAGE_KEYS

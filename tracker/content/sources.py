@@ -8,9 +8,9 @@ own routine, say) is shown as written.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 from tracker.content.errors import ContentError
 

@@ -36,12 +36,12 @@ from tracker.exchange.importing import (
     History,
     ImportReport,
     import_sessions,
+    pain_records_from_document,
     plan_import,
     read_export,
     read_history,
     sessions_from_document,
     usual_pain_from_document,
-    pain_records_from_document,
 )
 from tracker.exchange.reading import ImportRefused, parse_json, read_bytes_limited
 from tracker.exchange.validate import validate_document
@@ -57,6 +57,7 @@ __all__ = [
     "export_json",
     "filter_sessions",
     "import_sessions",
+    "pain_records_from_document",
     "parse_json",
     "plan_import",
     "read_bytes_limited",
@@ -66,7 +67,6 @@ __all__ = [
     "schema_text",
     "sessions_from_document",
     "usual_pain_from_document",
-    "pain_records_from_document",
     "validate_document",
     "write_private",
 ]

@@ -8,19 +8,20 @@ import io
 import json
 import os
 import stat
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from tracker.files import write_all, write_atomic
-from tracker.model import PainRecord, Session, UsualPain
 from tracker.exchange.format import (
     FORMAT,
-    VERSION,
     SCHEMA_RESOURCE,
+    VERSION,
 )
+from tracker.files import write_all, write_atomic
+from tracker.model import PainRecord, Session, UsualPain
 
 # --------------------------------------------------------------------------- schema
 

@@ -12,7 +12,6 @@ from tracker.model.enums import Felt, Phase, Side, Stability
 from tracker.model.history import PAIN_NOTE_MAX
 from tracker.model.limits import MAX_RESULTS, MAX_SESSION_SECONDS
 
-
 FORMAT = "backroll.history"
 VERSION = 3
 READS = (1, 2, 3)  # the export versions import accepts

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping, Protocol, Sequence
+from typing import Protocol
 
-from tracker.model import PainRecord, Session, UsualPain
 from tracker.exchange.format import (
     MAX_PROBLEMS,
 )
 from tracker.exchange.reading import ImportRefused, parse_json, read_bytes_limited
 from tracker.exchange.validate import session_problems, validate_document, validate_envelope
+from tracker.model import PainRecord, Session, UsualPain
 
 
 class HistoryStore(Protocol):

@@ -8,8 +8,9 @@ import select
 import stat
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from tracker import untrusted
 from tracker.exchange.format import (

@@ -8,8 +8,9 @@ import functools
 import json
 import math
 import re
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Callable, Sequence, TypeGuard
+from typing import TypeGuard
 
 from tracker.exchange.format import (
     DEFS,

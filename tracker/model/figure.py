@@ -7,8 +7,8 @@ it ends (phase 1). tracker.figure turns a figure and a phase into geometry.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 VIEWS = ("side", "front")
 

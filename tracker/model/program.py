@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Mapping
+from typing import Any
 
 from tracker.model.enums import HoldUnit, StepKind
-from tracker.model.routine import Hold, Step, Routine
+from tracker.model.routine import Hold, Routine, Step
 from tracker.model.words import plural
-
 
 PROGRAM_ID = "bridge"  # the program the app leads with (content/programs/bridge.toml)
 

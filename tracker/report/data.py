@@ -22,9 +22,10 @@ No Textual here (see the import-linter contract in pyproject.toml).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from tracker.model import (
     PROGRAM_ID,

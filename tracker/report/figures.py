@@ -8,13 +8,13 @@ the floor as a line under a figure that stands or lies on it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
-from typing import Sequence
 
 from tracker.figure import Geometry, extent, keyframe_phases, pose_at
 from tracker.model import Figure, Pose
 
-__all__ = ["contact_sheet", "figure_svg", "figure_group"]
+__all__ = ["contact_sheet", "figure_group", "figure_svg"]
 
 INK, FAR, FLOOR, MUTED = "#1d2733", "#8a96a3", "#b9b2a6", "#555"
 

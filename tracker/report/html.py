@@ -10,9 +10,9 @@ their margins) and each section avoids breaking across pages where it can.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from datetime import date
 from html import escape
-from typing import Sequence
 
 from tracker import __version__
 from tracker.report import svg

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from tracker.report.data import Report, first_score_rows, morning_rows
 from tracker.report.text import (

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from tracker.model import HurtAt, Phase, Pose, Routine, Settings, Side, StepKind, StepResult
 from tracker.plan import Block, Segment, make_plan
 from tracker.runner.clock import EffectiveClock, next_down, next_up
-from tracker.runner.view import make_view
 from tracker.runner.records import (
+    _EPS,
     BACK_GRACE,
     PHASE_WORDS,
     Clock,
@@ -20,8 +20,8 @@ from tracker.runner.records import (
     RunnerView,
     RunResult,
     Status,
-    _EPS,
 )
+from tracker.runner.view import make_view
 
 
 @dataclass(slots=True)

@@ -27,12 +27,12 @@ import os
 import re
 import shutil
 import stat
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable
 
-from tracker.paths import PRIVATE_DIR, PRIVATE_FILE, ensure_private_dir
 from tracker.files import fsync_dir
+from tracker.paths import PRIVATE_DIR, PRIVATE_FILE, ensure_private_dir
 from tracker.store.storage import Unreadable, read_json
 
 KEEP = 7

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import stat
 from pathlib import Path
 from typing import Protocol
@@ -40,11 +39,11 @@ from tracker.store.events import parse_events
 from tracker.store.journal import read_journal, read_journal_pains
 from tracker.store.merging import MergeTarget, merge
 from tracker.store.migrations import CACHE_NAME, SHARD_RE, journal_path
-from tracker.store.storage import Unreadable, read_json
 from tracker.store.painrecords import PREFIX as PAIN_PREFIX
 from tracker.store.painrecords import parse_pain_records
-from tracker.store.usual import parse_usual_pain
+from tracker.store.storage import Unreadable, read_json
 from tracker.store.union import find_conflicts, original_name
+from tracker.store.usual import parse_usual_pain
 from tracker.store.validate import parse_shard
 
 __all__ = [

@@ -37,17 +37,20 @@ added from another terminal (it is not called implicitly).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
-
 
 from tracker.model import PainRecord, Session, Settings, UsualPain
 from tracker.paths import Locations, ensure_private_dir
 from tracker.store import backups as backup_mod
-from tracker.store.errors import StoreCorrupt, StoreError, StoreWriteError
+from tracker.store.conflicts import merge_conflicts
+from tracker.store.devices import load_device, write_stignore
+from tracker.store.errors import StoreCorrupt, StoreError, StoreWriteError, open_error
+from tracker.store.events import Event, changed_person_fields
 from tracker.store.lock import WriterLock
+from tracker.store.merging import MergeReport, merge, replay_journal
 from tracker.store.migrations import (
     CURRENT_SCHEMA,
     detect_version,
@@ -60,23 +63,8 @@ from tracker.store.migrations import (
     shard_key,
     shard_name,
 )
-from tracker.store.errors import open_error
-from tracker.store.devices import load_device, write_stignore
-from tracker.store.events import Event, changed_person_fields
-from tracker.store.conflicts import merge_conflicts
-from tracker.store.merging import MergeReport, merge, replay_journal
 from tracker.store.replica import Replica
 from tracker.store.shards import SessionConflict, Shards
-from tracker.store.union import find_conflicts
-from tracker.store.validate import (
-    SETTINGS_SCHEMA,
-    corrupt_error,
-    newer_version,
-    parse_meta,
-    parse_settings,
-    parse_shard,
-)
-from tracker.untrusted import kind_of
 from tracker.store.storage import (
     Token,
     Unreadable,
@@ -88,6 +76,16 @@ from tracker.store.storage import (
     remove_temp_files,
     write_all,
 )
+from tracker.store.union import find_conflicts
+from tracker.store.validate import (
+    SETTINGS_SCHEMA,
+    corrupt_error,
+    newer_version,
+    parse_meta,
+    parse_settings,
+    parse_shard,
+)
+from tracker.untrusted import kind_of
 
 
 class Store:

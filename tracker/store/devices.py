@@ -129,5 +129,5 @@ def write_stignore(data: Path) -> None:
         return
     try:
         atomic_write(path, STIGNORE.encode("utf-8"))
-    except Exception:  # noqa: BLE001 - a missing ignore file only means more files get synced
+    except Exception:
         pass

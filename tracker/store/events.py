@@ -25,10 +25,10 @@ makes its device's changes win or lose by that much, never a mix.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from tracker.model import Session, Settings
 from tracker.store.devices import DEVICE_PATTERN
@@ -64,8 +64,8 @@ _DEVICE_RE = re.compile(rf"^{DEVICE_PATTERN}$")
 
 def now_stamp(moment: datetime | None = None) -> str:
     """A sortable UTC time stamp with microseconds: "2026-12-01T08:15:00.000000Z"."""
-    moment = moment or datetime.now(timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    moment = moment or datetime.now(UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @dataclass(frozen=True)

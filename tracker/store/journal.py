@@ -10,8 +10,8 @@ idempotent, so a replay finishes the import exactly once).
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from tracker.files import fsync_dir
 from tracker.model import PainRecord, Session, UsualPain

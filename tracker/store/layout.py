@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import UTC
 
 from tracker.files import WriteBytes, fsync_dir
 from tracker.model import Settings
@@ -89,9 +90,9 @@ def _settings_event(loc: Locations, device: str, write_bytes: WriteBytes) -> Non
         return  # not valid: the store reports settings.json when it reads it
     if not body:
         return
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    moment = datetime.fromtimestamp(loc.settings.stat().st_mtime, timezone.utc)
+    moment = datetime.fromtimestamp(loc.settings.stat().st_mtime, UTC)
     event = Event(now_stamp(moment), device, 1, "settings", "", body)
     atomic_write(
         loc.data / f"events-{event.at[:7]}.{device}.json", events_document(device, [event]), write_bytes

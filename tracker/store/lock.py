@@ -114,9 +114,7 @@ class WriterLock:
         try:
             _, _, found = _parse(os.pread(fd, RECORD_SIZE * 2, 0))
             generation = (found[0], found[1] + 1) if found else (secrets.token_hex(8), 1)
-            record = f"{os.getpid()} {self.label}\ngeneration {generation[0]}:{generation[1]}\n".encode(
-                "utf-8"
-            )
+            record = f"{os.getpid()} {self.label}\ngeneration {generation[0]}:{generation[1]}\n".encode()
             os.pwrite(fd, record[: RECORD_SIZE - 1].ljust(RECORD_SIZE - 1) + b"\n", 0)
         except OSError as exc:
             # without the bump other processes could miss what we write: do not write at all

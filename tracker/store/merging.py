@@ -12,8 +12,9 @@ copy of it (which would be the same id twice in one file: issue 24).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping, Protocol, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from tracker.model import PainRecord, Session, UsualPain
 from tracker.store.errors import StoreWriteError

@@ -29,9 +29,10 @@ import re
 import stat
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from tracker.model import Session
 from tracker.paths import Locations

@@ -10,8 +10,8 @@ summary with the same validation.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from tracker.model import PainRecord
 from tracker.store.storage import Unreadable

@@ -12,9 +12,9 @@ read-only.
 from __future__ import annotations
 
 import errno
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 from tracker.store.core import Store
 from tracker.store.devices import load_device

@@ -10,9 +10,9 @@ not count until the clock reaches it (issue 24); sync-check names it.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
 
 from tracker.files import WriteBytes
 from tracker.model import PainRecord, Session, Settings, UsualPain
@@ -27,11 +27,11 @@ from tracker.store.events import (
     parse_events,
     resolve_settings,
 )
-from tracker.store.storage import Unreadable, dumps
-from tracker.store.union import DeviceFiles, find_conflicts
 from tracker.store.painrecords import PREFIX as PAIN_PREFIX
 from tracker.store.painrecords import order as pain_order
 from tracker.store.painrecords import pain_records_document, parse_pain_records
+from tracker.store.storage import Unreadable, dumps
+from tracker.store.union import DeviceFiles, find_conflicts
 from tracker.store.usual import parse_usual_pain, usual_pain_document
 
 __all__ = ["Replica"]
@@ -46,13 +46,13 @@ It is kept in its file, left out of the history until this clock reaches it, and
 
 
 def _real_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def just_after(stamp: str) -> str:
     """The stamp one microsecond after `stamp`."""
     try:
-        moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+        moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
         return now_stamp(moment + timedelta(microseconds=1))
     except (ValueError, OverflowError):
         return stamp

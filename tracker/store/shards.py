@@ -25,10 +25,11 @@ do not read years of history to add one session.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, MutableMapping, Sequence
+from typing import Any
 
 from tinydb import TinyDB
 from tinydb.table import Document, Table
@@ -38,9 +39,9 @@ from tracker.model import Session
 from tracker.store.errors import StoreCorrupt, StoreError
 from tracker.store.migrations import SESSIONS_TABLE, shard_key, shard_name
 from tracker.store.storage import AtomicJSONStorage, Token, Unreadable, read_json
-from tracker.untrusted import Rejected, read_regular
 from tracker.store.union import refused_reason, skip_note
 from tracker.store.validate import parse_shard
+from tracker.untrusted import Rejected, read_regular
 
 __all__ = ["SessionConflict", "Shards"]
 

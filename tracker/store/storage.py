@@ -21,8 +21,8 @@ from tracker.files import TEMP_RE, WriteBytes, write_all, write_atomic
 from tracker.untrusted import STORE_FILE_BYTES, Rejected, parse_strict, read_regular
 
 __all__ = [
-    "AtomicJSONStorage",
     "TEMP_RE",
+    "AtomicJSONStorage",
     "Token",
     "Unreadable",
     "WriteBytes",

@@ -37,16 +37,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tracker.model import (
     CheckIn,
     Felt,
     HurtAt,
-    Phase,
     PainRecord,
+    Phase,
     Prescription,
     Session,
     Settings,

@@ -23,8 +23,8 @@ from tracker.store.union import ARRIVING, find_conflicts
 
 if TYPE_CHECKING:
     from tracker.store.core import Store
-    from tracker.store.shards import SessionConflict
     from tracker.store.events import Event
+    from tracker.store.shards import SessionConflict
 
 __all__ = ["DeviceReport", "report", "status_lines"]
 

@@ -22,8 +22,9 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from tracker.files import WriteBytes
 from tracker.store.devices import DEVICE_PATTERN

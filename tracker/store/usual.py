@@ -10,8 +10,8 @@ the same validation.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from tracker.model import UsualPain
 from tracker.store.storage import Unreadable

@@ -7,8 +7,9 @@ Unreadable with the reason; the Store, the status summary and the backups
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from tracker.model import Session, Settings
 from tracker.paths import Locations

@@ -12,10 +12,11 @@ import inspect
 import signal
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Literal
+from typing import TYPE_CHECKING, Literal
 
 from textual import work
 from textual.app import App
@@ -181,7 +182,7 @@ class BackrollApp(App[None]):
         if self.session_screen is not None:
             try:
                 self.session_screen.checkpoint.now()
-            except Exception as error:  # noqa: BLE001 - exit anyway; the last periodic checkpoint stays
+            except Exception as error:
                 self.log.error(f"checkpoint on signal {number}: {error!r}")
         self.exit(return_code=128 + number)
 

@@ -15,7 +15,8 @@ purpose).
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Callable, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 
 from rich.markup import escape
 

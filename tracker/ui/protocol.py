@@ -9,7 +9,8 @@ as an `AppLike`; tracker/ui/app.py checks that `BackrollApp` satisfies it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Protocol, TypeVar, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
 if TYPE_CHECKING:
     from datetime import datetime

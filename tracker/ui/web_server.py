@@ -19,8 +19,9 @@ import hmac
 import ipaddress
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from aiohttp.typedefs import Handler
@@ -235,7 +236,7 @@ def make_server(
                     await app_service.stop()
             except asyncio.CancelledError:
                 await websocket.close()
-            except Exception as error:  # noqa: BLE001 - textual-serve's own handler logs and goes on the same way
+            except Exception as error:
                 import logging
 
                 logging.getLogger("textual-serve").exception(error)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from typing import Iterable
+from collections.abc import Iterable
 
 from rich.markup import escape
 from textual import on

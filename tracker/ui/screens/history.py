@@ -3,9 +3,10 @@ delete with undo, filters."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from textual import on, work
@@ -259,13 +260,13 @@ class HistoryScreen(AppScreen[None]):
         routine = None if select.is_blank() else str(select.value)
         problems: list[str] = []
         days: list[date | None] = []
-        for field in (self.since_input, self.until_input):
-            result = field.validate(field.value)
+        for box in (self.since_input, self.until_input):
+            result = box.validate(box.value)
             if result is not None and not result.is_valid:
                 problems.extend(result.failure_descriptions)
                 days.append(None)
             else:
-                days.append(parse_day(field.value))
+                days.append(parse_day(box.value))
         since, until = days
         if not problems and since and until and since > until:
             problems.append("The “from” date is after the “to” date.")
@@ -385,8 +386,8 @@ class HistoryScreen(AppScreen[None]):
 
     def action_clear_filters(self) -> None:
         self.routine_select.clear()
-        for field in (self.since_input, self.until_input):
-            field.value = ""
+        for box in (self.since_input, self.until_input):
+            box.value = ""
         self._show()
 
     def action_focus_filters(self) -> None:

@@ -17,6 +17,8 @@ from textual.widgets import Button, Footer, Static, Tree
 from tracker.model import Prescription, Routine
 from tracker.ui.commands import ScreenActions
 from tracker.ui.screens.base import AppScreen, header
+from tracker.ui.widgets.figure import FigureStrip, FigureView
+from tracker.ui.widgets.hanging import Hanging
 from tracker.ui.widgets.library_detail import (
     describe_card,
     describe_pose,
@@ -25,8 +27,6 @@ from tracker.ui.widgets.library_detail import (
     props_filter_label,
     props_filters,
 )
-from tracker.ui.widgets.figure import FigureStrip, FigureView
-from tracker.ui.widgets.hanging import Hanging
 from tracker.ui.widgets.library_tree import Entry, LibraryTree
 
 if TYPE_CHECKING:

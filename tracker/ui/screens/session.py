@@ -9,9 +9,10 @@ slow safety interval; no 60 fps loop.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.markup import escape
@@ -201,7 +202,7 @@ class SessionScreen(AppScreen["Session | None"]):
         """What an answer will do (the day after), worked out off the event loop and shown when known."""
         try:
             text = self.service.back_question() or ""
-        except Exception:  # noqa: BLE001 - a hint, never in the way of starting
+        except Exception:
             return
         if text:
             self.app.call_from_thread(question.show_hint, text)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Mapping
 
 from rich.markup import escape
 from textual import on, work
@@ -258,16 +258,15 @@ class SettingsScreen(AppScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield header()
-        with VerticalScroll(id="settings-body"):
-            with Horizontal(id="settings-columns"):
-                with Vertical(id="settings-left", classes="settings-column"):
-                    yield from self._timing()
-                    yield from self._cues()
-                    yield from self._usual_pain()
-                with Vertical(id="settings-right", classes="settings-column"):
-                    yield from self._rest()
-                    with Vertical(classes="panel", id="settings-sides"):
-                        yield Static("Loading poses…", classes="hint", id="sides-hint")
+        with VerticalScroll(id="settings-body"), Horizontal(id="settings-columns"):
+            with Vertical(id="settings-left", classes="settings-column"):
+                yield from self._timing()
+                yield from self._cues()
+                yield from self._usual_pain()
+            with Vertical(id="settings-right", classes="settings-column"):
+                yield from self._rest()
+                with Vertical(classes="panel", id="settings-sides"):
+                    yield Static("Loading poses…", classes="hint", id="sides-hint")
         with Vertical(id="settings-bar"):
             yield Static("", id="settings-errors")
             with Horizontal(id="settings-buttons"):

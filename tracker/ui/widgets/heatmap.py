@@ -12,9 +12,9 @@ with the mouse: the bottom line reads out the highlighted day.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Iterable, Mapping
 
 from rich.segment import Segment
 from rich.style import Style
