@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from tracker.model import PainRecord
-from tracker.store.storage import Unreadable
+from tracker.store.records import parse_records
 
 PREFIX = "pain-records"
 FORMAT = "backroll.pain-records"
@@ -29,24 +29,9 @@ def order(record: PainRecord) -> tuple[str, float, str]:
 
 def parse_pain_records(path: Path, data: object) -> list[PainRecord]:
     """The records of a parsed file; Unreadable on any wrong shape."""
-    if (
-        not isinstance(data, dict)
-        or data.get("format") != FORMAT
-        or not isinstance(data.get("records"), list)
-    ):
-        raise Unreadable(path, f"it should be a JSON object with format {FORMAT!r} and a 'records' list")
-    records: dict[str, PainRecord] = {}
-    for i, item in enumerate(data["records"]):
-        if not isinstance(item, dict):
-            raise Unreadable(path, f"record {i} is not a JSON object")
-        try:
-            record = PainRecord.from_dict(item)
-        except (KeyError, ValueError, TypeError) as exc:
-            raise Unreadable(
-                path, f"record {i} is not a valid pain record ({type(exc).__name__}: {exc})"
-            ) from None
-        records[record.id] = record
-    return sorted(records.values(), key=order)
+    return parse_records(
+        path, data, fmt=FORMAT, kind="pain record", from_dict=PainRecord.from_dict, order=order
+    )
 
 
 def pain_records_document(records: Iterable[PainRecord]) -> dict[str, object]:

@@ -11,10 +11,11 @@ the same validation.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 from tracker.model import UsualPain
-from tracker.store.storage import Unreadable
+from tracker.store.records import parse_records
 
 FILE_NAME = "usual-pain.json"
 FORMAT = "backroll.usual-pain"
@@ -26,28 +27,17 @@ def usual_pain_path(data_dir: Path) -> Path:
 
 def parse_usual_pain(path: Path, data: object) -> list[UsualPain]:
     """The records of a parsed file; Unreadable on any wrong shape."""
-    if (
-        not isinstance(data, dict)
-        or data.get("format") != FORMAT
-        or not isinstance(data.get("records"), list)
-    ):
-        raise Unreadable(path, f"it should be a JSON object with format {FORMAT!r} and a 'records' list")
-    records: dict[str, UsualPain] = {}
-    for i, item in enumerate(data["records"]):
-        if not isinstance(item, dict):
-            raise Unreadable(path, f"record {i} is not a JSON object")
-        try:
-            record = UsualPain.from_dict(item)
-        except (KeyError, ValueError, TypeError) as exc:
-            raise Unreadable(
-                path, f"record {i} is not a valid usual-pain record ({type(exc).__name__}: {exc})"
-            ) from None
-        records[record.id] = record
-    return sorted(records.values(), key=lambda r: (r.since, r.id))
+    return parse_records(
+        path, data, fmt=FORMAT, kind="usual-pain record", from_dict=UsualPain.from_dict, order=_order
+    )
+
+
+def _order(record: UsualPain) -> tuple[date, str]:
+    return (record.since, record.id)
 
 
 def usual_pain_document(records: Iterable[UsualPain]) -> dict[str, object]:
-    ordered = sorted(records, key=lambda r: (r.since, r.id))
+    ordered = sorted(records, key=_order)
     return {"format": FORMAT, "records": [r.to_dict() for r in ordered]}
 
 
