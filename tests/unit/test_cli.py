@@ -20,6 +20,9 @@ import jsonschema
 import pytest
 
 from tracker import __version__, cli, exchange
+from tracker.cli import (
+    app as cli_app,
+)  # the app command module, which `tracker.cli` imports only on first use
 
 ROOT = Path(__file__).resolve().parents[2]
 ZONE = "Europe/London"
@@ -693,7 +696,7 @@ def test_the_app_is_imported_lazily_and_gets_the_service(
     module = types.ModuleType("tracker.ui.app")
     module.make_app = lambda service, **_: FakeApp(service)  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "tracker.ui.app", module)
-    monkeypatch.setattr(cli.app, "_isatty", lambda stream: True)
+    monkeypatch.setattr(cli_app, "_isatty", lambda stream: True)
     FakeApp.ran = []
     out, err = io.StringIO(), io.StringIO()
     assert cli.main(["--home", str(tmp_path / "home")], stdout=out, stderr=err) == 0
@@ -708,7 +711,7 @@ def test_the_app_is_imported_lazily_and_gets_the_service(
 
 def test_a_missing_ui_is_a_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "tracker.ui.app", None)  # makes the import fail
-    monkeypatch.setattr(cli.app, "_isatty", lambda stream: True)
+    monkeypatch.setattr(cli_app, "_isatty", lambda stream: True)
     err = io.StringIO()
     assert cli.main(["--home", str(tmp_path / "home")], stdout=io.StringIO(), stderr=err) == 1
     assert "app is not available" in err.getvalue()
