@@ -283,11 +283,9 @@ class TodayScreen(AppScreen[None]):
 
     @on(OptionList.OptionHighlighted, "#routines")
     def _show_start_line(self) -> None:
-        routines = self.routine_list
-        if routines.region:
-            routines.scroll_visible(
-                animate=False
-            )  # a body scrolled away from the list comes back to the row chosen
+        # A body scrolled away from the list comes back to the row chosen: after the next refresh, so the
+        # list is laid out whether the highlight came before the layout or after it (the same screen every time).
+        self.call_after_refresh(self.routine_list.scroll_visible, animate=False)
         name = self.start_target()
         line = self.start_line
         line.update(
