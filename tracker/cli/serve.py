@@ -30,7 +30,7 @@ import secrets
 import shlex
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 from tracker.cli.common import OK, Io, Refused, _home, check_home
 
@@ -82,7 +82,15 @@ def cmd_serve(args: argparse.Namespace, io: Io) -> int:
     return OK
 
 
-def make_server(home: Path, host: str, port: int, token: str | None, io: Io, tabs: int = DEFAULT_TABS) -> Any:
+class Serving(Protocol):
+    """What `serve` needs of the web server (tracker/ui/web_server.py's): run it until stopped."""
+
+    def serve(self) -> None: ...
+
+
+def make_server(
+    home: Path, host: str, port: int, token: str | None, io: Io, tabs: int = DEFAULT_TABS
+) -> Serving:
     """textual-serve's server for this home (tracker/ui/web_server.py: the web side lives with the UI)."""
     from tracker.ui.web_server import make_server as web_server
 

@@ -32,8 +32,8 @@ def schema_text() -> str:
     return resources.files("tracker").joinpath("schema", SCHEMA_RESOURCE).read_text(encoding="utf-8")
 
 
-def schema() -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(schema_text())
+def schema() -> dict[str, object]:
+    loaded: dict[str, object] = json.loads(schema_text())
     return loaded
 
 

@@ -5,9 +5,12 @@ records (usual.py) and the pain records (painrecords.py) share this one shape,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
 
 from tracker.store.storage import Unreadable
 
@@ -28,8 +31,8 @@ def parse_records(
     *,
     fmt: str,
     kind: str,
-    from_dict: Callable[[Mapping[str, Any]], R],
-    order: Callable[[R], Any],
+    from_dict: Callable[[dict[str, object]], R],
+    order: Callable[[R], SupportsRichComparison],
 ) -> list[R]:
     """The records of a parsed file (`kind` names one in a message), each id once, in `order`;
     Unreadable on any wrong shape."""
