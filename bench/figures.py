@@ -609,7 +609,7 @@ PROFILED: dict[str, str] = {
     ),
     "status --json": (
         "status reads the summary cache: the practice days of every month, the last weeks in full and the "
-        "carry of the years before (tracker.quick); what grows with the years is the list of practice days "
+        "carry of the years before (tracker.status_cache); what grows with the years is the list of practice days "
         "(streaks) and the session ids kept to catch a move cut short."
     ),
     "log ROUTINE": (
@@ -635,7 +635,7 @@ PROFILED: dict[str, str] = {
     ),
     "peak RSS": (
         "the app's own modules, CSS and widgets put it at ~1.25x the bare app with no history; Today reads "
-        "the history through the summary cache (tracker.quick), so the sessions are not in memory until "
+        "the history through the summary cache (tracker.status_cache), so the sessions are not in memory until "
         "the store opens for a write or History."
     ),
     "startup to Today": (

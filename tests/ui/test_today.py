@@ -198,7 +198,7 @@ async def test_routine_file_problems_are_said_once_per_change_and_never_over_a_s
 
 
 async def test_a_long_history_shows_on_today_without_opening_the_store(home, make, settle, open_service):
-    """Today reads a long history through the summary cache (tracker.quick): the same figures as the full
+    """Today reads a long history through the summary cache (tracker.status_cache): the same figures as the full
     store, and the store (every session in memory) is not opened until something writes."""
     from datetime import timedelta
 

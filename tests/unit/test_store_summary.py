@@ -103,7 +103,7 @@ def test_an_empty_or_new_home_needs_the_real_store(tmp_path: Path) -> None:
     assert date.fromisoformat(quick_status(tmp_path / "fresh")["today"]) == NOW.date()
 
 
-# --- a long history: the last weeks in full, a carry for the years before (tracker.quick) -----------------
+# --- a long history: the last weeks in full, a carry for the years before (tracker.status_cache) -----------------
 
 LONG_END = date(2026, 11, 20)
 LONG_NOW = datetime(2026, 11, 20, 20, 0, tzinfo=ZoneInfo(ZONE))
