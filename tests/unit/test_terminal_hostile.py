@@ -40,9 +40,11 @@ def test_inert_text_holds_no_control_but_newline_and_tab_and_reads_back_the_same
 
 
 def test_plain_mode_reads_one_long_line_in_linear_time() -> None:
-    small, large = attacks.scaling(2 << 20, 8 << 20)  # CPU seconds of the reading thread, best of 3
+    # CPU seconds of the reading thread, best of 3; sizes large enough that a millisecond of noise (a 2 MiB
+    # line reads in about 3 ms) cannot make a linear reader look quadratic
+    small, large = attacks.scaling(8 << 20, 32 << 20)
     assert large < 8 * small, (
-        f"2 MiB: {small:.3f} s, 8 MiB: {large:.3f} s (quadratic makes it about 16 times)"
+        f"8 MiB: {small:.3f} s, 32 MiB: {large:.3f} s (quadratic makes it about 16 times)"
     )
 
 
