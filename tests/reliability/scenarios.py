@@ -415,7 +415,13 @@ def _kill_writers_round(tally: Tally, kills: int, rng: random.Random) -> None:
                     time.sleep(rng.uniform(0, 0.01))
                     during_open += 1
                 else:
-                    _, early = lines.until(lambda l: l.startswith(f"ready {pid}"))
+                    line, early = lines.until(
+                        lambda l: (
+                            l.split()[:2] in (["ready", str(pid)], ["error", str(pid)], ["dead", str(pid)])
+                        )
+                    )
+                    if not line.startswith("ready"):  # the writer failed or died before it was ready: say why
+                        raise ScenarioError(f"kill {kill}: the writer never became ready: {line}")
                     if when > 0.5:  # half the time once it has saved one: kills land among later writes
                         line, more = lines.until(lambda l: l.startswith(f"ack {pid} "))
                         early += more + [line]
@@ -446,6 +452,13 @@ def _kill_writers_round(tally: Tally, kills: int, rng: random.Random) -> None:
             proc.stdin.write("quit\n")
             proc.stdin.flush()
             proc.wait(30)
+        except (
+            ScenarioError
+        ) as error:  # a writer stuck or failed: add where it was (faulthandler) to the error
+            proc.kill()
+            proc.wait(10)
+            stuck = proc.stderr.read() if proc.stderr else ""
+            raise ScenarioError(f"{error}; the writers' stderr: {stuck[-4000:]}") from None
         finally:
             if proc.poll() is None:
                 proc.kill()

@@ -21,6 +21,7 @@ Kept dependency-free beyond tracker and tinydb so it starts fast.
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import os
 import shutil
 import statistics
@@ -109,7 +110,10 @@ def cmd_forker(args: argparse.Namespace) -> None:
         if pid == 0:  # the child: a writer that will be killed at a random moment
             try:
                 me = os.getpid()
+                # A writer still opening after 20 s writes where it is to stderr (the test shows it).
+                faulthandler.dump_traceback_later(20.0, exit=False)
                 store = Store.open(home, wait=30.0, label="kill-test writer")
+                faulthandler.cancel_dump_traceback_later()
                 _emit(f"ready {me}")
                 n = start
                 while True:

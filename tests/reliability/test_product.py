@@ -32,6 +32,7 @@ def check(tally: scenarios.Tally) -> None:
     assert tally.ok, tally.explain()
 
 
+@pytest.mark.alone  # beside a second xdist worker its forked writer twice never said "ready" (cause not found)
 def test_kill_9_while_saving_300_times_loses_no_acknowledged_session() -> None:
     check(tally := scenarios.kill_writers(300 * SCALE, seed=SEED))
     assert tally.tried >= 300
