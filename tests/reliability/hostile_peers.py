@@ -528,7 +528,8 @@ class World:
 
     def check(self, arrivals: list[tuple[str, str, bytes]]) -> Result:
         from tracker.exchange import export_json
-        from tracker.store.synccheck import report, status_lines, warning_lines
+        from tracker.store.sync_notes import status_lines, warning_lines
+        from tracker.store.synccheck import report
 
         self.clear()
         before = self.own_records()

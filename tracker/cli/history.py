@@ -29,7 +29,7 @@ def cmd_status(args: argparse.Namespace, io: Io) -> int:
             hint = service.in_progress.hint()
             if hint:
                 io.warn(f"note: {hint}.")
-        from tracker.store.synccheck import status_lines, warning_lines
+        from tracker.store.sync_notes import status_lines, warning_lines
 
         store = service.store if service.store_is_open else None
         sync_lines = status_lines(service.locations, store)

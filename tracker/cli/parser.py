@@ -7,8 +7,12 @@ from collections.abc import Callable, Iterator, Sequence
 
 from tracker import __version__
 from tracker.cli.completion import DIRECTORY, FILE, ROUTINE_IDS, complete_with
-from tracker.cli.serve import DEFAULT_PORT, DEFAULT_TABS, MAX_TABS
 from tracker.paths import ENV_HOME
+
+# `backroll serve`'s defaults, part of the contract (tracker/cli/serve.py runs it): each tab served is an
+# app process of its own (tracker/ui/web_server.py), so their number is bounded.
+DEFAULT_PORT = 8421
+DEFAULT_TABS, MAX_TABS = 3, 8
 
 DESCRIPTION = """\
 A full-screen terminal companion for a daily yoga-for-back-pain practice.

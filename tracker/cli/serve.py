@@ -33,12 +33,8 @@ from pathlib import Path
 from typing import Protocol
 
 from tracker.cli.common import OK, Io, Refused, _home, check_home
+from tracker.cli.parser import DEFAULT_TABS, MAX_TABS
 
-DEFAULT_PORT = 8421
-DEFAULT_TABS, MAX_TABS = (
-    3,
-    8,
-)  # browser tabs served at once: each is an app process (tracker/ui/web_server.py)
 NO_LOGIN_WARNING = (
     "warning: backroll serve on {host} offers your practice and pain history to anyone who can reach "
     "this computer on the network. There is no login."

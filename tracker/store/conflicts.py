@@ -35,6 +35,7 @@ from typing import Protocol
 
 from tracker.files import fsync_dir
 from tracker.paths import PRIVATE_FILE, Locations, ensure_private_dir
+from tracker.store.aside import FOLDER, set_aside_folder
 from tracker.store.events import parse_events
 from tracker.store.journal import read_journal, read_journal_pains
 from tracker.store.merging import MergeTarget, merge
@@ -55,12 +56,7 @@ __all__ = [
     "set_aside_folder",
 ]
 
-FOLDER = "sync-conflicts"
 NAME_MAX = 255  # bytes in one file name (Linux, macOS, the BSDs)
-
-
-def set_aside_folder(loc: Locations) -> Path:
-    return loc.home / FOLDER
 
 
 class ConflictTarget(MergeTarget, Protocol):
@@ -155,12 +151,3 @@ def _move_aside(loc: Locations, copy: Path) -> Path:
     fsync_dir(folder)
     fsync_dir(copy.parent)
     return target
-
-
-def set_aside(loc: Locations) -> list[Path]:
-    """Every file moved aside so far, oldest name first."""
-    folder = set_aside_folder(loc)
-    try:
-        return sorted(p for p in folder.iterdir() if not p.is_dir() or p.is_symlink())
-    except (FileNotFoundError, NotADirectoryError):
-        return []

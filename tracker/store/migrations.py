@@ -27,7 +27,6 @@ import json
 import os
 import re
 import stat
-import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -47,7 +46,7 @@ SESSIONS_TABLE = "sessions"
 SHARD_RE = re.compile(
     r"^sessions-(\d{4}-\d{2}(?:\.[a-z0-9][a-z0-9-]{0,39})?)\.json$"
 )  # key: "2026-12[.<device>]"
-_LEGACY_ID_NAMESPACE = uuid.UUID("6f1c4a52-5b0e-4d3e-9d0a-bac4011000aa")  # stable ids for id-less v0 sessions
+_LEGACY_ID_NAMESPACE = "6f1c4a52-5b0e-4d3e-9d0a-bac4011000aa"  # stable ids for id-less v0 sessions (uuid5)
 
 
 def shard_key(day: date) -> str:
@@ -199,7 +198,9 @@ def upgrade_v0_session(doc: dict[str, Any]) -> dict[str, Any]:
     doc = dict(doc)
     if not doc.get("id"):
         canonical = json.dumps(doc, sort_keys=True, ensure_ascii=False)
-        doc["id"] = str(uuid.uuid5(_LEGACY_ID_NAMESPACE, canonical))
+        import uuid  # only for schema-0 files; uuid (and platform, which it imports) cost every start ~2 ms
+
+        doc["id"] = str(uuid.uuid5(uuid.UUID(_LEGACY_ID_NAMESPACE), canonical))
     started = datetime.fromisoformat(doc["started_at"])
     if started.tzinfo is None:
         raise ValueError("started_at has no UTC offset")
