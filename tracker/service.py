@@ -63,15 +63,12 @@ _LAZY = {
         (
             "INSTALL_AUDIO",
             "INSTALL_VOICE",
+            "CuePrograms",
             "CueSound",
-            "SoundFiles",
             "describe",
-            "find_audio_player",
-            "find_voice",
             "run_quietly",
             "sound_for",
             "spoken_text",
-            "voice_command",
         ),
         "tracker.cues",
     ),  # fmt: skip
@@ -95,15 +92,12 @@ if TYPE_CHECKING:
     from tracker.checkpoint import CheckpointFile as CheckpointFile
     from tracker.cues import INSTALL_AUDIO as INSTALL_AUDIO
     from tracker.cues import INSTALL_VOICE as INSTALL_VOICE
+    from tracker.cues import CuePrograms as CuePrograms
     from tracker.cues import CueSound as CueSound
-    from tracker.cues import SoundFiles as SoundFiles
     from tracker.cues import describe as describe
-    from tracker.cues import find_audio_player as find_audio_player
-    from tracker.cues import find_voice as find_voice
     from tracker.cues import run_quietly as run_quietly
     from tracker.cues import sound_for as sound_for
     from tracker.cues import spoken_text as spoken_text
-    from tracker.cues import voice_command as voice_command
     from tracker.figure import Frame as Frame
     from tracker.figure import Geometry as Geometry
     from tracker.figure import Segment as Segment
