@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import shutil
 import struct
 import subprocess
 import tempfile
 import wave
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -204,6 +205,48 @@ def run_quietly(command: Sequence[str], timeout: float = 15.0) -> None:
         )
     except (OSError, subprocess.SubprocessError):
         pass
+
+
+# ---------------------------------------------------------------------- what sounds the cues here
+
+
+def _given_or_found(
+    given: str | None, find: Callable[[], tuple[str, tuple[str, ...]] | None], default_args: tuple[str, ...]
+) -> tuple[str, tuple[str, ...]] | None:
+    """None: look on PATH; "": none; a path: that program (macOS `say` with its own arguments)."""
+    if given is None:
+        return find()
+    if not given:
+        return None
+    if os.path.basename(given) == "say":
+        return given, ("-r", "170")
+    return given, default_args
+
+
+class CuePrograms:
+    """The programs that sound the cues on this machine and the commands they run, the same for the app
+    and plain mode: the audio player plays each sound's WAV (none: the bell pattern), the voice says the
+    words (none: no words)."""
+
+    def __init__(self, *, player: str | None = None, voice: str | None = None) -> None:
+        """Each: None looks on PATH (AUDIO_PLAYERS, VOICE_PROGRAMS); "" means none; a path, that program."""
+        self.player = _given_or_found(player, find_audio_player, ())
+        self.voice = _given_or_found(voice, find_voice, ("-s", "150"))
+        self.files = SoundFiles()
+
+    def sound_command(self, sound: CueSound) -> list[str] | None:
+        """The command that plays `sound` (its WAV written when first needed); None without a player."""
+        if self.player is None:
+            return None
+        program, args = self.player
+        return [program, *args, str(self.files.path(sound))]
+
+    def say_command(self, text: str) -> list[str] | None:
+        """The command that says `text`; None without a voice."""
+        return None if self.voice is None else voice_command(self.voice, text)
+
+    def remove_files(self) -> None:
+        self.files.remove()
 
 
 # ---------------------------------------------------------------------- words for a change

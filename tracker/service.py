@@ -43,114 +43,72 @@ from tracker.status import PROGRAM_ID, Status
 from tracker.store.errors import StoreCorrupt, StoreError, StoreLocked, StoreWriteError
 from tracker.zones import local_zone_name, valid_zone, zone_for, zone_of
 
-if TYPE_CHECKING:
-    # Re-exported for the UI, imported on first use (see __getattr__ below).
-    from tracker.braille import FAR as FAR
-    from tracker.braille import FLOOR as FLOOR
-    from tracker.braille import NEAR as NEAR
-    from tracker.braille import raster as raster
-    from tracker.briefing import Briefing as Briefing
-    from tracker.checkpoint import CHECKPOINT_INTERVAL as CHECKPOINT_INTERVAL
-
-    # Named by the UI across the seam, for type checkers only (no import cost at start-up).
-    from tracker.checkpoint import Checkpoint as Checkpoint
-    from tracker.checkpoint import CheckpointFile as CheckpointFile
+if TYPE_CHECKING:  # named in annotations here only
     from tracker.content import ContentError, Library
-    from tracker.cues import (
-        INSTALL_AUDIO as INSTALL_AUDIO,
-    )
-    from tracker.cues import (
-        INSTALL_VOICE as INSTALL_VOICE,
-    )
-    from tracker.cues import (
-        CueSound as CueSound,
-    )
-    from tracker.cues import (
-        SoundFiles as SoundFiles,
-    )
-    from tracker.cues import (
-        describe as describe,
-    )
-    from tracker.cues import (
-        find_audio_player as find_audio_player,
-    )
-    from tracker.cues import (
-        find_voice as find_voice,
-    )
-    from tracker.cues import (
-        run_quietly as run_quietly,
-    )
-    from tracker.cues import (
-        sound_for as sound_for,
-    )
-    from tracker.cues import (
-        spoken_text as spoken_text,
-    )
-    from tracker.cues import (
-        voice_command as voice_command,
-    )
-    from tracker.figure import (
-        Frame as Frame,
-    )
-    from tracker.figure import (
-        Geometry as Geometry,
-    )
-    from tracker.figure import (
-        Segment as Segment,
-    )
-    from tracker.figure import (
-        move_phase as move_phase,
-    )
     from tracker.progression import Advice
     from tracker.quick import Quick
     from tracker.report import Report
     from tracker.resume import InProgress
-    from tracker.resume import Settled as Settled
-    from tracker.runner import (
-        Clock as Clock,
-    )
-    from tracker.runner import (
-        Cue as Cue,
-    )
-    from tracker.runner import (
-        Runner as Runner,
-    )
-    from tracker.runner import (
-        RunnerView as RunnerView,
-    )
-    from tracker.runner import (
-        RunResult as RunResult,
-    )
     from tracker.store import Store
-    from tracker.streaks import StreakSummary as StreakSummary
 
 # Content, progression and streaks are imported where they are first needed: the app's first
 # frame needs none of them (Today reads them in a worker), and neither does `backroll --help`.
 # The runner, the cues, the checkpoint and the briefing are the UI's (a session, the settings
 # screen): re-exported lazily (PEP 562), so `status` or `log` never builds their dataclasses.
+# This table declares them: name -> the module that defines it; __getattr__ and __all__ read it.
 _LAZY = {
     "Briefing": "tracker.briefing",
-    "CHECKPOINT_INTERVAL": "tracker.checkpoint",
+    **dict.fromkeys(("CHECKPOINT_INTERVAL", "Checkpoint", "CheckpointFile"), "tracker.checkpoint"),
     **dict.fromkeys(
         (
             "INSTALL_AUDIO",
             "INSTALL_VOICE",
+            "CuePrograms",
             "CueSound",
-            "SoundFiles",
             "describe",
-            "find_audio_player",
-            "find_voice",
             "run_quietly",
             "sound_for",
             "spoken_text",
-            "voice_command",
         ),
         "tracker.cues",
     ),  # fmt: skip
     **dict.fromkeys(("Clock", "Cue", "Runner", "RunnerView", "RunResult"), "tracker.runner"),
     **dict.fromkeys(("Frame", "Geometry", "Segment", "move_phase"), "tracker.figure"),
     **dict.fromkeys(("FAR", "FLOOR", "NEAR", "raster"), "tracker.braille"),
+    "Settled": "tracker.resume",
+    "StreakSummary": "tracker.streaks",
 }
+
+if TYPE_CHECKING:
+    # The same names again for type checkers, which cannot follow __getattr__ (mypy would type each one
+    # `object`); tests/unit/test_service.py holds the two to the same names from the same modules.
+    from tracker.braille import FAR as FAR
+    from tracker.braille import FLOOR as FLOOR
+    from tracker.braille import NEAR as NEAR
+    from tracker.braille import raster as raster
+    from tracker.briefing import Briefing as Briefing
+    from tracker.checkpoint import CHECKPOINT_INTERVAL as CHECKPOINT_INTERVAL
+    from tracker.checkpoint import Checkpoint as Checkpoint
+    from tracker.checkpoint import CheckpointFile as CheckpointFile
+    from tracker.cues import INSTALL_AUDIO as INSTALL_AUDIO
+    from tracker.cues import INSTALL_VOICE as INSTALL_VOICE
+    from tracker.cues import CuePrograms as CuePrograms
+    from tracker.cues import CueSound as CueSound
+    from tracker.cues import describe as describe
+    from tracker.cues import run_quietly as run_quietly
+    from tracker.cues import sound_for as sound_for
+    from tracker.cues import spoken_text as spoken_text
+    from tracker.figure import Frame as Frame
+    from tracker.figure import Geometry as Geometry
+    from tracker.figure import Segment as Segment
+    from tracker.figure import move_phase as move_phase
+    from tracker.resume import Settled as Settled
+    from tracker.runner import Clock as Clock
+    from tracker.runner import Cue as Cue
+    from tracker.runner import Runner as Runner
+    from tracker.runner import RunnerView as RunnerView
+    from tracker.runner import RunResult as RunResult
+    from tracker.streaks import StreakSummary as StreakSummary
 
 
 def __getattr__(name: str) -> object:
@@ -807,37 +765,4 @@ class Backroll:
 
 
 # The types the UI sees across the seam (tracker.ui imports only this module and tracker.model).
-__all__ = [
-    "CHECKPOINT_INTERVAL",
-    "FAR",
-    "FLOOR",
-    "INSTALL_AUDIO",
-    "INSTALL_VOICE",
-    "NEAR",
-    "Backroll",
-    "Briefing",
-    "Clock",
-    "Cue",
-    "CueSound",
-    "Frame",
-    "Geometry",
-    "RunResult",
-    "Runner",
-    "RunnerView",
-    "Segment",
-    "SoundFiles",
-    "Status",
-    "StoreCorrupt",
-    "StoreError",
-    "StoreLocked",
-    "StoreWriteError",
-    "describe",
-    "find_audio_player",
-    "find_voice",
-    "move_phase",
-    "raster",
-    "run_quietly",
-    "sound_for",
-    "spoken_text",
-    "voice_command",
-]
+__all__ = ["Backroll", "Status", "StoreCorrupt", "StoreError", "StoreLocked", "StoreWriteError", *_LAZY]

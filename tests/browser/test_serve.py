@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from tests.processes import free_port, stop_group, wait_listening
 from tracker.service import Backroll
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,12 +48,6 @@ def _find(names: tuple[str, ...]) -> str | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
     home = tmp_path / "home"
@@ -66,7 +59,7 @@ def home(tmp_path: Path) -> Path:
 @pytest.fixture
 def served(home: Path, tmp_path: Path) -> Iterator[str]:
     """`backroll serve` on a free port; yields its URL; the whole process group is killed at the end."""
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "serve.log").open("wb")
     env = {k: v for k, v in os.environ.items() if k != "BACKROLL_HOME"}
     process = subprocess.Popen(
@@ -74,29 +67,11 @@ def served(home: Path, tmp_path: Path) -> Iterator[str]:
         cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + STEP
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(
-                        f"backroll serve did not start: {(tmp_path / 'serve.log').read_text()}"
-                    )
-                time.sleep(0.1)
+        if not wait_listening(process, port, STEP):
+            raise AssertionError(f"backroll serve did not start: {(tmp_path / 'serve.log').read_text()}")
         yield f"http://127.0.0.1:{port}/"
     finally:
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            try:
-                os.killpg(process.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                process.wait(timeout=5)
-                break
-            except subprocess.TimeoutExpired:
-                continue
+        stop_group(process, wait=5)
         log.close()
 
 

@@ -34,6 +34,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import seed as hseed
 from hypothesis import strategies as st
 
+from tests.sync_engine import device_id, sync
 from tracker.model import CheckIn, UsualPain
 from tracker.store import Store
 from tracker.store.devices import DEVICE_FORMAT, machine_key
@@ -49,10 +50,6 @@ COMMANDS: tuple[tuple[str, ...], ...] = (("status",), ("log", "bridge"), ("expor
 # ----------------------------------------------------------------------------- homes
 
 
-def device_of(home: Path) -> str:
-    return str(json.loads((home / "device.json").read_text())["id"])
-
-
 def make_home(home: Path, device: str | None = None, *logs: tuple[str, ...]) -> Path:
     """A home made by real `backroll log` runs; `device` fixes its device id (as device.json holds it)."""
     if device is not None:
@@ -66,22 +63,8 @@ def make_home(home: Path, device: str | None = None, *logs: tuple[str, ...]) -> 
     return home
 
 
-def sync(src: Path, dst: Path) -> None:
-    """What a sync engine does: every file of `src`'s data folder that `dst` does not own, copied over."""
-    mine = device_of(dst)
-    for path in sorted((src / "data").iterdir()):
-        if (
-            not path.is_file()
-            or path.name.startswith(".")
-            or path.name in ("summary-cache.json", "merge-journal.json")
-        ):
-            continue
-        if f".{mine}." not in path.name:
-            shutil.copyfile(path, dst / "data" / path.name)
-
-
 def own_month(home: Path, month: str = "2026-12") -> Path:
-    return home / "data" / f"sessions-{month}.{device_of(home)}.json"
+    return home / "data" / f"sessions-{month}.{device_id(home)}.json"
 
 
 def crashed(result: subprocess.CompletedProcess[str]) -> bool:
@@ -352,7 +335,7 @@ def events_from_the_future(root: Path, stamp: str) -> Result:
     check = run_cli(a, "sync-check", "--json")
     future = json.loads(check.stdout).get("future_events", []) if check.returncode == 0 else []
     if far and not any(
-        e["device"] == device_of(b) and e.get("settings") == ["rest_days_per_week"] for e in future
+        e["device"] == device_id(b) and e.get("settings") == ["rest_days_per_week"] for e in future
     ):
         problems.append(f"sync-check --json does not name the event from the future: {future}")
     if far and "ahead of this machine's clock" not in run_cli(a, "status").stderr:

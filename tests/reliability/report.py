@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: `reliability` is a package
+sys.path.insert(1, str(Path(__file__).resolve().parents[2]))  # the repository: `tests.processes` and the like
 
 from reliability import (
     hostile,

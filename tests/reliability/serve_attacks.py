@@ -14,8 +14,6 @@ import asyncio
 import http.client
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote
+
+from tests.processes import free_port, stop_group, wait_listening
 
 REPO = Path(__file__).resolve().parents[2]
 START = 60.0  # seconds for the server or an app to start on a loaded machine
@@ -58,12 +58,6 @@ def backroll(home: Path, *args: str, timeout: float = 60) -> subprocess.Complete
     )  # fmt: skip
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coroutine)
 
@@ -83,35 +77,14 @@ class Served:
             cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env(),
             start_new_session=True,
         )  # fmt: skip
-        deadline = time.monotonic() + START
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return self
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.__exit__()
-                    raise AssertionError("backroll serve did not start listening")
-                time.sleep(0.1)
+        if not wait_listening(self.process, self.port, START):
+            self.__exit__()
+            raise AssertionError("backroll serve did not start listening")
+        return self
 
     def __exit__(self, *exc: object) -> None:
-        process = self.process
-        if process is None:
-            return
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            try:
-                os.killpg(process.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                process.wait(timeout=10)
-                break
-            except subprocess.TimeoutExpired:
-                continue
-        try:  # the apps it started, in the same group
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        if self.process is not None:
+            stop_group(self.process, wait=10)  # the server and the apps it started
 
     def status(self, path: str, host: str, *, upgrade: bool = False, origin: str | None = None) -> int:
         """The status of a raw GET with this Host header (and Origin); a websocket upgrade when `upgrade`."""

@@ -12,6 +12,7 @@ import pytest
 from tests.support import FakeClock
 from tracker.cues import (
     SOUNDS,
+    CuePrograms,
     SoundFiles,
     describe,
     find_audio_player,
@@ -109,6 +110,37 @@ def test_players_and_voices_are_found_on_path_in_order(tmp_path: Path, monkeypat
     (bin_ / "espeak-ng").unlink()
     voice = find_voice()
     assert voice is not None and voice_command(voice, "Raise") == [str(bin_ / "say"), "-r", "170", "Raise"]
+
+
+def test_the_programs_for_the_app_and_plain_mode_are_looked_for_given_or_none(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """One rule for both (tracker.cues.CuePrograms): None looks on PATH, "" is none, a path is that program."""
+    bin_ = tmp_path / "bin"
+    bin_.mkdir()
+    for name in ("aplay", "espeak-ng"):
+        (bin_ / name).write_text("#!/bin/sh\n")
+        os.chmod(bin_ / name, 0o755)
+    monkeypatch.setenv("PATH", str(bin_))
+    found = CuePrograms()
+    try:
+        assert found.player == (str(bin_ / "aplay"), ("-q",))
+        command = found.sound_command(SOUNDS["hold"])
+        assert command is not None and command[:2] == [str(bin_ / "aplay"), "-q"]
+        assert Path(command[2]).read_bytes() == wave_bytes(SOUNDS["hold"])
+        assert found.say_command("Raise") == [str(bin_ / "espeak-ng"), "-s", "150", "Raise"]
+    finally:
+        found.remove_files()
+    none = CuePrograms(player="", voice="")
+    assert none.sound_command(SOUNDS["hold"]) is None and none.say_command("Raise") is None
+    given = CuePrograms(player="/opt/play", voice="/usr/bin/say")
+    assert given.player == ("/opt/play", ()) and given.say_command("Raise") == [
+        "/usr/bin/say",
+        "-r",
+        "170",
+        "Raise",
+    ]
+    assert CuePrograms(voice="/opt/espeak").say_command("Hold") == ["/opt/espeak", "-s", "150", "Hold"]
 
 
 def test_describe_says_the_step_the_rep_the_phase_and_its_length(service: Backroll) -> None:

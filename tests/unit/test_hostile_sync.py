@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.reliability import hostile_peers as hp
+from tests.sync_engine import sync
 from tracker.store.conflicts import NAME_MAX, aside_name
 from tracker.untrusted import MAX_DEPTH, DuplicateKey, Rejected, loads, parse_strict, read_regular, too_deep
 
@@ -121,10 +122,10 @@ def test_undoing_a_delete_another_device_made_is_an_edit_not_a_second_copy(tmp_p
     with Store.open(a) as here:
         here.add(session := make_session(0, day=date(2026, 12, 1)))
     Store.open(b).close()
-    hp.sync(a, b)
+    sync(a, b)
     with Store.open(b) as there:
         there.delete(session.id)
-    hp.sync(b, a)
+    sync(b, a)
     with Store.open(a) as here:
         assert here.get(session.id) is None
         here.save(session)  # the undo
@@ -132,7 +133,7 @@ def test_undoing_a_delete_another_device_made_is_an_edit_not_a_second_copy(tmp_p
         assert here.sessions() == [session]
     month = hp.own_month(a)
     assert [d["id"] for d in json.loads(month.read_text())["sessions"].values()] == [session.id]
-    hp.sync(a, b)
+    sync(a, b)
     with Store.open(b) as there:
         assert there.sessions() == [session]  # brought back on the other device too
 

@@ -293,3 +293,23 @@ def test_settings_limits_live_in_the_model() -> None:
     ):
         with pytest.raises(ValueError):
             Settings.from_dict(bad)
+
+
+def test_the_lazy_re_exports_are_the_same_names_for_run_time_and_for_type_checkers() -> None:
+    """service._LAZY declares what the service hands out on first use (its __getattr__); mypy cannot follow
+    that, so the names are imported again under TYPE_CHECKING: the two must name the same things."""
+    import ast
+    import importlib
+
+    import tracker.service as service
+
+    typed: dict[str, str | None] = {}
+    for node in ast.parse(Path(service.__file__).read_text()).body:
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            for statement in node.body:
+                if isinstance(statement, ast.ImportFrom):
+                    typed |= {a.name: statement.module for a in statement.names if a.asname == a.name}
+    assert typed == service._LAZY
+    assert set(service._LAZY) <= set(service.__all__)
+    for name, module in service._LAZY.items():
+        assert getattr(service, name) is getattr(importlib.import_module(module), name), name

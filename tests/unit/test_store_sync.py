@@ -1,4 +1,5 @@
-"""Issue 18: a data folder carried between devices by a sync engine (simulated here by copying files).
+"""Issue 18: a data folder carried between devices by a sync engine (simulated by copying files, in
+tests/sync_engine.py).
 
 Real Syncthing is in tests/reliability/test_syncthing.py; the convergence
 properties (hypothesis) are in tests/unit/test_store_sync_props.py.
@@ -8,14 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import shutil
 import stat
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from tests.sync_engine import device_id, sync, sync_all
 from tests.unit.test_store import make_session
 from tracker.cli import main
 from tracker.model import CheckIn, Settings, Side, UsualPain
@@ -23,42 +23,6 @@ from tracker.store import Store, StoreCorrupt
 from tracker.store.events import now_stamp
 from tracker.store.layout import BACKUP_NAME
 from tracker.store.union import original_name
-
-
-def device_id(home: Path) -> str:
-    return json.loads((home / "device.json").read_text())["id"]
-
-
-def sync(src: Path, dst: Path) -> list[str]:
-    """What a sync engine does between two homes' data folders: each file the other side does not own
-    (or has an older copy of) arrives through a temp file and a rename. Returns the names copied."""
-    copied = []
-    mine = device_id(dst)
-    for path in sorted((src / "data").iterdir()):
-        if (
-            not path.is_file()
-            or path.name.startswith(".")
-            or path.name in ("summary-cache.json", "merge-journal.json")
-        ):
-            continue
-        if f".{mine}." in path.name:
-            continue  # a device's own files are only ever written by that device
-        target = dst / "data" / path.name
-        if target.exists() and target.read_bytes() == path.read_bytes():
-            continue
-        tmp = dst / "data" / f".syncthing.{path.name}.tmp"
-        shutil.copyfile(path, tmp)
-        os.replace(tmp, target)
-        copied.append(path.name)
-    return copied
-
-
-def sync_all(*homes: Path) -> None:
-    for _ in range(3):
-        for a in homes:
-            for b in homes:
-                if a != b:
-                    sync(a, b)
 
 
 @pytest.fixture

@@ -32,16 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from tracker.checkpoint import CHECKPOINT_INTERVAL
-from tracker.cues import (
-    SoundFiles,
-    describe,
-    find_audio_player,
-    find_voice,
-    run_quietly,
-    sound_for,
-    spoken_text,
-    voice_command,
-)
+from tracker.cues import CuePrograms, describe, run_quietly, sound_for, spoken_text
 from tracker.inert import inert
 from tracker.model import CheckIn, Felt, Routine, Session, Stability, plural
 
@@ -235,21 +226,22 @@ class Cues:
     def __init__(self, out: TextIO, sound: bool, voice: bool) -> None:
         self.out = out
         self.sound = sound
-        self.player = find_audio_player() if sound else None
-        self.voice = find_voice() if voice else None
-        self.files = SoundFiles()
+        self.programs = CuePrograms(player=None if sound else "", voice=None if voice else "")
 
     def play(self, cues: list[Cue]) -> bool:
         chosen = sound_for(cues)
         if chosen is None:
             return False
-        if self.sound and self.player is not None:
-            _background([self.player[0], *self.player[1], str(self.files.path(chosen))])
-        elif self.sound:
-            self._bells(chosen.bells, chosen.bell_gap)  # the pattern; a screen reader says nothing for a bell
+        if self.sound:
+            command = self.programs.sound_command(chosen)
+            if command is None:  # the bell pattern; a screen reader says nothing for a bell
+                self._bells(chosen.bells, chosen.bell_gap)
+            else:
+                _background(command)
         text = spoken_text(cues)
-        if self.voice is not None and text:
-            _background(voice_command(self.voice, text))
+        said = self.programs.say_command(text) if text else None
+        if said is not None:
+            _background(said)
         return True
 
     def _bells(self, rings: int, gap: float) -> None:
@@ -267,7 +259,7 @@ class Cues:
         threading.Thread(target=ring, daemon=True).start()
 
     def close(self) -> None:
-        self.files.remove()
+        self.programs.remove_files()
 
 
 def _background(command: list[str]) -> None:

@@ -2,7 +2,8 @@
 
 On a terminal: the phase's tones through an audio player when one is on
 PATH, else the terminal bell rung in the phase's pattern; words through
-espeak-ng, espeak or macOS `say`. Under `backroll serve` (web=True) nothing
+espeak-ng, espeak or macOS `say` (which programs, and their commands:
+tracker.cues.CuePrograms, as in plain mode). Under `backroll serve` (web=True) nothing
 plays on the host: each cue goes to the browser page, which plays the same
 tones with Web Audio and speaks with the browser's own voice.
 
@@ -13,39 +14,16 @@ countdown; a new cue replaces one still playing (exclusive groups).
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from tracker.service import (
-    CueSound,
-    SoundFiles,
-    find_audio_player,
-    find_voice,
-    run_quietly,
-    sound_for,
-    spoken_text,
-    voice_command,
-)
+from tracker.service import CuePrograms, CueSound, run_quietly, sound_for, spoken_text
 
 if TYPE_CHECKING:
     from textual.app import App
 
 WEB_CUE_SCHEME = "backroll-cue:"  # the served page plays these (tracker/ui/web/page.html)
-
-
-def _program(
-    given: str | None, find: Callable[[], tuple[str, tuple[str, ...]] | None], default_args: tuple[str, ...]
-) -> tuple[str, tuple[str, ...]] | None:
-    """None: look on PATH; "": none; a path: that program."""
-    if given is None:
-        return find()
-    if not given:
-        return None
-    if os.path.basename(given) == "say":
-        return given, ("-r", "170")
-    return given, default_args
 
 
 class CuePlayer:
@@ -61,24 +39,22 @@ class CuePlayer:
     ) -> None:
         self.app = app
         self.web = web
-        self.voice = _program(voice_program, find_voice, ("-s", "150"))
-        self.player = _program(audio_player, find_audio_player, ())
-        self.files = SoundFiles()
+        self.programs = CuePrograms(player=audio_player, voice=voice_program)
         self.spoken: list[str] = []  # what was sent to the synthesiser; tests read it
         self.played: list[str] = []  # the names of the sounds played (or rung as bells)
 
     @property
     def voice_program(self) -> str | None:
-        return self.voice[0] if self.voice else None
+        return self.programs.voice[0] if self.programs.voice else None
 
     @property
     def voice_available(self) -> bool:
-        return self.web or self.voice is not None
+        return self.web or self.programs.voice is not None
 
     @property
     def tones_available(self) -> bool:
         """Distinct tones (else the bell pattern)."""
-        return self.web or self.player is not None
+        return self.web or self.programs.player is not None
 
     def play(self, cues: Iterable[object], *, sound: bool, voice: bool) -> CueSound | None:
         """Play the sound of these cues; returns it (None when they are silent)."""
@@ -96,20 +72,19 @@ class CuePlayer:
             return chosen
         if sound:
             self._sound(chosen)
-        if text and self.voice is not None:
+        if text and self.programs.voice is not None:
             self.say(text)
         return chosen
 
     def _sound(self, chosen: CueSound) -> None:
-        player = self.player
-        if player is None:
+        if self.programs.player is not None and self.app.is_headless:
+            return
+        command = self.programs.sound_command(chosen)
+        if command is None:
             self._bells(chosen.bells, chosen.bell_gap)
             return
-        if self.app.is_headless:
-            return
-        path = self.files.path(chosen)
         self.app.run_worker(
-            lambda: run_quietly([player[0], *player[1], str(path)], timeout=5),
+            lambda: run_quietly(command, timeout=5),
             thread=True, exclusive=True, group="tone", name="tone", exit_on_error=False,
         )  # fmt: skip
 
@@ -119,11 +94,11 @@ class CuePlayer:
             self.app.set_timer(ring * gap, self.app.bell, name="bell-pattern")
 
     def say(self, text: str) -> None:
-        voice = self.voice
-        if voice is None or self.app.is_headless:
+        command = self.programs.say_command(text)
+        if command is None or self.app.is_headless:
             return
         self.app.run_worker(
-            lambda: run_quietly(voice_command(voice, text)),
+            lambda: run_quietly(command),
             thread=True, exclusive=True, group="voice", name="speak", exit_on_error=False,
         )  # fmt: skip
 
@@ -144,4 +119,4 @@ class CuePlayer:
             )
 
     def close(self) -> None:
-        self.files.remove()
+        self.programs.remove_files()
