@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from tests.processes import free_port, stop_group, wait_listening
 from tracker.cli.completion import SHELLS, completion_script
 from tracker.cli.parser import _parser
 from tracker.cli.serve import is_loopback
@@ -44,12 +43,6 @@ def test_loopback_is_the_default_and_is_recognised() -> None:
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.20")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _get(port: int, path: str, headers: dict[str, str] | None = None) -> int:
     import http.client
 
@@ -62,7 +55,7 @@ def _get(port: int, path: str, headers: dict[str, str] | None = None) -> int:
 
 
 def test_with_a_token_the_page_and_the_websocket_need_it_and_other_sites_are_refused(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     environ = {k: v for k, v in os.environ.items() if k != "BACKROLL_HOME"}
     process = subprocess.Popen(
         [sys.executable, "-m", "tracker", "--home", str(tmp_path / "home"), "serve", "--port", str(port), "--token"],
@@ -75,14 +68,7 @@ def test_with_a_token_the_page_and_the_websocket_need_it_and_other_sites_are_ref
         assert line.startswith(f"Backroll in your browser: http://127.0.0.1:{port}/?token="), line
         token = line.strip().rsplit("token=", 1)[1]
         assert len(token) >= 24
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "serve did not listen"
-                time.sleep(0.1)
+        assert wait_listening(process, port, 20), "serve did not listen"
         assert _get(port, "/") == 403
         assert _get(port, "/?token=wrong") == 403
         assert _get(port, f"/?token={token}") == 200
@@ -102,8 +88,7 @@ def test_with_a_token_the_page_and_the_websocket_need_it_and_other_sites_are_ref
         )
         assert _get(port, "/ws", {**upgrade, "Origin": f"http://127.0.0.1:{port}"}) == 403  # no token
     finally:
-        os.killpg(process.pid, 15)
-        process.wait(timeout=10)
+        stop_group(process, 10)
 
 
 def test_the_internal_app_command_is_neither_offered_nor_runnable_by_hand(tmp_path: Path) -> None:
