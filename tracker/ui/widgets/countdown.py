@@ -59,7 +59,8 @@ class PhaseCount(Vertical):
         layout pass, and the classes change in one batch (one restyle of this subtree, not one a class).
         """
         word = PHASE_WORDS.get(phase or "", (phase or "").upper())
-        self._set_line(self.phase_word, f"{word} · PAUSED" if paused and word else ("PAUSED" if paused else word))
+        shown = f"{word} · PAUSED" if paused and word else ("PAUSED" if paused else word)
+        self._set_line(self.phase_word, shown)
         classes = {f"-{name}": phase == name for name in PHASE_WORDS}
         classes["-paused"] = paused
         classes["-no-count"] = not count  # then the question takes the room

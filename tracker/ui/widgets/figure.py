@@ -63,7 +63,8 @@ class FigureView(Widget):
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.frame = frame
-        self._drawings: OrderedDict[object, list[Strip]] = OrderedDict()  # (frame, size, theme) -> a Strip a row
+        # (frame, size, theme) -> one Strip a row; the last KEPT_DRAWINGS of them
+        self._drawings: OrderedDict[object, list[Strip]] = OrderedDict()
         self._strips: list[Strip] | None = None  # the drawing of the render under way
 
     def show(self, frame: Frame | None) -> None:
