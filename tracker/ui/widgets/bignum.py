@@ -9,6 +9,8 @@ to fill the widget, drawn with half blocks so a pixel is roughly square
 from __future__ import annotations
 
 from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -84,6 +86,7 @@ class BigNumber(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self.value = value
         self._cache: tuple[str, int, int, list[str]] | None = None
+        self._style: Style | None = None  # this widget's style, worked out once a render (not once a line)
 
     def update(self, value: str) -> None:
         self.value = value
@@ -97,11 +100,19 @@ class BigNumber(Widget):
         self._cache = (self.value, width, height, lines)
         return lines
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # rich_style walks every ancestor's styles; the count redraws ~10 lines a second with one style.
+        self._style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._style = None
+
     def render_line(self, y: int) -> Strip:
         width, height = self.size
         lines = self._lines()
         top = max(0, (height - len(lines)) // 2)
-        style = self.rich_style
+        style = self._style if self._style is not None else self.rich_style
         if not top <= y < top + len(lines):
             return Strip.blank(width, style)
         line = lines[y - top][:width]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label
@@ -51,13 +52,29 @@ class PhaseCount(Vertical):
         yield Label("", id="count-unit")
 
     def show(self, phase: str | None, count: str, unit: str = "", *, paused: bool = False) -> None:
+        """Show the phase, the count and its unit; only what changed is touched.
+
+        A phase change happens every few seconds in a session: the labels that kept their text are
+        not updated, a one-line label whose new text still fits its width is repainted without a
+        layout pass, and the classes change in one batch (one restyle of this subtree, not one a class).
+        """
         word = PHASE_WORDS.get(phase or "", (phase or "").upper())
-        self.phase_word.update(f"{word} · PAUSED" if paused and word else ("PAUSED" if paused else word))
-        self.set_class(paused, "-paused")
-        for name in PHASE_WORDS:
-            self.set_class(phase == name, f"-{name}")
+        shown = f"{word} · PAUSED" if paused and word else ("PAUSED" if paused else word)
+        self._set_line(self.phase_word, shown)
+        classes = {f"-{name}": phase == name for name in PHASE_WORDS}
+        classes["-paused"] = paused
+        classes["-no-count"] = not count  # then the question takes the room
+        self.update_classes(classes)
         digits = self.digits
         digits.update(count)
         digits.display = bool(count)  # observing: no number, no blank block
-        self.set_class(not count, "-no-count")  # then the question takes the room
-        self.unit_label.update(unit)
+        self._set_line(self.unit_label, unit)
+
+    @staticmethod
+    def _set_line(label: Label, text: str) -> None:
+        """Update a full-width, one-line label; lay out again only when its height could change."""
+        old = str(label.content)
+        if old == text:
+            return
+        width = label.size.width
+        label.update(text, layout=not (width and cell_len(old) <= width and cell_len(text) <= width))

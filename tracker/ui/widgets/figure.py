@@ -4,17 +4,21 @@ The geometry comes from the service (a tracker.service.Frame); this only
 rasterises it. Near bones are solid lines in the theme's text colour; the far
 limbs of a side view are dotted and muted and the floor a sparse dotted line,
 so the drawing reads without colour. A drawing is cached per frame and size:
-the runner's figure changes once a count at most, and redraws only then.
+the runner's figure changes once a count at most, and redraws only then; the
+last few dozen drawings are kept, so the second and later reps of a move
+reuse the first rep's drawings instead of rasterising them again.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -25,6 +29,7 @@ if TYPE_CHECKING:
 
 Row = tuple[tuple[str, int], ...]  # runs of (text, layer)
 LAYER_CLASSES = {FLOOR: "figure--floor", FAR: "figure--far", NEAR: "figure--near"}
+KEPT_DRAWINGS = 64  # a move's frames (one a count, PHASE_STEPS at most) over its reps, for one size and theme
 
 
 def to_text(rows: Sequence[Row], styles: dict[int, Style]) -> Text:
@@ -58,7 +63,9 @@ class FigureView(Widget):
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.frame = frame
-        self._strips: tuple[object, list[Strip]] = (None, [])  # (frame, size, theme) -> one Strip a row
+        # (frame, size, theme) -> one Strip a row; the last KEPT_DRAWINGS of them
+        self._drawings: OrderedDict[object, list[Strip]] = OrderedDict()
+        self._strips: list[Strip] | None = None  # the drawing of the render under way
 
     def show(self, frame: Frame | None) -> None:
         if frame == self.frame:
@@ -72,33 +79,47 @@ class FigureView(Widget):
             return Text("")
         return to_text(raster(self.frame, self.size.width, self.size.height), layer_styles(self))
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The drawing is looked up once a render, not once a line (its key needs the widget's style).
+        self._strips = self._drawing()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._strips = None
+
     def render_line(self, y: int) -> Strip:
         """One row of the drawing: Strips built once per frame, size and theme, then reused."""
+        strips = self._strips if self._strips is not None else self._drawing()
+        return strips[y] if y < len(strips) else Strip.blank(self.size.width, self.rich_style)
+
+    def _drawing(self) -> list[Strip]:
         width, height = self.size
+        base = self.rich_style
         key = (
             self.frame,
             width,
             height,
-            self.rich_style,
+            base,
             self.app.theme,
             self.app.ansi_color,
         )  # the flash changes the background
-        if self._strips[0] != key:
-            styles = layer_styles(self)
-            rows = raster(self.frame, width, height) if self.frame is not None else ()
-            base = self.rich_style
-            strips = [
-                Strip(
-                    [
-                        Segment(chars, base + styles[layer] if layer in styles else base)
-                        for chars, layer in row
-                    ]
-                ).adjust_cell_length(width, base)
-                for row in rows
-            ]
-            self._strips = (key, strips)
-        strips = self._strips[1]
-        return strips[y] if y < len(strips) else Strip.blank(width, self.rich_style)
+        drawings = self._drawings
+        strips = drawings.get(key)
+        if strips is not None:
+            drawings.move_to_end(key)
+            return strips
+        styles = layer_styles(self)
+        rows = raster(self.frame, width, height) if self.frame is not None else ()
+        strips = [
+            Strip(
+                [Segment(chars, base + styles[layer] if layer in styles else base) for chars, layer in row]
+            ).adjust_cell_length(width, base)
+            for row in rows
+        ]
+        drawings[key] = strips
+        if len(drawings) > KEPT_DRAWINGS:
+            drawings.popitem(last=False)
+        return strips
 
 
 class FigureStrip(Widget):
