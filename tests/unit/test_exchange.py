@@ -9,6 +9,7 @@ import json
 import os
 import stat
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -181,6 +182,23 @@ def test_export_envelope_and_order() -> None:
     assert doc["exported_at"] == "2025-06-01T12:00:00+00:00"
     assert [s["id"] for s in doc["sessions"]] == [early.id, late.id]
     assert doc["sessions"][0] == early.to_dict()
+
+
+def test_the_export_text_is_the_export_document() -> None:
+    """export_json encodes each session as it goes, without the whole document: the same content, every field."""
+    from tracker.model import PainRecord, UsualPain
+
+    usual = [UsualPain("00000000-0000-4000-8000-0000000000aa", date(2025, 2, 1), 3, "ankle", EXPORTED_AT)]
+    pains = [PainRecord("00000000-0000-4000-8000-0000000000bb", date(2025, 2, 2), 4, 'a "sharp" one \u00e9')]
+    hurt = replace(
+        make_session(3, note="line\nbreak"),
+        hurt=True,
+        hurt_at=HurtAt(1, "back-roll", Side.LEFT, 2, Phase.HOLD),
+    )
+    for sessions in ([], [make_session(1, day=date(2025, 3, 2)), make_session(2), hurt]):
+        text = exchange.export_json(sessions, EXPORTED_AT, usual, pains)
+        assert json.loads(text) == exchange.export_document(sessions, EXPORTED_AT, usual, pains)
+        assert sum(line.startswith("  {") for line in text.splitlines()) == len(sessions)  # one a line
 
 
 def test_export_refuses_a_naive_exported_at() -> None:
