@@ -420,8 +420,8 @@ def bench_exchange(quick: bool) -> list[Figure]:
     """`backroll export` / `backroll import` at the library level: the same functions the CLI calls.
 
     Export: exchange.export_json (sessions -> the export text). Import:
-    exchange.parse_json + exchange.sessions_from_document, i.e. read_export
-    minus the file read (strict parse, full validation, Session objects).
+    exchange.parse_history, i.e. what `backroll import` runs (read_history)
+    minus the file read: parse, full validation, Session objects, duplicates folded.
     Baselines: json.dumps of the same document (already dicts) and json.loads
     of the same bytes.
     """
@@ -440,7 +440,7 @@ def bench_exchange(quick: bool) -> list[Figure]:
     dumps = _best_of(lambda: json.dumps(document), reps)
     ours_export = _best_of(lambda: exchange.export_json(sessions, exported_at), reps)
     loads = _best_of(lambda: json.loads(data), reps)
-    ours_import = _best_of(lambda: exchange.sessions_from_document(exchange.parse_json(data)), reps)
+    ours_import = _best_of(lambda: exchange.parse_history(data), reps)
     size = f"{n // 1000}k"
     note = f"best of {reps}"
     return [
@@ -618,15 +618,19 @@ PROFILED: dict[str, str] = {
         "and proving the new id absent by searching the other month files' bytes (~9 MB at 10k)."
     ),
     "export JSON": (
-        "export_json now writes one session per line through the C encoder (was json.dumps(indent=1), "
-        "~4.7x); what is left is Session.to_dict for 10k sessions (~150 ms, as much as the baseline's "
-        "whole dumps) plus encoding (~1.1x dumps), so it sits at 1.8-2.2x by run. Next: a to_dict that "
-        "skips the per-field rounding and enum .value lookups."
+        "export_json writes one session per line through the C encoder, each session's dict encoded and "
+        "dropped as it is made (holding all 10k made the garbage collector walk them again and again: "
+        "2.0-2.2x -> 1.35-1.6x by run). What is left is Session.to_dict (~0.7x dumps: a frozen dataclass "
+        "walk, round() and enum .value per step) plus the encoding itself (~1.0x dumps)."
     ),
     "import JSON": (
-        "at the line (4.9-5.5x by run; 7.7x before the checker's fast path for plain step fields): what "
-        "is left is exchange.parse_json's object_pairs_hook (a Python call per JSON object, to refuse "
-        "repeated keys), the per-session checks and Session.from_dict."
+        "parse_history (what `backroll import` runs): a well-formed file is parsed once plainly (~1.25x "
+        "json.loads: the repeated-key hook, a Python call per object) and proven valid a column at a "
+        "time from the declaration (validate.document_ok, ~1.0x: C-level passes, but 500k values taken out "
+        "of 70k dicts spread over memory), then Session.from_dict (~1.6x with the garbage collections its "
+        "50k frozen dataclasses set off). Was 6-7x (strict text scans for depth and long numbers ~1.7x, a "
+        "Python call per value). Next: fewer passes in document_ok (the step rows taken once, not "
+        "re-zipped), and a cheaper StepResult (its frozen __init__ alone is ~1.5 us a step)."
     ),
     "CPU while a session runs": (
         "about 8 ms of CPU a second on this machine with one redraw a second, almost all Textual: ~4 ms the "

@@ -43,6 +43,7 @@ __all__ = [
     "Rejected",
     "kind_of",
     "loads",
+    "loads_plain",
     "parse_strict",
     "read_regular",
     "too_deep",
@@ -229,6 +230,21 @@ def loads(
         return json.loads(text, **hooks)
     except RecursionError:  # cannot happen after too_deep; kept so that no input ever escapes as one
         raise Rejected(f"it is nested more than {MAX_DEPTH} levels deep") from None
+
+
+def loads_plain(text: str) -> Any:  # JSON
+    """json.loads with the defences that cost nothing on an ordinary file: no NaN or Infinity, no key repeated
+    in one object (DuplicateKey). Nesting and numbers are NOT bounded (a nest hundreds deep, a 4000-digit
+    number, 1e999 as infinity all parse): only for a caller that then proves every value against a closed
+    shape, which nothing deep or huge fits, and reads the text again with loads() for anything else (the import
+    of an export: reading the text for depth and long numbers costs as much as parsing it).
+
+    Raises Rejected past the interpreter's recursion limit; DuplicateKey, json.JSONDecodeError or ValueError.
+    """
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise Rejected("it is nested too deeply to parse") from None
 
 
 def parse_strict(data: bytes) -> Any:  # JSON

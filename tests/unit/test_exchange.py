@@ -9,6 +9,7 @@ import json
 import os
 import stat
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -183,6 +184,23 @@ def test_export_envelope_and_order() -> None:
     assert doc["sessions"][0] == early.to_dict()
 
 
+def test_the_export_text_is_the_export_document() -> None:
+    """export_json encodes each session as it goes, without the whole document: the same content, every field."""
+    from tracker.model import PainRecord, UsualPain
+
+    usual = [UsualPain("00000000-0000-4000-8000-0000000000aa", date(2025, 2, 1), 3, "ankle", EXPORTED_AT)]
+    pains = [PainRecord("00000000-0000-4000-8000-0000000000bb", date(2025, 2, 2), 4, 'a "sharp" one \u00e9')]
+    hurt = replace(
+        make_session(3, note="line\nbreak"),
+        hurt=True,
+        hurt_at=HurtAt(1, "back-roll", Side.LEFT, 2, Phase.HOLD),
+    )
+    for sessions in ([], [make_session(1, day=date(2025, 3, 2)), make_session(2), hurt]):
+        text = exchange.export_json(sessions, EXPORTED_AT, usual, pains)
+        assert json.loads(text) == exchange.export_document(sessions, EXPORTED_AT, usual, pains)
+        assert sum(line.startswith("  {") for line in text.splitlines()) == len(sessions)  # one a line
+
+
 def test_export_refuses_a_naive_exported_at() -> None:
     with pytest.raises(ValueError):
         exchange.export_document([], datetime(2025, 1, 1))
@@ -330,6 +348,7 @@ def test_validator_and_schema_both_refuse(validator, name: str) -> None:
     assert list(validator.iter_errors(doc)), f"the schema accepts {name}"
     problems = exchange.validate_document(doc)
     assert problems, f"the validator accepts {name}"
+    assert not exchange.validate.document_ok(doc), f"the column check accepts {name}"
     with pytest.raises(ImportRefused):
         exchange.sessions_from_document(doc)
 
@@ -358,6 +377,27 @@ def test_validator_and_schema_both_accept(validator, name: str) -> None:
     SCHEMA_ACCEPTS[name](doc)
     validator.validate(doc)
     assert exchange.validate_document(doc) == []
+
+
+def test_a_well_formed_file_takes_the_column_check_and_reads_as_the_checker_reads_it(tmp_path: Path) -> None:
+    """parse_history proves a well-formed file a column at a time; a file with one bad session goes through the
+    strict parser and the checker: both give what the precise path gives."""
+    sessions = [make_session(i, day=date(2025, 3, 1) + timedelta(days=i), note="é 🙂") for i in range(150)]
+    text = exchange.export_json(sessions, EXPORTED_AT)
+    assert exchange.validate.document_ok(json.loads(text))
+    good = exchange.parse_history(text.encode())
+    assert [s.to_dict() for s in good.sessions] == [s.to_dict() for s in sessions] and not good.refused
+    doc = json.loads(text)
+    doc["sessions"][100]["checkin"]["pain_after"] = 11
+    doc["sessions"][3]["zone"] = "Mars/Olympus_Mons"
+    assert not exchange.validate.document_ok(doc)
+    bad = exchange.parse_history(json.dumps(doc).encode())
+    assert [i for i, _ in bad.refused] == [3, 100] and len(bad.sessions) == 148
+    assert bad.refused[1][1] == ("sessions[100].checkin.pain_after: must be from 0 to 10, not 11",)
+    with pytest.raises(ImportRefused, match="repeats the key"):
+        exchange.parse_history(
+            text.replace('"origin": "cli"}', '"origin": "cli", "origin": "app"}', 1).encode()
+        )
 
 
 def test_local_date_must_match_the_start_at_its_own_offset() -> None:

@@ -9,9 +9,16 @@ from typing import Protocol
 
 from tracker.exchange.format import (
     MAX_PROBLEMS,
+    SESSION,
 )
-from tracker.exchange.reading import ImportRefused, parse_json, read_bytes_limited
-from tracker.exchange.validate import session_problems, validate_document, validate_envelope
+from tracker.exchange.reading import ImportRefused, parse_json, parse_plain, read_bytes_limited
+from tracker.exchange.validate import (
+    document_ok,
+    session_problems,
+    unproven,
+    validate_document,
+    validate_envelope,
+)
 from tracker.model import PainRecord, Session, UsualPain
 
 
@@ -105,22 +112,31 @@ def valid_sessions(doc: object) -> tuple[list[Session], list[Refusal]]:
     if problems:
         raise ImportRefused(_refusal_sentence(problems), problems)
     assert isinstance(doc, dict)  # validated
-    refused: dict[int, list[str]] = {}
+    records = doc["sessions"]
+    refused = {
+        i: found
+        for i in unproven(records, SESSION)
+        if (found := session_problems(records[i], f"sessions[{i}]"))
+    }
+    return _sessions_of(records, refused)
+
+
+def _sessions_of(records: list[object], refused: dict[int, list[str]]) -> tuple[list[Session], list[Refusal]]:
+    """The sessions of a file's records but those `refused` (index -> problems), duplicates folded: two
+    with one id and different content are both refused."""
     good: dict[int, Session] = {}
-    for i, data in enumerate(doc["sessions"]):
-        found = session_problems(data, f"sessions[{i}]")
-        if not found:
-            try:
-                good[i] = Session.from_dict(data)
-                continue
-            except (
-                ValueError,
-                KeyError,
-                TypeError,
-                OverflowError,
-            ) as error:  # the validator should have caught it
-                found = [f"sessions[{i}]: {error}"]
-        refused[i] = found
+    for i, data in enumerate(records):
+        if i in refused:
+            continue
+        try:
+            good[i] = Session.from_dict(data)  # type: ignore[arg-type]  # validated: a dict
+        except (
+            ValueError,
+            KeyError,
+            TypeError,
+            OverflowError,
+        ) as error:  # the validator should have caught it
+            refused[i] = [f"sessions[{i}]: {error}"]
     first: dict[str, int] = {}
     for i, session in list(good.items()):
         j = first.setdefault(session.id, i)
@@ -152,8 +168,22 @@ def read_history(path: Path | str) -> History:
     ImportRefused when the file is not a readable export; a file whose
     envelope is right keeps its valid sessions and lists the others in `refused`.
     """
-    doc = parse_json(read_bytes_limited(path))
-    sessions, refused = valid_sessions(doc)
+    return parse_history(read_bytes_limited(path))
+
+
+def parse_history(data: bytes) -> History:
+    """read_history of a file's bytes.
+
+    A well-formed file is read once, plainly, and proven valid a field at a time across all its records
+    (validate.document_ok). Anything else, from a repeated key to one bad session, is read again by the
+    strict parser and walked by the checker, which names every problem: the answer is the same either way.
+    """
+    doc = parse_plain(data)
+    if doc is not None and document_ok(doc):
+        sessions, refused = _sessions_of(doc["sessions"], {})
+    else:
+        doc = parse_json(data)
+        sessions, refused = valid_sessions(doc)
     return History(sessions, usual_pain_from_document(doc), tuple(refused), pain_records_from_document(doc))
 
 

@@ -161,3 +161,20 @@ def parse_json(data: bytes, limit: int = MAX_BYTES) -> Any:  # JSON
         ) from None
     except ValueError as error:
         raise ImportRefused(f"The file is not valid JSON ({error}).") from None
+
+
+def parse_plain(data: bytes, limit: int = MAX_BYTES) -> Any | None:  # JSON
+    """The JSON of `data` read plainly (tracker.untrusted.loads_plain), or None when that reader refuses it.
+
+    Nesting and numbers are not bounded here: the document is only used once validate.document_ok has
+    proven every value of it, which nothing deep or huge passes; otherwise parse_json reads it again.
+    """
+    if len(data) > limit:
+        return None
+    try:
+        return untrusted.loads_plain(data.decode("utf-8-sig"))
+    except (
+        UnicodeDecodeError,
+        ValueError,
+    ):  # json.JSONDecodeError, DuplicateKey and Rejected are ValueErrors
+        return None
