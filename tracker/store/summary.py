@@ -13,7 +13,14 @@ months before, with the tokens it was made from. A month file whose token
 were validated when its entry was made (every store write is an atomic
 replace, so a new inode; an in-place edit changes ctime), so only changed
 month files are read again, with the store's own validation, and the carry
-is made again only when a month before `tail_from` changed.
+is made again only when a month before `tail_from` changed, and then only
+from that month on: the carry is kept after each quarter's last month too
+(its marks), so the walk starts at the mark before the change, and once a
+month folds to the carry kept for it the later unchanged months would fold
+as before, so it jumps to the last mark before the next change. An edit or
+a delete (an event, which may leave every month file as it was) makes stale
+only the entries of the files it reaches: the cache keeps a digest of each
+session's latest edit and, for each file, the edits that reached it.
 
 The cache is not authoritative: it is written without fsync, never backed
 up, and ignored (then rebuilt) when it is missing, unreadable, of another
@@ -383,7 +390,11 @@ def _read_summary(
         # When a month cannot be folded after the ones before it (a session started before the last
         # folded one: travel across the date line), every old month is read again into `old` instead.
         changed_months = sorted(
-            {key.split(".")[0] for key in set(before) | set(old_tokens) if before.get(key) != old_tokens.get(key)}
+            {
+                key.split(".")[0]
+                for key in set(before) | set(old_tokens)
+                if before.get(key) != old_tokens.get(key)
+            }
         )
         marks = sorted(old_marks)
         folding = remake and spec is not None
@@ -413,7 +424,9 @@ def _read_summary(
             sessions: list[Session] = []
             for key in keys:
                 hit = cached.get(key)
-                reuse = hit is not None and hit.token == on_disk[key] and (hit.records is not None or not wanted)
+                reuse = (
+                    hit is not None and hit.token == on_disk[key] and (hit.records is not None or not wanted)
+                )
                 if reuse:
                     assert hit is not None
                     months[key] = hit if wanted else hit._replace(records=None)
@@ -571,10 +584,11 @@ def _union(loc: Locations) -> Replica | None:
 
 def _edit_hashes(overlay: dict[str, Session | None]) -> dict[str, str]:
     """What each session's latest edit or delete (every device's) comes to: the files it reaches follow it."""
-    return {
-        sid: hashlib.sha256(json.dumps(record_of(s) if s is not None else None).encode("utf-8")).hexdigest()[:32]
-        for sid, s in overlay.items()
-    }
+    digests = {}
+    for sid, s in overlay.items():
+        text = json.dumps(record_of(s) if s is not None else None)
+        digests[sid] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    return digests
 
 
 def _touched(cached: dict[str, _Month], was: dict[str, str], now: dict[str, str]) -> set[str]:
