@@ -208,6 +208,7 @@ class Backroll:
         # The practice days (and the settings) the last quick status read, until any other write:
         # `current_streak_with` counts a session just saved without reading the history again.
         self._days_read: tuple[Settings, list[date]] | None = None
+        self._ids_read: dict[str, tuple[tuple[int, int, int, int], str]] = {}  # and its month files' ids
 
     # ------------------------------------------------------------------ time
 
@@ -436,7 +437,11 @@ class Backroll:
 
     def save_session(self, session: Session) -> None:
         """Save under the session's id: added when new, replaced when saved already (the check-in completing what `h` saved)."""
-        self.store.save(session)
+        store = self.store
+        if self._ids_read:  # what the quick status just read of each month file: no need to read its bytes
+            store.known_ids(self._ids_read)
+            self._ids_read = {}
+        store.save(session)
 
     def delete_session(self, session_id: str) -> Session:
         """Delete and return the session, so the UI can offer undo through restore_session."""
@@ -684,6 +689,7 @@ class Backroll:
         unread = self._store is None or not self._store.all_read  # the store has not read every month
         found = self._quick(today, rules, program_id) if quick and unread else None
         self._days_read = (found.settings, found.days) if found is not None else None
+        self._ids_read = found.ids if found is not None else {}
         if found is not None:  # the last weeks and a carry of the years before: the same answer
             if self._settings is None:
                 self._settings = found.settings  # as the store would read them; no need to open it for them

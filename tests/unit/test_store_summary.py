@@ -489,3 +489,31 @@ def test_a_changed_old_month_folds_the_carry_again_only_from_that_month(tmp_path
     assert again.carry == _carry_from_every_old_session(home, LONG_END)
     folded.clear()
     assert read_summary(home, tail_from=cut, carry=counting()) is not None and not folded  # nothing changed
+
+
+def test_a_lazy_store_told_what_the_summary_read_proves_ids_by_it_only_at_the_files_tokens(
+    tmp_path: Path,
+) -> None:
+    """`log` hands the store what its quick read said each month file holds: a saved id is still found
+    (a different session under it refused), a new one saved; a hint whose token is not the file's is
+    not believed (the file's bytes are read)."""
+    from tracker.model import Session
+
+    home = home_with_history(tmp_path)
+    found = read_summary(home)
+    assert found is not None and len(found.ids) >= 2
+    with Store.open(home) as store:
+        saved = store.sessions()[3]
+    other = dataclasses.replace(saved, duration=saved.duration + 1)
+    stale = {key: ((0, 0, 0, 0), "") for key in found.ids}
+    for hints in (found.ids, stale):
+        store = Store.open(home, lazy=True)
+        try:
+            store.known_ids(hints)
+            with pytest.raises(ValueError, match="already saved"):
+                store.add(other)
+            store.add(new := dataclasses.replace(saved, id=Session.new_id()))
+        finally:
+            store.close()
+        with Store.open(home) as store:
+            assert store.get(saved.id) == saved and store.get(new.id) == new

@@ -298,6 +298,8 @@ class Summary(NamedTuple):
     ]  # the sessions of the months from `tail_from` on, without steps or note, history order
     carry: object  # what `CarrySpec.make` made of the months before `tail_from` (None without a spec)
     pain_records: list[PainRecord] = []  # every device's pain records (tracker/store/painrecords.py)
+    # Each month file's token and the ids of the sessions it holds that no edit deleted (Store.known_ids)
+    ids: dict[str, tuple[Token, str]] = {}
 
 
 def read_summary(
@@ -513,7 +515,8 @@ def _read_summary(
     if changed:
         _write_cache(path, months, carried, edits)
     days = sorted({date.fromisoformat(day) for month in months.values() for day in month.days})
-    return Summary(settings, usual, days, tail, made, pains)
+    ids = {key: (m.token, m.ids) for key, m in months.items()}
+    return Summary(settings, usual, days, tail, made, pains, ids)
 
 
 def _month_of(token: Token, sessions: list[Session], keep_records: bool, edited: list[str]) -> _Month:
