@@ -38,7 +38,7 @@ from tracker.files import WriteBytes
 from tracker.model import Session
 from tracker.store.errors import StoreCorrupt, StoreError
 from tracker.store.migrations import SESSIONS_TABLE, shard_key, shard_name
-from tracker.store.storage import AtomicJSONStorage, Token, Unreadable, file_token, read_json
+from tracker.store.storage import AtomicJSONStorage, Token, Unreadable, read_json
 from tracker.store.union import refused_reason, skip_note
 from tracker.store.validate import parse_shard
 from tracker.untrusted import Rejected, read_regular
@@ -136,10 +136,8 @@ class Shards:
         for key in self.pending:
             hint = self.known.get(key)
             if (
-                hint is not None
-                and hint[0] == self.pending[key]
-                and file_token(self.data / shard_name(key)) == hint[0]
-            ):
+                hint is not None and hint[0] == self.pending[key]
+            ):  # (pending: as the write's own scan found it)
                 if session_id in hint[1]:  # (a match across two joined ids only reads as "may be there")
                     return False
                 continue

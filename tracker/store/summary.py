@@ -514,7 +514,11 @@ def _read_summary(
         return read_summary(home, tail_from=tail_from, carry=spec, wait=wait, label=label)
     if changed:
         _write_cache(path, months, carried, edits)
-    days = sorted({date.fromisoformat(day) for month in months.values() for day in month.days})
+    keys = sorted(months)
+    found = [day for key in keys for day in months[key].days]  # each file's days sorted, months in order
+    if any(a >= b for a, b in zip(found, found[1:])):  # two devices' files of one month
+        found = sorted(set(found))
+    days = [date.fromisoformat(day) for day in found]
     ids = {key: (m.token, m.ids) for key, m in months.items()}
     return Summary(settings, usual, days, tail, made, pains, ids)
 
