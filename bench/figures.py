@@ -289,7 +289,7 @@ def bench_status(quick: bool) -> list[Figure]:
         empty = _history_home(0, tmp)
         for n, target, mb in sizes:
             full = _history_home(n, tmp)
-            # The first status after an old month changed makes the carry again (here: all of it).
+            # The first status with no summary cache reads every month file and makes the whole carry.
             cold, cold_mb = _median_process(cmd, 1, _env(full))
             for home in (full, empty):
                 subprocess.run(cmd, cwd=ROOT, env=_env(home), check=True, capture_output=True)
@@ -313,7 +313,7 @@ def bench_status(quick: bool) -> list[Figure]:
                     f"<= {target:g}x" + (f" and <= {mb:g} MB" if mb else ""),
                     met,
                     f"median of {runs} pairs of whole processes; peak RSS {peak:.0f} MB (empty: {base_peak:.0f} MB); "
-                    f"first run after an old month changed (carry made again): {cold * 1000:.0f} ms, {cold_mb:.0f} MB",
+                    f"first run with no summary cache (every month file read): {cold * 1000:.0f} ms, {cold_mb:.0f} MB",
                 )
             )
             if mb is not None or quick:
@@ -588,18 +588,19 @@ PROFILED: dict[str, str] = {
         "routine at the current settings (tracker.plan) and the program's prescription through status."
     ),
     "log ROUTINE (empty": (
-        "as status, twice (before saving, so a damaged file stops it first, and after), plus opening the "
-        "store for the write (lock, the month file, the journal, the daily backup check) and the session's "
-        "planned steps (tracker.plan)."
+        "as status, once (the advice before saving, so a damaged file stops it first; the streak after it "
+        "from the practice days that read gave), plus opening the store for the write (lock, the month "
+        "file, the journal, the daily backup check) and the session's planned steps (tracker.plan)."
     ),
     "first status after an old month changed": (
-        "the carry of the years before the last weeks is made again from every old month, now folded a "
-        "calendar month at a time (tracker/store/summary.py: nothing of a month is kept once folded, so the "
-        "peak no longer grows with the years: 104 -> 44 MB at 100k). What is left is reading every month "
-        "file in full: json.loads (~20%), Session.from_dict with every step (~45%, the steps alone ~30%) and "
-        "the fold itself (~25%). Next: a per-month carry kept in the summary cache, so a change re-reads "
-        "only the months from it on, and a month read without its steps for the carry; both change the "
-        "summary cache's format, which the store's sync work changes at the same time."
+        "the summary cache keeps the carry after each quarter's last month (its marks) and, for each file, "
+        "the edits that reached it (tracker/store/summary.py): a change in an old month folds the carry "
+        "again from the mark before it only, until a month folds to the carry kept for it (here within the "
+        "quarter), then jumps to the last mark; an edit or a delete makes stale only the files it reaches "
+        "(was: 5.5-16 s, every month file read in full with its steps). What is left is the cache itself, "
+        "read and written whole (~4 MB at 100k: the practice days and session ids of every month), one to "
+        "four month files read in full and their fold. With no cache at all (first run ever, or deleted) "
+        "every month file is still read once (~5 s at 100k)."
     ),
     "startup to first frame": (
         "our own modules before the first frame (tracker.cli, tracker.service with the model; the runner, "
@@ -613,9 +614,14 @@ PROFILED: dict[str, str] = {
         "(streaks) and the session ids kept to catch a move cut short."
     ),
     "log ROUTINE": (
-        "log opens the store lazily and reads only the new session's month; what is left is status "
-        "through the summary cache twice (before saving, so a damaged file stops it first, and after) "
-        "and proving the new id absent by searching the other month files' bytes (~9 MB at 10k)."
+        "log reads the summary cache once, for the advice before saving (so a damaged file stops it "
+        "first; no streaks over every practice day); the store opens lazily, reads only the new session's "
+        "month and proves the new id absent by the ids that read gave for each month file still at its "
+        "token (was: every other month's bytes searched, ~9 MB at 10k); the streak printed is the days "
+        "read plus the new one (was: a second status). What grows with the years is that read (the "
+        "practice days and session ids of every month, ~0.7 MB at 10k), the cache written again whole "
+        "after each log's month changed, and three scans of the data folder (the read's, the store's "
+        "open, the write's own)."
     ),
     "export JSON": (
         "export_json writes one session per line through the C encoder, each session's dict encoded and "

@@ -37,6 +37,8 @@ class Quick(NamedTuple):
     tail: list[Session]  # the sessions of the tail's months, without steps or notes
     carry: Carry
     pain_records: list[PainRecord]  # every device's, all dates
+    # each month file's stat token and the ids it holds, as read (tracker.store.Store.known_ids)
+    ids: dict[str, tuple[tuple[int, int, int, int], str]] = {}
 
 
 def tail_start(today: date) -> str:

@@ -45,6 +45,7 @@ from tracker.zones import local_zone_name, valid_zone, zone_for, zone_of
 
 if TYPE_CHECKING:  # named in annotations here only
     from tracker.content import ContentError, Library
+    from tracker.practice import Carry
     from tracker.progression import Advice
     from tracker.quick import Quick
     from tracker.report import Report
@@ -162,6 +163,10 @@ class Backroll:
         self._settings: Settings | None = None
         self._prescribed: dict[Routine, Prescription] = {}
         self._in_progress: InProgress | None = None
+        # The practice days (and the settings) the last quick status read, until any other write:
+        # `current_streak_with` counts a session just saved without reading the history again.
+        self._days_read: tuple[Settings, list[date]] | None = None
+        self._ids_read: dict[str, tuple[tuple[int, int, int, int], str]] = {}  # and its month files' ids
 
     # ------------------------------------------------------------------ time
 
@@ -274,6 +279,7 @@ class Backroll:
         return self._settings
 
     def save_settings(self, settings: Settings) -> None:
+        self._days_read = None
         self.store.save_settings(settings)
         self._settings = settings
 
@@ -389,14 +395,20 @@ class Backroll:
 
     def save_session(self, session: Session) -> None:
         """Save under the session's id: added when new, replaced when saved already (the check-in completing what `h` saved)."""
-        self.store.save(session)
+        store = self.store
+        if self._ids_read:  # what the quick status just read of each month file: no need to read its bytes
+            store.known_ids(self._ids_read)
+            self._ids_read = {}
+        store.save(session)
 
     def delete_session(self, session_id: str) -> Session:
         """Delete and return the session, so the UI can offer undo through restore_session."""
+        self._days_read = None
         return self.store.delete(session_id)
 
     def restore_session(self, session: Session) -> None:
         """Put back a session deleted a moment ago (History's undo)."""
+        self._days_read = None
         self.store.save(session)
 
     def update_note(self, session_id: str, note: str) -> Session:
@@ -404,6 +416,7 @@ class Backroll:
         if session is None:
             raise KeyError(session_id)
         updated = replace(session, checkin=replace(session.checkin, note=note))
+        self._days_read = None
         self.store.update(updated)
         return updated
 
@@ -412,8 +425,21 @@ class Backroll:
     def _history_until(self, today: date) -> list[Session]:
         return [s for s in self.sessions() if s.local_date <= today]
 
-    def advice(self, today: date | None = None, program_id: str = PROGRAM_ID) -> Advice:
-        return self.status(today, program_id).advice
+    def advice(
+        self, today: date | None = None, program_id: str = PROGRAM_ID, *, quick: bool = False
+    ) -> Advice:
+        """`status(today, program_id, quick=quick).advice`, without the streaks and the day after (`log`)."""
+        from tracker.status import advice_from
+
+        today = today or self.today()
+        rules = self.rules(program_id)
+        program = self.program(program_id)
+        poses = program.next_poses if program is not None else ()
+        read = self._status_inputs(today, rules, program_id, quick)
+        if read is None:
+            return advice_from(today, Settings(), [], rules, program_id, poses, [])
+        settings, usual, history, _, carry, pains = read
+        return advice_from(today, settings, usual, rules, program_id, poses, history, carry, pains)
 
     def usual_pain(self) -> list[UsualPain]:
         """The usual-pain records, oldest date first, each said once (tracker.pain.distinct; practice-rules.md, "What counts as pain")."""
@@ -452,6 +478,7 @@ class Backroll:
         if same is not None:
             return same
         record = UsualPain(Session.new_id(), since, value, note.strip(), self.now())
+        self._days_read = None
         self.store.add_usual_pain(record)
         return record
 
@@ -475,6 +502,7 @@ class Backroll:
         if len(note) > PAIN_NOTE_MAX:
             raise ValueError(f"the note is {len(note)} characters long; the limit is {PAIN_NOTE_MAX}")
         record = PainRecord(PainRecord.new_id(), day, value, note, self.now())
+        self._days_read = None
         self.store.add_pain_record(record)
         return record
 
@@ -593,38 +621,62 @@ class Backroll:
         rules = self.rules(program_id)
         program = self.program(program_id)
         poses = program.next_poses if program is not None else ()
+        read = self._status_inputs(today, rules, program_id, quick)
+        if read is None:  # nothing saved yet
+            return status_from(today, Settings(), [], rules, program_id, poses, [])
+        settings, usual, history, days, carry, pains = read
+        return status_from(
+            today, settings, usual, rules, program_id, poses, history, days, carry, pain_records=pains
+        )
+
+    def _status_inputs(
+        self, today: date, rules: ProgressionRules, program_id: str, quick: bool
+    ) -> (
+        tuple[Settings, list[UsualPain], list[Session], list[date] | None, Carry | None, list[PainRecord]]
+        | None
+    ):
+        """What status reads as of `today`: the settings, usual pain, the sessions (every one, or the last
+        weeks with every practice day and the carry of the years before), the pain records; None when
+        nothing is saved yet."""
         nothing_yet = (
             quick and self._store is None and not self.home.exists()
         )  # `status` on a home never made
         if nothing_yet or self._nothing_to_read:  # nothing saved yet: no folder made to say so
-            return status_from(today, Settings(), [], rules, program_id, poses, [])
+            self._days_read = None
+            return None
         unread = self._store is None or not self._store.all_read  # the store has not read every month
         found = self._quick(today, rules, program_id) if quick and unread else None
+        self._days_read = (found.settings, found.days) if found is not None else None
+        self._ids_read = found.ids if found is not None else {}
         if found is not None:  # the last weeks and a carry of the years before: the same answer
             if self._settings is None:
                 self._settings = found.settings  # as the store would read them; no need to open it for them
-            return status_from(
-                today,
-                found.settings,
-                found.usual_pain,
-                rules,
-                program_id,
-                poses,
-                found.tail,
-                found.days,
-                found.carry,
-                pain_records=found.pain_records,
-            )
-        return status_from(
-            today,
+            return found.settings, found.usual_pain, found.tail, found.days, found.carry, found.pain_records
+        return (
             self.settings,
             self.usual_pain(),
-            rules,
-            program_id,
-            poses,
             self._history_until(today),
-            pain_records=self.pain_records(),
+            None,
+            None,
+            self.pain_records(),
         )
+
+    def current_streak_with(self, session: Session, today: date | None = None) -> int:
+        """`status(today, quick=True).streak.current` once `session`, a new session this service has just
+        saved (`log`), counts: from the practice days the quick status read before it was saved and the
+        session's own day, so the history is not read a second time; through status when there are none
+        (that status was not quick, or something else was written since)."""
+        from tracker import streaks
+
+        found, self._days_read = self._days_read, None
+        if found is None:
+            return self.status(today, quick=True).streak.current
+        settings, days = found
+        today = today or self.today()
+        counted = {d for d in days if d <= today}
+        if session.local_date <= today:
+            counted.add(session.local_date)
+        return streaks.current_streak(counted, today, settings)
 
     def _quick(self, today: date, rules: ProgressionRules, program_id: str) -> Quick | None:
         from tracker.status_cache import read_quick

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 STATUS_VERSION = 1  # of the `status --json` object; fields are only ever added
 
-__all__ = ["PROGRAM_ID", "STATUS_VERSION", "Status", "status_from"]
+__all__ = ["PROGRAM_ID", "STATUS_VERSION", "Status", "advice_from", "status_from"]
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,33 @@ class Status:
         }
 
 
+def advice_from(
+    today: date,
+    settings: Settings,
+    usual: Sequence[UsualPain],
+    rules: ProgressionRules,
+    program_id: str,
+    next_poses: Sequence[str],
+    history: Sequence[Session],
+    carry: Carry | None = None,
+    pain_records: Sequence[PainRecord] = (),
+) -> Advice:
+    """The advice of `status_from` alone (the same inputs, no streaks): what `log` needs before saving."""
+    from tracker import progression
+
+    return progression.advise(
+        history,
+        settings,
+        today,
+        rules,
+        program_id,
+        usual_pain=usual,
+        next_poses=next_poses,
+        carry=carry,
+        pain_records=pain_records,
+    )
+
+
 def status_from(
     today: date,
     settings: Settings,
@@ -112,24 +139,14 @@ def status_from(
 ) -> Status:
     """The Status as of `today`: from every session (`history`), or from the last weeks (`history`), every
     practice day (`days`) and the carry of the sessions before them (tracker.quick): the same answer."""
-    from tracker import dayafter, progression, streaks
+    from tracker import dayafter, streaks
     from tracker.pain import UsualPainTimeline
 
     if days is None:
         summary = streaks.summarize(history, settings, today)
     else:
         summary = streaks.summarize_days({d for d in days if d <= today}, settings, today)
-    advice = progression.advise(
-        history,
-        settings,
-        today,
-        rules,
-        program_id,
-        usual_pain=usual,
-        next_poses=next_poses,
-        carry=carry,
-        pain_records=pain_records,
-    )
+    advice = advice_from(today, settings, usual, rules, program_id, next_poses, history, carry, pain_records)
     timeline = UsualPainTimeline(r for r in usual if r.since <= today)
     recent = sorted((s for s in [*(carry.recent if carry else ()), *history] if s.local_date <= today),
                     key=lambda s: (s.started_at, s.id))  # fmt: skip

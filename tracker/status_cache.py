@@ -89,7 +89,9 @@ def read_quick(
         return None  # a carry this version cannot read: the whole history answers
     if carry.last_started is not None and found.tail and found.tail[0].started_at <= carry.last_started:
         return None  # a tail session started before a carried one: history order crosses the cut
-    return Quick(found.settings, found.usual_pain, found.days, found.tail, carry, found.pain_records)
+    return Quick(
+        found.settings, found.usual_pain, found.days, found.tail, carry, found.pain_records, found.ids
+    )
 
 
 # --------------------------------------------------------------------------- the carry as JSON

@@ -864,3 +864,16 @@ def test_every_command_of_the_parser_has_its_function() -> None:
     )  # keys(): listing the choices leaves out `_serve-app`
     for name in COMMANDS:
         assert callable(command(name)), name
+
+
+def test_log_prints_the_streak_status_gives_after_it(tmp_path: Path) -> None:
+    """`log` counts the new session's day into the practice days its first read gave (it does not read the
+    history a second time): the streak it prints is the one `status` gives right after."""
+    home = tmp_path / "home"
+    today = datetime.now(ZoneInfo(ZONE)).date()
+    for back in (3, 1, 2, 0):  # a gap closed by a late entry, then today
+        day = today - timedelta(days=back)
+        out = ok(run(home, "log", "pelvic-tilt-check", "--date", f"{day} 07:{10 + back:02d}")).stdout
+        streak = json.loads(ok(run(home, "status", "--json")).stdout)["current_streak"]
+        assert f"Current streak: {streak} day" in out, (back, out)
+    assert streak == 4

@@ -335,3 +335,185 @@ def test_a_consult_made_by_mornings_after_long_ago_is_kept_by_the_carry(tmp_path
     quick, full = status_on(home, today, quick=True), status_on(home, today, quick=False)
     assert full["advice"]["kind"] == "consult"
     assert quick == full
+
+
+# --- issue 26: an old month changed: only what depends on it is made again ---------------------------------------
+
+
+def _cli_status(home: Path, capsys: pytest.CaptureFixture[str]) -> dict:
+    from tracker.cli import main
+
+    assert main(["--home", str(home), "status", "--json", "--today", LONG_END.isoformat()]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _from_scratch(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> dict:
+    """`status --json` of a byte-for-byte copy of the home without its summary cache: read from every file."""
+    import shutil
+
+    copy = tmp_path / "scratch"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(home, copy)
+    (copy / "data" / cache_path(Locations(copy)).name).unlink(missing_ok=True)
+    return _cli_status(copy, capsys)
+
+
+def _session_in(home: Path, year: int, month: int, routine: str | None = None):
+    with Store.open(home) as store:
+        return next(
+            s
+            for s in store.sessions()
+            if (s.local_date.year, s.local_date.month) == (year, month) and routine in (None, s.routine)
+        )
+
+
+def _old_session(home: Path, month: int, routine: str | None = None):
+    return _session_in(home, 2026, month, routine)
+
+
+def test_a_changed_old_month_answers_as_a_status_made_from_scratch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An old month's file changes in every way it can (a session added, edited, deleted there; another
+    device's file for it arriving; a conflict copy of it): the first `status --json` after each is the one
+    made from every file with no cache, and the whole store's."""
+    from tests.unit.test_store_sync import device_id
+    from tracker.model import Session
+
+    home = long_home(tmp_path)
+    assert _cli_status(home, capsys) == _from_scratch(home, tmp_path, capsys)
+
+    def same() -> None:
+        quick = _cli_status(home, capsys)
+        assert quick == _from_scratch(home, tmp_path, capsys)
+        assert quick == status_on(home, LONG_END, quick=False)
+        kept = json.loads(cache_path(Locations(home)).read_text())["carry"]["data"]
+        assert kept == _carry_from_every_old_session(home, LONG_END)  # the carry itself, not only its effect
+
+    def painful(s: Session, minutes: int) -> Session:
+        return dataclasses.replace(
+            s,
+            id=Session.new_id(),
+            started_at=s.started_at + timedelta(minutes=minutes),
+            hurt=True,
+            checkin=dataclasses.replace(s.checkin, pain_after=8),
+        )
+
+    added = painful(_session_in(home, 2025, 11, PROGRAM_ID), 3)
+    with Store.open(home) as store:  # added before the first kept carry (2025-12): folded from the start
+        store.add(added)
+    same()
+    old = _old_session(home, 4, PROGRAM_ID)
+    with Store.open(home) as store:  # edited
+        store.update(
+            dataclasses.replace(old, hurt=True, checkin=dataclasses.replace(old.checkin, stable=None))
+        )
+    same()
+    doomed = _old_session(home, 2).id
+    with Store.open(home) as store:  # deleted, then the delete undone
+        gone = store.delete(doomed)
+    same()
+    with Store.open(home) as store:
+        store.save(gone)
+    same()
+    # Another device logged on the last day before the tail (what the carry keeps whole): its month file
+    # arrives by sync, then is edited and deleted here, which changes only the events, never that file.
+    with Store.open(home) as store:
+        last = [s for s in store.sessions() if s.local_date.strftime("%Y-%m") == "2026-09"][-1]
+    other = tmp_path / "other"
+    with Store.open(other) as store:
+        store.add(their := painful(last, 7))
+    arrived = next((other / "data").glob(f"sessions-2026-09.{device_id(other)}.json"))
+    (home / "data" / arrived.name).write_bytes(arrived.read_bytes())
+    same()
+    with Store.open(home) as store:
+        theirs = store.get(their.id)
+        assert theirs is not None
+        store.update(
+            dataclasses.replace(theirs, hurt=False, checkin=dataclasses.replace(theirs.checkin, pain_after=0))
+        )
+    same()
+    with Store.open(home) as store:
+        store.delete(their.id)
+    same()
+    own = next((home / "data").glob(f"sessions-2026-06.{device_id(home)}.json"))  # a conflict copy of June
+    document = json.loads(own.read_text())
+    extra = painful(_old_session(home, 6, PROGRAM_ID), 9)
+    document["sessions"]["99999"] = extra.to_dict()
+    (home / "data" / f"{own.stem}.sync-conflict-20261101-081500-ABCDEFG.json").write_text(
+        json.dumps(document)
+    )
+    quick = _cli_status(home, capsys)  # the store merges the copy and sets it aside
+    assert quick == status_on(home, LONG_END, quick=False)
+    same()
+    with Store.open(home) as store:
+        assert store.get(extra.id) is not None
+
+
+def test_a_changed_old_month_folds_the_carry_again_only_from_that_month(tmp_path: Path) -> None:
+    """The carry kept after each quarter is the start, and a month that folds to the carry kept for it ends
+    the walk: the months before the change, and those well after it, are not folded again."""
+    from tracker.model import Session
+    from tracker.status_cache import spec
+    from tracker.store.summary import CarrySpec
+
+    home = long_home(tmp_path)
+    folded: list[str] = []
+
+    def counting() -> CarrySpec:
+        real = spec(ProgressionRules(), PROGRAM_ID, LONG_END)
+
+        def note(sessions) -> None:
+            folded.extend(sorted({s.local_date.strftime("%Y-%m") for s in sessions}))
+
+        def make(sessions, *rest):
+            note(sessions)
+            return real.make(sessions, *rest)
+
+        def extend(data, sessions, *rest):
+            note(sessions)
+            return real.extend(data, sessions, *rest)
+
+        return CarrySpec(real.key, make, extend)
+
+    cut = "2026-10"
+    first = read_summary(home, tail_from=cut, carry=counting())
+    assert first is not None and folded[0] == "2025-10" and folded[-1] == "2026-09"  # every old month
+    folded.clear()
+    old = _old_session(home, 4, PROGRAM_ID)
+    with Store.open(home) as store:
+        store.add(dataclasses.replace(old, id=Session.new_id(), started_at=old.started_at + timedelta(minutes=5),
+                                      hurt=True))  # fmt: skip
+    again = read_summary(home, tail_from=cut, carry=counting())
+    assert again is not None and folded and folded[0] == "2026-04" and "2026-09" not in folded, folded
+    assert again.carry == _carry_from_every_old_session(home, LONG_END)
+    folded.clear()
+    assert read_summary(home, tail_from=cut, carry=counting()) is not None and not folded  # nothing changed
+
+
+def test_a_lazy_store_told_what_the_summary_read_proves_ids_by_it_only_at_the_files_tokens(
+    tmp_path: Path,
+) -> None:
+    """`log` hands the store what its quick read said each month file holds: a saved id is still found
+    (a different session under it refused), a new one saved; a hint whose token is not the file's is
+    not believed (the file's bytes are read)."""
+    from tracker.model import Session
+
+    home = home_with_history(tmp_path)
+    found = read_summary(home)
+    assert found is not None and len(found.ids) >= 2
+    with Store.open(home) as store:
+        saved = store.sessions()[3]
+    other = dataclasses.replace(saved, duration=saved.duration + 1)
+    stale = {key: ((0, 0, 0, 0), "") for key in found.ids}
+    for hints in (found.ids, stale):
+        store = Store.open(home, lazy=True)
+        try:
+            store.known_ids(hints)
+            with pytest.raises(ValueError, match="already saved"):
+                store.add(other)
+            store.add(new := dataclasses.replace(saved, id=Session.new_id()))
+        finally:
+            store.close()
+        with Store.open(home) as store:
+            assert store.get(saved.id) == saved and store.get(new.id) == new

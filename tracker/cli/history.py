@@ -86,7 +86,7 @@ def cmd_log(args: argparse.Namespace, io: Io) -> int:
             verb = "applies" if len(given) == 1 else "apply"
             raise Refused(f"{options} {verb} to the bridge program only, not to {args.routine!r}.")
         # Read the history before writing anything: a damaged file stops the log here, nothing saved.
-        before = service.status(
+        before = service.advice(
             started.date(), program_id=args.routine if is_program else PROGRAM_ID, quick=True
         )
         if is_program:
@@ -109,14 +109,14 @@ def cmd_log(args: argparse.Namespace, io: Io) -> int:
         session = service.log_session(routine, started, checkin, hurt=args.hurt, prescription=prescription)
         service.save_session(session)
         _warn_backup(service, io)
-        status = service.status(quick=True)
+        streak = service.current_streak_with(session)
     what = f"{session.routine}" + (f" ({prescription.describe()})" if prescription else "")
     io.print(
         f"Logged {what} on {session.local_date.isoformat()} at {session.started_at.strftime('%H:%M')} {session.zone}"
         + ("; stopped because it hurt" if args.hurt else "")
         + "."
     )
-    io.print(f"Current streak: {_plural(status.streak.current, 'day')}.")
+    io.print(f"Current streak: {_plural(streak, 'day')}.")
     if args.hurt or (args.pain_after or 0) > 0:
         io.print("If it hurts, stop. If pain keeps coming back, see a personal trainer or a doctor.")
     return OK

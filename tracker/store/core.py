@@ -37,7 +37,7 @@ added from another terminal (it is not called implicitly).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -307,6 +307,12 @@ class Store:
                 self._insert(session)
             else:
                 self._replace(session, current)
+
+    def known_ids(self, ids: Mapping[str, tuple[Token, str]]) -> None:
+        """What the summary cache read just before said each month file holds (key -> (the file's token,
+        the ids of its sessions no edit deleted, joined)): while a file keeps that token, proving a new
+        id absent reads these ids instead of the file's bytes."""
+        self._shards.known = dict(ids)
 
     def _saved(self, session_id: str) -> Session | None:
         """The saved session with this id, or None. A lazy store proves a new id absent by the files'

@@ -109,6 +109,9 @@ class Shards:
         self._sorted: list[Session] | None = None
         self.lazy = False
         self.pending: dict[str, Token] = {}  # lazy: months on disk not read yet (shard key -> token)
+        # What the summary cache said each month file holds (key -> (token, its session ids joined)),
+        # good for the file while its token is that one: spares surely_absent reading the file's bytes.
+        self.known: dict[str, tuple[Token, str]] = {}
 
     # -- lazy reading
 
@@ -131,6 +134,13 @@ class Shards:
             return False
         needle = session_id.encode("utf-8")
         for key in self.pending:
+            hint = self.known.get(key)
+            if (
+                hint is not None and hint[0] == self.pending[key]
+            ):  # (pending: as the write's own scan found it)
+                if session_id in hint[1]:  # (a match across two joined ids only reads as "may be there")
+                    return False
+                continue
             try:  # the safe reader: a month swapped for a pipe or a link since the scan is never waited on
                 if needle in read_regular(self.data / shard_name(key))[0]:
                     return False

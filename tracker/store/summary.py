@@ -13,7 +13,14 @@ months before, with the tokens it was made from. A month file whose token
 were validated when its entry was made (every store write is an atomic
 replace, so a new inode; an in-place edit changes ctime), so only changed
 month files are read again, with the store's own validation, and the carry
-is made again only when a month before `tail_from` changed.
+is made again only when a month before `tail_from` changed, and then only
+from that month on: the carry is kept after each quarter's last month too
+(its marks), so the walk starts at the mark before the change, and once a
+month folds to the carry kept for it the later unchanged months would fold
+as before, so it jumps to the last mark before the next change. An edit or
+a delete (an event, which may leave every month file as it was) makes stale
+only the entries of the files it reaches: the cache keeps a digest of each
+session's latest edit and, for each file, the edits that reached it.
 
 The cache is not authoritative: it is written without fsync, never backed
 up, and ignored (then rebuilt) when it is missing, unreadable, of another
@@ -37,6 +44,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from bisect import bisect_left
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -69,12 +77,13 @@ from tracker.store.migrations import (
     shard_tokens,
 )
 from tracker.store.storage import Token, Unreadable, atomic_write, read_json, remove_temp_files
+from tracker.untrusted import STORE_FILE_BYTES, Rejected, read_regular
 
 if TYPE_CHECKING:
     from tracker.store.replica import Replica
 
 CACHE_FORMAT = "backroll.summary-cache"
-CACHE_VERSION = 2
+CACHE_VERSION = 3  # 3: per-file edits, the carry's marks
 
 Record = list[Any]
 
@@ -175,48 +184,68 @@ class _Month(NamedTuple):
     days: list[str]  # the month's practice days, ISO, sorted
     ids: str  # every session id of the month, joined (36 characters each)
     records: list[Record] | None  # every session without steps or note; only for the tail's months
+    edited: list[str] = []  # the ids of the edits and deletes (every device's) that reached this file
 
 
 class _Carried(NamedTuple):
     key: str
     tokens: dict[str, Token]  # the months it was made from
     data: object  # the caller's carry, as JSON (CarrySpec)
+    marks: dict[str, object] = {}  # the carry after each marked month ("YYYY-MM", _marked), as JSON
 
 
-def _read_cache(path: Path) -> tuple[dict[str, _Month], _Carried | None, str]:
-    """The cached months, carry and edits fingerprint; empty when the cache is missing, unreadable or of
+def _read_cache(path: Path) -> tuple[dict[str, _Month], _Carried | None, dict[str, str]]:
+    """The cached months, carry and edits (id: digest); empty when the cache is missing, unreadable or of
     another format."""
     try:
-        data, _ = read_json(path)
-    except (OSError, Unreadable):
-        return {}, None, ""
+        # The safe reader (a regular file only, bounded), then the plain parser: this file is only ever
+        # read as a hint checked against the month files, so the strict parser's scan of every string
+        # (for the history files, ~3x the parse at 10,000 sessions) buys nothing here.
+        raw, _ = read_regular(path, STORE_FILE_BYTES)
+        data = json.loads(raw, parse_constant=_no_constant)
+    except (OSError, Rejected, ValueError, RecursionError):
+        return {}, None, {}
     if (
         not isinstance(data, dict)
         or data.get("format") != CACHE_FORMAT
         or data.get("version") != CACHE_VERSION
     ):
-        return {}, None, ""
+        return {}, None, {}
     months: dict[str, _Month] = {}
     try:
         for key, entry in dict(data["months"]).items():
             token = tuple(entry["token"])
             records = entry.get("sessions")
-            if len(token) == 4 and isinstance(entry["days"], list) and isinstance(entry["ids"], str):
+            edited = entry.get("edited", [])
+            if (
+                len(token) == 4
+                and isinstance(entry["days"], list)
+                and isinstance(entry["ids"], str)
+                and isinstance(edited, list)
+                and all(isinstance(sid, str) for sid in edited)
+            ):
                 months[key] = _Month(
-                    token, entry["days"], entry["ids"], records if isinstance(records, list) else None
+                    token, entry["days"], entry["ids"], records if isinstance(records, list) else None, edited
                 )
         carried = None
         entry = data.get("carry")
         if isinstance(entry, dict):
             tokens = {k: tuple(v) for k, v in dict(entry["tokens"]).items()}
-            carried = _Carried(str(entry["key"]), tokens, entry["data"])
-        edits = data.get("edits", "")
+            marks = {str(k): v for k, v in dict(entry.get("marks", {})).items()}
+            carried = _Carried(str(entry["key"]), tokens, entry["data"], marks)
+        edits = {str(k): str(v) for k, v in dict(data.get("edits", {})).items()}
     except (KeyError, TypeError, ValueError, AttributeError):
-        return {}, None, ""
-    return months, carried, edits if isinstance(edits, str) else ""
+        return {}, None, {}
+    return months, carried, edits
 
 
-def _write_cache(path: Path, months: dict[str, _Month], carried: _Carried | None, edits: str) -> None:
+def _no_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a number")
+
+
+def _write_cache(
+    path: Path, months: dict[str, _Month], carried: _Carried | None, edits: dict[str, str]
+) -> None:
     payload: dict[str, Any] = {
         "format": CACHE_FORMAT,
         "version": CACHE_VERSION,
@@ -228,6 +257,7 @@ def _write_cache(path: Path, months: dict[str, _Month], carried: _Carried | None
                 "days": m.days,
                 "ids": m.ids,
                 **({"sessions": m.records} if m.records is not None else {}),
+                **({"edited": m.edited} if m.edited else {}),
             }
             for key, m in sorted(months.items())
         },
@@ -237,6 +267,7 @@ def _write_cache(path: Path, months: dict[str, _Month], carried: _Carried | None
             "key": carried.key,
             "tokens": {k: list(v) for k, v in carried.tokens.items()},
             "data": carried.data,
+            "marks": carried.marks,
         }
     data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     try:
@@ -267,6 +298,8 @@ class Summary(NamedTuple):
     ]  # the sessions of the months from `tail_from` on, without steps or note, history order
     carry: object  # what `CarrySpec.make` made of the months before `tail_from` (None without a spec)
     pain_records: list[PainRecord] = []  # every device's pain records (tracker/store/painrecords.py)
+    # Each month file's token and the ids of the sessions it holds that no edit deleted (Store.known_ids)
+    ids: dict[str, tuple[Token, str]] = {}
 
 
 def read_summary(
@@ -325,14 +358,15 @@ def _read_summary(
             return None  # a file still arriving, a conflict copy to merge: the Store handles and says so
         settings, usual, pains = union.settings(settings), union.usual_pain(), union.pain_records()
         overlay = union.overlay()
-        edits = _fingerprint(overlay)
+        edits = _edit_hashes(overlay)
 
         try:
             on_disk = shard_tokens(loc.data)
         except Unreadable:
             return None  # Store.open reports it
 
-        def read_month(key: str) -> list[Session] | None:
+        def read_month(key: str) -> tuple[list[Session], list[str]] | None:
+            """The file's sessions with the edits applied, and the ids of the edits that reached it."""
             shard_path = loc.data / f"sessions-{key}.json"
             try:
                 data, token = read_json(shard_path)
@@ -341,116 +375,132 @@ def _read_summary(
                 return None  # Store.open reports it, naming the newest good backup
             if token != on_disk[key]:
                 return None  # changed while we read it (it cannot, under the lock): let the Store read it
-            return _edited(key, [session for _, session in docs.values()], overlay)
+            found = _edited(key, [session for _, session in docs.values()], overlay)
+            if found is None:
+                return None
+            return found, sorted(sid for sid in docs if sid in overlay)
 
         path = cache_path(loc)
         cached, carried, cached_edits = _read_cache(path)
-        if cached_edits != edits:  # an edit or a delete arrived: every month's entry and the carry follow it
-            cached, carried = {}, None
+        dirty = _touched(cached, cached_edits, edits)  # files an edit or a delete reached since: read again
+        for key in dirty:
+            cached.pop(key, None)
         before = {key: on_disk[key] for key in on_disk if key < tail_from}
         want_key = spec.key(settings, usual, pains) if spec is not None else ""
-        remake = spec is not None and (carried is None or carried.key != want_key or carried.tokens != before)
-        grow: list[str] = []  # months that left the tail since the carry was made: it grows by them
-        if remake and carried is not None and carried.key == want_key:
-            kept = all(before.get(key) == token for key, token in carried.tokens.items())
-            grow = sorted(key for key in before if key not in carried.tokens)
-            if kept and grow and grow[0] > max(carried.tokens, default=""):
-                remake = False
-            else:
-                grow = []
-        old: list[Session] = []  # the sessions of the months before the tail, when the carry is made again
-        # Made again, the carry is folded a calendar month at a time (spec.extend, as when the tail moves
-        # on): no month's sessions are kept once folded, so neither memory nor the collector's work grows
-        # with the years. When a month cannot be folded after the ones before it (a session started before
-        # the last folded one: travel across the date line), every month is read again into `old`.
+        old_tokens: dict[str, Token] = {}  # the files the kept carry was made from, as they were then
+        old_marks: dict[str, object] = {}  # the kept carry after each marked month (_marked)
+        if carried is not None and carried.key == want_key:
+            old_tokens = {key: token for key, token in carried.tokens.items() if key not in dirty}
+            old_marks = carried.marks
+        remake = spec is not None and (carried is None or carried.key != want_key or old_tokens != before)
+        # The carry is folded a calendar month at a time (spec.extend): no month's sessions are kept once
+        # folded, so neither memory nor the collector's work grows with the years. Only the months from
+        # the first changed one on are folded again: the kept carry of the marked month before it is the
+        # start, and once a month folds to the carry kept for it, every later unchanged month would fold
+        # as before, so the walk jumps to the kept carry of the last marked month before the next change.
+        # When a month cannot be folded after the ones before it (a session started before the last
+        # folded one: travel across the date line), every old month is read again into `old` instead.
+        changed_months = sorted(
+            {
+                key.split(".")[0]
+                for key in set(before) | set(old_tokens)
+                if before.get(key) != old_tokens.get(key)
+            }
+        )
+        marks = sorted(old_marks)
         folding = remake and spec is not None
-        folded: object = None  # the carry of the months folded so far (None: none yet)
-        pending: list[Session] = []  # the sessions of the calendar month being read (every device's file)
-        pending_month = ""
+        folded: object = None  # the carry of the months walked so far (None: none yet)
+        synced = True  # `folded` is the kept carry of the last month walked (none walked: nothing kept)
+        jump = ""  # the marked month the walk jumps to, when synced
+        new_marks: dict[str, object] = {}
+        last_before = max((key.split(".")[0] for key in before), default="")
 
-        def fold_pending() -> None:
-            nonlocal folded, folding, pending
-            assert spec is not None
-            if folding and pending:
-                grown = (
-                    spec.make(pending, settings, usual, pains)
-                    if folded is None
-                    else spec.extend(folded, pending, settings, usual, pains)
-                )
-                if grown is None:
-                    folding = False
-                folded = grown
-            pending = []
+        def next_change(month: str) -> str:
+            i = bisect_left(changed_months, month)
+            return changed_months[i] if i < len(changed_months) else "9999-99"
+
+        by_month: dict[str, list[str]] = {}
+        for key in sorted(on_disk):
+            by_month.setdefault(key.split(".")[0], []).append(key)
 
         months: dict[str, _Month] = {}
-        changed = set(cached) != set(on_disk)
-        for key in sorted(on_disk):
-            hit = cached.get(key)
-            wanted = key >= tail_from
-            reuse = hit is not None and hit.token == on_disk[key] and (hit.records is not None or not wanted)
-            if reuse and not (remake and not wanted):
-                assert hit is not None
-                months[key] = hit if wanted else hit._replace(records=None)
-                changed = changed or (hit.records is not None and not wanted)
-                continue
-            found = read_month(key)
-            if found is None:
-                return None
-            if not wanted and remake and folding:
-                month = key.split(".")[0]
-                if month != pending_month:
-                    fold_pending()
-                    pending_month = month
-                pending.extend(found)
-            if not reuse:
+        changed = set(cached) != set(on_disk) or bool(dirty)
+        for month, keys in sorted(by_month.items()):
+            wanted = month >= tail_from
+            fold = folding and not wanted
+            if fold and synced and not jump:
+                ahead = next_change(month)
+                jump = next((m for m in reversed(marks) if month <= m < ahead), "")
+            skip = fold and bool(jump) and month <= jump
+            sessions: list[Session] = []
+            for key in keys:
+                hit = cached.get(key)
+                reuse = (
+                    hit is not None and hit.token == on_disk[key] and (hit.records is not None or not wanted)
+                )
+                if reuse:
+                    assert hit is not None
+                    months[key] = hit if wanted else hit._replace(records=None)
+                    changed = changed or (hit.records is not None and not wanted)
+                    if fold and not skip:
+                        if hit.records is not None:  # a month that was in the tail: its sessions are kept
+                            sessions.extend(_SHARED.session(r) for r in hit.records)
+                            continue
+                        read = read_month(key)
+                        if read is None:
+                            return None
+                        sessions.extend(read[0])
+                    continue
+                read = read_month(key)
+                if read is None:
+                    return None
                 changed = True
-                months[key] = _month_of(on_disk[key], found, wanted)
-            else:
-                assert hit is not None
-                months[key] = hit._replace(records=None)
-            del found
+                months[key] = _month_of(on_disk[key], read[0], wanted, read[1])
+                if fold and not skip:
+                    sessions.extend(read[0])
+                del read
+            if not fold:
+                continue
+            assert spec is not None
+            if skip:  # unchanged, and so is every month before it: its kept carry stands
+                if month in old_marks and _marked(month, last_before):
+                    new_marks[month] = old_marks[month]
+                if month == jump:
+                    folded, jump = old_marks[month], ""
+                continue
+            jump = ""
+            if sessions:  # (a month whose every session was deleted adds nothing)
+                grown = (
+                    spec.make(sessions, settings, usual, pains)
+                    if folded is None
+                    else spec.extend(folded, sessions, settings, usual, pains)
+                )
+                del sessions
+                if grown is None:
+                    folding = False
+                    continue
+                folded = grown
+            synced = month in old_marks and folded == old_marks[month]
+            if _marked(month, last_before):
+                new_marks[month] = folded
         if changed and _moved_twice(months, overlay):  # (an unchanged cache was checked when it was written)
             return None  # one session in two files, or an edit whose file has not arrived: the Store decides
 
         made = carried.data if carried is not None and not remake else None
-        if spec is not None and grow and carried is not None:
-            later: list[Session] = []
-            for key in grow:
-                hit = cached.get(key)
-                if hit is not None and hit.token == on_disk[key] and hit.records is not None:
-                    later.extend(_SHARED.session(r) for r in hit.records)
-                    continue
-                found = read_month(key)
-                if found is None:
-                    return None
-                later.extend(_without_details(found))
-            made = spec.extend(carried.data, later, settings, usual, pains)
-            del later
-            if made is None:  # it cannot grow (a session started before the carry's last): make it again
-                remake = True
-                for key in sorted(before):
-                    found = read_month(key)
-                    if found is None:
-                        return None
-                    old.extend(_without_details(found))
-            else:
-                carried = _Carried(want_key, before, made)
-                changed = True
         if spec is not None and remake:
-            if folding:
-                fold_pending()
             if folding:
                 made = folded if folded is not None else spec.make([], settings, usual, pains)
             else:
-                if not old:  # a month could not be folded after the ones before it: read them all
-                    for key in sorted(before):
-                        found = read_month(key)
-                        if found is None:
-                            return None
-                        old.extend(_without_details(found))
+                new_marks = {}
+                old: list[Session] = []  # every session of the months before the tail, without details
+                for key in sorted(before):
+                    read = read_month(key)
+                    if read is None:
+                        return None
+                    old.extend(_without_details(read[0]))
                 made = spec.make(old, settings, usual, pains)
-            del old
-            carried = _Carried(want_key, before, made)
+                del old
+            carried = _Carried(want_key, before, made, new_marks)
             changed = True
     finally:
         lock.release()
@@ -464,14 +514,25 @@ def _read_summary(
         return read_summary(home, tail_from=tail_from, carry=spec, wait=wait, label=label)
     if changed:
         _write_cache(path, months, carried, edits)
-    days = sorted({date.fromisoformat(day) for month in months.values() for day in month.days})
-    return Summary(settings, usual, days, tail, made, pains)
+    keys = sorted(months)
+    found = [day for key in keys for day in months[key].days]  # each file's days sorted, months in order
+    if any(a >= b for a, b in zip(found, found[1:])):  # two devices' files of one month
+        found = sorted(set(found))
+    days = [date.fromisoformat(day) for day in found]
+    ids = {key: (m.token, m.ids) for key, m in months.items()}
+    return Summary(settings, usual, days, tail, made, pains, ids)
 
 
-def _month_of(token: Token, sessions: list[Session], keep_records: bool) -> _Month:
+def _month_of(token: Token, sessions: list[Session], keep_records: bool, edited: list[str]) -> _Month:
     days = sorted({s.local_date.isoformat() for s in sessions})
     ids = "".join(sorted(s.id for s in sessions))
-    return _Month(token, days, ids, [record_of(s) for s in sessions] if keep_records else None)
+    return _Month(token, days, ids, [record_of(s) for s in sessions] if keep_records else None, edited)
+
+
+def _marked(month: str, last: str) -> bool:
+    """Whether the carry after `month` is kept (every quarter's last month, and the last month before the
+    tail): a change folds again from the mark before it, at most two months of unchanged files."""
+    return month == last or month[5:] in ("03", "06", "09", "12")
 
 
 def _edited(key: str, sessions: list[Session], overlay: dict[str, Session | None]) -> list[Session] | None:
@@ -537,12 +598,31 @@ def _union(loc: Locations) -> Replica | None:
     return read_union(loc.data, load_device(loc, create=False))
 
 
-def _fingerprint(overlay: dict[str, Session | None]) -> str:
-    """What the edits and deletes of every device come to: month entries and the carry follow it."""
-    if not overlay:
-        return ""
-    text = json.dumps(sorted((sid, record_of(s) if s is not None else None) for sid, s in overlay.items()))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def _edit_hashes(overlay: dict[str, Session | None]) -> dict[str, str]:
+    """What each session's latest edit or delete (every device's) comes to: the files it reaches follow it."""
+    digests = {}
+    for sid, s in overlay.items():
+        text = json.dumps(record_of(s) if s is not None else None)
+        digests[sid] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    return digests
+
+
+def _touched(cached: dict[str, _Month], was: dict[str, str], now: dict[str, str]) -> set[str]:
+    """The cached files whose entries an edit or delete made, changed or dropped since they were read:
+    those the old edit reached, and those holding a session a new edit names."""
+    moved = {sid for sid in was.keys() | now.keys() if was.get(sid) != now.get(sid)}
+    if not moved:
+        return set()
+    found: set[str] = set()
+    for key, m in cached.items():
+        if not moved.isdisjoint(m.edited):
+            found.add(key)
+        elif len(moved) <= 16:
+            if any(sid in m.ids for sid in moved):  # (a match across two ids only reads a file again)
+                found.add(key)
+        elif not moved.isdisjoint(m.ids[i : i + 36] for i in range(0, len(m.ids), 36)):
+            found.add(key)
+    return found
 
 
 __all__ = ["CACHE_NAME", "CarrySpec", "Summary", "cache_path", "read_summary", "record_of", "session_of"]
