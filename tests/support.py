@@ -6,6 +6,7 @@ Importable as `tests.support` (pytest's `pythonpath = ["."]` in pyproject.toml).
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from time import monotonic
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -45,6 +46,20 @@ async def settle(pilot: Any) -> None:
 
 
 VIEW_KEYS = {"today": "1", "history": "2", "progress": "3", "library": "4", "settings": "5"}
+
+
+async def palette_found(pilot: Any, seconds: float = 5.0) -> None:
+    """After typing into the command palette: wait until its search has highlighted a command (it searches in a
+    worker; a fixed pause can be too short on a loaded machine, and Enter would then choose nothing)."""
+    from textual.command import CommandList
+
+    deadline = monotonic() + seconds
+    await pilot.pause(0.3)
+    while monotonic() < deadline:
+        found = pilot.app.screen.query(CommandList)
+        if found and found.first().highlighted is not None:
+            return
+        await pilot.pause(0.05)
 
 
 async def put_back_card_away(pilot: Any) -> None:

@@ -6,7 +6,7 @@ import stat
 
 from textual.widgets import Input
 
-from tests.support import open_view
+from tests.support import open_view, palette_found
 from tracker.demo import generate_history
 from tracker.model import Settings
 from tracker.ui.commands import app_commands
@@ -40,7 +40,7 @@ async def test_palette_offers_the_report(service, home, make, settle) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"practice report (html")
-        await pilot.pause(0.3)
+        await palette_found(pilot)
         await pilot.press("enter")
         await settle(pilot)
     assert len(list((home / "exports").glob("backroll-report-*.html"))) == 1

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from textual.widgets import Digits, OptionList, Static
 
+from tests.support import palette_found
 from tracker.ui.commands import app_commands
 from tracker.ui.dialogs.safety import SafetyNoteScreen
 from tracker.ui.screens.store_error import StoreErrorScreen
@@ -122,7 +123,7 @@ async def test_palette_reaches_every_action(service, make, settle):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"toggle sound")
-        await pilot.pause(0.3)
+        await palette_found(pilot)
         await pilot.press("enter")
         await settle(pilot)
         assert service.settings.sound is True  # the fixture turned it off; the palette turned it back on
