@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 ENV_HOME = "BACKROLL_HOME"
+ENV_CACHE = "BACKROLL_CACHE"  # the per-user cache folder (derived files only); empty: no cache
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
 
@@ -31,6 +32,17 @@ def resolve_home(option: str | os.PathLike[str] | None = None) -> Path:
     if env:
         return Path(env).expanduser()
     return default_home()
+
+
+def cache_dir() -> Path | None:
+    """The per-user cache folder (the library's cache, kept answers): $BACKROLL_CACHE, else the platform's;
+    None when BACKROLL_CACHE is set empty (no cache)."""
+    named = os.environ.get(ENV_CACHE)
+    if named is not None:
+        return Path(named).expanduser() if named else None
+    from platformdirs import user_cache_path
+
+    return user_cache_path("backroll", appauthor=False)
 
 
 def builtin_content_dir() -> Path:
@@ -54,9 +66,9 @@ def is_wider_than_private(path: Path) -> bool:
     return bool(stat.S_IMODE(path.stat().st_mode) & 0o077)
 
 
-@dataclass(frozen=True)
-class Locations:
-    """The files and folders under one data home."""
+class Locations(NamedTuple):
+    """The files and folders under one data home. (A NamedTuple, not a dataclass: `backroll status` replays
+    a kept answer through this module, and `dataclasses` alone costs it ~7 ms to import.)"""
 
     home: Path
 

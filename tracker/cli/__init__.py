@@ -15,33 +15,29 @@ contract, common.py what they share.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from tracker.cli.common import (
-    BAD_INPUT,
-    CANNOT_OPEN,
-    OK,
-    USAGE,
-    CannotOpen,
-    Io,
-    Refused,
-    check_text,
-    parse_day,
-    parse_moment,
-)
-from tracker.cli.parser import _parser, command_word
-from tracker.paths import resolve_home
+from tracker.cli import answers
+
+if TYPE_CHECKING:
+    import argparse
+
+    from tracker.cli.common import Io
+
+# What `from tracker.cli import NAME` finds in tracker.cli.common, imported on first use (PEP 562): a
+# replayed answer (tracker/cli/answers.py) never imports the commands' modules.
+_FROM_COMMON = frozenset({"BAD_INPUT", "CANNOT_OPEN", "OK", "USAGE", "CannotOpen", "Io", "Refused"})
+_FROM_COMMON_FUNCTIONS = frozenset({"parse_day", "parse_moment"})
 
 
 def cmd_session(args: argparse.Namespace, io: Io) -> int:
     from tracker.cli.app import full_screen_problem, open_app
-    from tracker.cli.common import _service, known_routine
+    from tracker.cli.common import OK, _service, known_routine
 
     with _service(args, io) as service:
         known_routine(service, args.routine)
@@ -57,7 +53,9 @@ def cmd_session(args: argparse.Namespace, io: Io) -> int:
 
 
 def cmd_completion(args: argparse.Namespace, io: Io) -> int:
+    from tracker.cli.common import OK
     from tracker.cli.completion import completion_script
+    from tracker.cli.parser import _parser
 
     io.out.write(completion_script(args.shell, _parser(for_completion=True)))
     return OK
@@ -111,13 +109,29 @@ def _days_ago_joined(argv: list[str]) -> list[str]:
 def main(
     argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
-    io = Io(stdout or sys.stdout, stderr or sys.stderr)
+    out, err = stdout or sys.stdout, stderr or sys.stderr
     if os.name != "posix":  # the store's one-writer lock is fcntl.flock
-        io.warn(
-            "backroll: the history needs a POSIX system (Linux, macOS, a BSD); this one is not supported yet."
+        print(
+            "backroll: the history needs a POSIX system (Linux, macOS, a BSD); this one is not supported yet.",
+            file=err,
         )
-        return BAD_INPUT
+        return 1
     words = _days_ago_joined(sys.argv[1:] if argv is None else list(argv))
+    if answers.replay(words, out):  # `status` or `routines` again, with nothing it reads changed
+        return 0
+    from tracker.cli.common import (
+        BAD_INPUT,
+        CANNOT_OPEN,
+        OK,
+        USAGE,
+        CannotOpen,
+        Io,
+        Refused,
+        check_text,
+    )
+    from tracker.cli.parser import _parser, command_word
+
+    io = Io(out, err)
     named = command_word(words)
     parser = _parser(named if named in COMMANDS else None)
     try:
@@ -137,7 +151,14 @@ def main(
         io.warn(f"warning: {problem}.")
     try:
         check_text(args)
-        return command(args.command)(args, io)
+        if args.command not in answers.ANSWERED:
+            return command(args.command)(args, io)
+        from tracker.paths import resolve_home
+
+        keeper = answers.Keeper(words, resolve_home(getattr(args, "home", None)), out, err)
+        code = command(args.command)(args, Io(keeper.out, keeper.err))
+        keeper.keep(code)
+        return code
     except Refused as refused:
         io.warn(f"backroll: {refused}")
         return BAD_INPUT
@@ -167,6 +188,7 @@ def main(
 
 def _crashed(error: Exception, args: argparse.Namespace, io: Io) -> int:
     from tracker.cli.crash import CRASH, one_line, write_report
+    from tracker.paths import resolve_home
 
     try:
         home = resolve_home(getattr(args, "home", None))
@@ -181,11 +203,16 @@ def _crashed(error: Exception, args: argparse.Namespace, io: Io) -> int:
 
 
 def __getattr__(name: str) -> object:
-    """`open_app` (tracker.cli.app) on first use: `status` never imports the app's command module (PEP 562)."""
+    """`open_app` (tracker.cli.app) and what tracker.cli.common holds, on first use (PEP 562): `status`
+    never imports the app's command module, and a replayed answer not even the commands'."""
     if name == "open_app":
         from tracker.cli.app import open_app
 
         return open_app
+    if name in _FROM_COMMON or name in _FROM_COMMON_FUNCTIONS:
+        from tracker.cli import common
+
+        return getattr(common, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

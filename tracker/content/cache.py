@@ -38,28 +38,18 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from tracker.content.library import Library, frozen
+from tracker.paths import ENV_CACHE, cache_dir
 
 V = TypeVar("V")
 
 __all__ = ["ENV_CACHE", "cache_dir", "cache_path", "load_library_cached"]
 
-ENV_CACHE = "BACKROLL_CACHE"
 CACHE_FORMAT = 1  # bump when what is pickled changes shape
 _MAX_BYTES = 32 * 1024 * 1024  # far above any real library; a bigger file is not ours
 _PACKAGE = Path(__file__).resolve().parent.parent  # tracker/
 _CODE_DIRS = (_PACKAGE / "content", _PACKAGE / "model")
 _BUILTIN_DIRS = ("poses", "routines", "programs")  # as the loader reads them
 _SOURCES = "sources.toml"
-
-
-def cache_dir() -> Path | None:
-    """The folder of the cache; None when BACKROLL_CACHE turns it off."""
-    named = os.environ.get(ENV_CACHE)
-    if named is not None:
-        return Path(named).expanduser() if named else None
-    from platformdirs import user_cache_path
-
-    return user_cache_path("backroll", appauthor=False)
 
 
 def cache_path(user_dir: Path | None, content_dir: Path) -> Path | None:
