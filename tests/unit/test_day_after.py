@@ -482,3 +482,28 @@ def test_pain_records_merge_across_devices_and_from_conflict_copies(two: tuple[P
     with Store.open(a) as store:
         assert store.pain_records() == [on_a, on_b, lost]  # nothing lost, the duplicate collapsed
     assert not copy.exists() and (a / "sync-conflicts" / copy.name).exists()
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10), min_size=1, max_size=9))
+def test_the_weekly_median_is_the_statistics_median(values: list[int]) -> None:
+    import statistics
+
+    from tracker.dayafter import Score, weekly_trend
+
+    last = date(2026, 3, 7)
+    scores = {
+        last - timedelta(days=i): Score(last - timedelta(days=i), v, None) for i, v in enumerate(values[:7])
+    }
+    [week] = weekly_trend(scores, last, weeks=1)
+    assert week.days == len(scores)
+    assert week.median == float(statistics.median(s.value for s in scores.values()))
+
+
+def test_a_new_id_is_a_random_version_4_uuid() -> None:
+    import uuid
+
+    ids = {Session.new_id() for _ in range(2000)}
+    assert len(ids) == 2000
+    for text in list(ids)[:200]:
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text and parsed.version == 4 and parsed.variant == uuid.RFC_4122

@@ -19,7 +19,6 @@ Steps, each safe to run again:
 from __future__ import annotations
 
 import os
-import shutil
 from datetime import UTC
 
 from tracker.files import WriteBytes, fsync_dir
@@ -53,6 +52,8 @@ def to_device_layout(loc: Locations, write_bytes: WriteBytes) -> None:
 
 
 def _backup(loc: Locations, write_bytes: WriteBytes) -> None:
+    import shutil  # only for this one-time move: shutil imports bz2 and lzma
+
     target = loc.backups / BACKUP_NAME
     if target.exists():
         return
