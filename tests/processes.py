@@ -21,7 +21,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_listening(process: subprocess.Popen[bytes], port: int, seconds: float) -> bool:
+def wait_listening(
+    process: subprocess.Popen[bytes] | subprocess.Popen[str], port: int, seconds: float
+) -> bool:
     """True once something accepts on the loopback `port`; False if `process` ends first or `seconds` pass."""
     deadline = time.monotonic() + seconds
     while True:
@@ -34,7 +36,7 @@ def wait_listening(process: subprocess.Popen[bytes], port: int, seconds: float) 
             time.sleep(0.1)
 
 
-def stop_group(process: subprocess.Popen[bytes], wait: float) -> None:
+def stop_group(process: subprocess.Popen[bytes] | subprocess.Popen[str], wait: float) -> None:
     """SIGTERM to the process group `process` leads (started with `start_new_session=True`), SIGKILL if
     `process` has not ended `wait` seconds later; then SIGKILL to what is left of the group (the processes
     it started). Quiet when the group is already gone."""

@@ -18,8 +18,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -29,17 +27,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.processes import free_port, stop_group
+
 FOLDER_ID = "backroll-data"
 
 
 def syncthing_binary() -> str | None:
     return shutil.which("syncthing")
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -253,21 +247,8 @@ class SyncthingPair:
 
     def close(self) -> None:
         for inst in (self.a, self.b):
-            proc = inst.process
-            if proc is None or proc.poll() is not None:
-                continue
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                continue
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                proc.wait(timeout=10)
+            if inst.process is not None:
+                stop_group(inst.process, wait=10)
 
     def __enter__(self) -> SyncthingPair:
         return self
