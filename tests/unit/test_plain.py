@@ -401,3 +401,21 @@ def test_skipping_the_rest_of_an_ended_session_saves_what_was_given(plain, home:
     assert run.wait() == 0
     [session] = saved_sessions(home)
     assert session.checkin.pain_before == 2 and session.checkin.pain_after is None
+
+
+def test_today_s_pain_record_is_offered_as_the_pain_before_and_enter_keeps_it(plain, home: Path) -> None:
+    with Backroll(home) as service:
+        service.record_pain(4, service.today())
+    run = plain()
+    run.expect("Hip rocks, lift 1 of 8: raise, 2 counts")
+    run.press("q")
+    run.expect("End the session now?")
+    run.answer("y")
+    run.expect("Pain before the session, 0 to 10? Enter keeps today's 4.")
+    run.answer("")
+    run.expect("Pain now, 0 to 10?")
+    run.answer("skip")
+    run.expect("Saved. See you tomorrow.")
+    assert run.wait() == 0
+    [session] = saved_sessions(home)
+    assert session.checkin.pain_before == 4 and session.checkin.pain_after is None

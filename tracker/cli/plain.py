@@ -452,7 +452,15 @@ class PlainSession:
         checkin = CheckIn()  # filled one answer at a time: skipping the rest keeps every one given
         skipped = False
         try:
-            checkin = replace(checkin, pain_before=self._number("Pain before the session, 0 to 10?"))
+            record = (
+                self.service.pain_score_today()
+            )  # "How is your back today?": Enter keeps it, as in the app
+            checkin = replace(
+                checkin,
+                pain_before=self._number(
+                    "Pain before the session, 0 to 10?", offered=record.value if record is not None else None
+                ),
+            )
             checkin = replace(checkin, pain_after=self._number("Pain now, 0 to 10?"))
             stable = self._word(
                 "Did your legs and back feel stable: yes, no or unsure?", [s.value for s in Stability]
@@ -494,12 +502,15 @@ class PlainSession:
             raise SkipRest
         return answer
 
-    def _number(self, question: str) -> int | None:
+    def _number(self, question: str, *, offered: int | None = None) -> int | None:
+        """A score from 0 to 10; Enter alone gives `offered` (today's pain record), else no answer."""
+        if offered is not None:
+            question += f" Enter keeps today's {offered}."
         while True:
             self.say(question)
             answer = self._answer()
             if not answer:
-                return None
+                return offered
             if answer.isascii() and answer.isdigit() and len(answer) <= 2 and 0 <= int(answer) <= 10:
                 return int(answer)
             self.say(f"{_shown(answer)} is not a whole number from 0 to 10.")
