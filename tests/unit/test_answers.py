@@ -268,3 +268,26 @@ def test_a_real_process_replays_the_answer_a_real_process_kept(cache: Path, tmp_
     assert run("status", "--json") == first
     run("log", "bridge")
     assert json.loads(run("status", "--json"))["practice_days"] == 1
+
+
+def test_a_reader_that_left_gets_silence_replayed_or_not(cache: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    env = {**os.environ, "BACKROLL_CACHE": str(cache)}
+    env.pop("BACKROLL_HOME", None)
+
+    def reader_leaves() -> None:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tracker", "--home", str(home), "status"],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # the reader left before a word was written (as `| head -0`)
+        error = process.stderr.read().decode()
+        assert process.wait(timeout=120) == 0, error
+        assert error == ""
+
+    reader_leaves()  # worked out: nothing kept, as the answer was not all written
+    assert replayed(home, "status") is None
+    cli(home, "status")
+    assert replayed(home, "status") is not None
+    reader_leaves()  # replayed

@@ -117,12 +117,14 @@ def main(
         )
         return 1
     words = _days_ago_joined(sys.argv[1:] if argv is None else list(argv))
-    if answers.replay(words, out):  # `status` or `routines` again, with nothing it reads changed
-        return 0
+    try:
+        if answers.replay(words, out):  # `status` or `routines` again, with nothing it reads changed
+            return 0
+    except BrokenPipeError:
+        return _reader_left()
     from tracker.cli.common import (
         BAD_INPUT,
         CANNOT_OPEN,
-        OK,
         USAGE,
         CannotOpen,
         Io,
@@ -172,18 +174,23 @@ def main(
         io.warn(f"backroll: {error}")
         return BAD_INPUT
     except BrokenPipeError:
-        # `backroll export | head`: the reader left; say nothing, like other Unix tools.
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
-        return OK
+        return _reader_left()
     except KeyboardInterrupt:
         io.warn("backroll: interrupted.")
         return 130
     except Exception as error:
         return _crashed(error, args, io)
+
+
+def _reader_left() -> int:
+    """`backroll export | head`: the reader left; say nothing, like other Unix tools (exit 0). Standard
+    output goes to /dev/null so that Python's own flush at exit does not complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def _crashed(error: Exception, args: argparse.Namespace, io: Io) -> int:
