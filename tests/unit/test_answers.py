@@ -291,3 +291,33 @@ def test_a_reader_that_left_gets_silence_replayed_or_not(cache: Path, tmp_path: 
     cli(home, "status")
     assert replayed(home, "status") is not None
     reader_leaves()  # replayed
+
+
+def test_a_replayed_answer_imports_nothing_of_the_model_the_store_or_the_rules(
+    cache: Path, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    cli(home, "log", "bridge")
+    cli(home, "status", "--json")
+    code = (
+        "import sys, io\n"
+        "from tracker.cli import main\n"
+        f"assert main(['--home', {str(home)!r}, 'status', '--json'], stdout=io.StringIO()) == 0\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('tracker'))))\n"
+    )
+    env = {**os.environ, "BACKROLL_CACHE": str(cache)}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    loaded = set(done.stdout.split())
+    assert "tracker.cli.answers" in loaded
+    assert not {m for m in loaded if m.startswith(("tracker.model", "tracker.store", "tracker.service"))}, (
+        loaded
+    )
+    assert not {"tracker.cli.common", "tracker.cli.history", "tracker.status", "tracker.progression"} & loaded
