@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -55,3 +56,16 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     for folder in _made:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def two(tmp_path: Path) -> tuple[Path, Path]:
+    """Two homes, as two devices whose data folders a sync engine carries between them (tests/sync_engine.py)."""
+    from tests.sync_engine import device_id
+    from tracker.store import Store
+
+    a, b = tmp_path / "laptop", tmp_path / "desktop"
+    Store.open(a).close()
+    Store.open(b).close()
+    assert device_id(a) != device_id(b)
+    return a, b

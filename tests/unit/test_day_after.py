@@ -455,7 +455,6 @@ def test_the_report_shows_the_weekly_trend_the_mornings_after_and_the_pain_recor
 # --- across devices: each its own file, conflict copies merged ---------------------------------
 
 from tests.sync_engine import device_id, sync_all
-from tests.unit.test_store_sync import two  # noqa: F401 - a fixture
 
 
 def test_pain_records_merge_across_devices_and_from_conflict_copies(two: tuple[Path, Path]) -> None:

@@ -25,15 +25,6 @@ from tracker.store.layout import BACKUP_NAME
 from tracker.store.union import original_name
 
 
-@pytest.fixture
-def two(tmp_path: Path) -> tuple[Path, Path]:
-    a, b = tmp_path / "laptop", tmp_path / "desktop"
-    Store.open(a).close()
-    Store.open(b).close()
-    assert device_id(a) != device_id(b)
-    return a, b
-
-
 def test_each_device_writes_only_files_named_after_it_and_reads_the_union(two: tuple[Path, Path]) -> None:
     a, b = two
     with Store.open(a) as sa:
