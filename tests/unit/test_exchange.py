@@ -400,6 +400,66 @@ def test_a_well_formed_file_takes_the_column_check_and_reads_as_the_checker_read
         )
 
 
+def _built_as_from_dict(records: list[dict[str, Any]]) -> None:
+    """The column builder gives what Session.from_dict gives, record by record: repr, not ==, so that a
+    32 for a 32.0 or a string for its enum member shows (== would take them as equal)."""
+    assert exchange.validate.document_ok({**doc_of(), "sessions": records})
+    built = exchange.build.proven_sessions(records)
+    assert [repr(s) for s in built] == [repr(Session.from_dict(r)) for r in records]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(sessions_strategy(), max_size=6, unique_by=lambda s: s.id))
+def test_proven_records_are_built_as_from_dict_reads_them(sessions: list[Session]) -> None:
+    _built_as_from_dict(doc_of(*sessions)["sessions"])
+
+
+def test_the_column_builder_reads_every_shape_of_a_field_as_from_dict() -> None:
+    """Whole numbers for seconds, a Z offset and fractions of a second, null and present hurt stops,
+    prescriptions and check-in answers, answered steps among plain ones, sessions without steps."""
+    plain, hurt = make_session(1), make_session(2, routine="floor-flow", pain_after=None)
+    hurt = replace(
+        hurt,
+        hurt=True,
+        hurt_at=HurtAt(1, "back-roll", Side.LEFT, 2, Phase.HOLD),
+        checkin=CheckIn(),
+        steps=(),
+    )
+    records = doc_of(plain, hurt, make_session(3, day=date(2025, 3, 2)))["sessions"]
+    records[0]["started_at"] = "2025-03-01T06:30:00.25Z"
+    records[0]["duration"] = 300
+    records[0]["steps"][0]["seconds"] = 32
+    records[2]["steps"] = [records[2]["steps"][2]]  # only an answered step
+    _built_as_from_dict(records)
+    _built_as_from_dict([records[1]])  # no steps at all, no prescription
+    _built_as_from_dict([])
+    built = exchange.parse_history(json.dumps({**doc_of(), "sessions": records}).encode()).sessions
+    assert (
+        built[1].hurt_at == HurtAt(1, "back-roll", Side.LEFT, 2, Phase.HOLD) and built[1].prescription is None
+    )
+    assert built[0].steps[2].answer == "some" and type(built[0].steps[0].seconds) is float
+    assert built[0].started_at == datetime(2025, 3, 1, 6, 30, 0, 250_000, tzinfo=UTC)
+
+
+def test_an_import_gives_the_garbage_collector_back_as_it_found_it() -> None:
+    """parse_history holds the cyclic collector off while it reads; after a good file, a refused one, and
+    with the collector already off (left off), it is as it was."""
+    import gc
+
+    good = exchange.export_json([make_session(1)], EXPORTED_AT).encode()
+    assert gc.isenabled()
+    assert len(exchange.parse_history(good).sessions) == 1 and gc.isenabled()
+    with pytest.raises(ImportRefused):
+        exchange.parse_history(b'{"format": "backroll.history", "version": 9}')
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        exchange.parse_history(good)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_local_date_must_match_the_start_at_its_own_offset() -> None:
     # 23:30 in Tokyo is still that day there, whatever zone reads the file.
     good = make_session(1, day=date(2025, 3, 1), zone="Asia/Tokyo", hour=23)
