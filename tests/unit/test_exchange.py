@@ -191,7 +191,7 @@ def test_the_export_text_is_the_export_document() -> None:
     usual = [UsualPain("00000000-0000-4000-8000-0000000000aa", date(2025, 2, 1), 3, "ankle", EXPORTED_AT)]
     pains = [PainRecord("00000000-0000-4000-8000-0000000000bb", date(2025, 2, 2), 4, 'a "sharp" one \u00e9')]
     hurt = replace(
-        make_session(3, note="line\nbreak"),
+        make_session(3, note='line\nbreak, a "quote", a \\, a bell \x07 and \u00e9 \U0001f642'),
         hurt=True,
         hurt_at=HurtAt(1, "back-roll", Side.LEFT, 2, Phase.HOLD),
     )
@@ -199,6 +199,23 @@ def test_the_export_text_is_the_export_document() -> None:
         text = exchange.export_json(sessions, EXPORTED_AT, usual, pains)
         assert json.loads(text) == exchange.export_document(sessions, EXPORTED_AT, usual, pains)
         assert sum(line.startswith("  {") for line in text.splitlines()) == len(sessions)  # one a line
+        document = exchange.export_document(sessions, EXPORTED_AT, usual, pains)
+        records = document.pop("sessions")
+        enums = [r["origin"] for r in records] + [r["checkin"]["felt"] for r in records]
+        enums += [r["hurt_at"]["side"] for r in records if r["hurt_at"]] + [
+            r["hurt_at"]["phase"] for r in records if r["hurt_at"]
+        ]
+        assert all(
+            type(e) is str for e in enums + [st["side"] for r in records for st in r["steps"]]
+        )  # not members
+        lines = [json.dumps(s, ensure_ascii=False) for s in records]
+        head = ",\n".join(
+            f" {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in document.items()
+        )
+        rows = "".join(f"  {line},\n" for line in lines).removesuffix(",\n") + "\n" if lines else ""
+        assert (
+            text == "{\n" + head + ',\n "sessions": [\n' + rows + " ]\n}\n"
+        )  # json.dumps's text, to the byte
 
 
 def test_export_refuses_a_naive_exported_at() -> None:
