@@ -420,8 +420,9 @@ def test_a_well_formed_file_takes_the_column_check_and_reads_as_the_checker_read
 def _built_as_from_dict(records: list[dict[str, Any]]) -> None:
     """The column builder gives what Session.from_dict gives, record by record: repr, not ==, so that a
     32 for a 32.0 or a string for its enum member shows (== would take them as equal)."""
-    assert exchange.validate.document_ok({**doc_of(), "sessions": records})
-    built = exchange.build.proven_sessions(records)
+    proof = exchange.validate.proven_document({**doc_of(), "sessions": records})
+    assert proof is not None and exchange.validate.document_ok({**doc_of(), "sessions": records})
+    built = exchange.build.proven_sessions(proof)
     assert [repr(s) for s in built] == [repr(Session.from_dict(r)) for r in records]
 
 

@@ -1,9 +1,10 @@
-"""Sessions out of records the column check proved (validate.document_ok), built a field at a time.
+"""Sessions out of records the column check proved (validate.proven_document), built a field at a time.
 
 Session.from_dict reads one record with a Python call per value: a get, an int() or a float(), an enum
 lookup. For records already proven against the declaration every value has its declared type, so those
-int(), str() and bool() are the identity; what is left (instants and days parsed, seconds made floats, enum
-members looked up) runs here as one C-level pass per field across all records (map over a column), and each
+int(), str() and bool() are the identity, and the check has already taken each field's values out of the
+records (Proof.columns) and parsed the instants and days (Proof.read). What is left (seconds made floats,
+enum members looked up) runs as one C-level pass per field across all records (map over a column), and each
 object is made by its own class, called with its fields in order. Only for proven records: anything else goes
 through Session.from_dict, which checks as it reads. A test holds the two equal, field by field.
 """
@@ -11,12 +12,10 @@ through Session.from_dict, which checks as it reads. A test holds the two equal,
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
-from itertools import chain, islice, repeat
-from operator import itemgetter
+from itertools import islice, repeat
 from typing import Any, TypeVar
 
-from tracker.exchange.format import CHECKIN_KEYS, HURT_KEYS, PRESCRIPTION_KEYS, SESSION_KEYS, STEP_KEYS
+from tracker.exchange.validate import Proof
 from tracker.model import CheckIn, HurtAt, Prescription, Session, StepResult
 from tracker.model.enums import Felt, Phase, Side, Stability
 
@@ -31,88 +30,93 @@ _STABLE = _STABLE_BY_VALUE.__getitem__
 _FELT = _FELT_BY_VALUE.__getitem__
 
 
-def _columns(records: Sequence[Any], keys: tuple[str, ...]) -> list[tuple[Any, ...]]:
-    """The values of `keys` across `records`, one tuple per key (a KeyError if one is missing)."""
-    if not records:
-        return [() for _ in keys]
-    return list(zip(*map(itemgetter(*keys), records), strict=True))
-
-
-def _or_none(values: Sequence[Any], make: Callable[[list[Any]], list[_T]]) -> Iterable[_T | None]:
-    """make() of the values that are not null, each back in its place among the nulls."""
-    present = [value for value in values if value is not None]
-    if len(present) == len(values):
-        return make(present)
-    if not present:
+def _in_place(
+    values: Sequence[Any], make: Callable[[Proof], list[_T]], proof: Proof | None
+) -> Iterable[_T | None]:
+    """The objects made of the records proven among `values` (those not null), each back in its place."""
+    if proof is None or not proof.records:  # all null
         return repeat(None, len(values))
-    built = iter(make(present))
-    return [None if value is None else next(built) for value in values]
+    made = make(proof)
+    if len(made) == len(values):
+        return made
+    each = iter(made)
+    return [None if value is None else next(each) for value in values]
 
 
-def _steps(records: list[Any]) -> list[StepResult]:
-    (index, pose, side, planned, done, raise_counts, lower_counts, hold, seconds, skipped, completed) = (
-        _columns(records, STEP_KEYS)
-    )
+def _steps(proof: Proof) -> list[StepResult]:
+    records, c = proof.records, proof.columns
+    if not records:
+        return []
     answers: Iterable[str | None] = repeat(None)
     keys: Iterable[str] = repeat("")
-    if any(len(record) != len(STEP_KEYS) for record in records):  # answered: both or neither (proven)
+    if set(map(len, records)) != {len(c)}:  # some answered: both keys, or neither (proven)
         answers = map(dict.get, records, repeat("answer"))
         keys = map(dict.get, records, repeat("question_key"), repeat(""))
     return list(
         map(
             StepResult,
-            index,
-            pose,
-            map(_SIDE, side),
-            planned,
-            done,
-            raise_counts,
-            lower_counts,
-            map(float, hold),
-            map(float, seconds),
-            skipped,
-            completed,
+            c["index"],
+            c["pose"],
+            map(_SIDE, c["side"]),
+            c["reps_planned"],
+            c["reps_done"],
+            c["raise_counts"],
+            c["lower_counts"],
+            map(float, c["hold_seconds"]),
+            map(float, c["seconds"]),
+            c["skipped"],
+            c["completed"],
             answers,
             keys,
         )
     )
 
 
-def _checkins(records: list[Any]) -> list[CheckIn]:
-    before, after, stable, felt, note = _columns(records, CHECKIN_KEYS)
-    return list(map(CheckIn, before, after, map(_STABLE, stable), map(_FELT, felt), note))
+def _checkins(proof: Proof) -> list[CheckIn]:
+    c = proof.columns
+    return list(
+        map(
+            CheckIn,
+            c["pain_before"],
+            c["pain_after"],
+            map(_STABLE, c["stable"]),
+            map(_FELT, c["felt"]),
+            c["note"],
+        )
+    )
 
 
-def _hurts(records: list[Any]) -> list[HurtAt]:
-    step, pose, side, rep, phase = _columns(records, HURT_KEYS)
-    return list(map(HurtAt, step, pose, map(_SIDE, side), rep, map(_PHASE, phase)))
+def _hurts(proof: Proof) -> list[HurtAt]:
+    c = proof.columns
+    return list(map(HurtAt, c["step"], c["pose"], map(_SIDE, c["side"]), c["rep"], map(_PHASE, c["phase"])))
 
 
-def _prescriptions(records: list[Any]) -> list[Prescription]:
-    lifts, count, hold = _columns(records, PRESCRIPTION_KEYS)
-    return list(map(Prescription, lifts, count, hold))
+def _prescriptions(proof: Proof) -> list[Prescription]:
+    c = proof.columns
+    return list(map(Prescription, c["lifts"], c["count"], c["hold"]))
 
 
-def proven_sessions(records: list[Any]) -> list[Session]:
-    """Session.from_dict of each record, for records validate.document_ok proved (all of a document's)."""
-    (ids, routines, starts, zones, days, durations, completed, hurt, hurt_at, checkins, prescriptions,
-     steps, origins) = _columns(records, SESSION_KEYS)  # fmt: skip
-    made = iter(_steps(list(chain.from_iterable(steps))))
+def proven_sessions(proof: Proof) -> list[Session]:
+    """Session.from_dict of each record validate.proven_document proved, from what it read of them."""
+    if not proof.records:
+        return []
+    c, read = proof.columns, proof.read
+    steps = iter(_steps(read["steps"]))
     return list(
         map(
             Session,
-            ids,
-            routines,
-            map(datetime.fromisoformat, starts),
-            zones,
-            map(date.fromisoformat, days),
-            map(float, durations),
-            completed,
-            hurt,
-            _or_none(hurt_at, _hurts),
-            _checkins(list(checkins)),
-            _or_none(prescriptions, _prescriptions),
-            map(tuple, map(islice, repeat(made), map(len, steps))),
-            origins,
+            c["id"],
+            c["routine"],
+            read["started_at"],
+            c["zone"],
+            read["local_date"],
+            map(float, c["duration"]),
+            c["completed"],
+            c["hurt"],
+            _in_place(c["hurt_at"], _hurts, read.get("hurt_at")),
+            _checkins(read["checkin"]),
+            _in_place(c["prescription"], _prescriptions, read.get("prescription")),
+            map(tuple, map(islice, repeat(steps), map(len, c["steps"]))),
+            c["origin"],
         )
     )

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -17,7 +16,8 @@ from tracker.exchange.format import (
 )
 from tracker.exchange.reading import ImportRefused, parse_json, parse_plain, read_bytes_limited
 from tracker.exchange.validate import (
-    document_ok,
+    Proof,
+    proven_document,
     session_problems,
     unproven,
     validate_document,
@@ -144,12 +144,14 @@ def _sessions_of(records: list[object], refused: dict[int, list[str]]) -> tuple[
     return _folded(good, refused)
 
 
-def _proven_sessions_of(records: list[object]) -> tuple[list[Session], list[Refusal]]:
-    """_sessions_of for the records of a document validate.document_ok proved: built a field at a time."""
+def _proven_sessions_of(proof: Proof) -> tuple[list[Session], list[Refusal]]:
+    """_sessions_of for the sessions validate.proven_document proved: built a field at a time from what it read."""
     try:
-        sessions = proven_sessions(records)
+        sessions = proven_sessions(proof)
     except (ValueError, KeyError, TypeError, OverflowError):  # cannot happen to proven records; if it did,
-        return _sessions_of(records, {})  # each record is read on its own and the one at fault named
+        return _sessions_of(
+            list(proof.records), {}
+        )  # each record is read on its own and the one at fault named
     if len(set(map(_ID, sessions))) == len(sessions):  # no id twice: nothing to fold
         return sessions, []
     return _folded(dict(enumerate(sessions)), {})
@@ -199,37 +201,34 @@ def parse_history(data: bytes) -> History:
     """read_history of a file's bytes.
 
     A well-formed file is read once, plainly, and proven valid a field at a time across all its records
-    (validate.document_ok). Anything else, from a repeated key to one bad session, is read again by the
-    strict parser and walked by the checker, which names every problem: the answer is the same either way.
-    """
-    with _collector_paused():
-        doc = parse_plain(data)
-        if doc is not None and document_ok(doc):
-            sessions, refused = _proven_sessions_of(doc["sessions"])
-        else:
-            doc = parse_json(data)
-            sessions, refused = valid_sessions(doc)
-        return History(
-            sessions, usual_pain_from_document(doc), tuple(refused), pain_records_from_document(doc)
-        )
+    (validate.proven_document); its sessions are made from the columns that proof read (exchange.build).
+    Anything else, from a repeated key to one bad session, is read again by the strict parser and walked by
+    the checker, which names every problem: the answer is the same either way.
 
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector held off while a file becomes records, then back as it was.
-
-    Parsed JSON and the records made of it hold no cycles (refcounts free them), but a file's worth of new
-    containers sets off collections that walk the whole growing document again and again: about a fifth of
-    an import of 10k sessions. Nothing read from a file can make a cycle, so nothing waits on the collector.
+    The cyclic garbage collector is held off meanwhile, then given back as it was. Parsed JSON and the
+    records made of it hold no cycles (refcounts free them), but a file's worth of new containers sets off
+    collections that walk the whole growing document again and again: about a fifth of an import of 10k
+    sessions. It is given back only once the parsed document is freed (when _history returns), with nothing
+    allocated after: a collection set off then would walk the whole document once more for nothing.
     """
     if not gc.isenabled():
-        yield
-        return
+        return _history(data)
     gc.disable()
     try:
-        yield
+        return _history(data)
     finally:
         gc.enable()
+
+
+def _history(data: bytes) -> History:
+    doc = parse_plain(data)
+    proof = proven_document(doc)
+    if proof is not None:
+        sessions, refused = _proven_sessions_of(proof)
+    else:
+        doc = parse_json(data)
+        sessions, refused = valid_sessions(doc)
+    return History(sessions, usual_pain_from_document(doc), tuple(refused), pain_records_from_document(doc))
 
 
 def read_export(path: Path | str) -> list[Session]:
