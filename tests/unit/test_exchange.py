@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracker import exchange
+from tracker import exchange, untrusted
 from tracker.exchange import ImportRefused
 from tracker.model import (
     CheckIn,
@@ -422,7 +422,7 @@ def _built_as_from_dict(records: list[dict[str, Any]]) -> None:
     32 for a 32.0 or a string for its enum member shows (== would take them as equal)."""
     proof = exchange.validate.proven_document({**doc_of(), "sessions": records})
     assert proof is not None and exchange.validate.document_ok({**doc_of(), "sessions": records})
-    built = exchange.build.proven_sessions(proof)
+    built = exchange.build.proven_sessions(proof.read["sessions"])
     assert [repr(s) for s in built] == [repr(Session.from_dict(r)) for r in records]
 
 
@@ -543,6 +543,129 @@ def test_parse_refuses_what_is_not_strict_json() -> None:
     ):
         with pytest.raises(ImportRefused):
             exchange.parse_json(data)
+
+
+def _repeat(text: str, key: str, value: str, *, nth: int = 0) -> str:
+    """`text` with `"key": value, ` put before the nth `"key": ` written in it: that object repeats the key."""
+    at = -1
+    for _ in range(nth + 1):
+        at = text.index(f'"{key}": ', at + 1)
+    return text[:at] + f'"{key}": {value}, ' + text[at:]
+
+
+def test_a_repeated_key_is_refused_in_every_kind_of_object() -> None:
+    """A well-formed export is read without object_pairs_hook and proven free of repeated keys by a count of
+    colons (untrusted.repeats_no_key): a key repeated anywhere, with any value, still sends it to the strict
+    parser, which refuses it. Colons in the notes, and a \\u003a escape to make up for a dropped colon, too."""
+    from tracker.model import PainRecord, UsualPain
+
+    usual = [UsualPain("00000000-0000-4000-8000-0000000000aa", date(2025, 2, 1), 3, "at 10:30", EXPORTED_AT)]
+    pains = [PainRecord("00000000-0000-4000-8000-0000000000bb", date(2025, 2, 2), 4, "a: b", EXPORTED_AT)]
+    hurt = replace(
+        make_session(2, note="a:b::c"), hurt=True, hurt_at=HurtAt(1, "back-roll", Side.LEFT, 2, Phase.HOLD)
+    )
+    text = exchange.export_json([make_session(1, note="7:30, then 8:00"), hurt], EXPORTED_AT, usual, pains)
+    assert len(exchange.parse_history(text.encode()).sessions) == 2  # as it is: read, and read the fast way
+    plain = exchange.reading.parse_plain(text.encode())
+    assert plain is not None and (proof := exchange.validate.proven_document(plain.doc)) is not None
+    assert untrusted.repeats_no_key(plain.text, *exchange.validate.keys_and_colons(proof))
+    cases = {
+        "the document": _repeat(text, "format", '"backroll.history"'),
+        "the version": _repeat(text, "version", "3"),
+        "a session": _repeat(text, "origin", '"app"'),
+        "a session's id, valued with a colon": _repeat(
+            text, "id", '"00000000-0000-4000-8000-00000000003a"', nth=2
+        ),
+        "a check-in": _repeat(text, "note", '"x: y"', nth=1),
+        "a check-in, same value": _repeat(text, "pain_before", "2"),
+        "a hurt stop": _repeat(text, "phase", '"raise"'),
+        "a prescription": _repeat(text, "lifts", "3"),
+        "a step": _repeat(text, "seconds", "32.0"),
+        "an answered step": _repeat(text, "question_key", '"a:b"'),
+        "a usual-pain record": _repeat(text, "recorded_at", "null"),
+        "a pain record": _repeat(text, "value", "4", nth=1),
+        "a step, its colon made up by an escape": _repeat(text, "seconds", "32.0").replace(
+            '"7:30, then 8:00"', '"7\\u003a30, then 8:00"'
+        ),
+        "a session, all its colons made up": _repeat(
+            text, "started_at", '"2025-03-01T07:30:00+01:00"'
+        ).replace('"a:b::c"', '"a:b::c\\u003a\\u003A\\u003a\\u003a"'),
+    }
+    for name, bad in cases.items():
+        assert bad != text
+        with pytest.raises(ImportRefused, match="repeats the key"):
+            exchange.parse_history(bad.encode())
+        assert json.loads(bad) is not None, name  # valid JSON all the same: json.loads keeps the last value
+
+
+_KEYS = st.sampled_from(["a", "b", ":", "a:b", "\\u", "é", '"', "u003a"])
+_LEAVES = st.none() | st.integers(-5, 5) | st.sampled_from(["", ":", "::x", "\\u003a", "é:", '"', "\\"])
+
+
+def _json_of(value: object, ascii_only: bool, escaped: bool) -> str:
+    """Text of a value whose objects are lists of (key, value) pairs: a key may come twice. With `escaped`,
+    every colon in a string is written \\u003a."""
+    if isinstance(value, tuple):
+        return (
+            "{"
+            + ", ".join(
+                f"{_json_of(k, ascii_only, escaped)}: {_json_of(v, ascii_only, escaped)}" for k, v in value
+            )
+            + "}"
+        )
+    if isinstance(value, list):
+        return "[" + ", ".join(_json_of(v, ascii_only, escaped) for v in value) + "]"
+    text = json.dumps(value, ensure_ascii=ascii_only)
+    return text.replace(":", "\\u003a") if escaped else text  # in a string's text, a colon is only itself
+
+
+def _repeats(value: object) -> bool:
+    if isinstance(value, tuple):
+        keys = [k for k, _ in value]
+        return len(set(keys)) != len(keys) or any(_repeats(v) for _, v in value)
+    return isinstance(value, list) and any(map(_repeats, value))
+
+
+def _keys_and_colons(doc: object) -> tuple[int, int]:
+    """What keys_and_colons counts from a Proof, counted by walking any parsed JSON."""
+    if isinstance(doc, dict):
+        inner = [_keys_and_colons(v) for v in doc.values()]
+        return len(doc) + sum(k for k, _ in inner), sum(k.count(":") for k in doc) + sum(c for _, c in inner)
+    if isinstance(doc, list):
+        inner = [_keys_and_colons(v) for v in doc]
+        return sum(k for k, _ in inner), sum(c for _, c in inner)
+    return 0, doc.count(":") if isinstance(doc, str) else 0
+
+
+_OBJECTS = st.recursive(
+    _LEAVES,
+    lambda inner: st.lists(inner, max_size=3) | st.lists(st.tuples(_KEYS, inner), max_size=4).map(tuple),
+    max_leaves=12,
+).filter(lambda value: isinstance(value, tuple))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_OBJECTS, st.booleans(), st.booleans())
+def test_the_colon_count_tells_a_repeated_key_exactly_when_the_text_has_no_unicode_escape(
+    value: tuple[tuple[str, object], ...], ascii_only: bool, escaped: bool
+) -> None:
+    text = _json_of(value, ascii_only, escaped)
+    told = untrusted.repeats_no_key(text, *_keys_and_colons(json.loads(text)))
+    if _repeats(value):
+        assert not told  # never a repeated key let through
+    elif "\\u" not in text:
+        assert told  # and every text without one, told
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(sessions_strategy(), max_size=4, unique_by=lambda s: s.id))
+def test_every_export_without_a_unicode_escape_takes_the_counted_way(sessions: list[Session]) -> None:
+    """keys_and_colons counts every key and every string of a proven export once: the counts agree."""
+    text = exchange.export_json(sessions, EXPORTED_AT)
+    plain = exchange.reading.parse_plain(text.encode())
+    assert plain is not None and (proof := exchange.validate.proven_document(plain.doc)) is not None
+    assert exchange.validate.keys_and_colons(proof) == _keys_and_colons(plain.doc)
+    assert untrusted.repeats_no_key(text, *_keys_and_colons(plain.doc)) == ("\\u" not in text)
 
 
 def test_parse_accepts_a_utf8_bom() -> None:

@@ -17,6 +17,7 @@ from tracker.exchange.format import (
 from tracker.exchange.reading import ImportRefused, parse_json, parse_plain, read_bytes_limited
 from tracker.exchange.validate import (
     Proof,
+    keys_and_colons,
     proven_document,
     session_problems,
     unproven,
@@ -24,6 +25,7 @@ from tracker.exchange.validate import (
     validate_envelope,
 )
 from tracker.model import PainRecord, Session, UsualPain
+from tracker.untrusted import repeats_no_key
 
 
 class HistoryStore(Protocol):
@@ -201,7 +203,8 @@ def parse_history(data: bytes) -> History:
     """read_history of a file's bytes.
 
     A well-formed file is read once, plainly, and proven valid a field at a time across all its records
-    (validate.proven_document); its sessions are made from the columns that proof read (exchange.build).
+    (validate.proven_document) and free of repeated keys by a count (untrusted.repeats_no_key); its sessions
+    are made from the columns that proof read (exchange.build).
     Anything else, from a repeated key to one bad session, is read again by the strict parser and walked by
     the checker, which names every problem: the answer is the same either way.
 
@@ -221,11 +224,13 @@ def parse_history(data: bytes) -> History:
 
 
 def _history(data: bytes) -> History:
-    doc = parse_plain(data)
-    proof = proven_document(doc)
-    if proof is not None:
-        sessions, refused = _proven_sessions_of(proof)
+    plain = parse_plain(data)
+    proof = None if plain is None else proven_document(plain.doc)
+    if plain is not None and proof is not None and repeats_no_key(plain.text, *keys_and_colons(proof)):
+        doc: object = plain.doc
+        sessions, refused = _proven_sessions_of(proof.read["sessions"])
     else:
+        plain = proof = None  # not held while the file is read again
         doc = parse_json(data)
         sessions, refused = valid_sessions(doc)
     return History(sessions, usual_pain_from_document(doc), tuple(refused), pain_records_from_document(doc))

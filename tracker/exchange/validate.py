@@ -344,11 +344,12 @@ class Proof(NamedTuple):
     columns: dict[str, Sequence[Any]]  # each required field's values across the records, in their order
     read: dict[str, Any]  # by field: a date or date and time never null, parsed (a list in the records'
     # order); an object field, the Proof of its records that are not null; a list field, of its records chained
+    optional: dict[str, Sequence[Any]]  # each optional field's values, across the records that hold it
 
 
 def proven_document(doc: object) -> Proof | None:
-    """The Proof of `doc`'s sessions when validate_document(doc) finds nothing wrong with the whole document,
-    else None (also for what this does not try to prove)."""
+    """The Proof of `doc` (a document: one record of DOCUMENT) when validate_document(doc) finds nothing
+    wrong with it, else None (also for what this does not try to prove). Its sessions: .read["sessions"]."""
     if type(doc) is not dict or doc.get("format") != FORMAT:
         return None
     version = doc.get("version")
@@ -361,8 +362,39 @@ def proven_document(doc: object) -> Proof | None:
     read: dict[str, Any] = {}
     if not all(_values_ok(fields[name], [doc[name]], read, name) for name in keys[2:]):
         return None
-    proof: Proof = read["sessions"]
-    return proof
+    return Proof((doc,), {name: (doc[name],) for name in keys}, read, {})
+
+
+def keys_and_colons(proof: Proof, record: Record = DOCUMENT) -> tuple[int, int]:
+    """How many keys the objects of what `proof` proved (as `record`) hold in all, and how many colons their
+    keys and strings hold: what tracker.untrusted.repeats_no_key weighs against the text they were read from.
+
+    Each string is counted once, from its column; each object once, from the records of its Proof.
+    """
+    keys = sum(map(len, proof.records))
+    colons = 0
+    for name, field in record.fields:
+        while field.type == "ref":
+            field = DEFS[field.ref]
+        for column in (proof.columns.get(name, ()), proof.optional.get(name, ())):
+            colons += name.count(":") * len(column)  # the key, in each record that holds it (none has one)
+            if column and _holds_text(
+                field
+            ):  # strings, or null (dropped by filter, as "" would be: no colon)
+                colons += "".join(filter(None, column)).count(":")
+        nested = proof.read.get(name)
+        items = field.record or (DEFS[field.items].record if field.items else None)
+        if isinstance(nested, Proof) and items is not None:
+            more_keys, more_colons = keys_and_colons(nested, items)
+            keys, colons = keys + more_keys, colons + more_colons
+    return keys, colons
+
+
+def _holds_text(field: Field) -> bool:
+    """A proven value of `field` is a string or null (a choice of strings; not the document's version)."""
+    if field.type == "enum":
+        return bool(field.choices) and all(choice is None or type(choice) is str for choice in field.choices)
+    return field.type == "string"
 
 
 def _records_ok(record: Record, dicts: Sequence[Any]) -> bool:
@@ -373,7 +405,7 @@ def _records_ok(record: Record, dicts: Sequence[Any]) -> bool:
 def _proof(record: Record, dicts: Sequence[Any]) -> Proof | None:
     """The Proof of `dicts` as `record` when the _Checker finds nothing wrong with any of them, else None."""
     if not dicts:
-        return Proof(dicts, {}, {})
+        return Proof(dicts, {}, {}, {})
     if set(map(type, dicts)) != {dict}:
         return None
     layout = _layout(record)
@@ -387,7 +419,7 @@ def _proof(record: Record, dicts: Sequence[Any]) -> Proof | None:
     if wider and (not layout.together or set(map(len, wider)) != {width + len(layout.optional)}):
         return None  # an unexpected key, or optional keys that do not go together (left to the _Checker)
     columns: dict[str, Sequence[Any]] = dict(zip(layout.required, zip(*rows)))
-    optional_columns = dict(zip(layout.optional, zip(*optional_rows)))  # of the wider records only
+    optional_columns: dict[str, Sequence[Any]] = dict(zip(layout.optional, zip(*optional_rows)))  # wider only
     read: dict[str, Any] = {}
     for name, field in record.fields:
         if name in columns:
@@ -397,7 +429,7 @@ def _proof(record: Record, dicts: Sequence[Any]) -> Proof | None:
             return None
     if record is SESSION and not _session_rules_ok(columns, read):
         return None
-    return Proof(dicts, columns, read)
+    return Proof(dicts, columns, read, optional_columns)
 
 
 def _values_ok(
