@@ -150,10 +150,9 @@ def _proven_sessions_of(proof: Proof) -> tuple[list[Session], list[Refusal]]:
     """_sessions_of for the sessions validate.proven_document proved: built a field at a time from what it read."""
     try:
         sessions = proven_sessions(proof)
-    except (ValueError, KeyError, TypeError, OverflowError):  # cannot happen to proven records; if it did,
-        return _sessions_of(
-            list(proof.records), {}
-        )  # each record is read on its own and the one at fault named
+    except (ValueError, KeyError, TypeError, OverflowError):
+        # Cannot happen to proven records; if it did, each is read on its own and the one at fault named.
+        return _sessions_of(list(proof.records), {})
     if len(set(map(_ID, sessions))) == len(sessions):  # no id twice: nothing to fold
         return sessions, []
     return _folded(dict(enumerate(sessions)), {})

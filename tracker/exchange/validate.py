@@ -311,7 +311,8 @@ def _document_keys(version: int) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- the declaration, a column at a time
 # The fast answer for a well-formed file. The values of one field across every record of a list are checked
 # together, in passes that run in C (map, set, min, max, one regex call per distinct value), instead of a Python
-# call per value; the declaration is read once per column, not once per record. It answers only yes or no: a
+# call per value; the declaration is read once per column, not once per record. It answers yes, with what it
+# read on the way (a Proof: the columns, the parsed instants and days, for tracker.exchange.build), or no: a
 # no, or a shape it does not try to prove (3.0 for a whole number, an older version), sends those records
 # through the _Checker above, which says what is wrong and where. So a yes must never be said of anything the
 # _Checker would refuse; the tests hold the two to the same verdicts.
@@ -378,9 +379,7 @@ def keys_and_colons(proof: Proof, record: Record = DOCUMENT) -> tuple[int, int]:
             field = DEFS[field.ref]
         for column in (proof.columns.get(name, ()), proof.optional.get(name, ())):
             colons += name.count(":") * len(column)  # the key, in each record that holds it (none has one)
-            if column and _holds_text(
-                field
-            ):  # strings, or null (dropped by filter, as "" would be: no colon)
+            if column and _holds_text(field):  # strings, and nulls (dropped by filter, as "" is: no colon)
                 colons += "".join(filter(None, column)).count(":")
         nested = proof.read.get(name)
         items = field.record or (DEFS[field.items].record if field.items else None)
