@@ -14,7 +14,7 @@ later). Both are read here, and only here:
   file is a refusal, never a RecursionError), and numbers of at most
   `MAX_DIGITS` digits and finite (`1e999` is no duration); `loads` is the
   same with import's extra rule, no key repeated in one object;
-- `loads_plain(text)` and `repeats_no_key`: the plain read of an export,
+- `loads_plain(text)`, `colons_of` and `repeats_no_key`: the plain read of an export,
   for a caller that proves every value of it against a closed shape.
 
 Every failure is `Rejected` with one clause saying why ("it is a symbolic
@@ -43,6 +43,7 @@ __all__ = [
     "STORE_FILE_BYTES",
     "DuplicateKey",
     "Rejected",
+    "colons_of",
     "kind_of",
     "loads",
     "loads_plain",
@@ -256,19 +257,26 @@ def loads_plain(text: str, *, duplicates: bool = True) -> Any:  # JSON
         raise Rejected("it is nested too deeply to parse") from None
 
 
-def repeats_no_key(text: str, keys: int, colons: int) -> bool:
-    """True when no object of `text` repeats a key, for a text json.loads read into a document whose objects
-    hold `keys` keys in all and whose keys and strings hold `colons` colons. False also when it cannot tell.
+def colons_of(text: str) -> int | None:
+    """The colons `text` writes, for repeats_no_key (counted as soon as the text is read, so that it need not
+    be kept), or None when it holds a \\u escape: then no count can tell."""
+    return None if _UNICODE_ESCAPE.search(text) else text.count(":")
+
+
+def repeats_no_key(written: int | None, keys: int, colons: int) -> bool:
+    """True when no object of a text repeats a key, for a text that writes `written` colons (colons_of) and
+    that json.loads read into a document whose objects hold `keys` keys in all and whose keys and strings
+    hold `colons` colons. False also when it cannot tell.
 
     Outside its strings, JSON writes one colon after each key and no other. So the text holds one colon for
-    each key it writes, plus those its strings write. Without a \\u escape (a text with one is not told apart
-    here: \\u003a is a colon not written as one), a string read holds exactly the colons its text writes. An
-    object that repeats a key is read with fewer keys than the text writes (the last value is kept, the others
+    each key it writes, plus those its strings write. Without a \\u escape (a text with one is not told apart:
+    \\u003a is a colon not written as one), a string read holds exactly the colons its text writes. An object
+    that repeats a key is read with fewer keys than the text writes (the last value is kept, the others
     dropped with every key and string inside them), and nothing is read with more keys or colons than written:
     so the two counts agree exactly when no key is repeated. One count of one character, in C, instead of the
     Python call per object that object_pairs_hook makes (a fifth of the parse of an export).
     """
-    return _UNICODE_ESCAPE.search(text) is None and text.count(":") == keys + colons
+    return written is not None and written == keys + colons
 
 
 def parse_strict(data: bytes) -> Any:  # JSON

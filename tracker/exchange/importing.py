@@ -225,9 +225,8 @@ def parse_history(data: bytes) -> History:
 def _history(data: bytes) -> History:
     plain = parse_plain(data)
     proof = None if plain is None else proven_document(plain.doc)
-    if plain is not None and proof is not None and repeats_no_key(plain.text, *keys_and_colons(proof)):
+    if plain is not None and proof is not None and repeats_no_key(plain.colons, *keys_and_colons(proof)):
         doc: object = plain.doc
-        plain = None  # its text: not held while the sessions are made
         sessions, refused = _proven_sessions_of(proof.read["sessions"])
     else:
         plain = proof = None  # not held while the file is read again

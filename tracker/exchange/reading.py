@@ -164,15 +164,16 @@ def parse_json(data: bytes, limit: int = MAX_BYTES) -> Any:  # JSON
 
 
 class Plain(NamedTuple):
-    """A file read plainly: its text, and the JSON read from it (any key repeated in one object read once)."""
+    """A file read plainly: the JSON read from it (any key repeated in one object read once), and the colons
+    its text writes (tracker.untrusted.colons_of: None when it cannot tell repeated keys)."""
 
-    text: str
     doc: Any  # JSON
+    colons: int | None
 
 
 def parse_plain(data: bytes, limit: int = MAX_BYTES) -> Plain | None:
     """The JSON of `data` read plainly (tracker.untrusted.loads_plain, keys not looked at for repeats), with
-    its text, or None when that reader refuses it.
+    the colons its text writes, or None when that reader refuses it.
 
     Nesting and numbers are not bounded here: the document is only used once validate.proven_document has
     proven every value of it, which nothing deep or huge passes, and tracker.untrusted.repeats_no_key has
@@ -182,7 +183,7 @@ def parse_plain(data: bytes, limit: int = MAX_BYTES) -> Plain | None:
         return None
     try:
         text = data.decode("utf-8-sig")
-        return Plain(text, untrusted.loads_plain(text, duplicates=False))
+        return Plain(untrusted.loads_plain(text, duplicates=False), untrusted.colons_of(text))
     except (
         UnicodeDecodeError,
         ValueError,
