@@ -528,6 +528,24 @@ def test_duplicates_in_one_file() -> None:
     assert "appears again with different content" in caught.value.problems[0]
 
 
+def test_a_well_formed_file_with_one_id_twice_folds_or_refuses_both() -> None:
+    """parse_history of a proven file (the column builder's way): the same session twice is read once; two
+    with one id and different content are both refused, naming each other, and the others are read."""
+    a, b = make_session(1), make_session(2, day=date(2025, 3, 2))
+    same = doc_of(a, b)
+    same["sessions"].insert(1, copy.deepcopy(same["sessions"][0]))
+    assert exchange.validate.proven_document(same) is not None
+    history = exchange.parse_history(json.dumps(same).encode())
+    assert [s.id for s in history.sessions] == [a.id, b.id] and history.refused == ()
+    different = copy.deepcopy(same)
+    different["sessions"][1]["checkin"]["note"] = "edited"
+    assert exchange.validate.proven_document(different) is not None  # the ids are the importer's to fold
+    history = exchange.parse_history(json.dumps(different).encode())
+    assert [s.id for s in history.sessions] == [b.id]
+    twice = f"{a.id} appears at sessions[0] and sessions[1] with different content"
+    assert history.refused == ((0, (f"sessions[0].id: {twice}",)), (1, (f"sessions[1].id: {twice}",)))
+
+
 # --------------------------------------------------------------------------- parsing hostile bytes
 
 
