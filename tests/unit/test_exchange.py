@@ -201,21 +201,18 @@ def test_the_export_text_is_the_export_document() -> None:
         assert sum(line.startswith("  {") for line in text.splitlines()) == len(sessions)  # one a line
         document = exchange.export_document(sessions, EXPORTED_AT, usual, pains)
         records = document.pop("sessions")
+        hurts = [r["hurt_at"] for r in records if r["hurt_at"]]
         enums = [r["origin"] for r in records] + [r["checkin"]["felt"] for r in records]
-        enums += [r["hurt_at"]["side"] for r in records if r["hurt_at"]] + [
-            r["hurt_at"]["phase"] for r in records if r["hurt_at"]
-        ]
-        assert all(
-            type(e) is str for e in enums + [st["side"] for r in records for st in r["steps"]]
-        )  # not members
+        enums += [h["side"] for h in hurts] + [h["phase"] for h in hurts]
+        enums += [step["side"] for r in records for step in r["steps"]]
+        assert all(type(e) is str for e in enums)  # the values, not the enum members
         lines = [json.dumps(s, ensure_ascii=False) for s in records]
         head = ",\n".join(
             f" {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in document.items()
         )
         rows = "".join(f"  {line},\n" for line in lines).removesuffix(",\n") + "\n" if lines else ""
-        assert (
-            text == "{\n" + head + ',\n "sessions": [\n' + rows + " ]\n}\n"
-        )  # json.dumps's text, to the byte
+        expected = "{\n" + head + ',\n "sessions": [\n' + rows + " ]\n}\n"
+        assert text == expected  # json.dumps's text, to the byte
 
 
 def test_export_refuses_a_naive_exported_at() -> None:
