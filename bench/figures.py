@@ -650,19 +650,22 @@ PROFILED: dict[str, str] = {
         "open, the write's own)."
     ),
     "export JSON": (
-        "export_json writes one session per line through the C encoder, each session's dict encoded and "
-        "dropped as it is made (holding all 10k made the garbage collector walk them again and again: "
-        "2.0-2.2x -> 1.35-1.6x by run). What is left is Session.to_dict (~0.7x dumps: a frozen dataclass "
-        "walk, round() and enum .value per step) plus the encoding itself (~1.0x dumps)."
+        "export_json writes one session per line through one C encoder made once (JSONEncoder.encode makes "
+        "one per call), each session's dict encoded and dropped as it is made, the text joined once (each + "
+        "of two 10 MB strings copied it all). What is left is Session.to_dict (~0.6x dumps: a frozen "
+        "dataclass walk, two isoformats and round() per session and step) plus the encoding itself (~0.85x "
+        "dumps). Was 1.5-1.6x, and 2.0-2.2x before that."
     ),
     "import JSON": (
-        "parse_history (what `backroll import` runs): a well-formed file is parsed once plainly (~1.25x "
-        "json.loads: the repeated-key hook, a Python call per object) and proven valid a column at a "
-        "time from the declaration (validate.document_ok, ~1.0x: C-level passes, but 500k values taken out "
-        "of 70k dicts spread over memory), then Session.from_dict (~1.6x with the garbage collections its "
-        "50k frozen dataclasses set off). Was 6-7x (strict text scans for depth and long numbers ~1.7x, a "
-        "Python call per value). Next: fewer passes in document_ok (the step rows taken once, not "
-        "re-zipped), and a cheaper StepResult (its frozen __init__ alone is ~1.5 us a step)."
+        "parse_history (what `backroll import` runs), with the cyclic collector held off (no cycles in parsed "
+        "JSON or records): a well-formed file is parsed once plainly (~1.0x json.loads: no hook; no key "
+        "repeated proven by one count of colons against the keys and strings read, untrusted.repeats_no_key), "
+        "proven valid a column at a time from the declaration (validate.proven_document, ~0.65x), and its "
+        "sessions built a field at a time from the columns that proof took out (exchange.build, ~0.85x: "
+        "nearly all of it the 60k frozen dataclasses' own __init__, ~1.1 us each, StepResult's ~1.5 us). "
+        "Was 3.8-5.1x (plain parse with a hook per object, the check, then Session.from_dict per record with "
+        "the collections its objects set off), 6-7x before that. Next: a cheaper __init__ in the model "
+        "(the 30k StepResults are half of the build)."
     ),
     "CPU while a session runs": (
         "about 8 ms of CPU a second on this machine with one redraw a second, almost all Textual: ~4 ms the "

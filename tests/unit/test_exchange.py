@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracker import exchange
+from tracker import exchange, untrusted
 from tracker.exchange import ImportRefused
 from tracker.model import (
     CheckIn,
@@ -191,7 +191,7 @@ def test_the_export_text_is_the_export_document() -> None:
     usual = [UsualPain("00000000-0000-4000-8000-0000000000aa", date(2025, 2, 1), 3, "ankle", EXPORTED_AT)]
     pains = [PainRecord("00000000-0000-4000-8000-0000000000bb", date(2025, 2, 2), 4, 'a "sharp" one \u00e9')]
     hurt = replace(
-        make_session(3, note="line\nbreak"),
+        make_session(3, note='line\nbreak, a "quote", a \\, a bell \x07 and \u00e9 \U0001f642'),
         hurt=True,
         hurt_at=HurtAt(1, "back-roll", Side.LEFT, 2, Phase.HOLD),
     )
@@ -199,6 +199,20 @@ def test_the_export_text_is_the_export_document() -> None:
         text = exchange.export_json(sessions, EXPORTED_AT, usual, pains)
         assert json.loads(text) == exchange.export_document(sessions, EXPORTED_AT, usual, pains)
         assert sum(line.startswith("  {") for line in text.splitlines()) == len(sessions)  # one a line
+        document = exchange.export_document(sessions, EXPORTED_AT, usual, pains)
+        records = document.pop("sessions")
+        hurts = [r["hurt_at"] for r in records if r["hurt_at"]]
+        enums = [r["origin"] for r in records] + [r["checkin"]["felt"] for r in records]
+        enums += [h["side"] for h in hurts] + [h["phase"] for h in hurts]
+        enums += [step["side"] for r in records for step in r["steps"]]
+        assert all(type(e) is str for e in enums)  # the values, not the enum members
+        lines = [json.dumps(s, ensure_ascii=False) for s in records]
+        head = ",\n".join(
+            f" {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in document.items()
+        )
+        rows = "".join(f"  {line},\n" for line in lines).removesuffix(",\n") + "\n" if lines else ""
+        expected = "{\n" + head + ',\n "sessions": [\n' + rows + " ]\n}\n"
+        assert text == expected  # json.dumps's text, to the byte
 
 
 def test_export_refuses_a_naive_exported_at() -> None:
@@ -400,6 +414,67 @@ def test_a_well_formed_file_takes_the_column_check_and_reads_as_the_checker_read
         )
 
 
+def _built_as_from_dict(records: list[dict[str, Any]]) -> None:
+    """The column builder gives what Session.from_dict gives, record by record: repr, not ==, so that a
+    32 for a 32.0 or a string for its enum member shows (== would take them as equal)."""
+    proof = exchange.validate.proven_document({**doc_of(), "sessions": records})
+    assert proof is not None and exchange.validate.document_ok({**doc_of(), "sessions": records})
+    built = exchange.build.proven_sessions(proof.read["sessions"])
+    assert [repr(s) for s in built] == [repr(Session.from_dict(r)) for r in records]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(sessions_strategy(), max_size=6, unique_by=lambda s: s.id))
+def test_proven_records_are_built_as_from_dict_reads_them(sessions: list[Session]) -> None:
+    _built_as_from_dict(doc_of(*sessions)["sessions"])
+
+
+def test_the_column_builder_reads_every_shape_of_a_field_as_from_dict() -> None:
+    """Whole numbers for seconds, a Z offset and fractions of a second, null and present hurt stops,
+    prescriptions and check-in answers, answered steps among plain ones, sessions without steps."""
+    plain, hurt = make_session(1), make_session(2, routine="floor-flow", pain_after=None)
+    hurt = replace(
+        hurt,
+        hurt=True,
+        hurt_at=HurtAt(1, "back-roll", Side.LEFT, 2, Phase.HOLD),
+        checkin=CheckIn(),
+        steps=(),
+    )
+    records = doc_of(plain, hurt, make_session(3, day=date(2025, 3, 2)))["sessions"]
+    records[0]["started_at"] = "2025-03-01T06:30:00.25Z"
+    records[0]["duration"] = 300
+    records[0]["steps"][0]["seconds"] = 32
+    records[2]["steps"] = [records[2]["steps"][2]]  # only an answered step
+    _built_as_from_dict(records)
+    _built_as_from_dict([records[1]])  # no steps at all, no prescription
+    _built_as_from_dict([])
+    built = exchange.parse_history(json.dumps({**doc_of(), "sessions": records}).encode()).sessions
+    assert (
+        built[1].hurt_at == HurtAt(1, "back-roll", Side.LEFT, 2, Phase.HOLD) and built[1].prescription is None
+    )
+    assert built[0].steps[2].answer == "some" and type(built[0].steps[0].seconds) is float
+    assert built[0].started_at == datetime(2025, 3, 1, 6, 30, 0, 250_000, tzinfo=UTC)
+
+
+def test_an_import_gives_the_garbage_collector_back_as_it_found_it() -> None:
+    """parse_history holds the cyclic collector off while it reads; after a good file, a refused one, and
+    with the collector already off (left off), it is as it was."""
+    import gc
+
+    good = exchange.export_json([make_session(1)], EXPORTED_AT).encode()
+    assert gc.isenabled()
+    assert len(exchange.parse_history(good).sessions) == 1 and gc.isenabled()
+    with pytest.raises(ImportRefused):
+        exchange.parse_history(b'{"format": "backroll.history", "version": 9}')
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        exchange.parse_history(good)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_local_date_must_match_the_start_at_its_own_offset() -> None:
     # 23:30 in Tokyo is still that day there, whatever zone reads the file.
     good = make_session(1, day=date(2025, 3, 1), zone="Asia/Tokyo", hour=23)
@@ -450,6 +525,24 @@ def test_duplicates_in_one_file() -> None:
     assert "appears again with different content" in caught.value.problems[0]
 
 
+def test_a_well_formed_file_with_one_id_twice_folds_or_refuses_both() -> None:
+    """parse_history of a proven file (the column builder's way): the same session twice is read once; two
+    with one id and different content are both refused, naming each other, and the others are read."""
+    a, b = make_session(1), make_session(2, day=date(2025, 3, 2))
+    same = doc_of(a, b)
+    same["sessions"].insert(1, copy.deepcopy(same["sessions"][0]))
+    assert exchange.validate.proven_document(same) is not None
+    history = exchange.parse_history(json.dumps(same).encode())
+    assert [s.id for s in history.sessions] == [a.id, b.id] and history.refused == ()
+    different = copy.deepcopy(same)
+    different["sessions"][1]["checkin"]["note"] = "edited"
+    assert exchange.validate.proven_document(different) is not None  # the ids are the importer's to fold
+    history = exchange.parse_history(json.dumps(different).encode())
+    assert [s.id for s in history.sessions] == [b.id]
+    twice = f"{a.id} appears at sessions[0] and sessions[1] with different content"
+    assert history.refused == ((0, (f"sessions[0].id: {twice}",)), (1, (f"sessions[1].id: {twice}",)))
+
+
 # --------------------------------------------------------------------------- parsing hostile bytes
 
 
@@ -465,6 +558,129 @@ def test_parse_refuses_what_is_not_strict_json() -> None:
     ):
         with pytest.raises(ImportRefused):
             exchange.parse_json(data)
+
+
+def _repeat(text: str, key: str, value: str, *, nth: int = 0) -> str:
+    """`text` with `"key": value, ` put before the nth `"key": ` written in it: that object repeats the key."""
+    at = -1
+    for _ in range(nth + 1):
+        at = text.index(f'"{key}": ', at + 1)
+    return text[:at] + f'"{key}": {value}, ' + text[at:]
+
+
+def test_a_repeated_key_is_refused_in_every_kind_of_object() -> None:
+    """A well-formed export is read without object_pairs_hook and proven free of repeated keys by a count of
+    colons (untrusted.repeats_no_key): a key repeated anywhere, with any value, still sends it to the strict
+    parser, which refuses it. Colons in the notes, and a \\u003a escape to make up for a dropped colon, too."""
+    from tracker.model import PainRecord, UsualPain
+
+    usual = [UsualPain("00000000-0000-4000-8000-0000000000aa", date(2025, 2, 1), 3, "at 10:30", EXPORTED_AT)]
+    pains = [PainRecord("00000000-0000-4000-8000-0000000000bb", date(2025, 2, 2), 4, "a: b", EXPORTED_AT)]
+    hurt = replace(
+        make_session(2, note="a:b::c"), hurt=True, hurt_at=HurtAt(1, "back-roll", Side.LEFT, 2, Phase.HOLD)
+    )
+    text = exchange.export_json([make_session(1, note="7:30, then 8:00"), hurt], EXPORTED_AT, usual, pains)
+    assert len(exchange.parse_history(text.encode()).sessions) == 2  # as it is: read, and read the fast way
+    plain = exchange.reading.parse_plain(text.encode())
+    assert plain is not None and (proof := exchange.validate.proven_document(plain.doc)) is not None
+    assert untrusted.repeats_no_key(plain.colons, *exchange.validate.keys_and_colons(proof))
+    cases = {
+        "the document": _repeat(text, "format", '"backroll.history"'),
+        "the version": _repeat(text, "version", "3"),
+        "a session": _repeat(text, "origin", '"app"'),
+        "a session's id, valued with a colon": _repeat(
+            text, "id", '"00000000-0000-4000-8000-00000000003a"', nth=2
+        ),
+        "a check-in": _repeat(text, "note", '"x: y"', nth=1),
+        "a check-in, same value": _repeat(text, "pain_before", "2"),
+        "a hurt stop": _repeat(text, "phase", '"raise"'),
+        "a prescription": _repeat(text, "lifts", "3"),
+        "a step": _repeat(text, "seconds", "32.0"),
+        "an answered step": _repeat(text, "question_key", '"a:b"'),
+        "a usual-pain record": _repeat(text, "recorded_at", "null"),
+        "a pain record": _repeat(text, "value", "4", nth=1),
+        "a step, its colon made up by an escape": _repeat(text, "seconds", "32.0").replace(
+            '"7:30, then 8:00"', '"7\\u003a30, then 8:00"'
+        ),
+        "a session, all its colons made up": _repeat(
+            text, "started_at", '"2025-03-01T07:30:00+01:00"'
+        ).replace('"a:b::c"', '"a:b::c\\u003a\\u003A\\u003a\\u003a"'),
+    }
+    for name, bad in cases.items():
+        assert bad != text
+        with pytest.raises(ImportRefused, match="repeats the key"):
+            exchange.parse_history(bad.encode())
+        assert json.loads(bad) is not None, name  # valid JSON all the same: json.loads keeps the last value
+
+
+_KEYS = st.sampled_from(["a", "b", ":", "a:b", "\\u", "é", '"', "u003a"])
+_LEAVES = st.none() | st.integers(-5, 5) | st.sampled_from(["", ":", "::x", "\\u003a", "é:", '"', "\\"])
+
+
+def _json_of(value: object, ascii_only: bool, escaped: bool) -> str:
+    """Text of a value whose objects are lists of (key, value) pairs: a key may come twice. With `escaped`,
+    every colon in a string is written \\u003a."""
+    if isinstance(value, tuple):
+        return (
+            "{"
+            + ", ".join(
+                f"{_json_of(k, ascii_only, escaped)}: {_json_of(v, ascii_only, escaped)}" for k, v in value
+            )
+            + "}"
+        )
+    if isinstance(value, list):
+        return "[" + ", ".join(_json_of(v, ascii_only, escaped) for v in value) + "]"
+    text = json.dumps(value, ensure_ascii=ascii_only)
+    return text.replace(":", "\\u003a") if escaped else text  # in a string's text, a colon is only itself
+
+
+def _repeats(value: object) -> bool:
+    if isinstance(value, tuple):
+        keys = [k for k, _ in value]
+        return len(set(keys)) != len(keys) or any(_repeats(v) for _, v in value)
+    return isinstance(value, list) and any(map(_repeats, value))
+
+
+def _keys_and_colons(doc: object) -> tuple[int, int]:
+    """What keys_and_colons counts from a Proof, counted by walking any parsed JSON."""
+    if isinstance(doc, dict):
+        inner = [_keys_and_colons(v) for v in doc.values()]
+        return len(doc) + sum(k for k, _ in inner), sum(k.count(":") for k in doc) + sum(c for _, c in inner)
+    if isinstance(doc, list):
+        inner = [_keys_and_colons(v) for v in doc]
+        return sum(k for k, _ in inner), sum(c for _, c in inner)
+    return 0, doc.count(":") if isinstance(doc, str) else 0
+
+
+_OBJECTS = st.recursive(
+    _LEAVES,
+    lambda inner: st.lists(inner, max_size=3) | st.lists(st.tuples(_KEYS, inner), max_size=4).map(tuple),
+    max_leaves=12,
+).filter(lambda value: isinstance(value, tuple))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_OBJECTS, st.booleans(), st.booleans())
+def test_the_colon_count_tells_a_repeated_key_exactly_when_the_text_has_no_unicode_escape(
+    value: tuple[tuple[str, object], ...], ascii_only: bool, escaped: bool
+) -> None:
+    text = _json_of(value, ascii_only, escaped)
+    told = untrusted.repeats_no_key(untrusted.colons_of(text), *_keys_and_colons(json.loads(text)))
+    if _repeats(value):
+        assert not told  # never a repeated key let through
+    elif "\\u" not in text:
+        assert told  # and every text without one, told
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(sessions_strategy(), max_size=4, unique_by=lambda s: s.id))
+def test_every_export_without_a_unicode_escape_takes_the_counted_way(sessions: list[Session]) -> None:
+    """keys_and_colons counts every key and every string of a proven export once: the counts agree."""
+    text = exchange.export_json(sessions, EXPORTED_AT)
+    plain = exchange.reading.parse_plain(text.encode())
+    assert plain is not None and (proof := exchange.validate.proven_document(plain.doc)) is not None
+    assert exchange.validate.keys_and_colons(proof) == _keys_and_colons(plain.doc)
+    assert untrusted.repeats_no_key(plain.colons, *_keys_and_colons(plain.doc)) == ("\\u" not in text)
 
 
 def test_parse_accepts_a_utf8_bom() -> None:

@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tracker import untrusted
 from tracker.exchange.format import (
@@ -163,18 +163,29 @@ def parse_json(data: bytes, limit: int = MAX_BYTES) -> Any:  # JSON
         raise ImportRefused(f"The file is not valid JSON ({error}).") from None
 
 
-def parse_plain(data: bytes, limit: int = MAX_BYTES) -> Any | None:  # JSON
-    """The JSON of `data` read plainly (tracker.untrusted.loads_plain), or None when that reader refuses it.
+class Plain(NamedTuple):
+    """A file read plainly: the JSON read from it (any key repeated in one object read once), and the colons
+    its text writes (tracker.untrusted.colons_of: None when it cannot tell repeated keys)."""
 
-    Nesting and numbers are not bounded here: the document is only used once validate.document_ok has
-    proven every value of it, which nothing deep or huge passes; otherwise parse_json reads it again.
+    doc: Any  # JSON
+    colons: int | None
+
+
+def parse_plain(data: bytes, limit: int = MAX_BYTES) -> Plain | None:
+    """The JSON of `data` read plainly (tracker.untrusted.loads_plain, keys not looked at for repeats), with
+    the colons its text writes, or None when that reader refuses it.
+
+    Nesting and numbers are not bounded here: the document is only used once validate.proven_document has
+    proven every value of it, which nothing deep or huge passes, and tracker.untrusted.repeats_no_key has
+    proven that no object repeated a key (json.loads keeps the last); otherwise parse_json reads it again.
     """
     if len(data) > limit:
         return None
     try:
-        return untrusted.loads_plain(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
+        return Plain(untrusted.loads_plain(text, duplicates=False), untrusted.colons_of(text))
     except (
         UnicodeDecodeError,
         ValueError,
-    ):  # json.JSONDecodeError, DuplicateKey and Rejected are ValueErrors
+    ):  # json.JSONDecodeError and Rejected are ValueErrors
         return None

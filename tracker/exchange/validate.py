@@ -311,7 +311,8 @@ def _document_keys(version: int) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- the declaration, a column at a time
 # The fast answer for a well-formed file. The values of one field across every record of a list are checked
 # together, in passes that run in C (map, set, min, max, one regex call per distinct value), instead of a Python
-# call per value; the declaration is read once per column, not once per record. It answers only yes or no: a
+# call per value; the declaration is read once per column, not once per record. It answers yes, with what it
+# read on the way (a Proof: the columns, the parsed instants and days, for tracker.exchange.build), or no: a
 # no, or a shape it does not try to prove (3.0 for a whole number, an older version), sends those records
 # through the _Checker above, which says what is wrong and where. So a yes must never be said of anything the
 # _Checker would refuse; the tests hold the two to the same verdicts.
@@ -333,24 +334,79 @@ def unproven(items: list[Any], record: Record) -> range | list[int]:
 
 def document_ok(doc: object) -> bool:
     """True when validate_document(doc) finds nothing wrong (False also for what this does not try to prove)."""
+    return proven_document(doc) is not None
+
+
+class Proof(NamedTuple):
+    """What the column check read of a list of records it proved, for whoever makes objects of them
+    (tracker.exchange.build) without reading it all again."""
+
+    records: Sequence[Any]
+    columns: dict[str, Sequence[Any]]  # each required field's values across the records, in their order
+    read: dict[str, Any]  # by field: a date or date and time never null, parsed (a list in the records'
+    # order); an object field, the Proof of its records that are not null; a list field, of its records chained
+    optional: dict[str, Sequence[Any]]  # each optional field's values, across the records that hold it
+
+
+def proven_document(doc: object) -> Proof | None:
+    """The Proof of `doc` (a document: one record of DOCUMENT) when validate_document(doc) finds nothing
+    wrong with it, else None (also for what this does not try to prove). Its sessions: .read["sessions"]."""
     if type(doc) is not dict or doc.get("format") != FORMAT:
-        return False
+        return None
     version = doc.get("version")
     if type(version) is not int or version not in READS:
-        return False
+        return None
     keys = _document_keys(version)
     if doc.keys() != set(keys):
-        return False
+        return None
     fields = dict(DOCUMENT.fields)
-    return all(_values_ok(fields[name], [doc[name]]) for name in keys[2:])
+    read: dict[str, Any] = {}
+    if not all(_values_ok(fields[name], [doc[name]], read, name) for name in keys[2:]):
+        return None
+    return Proof((doc,), {name: (doc[name],) for name in keys}, read, {})
+
+
+def keys_and_colons(proof: Proof, record: Record = DOCUMENT) -> tuple[int, int]:
+    """How many keys the objects of what `proof` proved (as `record`) hold in all, and how many colons their
+    keys and strings hold: what tracker.untrusted.repeats_no_key weighs against the text they were read from.
+
+    Each string is counted once, from its column; each object once, from the records of its Proof.
+    """
+    keys = sum(map(len, proof.records))
+    colons = 0
+    for name, field in record.fields:
+        while field.type == "ref":
+            field = DEFS[field.ref]
+        for column in (proof.columns.get(name, ()), proof.optional.get(name, ())):
+            colons += name.count(":") * len(column)  # the key, in each record that holds it (none has one)
+            if column and _holds_text(field):  # strings, and nulls (dropped by filter, as "" is: no colon)
+                colons += "".join(filter(None, column)).count(":")
+        nested = proof.read.get(name)
+        items = field.record or (DEFS[field.items].record if field.items else None)
+        if isinstance(nested, Proof) and items is not None:
+            more_keys, more_colons = keys_and_colons(nested, items)
+            keys, colons = keys + more_keys, colons + more_colons
+    return keys, colons
+
+
+def _holds_text(field: Field) -> bool:
+    """A proven value of `field` is a string or null (a choice of strings; not the document's version)."""
+    if field.type == "enum":
+        return bool(field.choices) and all(choice is None or type(choice) is str for choice in field.choices)
+    return field.type == "string"
 
 
 def _records_ok(record: Record, dicts: Sequence[Any]) -> bool:
     """True when the _Checker finds nothing wrong with any of `dicts` as `record`."""
+    return _proof(record, dicts) is not None
+
+
+def _proof(record: Record, dicts: Sequence[Any]) -> Proof | None:
+    """The Proof of `dicts` as `record` when the _Checker finds nothing wrong with any of them, else None."""
     if not dicts:
-        return True
+        return Proof(dicts, {}, {}, {})
     if set(map(type, dicts)) != {dict}:
-        return False
+        return None
     layout = _layout(record)
     width = len(layout.required)
     try:  # one pass over the records for every required value (a KeyError: one is missing)
@@ -358,25 +414,35 @@ def _records_ok(record: Record, dicts: Sequence[Any]) -> bool:
         wider = [d for d in dicts if len(d) != width] if set(map(len, dicts)) != {width} else []
         optional_rows = list(map(layout.optional_getter, wider)) if wider else []
     except KeyError:
-        return False
+        return None
     if wider and (not layout.together or set(map(len, wider)) != {width + len(layout.optional)}):
-        return False  # an unexpected key, or optional keys that do not go together (left to the _Checker)
-    columns = dict(zip(layout.required, zip(*rows)))
-    columns.update(zip(layout.optional, zip(*optional_rows)))
+        return None  # an unexpected key, or optional keys that do not go together (left to the _Checker)
+    columns: dict[str, Sequence[Any]] = dict(zip(layout.required, zip(*rows)))
+    optional_columns: dict[str, Sequence[Any]] = dict(zip(layout.optional, zip(*optional_rows)))  # wider only
+    read: dict[str, Any] = {}
     for name, field in record.fields:
-        if name in columns and not _values_ok(field, columns[name]):
-            return False
-    return record is not SESSION or _session_rules_ok(columns)
+        if name in columns:
+            if not _values_ok(field, columns[name], read, name):
+                return None
+        elif name in optional_columns and not _values_ok(field, optional_columns[name]):
+            return None
+    if record is SESSION and not _session_rules_ok(columns, read):
+        return None
+    return Proof(dicts, columns, read, optional_columns)
 
 
-def _values_ok(field: Field, values: Sequence[Any]) -> bool:
-    """True when the _Checker finds nothing wrong with any of `values` as `field`."""
+def _values_ok(
+    field: Field, values: Sequence[Any], read: dict[str, Any] | None = None, name: str = ""
+) -> bool:
+    """True when the _Checker finds nothing wrong with any of `values` as `field`; what it parsed or proved on
+    the way, into read[name] (see Proof.read)."""
     nullable = field.nullable
     while field.type == "ref":
         field = DEFS[field.ref]
         nullable = nullable or field.nullable
     if nullable:
         values = [value for value in values if value is not None]
+        read = None if field.type == "string" else read  # parsed values would not line up with the records
     if not values:
         return True
     kind, types = field.type, set(map(type, values))
@@ -394,21 +460,30 @@ def _values_ok(field: Field, values: Sequence[Any]) -> bool:
     if kind == "enum":  # the choices' own types only, so no list reaches set() and no True equals a 1
         return types <= {type(choice) for choice in field.choices} and set(values) <= set(field.choices)
     if kind == "string":
-        return types == {str} and _strings_ok(field, values)
+        return types == {str} and _strings_ok(field, values, read, name)
     if kind == "object":
-        return types == {dict} and field.record is not None and _records_ok(field.record, values)
+        return types == {dict} and field.record is not None and _kept(field.record, values, read, name)
     if kind == "array":
         items = field.record or DEFS[field.items].record
         return (
             types == {list}
             and max(map(len, values)) <= field.max_items
             and items is not None
-            and _records_ok(items, list(chain.from_iterable(values)))
+            and _kept(items, list(chain.from_iterable(values)), read, name)
         )
     return False
 
 
-def _strings_ok(field: Field, values: Sequence[str]) -> bool:
+def _kept(record: Record, dicts: Sequence[Any], read: dict[str, Any] | None, name: str) -> bool:
+    proof = _proof(record, dicts)
+    if proof is not None and read is not None:
+        read[name] = proof
+    return proof is not None
+
+
+def _strings_ok(
+    field: Field, values: Sequence[str], read: dict[str, Any] | None = None, name: str = ""
+) -> bool:
     if field.max_length is not None and max(map(len, values)) > field.max_length:
         return False
     if field.pattern is not None and not all(map(field.pattern.fullmatch, set(values))):
@@ -418,27 +493,32 @@ def _strings_ok(field: Field, values: Sequence[str]) -> bool:
             "".join(values).encode("utf-8")
         except UnicodeEncodeError:
             return False
+    parsed: list[Any]
     if field.format == "date-time":
         try:
-            days = list(map(datetime.date, map(datetime.fromisoformat, values)))
+            parsed = list(map(datetime.fromisoformat, values))
         except ValueError:
             return False
+        days = list(map(datetime.date, parsed))
     elif field.format == "date":
         try:
-            days = list(map(date.fromisoformat, values))
+            days = parsed = list(map(date.fromisoformat, values))
         except ValueError:
             return False
     else:
         return True
+    if read is not None:
+        read[name] = parsed
     return min(days) >= FIRST_DAY and max(days) <= LAST_DAY
 
 
-def _session_rules_ok(columns: Mapping[str, Sequence[Any]]) -> bool:
-    """session_rules for well-formed sessions: zones this computer knows, each local_date its start's day."""
+def _session_rules_ok(columns: Mapping[str, Sequence[Any]], read: Mapping[str, Any]) -> bool:
+    """session_rules for well-formed sessions: zones this computer knows, each local_date its start's day
+    (both parsed once, by _strings_ok)."""
     if not all(map(valid_zone, set(columns["zone"]))):
         return False
-    starts = map(datetime.fromisoformat, columns["started_at"])
-    return list(map(datetime.date, starts)) == list(map(date.fromisoformat, columns["local_date"]))
+    days: list[date] = read["local_date"]
+    return list(map(datetime.date, read["started_at"])) == days
 
 
 class _Layout(NamedTuple):

@@ -79,7 +79,7 @@ class StepResult:
         data: StepResultJson = {
             "index": self.index,
             "pose": self.pose,
-            "side": self.side.value,
+            "side": self.side._value_,  # the member's own value: .value is a property, a Python call per read
             "reps_planned": self.reps_planned,
             "reps_done": self.reps_done,
             "raise_counts": self.raise_counts,
@@ -129,9 +129,9 @@ class HurtAt:
         return {
             "step": self.step,
             "pose": self.pose,
-            "side": self.side.value,
+            "side": self.side._value_,
             "rep": self.rep,
-            "phase": self.phase.value,
+            "phase": self.phase._value_,
         }
 
     @classmethod
@@ -155,8 +155,8 @@ class CheckIn:
         return {
             "pain_before": self.pain_before,
             "pain_after": self.pain_after,
-            "stable": self.stable.value if self.stable else None,
-            "felt": self.felt.value if self.felt else None,
+            "stable": self.stable._value_ if self.stable else None,
+            "felt": self.felt._value_ if self.felt else None,
             "note": self.note,
         }
 
@@ -303,7 +303,7 @@ class Session:
             "hurt_at": self.hurt_at.to_dict() if self.hurt_at else None,
             "checkin": self.checkin.to_dict(),
             "prescription": self.prescription.to_dict() if self.prescription else None,
-            "steps": [s.to_dict() for s in self.steps],
+            "steps": list(map(StepResult.to_dict, self.steps)),
             "origin": self.origin,
         }
 
