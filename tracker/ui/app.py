@@ -27,6 +27,7 @@ from tracker.service import StoreError
 
 from .commands import BackrollCommands
 from .screens.store_error import StoreErrorScreen
+from .stylesheet import CachedStylesheet
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -63,6 +64,9 @@ VIEW_KEYS = Binding.Group("Views", compact=True)
 
 
 class BackrollApp(App[None]):
+    # The app opens on Today's mode itself: no blank default screen first, and no switch_mode (with its
+    # second CSS refresh and second ScreenResume) before the first frame.
+    DEFAULT_MODE = "today"
     CSS_PATH = ["app.tcss"]  # Today, the session flow and the dialogs
     # The other views' CSS (History, Progress, Library, Settings, Help, the note editor): read right after
     # the first frame instead of before it (parsing CSS is a good part of start-up); same order, same rules.
@@ -92,6 +96,7 @@ class BackrollApp(App[None]):
         voice_program: str | None = None, audio_player: str | None = None, web: bool = False, start: str | None = None,
     ) -> None:  # fmt: skip
         super().__init__()
+        self.stylesheet = CachedStylesheet(variables=self.get_css_variables())  # each source parsed once
         self.start_with = start  # `backroll session ROUTINE`: run it once Today has loaded
         self.service = service
         self.clock = clock
@@ -146,7 +151,7 @@ class BackrollApp(App[None]):
     def on_mount(self) -> None:
         if not self.cursor_blink:
             self.screen_change_signal.subscribe(self, self._stop_blinking)
-        self.switch_mode("today")
+            self._stop_blinking(self.screen)  # Today, installed before the app's mount (DEFAULT_MODE)
         self.call_after_refresh(self._load_deferred_css)
         # Terminals that report focus trigger catch_up at once; the rest within a minute.
         self.set_interval(CATCH_UP_INTERVAL, self.catch_up)
