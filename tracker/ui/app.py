@@ -8,6 +8,7 @@ workers, never on the event loop.
 from __future__ import annotations
 
 import asyncio
+import gc
 import inspect
 import signal
 import time
@@ -16,21 +17,21 @@ from collections.abc import Callable
 from dataclasses import replace
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, overload
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from tracker.service import StoreError
-
 from .commands import BackrollCommands
-from .screens.store_error import StoreErrorScreen
 from .stylesheet import CachedStylesheet
 
 if TYPE_CHECKING:
     from datetime import datetime
+
+    from textual.screen import ScreenResultCallbackType, ScreenResultType
+    from textual.widget import AwaitMount
 
     from tracker.model import Prescription, Routine, Session, Settings
     from tracker.service import Backroll, Checkpoint, CheckpointFile, Runner, Settled
@@ -39,8 +40,8 @@ if TYPE_CHECKING:
     from .screens.session import SessionScreen
     from .sound import CuePlayer
 
-# The session, check-in and safety screens are imported when first shown: the first frame needs
-# only Today (imported by its mode factory), and every import before it is start-up time.
+# The session, check-in, safety and store error screens are imported when first shown: the first frame
+# needs only Today (imported by its mode factory), and every import before it is start-up time.
 
 Clock = Callable[[], float]
 
@@ -55,6 +56,8 @@ VIEW_SCREENS: dict[str, tuple[str, str]] = {
 
 
 def is_store_error(error: BaseException) -> bool:
+    from tracker.service import StoreError
+
     return isinstance(error, StoreError)
 
 
@@ -67,10 +70,11 @@ class BackrollApp(App[None]):
     # The app opens on Today's mode itself: no blank default screen first, and no switch_mode (with its
     # second CSS refresh and second ScreenResume) before the first frame.
     DEFAULT_MODE = "today"
-    CSS_PATH = ["app.tcss"]  # Today, the session flow and the dialogs
-    # The other views' CSS (History, Progress, Library, Settings, Help, the note editor): read right after
-    # the first frame instead of before it (parsing CSS is a good part of start-up); same order, same rules.
-    DEFERRED_CSS_PATH = ["views.tcss"]
+    CSS_PATH = ["app.tcss"]  # the shell and Today: all the first frame needs
+    # The session flow and the dialogs (flow.tcss), the other views (views.tcss): parsing and applying CSS is a
+    # good part of start-up, so these are read once Today has loaded, or before any other screen shows
+    # (push_screen, switch_mode), whichever comes first. Same order, same rules.
+    DEFERRED_CSS_PATH = ["flow.tcss", "views.tcss"]
     TITLE = "Backroll"
     COMMANDS = App.COMMANDS | {BackrollCommands}
     VIEWS: tuple[tuple[str, str], ...] = (
@@ -118,6 +122,11 @@ class BackrollApp(App[None]):
         ] = []  # (checkpoint file, checkpoint) of sessions cut off, to offer one by one
         self._offering = False
         self._signals: list[int] = []
+        self._deferred_css_read = False
+        self._error_screen: Screen[None] | None = None  # the store error screen while it is up
+        # Set by tracker.cli.app.open_app, which pauses the garbage collector until the first frame: turn it
+        # back on then, with the objects of the start-up frozen (collections no longer walk them).
+        self.resume_collector = False
         for mode in VIEW_SCREENS:
             self.add_mode(mode, self._view_factory(mode))
 
@@ -152,10 +161,16 @@ class BackrollApp(App[None]):
         if not self.cursor_blink:
             self.screen_change_signal.subscribe(self, self._stop_blinking)
             self._stop_blinking(self.screen)  # Today, installed before the app's mount (DEFAULT_MODE)
-        self.call_after_refresh(self._load_deferred_css)
+        self.call_after_refresh(self._after_first_frame)
         # Terminals that report focus trigger catch_up at once; the rest within a minute.
         self.set_interval(CATCH_UP_INTERVAL, self.catch_up)
         self._handle_signals()
+
+    def _after_first_frame(self) -> None:
+        if self.resume_collector:
+            self.resume_collector = False
+            gc.freeze()
+            gc.enable()
 
     def _handle_signals(self) -> None:
         """SIGTERM and SIGHUP (the terminal closed): write the running session's checkpoint, then exit normally."""
@@ -192,12 +207,57 @@ class BackrollApp(App[None]):
         self.exit(return_code=128 + number)
 
     def _load_deferred_css(self) -> None:
+        """Read DEFERRED_CSS_PATH, once: after Today's first load, or before another screen shows."""
+        if self._deferred_css_read:
+            return
+        self._deferred_css_read = True
         folder = Path(inspect.getfile(type(self))).parent
         for name in self.DEFERRED_CSS_PATH:
             path = str((folder / name).resolve())
             if not self.stylesheet.has_source(path, ""):
                 self.stylesheet.read(path)
         self.refresh_css(animate=False)
+
+    if TYPE_CHECKING:  # Textual's overloads, as they are
+
+        @overload
+        def push_screen(
+            self,
+            screen: Screen[ScreenResultType] | str,
+            callback: ScreenResultCallbackType[ScreenResultType] | None = None,
+            wait_for_dismiss: Literal[False] = False,
+            *,
+            mode: str | None = None,
+        ) -> AwaitMount: ...
+
+        @overload
+        def push_screen(
+            self,
+            screen: Screen[ScreenResultType] | str,
+            callback: ScreenResultCallbackType[ScreenResultType] | None = None,
+            wait_for_dismiss: Literal[True] = True,
+            *,
+            mode: str | None = None,
+        ) -> asyncio.Future[ScreenResultType]: ...
+
+    def push_screen(
+        self,
+        screen: Screen[ScreenResultType] | str,
+        callback: ScreenResultCallbackType[ScreenResultType] | None = None,
+        wait_for_dismiss: bool = False,
+        *,
+        mode: str | None = None,
+    ) -> AwaitMount | asyncio.Future[ScreenResultType]:
+        """Textual's push_screen (a dialog, the session, the palette...), with every stylesheet read first."""
+        self._load_deferred_css()
+        if wait_for_dismiss:
+            return super().push_screen(screen, callback, True, mode=mode)
+        return super().push_screen(screen, callback, False, mode=mode)
+
+    def switch_mode(self, mode: str) -> AwaitMount:
+        """Textual's switch_mode (another view), with every stylesheet read first."""
+        self._load_deferred_css()
+        return super().switch_mode(mode)
 
     def _stop_blinking(self, screen: Screen[object]) -> None:
         def stop() -> None:
@@ -214,7 +274,7 @@ class BackrollApp(App[None]):
         if action == "view":
             # Views wait for the first load (one thread opens the store) and never leave a running session;
             # the footer leaves out the view you are on.
-            if isinstance(self.screen, StoreErrorScreen):
+            if self.screen is self._error_screen:
                 return False
             return self.ready and not self.in_session and parameters[:1] != (self.current_mode,)
         return True
@@ -227,6 +287,7 @@ class BackrollApp(App[None]):
         self.ready = True
         self.store_error = None
         if first:
+            self.call_after_refresh(self._load_deferred_css)  # after the frame that shows the data
             self.refresh_bindings()
             settings = self.service.settings
             if settings.theme in self.available_themes and settings.theme != self.theme:
@@ -270,14 +331,21 @@ class BackrollApp(App[None]):
     def show_error(self, error: BaseException) -> None:
         """A store error gets a readable screen; anything else a notification."""
         if is_store_error(error):
+            from .screens.store_error import StoreErrorScreen
+
             self.store_error = error
             if not isinstance(self.screen, StoreErrorScreen):
-                self.push_screen(StoreErrorScreen(error), callback=lambda _: self.refresh_views())
+                self._error_screen = StoreErrorScreen(error)
+                self.push_screen(self._error_screen, callback=self._store_error_closed)
         else:
             self.log.error(repr(error))
             self.notify(
                 f"{type(error).__name__}: {error}", title="Something went wrong", severity="error", timeout=10
             )
+
+    def _store_error_closed(self, _: None) -> None:
+        self._error_screen = None
+        self.refresh_views()
 
     # Sessions --------------------------------------------------------------
 

@@ -11,11 +11,12 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tracker.model import PROGRAM_ID
 from tracker.ui.screens.base import AppScreen, header
+from tracker.ui.widgets.footer import AppFooter
 
 from ..widgets.advice import AdviceCard
 from ..widgets.back_today import BackTodayCard
@@ -43,6 +44,11 @@ class TodayData:
 
 
 SHORT = 24  # rows: a terminal shorter than this gets the folded-up Today
+
+
+def breakpoint_class(height: int) -> str:
+    """The VERTICAL_BREAKPOINTS class Textual gives TodayScreen at this height."""
+    return "-short" if height < SHORT else "-tall"
 
 
 def minutes(seconds: float) -> str:
@@ -92,7 +98,9 @@ class TodayScreen(AppScreen[None]):
     ]
 
     def __init__(self, service: Backroll) -> None:
-        super().__init__(id="today")
+        # Made with the breakpoint class of the app's size now (Textual sets it at the first Resize): then
+        # that Resize changes no class, and every widget is not styled a second time before the first frame.
+        super().__init__(id="today", classes=breakpoint_class(self.app.size.height))
         self.service = service
         self.data: TodayData | None = None
         self._announced: tuple[str, ...] = ()  # the routine-file problems last said
@@ -139,7 +147,7 @@ class TodayScreen(AppScreen[None]):
             yield routines
         # What `s` starts, named in sight at every size, whether or not the list's highlighted row is.
         yield Static("", id="start-line")
-        yield Footer(compact=True)
+        yield AppFooter(compact=True)
 
     def on_mount(self) -> None:
         self.next_card.border_title = "Next session: bridge program"
