@@ -11,6 +11,7 @@ import asyncio
 import gc
 import inspect
 import signal
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -62,6 +63,7 @@ def is_store_error(error: BaseException) -> bool:
 
 
 CATCH_UP_INTERVAL = 60.0  # seconds between checks for sessions saved by another process
+STARTUP_COLLECTOR_PAUSE = 2.0  # seconds at most without garbage collection at start-up (see resume_collector)
 
 VIEW_KEYS = Binding.Group("Views", compact=True)
 
@@ -96,13 +98,16 @@ class BackrollApp(App[None]):
     ]
 
     def __init__(
-        self, service: Backroll, *, clock: Clock = time.monotonic, cursor_blink: bool = True,
+        self, service: Backroll | Callable[[], Backroll], *, clock: Clock = time.monotonic, cursor_blink: bool = True,
         voice_program: str | None = None, audio_player: str | None = None, web: bool = False, start: str | None = None,
     ) -> None:  # fmt: skip
         super().__init__()
         self.stylesheet = CachedStylesheet(variables=self.get_css_variables())  # each source parsed once
         self.start_with = start  # `backroll session ROUTINE`: run it once Today has loaded
-        self.service = service
+        # The service, or what opens it on first use (see `service`).
+        self._service: Backroll | None = None if callable(service) else service
+        self._open_service: Callable[[], Backroll] | None = service if callable(service) else None
+        self._service_mutex = threading.Lock()
         self.clock = clock
         self.cursor_blink = cursor_blink
         self._voice_program, self._audio_player, self._web = (
@@ -124,11 +129,31 @@ class BackrollApp(App[None]):
         self._signals: list[int] = []
         self._deferred_css_read = False
         self._error_screen: Screen[None] | None = None  # the store error screen while it is up
-        # Set by tracker.cli.app.open_app, which pauses the garbage collector until the first frame: turn it
-        # back on then, with the objects of the start-up frozen (collections no longer walk them).
+        # Set by tracker.cli.app.open_app, which pauses the garbage collector for the start-up: turn it back on
+        # once Today has shown its data (or an error, or after STARTUP_COLLECTOR_PAUSE at the latest), with the
+        # objects of the start-up frozen (collections no longer walk them).
         self.resume_collector = False
         for mode in VIEW_SCREENS:
             self.add_mode(mode, self._view_factory(mode))
+
+    @property
+    def service(self) -> Backroll:
+        """The core seam. Made with a function that opens it (`backroll`), it is opened on first use, by
+        whichever thread asks first: Today's loader, after the first frame (importing the service and the
+        model is no part of the first frame)."""
+        service = self._service
+        if service is None:
+            with self._service_mutex:
+                service = self._service
+                if service is None:
+                    assert self._open_service is not None
+                    service = self._service = self._open_service()
+        return service
+
+    @property
+    def opened_service(self) -> Backroll | None:
+        """The service if it was made (open_app closes it), else None: nothing was read."""
+        return self._service
 
     @property
     def cue_player(self) -> CuePlayer:
@@ -161,12 +186,13 @@ class BackrollApp(App[None]):
         if not self.cursor_blink:
             self.screen_change_signal.subscribe(self, self._stop_blinking)
             self._stop_blinking(self.screen)  # Today, installed before the app's mount (DEFAULT_MODE)
-        self.call_after_refresh(self._after_first_frame)
+        if self.resume_collector:
+            self.set_timer(STARTUP_COLLECTOR_PAUSE, self._start_up_done)  # a long first load: on again anyway
         # Terminals that report focus trigger catch_up at once; the rest within a minute.
         self.set_interval(CATCH_UP_INTERVAL, self.catch_up)
         self._handle_signals()
 
-    def _after_first_frame(self) -> None:
+    def _start_up_done(self) -> None:
         if self.resume_collector:
             self.resume_collector = False
             gc.freeze()
@@ -287,6 +313,7 @@ class BackrollApp(App[None]):
         self.ready = True
         self.store_error = None
         if first:
+            self.call_after_refresh(self._start_up_done)  # after the frame that shows the data
             self.call_after_refresh(self._load_deferred_css)  # after the frame that shows the data
             self.refresh_bindings()
             settings = self.service.settings
@@ -330,6 +357,7 @@ class BackrollApp(App[None]):
 
     def show_error(self, error: BaseException) -> None:
         """A store error gets a readable screen; anything else a notification."""
+        self._start_up_done()
         if is_store_error(error):
             from .screens.store_error import StoreErrorScreen
 
@@ -565,10 +593,11 @@ class BackrollApp(App[None]):
 
 
 def make_app(
-    service: Backroll, *, clock: Clock = time.monotonic, cursor_blink: bool = True,
+    service: Backroll | Callable[[], Backroll], *, clock: Clock = time.monotonic, cursor_blink: bool = True,
     voice_program: str | None = None, audio_player: str | None = None, web: bool = False, start: str | None = None,
 ) -> BackrollApp:  # fmt: skip
-    """The one factory the CLI, the screenshots script and the tests share (web: served, cues play in the browser)."""
+    """The one factory the CLI, the screenshots script and the tests share (web: served, cues play in the browser).
+    `service`: the service, or a function that opens it on first use (BackrollApp.service)."""
     return BackrollApp(
         service,
         clock=clock,

@@ -14,7 +14,6 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tracker.model import PROGRAM_ID
 from tracker.ui.screens.base import AppScreen, header
 from tracker.ui.widgets.footer import AppFooter
 
@@ -57,6 +56,8 @@ def minutes(seconds: float) -> str:
 
 def load_today(service: Backroll) -> TodayData:
     """Everything Today shows, read in one go (called in a worker thread)."""
+    from tracker.model import PROGRAM_ID
+
     today = service.today()
     status = service.status(today, quick=True)  # the summary cache until the store is opened for a write
     library = service.library
@@ -97,14 +98,18 @@ class TodayScreen(AppScreen[None]):
         Binding("r", "refresh", "Reload", id="today.reload", show=False),
     ]
 
-    def __init__(self, service: Backroll) -> None:
+    def __init__(self) -> None:
         # Made with the breakpoint class of the app's size now (Textual sets it at the first Resize): then
         # that Resize changes no class, and every widget is not styled a second time before the first frame.
         super().__init__(id="today", classes=breakpoint_class(self.app.size.height))
-        self.service = service
         self.data: TodayData | None = None
         self._announced: tuple[str, ...] = ()  # the routine-file problems last said
         self._back_dismissed: date | None = None  # the day Esc put the back card away
+
+    @property
+    def service(self) -> Backroll:
+        """The app's (opened by the first load, in its worker, when the app was made with a way to open it)."""
+        return self.backroll.service
 
     # The widgets, one typed accessor each (their ids are named here only, and in compose).
 
@@ -151,8 +156,9 @@ class TodayScreen(AppScreen[None]):
 
     def on_mount(self) -> None:
         self.next_card.border_title = "Next session: bridge program"
-        # Paint first, then read: opening a long history in a thread competes with the first frame.
-        self.call_after_refresh(self.refresh_data)
+        # Paint first, then read: opening a long history in a thread competes with the first frame. (The app's
+        # call_after_refresh: the screen's runs at once while the app's start-up batch holds every frame back.)
+        self.app.call_after_refresh(self.refresh_data)
 
     def refresh_data(self) -> None:
         """Reload from the service, off the event loop."""
@@ -286,6 +292,8 @@ class TodayScreen(AppScreen[None]):
         """The name of the routine `s` starts now."""
         if self.data is None:
             return None
+        from tracker.model import PROGRAM_ID
+
         target = self.highlighted_routine() or PROGRAM_ID
         return next((row.name for row in self.data.routines if row.id == target), None)
 
@@ -301,6 +309,8 @@ class TodayScreen(AppScreen[None]):
         )
 
     def action_start(self) -> None:
+        from tracker.model import PROGRAM_ID  # imported by the first load; a key pressed before it imports it
+
         self.backroll.start_routine(self.highlighted_routine() or PROGRAM_ID)
 
     @on(OptionList.OptionSelected, "#routines")
