@@ -95,6 +95,39 @@ async def test_the_streak_is_blank_until_the_history_is_read(service, home, make
             opened.close()
 
 
+async def test_keys_pressed_while_today_loads_are_kept(service, home, make, settle, open_service):
+    """Nothing typed during the first load is lost: the list's keys are played on it once it is filled, and a
+    view key opens that view once the load is done."""
+    import threading
+
+    service.close()
+    gate = threading.Event()
+    made = []
+
+    def opener():
+        gate.wait(10)
+        made.append(open_service(home))
+        return made[-1]
+
+    app = make(opener)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            today = app.screen
+            assert isinstance(today, TodayScreen) and not app.ready
+            await pilot.press("down", "down", "2")
+            assert app.current_mode == "today"
+            gate.set()
+            await settle(pilot)
+            assert app.ready
+            assert today.query_one("#routines", OptionList).highlighted == 2
+            assert app.current_mode == "history"
+    finally:
+        gate.set()
+        for opened in made:
+            opened.close()
+
+
 async def test_safety_note_shows_once_across_restarts(fresh_service, home, make, settle, open_service):
     app = make(fresh_service)
     async with app.run_test(size=(80, 24)) as pilot:

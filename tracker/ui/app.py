@@ -122,6 +122,8 @@ class BackrollApp(App[None]):
         self.session_screen: SessionScreen | None = None
         self._safety_checked = False
         self._in_progress_checked = False
+        self._cut_off_due = False
+        self._view_after_load: str | None = None  # a view key pressed before Today's first load was done
         self.offers: list[
             tuple[CheckpointFile, Checkpoint]
         ] = []  # (checkpoint file, checkpoint) of sessions cut off, to offer one by one
@@ -298,11 +300,11 @@ class BackrollApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "view":
-            # Views wait for the first load (one thread opens the store) and never leave a running session;
-            # the footer leaves out the view you are on.
+            # Views never leave a running session; the footer leaves out the view you are on. A view key pressed
+            # before the first load is done is kept and followed then (action_view): one thread opens the store.
             if self.screen is self._error_screen:
                 return False
-            return self.ready and not self.in_session and parameters[:1] != (self.current_mode,)
+            return not self.in_session and parameters[:1] != (self.current_mode,)
         return True
 
     # Data ------------------------------------------------------------------
@@ -328,9 +330,18 @@ class BackrollApp(App[None]):
         if self.start_with and self.service.settings.safety_note_seen and not self.in_session:
             routine_id, self.start_with = self.start_with, None
             self.start_routine(routine_id)
-        if not self._in_progress_checked:
-            self._in_progress_checked = True
-            self._find_cut_off()
+        mode, self._view_after_load = self._view_after_load, None
+        if mode is not None and self.screen is self.views.get("today"):  # nothing opened over Today meanwhile
+            self.action_view(mode)
+        if not self._in_progress_checked and not self._cut_off_due:
+            self._cut_off_due = True
+            self.call_after_refresh(
+                self._check_cut_off
+            )  # its thread starts after the frame that shows the data
+
+    def _check_cut_off(self) -> None:
+        self._in_progress_checked = True
+        self._find_cut_off()
 
     def _safety_note_closed(self, _: None) -> None:
         self._mark_safety_seen()
@@ -493,10 +504,14 @@ class BackrollApp(App[None]):
     # Actions ---------------------------------------------------------------
 
     def action_view(self, mode: str) -> None:
-        if self.check_action("view", (mode,)):
-            self.switch_mode(mode)
-            self.refresh_bindings()
-            self.catch_up()
+        if not self.check_action("view", (mode,)):
+            return
+        if not self.ready:  # Today's first load is under way: go there once it is done (data_loaded)
+            self._view_after_load = mode
+            return
+        self.switch_mode(mode)
+        self.refresh_bindings()
+        self.catch_up()
 
     def on_app_focus(self) -> None:
         self.catch_up()

@@ -43,6 +43,11 @@ class TodayData:
 
 
 SHORT = 24  # rows: a terminal shorter than this gets the folded-up Today
+# The routine list's keys (OptionList's bindings): key -> its action.
+LIST_KEYS = {
+    "up": "cursor_up", "down": "cursor_down", "home": "first", "end": "last",
+    "pageup": "page_up", "pagedown": "page_down", "enter": "select",
+}  # fmt: skip
 
 
 def breakpoint_class(height: int) -> str:
@@ -105,6 +110,7 @@ class TodayScreen(AppScreen[None]):
         self.data: TodayData | None = None
         self._announced: tuple[str, ...] = ()  # the routine-file problems last said
         self._back_dismissed: date | None = None  # the day Esc put the back card away
+        self._early_keys: list[str] = []  # the routine list's keys pressed before the first load filled it
 
     @property
     def service(self) -> Backroll:
@@ -156,9 +162,10 @@ class TodayScreen(AppScreen[None]):
 
     def on_mount(self) -> None:
         self.next_card.border_title = "Next session: bridge program"
-        # Paint first, then read: opening a long history in a thread competes with the first frame. (The app's
-        # call_after_refresh: the screen's runs at once while the app's start-up batch holds every frame back.)
-        self.app.call_after_refresh(self.refresh_data)
+        # Paint first, then read: opening a long history in a thread competes with the first frame. The app's
+        # call_later runs once Textual's start-up batch is over, as the first frame goes out (the screen's
+        # call_after_refresh ran at once inside that batch; the app's waited a few frames for the screen to settle).
+        self.app.call_later(self.refresh_data)
 
     def refresh_data(self) -> None:
         """Reload from the service, off the event loop."""
@@ -193,6 +200,7 @@ class TodayScreen(AppScreen[None]):
         if data.routines:
             ids = [row.id for row in data.routines]
             routines.highlighted = ids.index(previous) if previous in ids else 0
+        self._play_early_keys()
         self._show_start_line()
         self._show_back_card(data)
         self._announce_problems(data.content_problems)
@@ -239,11 +247,22 @@ class TodayScreen(AppScreen[None]):
         card.ask(data.back_question)
 
     def on_key(self, event: events.Key) -> None:
-        """While the back card is shown it takes the digits, Esc and (after a 1) Enter; the list keeps the focus."""
+        """While the back card is shown it takes the digits, Esc and (after a 1) Enter; the list keeps the focus.
+        Before the first load has filled the routine list, its keys are kept, and played on it once it has."""
         card = self.back_today_card
         if card.display and card.take_key(event):
             event.stop()
             event.prevent_default()
+        elif self.data is None and event.key in LIST_KEYS and self.routine_list.has_focus:
+            self._early_keys.append(event.key)
+            event.stop()
+            event.prevent_default()
+
+    def _play_early_keys(self) -> None:
+        keys, self._early_keys = self._early_keys, []
+        routines = self.routine_list
+        for key in keys:
+            getattr(routines, f"action_{LIST_KEYS[key]}")()
 
     @on(BackTodayCard.Dismissed)
     def _back_dismissed_today(self) -> None:
