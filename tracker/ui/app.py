@@ -25,12 +25,12 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from .commands import BackrollCommands
 from .stylesheet import CachedStylesheet
 
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from textual.command import Provider
     from textual.screen import ScreenResultCallbackType, ScreenResultType
     from textual.widget import AwaitMount
 
@@ -56,6 +56,13 @@ VIEW_SCREENS: dict[str, tuple[str, str]] = {
 }
 
 
+def _backroll_commands() -> type[Provider]:
+    """The palette's provider of the app's commands (tracker.ui.commands), imported on first use."""
+    from .commands import BackrollCommands
+
+    return BackrollCommands
+
+
 def is_store_error(error: BaseException) -> bool:
     from tracker.service import StoreError
 
@@ -78,7 +85,7 @@ class BackrollApp(App[None]):
     # (push_screen, switch_mode), whichever comes first. Same order, same rules.
     DEFERRED_CSS_PATH = ["flow.tcss", "views.tcss"]
     TITLE = "Backroll"
-    COMMANDS = App.COMMANDS | {BackrollCommands}
+    COMMANDS = App.COMMANDS | {_backroll_commands}  # imported when the palette first opens
     VIEWS: tuple[tuple[str, str], ...] = (
         ("today", "Today"),
         ("history", "History"),
