@@ -176,12 +176,33 @@ async def test_locked_store_shows_a_readable_error_not_a_traceback(
         text = text_of(app.screen.query_one(".dialog-text", Static))
         assert "4242" in text and "backroll.lock" in text
         assert "press r to try again" in text.lower()
+        # No view opens over it, and its footer offers none.
+        await pilot.press("2")
+        assert isinstance(app.screen, StoreErrorScreen) and app.current_mode == "today"
+        view_key = app.screen.active_bindings.get("2")  # (node, binding, enabled, tooltip), or left out
+        assert view_key is None or not view_key[2]
         # Once the other holder lets go, r retries and Today loads.
         await pilot.press("r")
         await settle(pilot)
         assert isinstance(app.screen, (TodayScreen, SafetyNoteScreen))
         assert app.ready
     service.close()
+
+
+async def test_no_view_opens_over_the_store_error_screen_however_it_was_shown(service, make, settle):
+    from tracker.store import StoreLocked
+
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(
+            StoreErrorScreen(StoreLocked("Another Backroll is using this history.", pid=1, path=None))
+        )
+        await pilot.press("2")
+        await pilot.pause()
+        assert isinstance(app.screen, StoreErrorScreen) and app.current_mode == "today"
+        view_key = app.screen.active_bindings.get("2")
+        assert view_key is None or not view_key[2]
 
 
 async def test_views_switch_with_number_keys(service, make, settle):

@@ -11,6 +11,7 @@ import asyncio
 import gc
 import inspect
 import signal
+import sys
 import threading
 import time
 import uuid
@@ -137,7 +138,6 @@ class BackrollApp(App[None]):
         self._offering = False
         self._signals: list[int] = []
         self._deferred_css_read = False
-        self._error_screen: Screen[None] | None = None  # the store error screen while it is up
         # Set by tracker.cli.app.open_app, which pauses the garbage collector for the start-up: turn it back on
         # once Today has shown its data (or an error, or after STARTUP_COLLECTOR_PAUSE at the latest), with the
         # objects of the start-up frozen (collections no longer walk them).
@@ -309,10 +309,15 @@ class BackrollApp(App[None]):
         if action == "view":
             # Views never leave a running session; the footer leaves out the view you are on. A view key pressed
             # before the first load is done is kept and followed then (action_view): one thread opens the store.
-            if self.screen is self._error_screen:
+            if self._showing_store_error():
                 return False
             return not self.in_session and parameters[:1] != (self.current_mode,)
         return True
+
+    def _showing_store_error(self) -> bool:
+        """The store error screen is up (its module is imported with it: none can be up before)."""
+        module = sys.modules.get("tracker.ui.screens.store_error")
+        return module is not None and isinstance(self.screen, module.StoreErrorScreen)
 
     # Data ------------------------------------------------------------------
 
@@ -381,17 +386,12 @@ class BackrollApp(App[None]):
 
             self.store_error = error
             if not isinstance(self.screen, StoreErrorScreen):
-                self._error_screen = StoreErrorScreen(error)
-                self.push_screen(self._error_screen, callback=self._store_error_closed)
+                self.push_screen(StoreErrorScreen(error), callback=lambda _: self.refresh_views())
         else:
             self.log.error(repr(error))
             self.notify(
                 f"{type(error).__name__}: {error}", title="Something went wrong", severity="error", timeout=10
             )
-
-    def _store_error_closed(self, _: None) -> None:
-        self._error_screen = None
-        self.refresh_views()
 
     # Sessions --------------------------------------------------------------
 
