@@ -307,11 +307,12 @@ class BackrollApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "view":
-            # Views never leave a running session; the footer leaves out the view you are on. A view key pressed
-            # before the first load is done is kept and followed then (action_view): one thread opens the store.
+            # Views wait for the first load (one thread opens the store) and never leave a running session;
+            # the footer leaves out the view you are on. (A view key pressed before the first load is done is
+            # kept by Today and followed then: action_view.)
             if self._showing_store_error():
                 return False
-            return not self.in_session and parameters[:1] != (self.current_mode,)
+            return self.ready and not self.in_session and parameters[:1] != (self.current_mode,)
         return True
 
     def _showing_store_error(self) -> bool:
@@ -511,10 +512,11 @@ class BackrollApp(App[None]):
     # Actions ---------------------------------------------------------------
 
     def action_view(self, mode: str) -> None:
-        if not self.check_action("view", (mode,)):
-            return
         if not self.ready:  # Today's first load is under way: go there once it is done (data_loaded)
-            self._view_after_load = mode
+            if not (self._showing_store_error() or self.in_session or mode == self.current_mode):
+                self._view_after_load = mode
+            return
+        if not self.check_action("view", (mode,)):
             return
         self.switch_mode(mode)
         self.refresh_bindings()

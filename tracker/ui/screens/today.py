@@ -248,7 +248,8 @@ class TodayScreen(AppScreen[None]):
 
     def on_key(self, event: events.Key) -> None:
         """While the back card is shown it takes the digits, Esc and (after a 1) Enter; the list keeps the focus.
-        Before the first load has filled the routine list, its keys are kept, and played on it once it has."""
+        Before the first load has filled the routine list, its keys are kept, and played on it once it has; a
+        view key is kept too, and followed once the load is done."""
         card = self.back_today_card
         if card.display and card.take_key(event):
             event.stop()
@@ -257,6 +258,14 @@ class TodayScreen(AppScreen[None]):
             self._early_keys.append(event.key)
             event.stop()
             event.prevent_default()
+        elif self.data is None and (mode := self._view_keys().get(event.key)) is not None:
+            self.backroll.action_view(mode)  # kept, and followed once the load is done
+            event.stop()
+            event.prevent_default()
+
+    def _view_keys(self) -> dict[str, str]:
+        """The app's view keys (1 to 5, in the order of its views), which wait for the first load."""
+        return {str(number): mode for number, (mode, _) in enumerate(self.backroll.VIEWS, 1)}
 
     def _play_early_keys(self) -> None:
         keys, self._early_keys = self._early_keys, []
