@@ -12,10 +12,12 @@ clock in every process on Linux, so the parent subtracts the moment it
 spawned the process and gets spawn-to-first-frame, without the time it
 takes the process to shut down.
 
-`--idle SECONDS`: after the first frame, and once the app says its data is
-loaded (an `app.ready` attribute, when it has one), stay idle on that first
-screen, then print the process CPU and wall seconds of the idle stretch and
-the peak RSS, and exit.
+`--idle SECONDS`: after the first frame, and once the app shows its data
+(the first frame handed to the driver after an `app.ready` attribute, when
+it has one, turned true: the app sets it once the data is on its widgets),
+stay idle on that first screen, then print when that frame was (`loaded`,
+with the process CPU by then, `cpu_to_loaded`), the process CPU and wall
+seconds of the idle stretch and the peak RSS, and exit.
 
 Reports go to fd 1 as one JSON line (Textual redirects sys.stdout while it runs).
 """
@@ -51,16 +53,25 @@ def _maxrss_kb() -> int:
 def watch(app: Any, argv: list[str]) -> Callable[[Any], Any]:
     """Hook the first frame of `app`; return the autopilot for `argv`."""
     first_frame = asyncio.Event()
+    loaded = (
+        asyncio.Event()
+    )  # the first frame with the data on it (no polling: it would take CPU and add a step)
     state: dict[str, Any] = {}
     original_display = app._display
 
     def display(screen: Any, renderable: Any) -> None:
         original_display(screen, renderable)
-        if renderable is not None and "first_frame" not in state and not app._batch_count:
+        if renderable is None or app._batch_count:
+            return
+        if "first_frame" not in state:
             state["first_frame"] = time.monotonic()
             state["cpu"] = time.process_time()
             state["screen"] = type(screen).__name__
             first_frame.set()
+        if "loaded" not in state and getattr(app, "ready", True):
+            state["loaded"] = time.monotonic()
+            state["cpu_loaded"] = time.process_time()
+            loaded.set()
 
     app._display = display
 
@@ -79,9 +90,7 @@ def watch(app: Any, argv: list[str]) -> Callable[[Any], Any]:
             )
             pilot.app.exit()
             return
-        while not getattr(pilot.app, "ready", True):  # e.g. Today still loading the history
-            await asyncio.sleep(0.02)
-        loaded = time.monotonic()
+        await loaded.wait()  # e.g. Today still loading the history
         await pilot.pause()
         cpu0 = time.process_time()
         wall0 = time.monotonic()
@@ -89,7 +98,8 @@ def watch(app: Any, argv: list[str]) -> Callable[[Any], Any]:
         report(
             {
                 "first_frame": state["first_frame"],
-                "loaded": loaded,
+                "loaded": state["loaded"],
+                "cpu_to_loaded": state["cpu_loaded"],
                 "cpu": time.process_time() - cpu0,
                 "wall": time.monotonic() - wall0,
                 "maxrss_kb": _maxrss_kb(),

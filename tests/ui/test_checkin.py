@@ -27,7 +27,7 @@ def finished_run(service, clock, now) -> FinishedRun:
 class Host(App[None]):
     """Just the dialog, to see what it dismisses with."""
 
-    CSS_PATH = ["../../tracker/ui/app.tcss"]
+    CSS_PATH = ["../../tracker/ui/app.tcss", "../../tracker/ui/flow.tcss"]  # as the app has them once loaded
 
     def __init__(self, screen: CheckInScreen) -> None:
         super().__init__()

@@ -37,6 +37,97 @@ async def test_today_shows_streak_prescription_advice_and_routines(service, make
         assert app.ready
 
 
+async def test_an_app_given_a_way_to_open_the_service_opens_it_in_the_first_load(
+    service, home, make, settle, open_service
+):
+    """`backroll` hands the app a function: the service (and the model behind it) is made by Today's first
+    load, after the first frame, once; Today then shows what it shows with a service handed in."""
+    expected = service.status(quick=True)
+    service.close()
+    made = []
+
+    def opener():
+        made.append(open_service(home))
+        return made[-1]
+
+    app = make(opener)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert len(made) == 1 and app.opened_service is made[0] and app.service is made[0]
+            assert app.ready and isinstance(app.screen, TodayScreen)
+            digits = app.screen.query_one("#streak-digits", Digits).value
+            assert digits == str(expected.streak.current)
+            assert expected.advice.message in app.screen.query_one("#advice").plain
+    finally:
+        for opened in made:
+            opened.close()
+
+
+async def test_the_streak_is_blank_until_the_history_is_read(service, home, make, settle, open_service):
+    """Before the first load Today shows no number at all (a 0 there would be a streak that is not the person's)."""
+    import threading
+
+    expected = service.status(quick=True).streak.current
+    service.close()
+    gate = threading.Event()
+    made = []
+
+    def opener():  # the first load waits here until the test has looked at the screen
+        gate.wait(10)
+        made.append(open_service(home))
+        return made[-1]
+
+    app = make(opener)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, TodayScreen) and not app.ready
+            assert screen.query_one("#streak-digits", Digits).value.strip() == ""
+            assert "Loading" in text_of(screen.query_one("#next", Static))
+            gate.set()
+            await settle(pilot)
+            assert app.ready and screen.query_one("#streak-digits", Digits).value == str(expected)
+    finally:
+        gate.set()
+        for opened in made:
+            opened.close()
+
+
+async def test_keys_pressed_while_today_loads_are_kept(service, home, make, settle, open_service):
+    """Nothing typed during the first load is lost: the list's keys are played on it once it is filled, and a
+    view key opens that view once the load is done."""
+    import threading
+
+    service.close()
+    gate = threading.Event()
+    made = []
+
+    def opener():
+        gate.wait(10)
+        made.append(open_service(home))
+        return made[-1]
+
+    app = make(opener)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            today = app.screen
+            assert isinstance(today, TodayScreen) and not app.ready
+            await pilot.press("down", "down", "2")
+            assert app.current_mode == "today"
+            gate.set()
+            await settle(pilot)
+            assert app.ready
+            assert today.query_one("#routines", OptionList).highlighted == 2
+            assert app.current_mode == "history"
+    finally:
+        gate.set()
+        for opened in made:
+            opened.close()
+
+
 async def test_safety_note_shows_once_across_restarts(fresh_service, home, make, settle, open_service):
     app = make(fresh_service)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -85,12 +176,33 @@ async def test_locked_store_shows_a_readable_error_not_a_traceback(
         text = text_of(app.screen.query_one(".dialog-text", Static))
         assert "4242" in text and "backroll.lock" in text
         assert "press r to try again" in text.lower()
+        # No view opens over it, and its footer offers none.
+        await pilot.press("2")
+        assert isinstance(app.screen, StoreErrorScreen) and app.current_mode == "today"
+        view_key = app.screen.active_bindings.get("2")  # (node, binding, enabled, tooltip), or left out
+        assert view_key is None or not view_key[2]
         # Once the other holder lets go, r retries and Today loads.
         await pilot.press("r")
         await settle(pilot)
         assert isinstance(app.screen, (TodayScreen, SafetyNoteScreen))
         assert app.ready
     service.close()
+
+
+async def test_no_view_opens_over_the_store_error_screen_however_it_was_shown(service, make, settle):
+    from tracker.store import StoreLocked
+
+    app = make(service)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(
+            StoreErrorScreen(StoreLocked("Another Backroll is using this history.", pid=1, path=None))
+        )
+        await pilot.press("2")
+        await pilot.pause()
+        assert isinstance(app.screen, StoreErrorScreen) and app.current_mode == "today"
+        view_key = app.screen.active_bindings.get("2")
+        assert view_key is None or not view_key[2]
 
 
 async def test_views_switch_with_number_keys(service, make, settle):

@@ -700,8 +700,11 @@ def test_the_app_is_imported_lazily_and_gets_the_service(
     FakeApp.ran = []
     out, err = io.StringIO(), io.StringIO()
     assert cli.main(["--home", str(tmp_path / "home")], stdout=out, stderr=err) == 0
-    [service] = FakeApp.ran
-    assert service.home == tmp_path / "home"
+    # `backroll` hands the app a way to open the service (on first use, after the first frame), not the service.
+    [open_service] = FakeApp.ran
+    assert callable(open_service)
+    with open_service() as service:
+        assert service.home == tmp_path / "home"
     # The demo opens the same app on its own temp home, removed afterwards.
     FakeApp.ran = []
     assert cli.main(["demo", "--days", "10"], stdout=out, stderr=err) == 0

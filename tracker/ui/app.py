@@ -8,28 +8,32 @@ workers, never on the event loop.
 from __future__ import annotations
 
 import asyncio
+import gc
 import inspect
 import signal
+import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, overload
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from tracker.service import StoreError
-
-from .commands import BackrollCommands
-from .screens.store_error import StoreErrorScreen
+from .stylesheet import CachedStylesheet
 
 if TYPE_CHECKING:
     from datetime import datetime
+
+    from textual.command import Provider
+    from textual.screen import ScreenResultCallbackType, ScreenResultType
+    from textual.widget import AwaitMount
 
     from tracker.model import Prescription, Routine, Session, Settings
     from tracker.service import Backroll, Checkpoint, CheckpointFile, Runner, Settled
@@ -38,8 +42,8 @@ if TYPE_CHECKING:
     from .screens.session import SessionScreen
     from .sound import CuePlayer
 
-# The session, check-in and safety screens are imported when first shown: the first frame needs
-# only Today (imported by its mode factory), and every import before it is start-up time.
+# The session, check-in, safety and store error screens are imported when first shown: the first frame
+# needs only Today (imported by its mode factory), and every import before it is start-up time.
 
 Clock = Callable[[], float]
 
@@ -53,22 +57,36 @@ VIEW_SCREENS: dict[str, tuple[str, str]] = {
 }
 
 
+def _backroll_commands() -> type[Provider]:
+    """The palette's provider of the app's commands (tracker.ui.commands), imported on first use."""
+    from .commands import BackrollCommands
+
+    return BackrollCommands
+
+
 def is_store_error(error: BaseException) -> bool:
+    from tracker.service import StoreError
+
     return isinstance(error, StoreError)
 
 
 CATCH_UP_INTERVAL = 60.0  # seconds between checks for sessions saved by another process
+STARTUP_COLLECTOR_PAUSE = 2.0  # seconds at most without garbage collection at start-up (see resume_collector)
 
 VIEW_KEYS = Binding.Group("Views", compact=True)
 
 
 class BackrollApp(App[None]):
-    CSS_PATH = ["app.tcss"]  # Today, the session flow and the dialogs
-    # The other views' CSS (History, Progress, Library, Settings, Help, the note editor): read right after
-    # the first frame instead of before it (parsing CSS is a good part of start-up); same order, same rules.
-    DEFERRED_CSS_PATH = ["views.tcss"]
+    # The app opens on Today's mode itself: no blank default screen first, and no switch_mode (with its
+    # second CSS refresh and second ScreenResume) before the first frame.
+    DEFAULT_MODE = "today"
+    CSS_PATH = ["app.tcss"]  # the shell and Today: all the first frame needs
+    # The session flow and the dialogs (flow.tcss), the other views (views.tcss): parsing and applying CSS is a
+    # good part of start-up, so these are read once Today has loaded, or before any other screen shows
+    # (push_screen, switch_mode), whichever comes first. Same order, same rules.
+    DEFERRED_CSS_PATH = ["flow.tcss", "views.tcss"]
     TITLE = "Backroll"
-    COMMANDS = App.COMMANDS | {BackrollCommands}
+    COMMANDS = App.COMMANDS | {_backroll_commands}  # imported when the palette first opens
     VIEWS: tuple[tuple[str, str], ...] = (
         ("today", "Today"),
         ("history", "History"),
@@ -88,12 +106,16 @@ class BackrollApp(App[None]):
     ]
 
     def __init__(
-        self, service: Backroll, *, clock: Clock = time.monotonic, cursor_blink: bool = True,
+        self, service: Backroll | Callable[[], Backroll], *, clock: Clock = time.monotonic, cursor_blink: bool = True,
         voice_program: str | None = None, audio_player: str | None = None, web: bool = False, start: str | None = None,
     ) -> None:  # fmt: skip
         super().__init__()
+        self.stylesheet = CachedStylesheet(variables=self.get_css_variables())  # each source parsed once
         self.start_with = start  # `backroll session ROUTINE`: run it once Today has loaded
-        self.service = service
+        # The service, or what opens it on first use (see `service`).
+        self._service: Backroll | None = None if callable(service) else service
+        self._open_service: Callable[[], Backroll] | None = service if callable(service) else None
+        self._service_mutex = threading.Lock()
         self.clock = clock
         self.cursor_blink = cursor_blink
         self._voice_program, self._audio_player, self._web = (
@@ -108,13 +130,39 @@ class BackrollApp(App[None]):
         self.session_screen: SessionScreen | None = None
         self._safety_checked = False
         self._in_progress_checked = False
+        self._cut_off_due = False
+        self._view_after_load: str | None = None  # a view key pressed before Today's first load was done
         self.offers: list[
             tuple[CheckpointFile, Checkpoint]
         ] = []  # (checkpoint file, checkpoint) of sessions cut off, to offer one by one
         self._offering = False
         self._signals: list[int] = []
+        self._deferred_css_read = False
+        # Set by tracker.cli.app.open_app, which pauses the garbage collector for the start-up: turn it back on
+        # once Today has shown its data (or an error, or after STARTUP_COLLECTOR_PAUSE at the latest), with the
+        # objects of the start-up frozen (collections no longer walk them).
+        self.resume_collector = False
         for mode in VIEW_SCREENS:
             self.add_mode(mode, self._view_factory(mode))
+
+    @property
+    def service(self) -> Backroll:
+        """The core seam. Made with a function that opens it (`backroll`), it is opened on first use, by
+        whichever thread asks first: Today's loader, after the first frame (importing the service and the
+        model is no part of the first frame)."""
+        service = self._service
+        if service is None:
+            with self._service_mutex:
+                service = self._service
+                if service is None:
+                    assert self._open_service is not None
+                    service = self._service = self._open_service()
+        return service
+
+    @property
+    def opened_service(self) -> Backroll | None:
+        """The service if it was made (open_app closes it), else None: nothing was read."""
+        return self._service
 
     @property
     def cue_player(self) -> CuePlayer:
@@ -146,11 +194,18 @@ class BackrollApp(App[None]):
     def on_mount(self) -> None:
         if not self.cursor_blink:
             self.screen_change_signal.subscribe(self, self._stop_blinking)
-        self.switch_mode("today")
-        self.call_after_refresh(self._load_deferred_css)
+            self._stop_blinking(self.screen)  # Today, installed before the app's mount (DEFAULT_MODE)
+        if self.resume_collector:
+            self.set_timer(STARTUP_COLLECTOR_PAUSE, self._start_up_done)  # a long first load: on again anyway
         # Terminals that report focus trigger catch_up at once; the rest within a minute.
         self.set_interval(CATCH_UP_INTERVAL, self.catch_up)
         self._handle_signals()
+
+    def _start_up_done(self) -> None:
+        if self.resume_collector:
+            self.resume_collector = False
+            gc.freeze()
+            gc.enable()
 
     def _handle_signals(self) -> None:
         """SIGTERM and SIGHUP (the terminal closed): write the running session's checkpoint, then exit normally."""
@@ -187,12 +242,57 @@ class BackrollApp(App[None]):
         self.exit(return_code=128 + number)
 
     def _load_deferred_css(self) -> None:
+        """Read DEFERRED_CSS_PATH, once: after Today's first load, or before another screen shows."""
+        if self._deferred_css_read:
+            return
+        self._deferred_css_read = True
         folder = Path(inspect.getfile(type(self))).parent
         for name in self.DEFERRED_CSS_PATH:
             path = str((folder / name).resolve())
             if not self.stylesheet.has_source(path, ""):
                 self.stylesheet.read(path)
         self.refresh_css(animate=False)
+
+    if TYPE_CHECKING:  # Textual's overloads, as they are
+
+        @overload
+        def push_screen(
+            self,
+            screen: Screen[ScreenResultType] | str,
+            callback: ScreenResultCallbackType[ScreenResultType] | None = None,
+            wait_for_dismiss: Literal[False] = False,
+            *,
+            mode: str | None = None,
+        ) -> AwaitMount: ...
+
+        @overload
+        def push_screen(
+            self,
+            screen: Screen[ScreenResultType] | str,
+            callback: ScreenResultCallbackType[ScreenResultType] | None = None,
+            wait_for_dismiss: Literal[True] = True,
+            *,
+            mode: str | None = None,
+        ) -> asyncio.Future[ScreenResultType]: ...
+
+    def push_screen(
+        self,
+        screen: Screen[ScreenResultType] | str,
+        callback: ScreenResultCallbackType[ScreenResultType] | None = None,
+        wait_for_dismiss: bool = False,
+        *,
+        mode: str | None = None,
+    ) -> AwaitMount | asyncio.Future[ScreenResultType]:
+        """Textual's push_screen (a dialog, the session, the palette...), with every stylesheet read first."""
+        self._load_deferred_css()
+        if wait_for_dismiss:
+            return super().push_screen(screen, callback, True, mode=mode)
+        return super().push_screen(screen, callback, False, mode=mode)
+
+    def switch_mode(self, mode: str) -> AwaitMount:
+        """Textual's switch_mode (another view), with every stylesheet read first."""
+        self._load_deferred_css()
+        return super().switch_mode(mode)
 
     def _stop_blinking(self, screen: Screen[object]) -> None:
         def stop() -> None:
@@ -208,11 +308,17 @@ class BackrollApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "view":
             # Views wait for the first load (one thread opens the store) and never leave a running session;
-            # the footer leaves out the view you are on.
-            if isinstance(self.screen, StoreErrorScreen):
+            # the footer leaves out the view you are on. (A view key pressed before the first load is done is
+            # kept by Today and followed then: action_view.)
+            if self._showing_store_error():
                 return False
             return self.ready and not self.in_session and parameters[:1] != (self.current_mode,)
         return True
+
+    def _showing_store_error(self) -> bool:
+        """The store error screen is up (its module is imported with it: none can be up before)."""
+        module = sys.modules.get("tracker.ui.screens.store_error")
+        return module is not None and isinstance(self.screen, module.StoreErrorScreen)
 
     # Data ------------------------------------------------------------------
 
@@ -222,6 +328,8 @@ class BackrollApp(App[None]):
         self.ready = True
         self.store_error = None
         if first:
+            self.call_after_refresh(self._start_up_done)  # after the frame that shows the data
+            self.call_after_refresh(self._load_deferred_css)  # after the frame that shows the data
             self.refresh_bindings()
             settings = self.service.settings
             if settings.theme in self.available_themes and settings.theme != self.theme:
@@ -235,9 +343,18 @@ class BackrollApp(App[None]):
         if self.start_with and self.service.settings.safety_note_seen and not self.in_session:
             routine_id, self.start_with = self.start_with, None
             self.start_routine(routine_id)
-        if not self._in_progress_checked:
-            self._in_progress_checked = True
-            self._find_cut_off()
+        mode, self._view_after_load = self._view_after_load, None
+        if mode is not None and self.screen is self.views.get("today"):  # nothing opened over Today meanwhile
+            self.action_view(mode)
+        if not self._in_progress_checked and not self._cut_off_due:
+            self._cut_off_due = True
+            self.call_after_refresh(
+                self._check_cut_off
+            )  # its thread starts after the frame that shows the data
+
+    def _check_cut_off(self) -> None:
+        self._in_progress_checked = True
+        self._find_cut_off()
 
     def _safety_note_closed(self, _: None) -> None:
         self._mark_safety_seen()
@@ -264,7 +381,10 @@ class BackrollApp(App[None]):
 
     def show_error(self, error: BaseException) -> None:
         """A store error gets a readable screen; anything else a notification."""
+        self._start_up_done()
         if is_store_error(error):
+            from .screens.store_error import StoreErrorScreen
+
             self.store_error = error
             if not isinstance(self.screen, StoreErrorScreen):
                 self.push_screen(StoreErrorScreen(error), callback=lambda _: self.refresh_views())
@@ -392,10 +512,15 @@ class BackrollApp(App[None]):
     # Actions ---------------------------------------------------------------
 
     def action_view(self, mode: str) -> None:
-        if self.check_action("view", (mode,)):
-            self.switch_mode(mode)
-            self.refresh_bindings()
-            self.catch_up()
+        if not self.ready:  # Today's first load is under way: go there once it is done (data_loaded)
+            if not (self._showing_store_error() or self.in_session or mode == self.current_mode):
+                self._view_after_load = mode
+            return
+        if not self.check_action("view", (mode,)):
+            return
+        self.switch_mode(mode)
+        self.refresh_bindings()
+        self.catch_up()
 
     def on_app_focus(self) -> None:
         self.catch_up()
@@ -492,10 +617,11 @@ class BackrollApp(App[None]):
 
 
 def make_app(
-    service: Backroll, *, clock: Clock = time.monotonic, cursor_blink: bool = True,
+    service: Backroll | Callable[[], Backroll], *, clock: Clock = time.monotonic, cursor_blink: bool = True,
     voice_program: str | None = None, audio_player: str | None = None, web: bool = False, start: str | None = None,
 ) -> BackrollApp:  # fmt: skip
-    """The one factory the CLI, the screenshots script and the tests share (web: served, cues play in the browser)."""
+    """The one factory the CLI, the screenshots script and the tests share (web: served, cues play in the browser).
+    `service`: the service, or a function that opens it on first use (BackrollApp.service)."""
     return BackrollApp(
         service,
         clock=clock,

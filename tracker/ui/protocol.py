@@ -31,7 +31,10 @@ class AppLike(Protocol):
     """Backroll's side of the app, as the rest of tracker/ui uses it."""
 
     VIEWS: tuple[tuple[str, str], ...]  # (mode, title) of each view, in key order
-    service: Backroll  # the core seam: the only way to the history, the library, the advice
+
+    @property
+    def service(self) -> Backroll: ...  # the core seam: the only way to the history, the library, the advice
+
     clock: Callable[[], float]
     cursor_blink: bool
 

@@ -15,13 +15,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.validation import ValidationResult, Validator
-from textual.widgets import DataTable, Footer, Input, Label, Select
+from textual.widgets import DataTable, Input, Label, Select
 
 from tracker.model import PainRecord, Session
 from tracker.ui.commands import ScreenActions
 from tracker.ui.dialogs.confirm import ConfirmScreen
 from tracker.ui.dialogs.note_edit import NoteEditScreen
 from tracker.ui.screens.base import AppScreen, header
+from tracker.ui.widgets.footer import AppFooter
 from tracker.ui.widgets.session_detail import (
     SessionDetail,
     format_duration,
@@ -208,7 +209,7 @@ class HistoryScreen(AppScreen[None]):
                 yield Label("", id="history-count")
             with VerticalScroll(id="history-detail-pane"):
                 yield SessionDetail(id="history-detail")
-        yield Footer(compact=True)
+        yield AppFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.table

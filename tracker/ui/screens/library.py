@@ -12,12 +12,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Static, Tree
+from textual.widgets import Button, Static, Tree
 
 from tracker.model import Prescription, Routine
 from tracker.ui.commands import ScreenActions
 from tracker.ui.screens.base import AppScreen, header
 from tracker.ui.widgets.figure import FigureStrip, FigureView
+from tracker.ui.widgets.footer import AppFooter
 from tracker.ui.widgets.hanging import Hanging
 from tracker.ui.widgets.library_detail import (
     describe_card,
@@ -112,7 +113,7 @@ class LibraryScreen(AppScreen[None]):
                 yield Static("Loading the library…", id="library-detail")
                 yield Button("Start this routine", id="library-start", variant="primary")
                 yield FigureStrip(id="library-card-figures")
-        yield Footer(compact=True)
+        yield AppFooter(compact=True)
 
     def on_mount(self) -> None:
         tree = self.library_tree

@@ -15,12 +15,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tracker.model import Prescription, Session, Settings
 from tracker.ui.commands import ScreenActions
 from tracker.ui.screens.base import AppScreen, header
 from tracker.ui.widgets.advice import AdviceCard
+from tracker.ui.widgets.footer import AppFooter
 from tracker.ui.widgets.heatmap import CalendarHeatmap, DayActivity
 from tracker.ui.widgets.level_chart import LevelChart
 from tracker.ui.widgets.pain_chart import PainChart
@@ -180,7 +181,7 @@ class ProgressScreen(AppScreen[None]):
                     yield LevelChart(weeks=WEEKS, id="level-chart")
             yield AdviceCard(id="progress-advice")
             yield Static("", id="progress-next")
-        yield Footer(compact=True)
+        yield AppFooter(compact=True)
 
     def on_mount(self) -> None:
         self.calendar_panel.border_title = f"Last {WEEKS} weeks"

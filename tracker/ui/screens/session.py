@@ -23,11 +23,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, ProgressBar, Static
+from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from tracker.service import describe
 from tracker.ui.commands import ScreenActions
 from tracker.ui.screens.base import AppScreen
+from tracker.ui.widgets.footer import AppFooter
 
 from ..checkpoint_keeper import CheckpointKeeper
 from ..dialogs.checkin import CheckInScreen, FinishedRun
@@ -183,7 +184,7 @@ class SessionScreen(AppScreen["Session | None"]):
                 yield PhaseCount(id="phase")
             yield Vertical(id="observe")
         yield Label("", id="next-step")
-        yield Footer(compact=True)
+        yield AppFooter(compact=True)
 
     def on_mount(self) -> None:
         if self.asking_pain:

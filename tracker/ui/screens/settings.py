@@ -16,7 +16,6 @@ from textual.widget import Widget
 from textual.widgets import (
     Button,
     Checkbox,
-    Footer,
     Input,
     Label,
     Select,
@@ -36,6 +35,7 @@ from tracker.model import (
 from tracker.service import INSTALL_AUDIO, INSTALL_VOICE
 from tracker.ui.commands import ScreenActions
 from tracker.ui.screens.base import AppScreen, header
+from tracker.ui.widgets.footer import AppFooter
 from tracker.ui.widgets.heatmap import WEEKDAYS
 from tracker.ui.widgets.tick_box import TickBox
 
@@ -273,7 +273,7 @@ class SettingsScreen(AppScreen[None]):
                 yield Button("Save", id="settings-save", variant="primary", compact=True)
                 yield Button("Revert", id="settings-revert", compact=True)
                 yield Label("", id="settings-state")
-        yield Footer(compact=True)
+        yield AppFooter(compact=True)
 
     def _timing(self) -> ComposeResult:
         with Vertical(classes="panel", id="settings-timing"):

@@ -6,9 +6,10 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from tracker.ui.screens.base import AppScreen
+from tracker.ui.widgets.footer import AppFooter
 
 
 def explain(error: BaseException) -> tuple[str, str]:
@@ -61,7 +62,7 @@ class StoreErrorScreen(AppScreen[None]):
         with Vertical(classes="dialog", id="error-dialog"):
             yield Label(title, classes="dialog-title")
             yield Static(text, classes="dialog-text")
-        yield Footer(compact=True)
+        yield AppFooter(compact=True)
 
     def action_retry(self) -> None:
         self.dismiss(None)

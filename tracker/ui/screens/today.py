@@ -11,11 +11,11 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tracker.model import PROGRAM_ID
 from tracker.ui.screens.base import AppScreen, header
+from tracker.ui.widgets.footer import AppFooter
 
 from ..widgets.advice import AdviceCard
 from ..widgets.back_today import BackTodayCard
@@ -43,6 +43,16 @@ class TodayData:
 
 
 SHORT = 24  # rows: a terminal shorter than this gets the folded-up Today
+# The routine list's keys (OptionList's bindings): key -> its action.
+LIST_KEYS = {
+    "up": "cursor_up", "down": "cursor_down", "home": "first", "end": "last",
+    "pageup": "page_up", "pagedown": "page_down", "enter": "select",
+}  # fmt: skip
+
+
+def breakpoint_class(height: int) -> str:
+    """The VERTICAL_BREAKPOINTS class Textual gives TodayScreen at this height."""
+    return "-short" if height < SHORT else "-tall"
 
 
 def minutes(seconds: float) -> str:
@@ -51,6 +61,8 @@ def minutes(seconds: float) -> str:
 
 def load_today(service: Backroll) -> TodayData:
     """Everything Today shows, read in one go (called in a worker thread)."""
+    from tracker.model import PROGRAM_ID
+
     today = service.today()
     status = service.status(today, quick=True)  # the summary cache until the store is opened for a write
     library = service.library
@@ -91,12 +103,19 @@ class TodayScreen(AppScreen[None]):
         Binding("r", "refresh", "Reload", id="today.reload", show=False),
     ]
 
-    def __init__(self, service: Backroll) -> None:
-        super().__init__(id="today")
-        self.service = service
+    def __init__(self) -> None:
+        # Made with the breakpoint class of the app's size now (Textual sets it at the first Resize): then
+        # that Resize changes no class, and every widget is not styled a second time before the first frame.
+        super().__init__(id="today", classes=breakpoint_class(self.app.size.height))
         self.data: TodayData | None = None
         self._announced: tuple[str, ...] = ()  # the routine-file problems last said
         self._back_dismissed: date | None = None  # the day Esc put the back card away
+        self._early_keys: list[str] = []  # the routine list's keys pressed before the first load filled it
+
+    @property
+    def service(self) -> Backroll:
+        """The app's (opened by the first load, in its worker, when the app was made with a way to open it)."""
+        return self.backroll.service
 
     # The widgets, one typed accessor each (their ids are named here only, and in compose).
 
@@ -139,12 +158,14 @@ class TodayScreen(AppScreen[None]):
             yield routines
         # What `s` starts, named in sight at every size, whether or not the list's highlighted row is.
         yield Static("", id="start-line")
-        yield Footer(compact=True)
+        yield AppFooter(compact=True)
 
     def on_mount(self) -> None:
         self.next_card.border_title = "Next session: bridge program"
-        # Paint first, then read: opening a long history in a thread competes with the first frame.
-        self.call_after_refresh(self.refresh_data)
+        # Paint first, then read: opening a long history in a thread competes with the first frame. The app's
+        # call_later runs once Textual's start-up batch is over, as the first frame goes out (the screen's
+        # call_after_refresh ran at once inside that batch; the app's waited a few frames for the screen to settle).
+        self.app.call_later(self.refresh_data)
 
     def refresh_data(self) -> None:
         """Reload from the service, off the event loop."""
@@ -179,6 +200,7 @@ class TodayScreen(AppScreen[None]):
         if data.routines:
             ids = [row.id for row in data.routines]
             routines.highlighted = ids.index(previous) if previous in ids else 0
+        self._play_early_keys()
         self._show_start_line()
         self._show_back_card(data)
         self._announce_problems(data.content_problems)
@@ -225,11 +247,31 @@ class TodayScreen(AppScreen[None]):
         card.ask(data.back_question)
 
     def on_key(self, event: events.Key) -> None:
-        """While the back card is shown it takes the digits, Esc and (after a 1) Enter; the list keeps the focus."""
+        """While the back card is shown it takes the digits, Esc and (after a 1) Enter; the list keeps the focus.
+        Before the first load has filled the routine list, its keys are kept, and played on it once it has; a
+        view key is kept too, and followed once the load is done."""
         card = self.back_today_card
         if card.display and card.take_key(event):
             event.stop()
             event.prevent_default()
+        elif self.data is None and event.key in LIST_KEYS and self.routine_list.has_focus:
+            self._early_keys.append(event.key)
+            event.stop()
+            event.prevent_default()
+        elif self.data is None and (mode := self._view_keys().get(event.key)) is not None:
+            self.backroll.action_view(mode)  # kept, and followed once the load is done
+            event.stop()
+            event.prevent_default()
+
+    def _view_keys(self) -> dict[str, str]:
+        """The app's view keys (1 to 5, in the order of its views), which wait for the first load."""
+        return {str(number): mode for number, (mode, _) in enumerate(self.backroll.VIEWS, 1)}
+
+    def _play_early_keys(self) -> None:
+        keys, self._early_keys = self._early_keys, []
+        routines = self.routine_list
+        for key in keys:
+            getattr(routines, f"action_{LIST_KEYS[key]}")()
 
     @on(BackTodayCard.Dismissed)
     def _back_dismissed_today(self) -> None:
@@ -278,6 +320,8 @@ class TodayScreen(AppScreen[None]):
         """The name of the routine `s` starts now."""
         if self.data is None:
             return None
+        from tracker.model import PROGRAM_ID
+
         target = self.highlighted_routine() or PROGRAM_ID
         return next((row.name for row in self.data.routines if row.id == target), None)
 
@@ -293,6 +337,8 @@ class TodayScreen(AppScreen[None]):
         )
 
     def action_start(self) -> None:
+        from tracker.model import PROGRAM_ID  # imported by the first load; a key pressed before it imports it
+
         self.backroll.start_routine(self.highlighted_routine() or PROGRAM_ID)
 
     @on(OptionList.OptionSelected, "#routines")

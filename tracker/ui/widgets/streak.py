@@ -46,7 +46,8 @@ class StreakCard(Horizontal):
         return self.query_one("#streak-line", Static)
 
     def compose(self) -> ComposeResult:
-        yield Digits("0", id="streak-digits")
+        # Blank (one digit wide) until the history is read: never a streak of 0 that is not the person's.
+        yield Digits(" ", id="streak-digits")
         yield Static("", id="streak-text")
         yield Static(
             "", id="streak-line"
