@@ -17,7 +17,8 @@ No Textual here (see the import-linter contract in pyproject.toml).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -167,6 +168,8 @@ class Backroll:
         # `current_streak_with` counts a session just saved without reading the history again.
         self._days_read: tuple[Settings, list[date]] | None = None
         self._ids_read: dict[str, tuple[tuple[int, int, int, int], str]] = {}  # and its month files' ids
+        # Inside `one_read`: each quick read made, by (day, program), for the next question to reuse.
+        self._read_once: dict[tuple[date, str], Quick | None] | None = None
 
     # ------------------------------------------------------------------ time
 
@@ -279,7 +282,7 @@ class Backroll:
         return self._settings
 
     def save_settings(self, settings: Settings) -> None:
-        self._days_read = None
+        self._wrote()
         self.store.save_settings(settings)
         self._settings = settings
 
@@ -399,16 +402,18 @@ class Backroll:
         if self._ids_read:  # what the quick status just read of each month file: no need to read its bytes
             store.known_ids(self._ids_read)
             self._ids_read = {}
+        if self._read_once:  # (the practice days read stay: current_streak_with counts this session on them)
+            self._read_once.clear()
         store.save(session)
 
     def delete_session(self, session_id: str) -> Session:
         """Delete and return the session, so the UI can offer undo through restore_session."""
-        self._days_read = None
+        self._wrote()
         return self.store.delete(session_id)
 
     def restore_session(self, session: Session) -> None:
         """Put back a session deleted a moment ago (History's undo)."""
-        self._days_read = None
+        self._wrote()
         self.store.save(session)
 
     def update_note(self, session_id: str, note: str) -> Session:
@@ -416,7 +421,7 @@ class Backroll:
         if session is None:
             raise KeyError(session_id)
         updated = replace(session, checkin=replace(session.checkin, note=note))
-        self._days_read = None
+        self._wrote()
         self.store.update(updated)
         return updated
 
@@ -478,7 +483,7 @@ class Backroll:
         if same is not None:
             return same
         record = UsualPain(Session.new_id(), since, value, note.strip(), self.now())
-        self._days_read = None
+        self._wrote()
         self.store.add_usual_pain(record)
         return record
 
@@ -502,7 +507,7 @@ class Backroll:
         if len(note) > PAIN_NOTE_MAX:
             raise ValueError(f"the note is {len(note)} characters long; the limit is {PAIN_NOTE_MAX}")
         record = PainRecord(PainRecord.new_id(), day, value, note, self.now())
-        self._days_read = None
+        self._wrote()
         self.store.add_pain_record(record)
         return record
 
@@ -681,7 +686,29 @@ class Backroll:
     def _quick(self, today: date, rules: ProgressionRules, program_id: str) -> Quick | None:
         from tracker.status_cache import read_quick
 
-        return read_quick(self.home, today, rules, program_id, wait=self._store_wait, label=self._label)
+        if self._read_once is not None and (today, program_id) in self._read_once:
+            return self._read_once[today, program_id]
+        found = read_quick(self.home, today, rules, program_id, wait=self._store_wait, label=self._label)
+        if self._read_once is not None:
+            self._read_once[today, program_id] = found
+        return found
+
+    @contextmanager
+    def one_read(self) -> Iterator[None]:
+        """Several questions about the same day answered from one read of the history (Today's load: its
+        status and its "How is your back today?"): the quick read is made once inside, forgotten at any
+        write and on leaving, so nothing outside sees a read older than its question."""
+        self._read_once = {}
+        try:
+            yield
+        finally:
+            self._read_once = None
+
+    def _wrote(self) -> None:
+        """After a write: what a quick read found no longer says the history."""
+        self._days_read = None
+        if self._read_once:
+            self._read_once.clear()
 
     def level_history(self, program_id: str = PROGRAM_ID) -> list[tuple[date, Prescription]]:
         from tracker import progression

@@ -313,3 +313,34 @@ def test_the_lazy_re_exports_are_the_same_names_for_run_time_and_for_type_checke
     assert set(service._LAZY) <= set(service.__all__)
     for name, module in service._LAZY.items():
         assert getattr(service, name) is getattr(importlib.import_module(module), name), name
+
+
+def test_one_read_answers_several_questions_from_one_snapshot_and_forgets_it(tmp_path: Path) -> None:
+    """Today's status and its back question read the history once: another process's save in between is
+    seen by neither, and by the next question once the read is left; a save through the service is seen at once."""
+    home = tmp_path / "home"
+    today = date(2026, 3, 10)
+    moment = datetime(2026, 3, 10, 8, 0, tzinfo=LONDON)
+    with Backroll(home, now=lambda: moment, zone="Europe/London") as service:
+        service.record_pain(2, today)  # something saved: the quick read has a history to read
+    reader = Backroll(home, now=lambda: moment, zone="Europe/London")
+    writer = Backroll(home, now=lambda: moment, zone="Europe/London")
+    bridge = writer.routine("bridge")
+    try:
+        with reader.one_read():
+            before = reader.status(today, quick=True)
+            writer.save_session(writer.make_session(bridge, FakeResult(), None, moment))  # another process
+            assert reader.status(today, quick=True) == before  # the same read
+            assert before.streak.practice_days == 0
+        assert reader.status(today, quick=True).streak.practice_days == 1  # left: read again
+        with reader.one_read():
+            assert reader.status(today, quick=True).streak.practice_days == 1
+            assert reader.status(today, quick=True).usual_pain is None
+            reader.record_usual_pain(3, today)  # a write through this service: forgotten at once
+            usual = reader.status(today, quick=True).usual_pain
+            assert usual is not None and usual.value == 3
+            reader.save_session(reader.make_session(bridge, FakeResult(), None, moment + timedelta(hours=1)))
+            assert reader.status(today, quick=True).streak.practice_days == 1  # same day, read again
+    finally:
+        reader.close()
+        writer.close()

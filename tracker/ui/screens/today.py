@@ -61,6 +61,11 @@ def minutes(seconds: float) -> str:
 
 def load_today(service: Backroll) -> TodayData:
     """Everything Today shows, read in one go (called in a worker thread)."""
+    with service.one_read():  # the status and the back question from one read of the history
+        return _load_today(service)
+
+
+def _load_today(service: Backroll) -> TodayData:
     from tracker.model import PROGRAM_ID
 
     today = service.today()
