@@ -18,10 +18,8 @@ from tracker.cli.common import (
     OK,
     Io,
     Refused,
-    _home,
     _plural,
-    _warn_wide_home,
-    check_home,
+    checked_home,
 )
 
 if TYPE_CHECKING:
@@ -55,10 +53,7 @@ def cmd_demo(args: argparse.Namespace, io: Io) -> int:
 
 def cmd_app(args: argparse.Namespace, io: Io) -> int:
     with _collector_paused():  # see open_app
-        # As _service: the home checked (and a home others can read warned about) before anything shows.
-        home = _home(args)
-        check_home(home)
-        _warn_wide_home(home, io)
+        home = checked_home(args, io)  # before anything shows, as for every command
         opened: list[Backroll] = []
 
         def open_service() -> Backroll:

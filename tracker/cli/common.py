@@ -87,10 +87,16 @@ def _service(args: argparse.Namespace, io: Io, *, reading: bool = False) -> Back
     yet it answers an empty history and makes no folder, no lock and no device id (Backroll.saved)."""
     from tracker.service import Backroll
 
+    return Backroll(checked_home(args, io), reading=reading)
+
+
+def checked_home(args: argparse.Namespace, io: Io) -> Path:
+    """The data home a command names, checked (CannotOpen when it cannot be one) and warned about when
+    others can read it: what every command does before it opens the service."""
     home = _home(args)
     check_home(home)
     _warn_wide_home(home, io)
-    return Backroll(home, reading=reading)
+    return home
 
 
 def known_routine(service: Backroll, routine_id: str) -> str:
