@@ -42,8 +42,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from dateutil.rrule import WEEKLY, rrule
-
 from tracker.model import Session, Settings
 
 __all__ = [
@@ -102,6 +100,8 @@ def scheduled_rest_days(start: date, end: date, settings: Settings) -> set[date]
 
     For the calendar heatmap; the weekly allowance has no fixed days.
     """
+    from dateutil.rrule import WEEKLY, rrule  # here: only the heatmap and the report ask, not every status
+
     weekdays = sorted(_rest_weekdays(settings))
     if not weekdays or end < start:
         return set()
@@ -143,6 +143,8 @@ def longest_streak(days: set[date], settings: Settings) -> int:
     if _never_breaks(settings):
         return len(days)
     allowance = _allowance(settings)
+    if allowance == 0 and not _rest_weekdays(settings):  # no rest days: a streak is a run of calendar days
+        return _longest_run(days)
     best = practised = 0
     window: deque[tuple[date, bool]] = deque()
     misses: Counter[date] = Counter()
@@ -166,6 +168,21 @@ def longest_streak(days: set[date], settings: Settings) -> int:
                 practised -= 1
             else:
                 misses[week_start(old_day)] -= 1
+    return best
+
+
+def _longest_run(days: set[date]) -> int:
+    """The most consecutive calendar days in `days` (not empty), counted on day numbers: a long history's
+    every day as a date object and a week's Counter cost Today ~3 ms at 10k sessions."""
+    ordinals = sorted(map(date.toordinal, days))
+    best = run = 1
+    for before, day in zip(ordinals, ordinals[1:]):
+        if day == before + 1:
+            run += 1
+            if run > best:
+                best = run
+        else:
+            run = 1
     return best
 
 
