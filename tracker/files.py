@@ -54,9 +54,13 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: Path, payload: bytes, write_bytes: WriteBytes = write_all) -> os.stat_result:
+def write_atomic(
+    path: Path, payload: bytes, write_bytes: WriteBytes = write_all, *, durable: bool = True
+) -> os.stat_result:
     """Replace `path` by `payload` atomically, durably and privately (0600); the temp file's final stat.
 
+    `durable=False` for a derived file (a cache made again when missing or damaged): the same atomic
+    replace without the two fsyncs, whose cost a laptop's disk can make the largest part of a command.
     Raises the OSError of whatever failed, with the old file intact.
     """
     path = Path(path)
@@ -67,7 +71,8 @@ def write_atomic(path: Path, payload: bytes, write_bytes: WriteBytes = write_all
         try:
             os.fchmod(fd, PRIVATE_FILE)  # the umask may only remove bits; make it exact
             write_bytes(fd, payload)
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
             written = os.fstat(fd)
         finally:
             os.close(fd)
@@ -78,5 +83,6 @@ def write_atomic(path: Path, payload: bytes, write_bytes: WriteBytes = write_all
         except OSError:
             pass
         raise
-    fsync_dir(folder)
+    if durable:
+        fsync_dir(folder)
     return written

@@ -156,7 +156,7 @@ def _write(path: Path, key: str, library: Library) -> None:
     try:
         data = _dumps(payload)
         ensure_private_dir(path.parent)
-        write_atomic(path, data)
+        write_atomic(path, data, durable=False)
     except Exception:
         pass
 

@@ -104,14 +104,16 @@ def describe_os_error(exc: OSError, path: Path) -> str:
     return f"Could not save {path}: {why}; the previous version of the file is intact, {fix}."
 
 
-def atomic_write(path: Path, payload: bytes, write_bytes: WriteBytes = write_all) -> Token:
+def atomic_write(
+    path: Path, payload: bytes, write_bytes: WriteBytes = write_all, *, durable: bool = True
+) -> Token:
     """Replace `path` by `payload` through `tracker.files.write_atomic`; returns the new file's token.
 
     On failure the old file is untouched, the temp file is removed and
     StoreWriteError is raised.
     """
     try:
-        written = write_atomic(path, payload, write_bytes)
+        written = write_atomic(path, payload, write_bytes, durable=durable)
     except OSError as exc:
         raise StoreWriteError(describe_os_error(exc, path), path=path, errno=exc.errno) from exc
     # rename keeps the inode but changes ctime; stat again for the exact token

@@ -92,12 +92,6 @@ def cache_path(loc: Locations) -> Path:
     return loc.data / CACHE_NAME
 
 
-def _no_fsync(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
 # --------------------------------------------------------------------------- records
 
 
@@ -271,7 +265,7 @@ def _write_cache(
         }
     data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     try:
-        atomic_write(path, data, _no_fsync)
+        atomic_write(path, data, durable=False)  # derived: made again when missing or damaged
     except StoreWriteError:
         pass  # a read-only or full disk: status still works, the next one reads the month files again
 
