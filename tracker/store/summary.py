@@ -185,7 +185,10 @@ class _Carried(NamedTuple):
     key: str
     tokens: dict[str, Token]  # the months it was made from
     data: object  # the caller's carry, as JSON (CarrySpec)
-    marks: dict[str, object] = {}  # the carry after each marked month ("YYYY-MM", _marked), as JSON
+    # The carry after each marked month ("YYYY-MM", _marked): {month: carry as JSON}, kept as JSON text and
+    # parsed only when the carry is folded again (the usual read, a new session in the tail's months,
+    # neither reads nor re-encodes them: ~0.2 MB at 10k sessions, more with the years).
+    marks: str = "{}"
 
 
 def _read_cache(path: Path) -> tuple[dict[str, _Month], _Carried | None, dict[str, str]]:
@@ -225,12 +228,23 @@ def _read_cache(path: Path) -> tuple[dict[str, _Month], _Carried | None, dict[st
         entry = data.get("carry")
         if isinstance(entry, dict):
             tokens = {k: tuple(v) for k, v in dict(entry["tokens"]).items()}
-            marks = {str(k): v for k, v in dict(entry.get("marks", {})).items()}
-            carried = _Carried(str(entry["key"]), tokens, entry["data"], marks)
+            marks = entry.get("marks", "{}")  # (an older cache kept them as an object)
+            text = marks if isinstance(marks, str) else json.dumps(dict(marks), separators=(",", ":"))
+            carried = _Carried(str(entry["key"]), tokens, entry["data"], text)
         edits = {str(k): str(v) for k, v in dict(data.get("edits", {})).items()}
     except (KeyError, TypeError, ValueError, AttributeError):
         return {}, None, {}
     return months, carried, edits
+
+
+def _marks_of(text: str) -> dict[str, object]:
+    """The kept marks from their JSON text; none when it is damaged (the carry is then folded from the
+    first month: slower, the same answer)."""
+    try:
+        found = json.loads(text, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        return {}
+    return {str(k): v for k, v in found.items()} if isinstance(found, dict) else {}
 
 
 def _no_constant(name: str) -> object:
@@ -382,11 +396,14 @@ def _read_summary(
         before = {key: on_disk[key] for key in on_disk if key < tail_from}
         want_key = spec.key(settings, usual, pains) if spec is not None else ""
         old_tokens: dict[str, Token] = {}  # the files the kept carry was made from, as they were then
-        old_marks: dict[str, object] = {}  # the kept carry after each marked month (_marked)
+        marks_text = ""
+        old_marks: dict[str, object] = {}  # the kept carry after each marked month (_marked), when folding
         if carried is not None and carried.key == want_key:
             old_tokens = {key: token for key, token in carried.tokens.items() if key not in dirty}
-            old_marks = carried.marks
+            marks_text = carried.marks
         remake = spec is not None and (carried is None or carried.key != want_key or old_tokens != before)
+        if remake and marks_text:
+            old_marks = _marks_of(marks_text)
         # The carry is folded a calendar month at a time (spec.extend): no month's sessions are kept once
         # folded, so neither memory nor the collector's work grows with the years. Only the months from
         # the first changed one on are folded again: the kept carry of the marked month before it is the
@@ -494,7 +511,7 @@ def _read_summary(
                     old.extend(_without_details(read[0]))
                 made = spec.make(old, settings, usual, pains)
                 del old
-            carried = _Carried(want_key, before, made, new_marks)
+            carried = _Carried(want_key, before, made, json.dumps(new_marks, separators=(",", ":")))
             changed = True
     finally:
         lock.release()
