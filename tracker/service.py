@@ -45,9 +45,8 @@ from tracker.store.errors import StoreCorrupt, StoreError, StoreLocked, StoreWri
 from tracker.zones import local_zone_name, valid_zone, zone_for, zone_of
 
 if TYPE_CHECKING:  # named in annotations here only
-    from tracker.content import ContentError, Library
+    from tracker.content import ContentError
     from tracker.practice import Carry
-    from tracker.progression import Advice
     from tracker.quick import Quick
     from tracker.report import Report
     from tracker.resume import InProgress
@@ -79,6 +78,8 @@ _LAZY = {
     **dict.fromkeys(("FAR", "FLOOR", "NEAR", "raster"), "tracker.braille"),
     "Settled": "tracker.resume",
     "StreakSummary": "tracker.streaks",
+    "Library": "tracker.content",  # the routine library the UI shows (History, Library, a session's detail)
+    "Advice": "tracker.progression",  # the advice card's
 }
 
 if TYPE_CHECKING:
@@ -92,6 +93,7 @@ if TYPE_CHECKING:
     from tracker.checkpoint import CHECKPOINT_INTERVAL as CHECKPOINT_INTERVAL
     from tracker.checkpoint import Checkpoint as Checkpoint
     from tracker.checkpoint import CheckpointFile as CheckpointFile
+    from tracker.content import Library as Library
     from tracker.cues import INSTALL_AUDIO as INSTALL_AUDIO
     from tracker.cues import INSTALL_VOICE as INSTALL_VOICE
     from tracker.cues import CuePrograms as CuePrograms
@@ -104,6 +106,7 @@ if TYPE_CHECKING:
     from tracker.figure import Geometry as Geometry
     from tracker.figure import Segment as Segment
     from tracker.figure import move_phase as move_phase
+    from tracker.progression import Advice as Advice
     from tracker.resume import Settled as Settled
     from tracker.runner import Clock as Clock
     from tracker.runner import Cue as Cue

@@ -32,7 +32,7 @@ from tracker.ui.widgets.session_detail import (
 )
 
 if TYPE_CHECKING:
-    from tracker.service import Library  # type: ignore[attr-defined]  # service imports it, __all__ omits it
+    from tracker.service import Library
 
 UNDO_SECONDS = 12.0
 

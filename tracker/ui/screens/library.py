@@ -33,7 +33,7 @@ from tracker.ui.widgets.library_tree import Entry, LibraryTree
 if TYPE_CHECKING:
     from textual.widgets.tree import TreeNode
 
-    from tracker.service import Briefing, Library  # type: ignore[attr-defined]  # service imports it, __all__ omits it
+    from tracker.service import Briefing, Library
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 if TYPE_CHECKING:
-    from tracker.service import Advice  # type: ignore[attr-defined]  # service imports it, __all__ omits it
+    from tracker.service import Advice
 
 # Kinds that ask the person to slow down; styled calmly but distinctly.
 CAUTIOUS = frozenset({"step_back", "consult", "restart"})

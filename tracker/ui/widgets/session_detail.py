@@ -10,7 +10,7 @@ from textual.widgets import Static
 from tracker.model import Session, Side, StepResult
 
 if TYPE_CHECKING:
-    from tracker.service import Library  # type: ignore[attr-defined]  # service imports it, __all__ omits it
+    from tracker.service import Library
 
 
 def format_duration(seconds: float) -> str:
