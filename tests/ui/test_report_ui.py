@@ -8,10 +8,9 @@ from textual.widgets import Input
 
 from tests.support import open_view, palette_found
 from tracker.demo import generate_history
-from tracker.model import Settings
 from tracker.ui.commands import app_commands
 from tracker.ui.screens.progress import ProgressScreen
-from tracker.ui.screens.settings import SettingsScreen, build_settings
+from tracker.ui.screens.settings import SettingsScreen
 
 
 async def test_progress_key_writes_the_report(service, home, make, settle) -> None:
@@ -44,23 +43,6 @@ async def test_palette_offers_the_report(service, home, make, settle) -> None:
         await pilot.press("enter")
         await settle(pilot)
     assert len(list((home / "exports").glob("backroll-report-*.html"))) == 1
-
-
-def test_practice_time_in_the_form() -> None:
-    base = dict(
-        tempo="1",
-        breath="5",
-        sound=True,
-        voice=False,
-        theme="nord",
-        rest_weekdays=set(),
-        rest_per_week="0",
-        tighter={},
-    )
-    settings, errors = build_settings(Settings(), **base, practice_time="6:40")
-    assert errors == {} and settings is not None and settings.practice_time == "06:40"
-    settings, errors = build_settings(Settings(), **base, practice_time="7.30pm")
-    assert settings is None and "HH:MM" in errors["practice"]
 
 
 async def test_settings_screen_saves_the_practice_time(service, make, settle) -> None:

@@ -214,3 +214,10 @@ async def test_esc_leaves_a_field_and_the_footer_says_how(service, make, settle,
         await pilot.press("1")
         await settle(pilot)
         assert app.current_mode == "today"
+
+
+def test_practice_time_in_the_form() -> None:
+    settings, errors = build_settings(Settings(), **form(practice_time="6:40"))
+    assert errors == {} and settings is not None and settings.practice_time == "06:40"
+    settings, errors = build_settings(Settings(), **form(practice_time="7.30pm"))
+    assert settings is None and "HH:MM" in errors["practice"]
