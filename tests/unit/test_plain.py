@@ -419,3 +419,31 @@ def test_today_s_pain_record_is_offered_as_the_pain_before_and_enter_keeps_it(pl
     assert run.wait() == 0
     [session] = saved_sessions(home)
     assert session.checkin.pain_before == 4 and session.checkin.pain_after is None
+
+
+def test_a_signal_ends_the_wait_for_a_key_at_once() -> None:
+    """Ctrl+C landing just before the wait for a key must not wait for the next key: while the keys are
+    read, the signals' wakeup fd is a pipe that every wait watches, and it is given back after."""
+    import threading
+
+    from tracker.cli.plain import Keys
+
+    read, write = os.pipe()
+    before = signal.set_wakeup_fd(-1)
+    signal.set_wakeup_fd(before)
+    seen: list[int] = []
+    old = signal.signal(signal.SIGUSR1, lambda number, frame: seen.append(number))
+    try:
+        with os.fdopen(read) as stream, Keys(stream) as keys:
+            assert keys.wakeup is not None
+            timer = threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGUSR1))
+            timer.start()
+            started = time.monotonic()
+            assert keys._fill(30.0)  # nothing typed: only the signal can end this wait
+            assert time.monotonic() - started < 10
+            timer.join()
+        assert seen == [signal.SIGUSR1]
+        assert signal.set_wakeup_fd(before) == before  # given back
+    finally:
+        signal.signal(signal.SIGUSR1, old)
+        os.close(write)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 import sys
 import termios
 import time
@@ -102,15 +103,35 @@ class Keys:
         self.at = 0
         self.scanned: dict[bytes, int] = {}  # line ends -> none of them in buffer[at:scanned[ends]]
         self.closed = self.fd is None
+        # A signal (Ctrl+C) that lands between Python's last look at its signals and the select() call
+        # would wait for the next key; the wakeup pipe is in every select, so it ends the wait at once.
+        self.wakeup: int | None = None  # the pipe's read end, while its write end is the wakeup fd
+        self._wakeup_write: int | None = None
+        self._old_wakeup = -1
 
     def __enter__(self) -> Keys:
         if self.fd is not None and os.isatty(self.fd):
             self.saved = termios.tcgetattr(self.fd)
             tty.setcbreak(self.fd, termios.TCSANOW)  # not TCSAFLUSH: keep keys typed ahead
+        read, write = os.pipe()
+        os.set_blocking(read, False)
+        os.set_blocking(write, False)
+        try:
+            self._old_wakeup = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+        except ValueError:  # not the main thread: no signal is handled here anyway
+            os.close(read)
+            os.close(write)
+        else:
+            self.wakeup, self._wakeup_write = read, write
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._cooked()
+        if self.wakeup is not None and self._wakeup_write is not None:
+            signal.set_wakeup_fd(self._old_wakeup)
+            os.close(self.wakeup)
+            os.close(self._wakeup_write)
+            self.wakeup = self._wakeup_write = None
 
     def _cooked(self) -> None:
         if self.saved is not None and self.fd is not None:
@@ -146,7 +167,15 @@ class Keys:
         """Read what is waiting (up to `timeout` seconds); False on end of input."""
         if self.closed or self.fd is None:
             return False
-        ready, _, _ = select.select([self.fd], [], [], max(0.0, timeout))
+        watched = [self.fd] if self.wakeup is None else [self.fd, self.wakeup]
+        ready, _, _ = select.select(watched, [], [], max(0.0, timeout))
+        if self.wakeup is not None and self.wakeup in ready:
+            try:
+                os.read(self.wakeup, 512)  # a signal arrived: its handler runs as this returns
+            except BlockingIOError:
+                pass
+            if self.fd not in ready:
+                return True
         if not ready:
             return True
         data = os.read(self.fd, self.READ)
